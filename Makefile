@@ -1,0 +1,48 @@
+# smsup: `make demo` and `make test` do all set-up on a fresh Debian machine.
+BUILD   ?= build
+JOBS    ?= $(shell nproc)
+GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test demo bench fuzz test-sanitize clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+demo: build
+	$(BUILD)/smsup demo --out demo-out
+
+bench: build
+	@bash scripts/deps.sh --bench
+	@for b in bench/*/run.sh; do echo "== $$b"; bash $$b $(BUILD) || exit 1; done
+
+# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B build-asan $(GEN) -DCMAKE_BUILD_TYPE=Debug -DSMSUP_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CXX=clang++ cmake -S . -B build-fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMSUP_FUZZ=ON -DSMSUP_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_all
+	@for f in build-fuzz/fuzz/fuzz_*; do \
+	  [ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 build-fuzz/corpus/$$n fuzz/seeds/$$n || exit 1; \
+	done
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz demo-out

@@ -1,0 +1,13 @@
+#include "cli/verbs.h"
+
+namespace smsup::cli {
+
+void register_twin(CLI::App& app, Status& status) {
+  auto* twin = app.add_subcommand(
+      "twin", "Make twins: synthetic inventories (twin inventory) and site databases (twin db)");
+  twin->require_subcommand(1);
+  register_twin_inventory(*twin, status);
+  register_twin_db(*twin, status);
+}
+
+}  // namespace smsup::cli

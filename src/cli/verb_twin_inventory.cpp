@@ -1,0 +1,15 @@
+#include "cli/verbs.h"
+
+namespace smsup::cli {
+
+// Not built yet: see the open issue for this verb.
+void register_twin_inventory(CLI::App& twin, Status& status) {
+  auto* sub = twin.add_subcommand("inventory", "(not available yet in this build)");
+  sub->allow_extras();
+  sub->callback([&status] {
+    std::fprintf(stderr, "smsup twin inventory: not available yet in this build\n");
+    status.code = 2;
+  });
+}
+
+}  // namespace smsup::cli

@@ -1,0 +1,276 @@
+#include "inventory/inventory.h"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "inventory/yaml_reader.h"
+
+namespace smsup::inventory {
+namespace {
+
+constexpr const char* kSmsLevels = "sms20, rtm, sp1, sp2 or a build like 2.50.3174.1018";
+constexpr const char* kWinFamilies =
+    "win95, win98, winme, nt4, w2000, xp, w2003, vista, longhorn or vs2005";
+constexpr const char* kSqlVersions =
+    "sql65, sql7-spN, 2000, 2000-sp1, 2000-sp2, 2000-sp3, 2000-sp3a, 2000-sp4, 2005 or 2005-spN";
+
+SmsVersion sms_version(MapReader& r, const std::string& key) {
+  auto text = r.str(key);
+  auto v = parse_sms_version(text);
+  if (!v) r.fail(key, fmt::format("unknown SMS version '{}'; expected {}", text, kSmsLevels));
+  return *v;
+}
+
+Method method(MapReader& r, const std::string& key, Method def) {
+  auto text = r.opt_str(key);
+  if (!text) return def;
+  auto m = parse_method(*text);
+  if (!m) {
+    r.fail(key, fmt::format("unknown method '{}'; expected interactive, update-quiet or "
+                            "update-passive", *text));
+  }
+  return *m;
+}
+
+template <class Bits, class Parse>
+uint32_t bit_list(MapReader& r, const std::string& key, Parse parse, const char* expected) {
+  uint32_t out = 0;
+  auto list = r.str_list(key);
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto b = parse(list[i]);
+    if (!b) {
+      auto n = *r.child(key);
+      r.fail_at(n[i], fmt::format("{}[{}]", r.field(key), i),
+                fmt::format("unknown value '{}'; expected one of {}", list[i], expected));
+    }
+    out |= static_cast<uint32_t>(*b);
+  }
+  return out;
+}
+
+SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::string& path) {
+  MapReader r(n, file, path);
+  SiteSystem s;
+  s.loc = r.loc();
+  s.path = path;
+  s.host = r.str("host");
+  s.host_loc = r.value_loc("host");
+  auto os = r.str("os");
+  auto fam = parse_win_family(os);
+  if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {}", os, kWinFamilies));
+  s.os.family = *fam;
+  s.os.sp = static_cast<int>(r.integer("os_sp", 0, 0, 9));
+  if (auto e = r.opt_str("edition")) {
+    if (*e == "standard") s.edition = Edition::standard;
+    else if (*e == "enterprise") s.edition = Edition::enterprise;
+    else if (*e == "datacenter") s.edition = Edition::datacenter;
+    else if (*e == "advanced") s.edition = Edition::advanced;
+    else r.fail("edition", fmt::format("unknown edition '{}'; expected standard, enterprise, "
+                                       "datacenter or advanced", *e));
+  }
+  s.roles = bit_list<Role>(r, "roles", parse_role,
+                           "site_server, provider, management_point, reporting_point, "
+                           "server_locator_point, client_access_point, distribution_point, "
+                           "database_server");
+  s.bits = r.boolean("bits", false);
+  s.firewall = r.boolean("firewall", false);
+  s.scw = r.boolean("scw", false);
+  s.scw_before_role_change = r.boolean("scw_before_role_change", false);
+  s.sms_client_installed = r.boolean("sms_client_installed", false);
+  s.service_account = r.boolean("service_account", true);
+  s.firewall_exceptions = bit_list<FirewallException>(
+      r, "firewall_exceptions", parse_firewall_exception,
+      "rc-2701, rc-2702, rc-2703, rc-2704, helpsvc, tcp-135, file-printer-sharing, statview, "
+      "unsecapp");
+  s.dcom_fixed = bit_list<DcomFix>(r, "dcom_fixed", parse_dcom_fix,
+                                   "slp-iusr, rp-reporting-users, sms-admins-remote");
+  r.finish();
+  return s;
+}
+
+Database read_database(const YAML::Node& n, const std::string& file, const std::string& path,
+                       const std::string& code) {
+  MapReader r(n, file, path);
+  Database d;
+  d.loc = r.loc();
+  d.server = r.str("server");
+  d.name = r.opt_str("name").value_or("SMS_" + code);
+  auto sql = r.str("sql");
+  auto v = parse_sql_version(sql);
+  if (!v) r.fail("sql", fmt::format("unknown SQL Server version '{}'; expected {}", sql, kSqlVersions));
+  d.sql = *v;
+  d.replication = r.boolean("replication", false);
+  constexpr int64_t kMax = int64_t{1} << 40;
+  d.data_mb = r.integer("data_mb", 0, 0, kMax);
+  d.log_mb = r.integer("log_mb", 0, 0, kMax);
+  d.free_disk_mb = r.integer("free_disk_mb", 0, 0, kMax);
+  d.autogrow = r.boolean("autogrow", true);
+  if (auto t = r.child("dbtest")) {
+    MapReader tr(*t, file, r.field("dbtest"));
+    DbTestResult res;
+    res.data_mb_after = tr.integer("data_mb_after", -1, 0, kMax);
+    res.log_mb_after = tr.integer("log_mb_after", -1, 0, kMax);
+    if (res.data_mb_after < 0) tr.fail("data_mb_after", "required key is missing");
+    if (res.log_mb_after < 0) tr.fail("log_mb_after", "required key is missing");
+    tr.finish();
+    d.dbtest = res;
+  }
+  r.finish();
+  return d;
+}
+
+bool valid_code(const std::string& c) {
+  if (c.size() != 3) return false;
+  for (char ch : c) {
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) return false;
+  }
+  return true;
+}
+
+Site read_site(const YAML::Node& n, const std::string& file, const std::string& path,
+               Method def_method) {
+  MapReader r(n, file, path);
+  Site s;
+  s.loc = r.loc();
+  s.path = path;
+  s.code = r.str("code");
+  s.code_loc = r.value_loc("code");
+  s.parent_loc = r.value_loc("parent");
+  if (!valid_code(s.code)) {
+    r.fail("code", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.code));
+  }
+  s.name = r.opt_str("name").value_or("");
+  auto type = r.str("type");
+  if (type == "primary") s.type = SiteType::primary;
+  else if (type == "secondary") s.type = SiteType::secondary;
+  else r.fail("type", fmt::format("unknown site type '{}'; expected primary or secondary", type));
+  s.parent = r.opt_str("parent").value_or("");
+  s.version = sms_version(r, "version");
+  if (auto sec = r.opt_str("security")) {
+    if (*sec == "standard") s.security = Security::standard;
+    else if (*sec == "advanced") s.security = Security::advanced;
+    else r.fail("security", fmt::format("unknown security mode '{}'; expected standard or advanced", *sec));
+  }
+  s.advanced_security_ready = r.boolean("advanced_security_ready", false);
+  s.http_port = static_cast<int>(r.integer("http_port", 80, 1, 65535));
+  s.client_auth_encryption = r.boolean("client_auth_encryption", false);
+  s.drw_passed = r.boolean("drw_passed", false);
+  if (r.has("method")) s.method = method(r, "method", def_method);
+  else r.opt_str("method");
+  s.install_dir = r.opt_str("install_dir").value_or("C:\\SMS");
+  s.foreign_files = r.str_list("foreign_files");
+  if (auto b = r.opt_str("last_backup")) {
+    auto d = parse_date(*b);
+    if (!d) r.fail("last_backup", fmt::format("'{}' is not a date; expected YYYY-MM-DD or ~", *b));
+    s.last_backup = d;
+  }
+  if (auto db = r.child("database")) {
+    s.database = read_database(*db, file, r.field("database"), s.code);
+  }
+  auto systems = r.child("systems");
+  if (!systems) r.fail("systems", "required key is missing; a site lists its site systems");
+  if (!systems->IsSequence()) r.fail("systems", "expected a list of site systems");
+  for (size_t i = 0; i < systems->size(); ++i) {
+    s.systems.push_back(read_system((*systems)[i], file, fmt::format("{}.systems[{}]", path, i)));
+  }
+  if (auto consoles = r.child("consoles")) {
+    if (!consoles->IsSequence()) r.fail("consoles", "expected a list of consoles");
+    for (size_t i = 0; i < consoles->size(); ++i) {
+      MapReader cr((*consoles)[i], file, fmt::format("{}.consoles[{}]", path, i));
+      Console c;
+      c.loc = cr.loc();
+      c.host = cr.str("host");
+      c.version = sms_version(cr, "version");
+      cr.finish();
+      s.consoles.push_back(std::move(c));
+    }
+  }
+  r.finish();
+  return s;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0}, "", "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError({path, 0, 0}, "", "cannot read file");
+  return ss.str();
+}
+
+std::string sha256_hex(std::string_view a, std::string_view b) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, a.data(), a.size());
+  EVP_DigestUpdate(ctx, b.data(), b.size());
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+}  // namespace
+
+Hierarchy load_text(std::string_view yaml, const std::string& display_name,
+                    const std::string& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    throw InputError({display_name, e.mark.line + 1, e.mark.column + 1}, "",
+                     "not valid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) {
+    throw InputError({display_name, 1, 1}, "", "expected an smsup inventory (a YAML mapping "
+                                               "starting with format: smsup-inventory/1)");
+  }
+  Hierarchy h;
+  h.source = display_name;
+  MapReader r(root, display_name, "");
+  auto format = r.str("format");
+  if (format != "smsup-inventory/1") {
+    r.fail("format", fmt::format("'{}' is not a known format; expected smsup-inventory/1", format));
+  }
+  h.name = r.str("hierarchy");
+  h.method = method(r, "method", Method::interactive);
+  auto sites = r.child("sites");
+  if (!sites) r.fail("sites", "required key is missing; list at least one site");
+  if (!sites->IsSequence() || sites->size() == 0) {
+    r.fail("sites", "expected a list of at least one site");
+  }
+  for (size_t i = 0; i < sites->size(); ++i) {
+    h.sites.push_back(read_site((*sites)[i], display_name, fmt::format("sites[{}]", i), h.method));
+  }
+  auto clients = r.opt_str("clients");
+  r.finish();
+  link(h);
+
+  std::string csv;
+  if (clients) {
+    namespace fs = std::filesystem;
+    fs::path p = fs::path(*clients).is_absolute() ? fs::path(*clients)
+                                                 : fs::path(base_dir) / *clients;
+    h.clients_source = p.string();
+    if (!fs::exists(p)) r.fail("clients", fmt::format("no such file '{}'", p.string()));
+    csv = read_file(p.string());
+    load_clients(h, csv, p.string());
+  }
+  h.sha256 = sha256_hex(yaml, csv);
+  return h;
+}
+
+Hierarchy load(const std::string& path) {
+  auto text = read_file(path);
+  auto base = std::filesystem::path(path).parent_path().string();
+  return load_text(text, path, base.empty() ? "." : base);
+}
+
+}  // namespace smsup::inventory

@@ -1,0 +1,133 @@
+#include "inventory/yaml_reader.h"
+
+#include <charconv>
+#include <fmt/format.h>
+
+namespace smsup::inventory {
+
+MapReader::MapReader(const YAML::Node& node, std::string file, std::string path)
+    : node_(node), file_(std::move(file)), path_(std::move(path)) {
+  if (!node_.IsMap()) {
+    fail_at(node_, path_, "expected a mapping of keys to values");
+  }
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar()) fail_at(it->first, path_, "expected a plain key");
+    const auto& k = it->first.Scalar();
+    if (!keys_.emplace(k, Entry{it->first, it->second}).second) {
+      fail_at(it->first, field(k), "key appears twice");
+    }
+  }
+}
+
+SourceLoc MapReader::loc_of(const YAML::Node& n) const {
+  auto m = n.Mark();
+  if (m.is_null()) return {file_, 0, 0};
+  return {file_, m.line + 1, m.column + 1};
+}
+
+SourceLoc MapReader::value_loc(const std::string& key) const {
+  if (const auto* n = find(key)) return loc_of(*n);
+  return loc();
+}
+
+std::string MapReader::field(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+void MapReader::fail(const std::string& key, const std::string& message) const {
+  if (const auto* n = find(key)) fail_at(*n, field(key), message);
+  throw InputError(loc(), field(key), message);
+}
+
+void MapReader::fail_at(const YAML::Node& n, const std::string& f,
+                        const std::string& message) const {
+  throw InputError(loc_of(n), f, message);
+}
+
+const YAML::Node* MapReader::find(const std::string& key) const {
+  auto it = keys_.find(key);
+  return it == keys_.end() ? nullptr : &it->second.value;
+}
+
+bool MapReader::has(const std::string& key) const {
+  const auto* n = find(key);
+  return n != nullptr && !n->IsNull();
+}
+
+std::string MapReader::scalar(const std::string& key, const YAML::Node& n) const {
+  if (!n.IsScalar()) fail_at(n, field(key), "expected a single value, not a list or mapping");
+  return n.Scalar();
+}
+
+std::string MapReader::str(const std::string& key) {
+  read_.insert(key);
+  const auto* n = find(key);
+  if (n == nullptr || n->IsNull()) fail(key, "required key is missing");
+  return scalar(key, *n);
+}
+
+std::optional<std::string> MapReader::opt_str(const std::string& key) {
+  read_.insert(key);
+  const auto* n = find(key);
+  if (n == nullptr || n->IsNull()) return std::nullopt;
+  return scalar(key, *n);
+}
+
+bool MapReader::boolean(const std::string& key, bool def) {
+  auto v = opt_str(key);
+  if (!v) return def;
+  if (*v == "true" || *v == "True" || *v == "yes") return true;
+  if (*v == "false" || *v == "False" || *v == "no") return false;
+  fail(key, fmt::format("'{}' is not a boolean; expected true or false", *v));
+}
+
+int64_t MapReader::integer(const std::string& key, int64_t def, int64_t min, int64_t max) {
+  auto v = opt_str(key);
+  if (!v) return def;
+  int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || ptr != v->data() + v->size()) {
+    fail(key, fmt::format("'{}' is not a whole number; expected {} to {}", *v, min, max));
+  }
+  if (out < min || out > max) {
+    fail(key, fmt::format("{} is out of range; expected {} to {}", out, min, max));
+  }
+  return out;
+}
+
+std::vector<std::string> MapReader::str_list(const std::string& key) {
+  read_.insert(key);
+  std::vector<std::string> out;
+  const auto* n = find(key);
+  if (n == nullptr || n->IsNull()) return out;
+  YAML::Node list = *n;
+  if (!list.IsSequence()) fail(key, "expected a list, like [a, b]");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsScalar()) {
+      fail_at(list[i], fmt::format("{}[{}]", field(key), i), "expected a single value");
+    }
+    out.push_back(list[i].Scalar());
+  }
+  return out;
+}
+
+std::optional<YAML::Node> MapReader::child(const std::string& key) {
+  read_.insert(key);
+  const auto* n = find(key);
+  if (n == nullptr || n->IsNull()) return std::nullopt;
+  return *n;
+}
+
+void MapReader::finish() const {
+  for (const auto& [k, e] : keys_) {
+    if (k == "extra") {
+      if (!e.value.IsMap() && !e.value.IsNull()) {
+        fail_at(e.value, field(k), "expected a mapping (extra: holds free-form keys)");
+      }
+      continue;
+    }
+    if (!read_.contains(k)) fail_at(e.key, field(k), "unknown key");
+  }
+}
+
+}  // namespace smsup::inventory

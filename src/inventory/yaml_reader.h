@@ -1,0 +1,67 @@
+// A strict reader over a yaml-cpp mapping: every key must be read or it is an
+// error (a typo must not pass silently), `extra:` maps are kept but ignored,
+// and every error names file:line:col and the key path.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace smsup::inventory {
+
+class MapReader {
+ public:
+  // `node` must be a mapping; `path` is its key path ("sites[2]").
+  MapReader(const YAML::Node& node, std::string file, std::string path);
+
+  bool has(const std::string& key) const;
+  const YAML::Node& node() const { return node_; }
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
+
+  // Required / optional scalars. `expected` describes valid values in errors.
+  std::string str(const std::string& key);
+  std::optional<std::string> opt_str(const std::string& key);  // absent or ~ -> nullopt
+  bool boolean(const std::string& key, bool def);
+  int64_t integer(const std::string& key, int64_t def, int64_t min, int64_t max);
+  std::vector<std::string> str_list(const std::string& key);
+  // A child mapping or sequence (nullopt when absent or ~).
+  std::optional<YAML::Node> child(const std::string& key);
+
+  // Errors located at a key's value (or at the map when the key is absent).
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  [[noreturn]] void fail_at(const YAML::Node& n, const std::string& field,
+                            const std::string& message) const;
+  SourceLoc loc_of(const YAML::Node& n) const;
+  SourceLoc loc() const { return loc_of(node_); }
+  // Where a key's value stands (the map itself when the key is absent).
+  SourceLoc value_loc(const std::string& key) const;
+  std::string field(const std::string& key) const;
+
+  // Refuses any key that was not read (except `extra`).
+  void finish() const;
+
+ private:
+  const YAML::Node* find(const std::string& key) const;
+  std::string scalar(const std::string& key, const YAML::Node& n) const;
+
+  struct Entry {
+    YAML::Node key;
+    YAML::Node value;
+  };
+  YAML::Node node_;
+  std::map<std::string, Entry> keys_;
+  std::string file_;
+  std::string path_;
+  std::set<std::string> read_;
+};
+
+}  // namespace smsup::inventory

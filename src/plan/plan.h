@@ -1,0 +1,52 @@
+// The upgrade plan (shared/spec/plan.md): a DAG of steps. Plain data; the
+// planner (planner.h) builds it, plan_io reads and writes the file.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace smsup::plan {
+
+struct Step {
+  std::string id;     // "<scope>/<kind>[/<object>]"
+  std::string kind;   // "upgrade", "verify", ...
+  std::string site;   // site code, or "*" for hierarchy-wide steps
+  std::string host;   // where it runs, empty if nowhere in particular
+  std::vector<std::string> after;  // ids it waits for
+  bool manual = false;
+  nlohmann::json params = nlohmann::json::object();
+  double estimate_min = 0;
+  std::vector<std::string> why;    // rule ids behind it
+  std::string title;
+};
+
+struct Options {
+  std::string method;        // default method for primaries
+  bool with_os_sp1 = false;
+  int max_parallel = 4;
+  std::vector<std::string> waived;
+  std::string as_of;         // YYYY-MM-DD
+};
+
+struct Plan {
+  std::string format = "smsup-plan/1";
+  std::string hierarchy;
+  std::string inventory;          // path of the inventory it was made from
+  std::string inventory_sha256;
+  std::string created;            // ISO 8601 UTC
+  Options options;
+  std::vector<Step> steps;        // in a valid topological order
+
+  const Step* find(std::string_view id) const;
+};
+
+nlohmann::json to_json(const Plan& p);
+// Refuses (InputError, naming `file` and the field) a malformed or foreign plan.
+Plan from_json(const nlohmann::json& j, const std::string& file);
+
+Plan load(const std::string& path);             // InputError on any problem
+void save(const Plan& p, const std::string& path);
+
+}  // namespace smsup::plan

@@ -1,0 +1,42 @@
+// Readiness findings (shared/spec/rules.md): one per rule and object it fires
+// on. The rule catalog is a table (catalog.cpp); each rule is one function.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/hierarchy.h"
+
+namespace smsup::rules {
+
+enum class Severity { blocker = 0, action = 1, warning = 2, info = 3 };
+std::string_view to_string(Severity s);
+
+struct Finding {
+  std::string_view rule;       // rule id, e.g. "sql-version" (points into the catalog)
+  Severity severity = Severity::info;
+  int site = -1;               // index into Hierarchy::sites; -1 hierarchy-wide
+  int client = -1;             // index into Hierarchy::clients for client rules
+  std::string object;          // host, client name, site code or hierarchy name
+  std::string message;         // what is wrong, in the object's own values
+  std::string remedy;          // what to do
+  std::string_view reference;  // checklist section
+};
+
+struct Options {
+  Date as_of{};                // reference date for backup age
+  bool with_os_sp1 = false;    // also fire the SP1 rules for hosts the plan moves to SP1
+};
+
+struct Report {
+  std::vector<Finding> findings;  // sites in file order; within a site by rule table order
+  int count(Severity s) const;
+  bool ready() const { return count(Severity::blocker) == 0; }
+};
+
+// Evaluates every rule of the catalog on h. No I/O.
+Report evaluate(const Hierarchy& h, const Options& opts);
+
+}  // namespace smsup::rules
