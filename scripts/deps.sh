@@ -10,7 +10,7 @@ packages=(
   libvectorscan-dev
   libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev ccache
 )
 # Peers the benchmarks compare against (not needed to build or test).
 bench_packages=(ripgrep hyperfine ansible-core)
