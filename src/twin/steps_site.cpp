@@ -31,7 +31,8 @@ Decision dbtest(World& w, StepRecord& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   if (!s.db) return {false, fmt::format("{} is a secondary site: it has no site database to test", s.code), kMinute};
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
-  std::string host = rec.step.host.empty() ? s.db->server : rec.step.host;
+  // Setup writes its log where it runs: the test server holding the copy.
+  std::string host = !rec.step.host.empty() ? rec.step.host : rec.step.params.value("server", s.db->server);
   if (on_original(s, rec.step)) {
     w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started.", s.db->name), host);
     s.db_before = s.db;
