@@ -39,7 +39,7 @@ Decision dbtest(World& w, StepRecord& rec) {
     s.db->sp1_compatible = false;
     s.state = SiteState::down;
     s.failure = fmt::format("/testdbupgrade ran on the site database {}", s.db->name);
-    w.later_setup_log(rec.site, rec.start + dur, fmt::format("~WARNING: The database {} has been upgraded for the test and is no longer compatible with SMS 2003 {}.", s.db->name, to_string(s.version)));
+    w.later_setup_log(rec.site, rec.start + dur, fmt::format("~WARNING: The database {} has been upgraded for the test and is no longer compatible with SMS 2003 {}.", s.db->name, to_string(s.version)), host);
     return {false, fmt::format("/testdbupgrade ran on the site's own database {}: it is no longer compatible with SMS 2003 {}; the site goes down", s.db->name, to_string(s.version)), dur};
   }
   if (!w.has_backup(rec.site)) {
@@ -48,7 +48,7 @@ Decision dbtest(World& w, StepRecord& rec) {
   std::string copy = rec.step.params.value("database", s.db->name + "_TEST");
   w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started on a restored copy.", copy), host);
   if (s.backups.back().with_replication) {
-    w.later_setup_log(rec.site, rec.start + dur / 2, fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.", copy));
+    w.later_setup_log(rec.site, rec.start + dur / 2, fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.", copy), host);
     return {false, "the copy was restored from a backup taken while replication was on: /testdbupgrade fails on it; disable replication, back up again", dur / 2};
   }
   return {true, fmt::format("tested on copy {}: data {} -> {} MB, log {} MB -> {} MB", copy, s.db->data_mb,

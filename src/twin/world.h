@@ -66,7 +66,7 @@ struct World {
   // The same, but due at t > now: queued as a PendingLine.
   void later_site_log(int site, std::string_view log, std::string_view component, VTime t,
                       std::string_view msg);
-  void later_setup_log(int site, VTime t, std::string_view msg);
+  void later_setup_log(int site, VTime t, std::string_view msg, std::string_view host = {});
   void background(int site, VTime t, uint64_t salt);
 
   // -- lookups

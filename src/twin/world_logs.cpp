@@ -66,9 +66,9 @@ void World::later_site_log(int site, std::string_view log, std::string_view comp
   schedule(t, EventKind::line, site, static_cast<int>(pending.size() - 1));
 }
 
-void World::later_setup_log(int site, VTime t, std::string_view msg) {
+void World::later_setup_log(int site, VTime t, std::string_view msg, std::string_view host) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
-  pending.push_back({site, setup_log_path(s.server), "SMS_SETUP", std::string(msg), thread_of("SMS_SETUP")});
+  pending.push_back({site, setup_log_path(host.empty() ? std::string_view(s.server) : host), "SMS_SETUP", std::string(msg), thread_of("SMS_SETUP")});
   schedule(t, EventKind::line, site, static_cast<int>(pending.size() - 1));
 }
 
