@@ -4,20 +4,10 @@
 #include <cstdio>
 
 #include "report/check_report.h"
+#include "report/utf8.h"
 
 namespace smsup::report {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), 0 if invalid.
-size_t utf8_length(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
 
 // Appends a JSON string literal to buf; runs of plain bytes are copied whole.
 // Inventories should be UTF-8; a byte that is not becomes U+FFFD, so the

@@ -107,4 +107,8 @@ TEST(CheckReport, JsonStaysValidWithBytesThatAreNotUtf8) {
   for (const auto& f : j["findings"]) objects.push_back(f["object"]);
   EXPECT_NE(std::find(objects.begin(), objects.end(), "WS\xef\xbf\xbd\x01"), objects.end());
   EXPECT_NE(std::find(objects.begin(), objects.end(), "Caf\xc3\xa9"), objects.end());
+  std::ostringstream xml;
+  report::write_check_junit(xml, fx.hierarchy(), fx.report());
+  EXPECT_NE(xml.str().find("name=\"WS\xef\xbf\xbd \">"), std::string::npos) << "control bytes become spaces";
+  EXPECT_NE(xml.str().find("name=\"Caf\xc3\xa9\">"), std::string::npos);
 }
