@@ -11,24 +11,26 @@ namespace {
 // A JSON string literal. Bytes >= 0x80 pass through: inventories are UTF-8.
 void put_string(std::ostream& out, std::string_view s) {
   out.put('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.write(s.data() + run, static_cast<std::streamsize>(i - run));
+    run = i + 1;
     switch (c) {
       case '"': out << "\\\""; break;
       case '\\': out << "\\\\"; break;
       case '\n': out << "\\n"; break;
       case '\r': out << "\\r"; break;
       case '\t': out << "\\t"; break;
-      default:
-        if (c < 0x20) {
-          std::array<char, 8> buf{};
-          std::snprintf(buf.data(), buf.size(), "\\u%04x", c);
-          out << buf.data();
-        } else {
-          out.put(ch);
-        }
+      default: {
+        std::array<char, 8> buf{};
+        std::snprintf(buf.data(), buf.size(), "\\u%04x", c);
+        out << buf.data();
+      }
     }
   }
+  out.write(s.data() + run, static_cast<std::streamsize>(s.size() - run));
   out.put('"');
 }
 
