@@ -100,6 +100,7 @@ struct TwinHost {
   bool service_account = true;
   bool sms_client_installed = false;
   bool kb906570 = false;
+  bool sp1_grouped = false;  // moved to SP1 in one group with its site server
   std::vector<std::string> fixes;  // step kinds applied, for the report
   uint32_t problems = 0;           // HostProblem bits
   bool has(Role r) const { return (roles & static_cast<uint32_t>(r)) != 0; }

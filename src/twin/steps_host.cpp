@@ -78,7 +78,11 @@ void finish_host_step(World& w, StepRecord& rec) {
     h.fixes.push_back(k);
     if (k == "os-sp1") {
       h.os.sp = std::max(h.os.sp, 1);
-      if (rec.step.params.value("kb906570", false)) h.kb906570 = true;
+      // The planner moves a remote MP together with its site server (params.group)
+      // or, when the server cannot move, applies KB906570 (params.fix).
+      std::string fix = rec.step.params.value("fix", "");
+      if (fix == "KB906570" || rec.step.params.value("kb906570", false)) h.kb906570 = true;
+      if (!rec.step.params.value("group", "").empty()) h.sp1_grouped = true;
     } else if (k == "dcom-slp") {
       h.dcom_fixed |= static_cast<uint32_t>(DcomFix::slp_iusr);
     } else if (k == "dcom-rp") {

@@ -18,13 +18,16 @@ VTime scaled(const World& w, const StepRecord& rec, double m) {
 }
 
 // The checklist: run /testdbupgrade on a restored copy, never on the original.
-// A step names the database it ran on in params.database (and params.server);
-// naming the site's own database there is the mistake the twin punishes.
+// The planner names the database (the copy keeps its name) and the server it
+// must never run on; a step that runs on the site's own database server
+// (params.server or its host), or says on_original, is the mistake the twin
+// punishes.
 bool on_original(const TwinSite& s, const plan::Step& step) {
   if (step.params.value("on_original", false)) return true;
-  std::string db = step.params.value("database", "");
+  if (!step.host.empty() && step.host == s.db->server) return true;
   std::string server = step.params.value("server", "");
-  return !db.empty() && db == s.db->name && (server.empty() || server == s.db->server);
+  std::string db = step.params.value("database", s.db->name);
+  return server == s.db->server && db == s.db->name;
 }
 
 Decision dbtest(World& w, StepRecord& rec) {
@@ -33,6 +36,7 @@ Decision dbtest(World& w, StepRecord& rec) {
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
   // Setup writes its log where it runs: the test server holding the copy.
   std::string host = !rec.step.host.empty() ? rec.step.host : rec.step.params.value("server", s.db->server);
+  if (host == s.db->server && !on_original(s, rec.step)) host = "SQLTEST";  // "another computer running the same SQL Server"
   if (on_original(s, rec.step)) {
     w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started.", s.db->name), host);
     s.db_before = s.db;

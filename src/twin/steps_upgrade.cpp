@@ -108,7 +108,7 @@ Decision upgrade(World& w, StepRecord& rec) {
     s.drw_passed = true;
     w.later_setup_log(rec.site, t + minutes(w.opt.durations.drw), "Deployment Readiness Wizard completed with no errors.");
   }
-  if (!s.primary && rec.step.params.value("from", "") == "parent-console" && s.parent >= 0) {
+  if (!s.primary && rec.step.params.value("method", "") == "parent-console" && s.parent >= 0) {
     w.activity(s.parent, t, "an Administrator console connection (secondary upgrade)");
   }
   auto fault = fault_for(w.opt.faults, "upgrade", s.code, rec.step.id, rec.attempt, w.opt.seed);

@@ -141,7 +141,8 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
   if (const auto* prev = step_record(step.id)) rec.attempt = prev->attempt + 1;
   auto fault = fault_for(w.opt.faults, step.kind, step.site, step.id, rec.attempt, w.opt.seed);
   Decision d;
-  if (step.site != "*" && rec.site < 0) {
+  bool hierarchy_wide = step.kind == "readiness" || step.kind == "itmu";
+  if (rec.site < 0 && !hierarchy_wide) {
     d = {false, fmt::format("no site '{}' in the twin of {}", step.site, w.hierarchy), kMinute};
   } else if (fault == FaultEffect::hang) {
     d = {false, fmt::format("did not finish: no progress after {} (injected hang)",

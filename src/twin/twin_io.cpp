@@ -142,7 +142,7 @@ json Twin::to_json() const {
   for (const auto& h : w.hosts) {
     hosts.push_back({h.host, h.site, static_cast<int>(h.os.family), h.os.sp, h.roles, h.dcom_fixed,
                      h.firewall_exceptions, h.firewall, h.scw, h.service_account, h.sms_client_installed,
-                     h.kb906570, h.fixes, h.problems});
+                     h.kb906570, h.fixes, h.problems, h.sp1_grouped});
   }
   json& consoles = j["consoles"] = json::array();
   for (const auto& c : w.consoles) consoles.push_back({c.host, c.site, static_cast<int>(c.version)});
@@ -210,6 +210,7 @@ Twin Twin::from_json(const json& j, const std::string& file) {
       t.kb906570 = h.at(11);
       t.fixes = h.at(12).get<std::vector<std::string>>();
       t.problems = h.at(13);
+      t.sp1_grouped = h.at(14);
       w->hosts.push_back(std::move(t));
     }
     for (const auto& c : j.at("consoles")) {

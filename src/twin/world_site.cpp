@@ -134,8 +134,12 @@ void World::refresh_host_problems(int site, VTime t) {
     set(HostProblem::rp_dcom, sp1 && h.has(Role::reporting_point) && !h.fixed(DcomFix::rp_reporting_users));
     set(HostProblem::admins_dcom, sp1 && (h.has(Role::site_server) || h.has(Role::provider)) &&
                                       !h.fixed(DcomFix::sms_admins_remote));
+    // Error 997 until the fix (KB906570) is applied, unless the MP moved to
+    // SP1 in one step group with its site server, as the checklist's reports
+    // say avoids it.
     set(HostProblem::remote_mp_997, sp1 && h.has(Role::management_point) && !h.has(Role::site_server) &&
-                                        !h.service_account && !(server_sp1 && (server_fix || h.kb906570)));
+                                        !h.service_account && !h.kb906570 && !server_fix &&
+                                        !(h.sp1_grouped && server_sp1));
     uint32_t appeared = p & ~h.problems;
     uint32_t gone = h.problems & ~p;
     h.problems = p;

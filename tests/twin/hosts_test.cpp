@@ -49,6 +49,17 @@ TEST(HostsTest, RemoteMpUnderComputerAccountShows997UntilBothOnSp1AndFixed) {
   EXPECT_FALSE(has(problems(t, "PR1MP"), HostProblem::remote_mp_997));
 }
 
+TEST(HostsTest, RemoteMpMovedInOneGroupWithItsServerHasNo997) {
+  Hierarchy h = small_hierarchy();
+  Twin t = Twin::from(h, 1, {});
+  auto server = step("PR1", "os-sp1", {}, "PR101");
+  auto mp = step("PR1", "os-sp1", {}, "PR1MP");
+  mp.params = {{"group", server.id}};
+  t.run_step(server);
+  t.run_step(mp);
+  EXPECT_FALSE(has(problems(t, "PR1MP"), HostProblem::remote_mp_997));
+}
+
 TEST(HostsTest, RemoteMpUnderServiceAccountHasNo997) {
   Hierarchy h = small_hierarchy();
   system(h, "PR1MP").service_account = true;

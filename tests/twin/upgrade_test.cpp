@@ -150,7 +150,7 @@ TEST_F(UpgradeTest, DiskTooSmallWithoutBackupLeavesSiteDown) {
 TEST_F(UpgradeTest, TestDbUpgradeOnOriginalTakesSiteDown) {
   Twin t = make();
   auto st = step("CEN", "dbtest");
-  st.params = {{"database", "SMS_CEN"}};
+  st.params = {{"database", "SMS_CEN"}, {"server", "CEN01"}};
   auto r = t.run_step(st);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(s(t, "CEN").state, SiteState::down);
@@ -237,6 +237,34 @@ TEST_F(UpgradeTest, OldMilestoneLinesBeforeSetupDoNotVerifyASite) {
   EXPECT_TRUE(any_line(logs, log_path(h, "CEN", "inboxmgr.log"), "max wait = 3600 seconds"));
   // ...but no upgrade happened, so verify fails.
   EXPECT_FALSE(t.run_step(step("CEN", "verify")).ok);
+}
+
+}  // namespace
+}  // namespace smsup::twin::test
+
+namespace smsup::twin::test {
+namespace {
+
+// The planner names the database (the restored copy keeps its name) and the
+// server it must never run on, and no server: that is a test on a copy.
+TEST(DbTestTest, PlannerStyleDbTestRunsOnACopy) {
+  Hierarchy h = small_hierarchy();
+  Twin t = Twin::from(h, 1, {});
+  auto st = step("CEN", "dbtest");
+  st.params = {{"database", "SMS_CEN"}, {"never_on", "CEN01"}, {"command", "setup.exe /testdbupgrade SMS_CEN"}};
+  auto r = t.run_step(st);
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(t.sites()[0].state, SiteState::running);
+}
+
+TEST(DbTestTest, HierarchyWideStepOfAnUnknownKindFailsWithoutCrashing) {
+  Twin t = Twin::from(small_hierarchy(), 1, {});
+  auto st = step("*", "backup");
+  EXPECT_FALSE(t.run_step(st).ok);
+  st = step("CEN", "frobnicate");
+  auto r = t.run_step(st);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("frobnicate"), std::string::npos);
 }
 
 }  // namespace
