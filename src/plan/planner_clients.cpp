@@ -1,6 +1,7 @@
 // Client steps of one site: Legacy Clients on NT5 moved to the Advanced
 // Client before the site upgrade; after it, the Legacy Clients' own upgrade
 // at their CCIM cycle and the push of the SP2 Advanced Client.
+#include <cmath>
 #include <fmt/format.h>
 
 #include "plan/planner_build.h"
@@ -80,7 +81,10 @@ void add_after_verify_client_steps(Builder& b, int i) {
                                        t.legacy_auto, s.code),
                            false, {0, t.legacy_auto, 0});
     auto& st = b.at(id);
-    st.estimate_min += hours * 60;
+    // The step lasts a whole CCIM cycle; the estimates table adds to it.
+    const auto& cost = b.opts.estimates.by_kind.at("legacy-autoupgrade");
+    st.estimate_min = std::round(hours * 60 + cost.base +
+                                 cost.per_1000_clients * static_cast<double>(t.legacy_auto) / 1000.0);
     st.params = {{"count", t.legacy_auto},
                  {"cycle_hours", hours},
                  {"sooner", {"restart the SMS Client Service",

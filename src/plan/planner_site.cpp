@@ -177,7 +177,8 @@ void add_site_steps(Builder& b, int i) {
                                      "change the site configuration"}}};
   b.wait(settle, up);
   std::string verify = b.add(code, "verify", "", host,
-                             fmt::format("Verify the upgrade of {} in its logs", code), false, {});
+                             fmt::format("Verify the upgrade of {} in its logs", code), false,
+                             b.work_of(i));
   b.at(verify).params = {{"install_dir", s.install_dir}, {"milestones", milestones(s)}};
   b.wait(verify, settle);
   b.sites[i].verify = verify;
