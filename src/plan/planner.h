@@ -37,3 +37,12 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
 Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& opts);
 
 }  // namespace smsup::plan
+
+namespace smsup::plan {
+
+// check + plan in one: evaluates the readiness rules on h (as of opts.as_of,
+// with the SP1 rules for hosts the plan moves when opts.with_os_sp1), then
+// make_plan. Throws InputError on a bad as_of date, Refused on blockers.
+Plan plan_hierarchy(const Hierarchy& h, const Options& opts);
+
+}  // namespace smsup::plan

@@ -9,9 +9,7 @@
 namespace smsup::plan::detail {
 namespace {
 
-bool at_w2003_sp1(const WinVersion& os) {
-  return (os.family == WinFamily::w2003 && os.sp >= 1) || os.family == WinFamily::longhorn;
-}
+bool at_w2003_sp1(const WinVersion& os) { return os.family == WinFamily::w2003 && os.sp >= 1; }
 bool takes_sp1(const WinVersion& os) { return os.family == WinFamily::w2003 && os.sp < 1; }
 
 // Error 997 (remote-mp-997): a management point away from the site server
@@ -29,7 +27,7 @@ struct Fix {
 
 std::vector<Fix> fixes_of(const Site& s, const SiteSystem& sys) {
   std::vector<Fix> out;
-  if (sys.scw && sys.scw_before_role_change) out.push_back({"scw-rerun", "Run the Security Configuration Wizard again", true});
+  if (sys.scw_before_role_change) out.push_back({"scw-rerun", "Run the Security Configuration Wizard again", true});
   if (sys.has(Role::server_locator_point) && !sys.has(DcomFix::slp_iusr)) {
     out.push_back({"dcom-slp", "Reset DCOM launch permissions of the server locator point", true});
   }

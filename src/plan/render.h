@@ -21,6 +21,10 @@ std::string render_dot(const Plan& p, const Schedule& s);
 // A text Gantt chart of the estimated timeline, `width` columns wide.
 std::string render_gantt(const Plan& p, const Schedule& s, int width = 60);
 
+// A few lines for people: steps, manual steps, waves, sites, total, critical path.
+std::string render_summary(const Plan& p, const Schedule& s);
+nlohmann::json summary_json(const Plan& p, const Schedule& s);
+
 // The wave of each step (plan order): 0 for the central site's steps, one more
 // per upgraded parent above; hierarchy-wide steps take -1 (readiness) or the
 // last wave + 1 (itmu). Derived from the after-edges of the upgrade steps.
