@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "plan/planner_build.h"
+#include "rules/db_growth.h"
 #include "util/error.h"
 
 namespace smsup::plan {
@@ -18,15 +19,11 @@ Refused::Refused(std::vector<rules::Finding> blockers)
       blockers_(std::move(blockers)) {}
 
 const std::vector<std::string_view>& rule_ids() {
-  static const std::vector<std::string_view> ids{
-      "sms-version-path", "already-sp2", "site-system-os", "sql-version", "sql-replication",
-      "drw-required", "drw-prompt", "db-upgrade-untested", "db-disk-space", "db-autogrow-off",
-      "foreign-files", "backup-stale", "parent-not-upgraded-first", "secondary-manual",
-      "console-version", "advanced-security-offer", "itmu-after-upgrade", "http-port-mismatch",
-      "auth-reassign", "advclient-os", "legacy-on-nt5", "legacy-win98-ie",
-      "legacy-autoupgrade-disabled", "sms20-client-nt5", "vista-limited", "dcom-slp", "dcom-rp",
-      "dcom-sms-admins", "remote-mp-997", "mp-client-first", "readonly-push", "scw-remote-wmi",
-      "scw-sql-monitor", "scw-bits-dp", "scw-cap-misdetect", "scw-rerun", "firewall-exceptions"};
+  static const std::vector<std::string_view> ids = [] {
+    std::vector<std::string_view> out;
+    for (const auto& r : rules::rule_catalog()) out.push_back(r.id);
+    return out;
+  }();
   return ids;
 }
 
@@ -85,15 +82,9 @@ Workload Builder::work_of(int site) const {
   return w;
 }
 
-int64_t db_growth_mb(const Database& db, int64_t clients) {
-  if (db.dbtest) {
-    return std::max<int64_t>(0, db.dbtest->data_mb_after - db.data_mb) +
-           std::max<int64_t>(0, db.dbtest->log_mb_after - db.log_mb);
-  }
-  // Without a test: the upgrade moves inventory data inside the database, so
-  // the data file can grow by half and the log by the whole data size, plus
-  // 1 MB per 20 clients of inventory still to be rewritten.
-  return db.data_mb / 2 + db.data_mb + clients / 20;
+int64_t db_growth_mb(const Database& db, int64_t clients_held) {
+  // The same figure as the db-disk-space rule (docs/rules.md).
+  return rules::db_growth(db, clients_held).total_mb();
 }
 
 namespace {

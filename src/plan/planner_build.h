@@ -14,6 +14,7 @@ namespace smsup::plan::detail {
 // What the clients of one site ask of the plan.
 struct ClientTally {
   int64_t total = 0;
+  int64_t held = 0;  // clients of this site and of every site below it
   std::vector<std::string> legacy_nt5;       // Legacy Clients on NT5 (to Advanced Client)
   bool legacy_nt5_sms20 = false;             // some of them are SMS 2.0 clients
   int64_t legacy_auto = 0;                   // Legacy Clients that upgrade at their CCIM cycle
@@ -65,7 +66,8 @@ void attach_why(Builder& b, const rules::Report& report);  // planner_why.cpp
 void chain_upgrades(std::vector<Step>& steps, int lanes);
 
 // Growth of the site database during the upgrade, in MB: measured by the
-// dbtest when there is one, else estimated (see docs/plan.md).
-int64_t db_growth_mb(const Database& db, int64_t clients);
+// dbtest when there is one, else the db-disk-space rule's estimate for the
+// clients whose inventory it holds (its own and every site's below).
+int64_t db_growth_mb(const Database& db, int64_t clients_held);
 
 }  // namespace smsup::plan::detail

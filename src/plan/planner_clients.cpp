@@ -47,6 +47,11 @@ std::vector<ClientTally> tally_clients(const Hierarchy& h) {
       s.cannot.push_back(c.name);
     }
   }
+  for (auto it = h.top_down.rbegin(); it != h.top_down.rend(); ++it) {
+    t[*it].held += t[*it].total;
+    int parent = h.sites[*it].parent_index;
+    if (parent >= 0) t[parent].held += t[*it].held;
+  }
   return t;
 }
 

@@ -64,7 +64,7 @@ std::string add_database_steps(Builder& b, int i) {
   b.at(disk).params = {{"server", db.server},
                        {"database", db.name},
                        {"free_disk_mb", db.free_disk_mb},
-                       {"required_mb", db_growth_mb(db, b.clients[i].total)},
+                       {"required_mb", db_growth_mb(db, b.clients[i].held)},
                        {"growth_from", db.dbtest ? "dbtest result in the inventory"
                                                  : fmt::format("{}/dbtest (estimate until then)", code)},
                        {"autogrow", db.autogrow}};

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
+
+#include "rules/finding.h"
 
 #include "order_rules.h"
 #include "plan/planner.h"
@@ -135,6 +138,42 @@ TEST(Properties, CheckerCatchesBrokenPlans) {
   for (const auto& st : broken.steps) d.push_back(st.estimate_min);
   broken.options.max_parallel = 1;
   EXPECT_FALSE(parallel_violations(broken, d).empty());
+}
+
+}  // namespace
+}  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+// rules.md: "action: work the upgrade must include; plan turns each into
+// steps". Every action finding on a site the plan upgrades names a step.
+TEST(Properties, EveryActionFindingIsAnsweredByAStep) {
+  size_t checked = 0;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    auto c = case_of(seed);
+    auto h = random_hierarchy(seed, c.shape);
+    rules::Options ro;
+    ro.as_of = *parse_date("2006-06-12");
+    ro.with_os_sp1 = c.opts.with_os_sp1;
+    auto report = rules::evaluate(h, ro);
+    for (const auto& f : plan::unwaived_blockers(report, {})) c.opts.waived.emplace_back(f.rule);
+    auto p = plan::make_plan(h, report, c.opts);
+    std::set<std::pair<std::string, std::string>> answered;  // (site, rule)
+    for (const auto& s : p.steps) {
+      for (const auto& w : s.why) answered.insert({s.site, w});
+    }
+    for (const auto& f : report.findings) {
+      if (f.severity != rules::Severity::action || f.site < 0) continue;
+      const auto& site = h.sites[f.site];
+      if (site.version.level >= SmsLevel::sp2) continue;  // rule 9: no steps
+      ++checked;
+      EXPECT_TRUE(answered.contains({site.code, std::string(f.rule)}))
+          << "seed " << seed << ": " << f.rule << " on " << f.object << " (site " << site.code << ")";
+    }
+    ASSERT_FALSE(HasFailure()) << "seed " << seed;
+  }
+  EXPECT_GT(checked, 1000u);
 }
 
 }  // namespace
