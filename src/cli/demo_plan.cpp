@@ -1,6 +1,7 @@
 // `smsup demo`, stage plan: plan the example hierarchy with the Windows
 // Server 2003 SP1 track, waiving (and saying so) the blockers the example
 // carries on purpose, and write plan.json and runbook.md.
+#include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
@@ -45,6 +46,15 @@ int demo_plan(const DemoContext& ctx) {
   plan::save(p, plan_file);
   auto s = plan::schedule(p);
   std::ofstream(runbook_file, std::ios::binary | std::ios::trunc) << plan::render_markdown(p, s);
+  for (const auto& rule : o.waived) {
+    std::vector<std::string> by;
+    for (const auto& st : p.steps) {
+      if (st.kind != "readiness" && std::find(st.why.begin(), st.why.end(), rule) != st.why.end()) by.push_back(st.id);
+    }
+    std::printf("Waived %s: %s\n", rule.c_str(),
+                by.empty() ? "no step answers it; the risk stays (see the readiness step)"
+                           : fmt::format("the plan answers it with {}", fmt::join(by, ", ")).c_str());
+  }
   std::printf("%s", plan::render_summary(p, s).c_str());
   std::printf("Wrote %s and %s (smsup show %s --format gantt for the timeline).\n", plan_file.c_str(),
               runbook_file.c_str(), plan_file.c_str());

@@ -75,6 +75,11 @@ Instructions os_sp1(const Step& s) {
                                "and its site server: error 997 otherwise; KB906570).",
                                str(s, "group")));
   }
+  if (s.params.contains("fix")) {
+    in.todo.push_back(fmt::format("Its site server does not move to SP1 with it: apply the fix of {} "
+                                  "(error 997 reading the remote registry) or run SMS under a service account.",
+                                  str(s, "fix")));
+  }
   return in;
 }
 

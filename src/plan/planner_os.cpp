@@ -142,6 +142,11 @@ void add_os_track(Builder& b, int i) {
           b.at(group_id).why.emplace_back("remote-mp-997");
         }
       }
+      if (!group && remote_mp_997(sys, server)) {
+        // The site server cannot move with it: the KB906570 fix instead.
+        st.params["fix"] = "KB906570";
+        st.why.emplace_back("remote-mp-997");
+      }
       b.wait_all(os, above);
       sp.os_sp1.push_back(os);
       sp.os_work.push_back(os);
