@@ -178,3 +178,20 @@ TEST(Properties, EveryActionFindingIsAnsweredByAStep) {
 
 }  // namespace
 }  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+// Random hierarchies exercise every step kind of the spec somewhere.
+TEST(Properties, EveryStepKindOccurs) {
+  std::set<std::string> seen;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    auto c = case_of(seed);
+    c.opts.with_os_sp1 = true;
+    for (const auto& s : plan::make_plan(random_hierarchy(seed, c.shape), {}, c.opts).steps) seen.insert(s.kind);
+  }
+  for (auto kind : plan::step_kinds()) EXPECT_TRUE(seen.contains(std::string(kind))) << kind;
+}
+
+}  // namespace
+}  // namespace smsup::testing

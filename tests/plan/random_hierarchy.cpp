@@ -68,7 +68,8 @@ Site site(Dice& d, const Shape& shape, int i, const Hierarchy& h, std::vector<in
   if (d.coin(0.3)) s.method = static_cast<Method>(d.pick(0, 2));
   if (d.coin(0.1)) s.foreign_files = {"C:\\SMS\\scripts\\mine.vbs"};
   std::string h0 = s.code + "SRV";
-  s.systems.push_back(system(d, h0, bits({Role::site_server, Role::provider, Role::client_access_point})));
+  s.systems.push_back(system(d, h0, bits({Role::site_server, Role::provider})));
+  if (d.coin(0.7)) s.systems[0].roles |= bits({Role::client_access_point});
   if (d.coin(0.5)) s.systems.push_back(system(d, s.code + "MP", bits({Role::management_point})));
   else s.systems[0].roles |= bits({Role::management_point});
   if (d.coin(0.4)) s.systems.push_back(system(d, s.code + "SLP", bits({Role::server_locator_point, Role::reporting_point})));
