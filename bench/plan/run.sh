@@ -41,13 +41,15 @@ best() {
   printf '%s %s\n' "$best_t" "$best_rss"
 }
 
-read -r t_check rss_check < <(best "$smsup" check "$out/inventory.yaml" --as-of 2006-06-12 --format json -o "$out/check.json")
+read -r t_check rss_check < <(best "$smsup" check "$out/inventory.yaml" --as-of 2006-06-12)
+read -r t_checkj rss_checkj < <(best "$smsup" check "$out/inventory.yaml" --as-of 2006-06-12 --format json -o "$out/check.json")
 read -r t_plan rss_plan < <(best "$smsup" plan "$out/inventory.yaml" -o "$out/plan.json" --as-of 2006-06-12 --with-os-sp1 "${waive[@]}")
 steps=$(jq '.steps | length' "$out/plan.json")
 size=$(du -m "$out/plan.json" | cut -f1)
 printf 'plan %s sites, %s clients, %s steps, plan file %s MB (best of %s; waived: %s)\n' \
   "$sites" "$clients" "$steps" "$size" "$runs" "${waive[*]:-none}"
-printf '  smsup check (load + rules + JSON report)        %8.3f s  peak %6d MiB\n' "$t_check" $((rss_check / 1024))
+printf '  smsup check (load + rules + text summary)       %8.3f s  peak %6d MiB\n' "$t_check" $((rss_check / 1024))
+printf '  smsup check --format json (every finding)       %8.3f s  peak %6d MiB\n' "$t_checkj" $((rss_checkj / 1024))
 printf '  smsup plan  (load + rules + plan + plan file)   %8.3f s  peak %6d MiB\n' "$t_plan" $((rss_plan / 1024))
-printf '  plan - check: %.3f s (goal: under 1 s); ratio plan/check: %.2f\n' \
+printf '  plan - check (text): %.3f s (goal: under 1 s); ratio plan/check: %.2f\n' \
   "$(echo "$t_plan - $t_check" | bc -l)" "$(echo "$t_plan / $t_check" | bc -l)"
