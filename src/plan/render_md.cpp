@@ -2,6 +2,7 @@
 // words and what to look for.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -50,8 +51,9 @@ void critical_path(std::string& out, const Plan& p, const Schedule& s,
 void step(std::string& out, const Step& st, size_t n, double start,
           const std::unordered_map<std::string, size_t>& number) {
   out += fmt::format("#### {}. {}{}\n\n", n, st.manual ? "**[MANUAL]** " : "", st.title);
-  std::vector<std::string> after;
-  for (const auto& a : st.after) after.push_back(std::to_string(number.at(a)));
+  std::vector<size_t> after;
+  for (const auto& a : st.after) after.push_back(number.at(a));
+  std::sort(after.begin(), after.end());
   out += fmt::format("`{}`{} · ~{} · starts {}", st.id, st.host.empty() ? "" : " · on " + st.host,
                      format_minutes(st.estimate_min), clock(start));
   if (!after.empty()) out += fmt::format(" · after {}", fmt::join(after, ", "));
@@ -67,6 +69,25 @@ void step(std::string& out, const Step& st, size_t n, double start,
   out += "\n- [ ] done\n\n";
 }
 
+// "primary, Update.exe /quiet" or "secondary, from PR1's console", from the
+// site's upgrade step.
+std::unordered_map<std::string, std::string> site_notes(const Plan& p) {
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& st : p.steps) {
+    if (st.kind != "upgrade") continue;
+    auto method = st.params.value("method", std::string());
+    bool secondary = std::find(st.why.begin(), st.why.end(), "secondary-manual") != st.why.end();
+    if (method == "parent-console") {
+      out[st.site] = fmt::format("secondary site, upgraded from {}'s console",
+                                 st.params.value("console", std::string("its parent")));
+    } else {
+      out[st.site] = fmt::format("{} site, {}", secondary ? "secondary" : "primary",
+                                 st.params.value("command", method));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_markdown(const Plan& p, const Schedule& s) {
@@ -79,6 +100,7 @@ std::string render_markdown(const Plan& p, const Schedule& s) {
   int last_wave = -2;
   std::string last_site;
   std::set<std::string> seen_sites;
+  auto notes = site_notes(p);
   for (size_t i = 0; i < p.steps.size(); ++i) {
     const auto& st = p.steps[i];
     if (waves[i] != last_wave) {
@@ -92,7 +114,9 @@ std::string render_markdown(const Plan& p, const Schedule& s) {
     }
     if (st.site != "*" && st.site != last_site) {
       bool again = !seen_sites.insert(st.site).second;
-      out += fmt::format("### Site {}{}\n\n", st.site, again ? " (continued)" : "");
+      auto note = notes.find(st.site);
+      out += fmt::format("### Site {}{}{}\n\n", st.site,
+                         note == notes.end() ? "" : " (" + note->second + ")", again ? ", continued" : "");
       last_site = st.site;
     }
     step(out, st, i + 1, s.start[i], number);
