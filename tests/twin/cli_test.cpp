@@ -142,6 +142,25 @@ TEST_F(CliTest, RehearseRefusesAForeignTwinDir) {
   EXPECT_TRUE(fs::exists(dir / "mine/keep.txt"));
 }
 
+// The real planner's plan of the example, rehearsed by the real binary.
+TEST_F(CliTest, RehearsesThePlannersPlanOfTheExample) {
+  std::string plan = (dir / "planned.json").string();
+  std::string err;
+  auto made = smsup({"plan", example, "-o", plan, "--as-of", "2006-06-12", "--waive", "drw-required"}, &err);
+  ASSERT_EQ(made.status, 0) << err;
+  auto r = smsup({"rehearse", plan, "--format", "json", "--days", "3"}, &err);
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << err;
+  auto j = nlohmann::json::parse(r.out);
+  auto p = nlohmann::json::parse(std::ifstream(plan));
+  EXPECT_EQ(j["steps"].size(), p["steps"].size());
+  EXPECT_EQ(j["clients"]["days"].size(), 3u);
+  EXPECT_EQ(r.status, j["ok"].get<bool>() ? 0 : 1);
+  // APA's database does not autogrow: the twin stops it at its disk check.
+  for (const auto& s : j["steps"]) {
+    if (s["id"] == "APA/disk-check") EXPECT_EQ(s["status"], "failed");
+  }
+}
+
 TEST_F(CliTest, ClientsReportsTheCampaignAndWritesPushCollections) {
   std::string err;
   auto r = smsup({"clients", example, "--push-csv", (dir / "push").string()}, &err);
