@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "rules/db_growth.h"
 #include "twin/campaign.h"
 #include "twin/world.h"
 #include "util/error.h"
@@ -10,7 +11,7 @@
 namespace smsup::twin {
 namespace {
 
-SiteDb db_of(const Site& s) {
+SiteDb db_of(const Site& s, int64_t clients_held) {
   const Database& d = *s.database;
   SiteDb db;
   db.server = d.server;
@@ -21,18 +22,24 @@ SiteDb db_of(const Site& s) {
   db.log_mb = d.log_mb;
   db.free_disk_mb = d.free_disk_mb;
   db.autogrow = d.autogrow;
-  if (d.dbtest) {
-    db.growth_data_mb = std::max<int64_t>(0, d.dbtest->data_mb_after - d.data_mb);
-    db.growth_log_mb = std::max<int64_t>(0, d.dbtest->log_mb_after - d.log_mb);
-    db.growth_measured = true;
-  } else {
-    // Estimate until a test measures it (assumption): the SP2 migration reshapes
-    // the inventory tables, about 45 % of the data, and logs roughly as much as
-    // it moves. It grows with the data the site holds, as rules.md asks.
-    db.growth_data_mb = d.data_mb * 45 / 100;
-    db.growth_log_mb = d.data_mb * 50 / 100;
-  }
+  // The same growth the disk-space rule and the planner use: measured by a
+  // database test when there is one, their estimate otherwise; the twin
+  // takes it as what the upgrade really adds.
+  auto g = rules::db_growth(d, clients_held);
+  db.growth_data_mb = std::max<int64_t>(0, g.data_mb);
+  db.growth_log_mb = std::max<int64_t>(0, g.log_mb);
+  db.growth_measured = g.measured;
   return db;
+}
+
+// Clients whose inventory each site's database holds: its own and those of
+// every site below it (inventory flows up).
+std::vector<int64_t> clients_held(const Hierarchy& h) {
+  std::vector<int64_t> held(h.sites.size(), 0);
+  for (const auto& c : h.clients) {
+    for (int s = c.site; s >= 0; s = h.sites[static_cast<size_t>(s)].parent_index) ++held[static_cast<size_t>(s)];
+  }
+  return held;
 }
 
 }  // namespace
@@ -58,6 +65,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   auto w = std::make_unique<World>();
   w->opt = opts;
   w->hierarchy = h.name;
+  auto held = clients_held(h);
   for (size_t i = 0; i < h.sites.size(); ++i) {
     const Site& s = h.sites[i];
     TwinSite t;
@@ -73,7 +81,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
     t.client_auth = s.client_auth_encryption;
     t.install_dir = s.install_dir;
     t.server = s.site_server().host;
-    if (s.database) t.db = db_of(s);
+    if (s.database) t.db = db_of(s, held[i]);
     if (s.last_backup) {
       // Taken before the twin started; its age does not matter to a restore here.
       t.backups.push_back({-kDay, s.database && s.database->replication, true});
