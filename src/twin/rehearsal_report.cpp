@@ -111,13 +111,13 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   std::string o;
   out(o, "Rehearsal of {} on a fresh twin (seed {}), {} steps, starting {}\n\n", twin.hierarchy(), twin.seed(),
       plan.steps.size(), iso_time(twin.epoch_s(), 0));
-  out(o, "  {:>9}  {:>9}  {:<34} {}\n", "start", "end", "step", "result");
+  out(o, "  {:>9}  {:>9}  {:<44} {}\n", "start", "end", "step", "result");
   for (const auto& s : r.steps) {
     std::string when = s.status == "skipped" ? fmt::format("  {:>9}  {:>9}", "-", "-")
                                              : fmt::format("  {:>9}  {:>9}", "+" + format_duration(s.start), "+" + format_duration(s.end));
     std::string result = s.status == "ok" ? "ok" : s.status == "skipped" ? "skipped" : (s.status == "hung" ? "HUNG" : "FAILED");
-    out(o, "{}  {:<34} {}{}{}\n", when, s.id + (s.manual ? " (manual)" : ""), result, s.message.empty() ? "" : ": ", s.message);
-    if (!s.recovery.empty()) out(o, "  {:>9}  {:>9}  {:<34} recovered: {}\n", "", "", "", s.recovery);
+    out(o, "{}  {:<44} {}{}{}\n", when, s.id + (s.manual ? " (manual)" : ""), result, s.message.empty() ? "" : ": ", s.message);
+    if (!s.recovery.empty()) out(o, "  {:>9}  {:>9}  {:<44} recovered: {}\n", "", "", "", s.recovery);
   }
   out(o, "\nSites\n");
   for (const auto& s : twin.sites()) {

@@ -69,6 +69,9 @@ Decision upgrade(World& w, StepRecord& rec) {
   if (s.state != SiteState::running) {
     return {false, fmt::format("{} is {}{}{}", s.code, to_string(s.state), s.failure.empty() ? "" : ": ", s.failure), kMinute};
   }
+  if (s.version == SmsLevel::sms20) {
+    return refuse(w, rec.site, t, "the site runs SMS 2.0: SMS 2003 SP2 setup upgrades SMS 2003 RTM or SP1 sites only");
+  }
   if (s.parent >= 0) {
     const TwinSite& p = w.sites[static_cast<size_t>(s.parent)];
     if (p.version != SmsLevel::sp2) {

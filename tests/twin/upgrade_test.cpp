@@ -269,3 +269,20 @@ TEST(DbTestTest, HierarchyWideStepOfAnUnknownKindFailsWithoutCrashing) {
 
 }  // namespace
 }  // namespace smsup::twin::test
+
+namespace smsup::twin::test {
+namespace {
+
+TEST(VersionPathTest, Sms20SiteCannotTakeSp2Setup) {
+  Hierarchy h = small_hierarchy();
+  site(h, "CEN").version = *parse_sms_version("sms20");
+  MemoryLogSink logs;
+  Twin t = Twin::from(h, 1, {});
+  t.set_log_sink(&logs);
+  auto r = t.run_step(step("CEN", "upgrade"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(any_line(logs, setup_path("CEN01"), "SMS 2.0"));
+}
+
+}  // namespace
+}  // namespace smsup::twin::test
