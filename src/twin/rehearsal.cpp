@@ -74,11 +74,20 @@ StepRow run_one(Scheduler& s, const plan::Step& step, VTime at) {
     int site = s.twin.find_site(step.site);
     bool broken = site >= 0 && (s.twin.sites()[static_cast<size_t>(site)].state == SiteState::failed ||
                                 s.twin.sites()[static_cast<size_t>(site)].state == SiteState::down);
-    std::string what;
     bool retry = true;
     if (broken) {
-      retry = s.twin.restore_backup(step.site, what);
-      row.recovery = what;
+      // The checklist's way back: restore the site database from the backup
+      // (a step of its own, in virtual time), then run setup again.
+      plan::Step restore;
+      restore.id = step.site + "/restore";
+      restore.kind = "restore";
+      restore.site = step.site;
+      restore.title = "Restore " + step.site + " from its backup";
+      StepResult rr = s.twin.begin_step(restore, r.end);
+      s.twin.advance_to(rr.end);
+      retry = rr.ok;
+      row.recovery = rr.message;
+      r.end = rr.end;
     } else {
       row.recovery = "retried";
     }

@@ -74,9 +74,16 @@ void World::later_setup_log(int site, VTime t, std::string_view msg, std::string
 
 void World::background(int site, VTime t, uint64_t salt) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
+  static constexpr std::array<const char*, 6> kNames{
+      "SMS_EXECUTIVE", "SMS_SITE_BACKUP", "SMS_MP_CONTROL_MANAGER", "SMS_DISTRIBUTION_MANAGER",
+      "SMS_INVENTORY_DATA_LOADER", "SMS_POLICY_PROVIDER"};
   uint64_t h = hash64(opt.seed, s.code, salt);
   const auto& b = kBackground[h % kBackground.size()];
-  std::string msg = fmt::format(fmt::runtime(b.message), fmt::format("{:08X}", h >> 32));
+  std::string arg = b.log == std::string_view("sitecomp.log") ? std::string(kNames[(h >> 8) % kNames.size()])
+                    : b.log == std::string_view("policypv.log") ? std::to_string((h >> 8) % 500 + 1)
+                    : b.log == std::string_view("inboxmgr.log") ? s.server
+                                                                : fmt::format("{:08X}", h >> 32);
+  std::string msg = fmt::format(fmt::runtime(b.message), arg);
   site_log(site, b.log, b.component, t, msg);
 }
 
