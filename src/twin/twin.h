@@ -92,6 +92,10 @@ class Twin {
   bool site_reset(std::string_view site, std::string& what);
   bool change_http_port(std::string_view site, int port, std::string& what);
   bool restore_backup(std::string_view site, std::string& what);
+  // "Update Configuration" on the clients (or a restart of the SMS Client
+  // Service): Legacy Clients of an SP2 site that would upgrade at their next
+  // CCIM cycle upgrade now.
+  bool force_legacy_update(std::string_view site, std::string& what);
 
   // For the report.
   VTime now() const;

@@ -93,4 +93,36 @@ bool Twin::restore_backup(std::string_view site, std::string& what) {
   return w.restore(s, w.now, what);
 }
 
+bool Twin::force_legacy_update(std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  if (w.sites[static_cast<size_t>(s)].ccim_ready_at == kNever) {
+    what = fmt::format("{} is not SMS 2003 SP2 yet: its Legacy Clients find nothing to upgrade to", site);
+    return false;
+  }
+  if (w.opt.naive_clients) {
+    what = "forcing is not modelled in the naive client mode";
+    return false;
+  }
+  int64_t n = 0;
+  for (int32_t ci : w.site_cohorts[static_cast<size_t>(s)]) {
+    Cohort& c = w.cohorts[static_cast<size_t>(ci)];
+    if (c.fate != ClientFate::ccim) continue;
+    // Upgrades already scheduled for a later cycle happen now instead.
+    for (auto& b : w.batches) {
+      if (b.cohort == ci && !b.applied && b.time > w.now) b.time = w.now;
+    }
+    int64_t left = c.count - c.upgraded;
+    n += left;
+  }
+  // Re-queue the moved batches at now (the old events find them applied).
+  for (size_t i = 0; i < w.batches.size(); ++i) {
+    if (!w.batches[i].applied && w.batches[i].time == w.now) w.schedule(w.now, EventKind::cohort_upgrade, -1, static_cast<int>(i));
+  }
+  w.advance_to(w.now);
+  what = fmt::format("{} Legacy Client(s) of {} upgraded at once (Update Configuration)", n, site);
+  return true;
+}
+
 }  // namespace smsup::twin

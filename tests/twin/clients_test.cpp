@@ -181,3 +181,22 @@ TEST(ClientsTest, CohortModelMatchesPerClientSimulation) {
 
 }  // namespace
 }  // namespace smsup::twin::test
+
+namespace smsup::twin::test {
+namespace {
+
+TEST(ClientsForceTest, UpdateConfigurationUpgradesLegacyClientsAtOnce) {
+  Hierarchy h = small_hierarchy();
+  add_clients(h, "CEN", 100, ClientKind::legacy, WinFamily::win98, 0, SmsLevel::sp1, "L");
+  Twin t = Twin::from(h, 1, {});
+  std::string what;
+  EXPECT_FALSE(t.force_legacy_update("CEN", what)) << "nothing to upgrade to before SP2";
+  run_all(t, {step("CEN", "upgrade"), step("CEN", "settle"), step("CEN", "verify")});
+  EXPECT_TRUE(t.force_legacy_update("CEN", what)) << what;
+  int64_t up = 0;
+  for (const auto& c : t.cohorts()) up += c.upgraded;
+  EXPECT_EQ(up, 100);
+}
+
+}  // namespace
+}  // namespace smsup::twin::test
