@@ -1,5 +1,6 @@
 // smsup logs grep|merge|tail|stats|scan: read, filter, merge and follow SMS logs.
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -152,7 +153,7 @@ int run_merge(const LogsOptions& o) {
 int run_stats(const LogsOptions& o) {
   auto files = open_logs(paths_of(o));
   auto t0 = std::chrono::steady_clock::now();
-  Stats s = stats(files);
+  Stats s = stats(files, std::max(1u, std::thread::hardware_concurrency()));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.format == "json") {
     nlohmann::json j{{"entries", s.entries}, {"unreadable", s.unreadable}, {"bytes", s.bytes},

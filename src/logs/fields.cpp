@@ -1,5 +1,8 @@
 // The fields of one entry, parsed when asked (see reader.h for the splitting).
 #include <cctype>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstring>
 
 #include "logs/reader.h"
@@ -42,7 +45,18 @@ std::optional<std::uint32_t> thread_number(std::string_view s) {
 
 // "06-05-2006 10:02:11.453+420" (bias optional) or an SMS 2.0 date.
 bool sms_date(std::string_view s, Entry& e) {
+  if (s.size() >= 23 && s[10] == ' ' && digit(s[0])) {
+    // The usual layout, read by position.
+    std::string_view rest = s.substr(23);
+    if (!rest.empty()) {
+      e.bias_minutes = parse_bias(rest);
+      if (!e.bias_minutes) return false;
+    }
+    e.local = parse_mdy_time(s.substr(0, 10), s.substr(11, 12));
+    if (e.local) return true;
+  }
   if (!s.empty() && digit(s[0])) {
+    e.bias_minutes.reset();
     std::size_t sp = s.find(' ');
     if (sp == std::string_view::npos) return false;
     std::string_view time = s.substr(sp + 1);
@@ -66,11 +80,17 @@ bool sms_date(std::string_view s, Entry& e) {
 // thread in whichever groups are present.
 void sms_trailer(std::string_view s, Entry& e) {
   int group = 0;
-  while (!s.empty() && s.front() == '<') {
-    std::size_t gt = s.find('>');
-    if (gt == std::string_view::npos) break;
-    std::string_view g = s.substr(1, gt - 1);
-    s.remove_prefix(gt + 1);
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n && s[i] == '<') {
+    std::size_t gt = i + 1;
+    while (gt < n && s[gt] != '>' && s[gt] != '<') ++gt;
+    if (gt == n || s[gt] != '>') {
+      e.unreadable = true;
+      break;
+    }
+    std::string_view g = s.substr(i + 1, gt - i - 1);
+    i = gt + 1;
     if (group++ == 0) {
       e.component = g;
     } else if (g.size() >= 7 && ieq(g.substr(0, 7), "thread=")) {
@@ -85,6 +105,7 @@ void sms_trailer(std::string_view s, Entry& e) {
       e.unreadable = true;
     }
   }
+  if (i != n) e.unreadable = true;
 }
 
 // key="value" pairs in any order and case; unknown keys ignored.
@@ -144,25 +165,53 @@ void cmtrace_attributes(std::string_view s, Entry& e) {
   if (!typed) e.severity = severity_from_words(e.message);
 }
 
+// The words, checked from position i (any case): 3 error, 2 warn, 0 none.
+int word_at(const char* p, std::size_t i, std::size_t n) {
+  char c = lower(p[i]);
+  if (c == 'e' && i + 5 <= n && lower(p[i + 1]) == 'r' && lower(p[i + 2]) == 'r' &&
+      lower(p[i + 3]) == 'o' && lower(p[i + 4]) == 'r')
+    return 3;
+  if (c == 'f' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'i' && lower(p[i + 3]) == 'l')
+    return 3;
+  if (c == 'w' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'n')
+    return 2;
+  return 0;
+}
+
 }  // namespace
 
+// Sixteen positions at a time: a position is a candidate when it starts one
+// of "err", "fai", "war" (any case); only candidates are checked in full.
 Severity severity_from_words(std::string_view m) {
   const char* p = m.data();
   const std::size_t n = m.size();
   bool warn = false;
-  for (std::size_t i = 0; i + 3 <= n; ++i) {
-    char c = lower(p[i]);
-    if (c == 'e') {
-      if (i + 5 <= n && lower(p[i + 1]) == 'r' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'o' &&
-          lower(p[i + 4]) == 'r')
-        return Severity::Error;
-    } else if (c == 'f') {
-      if (i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'i' && lower(p[i + 3]) == 'l')
-        return Severity::Error;
-    } else if (c == 'w') {
-      if (i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'n')
-        warn = true;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i k20 = _mm_set1_epi8(0x20);
+  const __m128i ke = _mm_set1_epi8('e'), kf = _mm_set1_epi8('f'), kw = _mm_set1_epi8('w');
+  const __m128i kr = _mm_set1_epi8('r'), ka = _mm_set1_epi8('a'), ki = _mm_set1_epi8('i');
+  for (; i + 18 <= n; i += 16) {
+    __m128i c0 = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), k20);
+    __m128i c1 = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1)), k20);
+    __m128i c2 = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2)), k20);
+    __m128i err = _mm_and_si128(_mm_cmpeq_epi8(c0, ke), _mm_and_si128(_mm_cmpeq_epi8(c1, kr), _mm_cmpeq_epi8(c2, kr)));
+    __m128i a1 = _mm_cmpeq_epi8(c1, ka);
+    __m128i fai = _mm_and_si128(_mm_cmpeq_epi8(c0, kf), _mm_and_si128(a1, _mm_cmpeq_epi8(c2, ki)));
+    __m128i war = _mm_and_si128(_mm_cmpeq_epi8(c0, kw), _mm_and_si128(a1, _mm_cmpeq_epi8(c2, kr)));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(err, _mm_or_si128(fai, war))));
+    while (mask != 0) {
+      int w = word_at(p, i + static_cast<std::size_t>(__builtin_ctz(mask)), n);
+      if (w == 3) return Severity::Error;
+      warn |= w == 2;
+      mask &= mask - 1;
     }
+  }
+#endif
+  for (; i + 3 <= n; ++i) {
+    int w = word_at(p, i, n);
+    if (w == 3) return Severity::Error;
+    warn |= w == 2;
   }
   return warn ? Severity::Warning : Severity::Info;
 }

@@ -3,6 +3,9 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <thread>
 #include <unordered_map>
 
 #include "util/error.h"
@@ -90,31 +93,99 @@ void for_each_entry(std::string_view text, const std::function<void(const Entry&
   while (split.next(span)) visit(parse_entry(text, span));
 }
 
-Stats stats(const std::vector<LogFile>& files) {
+namespace {
+
+// Where a text may be cut so that both parts split as the whole would: the
+// start of a line that opens a CMTrace entry or follows a complete SMS line.
+std::size_t safe_cut(std::string_view t, std::size_t target) {
+  std::size_t limit = std::min(t.size(), target + (4u << 20));
+  std::size_t pos = t.find('\n', target);
+  while (pos != std::string_view::npos && pos + 1 < limit) {
+    std::size_t start = pos + 1;
+    if (t.compare(start, 7, "<![LOG[") == 0) return start;
+    std::size_t prev = t.rfind('\n', pos == 0 ? 0 : pos - 1);
+    prev = prev == std::string_view::npos ? 0 : prev + 1;
+    std::string_view line = t.substr(prev, pos - prev);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > 3 && line.back() == '>' && line.find("$$<") != std::string_view::npos &&
+        line.find("<![LOG[") == std::string_view::npos)
+      return start;
+    pos = t.find('\n', start);
+  }
+  return std::string_view::npos;
+}
+
+// Components seen lately, compared by content before the hash is asked.
+struct Counter {
+  std::unordered_map<std::string_view, ComponentCount> counts;
+  std::array<std::pair<std::string_view, ComponentCount*>, 8> recent{};
+  std::size_t next = 0;
+  ComponentCount& operator[](std::string_view name) {
+    for (auto& [n, c] : recent)
+      if (c != nullptr && n == name) return *c;
+    ComponentCount* c = &counts[name];
+    recent[next++ % recent.size()] = {name, c};
+    return *c;
+  }
+};
+
+void count_part(std::string_view text, Stats& s, Counter& counter) {
+  Splitter split(text);
+  Span span;
+  while (split.next(span)) {
+    Entry e = parse_entry(text, span);
+    ++s.entries;
+    s.unreadable += e.unreadable;
+    ++s.by_format[static_cast<int>(e.format)];
+    ComponentCount& c = counter[e.component];
+    switch (e.severity) {
+      case Severity::Error: ++c.errors; break;
+      case Severity::Warning: ++c.warnings; break;
+      case Severity::Info: ++c.infos; break;
+    }
+  }
+}
+
+}  // namespace
+
+Stats stats(const std::vector<LogFile>& files, unsigned threads) {
+  // Large texts are cut at safe places and the parts parsed in parallel.
+  std::vector<std::string_view> parts;
+  constexpr std::size_t kMinPart = 32u << 20;
+  threads = std::max(1u, threads);
+  for (const auto& f : files) {
+    std::string_view t = f.text.text();
+    std::size_t n = std::min<std::size_t>(threads, std::max<std::size_t>(1, t.size() / kMinPart));
+    std::size_t begin = 0;
+    for (std::size_t k = 1; k < n; ++k) {
+      std::size_t cut = safe_cut(t, t.size() * k / n);
+      if (cut == std::string_view::npos || cut <= begin) continue;
+      parts.push_back(t.substr(begin, cut - begin));
+      begin = cut;
+    }
+    parts.push_back(t.substr(begin));
+  }
+  std::vector<Stats> partial(parts.size());
+  std::vector<Counter> counters(parts.size());
+  std::vector<std::thread> pool;
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < parts.size();) count_part(parts[i], partial[i], counters[i]);
+  };
+  for (unsigned k = 1; k < std::min<std::size_t>(threads, parts.size()); ++k) pool.emplace_back(work);
+  work();
+  for (auto& th : pool) th.join();
+
   Stats s;
   std::unordered_map<std::string_view, ComponentCount> counts;
-  for (const auto& f : files) {
-    std::string_view text = f.text.text();
-    s.bytes += text.size();
-    Splitter split(text);
-    Span span;
-    std::string_view last_name;
-    ComponentCount* last = nullptr;
-    while (split.next(span)) {
-      Entry e = parse_entry(text, span);
-      ++s.entries;
-      s.unreadable += e.unreadable;
-      ++s.by_format[static_cast<int>(e.format)];
-      // Consecutive entries mostly share a component: skip the hash then.
-      if (last == nullptr || e.component != last_name) {
-        last = &counts[e.component];
-        last_name = e.component;
-      }
-      switch (e.severity) {
-        case Severity::Error: ++last->errors; break;
-        case Severity::Warning: ++last->warnings; break;
-        case Severity::Info: ++last->infos; break;
-      }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    s.bytes += parts[i].size();
+    s.entries += partial[i].entries;
+    s.unreadable += partial[i].unreadable;
+    for (int f = 0; f < 4; ++f) s.by_format[f] += partial[i].by_format[f];
+    for (const auto& [name, c] : counters[i].counts) {
+      auto& into = counts[name];
+      into.errors += c.errors, into.warnings += c.warnings, into.infos += c.infos;
     }
   }
   for (auto& [name, c] : counts) {

@@ -65,7 +65,9 @@ struct Stats {
   std::uint64_t entries = 0, unreadable = 0, bytes = 0;
   std::uint64_t by_format[4] = {0, 0, 0, 0};
 };
-Stats stats(const std::vector<LogFile>& files);
+// Parses every entry of every file into fields and counts them; large files
+// are cut at entry boundaries and parsed by `threads` threads.
+Stats stats(const std::vector<LogFile>& files, unsigned threads = 1);
 
 // An entry placed on a merged timeline.
 struct TimedEntry {

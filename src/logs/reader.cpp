@@ -21,32 +21,29 @@ std::size_t find_from(std::string_view text, std::size_t from, std::string_view 
                       : static_cast<std::size_t>(static_cast<const char*>(p) - text.data());
 }
 
-// `<...><...>...` to the end of s, at least one group, no '<' inside a group.
+// `<COMPONENT>` then nothing or further `<...>` groups up to the closing '>'
+// the caller saw; the groups themselves are checked when fields are parsed.
 bool angle_groups(std::string_view s) {
-  std::size_t i = 0;
-  int groups = 0;
-  while (i < s.size()) {
-    if (s[i] != '<') return false;
-    const void* gt = std::memchr(s.data() + i + 1, '>', s.size() - i - 1);
-    if (gt == nullptr) return false;
-    std::size_t close = static_cast<std::size_t>(static_cast<const char*>(gt) - s.data());
-    if (std::memchr(s.data() + i + 1, '<', close - i - 1) != nullptr) return false;
-    i = close + 1;
-    ++groups;
+  std::size_t n = s.size(), j = 1;
+  if (n < 2 || s[0] != '<') return false;
+  while (j < n && s[j] != '>') {
+    if (s[j] == '<') return false;
+    ++j;
   }
-  return groups > 0;
+  return j + 1 == n || (j + 1 < n && s[j + 1] == '<');
 }
 
-// Offset of the "$$<" of an SMS trailer ending the line, or npos.
+// Offset of the "$$<" of an SMS trailer ending the line, or npos. Components
+// and dates hold no '$', so the last '$' of the line decides.
 std::size_t find_trailer(std::string_view line) {
   if (line.size() < 5 || line.back() != '>') return std::string_view::npos;
   std::size_t low = line.size() > kTrailerWindow ? line.size() - kTrailerWindow : 0;
-  for (std::size_t i = line.size() - 4; i + 1 > low; --i) {
-    if (line[i] == '$' && line[i + 1] == '$' && line[i + 2] == '<')
-      return angle_groups(line.substr(i + 2)) ? i : std::string_view::npos;
-    if (i == 0) break;
-  }
-  return std::string_view::npos;
+  const void* p = memrchr(line.data() + low, '$', line.size() - low);
+  if (p == nullptr) return std::string_view::npos;
+  std::size_t i = static_cast<std::size_t>(static_cast<const char*>(p) - line.data());
+  if (i == 0 || line[i - 1] != '$' || i + 1 >= line.size() || line[i + 1] != '<')
+    return std::string_view::npos;
+  return angle_groups(line.substr(i + 1)) ? i - 1 : std::string_view::npos;
 }
 
 // `<MM-DD-YYYY HH:MM:SS> ...`: offset of the '>' or npos.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -88,9 +89,46 @@ bool iequal(std::string_view a, std::string_view b) {
   return true;
 }
 
+int d2(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+bool all_digits(const char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!digit(p[i])) return false;
+  return true;
+}
+
+// "MM-DD-YYYY" + "HH:MM:SS.mmm", the layout nearly every line has: read by
+// position, and the day number of the last date seen is reused.
+std::optional<LocalTime> fixed_mdy_time(std::string_view date, std::string_view time) {
+  const char* d = date.data();
+  const char* t = time.data();
+  if (d[2] != '-' || d[5] != '-' || t[2] != ':' || t[5] != ':' || t[8] != '.' ||
+      !all_digits(d, 2) || !all_digits(d + 3, 2) || !all_digits(d + 6, 4) || !all_digits(t, 2) ||
+      !all_digits(t + 3, 2) || !all_digits(t + 6, 2) || !all_digits(t + 9, 3))
+    return std::nullopt;
+  thread_local char last_date[10] = {};
+  thread_local local_days last_day{};
+  thread_local bool have_last = false;
+  if (!have_last || std::memcmp(last_date, d, 10) != 0) {
+    int y = d2(d + 6) * 100 + d2(d + 8);
+    year_month_day ymd{year{y}, month{static_cast<unsigned>(d2(d))}, day{static_cast<unsigned>(d2(d + 3))}};
+    if (!ymd.ok()) return std::nullopt;
+    std::memcpy(last_date, d, 10);
+    last_day = local_days{ymd};
+    have_last = true;
+  }
+  int h = d2(t), mi = d2(t + 3), sec = d2(t + 6);
+  if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  int ms = (t[9] - '0') * 100 + d2(t + 10);
+  return LocalTime{last_day + milliseconds{((h * 60 + mi) * 60 + sec) * 1000 + ms}};
+}
+
 }  // namespace
 
 std::optional<LocalTime> parse_mdy_time(std::string_view date, std::string_view time) {
+  if (date.size() == 10 && time.size() == 12) {
+    if (auto t = fixed_mdy_time(date, time)) return t;
+  }
   std::size_t i = 0;
   auto mo = number(date, i, 2);
   if (!mo || !(expect(date, i, '-') || expect(date, i, '/'))) return std::nullopt;
