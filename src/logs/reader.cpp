@@ -109,6 +109,7 @@ std::size_t Splitter::open_after(std::size_t from) {
 }
 
 bool Splitter::cmtrace(Span& out) {
+  last_sms_ = false;
   std::size_t close = close_after(pos_ + kOpen.size());
   std::size_t next_open = open_after(pos_);
   std::size_t end = 0, next = 0;
@@ -165,11 +166,13 @@ bool Splitter::next(Span& out) {
       f = Format::Sms;
     } else if ((t = setup_mark(line)) != std::string_view::npos) {
       f = Format::Setup;
-    } else if (!trim_right(line).empty() && line.find("$$<") == std::string_view::npos &&
-               sms_with_continuation(out)) {
+    } else if (!trim_right(line).empty() && (last_sms_ || line.front() == '~') &&
+               line.find("$$<") == std::string_view::npos && sms_with_continuation(out)) {
+      last_sms_ = true;
       return true;
     }
     if (f != Format::Plain) {
+      last_sms_ = f == Format::Sms;
       out = {pos_, end, line_, static_cast<std::uint32_t>(t), f, false};
       ++line_;
       pos_ = next;
@@ -178,6 +181,7 @@ bool Splitter::next(Span& out) {
   }
   // A line that carries an SMS marker but no well-formed trailer is unreadable.
   bool broken = std::string_view(text_.data() + pos_, end - pos_).find("$$<") != std::string_view::npos;
+  last_sms_ = false;
   out = {pos_, end, line_, 0, Format::Plain, broken};
   ++line_;
   pos_ = next;

@@ -6,7 +6,8 @@
 //     line holding `]LOG]!>` and its attributes; one never closed is unreadable.
 //   - a line ending in `$$<...>...>` is an SMS entry; up to kMaxContinuation
 //     lines without a trailer right before it are the first lines of its
-//     message (SMS messages may span lines).
+//     message (SMS messages may span lines) when they follow another SMS
+//     entry or begin with `~`.
 //   - `<MM-DD-YYYY HH:MM:SS> text` is an SMS Setup entry.
 //   - anything else is a plain line. Nothing is dropped; nothing is read twice.
 #pragma once
@@ -58,6 +59,7 @@ class Splitter {
   std::size_t open_ = 0;          // cached next "\n<![LOG[" at or after open_from_
   std::size_t open_from_ = 0;
   bool close_valid_ = false, open_valid_ = false;
+  bool last_sms_ = false;  // the entry before was an SMS one: a continuation may follow
 };
 
 // The fields of the entry at `span` of `text`.

@@ -209,3 +209,14 @@ TEST(Verify, WaitGivesUpWhenTimeIsUpAndPollingWorksWithoutInotify) {
   EXPECT_GE(steady_clock::now() - t0, milliseconds(600));
   EXPECT_LT(steady_clock::now() - t0, seconds(5));
 }
+
+TEST(Verify, SitecompWaitingLineFromBeforeTheUpgradeDoesNotCount) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 4;  // only the "Waiting for changes" of an hour before setup remains
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.milestones[3].state, MilestoneState::OutOfOrder);
+  EXPECT_EQ(r.milestones[3].line, 1u);
+}
