@@ -1,4 +1,6 @@
 // smsup logs grep|merge|tail|stats|scan: read, filter, merge and follow SMS logs.
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <thread>
 #include <cstdio>
@@ -186,18 +188,27 @@ int run_scan(const LogsOptions& o) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& f : open_logs(paths_of(o))) {
     auto hits = scanner.scan(f.text.text());
-    std::array<std::uint64_t, 6> count{}, first{};
+    std::array<std::uint64_t, 6> count{}, first{}, line{};
     for (const auto& h : hits)
       if (count[static_cast<std::size_t>(h.milestone)]++ == 0) first[static_cast<std::size_t>(h.milestone)] = h.end;
+    // Lines of the first sightings, counted once in order of offset.
+    std::array<std::size_t, 6> order{0, 1, 2, 3, 4, 5};
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return first[a] < first[b]; });
+    std::uint64_t at = 0, lines = 0;
+    for (auto i : order) {
+      if (!count[i]) continue;
+      lines += count_lines(f.text.text().substr(at, first[i] - at));
+      at = first[i];
+      line[i] = lines + 1;
+    }
     for (std::size_t i = 0; i < 6; ++i) {
-      std::uint64_t line = count[i] ? count_lines(f.text.text().substr(0, first[i])) + 1 : 0;
       if (o.format == "json")
         out.push_back({{"file", f.path.string()}, {"milestone", i + 1}, {"count", count[i]},
-                       {"first_line", count[i] ? nlohmann::json(line) : nlohmann::json()}});
+                       {"first_line", count[i] ? nlohmann::json(line[i]) : nlohmann::json()}});
       else
         std::printf("%s: milestone %zu (%s): %llu%s\n", f.path.string().c_str(), i + 1,
                     std::string(milestones()[i].text).c_str(), static_cast<unsigned long long>(count[i]),
-                    count[i] ? fmt::format(", first at line {}", line).c_str() : "");
+                    count[i] ? fmt::format(", first at line {}", line[i]).c_str() : "");
     }
   }
   if (o.format == "json") std::printf("%s\n", out.dump(2).c_str());

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
+#include "logs/milestones.h"
 #include "logs/reader.h"
 #include "logs/time.h"
 #include "logs/writer.h"
@@ -270,4 +272,29 @@ TEST(Time, UserTimesAndDurations) {
   EXPECT_EQ(parse_duration("1h30m")->count(), 90 * 60 * 1000);
   EXPECT_EQ(parse_duration("45")->count(), 45000);
   EXPECT_FALSE(parse_duration("soon"));
+}
+
+TEST(Scanner, LineCountMatchesAPlainCountAtEveryLength) {
+  std::string s;
+  for (int i = 0; i < 9000; ++i) s += (i % 7 == 0 || i % 131 == 5) ? '\n' : static_cast<char>('a' + i % 26);
+  for (std::size_t len : {0u, 1u, 15u, 16u, 17u, 4079u, 4080u, 4081u, 9000u}) {
+    std::string_view v(s.data(), len);
+    EXPECT_EQ(count_lines(v), static_cast<std::uint64_t>(std::count(v.begin(), v.end(), '\n'))) << len;
+  }
+}
+
+TEST(Scanner, FindsEachMilestoneWithoutRegardToCaseOrInstallPath) {
+  MilestoneScanner scanner;
+  std::string text =
+      "sms setup COMPLETED successfully\n"
+      "Waiting for changes to the \"D:\\Program Files\\SMS\\inboxes\\sitectrl.box\" or \"D:\\Program Files\\SMS\\inboxes\\sitecomp.box\" directories\n"
+      "Waiting for changes to the \xE2\x80\x9C" "C:\\SMS\\Inboxes\\Sitectrl.box\xE2\x80\x9D or \xE2\x80\x9C" "C:\\SMS\\Inboxes\\Sitecomp.box\xE2\x80\x9D directories\n"
+      "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\"\nor \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories\n"
+      "Site shutdown\ncomplete\n";
+  auto hits = scanner.scan(text);
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].milestone, 0);
+  EXPECT_EQ(hits[1].milestone, 3);
+  EXPECT_EQ(hits[2].milestone, 3);
+  EXPECT_TRUE(scanner.scan(text, 1u << 3).size() == 2u);
 }
