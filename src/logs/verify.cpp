@@ -76,6 +76,8 @@ MilestoneResult sighting(const Candidate& c, int bias_fallback) {
   split.next(span);
   Entry e = parse_entry(t.substr(start), span);
   MilestoneResult r;
+  // The last line of a file being written, not yet a whole entry, is no sighting.
+  r.incomplete = e.format == Format::Plain && start + span.end == t.size() && !t.empty() && t.back() != '\n';
   r.file = c.source->path;
   r.line = c.source->line_at(start);
   r.message = std::string(e.message);
@@ -263,6 +265,7 @@ VerifyResult verify_site(const fs::path& root, const std::string& install_dir,
     for (const auto& c : cands) {
       MilestoneResult s = sighting(c, bias);
       s.milestone = &m;
+      if (s.incomplete) continue;
       if (!s.utc || !previous || *s.utc >= *previous) {
         s.state = MilestoneState::Found;
         out = s;

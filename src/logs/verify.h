@@ -30,6 +30,7 @@ struct MilestoneResult {
   std::optional<LocalTime> local;
   std::optional<int> bias_minutes;  // as written, or borrowed from the site's other logs
   std::optional<TimePoint> utc;
+  bool incomplete = false;  // seen only in a last line still being written
 };
 
 struct VerifyResult {

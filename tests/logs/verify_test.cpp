@@ -220,3 +220,17 @@ TEST(Verify, SitecompWaitingLineFromBeforeTheUpgradeDoesNotCount) {
   EXPECT_EQ(r.milestones[3].state, MilestoneState::OutOfOrder);
   EXPECT_EQ(r.milestones[3].line, 1u);
 }
+
+TEST(Verify, MilestoneInALineStillBeingWrittenDoesNotCountYet) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 6;
+  write_sample_site(root, s);
+  auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
+  std::string line = sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+                              "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+  append_to_file(inbox, line.substr(0, line.find("$$<") + 10));  // message whole, trailer cut
+  EXPECT_FALSE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+  append_to_file(inbox, line.substr(line.find("$$<") + 10));
+  EXPECT_TRUE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+}
