@@ -38,7 +38,7 @@ nlohmann::json to_json(const std::string& site, const VerifyResult& r) {
   j["milestones"] = nlohmann::json::array();
   for (const auto& m : r.milestones) {
     nlohmann::json o{{"number", m.milestone->number}, {"log", m.milestone->log},
-                     {"text", m.milestone->text}, {"means", m.milestone->means},
+                     {"label", m.milestone->label}, {"text", m.milestone->text}, {"means", m.milestone->means},
                      {"state", to_string(m.state)}};
     if (m.state != MilestoneState::Missing) {
       o["file"] = m.file.string();
@@ -61,11 +61,11 @@ nlohmann::json to_json(const std::string& site, const VerifyResult& r) {
 void print_text(const std::string& site, const VerifyResult& r) {
   std::printf("Site %s: %s\n", site.c_str(), r.verified ? "upgrade complete (verified)" : "NOT verified");
   for (const auto& m : r.milestones) {
-    const char* mark = m.state == MilestoneState::Found ? "ok " : m.state == MilestoneState::OutOfOrder ? "ORD" : "-- ";
+    const char* mark = m.state == MilestoneState::Found ? "ok" : m.state == MilestoneState::OutOfOrder ? "ORDER" : "MISSING";
     std::string where = m.state == MilestoneState::Missing
                             ? fmt::format("(missing in {})", m.milestone->log)
                             : fmt::format("{}  {}:{}", time_text(m), m.file.filename().string(), m.line);
-    std::printf("  %s %d. %-56.56s %s\n", mark, m.milestone->number, std::string(m.milestone->text).c_str(),
+    std::printf("  %-7s %d. %-28s %s\n", mark, m.milestone->number, std::string(m.milestone->label).c_str(),
                 where.c_str());
   }
   if (r.setup_began)

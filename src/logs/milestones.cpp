@@ -15,21 +15,21 @@ const std::array<Milestone, 6>& milestones() {
   // Quotes may be straight or typographic (the checklist prints the latter);
   // the path inside them is whatever the site's install folder is.
   static const std::array<Milestone, 6> list{{
-      {1, "SMSSetup.log", true, "SMS Setup completed successfully", "setup has done its part",
+      {1, "SMSSetup.log", true, "setup completed", "SMS Setup completed successfully", "setup has done its part",
        "sms setup completed successfully"},
-      {2, "sitecomp.log", false, "Processing site shutdown transaction", "the site reset began",
+      {2, "sitecomp.log", false, "site shutdown began", "Processing site shutdown transaction", "the site reset began",
        "processing site shutdown transaction"},
-      {3, "sitecomp.log", false, "Site shutdown complete",
+      {3, "sitecomp.log", false, "site shutdown complete", "Site shutdown complete",
        "services stopped; components are being reinstalled", "site shutdown complete"},
-      {4, "sitecomp.log", false,
+      {4, "sitecomp.log", false, "site component manager done",
        "Waiting for changes to the \"...Sitectrl.box\" or \"...Sitecomp.box\" directories",
        "Site Component Manager finished",
        "waiting for changes to the (?:\"|\\xE2\\x80\\x9C)[^\\r\\n]*sitectrl\\.box(?:\"|\\xE2\\x80\\x9D)"
        " or (?:\"|\\xE2\\x80\\x9C)[^\\r\\n]*sitecomp\\.box(?:\"|\\xE2\\x80\\x9D) directories"},
-      {5, "hman.log", false, "Wait for site control changes for maximum 3600 seconds",
+      {5, "hman.log", false, "hierarchy manager done", "Wait for site control changes for maximum 3600 seconds",
        "Hierarchy Manager finished (site published to Active Directory)",
        "wait for site control changes for maximum 3600 seconds"},
-      {6, "inboxmgr.log", false,
+      {6, "inboxmgr.log", false, "inbox manager done",
        "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait "
        "= 3600 seconds",
        "Inbox Manager finished (inboxes on the site server and the CAP)",

@@ -14,6 +14,7 @@ struct Milestone {
   int number;                 // 1..6, the order they must appear in
   std::string_view log;       // file name, case-insensitive: "SMSSetup.log", "sitecomp.log", ...
   bool at_drive_root;         // SMSSetup.log sits at the root of the system drive
+  std::string_view label;     // short name for reports: "site shutdown complete"
   std::string_view text;      // what the message contains, as the checklist says it
   std::string_view means;
   std::string_view pattern;   // vectorscan expression, matched without regard to case

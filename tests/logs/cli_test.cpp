@@ -67,10 +67,10 @@ TEST(VerifyCli, FinishedSitePrintsMilestonesInOrderAndExitsZero) {
   Result r = run_smsup({"verify", "LAB", "--logs", root.string()});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Site LAB: upgrade complete (verified)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("1. SMS Setup completed successfully"), std::string::npos);
+  EXPECT_NE(r.out.find("ok      1. setup completed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2006-06-05 09:52:03.000+420  sitecomp.log:3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("30-minute rule: last milestone 41 min after setup began: met"), std::string::npos);
-  EXPECT_LT(r.out.find("Processing site shutdown"), r.out.find("Site shutdown complete"));
+  EXPECT_LT(r.out.find("site shutdown began"), r.out.find("site shutdown complete"));
 }
 
 TEST(VerifyCli, MissingMilestoneExitsOneAndJsonSaysWhich) {
