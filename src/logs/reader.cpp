@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "logs/milestones.h"
 #include "logs/time.h"
 
 namespace smsup::logs {
@@ -14,11 +15,19 @@ constexpr std::size_t kTrailerWindow = 512;  // an SMS trailer is ~60-110 bytes
 
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
+// First byte of `needle` located with memchr, the rest compared: the markers
+// start with bytes that are rare in messages (']', '\n'), so this beats memmem.
 std::size_t find_from(std::string_view text, std::size_t from, std::string_view needle) {
   if (from >= text.size()) return std::string_view::npos;
-  const void* p = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-  return p == nullptr ? std::string_view::npos
-                      : static_cast<std::size_t>(static_cast<const char*>(p) - text.data());
+  const char* p = text.data() + from;
+  const char* last = text.data() + text.size();
+  while (static_cast<std::size_t>(last - p) >= needle.size()) {
+    p = static_cast<const char*>(std::memchr(p, needle[0], static_cast<std::size_t>(last - p) - needle.size() + 1));
+    if (p == nullptr) return std::string_view::npos;
+    if (std::memcmp(p, needle.data(), needle.size()) == 0) return static_cast<std::size_t>(p - text.data());
+    ++p;
+  }
+  return std::string_view::npos;
 }
 
 // `<COMPONENT>` then nothing or further `<...>` groups up to the closing '>'
@@ -66,11 +75,6 @@ std::string_view trim_right(std::string_view s) {
   return s;
 }
 
-std::uint64_t count_breaks(std::string_view s) {
-  std::uint64_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
 
 }  // namespace
 
@@ -111,20 +115,27 @@ std::size_t Splitter::open_after(std::size_t from) {
 bool Splitter::cmtrace(Span& out) {
   last_sms_ = false;
   std::size_t close = close_after(pos_ + kOpen.size());
-  std::size_t next_open = open_after(pos_);
   std::size_t end = 0, next = 0;
+  next_line(pos_, end, next);
+  // Most entries are one line: the close on the same line needs no more checks.
+  bool one_line = close != std::string_view::npos && close < end;
+  std::size_t next_open = one_line ? std::string_view::npos : open_after(pos_);
   if (close != std::string_view::npos && (next_open == std::string_view::npos || close < next_open)) {
-    next_line(close, end, next);
+    std::uint64_t breaks = 0;
+    if (!one_line) {
+      breaks = count_lines(text_.substr(pos_, close - pos_));
+      next_line(close, end, next);
+    }
     std::string_view attrs = text_.substr(close + kClose.size(), end - close - kClose.size());
     if (!attrs.empty() && attrs.front() == '<' && attrs.back() == '>') {
       out = {pos_, end, line_, static_cast<std::uint32_t>(close - pos_), Format::CmTrace, false};
-      line_ += count_breaks(text_.substr(pos_, end - pos_)) + 1;
+      line_ += breaks + 1;
       pos_ = next;
       return true;
     }
+    next_line(pos_, end, next);
   }
   // Never closed (or cut short): its first line is kept as a plain line.
-  next_line(pos_, end, next);
   out = {pos_, end, line_, 0, Format::Plain, true};
   ++line_;
   pos_ = next;

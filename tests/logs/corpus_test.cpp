@@ -46,9 +46,15 @@ void check_file(const fs::path& path) {
     EXPECT_FALSE(m.empty());
     EXPECT_EQ(m.find("$$<"), std::string_view::npos);
     EXPECT_EQ(m.find("]LOG]!>"), std::string_view::npos);
-    if (e.format == Format::Sms) EXPECT_FALSE(e.component.empty());
-    if (e.format == Format::Setup) EXPECT_TRUE(e.local.has_value());
-    if (e.local && e.bias_minutes) EXPECT_LE(std::abs(*e.bias_minutes), 14 * 60);
+    if (e.format == Format::Sms) {
+      EXPECT_FALSE(e.component.empty());
+    }
+    if (e.format == Format::Setup) {
+      EXPECT_TRUE(e.local.has_value());
+    }
+    if (e.local && e.bias_minutes) {
+      EXPECT_LE(std::abs(*e.bias_minutes), 14 * 60);
+    }
   }
 }
 
