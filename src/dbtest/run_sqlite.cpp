@@ -131,6 +131,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   copy.exec(std::string("CREATE TABLE ") + kCopyMarkerTable + " (original TEXT, pid INTEGER, made TEXT);"
             "INSERT INTO " + kCopyMarkerTable + " VALUES (" + "'" + "see file name" + "', " +
             std::to_string(getpid()) + ", datetime('now'))");
+  copy.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the log then holds the migration only
 
   std::vector<std::string> keep = opts.migration.keep_rows_declared ? opts.migration.keep_rows
                                                                     : user_tables(copy);

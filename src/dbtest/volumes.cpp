@@ -273,7 +273,7 @@ void Filler::status() {
   for (int64_t c = 0; c < o_.clients; ++c) {
     Rng r(o_.seed, c, kStatus);
     for (int64_t k = 0, n = counts_of(o_.seed, c).status; k < n; ++k) {
-      emit({Field::of(++record), Field::of(10000 + r.below(900)), Field::of(r.below(10) == 0 ? int64_t{0xC0000000} : int64_t{0x40000000}),
+      emit({Field::of(++record), Field::of(10000 + r.below(900)), Field::of(r.below(10) == 0 ? int64_t{-1073741824} : int64_t{1073741824}),
             Field::of("SMS Client"), Field::of(kComponents[static_cast<size_t>(r.below(5))]),
             Field::of(SV(machine, "WKS%07d", static_cast<int>(c + 1))), Field::of(o_.site_code),
             Field::of(timestamp(ts, 86400 * 150 + r.below(86400 * 30)))});
