@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include "dbtest/copy_name.h"
 #include "dbtest/dbtest.h"
@@ -54,7 +55,11 @@ std::vector<std::string> clean_leftovers(PgConn& maint, const std::string& sourc
     const std::string& name = row[0];
     if (!is_pg_working_copy_of(source, name)) continue;
     if (maint.text("SELECT pg_try_advisory_lock(hashtext($1))", {name}) != "t") continue;  // alive
-    if (maint.try_exec("DROP DATABASE IF EXISTS " + quote_ident(name)).empty()) cleaned.push_back(name);
+    // Its owner is gone; sessions it left behind (a query still running on
+    // the server) go with the copy.
+    if (maint.try_exec("DROP DATABASE IF EXISTS " + quote_ident(name) + " WITH (FORCE)").empty()) {
+      cleaned.push_back(name);
+    }
     maint.query("SELECT pg_advisory_unlock(hashtext($1))", {name});
   }
   return cleaned;
@@ -127,7 +132,13 @@ Report run_postgresql(const std::string& url, const Options& opts) {
     r.database = source;
     refuse_source(src, url);
   }
-  PgConn maint(url, "postgres");
+  std::unique_ptr<PgConn> maint_conn;
+  try {
+    maint_conn = std::make_unique<PgConn>(url, "postgres");
+  } catch (const InputError&) {
+    maint_conn = std::make_unique<PgConn>(url, "template1");  // clusters without "postgres"
+  }
+  PgConn& maint = *maint_conn;
   r.cleaned = clean_leftovers(maint, source);
   refuse_other_sessions(maint, source);
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
