@@ -18,6 +18,7 @@ void register_dbtest(CLI::App& app, Status& status) {
     std::string db, migration, format = "text";
     int64_t free_disk_mb = -1;
     bool keep_copy = false;
+    bool full_check = false;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("--db", o->db, "sqlite:PATH or postgresql://HOST[:PORT]/DB")->required();
@@ -30,6 +31,8 @@ void register_dbtest(CLI::App& app, Status& status) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub->add_flag("--keep-copy", o->keep_copy, "Keep the migrated copy (renamed ...smsup-dbtest-kept-...)");
+  sub->add_flag("--full-check", o->full_check,
+                "SQLite: PRAGMA integrity_check (also cross-checks every index) instead of quick_check");
   sub->callback([o, &status] {
     dbtest::Options opts;
     opts.db = o->db;
@@ -37,6 +40,7 @@ void register_dbtest(CLI::App& app, Status& status) {
                                           : dbtest::migration_from_file(o->migration);
     if (o->free_disk_mb >= 0) opts.free_disk_mb = o->free_disk_mb;
     opts.keep_copy = o->keep_copy;
+    opts.full_check = o->full_check;
     dbtest::Report r = dbtest::run(opts);
     std::string out = o->format == "json" ? dbtest::format_json(r) : dbtest::format_text(r);
     std::fwrite(out.data(), 1, out.size(), stdout);

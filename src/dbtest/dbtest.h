@@ -32,6 +32,9 @@ struct Options {
   Migration migration;
   std::optional<int64_t> free_disk_mb;
   bool keep_copy = false;
+  // SQLite: PRAGMA integrity_check instead of quick_check (which skips only
+  // the cross-check of index entries against their table rows).
+  bool full_check = false;
 };
 
 struct Check {
@@ -49,7 +52,9 @@ struct Report {
   std::string migration;
   bool migration_ok = false;
   std::string migration_error;
+  double copy_seconds = 0;
   double migration_seconds = 0;
+  double check_seconds = 0;
   double total_seconds = 0;
   Sizes before, after;
   std::vector<Check> checks;

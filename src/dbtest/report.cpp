@@ -57,6 +57,8 @@ std::string format_text(const Report& r) {
     out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", mb_up(r.growth_bytes()),
                        *r.free_disk_mb, *r.fits() ? "fits" : "DOES NOT FIT");
   }
+  out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n",
+                     r.copy_seconds, r.migration_seconds, r.check_seconds);
   out += fmt::format("  result      {} in {:.1f} s\n",
                      r.passed() ? "PASSED: the database part of the upgrade will succeed"
                                 : "FAILED: fix this before the upgrade",
@@ -84,7 +86,8 @@ std::string format_json(const Report& r) {
          {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
          {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},
          {"passed", r.passed()},
-         {"seconds", r.total_seconds},
+         {"seconds", {{"copy", r.copy_seconds}, {"migration", r.migration_seconds},
+                      {"check", r.check_seconds}, {"total", r.total_seconds}}},
          {"dbtest", {{"data_mb_after", r.data_mb_after()}, {"log_mb_after", r.log_mb_after()}}}};
   return j.dump(2) + "\n";
 }

@@ -145,6 +145,7 @@ Report run_postgresql(const std::string& url, const Options& opts) {
                     std::chrono::system_clock::now().time_since_epoch()).count();
   r.copy = pg_copy_name(source, getpid(), now);
   maint.query("SELECT pg_advisory_lock(hashtext($1))", {r.copy});  // held until we finish or die
+  auto tc = Clock::now();
   std::string err = maint.try_exec("CREATE DATABASE " + quote_ident(r.copy) + " TEMPLATE " + quote_ident(source));
   if (!err.empty()) throw InputError({}, "--db", "cannot copy " + source + ": " + err);
   struct Drop {  // on every way out except a kill (next run's job)
@@ -155,6 +156,7 @@ Report run_postgresql(const std::string& url, const Options& opts) {
       if (armed) m.try_exec("DROP DATABASE IF EXISTS " + quote_ident(name));
     }
   } drop{maint, r.copy};
+  r.copy_seconds = std::chrono::duration<double>(Clock::now() - tc).count();
   maint.exec("COMMENT ON DATABASE " + quote_ident(r.copy) + " IS " +
              lit(std::string(kCopyComment) + " of " + source + " by pid " + std::to_string(getpid()) +
                  ": never the original; safe to drop"));
@@ -176,6 +178,7 @@ Report run_postgresql(const std::string& url, const Options& opts) {
     if (!r.migration_ok) copy.try_exec("ROLLBACK");
     r.migration_seconds = std::chrono::duration<double>(Clock::now() - tm).count();
     r.after = measure(copy, lsn0);
+    auto tk = Clock::now();
     if (r.migration_ok) {
       r.checks.push_back(index_check(copy));
       for (const auto& [t, n] : rows_before) {
@@ -187,6 +190,7 @@ Report run_postgresql(const std::string& url, const Options& opts) {
                                 (m < 0 ? std::string("missing after") : std::to_string(m))});
       }
     }
+    r.check_seconds = std::chrono::duration<double>(Clock::now() - tk).count();
   }
   if (opts.keep_copy) {
     std::string kept = pg_kept_name(source, now);

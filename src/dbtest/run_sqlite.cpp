@@ -115,6 +115,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   if (fd < 0) throw InputError({r.copy, 0, 0}, "--db", "cannot create the copy next to the original");
   ::close(fd);
   CopyGuard guard{r.copy};
+  auto tc = Clock::now();
   SqliteDb copy(r.copy, SQLITE_OPEN_READWRITE);
   copy.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
   sqlite3_backup* b = sqlite3_backup_init(copy.get(), "main", original.get(), "main");
@@ -124,6 +125,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   }
   sqlite3_backup_finish(b);
   original.close();
+  r.copy_seconds = seconds_since(tc);
 
   copy.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0; "
             "PRAGMA cache_size=-262144");
@@ -151,9 +153,11 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   r.migration_seconds = seconds_since(tm);
   r.after = {sqlite_data_bytes(copy), sqlite_wal_bytes(r.copy)};
 
+  auto tk = Clock::now();
   if (r.migration_ok) {
-    std::string ic = copy.text("PRAGMA integrity_check");
-    r.checks.push_back({"integrity", ic == "ok", "PRAGMA integrity_check: " + ic});
+    const char* pragma = opts.full_check ? "integrity_check" : "quick_check";
+    std::string ic = copy.text(std::string("PRAGMA ") + pragma);
+    r.checks.push_back({"integrity", ic == "ok", std::string("PRAGMA ") + pragma + ": " + ic});
     for (const auto& [t, n] : rows_before) {
       bool there = copy.has_table(t);
       if (!there && !opts.migration.keep_rows_declared) continue;  // dropped on purpose
@@ -163,6 +167,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
                               (m < 0 ? std::string("missing after") : std::to_string(m))});
     }
   }
+  r.check_seconds = seconds_since(tk);
 
   if (opts.keep_copy) {
     copy.exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE");

@@ -221,3 +221,12 @@ TEST(SqliteDbtest, NotADatabaseOrMissingIsBadInput) {
   o.db = "mysql://x";
   EXPECT_THROW(run(o), smsup::InputError);
 }
+
+TEST(SqliteDbtest, FullCheckRunsTheCompleteIntegrityCheck) {
+  TempDir d;
+  generate_sqlite(d / "s.db", 100, 5);
+  Options o = opts_for(d / "s.db");
+  EXPECT_NE(find_check(run(o), "integrity")->detail.find("quick_check: ok"), std::string::npos);
+  o.full_check = true;
+  EXPECT_NE(find_check(run(o), "integrity")->detail.find("integrity_check: ok"), std::string::npos);
+}
