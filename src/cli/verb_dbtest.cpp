@@ -30,9 +30,11 @@ void register_dbtest(CLI::App& app, Status& status) {
   sub->add_option("--format", o->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  sub->add_flag("--keep-copy", o->keep_copy, "Keep the migrated copy (renamed ...smsup-dbtest-kept-...)");
-  sub->add_flag("--full-check", o->full_check,
-                "SQLite: PRAGMA integrity_check (also cross-checks every index) instead of quick_check");
+  sub->add_flag("--keep-copy", o->keep_copy,
+                "Keep the migrated copy (renamed ...smsup-dbtest-kept-...)");
+  sub->add_flag(
+      "--full-check", o->full_check,
+      "SQLite: PRAGMA integrity_check (also cross-checks every index) instead of quick_check");
   sub->callback([o, &status] {
     dbtest::Options opts;
     opts.db = o->db;

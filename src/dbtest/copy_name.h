@@ -1,6 +1,7 @@
 // Names of the copies dbtest makes. They cannot be taken for an original:
-//   SQLite:      PATH.smsup-dbtest-<pid>-<unixtime>.db   (kept: PATH.smsup-dbtest-kept-<unixtime>.db)
-//   PostgreSQL:  <db>_smsup_dbtest_<pid>_<unixtime>      (kept: <db>_smsup_dbtest_kept_<unixtime>)
+//   SQLite:      PATH.smsup-dbtest-<pid>-<unixtime>.db   (kept:
+//   PATH.smsup-dbtest-kept-<unixtime>.db) PostgreSQL:  <db>_smsup_dbtest_<pid>_<unixtime> (kept:
+//   <db>_smsup_dbtest_kept_<unixtime>)
 // dbtest refuses any input whose name carries the marker, and a later run
 // removes copies left by runs that died (their pid is gone / their lock free).
 #pragma once

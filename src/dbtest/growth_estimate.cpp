@@ -16,8 +16,8 @@ constexpr double kLogPerClient = 4127;        // WAL bytes the migration writes 
 
 Growth estimate_growth(int64_t clients) {
   double n = clients < 0 ? 0.0 : static_cast<double>(clients);
-  return {(kFixedBefore + kDataPerClient * n) / kMiB, (kFixedAfter + kDataAfterPerClient * n) / kMiB,
-          (kLogPerClient * n) / kMiB};
+  return {(kFixedBefore + kDataPerClient * n) / kMiB,
+          (kFixedAfter + kDataAfterPerClient * n) / kMiB, (kLogPerClient * n) / kMiB};
 }
 
 }  // namespace smsup::dbtest

@@ -22,10 +22,11 @@ PgConn::PgConn(const std::string& url, const std::string& dbname) : where_(redac
     PQfinish(conn_);
     conn_ = nullptr;
     throw InputError({}, "--db",
-                     "cannot connect to " + where_ + (dbname.empty() ? "" : " (database " + dbname + ")") +
-                         ": " + msg);
+                     "cannot connect to " + where_ +
+                         (dbname.empty() ? "" : " (database " + dbname + ")") + ": " + msg);
   }
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 PgConn::~PgConn() { PQfinish(conn_); }
@@ -45,7 +46,8 @@ std::string PgConn::try_exec(const std::string& sql) {
 
 void PgConn::exec(const std::string& sql) {
   std::string err = try_exec(sql);
-  if (!err.empty()) throw InputError({}, "--db", where_ + ": " + err + " (in: " + sql.substr(0, 80) + ")");
+  if (!err.empty())
+    throw InputError({}, "--db", where_ + ": " + err + " (in: " + sql.substr(0, 80) + ")");
 }
 
 std::vector<std::vector<std::string>> PgConn::query(const std::string& sql,
@@ -61,7 +63,8 @@ std::vector<std::vector<std::string>> PgConn::query(const std::string& sql,
   }
   std::vector<std::vector<std::string>> rows(static_cast<size_t>(PQntuples(r)));
   for (int i = 0; i < PQntuples(r); ++i) {
-    for (int j = 0; j < PQnfields(r); ++j) rows[static_cast<size_t>(i)].emplace_back(PQgetvalue(r, i, j));
+    for (int j = 0; j < PQnfields(r); ++j)
+      rows[static_cast<size_t>(i)].emplace_back(PQgetvalue(r, i, j));
   }
   PQclear(r);
   return rows;

@@ -40,14 +40,16 @@ Report run(const Options& opts) {
 
 std::string format_text(const Report& r) {
   std::string out = fmt::format("smsup dbtest: {} database {}\n", r.engine, r.database);
-  for (const auto& c : r.cleaned) out += fmt::format("  cleaned     {} (left by a run that died)\n", c);
+  for (const auto& c : r.cleaned)
+    out += fmt::format("  cleaned     {} (left by a run that died)\n", c);
   out += fmt::format("  copy        {} ({})\n", r.copy, r.copy_kept ? "kept" : "dropped");
   out += fmt::format("  migration   {}: {} in {:.1f} s\n", r.migration,
                      r.migration_ok ? "ok" : "FAILED", r.migration_seconds);
   if (!r.migration_ok) out += fmt::format("              {}\n", r.migration_error);
   out += fmt::format("  {:<10}{:>12}{:>12}{:>12}\n", "", "before", "after", "growth");
-  out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "data", mb(r.before.data_bytes),
-                     mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
+  out +=
+      fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "data", mb(r.before.data_bytes),
+                  mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
   out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "log", mb(r.before.log_bytes),
                      mb(r.after.log_bytes), mb(r.after.log_bytes - r.before.log_bytes));
   for (const auto& c : r.checks) {
@@ -63,22 +65,30 @@ std::string format_text(const Report& r) {
                      r.passed() ? "PASSED: the database part of the upgrade will succeed"
                                 : "FAILED: fix this before the upgrade",
                      r.total_seconds);
-  out += fmt::format("\nFor the inventory (database:):\n  dbtest:\n    data_mb_after: {}\n"
-                     "    log_mb_after: {}\n", r.data_mb_after(), r.log_mb_after());
+  out += fmt::format(
+      "\nFor the inventory (database:):\n  dbtest:\n    data_mb_after: {}\n"
+      "    log_mb_after: {}\n",
+      r.data_mb_after(), r.log_mb_after());
   return out;
 }
 
 std::string format_json(const Report& r) {
   using nlohmann::json;
-  auto sizes = [](const Sizes& s) { return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}}; };
+  auto sizes = [](const Sizes& s) {
+    return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}};
+  };
   json checks = json::array();
-  for (const auto& c : r.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  for (const auto& c : r.checks)
+    checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
   json j{{"engine", r.engine},
          {"database", r.database},
          {"copy", {{"name", r.copy}, {"kept", r.copy_kept}}},
          {"cleaned", r.cleaned},
-         {"migration", {{"name", r.migration}, {"ok", r.migration_ok}, {"error", r.migration_error},
-                        {"seconds", r.migration_seconds}}},
+         {"migration",
+          {{"name", r.migration},
+           {"ok", r.migration_ok},
+           {"error", r.migration_error},
+           {"seconds", r.migration_seconds}}},
          {"before", sizes(r.before)},
          {"after", sizes(r.after)},
          {"growth_bytes", r.growth_bytes()},
@@ -86,8 +96,11 @@ std::string format_json(const Report& r) {
          {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
          {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},
          {"passed", r.passed()},
-         {"seconds", {{"copy", r.copy_seconds}, {"migration", r.migration_seconds},
-                      {"check", r.check_seconds}, {"total", r.total_seconds}}},
+         {"seconds",
+          {{"copy", r.copy_seconds},
+           {"migration", r.migration_seconds},
+           {"check", r.check_seconds},
+           {"total", r.total_seconds}}},
          {"dbtest", {{"data_mb_after", r.data_mb_after()}, {"log_mb_after", r.log_mb_after()}}}};
   return j.dump(2) + "\n";
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "dbtest/copy_name.h"
 #include "dbtest/dbtest.h"
@@ -32,8 +33,10 @@ void refuse_source(PgConn& src, const std::string& url) {
       "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
       "WHERE datname = current_database()");
   if (looks_like_copy(name) || comment.rfind(kCopyComment, 0) == 0) {
-    throw InputError({}, "--db", "database " + name + " is a copy made by smsup dbtest, not a "
-                                 "site database; give the original");
+    throw InputError({}, "--db",
+                     "database " + name +
+                         " is a copy made by smsup dbtest, not a "
+                         "site database; give the original");
   }
   auto pubs = src.query("SELECT pubname FROM pg_publication ORDER BY pubname");
   if (!pubs.empty()) {
@@ -42,10 +45,11 @@ void refuse_source(PgConn& src, const std::string& url) {
       names += (names.empty() ? "" : ", ") + p[0];
       drops += " DROP PUBLICATION " + quote_ident(p[0]) + ";";
     }
-    throw InputError({}, "--db", redact_url(url) + ": replication is enabled (publication " + names +
-                                     "); nothing was touched. Disable it first (" + drops.substr(1) +
-                                     " and remove the subscriptions on the subscribers), then "
-                                     "test again; re-create it after the upgrade is verified");
+    throw InputError({}, "--db",
+                     redact_url(url) + ": replication is enabled (publication " + names +
+                         "); nothing was touched. Disable it first (" + drops.substr(1) +
+                         " and remove the subscriptions on the subscribers), then "
+                         "test again; re-create it after the upgrade is verified");
   }
 }
 
@@ -65,16 +69,29 @@ std::vector<std::string> clean_leftovers(PgConn& maint, const std::string& sourc
   return cleaned;
 }
 
+// Client sessions only: CREATE DATABASE itself stops autovacuum workers.
+// A session that has just disconnected (ours, or a tool's) can linger for a
+// moment in pg_stat_activity; like CREATE DATABASE, wait up to 5 s for it.
 void refuse_other_sessions(PgConn& maint, const std::string& source) {
-  auto rows = maint.query(
-      "SELECT pid::text, coalesce(usename, ''), coalesce(application_name, '') FROM pg_stat_activity "
-      "WHERE datname = $1 AND pid <> pg_backend_pid()", {source});
-  if (rows.empty()) return;
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 50; ++i) {
+    rows = maint.query(
+        "SELECT pid::text, coalesce(usename, ''), coalesce(application_name, '') FROM "
+        "pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() "
+        "AND backend_type = 'client backend'",
+        {source});
+    if (rows.empty()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   std::string who;
-  for (const auto& r : rows) who += (who.empty() ? "" : ", ") + ("pid " + r[0] + " " + r[1] + " " + r[2]);
-  throw InputError({}, "--db", std::to_string(rows.size()) + " other session(s) are connected to " +
-                                   source + " (" + who + "); CREATE DATABASE ... TEMPLATE needs it "
-                                   "idle: stop the SMS services using it and try again");
+  for (const auto& r : rows) {
+    who += (who.empty() ? "" : ", ") + ("pid " + r[0] + " " + r[1] + " " + r[2]);
+  }
+  throw InputError({}, "--db",
+                   std::to_string(rows.size()) + " other session(s) are connected to " + source +
+                       " (" + who +
+                       "); CREATE DATABASE ... TEMPLATE needs it idle: stop the SMS services "
+                       "using it and try again");
 }
 
 std::vector<std::string> user_tables(PgConn& c) {
@@ -87,13 +104,17 @@ std::vector<std::string> user_tables(PgConn& c) {
 }
 
 bool has_table(PgConn& c, const std::string& t) {
-  return c.scalar("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
-                  "'information_schema') AND lower(tablename) = lower($1)", {t}) > 0;
+  return c.scalar(
+             "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+             "'information_schema') AND lower(tablename) = lower($1)",
+             {t}) > 0;
 }
 std::string table_ref(PgConn& c, const std::string& t) {
   // Unquoted names in SQL files fold to lower case; find the real spelling.
-  return quote_ident(c.text("SELECT tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
-                            "'information_schema') AND lower(tablename) = lower($1) LIMIT 1", {t}));
+  return quote_ident(
+      c.text("SELECT tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+             "'information_schema') AND lower(tablename) = lower($1) LIMIT 1",
+             {t}));
 }
 
 Sizes measure(PgConn& c, const std::string& lsn0) {
@@ -108,13 +129,15 @@ Check index_check(PgConn& c) {
   auto rows = c.query(
       "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
       "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE a.amname = 'btree' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+      "WHERE a.amname = 'btree' AND n.nspname NOT IN ('pg_catalog', 'information_schema', "
+      "'pg_toast') "
       "ORDER BY c.relname");
   for (const auto& r : rows) {
     std::string err = c.try_exec("SELECT bt_index_check(" + lit(quote_ident(r[0])) + "::regclass)");
     if (!err.empty()) return {"integrity", false, "index " + r[0] + ": " + err};
   }
-  return {"integrity", true, "amcheck bt_index_check: " + std::to_string(rows.size()) + " indexes ok"};
+  return {"integrity", true,
+          "amcheck bt_index_check: " + std::to_string(rows.size()) + " indexes ok"};
 }
 
 }  // namespace
@@ -142,11 +165,13 @@ Report run_postgresql(const std::string& url, const Options& opts) {
   r.cleaned = clean_leftovers(maint, source);
   refuse_other_sessions(maint, source);
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   r.copy = pg_copy_name(source, getpid(), now);
   maint.query("SELECT pg_advisory_lock(hashtext($1))", {r.copy});  // held until we finish or die
   auto tc = Clock::now();
-  std::string err = maint.try_exec("CREATE DATABASE " + quote_ident(r.copy) + " TEMPLATE " + quote_ident(source));
+  std::string err =
+      maint.try_exec("CREATE DATABASE " + quote_ident(r.copy) + " TEMPLATE " + quote_ident(source));
   if (!err.empty()) throw InputError({}, "--db", "cannot copy " + source + ": " + err);
   struct Drop {  // on every way out except a kill (next run's job)
     PgConn& m;
@@ -158,15 +183,16 @@ Report run_postgresql(const std::string& url, const Options& opts) {
   } drop{maint, r.copy};
   r.copy_seconds = std::chrono::duration<double>(Clock::now() - tc).count();
   maint.exec("COMMENT ON DATABASE " + quote_ident(r.copy) + " IS " +
-             lit(std::string(kCopyComment) + " of " + source + " by pid " + std::to_string(getpid()) +
-                 ": never the original; safe to drop"));
+             lit(std::string(kCopyComment) + " of " + source + " by pid " +
+                 std::to_string(getpid()) + ": never the original; safe to drop"));
   {
     PgConn copy(url, r.copy);
-    std::vector<std::string> keep = opts.migration.keep_rows_declared ? opts.migration.keep_rows
-                                                                      : user_tables(copy);
+    std::vector<std::string> keep =
+        opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
     std::map<std::string, int64_t> rows_before;
     for (const auto& t : keep) {
-      rows_before[t] = has_table(copy, t) ? copy.scalar("SELECT count(*) FROM " + table_ref(copy, t)) : -1;
+      rows_before[t] =
+          has_table(copy, t) ? copy.scalar("SELECT count(*) FROM " + table_ref(copy, t)) : -1;
     }
     std::string lsn0 = copy.text("SELECT pg_current_wal_lsn()::text");
     r.before = measure(copy, lsn0);

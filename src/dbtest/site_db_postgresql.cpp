@@ -50,7 +50,8 @@ class CopySink : public RowSink {
   PgConn& c_;
   std::string buf_;
   void flush() {
-    if (!buf_.empty() && PQputCopyData(c_.get(), buf_.data(), static_cast<int>(buf_.size())) != 1) fail();
+    if (!buf_.empty() && PQputCopyData(c_.get(), buf_.data(), static_cast<int>(buf_.size())) != 1)
+      fail();
     buf_.clear();
   }
   [[noreturn]] void fail() {
@@ -64,8 +65,10 @@ GenerateStats generate_postgresql(const std::string& url, const GenerateOptions&
   if (opts.clients < 0) throw InputError({}, "--clients", "expected a number of clients >= 0");
   PgConn c(url);
   if (c.scalar("SELECT count(*) FROM pg_tables WHERE lower(tablename) = 'sitesettings'") > 0) {
-    throw InputError({}, "--db", c.where() + " already holds a site database (SiteSettings exists); "
-                                 "smsup never overwrites a database");
+    throw InputError({}, "--db",
+                     c.where() +
+                         " already holds a site database (SiteSettings exists); "
+                         "smsup never overwrites a database");
   }
   c.exec("BEGIN");
   c.exec(std::string(schema_sql()));

@@ -48,7 +48,8 @@ class SqliteSink : public RowSink {
   SqliteDb& db_;
   sqlite3_stmt* stmt_ = nullptr;
   [[noreturn]] void fail() {
-    throw InputError({db_.path(), 0, 0}, "", std::string("generating: ") + sqlite3_errmsg(db_.get()));
+    throw InputError({db_.path(), 0, 0}, "",
+                     std::string("generating: ") + sqlite3_errmsg(db_.get()));
   }
 };
 

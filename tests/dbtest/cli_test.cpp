@@ -41,7 +41,8 @@ TEST(DbtestCli, TextReportShowsGrowthAndTheDbtestBlock) {
 
 TEST(DbtestCli, ReplicationIsRefusedWithExitTwoAndNothingCopied) {
   TempDir d;
-  ASSERT_EQ(run_smsup({"twin", "db", "--clients", "50", "-o", d / "r.db", "--replication"}).status, 0);
+  ASSERT_EQ(run_smsup({"twin", "db", "--clients", "50", "-o", d / "r.db", "--replication"}).status,
+            0);
   std::string sum = sha256_file(d / "r.db");
   auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "r.db")});
   EXPECT_EQ(r.status, 2);
@@ -55,7 +56,9 @@ TEST(DbtestCli, BadDbIsExitTwoWithOneMessage) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
   EXPECT_EQ(run_smsup({"dbtest", "--db", "sqlite:/nonexistent/x.db"}).status, 2);
-  EXPECT_EQ(run_smsup({"dbtest", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"}).status, 2);
+  EXPECT_EQ(
+      run_smsup({"dbtest", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"}).status,
+      2);
   EXPECT_EQ(run_smsup({"dbtest"}).status, 2);
   EXPECT_EQ(run_smsup({"dbtest", "--db", "sqlite:x", "--format", "xml"}).status, 2);
 }
@@ -71,8 +74,10 @@ TEST(DbtestCli, MissingMigrationFileIsExitTwo) {
 TEST(DbtestCli, UserMigrationFileFromTheCommandLine) {
   TempDir d;
   ASSERT_EQ(run_smsup({"twin", "db", "--clients", "100", "-o", d / "s.db"}).status, 0);
-  std::ofstream(d / "m.sql") << "-- smsup:keep-rows System_DISC\nCREATE INDEX d_name ON System_DISC (Name0);\n";
-  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "m.sql", "--format", "json"});
+  std::ofstream(d / "m.sql")
+      << "-- smsup:keep-rows System_DISC\nCREATE INDEX d_name ON System_DISC (Name0);\n";
+  auto r = run_smsup(
+      {"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "m.sql", "--format", "json"});
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["migration"]["name"], d / "m.sql");
@@ -83,7 +88,9 @@ TEST(TwinDbCli, BadOptionsAreExitTwo) {
   TempDir d;
   EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10"}).status, 2);  // no -o
   EXPECT_EQ(run_smsup({"twin", "db", "--clients", "-5", "-o", d / "x.db"}).status, 2);
-  EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10", "--engine", "oracle", "-o", d / "x.db"}).status, 2);
+  EXPECT_EQ(
+      run_smsup({"twin", "db", "--clients", "10", "--engine", "oracle", "-o", d / "x.db"}).status,
+      2);
   ASSERT_EQ(run_smsup({"twin", "db", "--clients", "10", "-o", d / "x.db"}).status, 0);
   auto again = run_smsup({"twin", "db", "--clients", "10", "-o", d / "x.db"});
   EXPECT_EQ(again.status, 2);
@@ -95,7 +102,8 @@ TEST(TwinDbCli, BadOptionsAreExitTwo) {
 TEST(TwinDbCli, PostgresqlEngineFillsADatabaseThatDbtestAccepts) {
   REQUIRE_POSTGRES();
   pg->create_db("SMS_CLI");
-  auto gen = run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "200", "--db", pg->url("SMS_CLI")});
+  auto gen = run_smsup(
+      {"twin", "db", "--engine", "postgresql", "--clients", "200", "--db", pg->url("SMS_CLI")});
   ASSERT_EQ(gen.status, 0) << gen.err;
   EXPECT_EQ(pg->psql("SMS_CLI", "SELECT count(*) FROM System_DISC"), "200\n");
   std::string sum = pg->checksum("SMS_CLI");
@@ -104,6 +112,9 @@ TEST(TwinDbCli, PostgresqlEngineFillsADatabaseThatDbtestAccepts) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["engine"], "postgresql");
   EXPECT_EQ(pg->checksum("SMS_CLI"), sum);
   pg->create_db("SMS_CLIREP");
-  ASSERT_EQ(run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "5", "--replication", "--db", pg->url("SMS_CLIREP")}).status, 0);
+  ASSERT_EQ(run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "5", "--replication",
+                       "--db", pg->url("SMS_CLIREP")})
+                .status,
+            0);
   EXPECT_EQ(run_smsup({"dbtest", "--db", pg->url("SMS_CLIREP")}).status, 2);
 }

@@ -1,9 +1,9 @@
 // Copy names cannot be taken for originals, and only working copies of the
 // right original are recognised as leftovers.
+#include "dbtest/copy_name.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include "dbtest/copy_name.h"
 
 using namespace smsup::dbtest;
 
@@ -12,7 +12,8 @@ TEST(CopyName, SqliteCopyCarriesTheMarkerAndPid) {
   EXPECT_EQ(c, "/srv/SMS_CEN.db.smsup-dbtest-4242-1700000000.db");
   EXPECT_TRUE(looks_like_copy(c));
   EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db"), 4242);
-  EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db-wal"), 4242);
+  EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db-wal"),
+            4242);
 }
 
 TEST(CopyName, LeftoverScanNeverMatchesTheOriginalOrOtherDatabases) {

@@ -1,6 +1,7 @@
 #include "helpers.h"
 
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <pwd.h>
@@ -17,8 +18,6 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
-
-#include <libpq-fe.h>
 
 namespace fs = std::filesystem;
 
@@ -48,7 +47,8 @@ std::string sha256_file(const std::string& path) {
   unsigned n = 0;
   EVP_DigestFinal_ex(ctx.get(), md.data(), &n);
   std::string hex;
-  for (unsigned i = 0; i < n; ++i) hex += "0123456789abcdef"[md[i] >> 4], hex += "0123456789abcdef"[md[i] & 15];
+  for (unsigned i = 0; i < n; ++i)
+    hex += "0123456789abcdef"[md[i] >> 4], hex += "0123456789abcdef"[md[i] & 15];
   return hex;
 }
 
@@ -161,7 +161,9 @@ const std::string& PgCluster::why_not() { return g_why_not; }
 bool PgCluster::start() {
   bin_ = find_pg_bin();
   if (bin_.empty()) {
-    g_why_not = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin (install package postgresql: scripts/deps.sh)";
+    g_why_not =
+        "no initdb/pg_ctl under /usr/lib/postgresql/*/bin (install package postgresql: "
+        "scripts/deps.sh)";
     return false;
   }
   std::string tmpl = "/tmp/smsup-pg-XXXXXX";
@@ -179,7 +181,8 @@ bool PgCluster::start() {
     a.insert(a.begin(), as.begin(), as.end());
     return run_program(a);
   };
-  auto r = cmd({bin_ + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--no-sync"});
+  auto r =
+      cmd({bin_ + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--no-sync"});
   if (r.status != 0) return g_why_not = "initdb failed: " + r.err, false;
   r = cmd({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/log", "-w", "-t", "60", "-o",
            "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_ +
@@ -191,7 +194,8 @@ bool PgCluster::start() {
 }
 
 PgCluster::~PgCluster() {
-  std::vector<std::string> a{bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"};
+  std::vector<std::string> a{bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m",
+                             "immediate",      "-w", "stop"};
   if (geteuid() == 0) a.insert(a.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
   run_program(a);
   std::error_code ec;
@@ -234,12 +238,20 @@ void PgCluster::create_db(const std::string& name) {
 
 std::string PgCluster::checksum(const std::string& db) {
   std::string sum = psql(db, "SELECT string_agg(pubname, ',') FROM pg_publication");
-  sum += psql(db, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()");
-  std::istringstream tables(psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"));
+  sum += psql(db,
+              "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = "
+              "current_database()");
+  std::istringstream tables(
+      psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"));
   for (std::string t; std::getline(tables, t);) {
-    sum += t + ":" + psql(db, "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM \"" + t + "\" x");
+    sum +=
+        t + ":" +
+        psql(db, "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM \"" +
+                     t + "\" x");
   }
-  sum += psql(db, "SELECT string_agg(indexname || indexdef, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public'");
+  sum += psql(db,
+              "SELECT string_agg(indexname || indexdef, ',' ORDER BY indexname) FROM pg_indexes "
+              "WHERE schemaname = 'public'");
   return sum;
 }
 

@@ -38,7 +38,7 @@ class PgCluster {
   static PgCluster* get();  // nullptr, with the reason in why_not(), when it cannot start
   static const std::string& why_not();
   std::string url(const std::string& db) const;
-  void create_db(const std::string& name);  // (re)creates an empty database
+  void create_db(const std::string& name);                          // (re)creates an empty database
   std::string psql(const std::string& db, const std::string& sql);  // unaligned, tuples only
   // Checksum of every table's content, the database comment and publications.
   std::string checksum(const std::string& db);
@@ -51,9 +51,10 @@ class PgCluster {
   int port_ = 0;
 };
 
-#define REQUIRE_POSTGRES()                                                            \
-  auto* pg = dbtest_test::PgCluster::get();                                           \
-  if (!pg) GTEST_SKIP() << "\n\n*** PostgreSQL TESTS SKIPPED: "                       \
-                        << dbtest_test::PgCluster::why_not() << " ***\n\n"
+#define REQUIRE_POSTGRES()                                                                  \
+  auto* pg = dbtest_test::PgCluster::get();                                                 \
+  if (!pg)                                                                                  \
+  GTEST_SKIP() << "\n\n*** PostgreSQL TESTS SKIPPED: " << dbtest_test::PgCluster::why_not() \
+               << " ***\n\n"
 
 }  // namespace dbtest_test

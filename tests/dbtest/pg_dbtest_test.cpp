@@ -1,11 +1,11 @@
 // dbtest on a real PostgreSQL cluster started by the tests on loopback.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <libpq-fe.h>
 #include <fstream>
 #include <thread>
 
@@ -34,8 +34,10 @@ std::string site_db(dbtest_test::PgCluster* pg, const std::string& name, int64_t
   return pg->url(name);
 }
 std::string copies_of(dbtest_test::PgCluster* pg, const std::string& name) {
-  return pg->psql("postgres", "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database "
-                              "WHERE datname LIKE '" + name + "\\_smsup\\_dbtest\\_%'");
+  return pg->psql("postgres",
+                  "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database "
+                  "WHERE datname LIKE '" +
+                      name + "\\_smsup\\_dbtest\\_%'");
 }
 }  // namespace
 
@@ -53,7 +55,8 @@ TEST(PgDbtest, MigratesATemplateCopyAndLeavesTheSourceContentUnchanged) {
   for (const auto& c : r.checks) EXPECT_TRUE(c.ok) << c.name << ": " << c.detail;
   EXPECT_EQ(pg->checksum("SMS_CEN"), sum);
   EXPECT_EQ(copies_of(pg, "SMS_CEN"), "\n");  // dropped
-  EXPECT_EQ(pg->psql("SMS_CEN", "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.3174.1018\n");
+  EXPECT_EQ(pg->psql("SMS_CEN", "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
+            "2.50.3174.1018\n");
 }
 
 TEST(PgDbtest, RefusesWhenAPublicationExistsNamingIt) {
@@ -64,7 +67,9 @@ TEST(PgDbtest, RefusesWhenAPublicationExistsNamingIt) {
     run(opts_for(url));
     FAIL() << "expected a refusal";
   } catch (const smsup::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("DROP PUBLICATION \"sms_site_publication\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("DROP PUBLICATION \"sms_site_publication\""),
+              std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(pg->checksum("SMS_REP"), sum);
   EXPECT_EQ(copies_of(pg, "SMS_REP"), "\n");
@@ -75,7 +80,8 @@ TEST(PgDbtest, FailingMigrationIsReportedAndTheSourceIsUntouched) {
   std::string url = site_db(pg, "SMS_BAD", 50);
   std::string sum = pg->checksum("SMS_BAD");
   Options o = opts_for(url);
-  o.migration = migration_from_text("bad.sql", "DELETE FROM System_DISC; SELECT * FROM no_such_table;");
+  o.migration =
+      migration_from_text("bad.sql", "DELETE FROM System_DISC; SELECT * FROM no_such_table;");
   Report r = run(o);
   EXPECT_FALSE(r.migration_ok);
   EXPECT_NE(r.migration_error.find("no_such_table"), std::string::npos);
@@ -106,8 +112,15 @@ TEST(PgDbtest, RefusesACopyAsInputByNameAndByComment) {
   o.keep_copy = true;
   Report r = run(o);
   ASSERT_TRUE(r.copy_kept);
-  EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.4160.2000\n");
+  EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
+            "2.50.4160.2000\n");
   EXPECT_THROW(run(opts_for(pg->url(r.copy))), smsup::InputError);
+  for (int i = 0; i < 100; ++i) {  // our last connection to it may linger a moment
+    if (pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy +
+                                 "'") == "0\n")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   pg->psql("postgres", "ALTER DATABASE \"" + r.copy + "\" RENAME TO innocent");
   EXPECT_THROW(run(opts_for(pg->url("innocent"))), smsup::InputError);
   Report again = run(opts_for(url));
@@ -119,13 +132,17 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
   std::string url = site_db(pg, "SMS_KILL", 100);
   std::string sum = pg->checksum("SMS_KILL");
   dbtest_test::TempDir d;
-  { std::ofstream f(d / "slow.sql"); f << "CREATE TABLE burn (x INTEGER);\nSELECT pg_sleep(60);\n"; }
+  {
+    std::ofstream f(d / "slow.sql");
+    f << "CREATE TABLE burn (x INTEGER);\nSELECT pg_sleep(60);\n";
+  }
   int pid = dbtest_test::start_smsup({"dbtest", "--db", url, "--migration", d / "slow.sql"});
   bool sleeping = false;
-  for (int i = 0; i < 500 && !sleeping; ++i) {
+  for (int i = 0; i < 1500 && !sleeping; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    sleeping = pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
-                                    "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
+    sleeping = pg->psql("postgres",
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
+                        "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
   }
   ASSERT_TRUE(sleeping) << "the run never reached its migration";
   kill(pid, SIGKILL);
@@ -152,10 +169,13 @@ TEST(PgDbtest, UserMigrationFileWorks) {
   std::string url = site_db(pg, "SMS_USER", 50);
   Options o = opts_for(url);
   o.migration = migration_from_text("user.sql",
-      "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD COLUMN Note VARCHAR(20) DEFAULT 'x';");
+                                    "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD "
+                                    "COLUMN Note VARCHAR(20) DEFAULT 'x';");
   Report r = run(o);
   EXPECT_TRUE(r.passed()) << r.migration_error;
-  EXPECT_EQ(pg->psql("SMS_USER", "SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"), "0\n");
+  EXPECT_EQ(pg->psql("SMS_USER",
+                     "SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"),
+            "0\n");
 }
 
 TEST(PgDbtest, UnreachableServerIsBadInput) {

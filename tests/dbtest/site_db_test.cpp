@@ -1,7 +1,8 @@
 // The site database generator, measurement and growth estimate.
+#include "dbtest/site_db.h"
+
 #include <gtest/gtest.h>
 
-#include "dbtest/site_db.h"
 #include "dbtest/sqlite_db.h"
 #include "helpers.h"
 #include "util/error.h"
@@ -25,18 +26,26 @@ TEST(SiteDb, VolumesPerClientAreRealistic) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM System_DISC"), 2000);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM MachineIdGroupXRef"), 2000);
   // every client has 10-30 software files and 6-18 Add/Remove Programs rows
-  EXPECT_EQ(db.scalar("SELECT min(n) >= 10 AND max(n) <= 30 FROM (SELECT count(*) n FROM SoftwareInventory GROUP BY ClientId)"), 1);
+  EXPECT_EQ(db.scalar("SELECT min(n) >= 10 AND max(n) <= 30 FROM (SELECT count(*) n FROM "
+                      "SoftwareInventory GROUP BY ClientId)"),
+            1);
   EXPECT_EQ(db.scalar("SELECT count(DISTINCT ClientId) FROM SoftwareInventory"), 2000);
-  EXPECT_EQ(db.scalar("SELECT min(n) >= 6 AND max(n) <= 18 FROM (SELECT count(*) n FROM Add_Remove_Programs_DATA GROUP BY MachineID)"), 1);
+  EXPECT_EQ(db.scalar("SELECT min(n) >= 6 AND max(n) <= 18 FROM (SELECT count(*) n FROM "
+                      "Add_Remove_Programs_DATA GROUP BY MachineID)"),
+            1);
   // every inventoried file is in the catalog
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM SoftwareInventory si LEFT JOIN SoftwareFile f ON f.FileID = si.FileID WHERE f.FileID IS NULL"), 0);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM SoftwareInventory si LEFT JOIN SoftwareFile f ON "
+                      "f.FileID = si.FileID WHERE f.FileID IS NULL"),
+            0);
   EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'Replication'"), "false");
-  EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.3174.1018");
+  EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
+            "2.50.3174.1018");
   int64_t total = 0;
-  for (const char* t : {"SiteSettings", "SiteControl", "MachineIdGroupXRef", "System_DISC",
-                        "System_IP_Address_ARR", "Computer_System_DATA", "Operating_System_DATA",
-                        "Logical_Disk_DATA", "Add_Remove_Programs_DATA", "SoftwareProduct",
-                        "SoftwareFile", "SoftwareInventory", "StatusMessages", "StatusMessageInsStrs"}) {
+  for (const char* t :
+       {"SiteSettings", "SiteControl", "MachineIdGroupXRef", "System_DISC", "System_IP_Address_ARR",
+        "Computer_System_DATA", "Operating_System_DATA", "Logical_Disk_DATA",
+        "Add_Remove_Programs_DATA", "SoftwareProduct", "SoftwareFile", "SoftwareInventory",
+        "StatusMessages", "StatusMessageInsStrs"}) {
     total += db.scalar(std::string("SELECT count(*) FROM ") + t);
   }
   EXPECT_EQ(total, st.rows);

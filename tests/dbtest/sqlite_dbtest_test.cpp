@@ -53,7 +53,8 @@ TEST(SqliteDbtest, MigratesACopyAndLeavesTheOriginalByteForByte) {
   EXPECT_EQ(sha256_file(d / "SMS_CEN.db"), sum);
   EXPECT_EQ(dbtest_test::files_in(d.path), std::vector<std::string>{"SMS_CEN.db"});  // copy dropped
   SqliteDb orig(d / "SMS_CEN.db", SQLITE_OPEN_READONLY);  // still SP1, no SP2 table
-  EXPECT_EQ(orig.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"), "2.50.3174.1018");
+  EXPECT_EQ(orig.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"),
+            "2.50.3174.1018");
   EXPECT_FALSE(orig.has_table("SoftwareFilePath"));
 }
 
@@ -62,7 +63,8 @@ TEST(SqliteDbtest, FailingMigrationIsReportedRolledBackAndTheOriginalIsUntouched
   generate_sqlite(d / "s.db", 200, 5);
   std::string sum = sha256_file(d / "s.db");
   Options o = opts_for(d / "s.db");
-  o.migration = migration_from_text("bad.sql", "DELETE FROM System_DISC; INSERT INTO NoSuchTable VALUES (1);");
+  o.migration = migration_from_text("bad.sql",
+                                    "DELETE FROM System_DISC; INSERT INTO NoSuchTable VALUES (1);");
   Report r = run(o);
   EXPECT_FALSE(r.migration_ok);
   EXPECT_NE(r.migration_error.find("NoSuchTable"), std::string::npos);
@@ -112,7 +114,8 @@ TEST(SqliteDbtest, KeptCopyIsMigratedAndNotCleanedByTheNextRun) {
   Report r = run(o);
   {
     SqliteDb kept(r.copy, SQLITE_OPEN_READONLY);
-    EXPECT_EQ(kept.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"), "2.50.4160.2000");
+    EXPECT_EQ(kept.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"),
+              "2.50.4160.2000");
   }
   Report again = run(opts_for(d / "s.db"));
   EXPECT_TRUE(again.cleaned.empty());
@@ -149,12 +152,13 @@ TEST(SqliteDbtest, RunKilledMidMigrationLeavesTheOriginalAndItsCopyIsCleanedNext
   std::ofstream(d / "slow.sql") << "CREATE TABLE burn (x INTEGER);\n"
                                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                    "WHERE x < 2000000000) INSERT INTO burn SELECT x FROM c;\n";
-  int pid = dbtest_test::start_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "slow.sql"});
+  int pid = dbtest_test::start_smsup(
+      {"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "slow.sql"});
   std::string copy_wal;
-  for (int i = 0; i < 300 && copy_wal.empty(); ++i) {  // the copy in WAL mode = migrating
+  for (int i = 0; i < 300 && copy_wal.empty(); ++i) {  // the copy's journal = migrating
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     for (const auto& f : dbtest_test::files_in(d.path)) {
-      if (f.size() > 4 && f.ends_with(".db-wal") && looks_like_copy(f)) copy_wal = f;
+      if (f.size() > 4 && f.ends_with(".db-journal") && looks_like_copy(f)) copy_wal = f;
     }
   }
   ASSERT_FALSE(copy_wal.empty()) << "the run never reached its migration";
@@ -164,7 +168,7 @@ TEST(SqliteDbtest, RunKilledMidMigrationLeavesTheOriginalAndItsCopyIsCleanedNext
   waitpid(pid, &st, 0);
   ASSERT_TRUE(WIFSIGNALED(st));
   EXPECT_EQ(sha256_file(d / "s.db"), sum);
-  std::string copy = (d.path / copy_wal.substr(0, copy_wal.size() - 4)).string();
+  std::string copy = (d.path / copy_wal.substr(0, copy_wal.size() - 8)).string();
   EXPECT_TRUE(fs::exists(copy));
   Report r = run(opts_for(d / "s.db"));
   ASSERT_EQ(r.cleaned.size(), 1u);
@@ -178,20 +182,22 @@ TEST(SqliteDbtest, UserMigrationRunsAndItsKeepRowsAreChecked) {
   TempDir d;
   generate_sqlite(d / "s.db", 100, 5);
   Options o = opts_for(d / "s.db");
-  o.migration = migration_from_text("user.sql",
+  o.migration = migration_from_text(
+      "user.sql",
       "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD COLUMN Note VARCHAR(20);\n"
       "UPDATE System_DISC SET Note = 'x';");
   Report ok = run(o);
   EXPECT_TRUE(ok.passed());
   EXPECT_TRUE(find_check(ok, "rows System_DISC")->ok);
-  o.migration = migration_from_text("lossy.sql",
-      "-- smsup:keep-rows System_DISC\nDELETE FROM System_DISC WHERE ItemKey > 50;");
+  o.migration = migration_from_text(
+      "lossy.sql", "-- smsup:keep-rows System_DISC\nDELETE FROM System_DISC WHERE ItemKey > 50;");
   Report lossy = run(o);
   EXPECT_TRUE(lossy.migration_ok);
   EXPECT_FALSE(find_check(lossy, "rows System_DISC")->ok);
   EXPECT_EQ(lossy.exit_code(), 1);
   // without keep-rows lines every surviving table must keep its rows
-  o.migration = migration_from_text("undeclared.sql", "DELETE FROM StatusMessages WHERE RecordID > 3; DROP TABLE SiteControl;");
+  o.migration = migration_from_text(
+      "undeclared.sql", "DELETE FROM StatusMessages WHERE RecordID > 3; DROP TABLE SiteControl;");
   Report undeclared = run(o);
   EXPECT_FALSE(find_check(undeclared, "rows StatusMessages")->ok);
   EXPECT_EQ(find_check(undeclared, "rows SiteControl"), nullptr);
