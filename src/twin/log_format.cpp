@@ -36,7 +36,7 @@ std::string safe_part(std::string_view s) {
               c == '-' || c == '_' || c == ' ' || c == '.' || c == '$';
     out += ok ? c : '_';
   }
-  if (out.empty() || out == "." || out == "..") out = "_";
+  if (out.empty() || out == "." || out == "..") out.assign(1, '_');  // not a path step
   return out;
 }
 
