@@ -43,7 +43,9 @@ TEST_F(UpgradeTest, LogLinesAreInSmsTraceFormat) {
   const auto& lines = logs.files.at(log_path(h, "CEN", "sitecomp.log"));
   ASSERT_FALSE(lines.empty());
   for (const auto& l : lines) EXPECT_NE(l.find("  $$<SMS_SITE_COMPONENT_MANAGER><"), std::string::npos) << l;
-  EXPECT_NE(lines.front().find("+0><thread="), std::string::npos);
+  EXPECT_NE(lines.front().find("+000><thread="), std::string::npos);
+  const auto& setup = logs.files.at(setup_path("CEN01"));
+  EXPECT_EQ(setup.front().rfind("<06-12-2006 ", 0), 0u) << setup.front();
 }
 
 TEST_F(UpgradeTest, ChildBeforeParentIsRefused) {
