@@ -7,8 +7,8 @@
 set -euo pipefail
 BUILD=${1:?usage: bench/logs/run.sh BUILD_DIR}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SMSUP=$BUILD/src/cli/smsup
-[[ -x $SMSUP ]] || SMSUP=$BUILD/smsup
+SMSUP=$BUILD/smsup
+[[ -x $SMSUP ]] || SMSUP=$BUILD/src/cli/smsup
 [[ -x $SMSUP ]] || { echo "no smsup binary in $BUILD" >&2; exit 2; }
 SMSUP=$(cd "$(dirname "$SMSUP")" && pwd)/$(basename "$SMSUP")
 SIZE=${SMSUP_BENCH_LOG_SIZE:-1G}

@@ -156,6 +156,9 @@ TEST(Verify, InstallDirMapsToFolderUnderRootAndOtherDrives) {
   EXPECT_EQ(logs_folder("/t/LAB/C", "D:\\Program Files\\SMS"),
             std::filesystem::path("/t/LAB/D/Program Files/SMS/Logs"));
   EXPECT_EQ(logs_folder("/mnt/lab", "SMS"), std::filesystem::path("/mnt/lab/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/t/LAB/C/", "C:\\SMS"), std::filesystem::path("/t/LAB/C/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/t/LAB/C/.", "C:\\SMS"), std::filesystem::path("/t/LAB/C/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/mnt/lab", "D:\\SMS"), std::filesystem::path("/mnt/lab/SMS/Logs"));
 }
 
 TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
