@@ -123,6 +123,16 @@ TEST_F(UpgradeTest, ReplicationOnFailsInTheDatabaseStep) {
   EXPECT_TRUE(t.run_step(step("CEN", "upgrade")).ok);
 }
 
+TEST_F(UpgradeTest, AutogrowOffFailsTheDiskCheckUnlessTheStepTurnsItOn) {
+  site(h, "CEN").database->autogrow = false;
+  Twin t = make();
+  EXPECT_FALSE(t.run_step(step("CEN", "disk-check")).ok);
+  plan::Step fix = step("CEN", "disk-check");
+  fix.params["enable_autogrow"] = true;
+  EXPECT_TRUE(t.run_step(fix).ok);
+  EXPECT_TRUE(t.run_step(step("CEN", "upgrade")).ok);
+}
+
 TEST_F(UpgradeTest, DiskTooSmallLeavesSiteFailedUntilRestoredFromBackup) {
   site(h, "CEN").database->free_disk_mb = 100;
   Twin t = make();
