@@ -31,18 +31,23 @@ fi
 echo "SQLite site database: $DB ($(du -m "$DB" | cut -f1) MB, $CLIENTS clients)"
 cat "$DB" > /dev/null  # same warm page cache for both
 
-rm -f "$OUT/peer-copy.db"
-t0=$(now)
-sqlite3 "$DB" "VACUUM INTO '$OUT/peer-copy.db'"
-{ echo "BEGIN;"; cat "$MIG"; echo "COMMIT;"; } | sqlite3 -bail "$OUT/peer-copy.db"
-t1=$(now)
-rm -f "$OUT/peer-copy.db"
-peer=$(secs "$t0" "$t1")
+# Best of two rounds, alternating, against the noise of a shared machine.
+peer=; ours=
+for round in 1 2; do
+  rm -f "$OUT/peer-copy.db"
+  t0=$(now)
+  sqlite3 "$DB" "VACUUM INTO '$OUT/peer-copy.db'"
+  { echo "BEGIN;"; cat "$MIG"; echo "COMMIT;"; } | sqlite3 -bail "$OUT/peer-copy.db"
+  t1=$(now)
+  rm -f "$OUT/peer-copy.db"
+  p=$(secs "$t0" "$t1"); peer=$(awk -v a="$p" -v b="${peer:-1e9}" 'BEGIN { print (a < b) ? a : b }')
 
-t0=$(now)
-"$SMSUP" dbtest --db "sqlite:$DB" --format json > "$OUT/smsup-sqlite.json"
-t1=$(now)
-ours=$(secs "$t0" "$t1")
+  t0=$(now)
+  "$SMSUP" dbtest --db "sqlite:$DB" --format json > "$OUT/smsup-sqlite.json"
+  t1=$(now)
+  o=$(secs "$t0" "$t1"); ours=$(awk -v a="$o" -v b="${ours:-1e9}" 'BEGIN { print (a < b) ? a : b }')
+  echo "  round $round: smsup $o s, shells $p s"
+done
 echo "sqlite:     smsup dbtest ${ours} s   sqlite3 VACUUM INTO + migration ${peer} s   ratio $(ratio "$ours" "$peer")"
 grep -A3 '"dbtest"' "$OUT/smsup-sqlite.json" | tr -d '\n '; echo
 
@@ -65,17 +70,23 @@ echo "generating PostgreSQL site database ($PG_CLIENTS clients)..."
 "$SMSUP" twin db --engine postgresql --clients "$PG_CLIENTS" --db "$URL/SMS_CEN" >/dev/null
 "${PSQL[@]}" "$URL/postgres" -c 'CHECKPOINT'
 
-t0=$(now)
-"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres -T SMS_CEN peer_copy
-"${PSQL[@]}" -1 -f "$MIG" "$URL/peer_copy"
-t1=$(now)
-peer=$(secs "$t0" "$t1")
-"$PGBIN/dropdb" -h 127.0.0.1 -p "$PORT" -U postgres peer_copy
-"${PSQL[@]}" "$URL/postgres" -c 'CHECKPOINT'
+# Best of two rounds, alternating, against the noise of a shared machine.
+peer=; ours=
+for round in 1 2; do
+  t0=$(now)
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres -T SMS_CEN peer_copy
+  "${PSQL[@]}" -1 -f "$MIG" "$URL/peer_copy"
+  t1=$(now)
+  p=$(secs "$t0" "$t1"); peer=$(awk -v a="$p" -v b="${peer:-1e9}" 'BEGIN { print (a < b) ? a : b }')
+  "$PGBIN/dropdb" -h 127.0.0.1 -p "$PORT" -U postgres peer_copy
+  "${PSQL[@]}" "$URL/postgres" -c 'CHECKPOINT'
 
-t0=$(now)
-"$SMSUP" dbtest --db "$URL/SMS_CEN" --format json > "$OUT/smsup-postgresql.json"
-t1=$(now)
-ours=$(secs "$t0" "$t1")
+  t0=$(now)
+  "$SMSUP" dbtest --db "$URL/SMS_CEN" --format json > "$OUT/smsup-postgresql.json"
+  t1=$(now)
+  o=$(secs "$t0" "$t1"); ours=$(awk -v a="$o" -v b="${ours:-1e9}" 'BEGIN { print (a < b) ? a : b }')
+  "${PSQL[@]}" "$URL/postgres" -c 'CHECKPOINT'
+  echo "  round $round: smsup $o s, shells $p s"
+done
 echo "postgresql: smsup dbtest ${ours} s   createdb -T + psql migration ${peer} s   ratio $(ratio "$ours" "$peer")   ($PG_CLIENTS clients)"
 grep -A3 '"dbtest"' "$OUT/smsup-postgresql.json" | tr -d '\n '; echo

@@ -66,7 +66,7 @@ void register_twin_db(CLI::App& twin, Status& status) {
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (o->format == "json") {
-      nlohmann::json j{{"engine", o->engine}, {"clients", st.clients},
+      nlohmann::ordered_json j{{"engine", o->engine}, {"clients", st.clients},
                        {"rows", st.rows},     {"seed", o->seed},
                        {"site", o->site},     {"replication", o->replication},
                        {"seconds", secs}};

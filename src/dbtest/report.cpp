@@ -73,7 +73,7 @@ std::string format_text(const Report& r) {
 }
 
 std::string format_json(const Report& r) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   auto sizes = [](const Sizes& s) {
     return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}};
   };
