@@ -49,9 +49,7 @@ bool verifies_logs(const plan::Step& s, const KindConfig& k) {
 
 }  // namespace
 
-ShellDriver::ShellDriver(ShellOptions opts) : opts_(std::move(opts)) {
-  if (!opts_.output_dir.empty()) fs::create_directories(opts_.output_dir);
-}
+ShellDriver::ShellDriver(ShellOptions opts) : opts_(std::move(opts)) {}
 
 ShellDriver::~ShellDriver() {
   for (auto& t : tasks_) {
@@ -108,6 +106,7 @@ void ShellDriver::validate(const plan::Plan& plan) {
 }
 
 std::vector<std::string> ShellDriver::describe(const plan::Step& step) {
+  if (step.manual) return {"(a person does it, then: smsup confirm " + step.id + ")"};
   const KindConfig& k = config_of(step);
   auto timeout = opts_.hosts.timeout_of(k).count();
   if (verifies_logs(step, k)) {
@@ -136,6 +135,10 @@ void ShellDriver::start(const plan::Step& step) {
     t.deadline = t.start + duration_cast<Clock::duration>(*k.wait);
   } else {
     auto argv = command_of(step);
+    if (!made_output_dir_ && !opts_.output_dir.empty()) {
+      fs::create_directories(opts_.output_dir);
+      made_output_dir_ = true;
+    }
     t.output = output_path(step.id);
     {
       std::ofstream h(t.output, std::ios::app);

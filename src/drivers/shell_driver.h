@@ -55,6 +55,10 @@ class ShellDriver : public Driver {
   Probe probe(const plan::Step& step) override;
   void cancel_all() override;
 
+  void set_setup_started(std::function<std::optional<double>(const plan::Step&)> f) {
+    opts_.setup_started = std::move(f);
+  }
+
   // The command a step runs (placeholders filled); empty when it runs none.
   std::vector<std::string> command_of(const plan::Step& step) const;
   std::string output_path(const std::string& step_id) const;
@@ -82,6 +86,7 @@ class ShellDriver : public Driver {
   ShellOptions opts_;
   std::vector<Task> tasks_;
   std::vector<Finished> early_;  // steps that could not even start
+  bool made_output_dir_ = false;
 };
 
 }  // namespace smsup::drivers

@@ -165,7 +165,7 @@ struct Executor::Impl {
       if (n.step->manual) {
         to_wait.push_back(i);
         changes.push_back({n.step->id, State::waiting, "executor",
-                           "waits for a person: smsup confirm " + n.step->id, std::nullopt});
+                           "waits for a person", std::nullopt});
       } else if (fits(n)) {
         to_start.push_back(i);
         occupy(n, +1);
