@@ -52,7 +52,7 @@ plan::Plan big_plan(int sites, int per_site) {
 void write_hosts(const std::string& path, const std::string& record_file) {
   std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  work:\n    command: ["
                       << SMSUP_TEST_HELPER << ", record, " << record_file << ", '{step}']\n"
-                      << "    rerun_safe: true\n    probe_x: [" << SMSUP_TEST_HELPER << ", probe, " << record_file
+                      << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record_file
                       << ", '{step}']\n";
 }
 
