@@ -13,7 +13,7 @@ packages=(
   clang libclang-rt-14-dev ccache
 )
 # Peers the benchmarks compare against (not needed to build or test).
-bench_packages=(ripgrep hyperfine ansible-core)
+bench_packages=(ripgrep hyperfine ansible-core bc time)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi

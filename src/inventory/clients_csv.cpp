@@ -152,9 +152,9 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
   size_t columns = 0;
   for (int i : idx) columns += i >= 0 ? 1 : 0;
   h.clients.clear();
-  h.clients.reserve(csv.size() / 48);
+  h.clients.reserve(csv.size() / 32);
   std::unordered_set<std::string_view> names;
-  names.reserve(csv.size() / 48);
+  names.reserve(csv.size() / 32);
   std::deque<std::string> owned_names;  // names that came from quoted fields
   while (!split.done()) {
     if (!split.next(f, err)) fail(split.record_line(), "", err);

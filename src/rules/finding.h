@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@ namespace smsup::rules {
 
 enum class Severity { blocker = 0, action = 1, warning = 2, info = 3 };
 std::string_view to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view s);
 
 struct Finding {
   std::string_view rule;       // rule id, e.g. "sql-version" (points into the catalog)
@@ -38,5 +40,17 @@ struct Report {
 
 // Evaluates every rule of the catalog on h. No I/O.
 Report evaluate(const Hierarchy& h, const Options& opts);
+
+// What the catalog says about one rule, for listings, docs and tests.
+enum class Scope { site, site_system, client, hierarchy };
+struct RuleInfo {
+  std::string_view id;
+  Severity severity;           // the highest it fires with (http-port-mismatch: blocker or warning)
+  std::string_view reference;  // checklist section
+  Scope scope;
+  bool os_sp1 = false;         // one of the Windows Server 2003 SP1 rules
+};
+// Every rule, in catalog order (the order of shared/spec/rules.md).
+std::vector<RuleInfo> rule_catalog();
 
 }  // namespace smsup::rules

@@ -1,0 +1,100 @@
+// Hierarchy-wide rules (rules.md "Hierarchy-wide"): relations between sites
+// and clients that no single site shows.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rules/rule.h"
+
+namespace smsup::rules {
+namespace {
+
+// Who uses one HTTP port.
+struct PortUse {
+  int port = 0;
+  std::vector<std::string_view> sites;
+  int64_t advanced_clients = 0;
+};
+
+PortUse& use_of(std::vector<PortUse>& uses, int port) {
+  for (auto& u : uses) {
+    if (u.port == port) return u;
+  }
+  uses.push_back(PortUse{port, {}, 0});
+  return uses.back();
+}
+
+std::string describe_use(const PortUse& u) {
+  constexpr size_t kShown = 5;
+  std::vector<std::string> parts;
+  if (!u.sites.empty()) {
+    size_t shown = std::min(kShown, u.sites.size());
+    std::string list = fmt::format("{}", fmt::join(u.sites.begin(), u.sites.begin() + static_cast<long>(shown), ", "));
+    if (u.sites.size() > shown) list += fmt::format(" and {} more", u.sites.size() - shown);
+    parts.push_back(fmt::format("site{} {}", u.sites.size() == 1 ? "" : "s", list));
+  }
+  if (u.advanced_clients > 0) {
+    parts.push_back(fmt::format("{} advanced client{}", with_commas(u.advanced_clients),
+                                u.advanced_clients == 1 ? "" : "s"));
+  }
+  return fmt::format("{} ({})", u.port, fmt::join(parts, ", "));
+}
+
+void http_port_mismatch(const Context& c, Emit& e) {
+  std::vector<PortUse> uses;
+  bool any_below_sp1 = false;
+  for (const auto& s : c.h.sites) {
+    use_of(uses, s.http_port).sites.push_back(s.code);
+    any_below_sp1 = any_below_sp1 || s.version.level < SmsLevel::sp1;
+  }
+  PortUse* last = &uses.front();  // clients mostly share one port: skip the search
+  for (const auto& cl : c.h.clients) {
+    if (cl.kind != ClientKind::advanced) continue;
+    if (last->port != cl.http_port) last = &use_of(uses, cl.http_port);
+    ++last->advanced_clients;
+  }
+  if (uses.size() < 2) return;
+  // The port to keep: the one most sites use, then most clients.
+  auto keep = std::max_element(uses.begin(), uses.end(), [](const PortUse& a, const PortUse& b) {
+    if (a.sites.size() != b.sites.size()) return a.sites.size() < b.sites.size();
+    return a.advanced_clients < b.advanced_clients;
+  });
+  std::vector<std::string> described;
+  for (const auto& u : uses) described.push_back(describe_use(u));
+  std::string message = fmt::format("{} uses {} HTTP ports: {}", c.h.name, uses.size(),
+                                    fmt::join(described, "; "));
+  if (any_below_sp1) {
+    e.fire(Severity::blocker, c.h.name, message + "; some sites are below SMS 2003 SP1",
+           fmt::format("Set every site and advanced client back to port {} before the upgrade; "
+                       "change the port only after every site and client runs SP2.", keep->port));
+  } else {
+    e.fire(Severity::warning, c.h.name, message + "; every site runs SP1 or later",
+           fmt::format("Align every site and advanced client on one port (e.g. {}) only after "
+                       "every site and client runs SP2.", keep->port));
+  }
+}
+
+void auth_reassign(const Context& c, const Client& cl, Emit& e) {
+  if (cl.reassign_to < 0) return;
+  const Site& from = c.h.sites[cl.site];
+  const Site& to = c.h.sites[cl.reassign_to];
+  if (!from.client_auth_encryption || to.client_auth_encryption) return;
+  e.fire(cl.name,
+         fmt::format("{} is to move from {}, which requires client authentication and data "
+                     "encryption, to {}, which does not: its heartbeat discovery and inventory "
+                     "would be rejected", cl.name, from.code, to.code),
+         fmt::format("Do not reassign {} to {}: pick a site with client authentication and data "
+                     "encryption, or leave it on {}.", cl.name, to.code, from.code));
+}
+
+using namespace section;
+const Rule kRules[] = {
+    {"http-port-mismatch", Severity::blocker, kPreparing, http_port_mismatch},
+    {"auth-reassign", Severity::blocker, kPreparing, auth_reassign},
+};
+
+}  // namespace
+
+std::span<const Rule> hierarchy_rules() { return kRules; }
+
+}  // namespace smsup::rules

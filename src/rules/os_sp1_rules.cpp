@@ -1,0 +1,180 @@
+// Windows Server 2003 SP1 rules (rules.md "Windows Server 2003 SP1 on site
+// systems"). The evaluator calls them only on hosts where Context::os_sp1()
+// holds: on SP1 already, or moved to SP1 by the plan with --with-os-sp1.
+#include <fmt/format.h>
+
+#include "rules/rule.h"
+
+namespace smsup::rules {
+namespace {
+
+std::string os_of(const SiteSystem& sys) {
+  if (sys.os.sp >= 1) return describe(sys.os);
+  return describe(sys.os) + ", to be moved to SP1";
+}
+
+void dcom_slp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.has(Role::server_locator_point) || sys.has(DcomFix::slp_iusr)) return;
+  e.fire(sys.host,
+         fmt::format("{} is a server locator point on {} without Local Launch and Local Activation "
+                     "for IUSR_{} on SMS_SERVER_LOCATOR_POINT", sys.host, os_of(sys), sys.host),
+         fmt::format("In dcomcnfg on {}, DCOM Config > SMS_SERVER_LOCATOR_POINT > Properties > "
+                     "Security > Launch and Activation: allow Local Launch and Local Activation "
+                     "for the Internet Guest Account (IUSR_{}).", sys.host, sys.host));
+}
+
+void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.has(Role::reporting_point) || sys.has(DcomFix::rp_reporting_users)) return;
+  e.fire(sys.host,
+         fmt::format("{} is a reporting point on {} without Local Launch and Local Activation for "
+                     "SMS Reporting Users on SMS_REPORTING_POINT", sys.host, os_of(sys)),
+         fmt::format("In dcomcnfg on {}, DCOM Config > SMS_REPORTING_POINT > Properties > Security > "
+                     "Launch and Activation: allow SMS Reporting Users Local Launch and Local "
+                     "Activation (field reports: also Remote Launch and Remote Activation).", sys.host));
+}
+
+void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.has(Role::site_server) && !sys.has(Role::provider)) return;
+  if (sys.has(DcomFix::sms_admins_remote)) return;
+  e.fire(sys.host,
+         fmt::format("{} is a {} on {} and SMS Admins lacks Remote Activation: non-administrators "
+                     "cannot open the SMS Administrator console", sys.host,
+                     sys.has(Role::site_server) ? "site server" : "provider", os_of(sys)),
+         fmt::format("In dcomcnfg on {}, My Computer > Properties > COM Security > Launch and "
+                     "Activation Permissions > Edit Limits: give the local SMS Admins group Remote "
+                     "Activation.", sys.host));
+}
+
+void remote_mp_997(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
+  if (!sys.has(Role::management_point) || sys.has(Role::site_server)) return;
+  const SiteSystem& server = s.site_server();
+  if (sys.service_account && server.service_account) return;
+  e.fire(sys.host,
+         fmt::format("{} is a management point on {}, apart from site server {}, and SMS uses the "
+                     "computer account: the site server gets error 997 reading its registry",
+                     sys.host, os_of(sys), server.host),
+         fmt::format("Upgrade {} and {} to SP1 together, or apply the fix of KB906570 (or run SMS "
+                     "under a service account).", server.host, sys.host));
+}
+
+void mp_client_first(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.has(Role::management_point) || !sys.sms_client_installed) return;
+  e.fire(sys.host,
+         fmt::format("{} had an SMS client installed before its management point role: MP setup "
+                     "fails with 1603", sys.host),
+         fmt::format("Remove the management point of {}, run ccmclean /MP then ccmclean /ALL, "
+                     "reinstall the management point, then push the client again.", sys.host));
+}
+
+void readonly_push(const Context& c, Emit& e) {
+  if (!c.any_os_sp1_host) return;
+  e.fire(c.h.name,
+         "With Windows Server 2003 SP1 site systems, users with read-only rights on a collection "
+         "can install clients",
+         "Obtain and apply the hotfix of KB843362 from Microsoft support (name the SMS 2003 "
+         "version: RTM or SP1).");
+}
+
+void scw_remote_wmi(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.scw || !sys.has(Role::provider)) return;
+  e.fire(sys.host,
+         fmt::format("{} holds the SMS Provider and has a Security Configuration Wizard policy: the "
+                     "wizard does not recognise the provider", sys.host),
+         fmt::format("Run the SCW on {} again and enable Remote WMI on the Select Administration and "
+                     "Other Options page, or consoles cannot connect.", sys.host));
+}
+
+void scw_sql_monitor(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
+  if (!sys.scw || !sys.has(Role::database_server) || sys.has(Role::site_server)) return;
+  e.fire(sys.host,
+         fmt::format("{} is the site database server of {}, apart from site server {}, and has an "
+                     "SCW policy: the SMS_SQL_MONITOR ports are not opened", sys.host, s.code,
+                     s.site_server().host),
+         fmt::format("On the Open Ports and Approve Applications page of the SCW on {}, select Ports "
+                     "used by SMS_SQL_MONITOR_{}.", sys.host, sys.host));
+}
+
+void scw_bits_dp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.scw || !sys.has(Role::distribution_point) || !sys.bits) return;
+  e.fire(sys.host,
+         fmt::format("{} is a BITS-enabled distribution point with an SCW policy: Distribution "
+                     "Manager cannot create its virtual directories", sys.host),
+         fmt::format("On the Installed Options page of the SCW on {}, select Remote administration "
+                     "for IIS and related components.", sys.host));
+}
+
+void scw_cap_misdetect(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.scw || !sys.has(Role::site_server) || sys.has(Role::client_access_point)) return;
+  e.fire(sys.host,
+         fmt::format("{} is a site server without the client access point role: the SCW assumes a "
+                     "CAP on it", sys.host),
+         fmt::format("Deselect the CAP role on the Select Administration and Other Options page of "
+                     "the SCW on {}.", sys.host));
+}
+
+void scw_rerun(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.scw_before_role_change) return;
+  e.fire(sys.host,
+         fmt::format("{} had site system roles added or changed after its SCW policy was applied",
+                     sys.host),
+         fmt::format("Run the Security Configuration Wizard on {} again.", sys.host));
+}
+
+// The checklist's exceptions, grouped by the SMS feature that needs them.
+struct Feature {
+  std::string_view name;
+  std::vector<std::pair<FirewallException, std::string_view>> needs;
+};
+
+const std::vector<Feature>& firewall_features() {
+  using F = FirewallException;
+  static const std::vector<Feature> features{
+      {"remote control", {{F::rc_2701, "TCP 2701"}, {F::rc_2702, "TCP 2702"},
+                          {F::rc_2703, "TCP 2703"}, {F::rc_2704, "TCP 2704"}}},
+      {"remote assistance", {{F::helpsvc, "helpsvc.exe"}, {F::tcp_135, "TCP 135"}}},
+      {"event viewer, system monitor and client push",
+       {{F::file_printer_sharing, "File and Printer Sharing"}}},
+      {"console queries", {{F::statview, "statview.exe"}}},
+      {"SMS Administrator console", {{F::unsecapp, "unsecapp.exe"}, {F::tcp_135, "TCP 135"}}},
+  };
+  return features;
+}
+
+void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (!sys.firewall) return;
+  std::vector<std::string> missing;
+  for (const auto& feature : firewall_features()) {
+    std::vector<std::string_view> lacking;
+    for (const auto& [exception, label] : feature.needs) {
+      if (!sys.has(exception)) lacking.push_back(label);
+    }
+    if (!lacking.empty()) missing.push_back(fmt::format("{}: {}", feature.name, fmt::join(lacking, ", ")));
+  }
+  if (missing.empty()) return;
+  e.fire(sys.host,
+         fmt::format("{} has Windows Firewall on without the exceptions for {}", sys.host,
+                     fmt::join(missing, "; ")),
+         fmt::format("Add these exceptions to Windows Firewall on {}.", sys.host));
+}
+
+using namespace section;
+const Rule kRules[] = {
+    {"dcom-slp", Severity::action, kDcom, dcom_slp, true},
+    {"dcom-rp", Severity::action, kDcom, dcom_rp, true},
+    {"dcom-sms-admins", Severity::action, kRealWorld, dcom_sms_admins, true},
+    {"remote-mp-997", Severity::warning, kRealWorld, remote_mp_997, true},
+    {"mp-client-first", Severity::warning, kRealWorld, mp_client_first, true},
+    {"readonly-push", Severity::info, kRealWorld, readonly_push, true},
+    {"scw-remote-wmi", Severity::action, kScwWmi, scw_remote_wmi, true},
+    {"scw-sql-monitor", Severity::action, kScwSqlMonitor, scw_sql_monitor, true},
+    {"scw-bits-dp", Severity::action, kScwBits, scw_bits_dp, true},
+    {"scw-cap-misdetect", Severity::action, kScwCap, scw_cap_misdetect, true},
+    {"scw-rerun", Severity::action, kScwRerun, scw_rerun, true},
+    {"firewall-exceptions", Severity::action, kFirewall, firewall_exceptions, true},
+};
+
+}  // namespace
+
+std::span<const Rule> os_sp1_rules() { return kRules; }
+
+}  // namespace smsup::rules

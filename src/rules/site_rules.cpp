@@ -1,0 +1,266 @@
+// Site and platform rules (rules.md "Site and platform"). Rules about the
+// upgrade of a site itself stay silent on a site already at SP2: the plan
+// skips it, so there is nothing to prepare (see docs/rules.md).
+#include <fmt/format.h>
+
+#include "rules/db_growth.h"
+#include "rules/rule.h"
+
+namespace smsup::rules {
+namespace {
+
+bool upgrades(const Site& s) { return s.version.level < SmsLevel::sp2; }
+
+std::string version_text(const SmsVersion& v) {
+  static constexpr std::string_view names[] = {"SMS 2.0", "SMS 2003 RTM", "SMS 2003 SP1",
+                                               "SMS 2003 SP2"};
+  std::string out(names[static_cast<size_t>(v.level)]);
+  if (!v.text.empty() && v.text != smsup::to_string(v.level)) out += " (" + v.text + ")";
+  return out;
+}
+
+// The method a site is upgraded with: the top-level method is for primary
+// sites; a secondary has one only when its own entry names it.
+std::optional<Method> method_for(const Hierarchy& h, const Site& s) {
+  if (s.is_primary()) return h.method_of(s);
+  return s.method;
+}
+
+void sms_version_path(const Context&, const Site& s, Emit& e) {
+  if (s.version.level != SmsLevel::sms20) return;
+  e.fire(s.code,
+         fmt::format("{} runs {}; this path upgrades SMS 2003 RTM or SP1 sites only", s.code,
+                     version_text(s.version)),
+         "Upgrade the site to SMS 2003 first (Planning and Deployment guide, Appendix H), then "
+         "to SP2.");
+}
+
+void already_sp2(const Context&, const Site& s, Emit& e) {
+  if (s.version.level != SmsLevel::sp2) return;
+  e.fire(s.code, fmt::format("{} already runs {}: the plan skips it", s.code, version_text(s.version)),
+         "Nothing to upgrade on this site; its consoles and clients are still checked.");
+}
+
+bool supported_site_os(const WinVersion& os) {
+  switch (os.family) {
+    case WinFamily::w2000: return os.sp >= 4;
+    case WinFamily::w2003: return true;
+    case WinFamily::vs2005: return os.sp >= 1;
+    default: return false;
+  }
+}
+
+void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
+  if (!upgrades(s) || supported_site_os(sys.os)) return;
+  std::string remedy =
+      sys.os.family == WinFamily::w2000
+          ? fmt::format("Install Windows 2000 Service Pack 4 on {} before upgrading {}.", sys.host, s.code)
+      : sys.os.family == WinFamily::vs2005
+          ? fmt::format("Install Virtual Server 2005 SP1 on {} before upgrading {}.", sys.host, s.code)
+          : fmt::format("Move the site system roles of {} to a server running Windows 2000 SP4 or "
+                        "Windows Server 2003 before upgrading {}.", sys.host, s.code);
+  e.fire(sys.host,
+         fmt::format("{} runs {}; SMS 2003 SP2 site systems need Windows 2000 SP4 or later, "
+                     "Windows Server 2003 or Virtual Server 2005 SP1 or later",
+                     sys.host, describe(sys.os)),
+         std::move(remedy));
+}
+
+bool supported_sql(const SqlVersion& v) {
+  if (v.major == 70) return v.sp_rank >= 30;
+  if (v.major == 80) return v.sp_rank >= 35;
+  return v.major >= 90;
+}
+
+void sql_version(const Context&, const Site& s, Emit& e) {
+  if (!upgrades(s) || !s.database || supported_sql(s.database->sql)) return;
+  const Database& db = *s.database;
+  std::string remedy =
+      db.sql.major == 70 ? fmt::format("Install SQL Server 7.0 SP3 or later on {}.", db.server)
+      : db.sql.major == 80
+          ? fmt::format("Install SQL Server 2000 SP3a or SP4 on {}.", db.server)
+          : fmt::format("Move {} to SQL Server 2000 SP3a or later (or SQL Server 2005).", db.name);
+  e.fire(db.server,
+         fmt::format("{} hosts {} on {}; the SP2 site database needs SQL Server 7.0 SP3 or later, "
+                     "SQL Server 2000 SP3a or later, or SQL Server 2005",
+                     db.server, db.name, describe(db.sql)),
+         std::move(remedy));
+}
+
+void sql_replication(const Context&, const Site& s, Emit& e) {
+  if (!upgrades(s) || !s.database || !s.database->replication) return;
+  const Database& db = *s.database;
+  e.fire(db.server, fmt::format("{} on {} is published for SQL Server replication", db.name, db.server),
+         fmt::format("On {} disable publishing (Enterprise Manager: Tools > Replication > Disable "
+                     "Publishing), delete the subscriptions on remote subscribers (KB324401), and "
+                     "re-enable replication only after {} is upgraded and verified.",
+                     db.server, s.code));
+}
+
+std::string drw_where(const Hierarchy& h, const Site& s) {
+  if (s.is_primary()) return fmt::format("on {}", s.site_server().host);
+  return fmt::format("from its parent {} (Site Selection page)", h.sites[s.parent_index].code);
+}
+
+void drw_required(const Context& c, const Site& s, Emit& e) {
+  auto m = method_for(c.h, s);
+  if (s.version.level != SmsLevel::rtm || s.drw_passed || m != Method::update_quiet) return;
+  e.fire(s.code,
+         fmt::format("{} runs SMS 2003 RTM, is to be upgraded with {} and has no clean Deployment "
+                     "Readiness Wizard run (drw_passed: false): setup /quiet fails unless the DRW "
+                     "ran first", s.code, command_of(*m)),
+         fmt::format("Run DRW.exe (SMSSETUP\\BIN\\I386 on the SP2 CD) {}, correct every error it "
+                     "reports, then record drw_passed: true.", drw_where(c.h, s)));
+}
+
+void drw_prompt(const Context& c, const Site& s, Emit& e) {
+  auto m = method_for(c.h, s);
+  if (s.version.level != SmsLevel::rtm || s.drw_passed || !m || m == Method::update_quiet) return;
+  e.fire(s.code,
+         fmt::format("{} runs SMS 2003 RTM and is to be upgraded with {} without a clean DRW run: "
+                     "the Deployment Readiness Wizard page appears during setup", s.code, command_of(*m)),
+         "Choose Run Now on the DRW page and continue (cancelling aborts setup), or run DRW.exe "
+         "before the upgrade and correct its errors.");
+}
+
+void db_upgrade_untested(const Context&, const Site& s, Emit& e) {
+  if (!upgrades(s) || !s.is_primary() || !s.database || s.database->dbtest) return;
+  const Database& db = *s.database;
+  e.fire(s.code,
+         fmt::format("{} has no database upgrade test result for {} ({} MB data, {} MB log)", s.code,
+                     db.name, with_commas(db.data_mb), with_commas(db.log_mb)),
+         fmt::format("Restore a recent backup of {} on a test SQL Server of the same version, run "
+                     "setup.exe /testdbupgrade {} from the SP2 files, read C:\\SMSsetup.log, and "
+                     "record the data and log sizes after the test (smsup dbtest).", db.name, db.name));
+}
+
+void db_disk_space(const Context& c, const Site& s, Emit& e) {
+  if (!upgrades(s) || !s.database) return;
+  const Database& db = *s.database;
+  auto site_index = static_cast<size_t>(&s - c.h.sites.data());
+  DbGrowth g = db_growth(db, c.clients_held[site_index]);
+  if (db.free_disk_mb >= g.total_mb()) return;
+  std::string how =
+      g.measured ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
+                               with_commas(g.total_mb()), with_commas(db.data_mb),
+                               with_commas(db.dbtest->data_mb_after), with_commas(db.log_mb),
+                               with_commas(db.dbtest->log_mb_after))
+                 : fmt::format("the upgrade is estimated to grow it by {} MB (no upgrade test; {} MB "
+                               "data, {} MB log, inventory of {} clients)",
+                               with_commas(g.total_mb()), with_commas(db.data_mb),
+                               with_commas(db.log_mb), with_commas(c.clients_held[site_index]));
+  e.fire(db.server,
+         fmt::format("{} has {} MB free for {}; {}", db.server, with_commas(db.free_disk_mb), db.name, how),
+         fmt::format("Free at least {} MB more on the volumes of {} on {}{}.",
+                     with_commas(g.total_mb() - db.free_disk_mb), db.name, db.server,
+                     g.measured ? "" : ", or run the database upgrade test for a measured figure"));
+}
+
+void db_autogrow_off(const Context&, const Site& s, Emit& e) {
+  if (!s.database || s.database->autogrow) return;
+  const Database& db = *s.database;
+  e.fire(db.server, fmt::format("{} on {} does not autogrow", db.name, db.server),
+         fmt::format("Set the data and log files of {} to autogrow before the upgrade: it moves "
+                     "large amounts of inventory data.", db.name));
+}
+
+void foreign_files(const Context&, const Site& s, Emit& e) {
+  if (!upgrades(s) || s.foreign_files.empty()) return;
+  e.fire(s.code,
+         fmt::format("{} has {} non-SMS item(s) inside {}: {}", s.code, s.foreign_files.size(),
+                     s.install_dir, fmt::join(s.foreign_files, ", ")),
+         fmt::format("Move them out of {} before the upgrade: setup deletes every non-SMS file and "
+                     "folder in the SMS folder tree.", s.install_dir));
+}
+
+void backup_stale(const Context& c, const Site& s, Emit& e) {
+  if (!upgrades(s)) return;
+  std::string remedy = fmt::format("Run the Backup SMS Site Server task for {} and keep the backup "
+                                   "until the upgrade is verified.", s.code);
+  if (!s.last_backup) {
+    e.fire(s.code, fmt::format("{} has no recorded site backup (last_backup is empty)", s.code),
+           std::move(remedy));
+    return;
+  }
+  auto days = (c.opts.as_of - *s.last_backup).count();
+  if (days <= 7) return;
+  e.fire(s.code,
+         fmt::format("{} was last backed up on {}, {} days before {}", s.code, smsup::to_string(*s.last_backup),
+                     days, smsup::to_string(c.opts.as_of)),
+         std::move(remedy));
+}
+
+void parent_not_upgraded_first(const Context& c, const Site& s, Emit& e) {
+  if (s.is_central()) return;
+  const Site& parent = c.h.sites[s.parent_index];
+  if (s.version <= parent.version) return;
+  e.fire(s.code,
+         fmt::format("{} runs {} while its parent {} runs {}", s.code, version_text(s.version),
+                     parent.code, version_text(parent.version)),
+         fmt::format("Upgrade top-down: {} before the sites below it.", parent.code));
+}
+
+void secondary_manual(const Context& c, const Site& s, Emit& e) {
+  if (s.is_primary() || !upgrades(s)) return;
+  const Site& parent = c.h.sites[s.parent_index];
+  e.fire(s.code,
+         fmt::format("{} is a secondary site of {}: SMS setup does not upgrade secondary sites", s.code,
+                     parent.code),
+         fmt::format("After {} is upgraded, run the DRW against {} from {}, then upgrade {} from {}'s "
+                     "console or with Update.exe or Autorun.exe on {}.",
+                     parent.code, s.code, parent.code, s.code, parent.code, s.site_server().host));
+}
+
+void console_version(const Context&, const Site& s, Emit& e) {
+  for (const auto& con : s.consoles) {
+    if (con.version.level >= SmsLevel::sp2) continue;
+    e.fire(con.host,
+           fmt::format("{} has an SMS Administrator console at {} for {}: a console below SP2 cannot "
+                       "open an SP2 site", con.host, version_text(con.version), s.code),
+           fmt::format("Upgrade the SMS Administrator console on {} to SP2 along with {}.", con.host,
+                       s.code));
+  }
+}
+
+void advanced_security_offer(const Context&, const Site& s, Emit& e) {
+  if (!upgrades(s) || s.security != Security::standard || !s.advanced_security_ready) return;
+  e.fire(s.code,
+         fmt::format("{} runs standard security and meets the advanced security requirements: "
+                     "setup will offer to migrate it", s.code),
+         "Decide beforehand: the migration is optional and can be cancelled during setup.");
+}
+
+void itmu_after_upgrade(const Context& c, Emit& e) {
+  e.fire(c.h.name,
+         "The Inventory Tool for Microsoft Updates needs the sites and clients at SP2; Update.exe "
+         "does not install it",
+         "After every site and client runs SP2, run Autorun.exe (Inventory Tool for Microsoft "
+         "Updates) or SMSITMU.msi from the Scantools folder of the SP2 files.");
+}
+
+using namespace section;
+const Rule kRules[] = {
+    {"sms-version-path", Severity::blocker, kChecklist, sms_version_path},
+    {"already-sp2", Severity::info, kUpgradeSite, already_sp2},
+    {"site-system-os", Severity::blocker, kPrerequisites, site_system_os},
+    {"sql-version", Severity::blocker, kPrerequisites, sql_version},
+    {"sql-replication", Severity::action, kReplication, sql_replication},
+    {"drw-required", Severity::blocker, kReadiness, drw_required},
+    {"drw-prompt", Severity::action, kReadiness, drw_prompt},
+    {"db-upgrade-untested", Severity::action, kDbTest, db_upgrade_untested},
+    {"db-disk-space", Severity::blocker, kDbTest, db_disk_space},
+    {"db-autogrow-off", Severity::warning, kDbTest, db_autogrow_off},
+    {"foreign-files", Severity::warning, kUpgradeSite, foreign_files},
+    {"backup-stale", Severity::warning, kUpgradeSite, backup_stale},
+    {"parent-not-upgraded-first", Severity::info, kPreparing, parent_not_upgraded_first},
+    {"secondary-manual", Severity::action, kSecondaries, secondary_manual},
+    {"console-version", Severity::action, kPreparing, console_version},
+    {"advanced-security-offer", Severity::info, kAdvancedSecurity, advanced_security_offer},
+    {"itmu-after-upgrade", Severity::info, kItmu, itmu_after_upgrade},
+};
+
+}  // namespace
+
+std::span<const Rule> site_rules() { return kRules; }
+
+}  // namespace smsup::rules

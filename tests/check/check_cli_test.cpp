@@ -1,0 +1,192 @@
+// `smsup check` as users run it: the real binary, real files, exit statuses.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch_dir() {
+  return fs::temp_directory_path() / ("smsup-check-test-" + std::to_string(getpid()));
+}
+
+// Removes the scratch folder when the test binary ends.
+struct Cleanup {
+  ~Cleanup() {
+    std::error_code ec;
+    fs::remove_all(scratch_dir(), ec);
+  }
+} cleanup;
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs smsup with `args` (test-controlled, quoted by the caller) in a scratch folder.
+Run smsup(const std::string& args) {
+  static int n = 0;
+  fs::path dir = scratch_dir();
+  fs::create_directories(dir);
+  fs::path out = dir / ("out" + std::to_string(n));
+  fs::path err = dir / ("err" + std::to_string(n++));
+  std::string cmd = std::string("'") + SMSUP_BINARY + "' " + args + " >'" + out.string() + "' 2>'" +
+                    err.string() + "'";
+  int raw = std::system(cmd.c_str());
+  Run r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string data(const char* name) { return std::string("'") + CHECK_DATA + "/" + name + "'"; }
+
+fs::path scratch(const char* name) {
+  fs::create_directories(scratch_dir());
+  return scratch_dir() / name;
+}
+
+}  // namespace
+
+TEST(CheckCli, JsonReportParsesAndFollowsTheSpecForm) {
+  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
+  EXPECT_EQ(r.status, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "smsup-check/1");
+  EXPECT_EQ(j["hierarchy"], "Fabrikam");
+  EXPECT_EQ(j["ready"], false);
+  int total = 0;
+  for (const char* s : {"blocker", "action", "warning", "info"}) total += j["summary"][s].get<int>();
+  ASSERT_EQ(static_cast<size_t>(total), j["findings"].size());
+  EXPECT_EQ(j["summary"]["blocker"], 4);
+  for (const auto& f : j["findings"]) {
+    for (const char* key : {"rule", "severity", "site", "object", "message", "remedy", "reference"}) {
+      EXPECT_TRUE(f.contains(key) && f[key].is_string()) << key << " in " << f.dump();
+    }
+  }
+  bool found = false;
+  for (const auto& f : j["findings"]) {
+    if (f["rule"] == "sql-version") {
+      found = true;
+      EXPECT_EQ(f["site"], "NOR");
+      EXPECT_EQ(f["object"], "NOR01");
+      EXPECT_EQ(f["reference"], "Ensure Your Site Meets All Support Prerequisites");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(CheckCli, TextReportLeadsWithTheVerdictAndBlockers) {
+  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out.rfind("Fabrikam: NOT READY", 0), 0u) << r.out.substr(0, 200);
+  EXPECT_NE(r.out.find("4 blockers"), std::string::npos);
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "no colour when not on a terminal";
+  // Within site NOR the blockers come before the actions.
+  auto nor = r.out.find("\nNOR ");
+  ASSERT_NE(nor, std::string::npos);
+  EXPECT_LT(r.out.find("\n  BLOCKER ", nor), r.out.find("\n  action ", nor));
+  EXPECT_NE(r.out.find("2 clients: WS002, WS003"), std::string::npos);
+}
+
+TEST(CheckCli, ReadyInventoryExitsZero) {
+  // Without the NOR branch and its clients, Fabrikam's central site has no blocker.
+  std::string yaml = slurp(fs::path(CHECK_DATA) / "fabrikam.yaml");
+  yaml = yaml.substr(0, yaml.find("  - code: NOR"));
+  yaml.replace(yaml.find("clients: fabrikam-clients.csv\n"), 30, "");
+  auto path = scratch("ready.yaml");
+  std::ofstream(path) << yaml;
+  auto r = smsup("check '" + path.string() + "' --as-of 2006-06-15 --format json");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ready"], true);
+}
+
+TEST(CheckCli, BackupAgeFollowsAsOf) {
+  auto old = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
+  auto later = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-07-15 --format json");
+  auto count = [](const std::string& out) {
+    int n = 0;
+    auto j = nlohmann::json::parse(out);
+    for (const auto& f : j["findings"]) n += f["rule"] == "backup-stale";
+    return n;
+  };
+  EXPECT_EQ(count(old.out), 1);
+  EXPECT_EQ(count(later.out), 3);
+}
+
+TEST(CheckCli, WithOsSp1AddsTheSp1RulesForHostsThePlanMoves) {
+  auto without = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
+  auto with = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json --with-os-sp1");
+  auto on_ns101 = [](const std::string& out) {
+    int n = 0;
+    auto j = nlohmann::json::parse(out);
+    for (const auto& f : j["findings"]) n += f["object"] == "NS101";
+    return n;
+  };
+  EXPECT_EQ(on_ns101(without.out), 0);
+  EXPECT_GT(on_ns101(with.out), 0);  // NS101 runs Windows Server 2003 without SP1
+}
+
+TEST(CheckCli, OutputFileGetsTheReport) {
+  auto path = scratch("report.xml");
+  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format junit -o '" +
+                 path.string() + "'");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.out.empty());
+  std::string xml = slurp(path);
+  EXPECT_NE(xml.find("<testsuites name=\"smsup check Fabrikam\" tests=\"23\" failures=\"4\">"),
+            std::string::npos) << xml.substr(0, 300);
+  EXPECT_NE(xml.find("<testcase classname=\"NOR.sql-version\" name=\"NOR01\">"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+}
+
+TEST(CheckCli, UnknownKeyIsRefusedWithItsPlace) {
+  auto r = smsup("check " + data("typo.yaml"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("typo.yaml:16:9"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sites[0].systems[0].rolez"), std::string::npos) << r.err;
+}
+
+TEST(CheckCli, BadFormatIsAUsageError) {
+  auto r = smsup("check " + data("fabrikam.yaml") + " --format xml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--format"), std::string::npos) << r.err;
+}
+
+TEST(CheckCli, BadAsOfIsRefused) {
+  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 15/06/2006");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--as-of"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("YYYY-MM-DD"), std::string::npos) << r.err;
+}
+
+TEST(CheckCli, MissingInventoryIsRefused) {
+  auto r = smsup("check " + data("no-such.yaml"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no-such.yaml"), std::string::npos) << r.err;
+}
+
+TEST(CheckCli, HelpDescribesTheOptions) {
+  auto r = smsup("check --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* opt : {"--format", "--as-of", "--with-os-sp1", "-o"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  }
+}
