@@ -17,7 +17,12 @@ struct Node {
   std::vector<int> deps, dependants;
   int unmet = 0;  // deps not yet succeeded
   double started = 0;
+  bool armed = false;
 };
+
+// How many steps one synced commit arms ahead (journal.h, record()): one
+// disk sync per this many starts in a long chain, instead of one per start.
+constexpr size_t kArmAhead = 64;
 
 }  // namespace
 
@@ -52,14 +57,26 @@ struct Executor::Impl {
     }
   }
 
+  // Kept as states change, so that a progress report costs what is running
+  // and waiting, not the size of the plan.
+  int counts[6] = {};
+  std::set<int> running_set, waiting_set;
+
+  void count(int i, int delta) {
+    State s = nodes[i].state;
+    counts[static_cast<int>(s)] += delta;
+    auto& set = s == State::running ? running_set : waiting_set;
+    if (s == State::running || s == State::waiting) {
+      if (delta > 0) set.insert(i); else set.erase(i);
+    }
+  }
+
   Progress progress() const {
     Progress p;
     p.total = static_cast<int>(nodes.size());
-    for (const auto& n : nodes) {
-      ++p.counts[static_cast<int>(n.state)];
-      if (n.state == State::running) p.running.push_back({n.step->id, n.step->host, n.started});
-      if (n.state == State::waiting) p.waiting.push_back(n.step->id);
-    }
+    std::copy(std::begin(counts), std::end(counts), std::begin(p.counts));
+    for (int i : running_set) p.running.push_back({nodes[i].step->id, nodes[i].step->host, nodes[i].started});
+    for (int i : waiting_set) p.waiting.push_back(nodes[i].step->id);
     p.stopping = stop_requested();
     return p;
   }
@@ -79,6 +96,7 @@ struct Executor::Impl {
       bool was_succeeded = n.state == State::succeeded;
       n.state = r.state;
       n.started = r.started;
+      n.armed = r.armed;
       if (r.state == State::succeeded && r.how == "confirm" && !was_succeeded) {
         driver.confirmed(*n.step);
       }
@@ -92,7 +110,11 @@ struct Executor::Impl {
     by_site.clear();
     running = 0;
     failures = 0;
+    std::fill(std::begin(counts), std::end(counts), 0);
+    running_set.clear();
+    waiting_set.clear();
     for (size_t i = 0; i < nodes.size(); ++i) {
+      count(static_cast<int>(i), +1);
       Node& n = nodes[i];
       n.unmet = 0;
       for (int d : n.deps) n.unmet += nodes[d].state != State::succeeded;
@@ -123,14 +145,18 @@ struct Executor::Impl {
   }
 
   void set(int i, State s, const std::string& detail) {
+    count(i, -1);
     nodes[i].state = s;
+    count(i, +1);
     if (observer) observer->changed(nodes[i].step->id, s, detail, progress());
   }
 
   // A killed run left steps `running`: ask the driver what became of them.
+  // After a power loss, an armed step may have started too.
   void resolve_interrupted() {
     for (size_t i = 0; i < nodes.size(); ++i) {
-      if (nodes[i].state != State::running) continue;
+      bool maybe = nodes[i].state == State::pending && nodes[i].armed && journal.rebooted();
+      if (nodes[i].state != State::running && !maybe) continue;
       const plan::Step& s = *nodes[i].step;
       if (observer) observer->note(fmt::format("{} was running when the last run stopped; "
                                                "asking the target whether it finished", s.id));
@@ -142,6 +168,7 @@ struct Executor::Impl {
           break;
         case drivers::Probe::not_done:
           c.message = "found not done after an interrupted run; runs again";
+          if (maybe) continue;  // already pending
           break;
         case drivers::Probe::unknown:
           c.state = State::waiting;
@@ -173,7 +200,12 @@ struct Executor::Impl {
       }
     }
     if (changes.empty()) return;
-    journal.record(changes);  // committed before anything starts
+    bool durable = std::any_of(to_start.begin(), to_start.end(), [&](int i) { return !nodes[i].armed; });
+    auto arm = durable ? arm_ahead(to_start) : std::vector<int>{};
+    std::vector<std::string> arm_ids;
+    for (int i : arm) arm_ids.push_back(nodes[i].step->id);
+    journal.record(changes, arm_ids, durable);  // committed before anything starts
+    for (int i : arm) nodes[i].armed = true;
     double now = now_seconds();
     for (int i : to_wait) {
       ready.erase(i);
@@ -185,6 +217,25 @@ struct Executor::Impl {
       set(i, State::running, nodes[i].step->host);
       driver.start(*nodes[i].step);
     }
+  }
+
+  // The next pending steps (plan order) that could become ready while the
+  // steps starting now and those running end, up to kArmAhead.
+  std::vector<int> arm_ahead(const std::vector<int>& starting) {
+    std::vector<char> may(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      may[i] = nodes[i].state == State::succeeded || nodes[i].state == State::running || nodes[i].armed;
+    }
+    for (int i : starting) may[i] = 1;
+    std::vector<int> out;
+    for (size_t i = 0; i < nodes.size() && out.size() < kArmAhead; ++i) {
+      if (nodes[i].state != State::pending || may[i] || nodes[i].step->manual) continue;
+      bool ok = std::all_of(nodes[i].deps.begin(), nodes[i].deps.end(), [&](int d) { return may[d] != 0; });
+      if (!ok) continue;
+      may[i] = 1;
+      out.push_back(static_cast<int>(i));
+    }
+    return out;
   }
 
   void finish(const std::vector<drivers::Finished>& done) {
@@ -238,8 +289,7 @@ struct Executor::Impl {
       if (journal.changed_elsewhere()) on_outside_change();
       start_ready();
       if (running == 0) {
-        bool waiting = std::any_of(nodes.begin(), nodes.end(),
-                                   [](const Node& n) { return n.state == State::waiting; });
+        bool waiting = !waiting_set.empty();
         if (!(waiting && opts.wait_for_people && !stop_requested())) break;
       }
       finish(driver.poll(opts.tick));

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -41,6 +42,15 @@ int64_t process_start(int64_t pid) {
     if (i == 22) return std::stoll(f);
   }
   return 0;
+}
+
+// Changes every boot: tells a killed process (the OS cache kept every
+// commit) from a power loss or OS crash (the unsynced commits may be lost).
+std::string boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
 }
 
 bool process_alive(int64_t pid, int64_t start) {
@@ -102,7 +112,7 @@ void Journal::create_schema() {
       id TEXT PRIMARY KEY, ord INTEGER NOT NULL, kind TEXT, site TEXT, host TEXT,
       title TEXT, manual INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
       started REAL, finished REAL, exit_code INTEGER, output_tail TEXT, message TEXT,
-      note TEXT, how TEXT);
+      note TEXT, how TEXT, armed INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS edges(step TEXT NOT NULL, after TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS edges_after ON edges(after);
     CREATE TABLE IF NOT EXISTS events(
@@ -110,7 +120,7 @@ void Journal::create_schema() {
       how TEXT, detail TEXT);
     CREATE TABLE IF NOT EXISTS lock(
       id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER, pid_start INTEGER, host TEXT,
-      since REAL);
+      since REAL, boot TEXT);
   )");
   sql::Stmt fmt_row(*db_, "SELECT value FROM meta WHERE key='format'");
   if (fmt_row.step()) {
@@ -174,14 +184,21 @@ std::optional<LockHolder> Journal::holder() const {
 }
 
 std::optional<LockHolder> Journal::lock() {
+  set_sync(true);
   sql::Tx tx(*db_);
   std::optional<LockHolder> taken_over;
-  sql::Stmt q(*db_, "SELECT pid, pid_start, host, since FROM lock WHERE id=1");
+  sql::Stmt q(*db_, "SELECT pid, pid_start, host, since, boot FROM lock WHERE id=1");
   if (q.step()) {
     LockHolder h{q.integer(0), q.text(2), q.real(3)};
     int64_t start = q.integer(1);
+    // The holder died with this machine: the commits it had not synced
+    // may be lost, the armed steps may have started.
+    if (h.host == hostname() && q.text(4) != boot_id()) {
+      rebooted_ = true;
+      start = 0;
+    }
     bool same_host = h.host == hostname();
-    if (!same_host || process_alive(h.pid, start)) {
+    if (!same_host || (!rebooted_ && process_alive(h.pid, start))) {
       throw InputError({path_, 0, 0}, "--journal",
                        fmt::format("in use by smsup apply, pid {} on host {}, since {}{}", h.pid,
                                    h.host, iso_time(h.since),
@@ -191,17 +208,19 @@ std::optional<LockHolder> Journal::lock() {
     taken_over = h;
   }
   q.reset();
-  sql::Stmt(*db_, "INSERT OR REPLACE INTO lock VALUES(1, ?1, ?2, ?3, ?4)")
+  sql::Stmt(*db_, "INSERT OR REPLACE INTO lock VALUES(1, ?1, ?2, ?3, ?4, ?5)")
       .bind(1, static_cast<int64_t>(getpid()))
       .bind(2, process_start(getpid()))
       .bind(3, hostname())
       .bind(4, now_seconds())
+      .bind(5, boot_id())
       .run();
   tx.commit();
   return taken_over;
 }
 
 void Journal::unlock() {
+  set_sync(true);
   sql::Stmt(*db_, "DELETE FROM lock WHERE id=1 AND pid=?1 AND host=?2")
       .bind(1, static_cast<int64_t>(getpid()))
       .bind(2, hostname())
@@ -227,12 +246,13 @@ StepRecord read_record(const sql::Stmt& q) {
   r.message = q.text(12);
   r.note = q.text(13);
   r.how = q.text(14);
+  r.armed = q.integer(15) != 0;
   return r;
 }
 
 constexpr std::string_view kSelect =
     "SELECT id, kind, site, host, title, manual, state, attempts, started, finished, "
-    "exit_code, output_tail, message, note, how FROM steps ";
+    "exit_code, output_tail, message, note, how, armed FROM steps ";
 
 }  // namespace
 
@@ -288,9 +308,19 @@ void Journal::skip_dependants(std::string_view failed_id, double now) {
 }
 
 void Journal::record(const std::vector<Change>& changes) {
-  if (changes.empty()) return;
+  bool start = std::any_of(changes.begin(), changes.end(),
+                           [](const Change& c) { return c.state == State::running; });
+  record(changes, {}, start);
+}
+
+void Journal::record(const std::vector<Change>& changes, const std::vector<std::string>& arm,
+                     bool durable) {
+  if (changes.empty() && arm.empty()) return;
   double now = now_seconds();
+  set_sync(durable);
   sql::Tx tx(*db_);
+  sql::Stmt arm_q(*db_, "UPDATE steps SET armed=1 WHERE id=?1");
+  for (const auto& id : arm) arm_q.bind(1, id).run();
   sql::Stmt run(*db_,
                 "UPDATE steps SET state='running', attempts=attempts+1, started=?2, "
                 "finished=NULL, exit_code=NULL, output_tail=NULL, message=?3, how=?4 WHERE id=?1");
@@ -370,6 +400,17 @@ void Journal::retry(std::string_view id) {
   while (q.step()) failed.push_back(q.text(0));
   for (const auto& f : failed) skip_dependants(f, now);
   tx.commit();
+}
+
+void Journal::set_sync(bool full) {
+  if (full == synced_) return;
+  db_->exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  synced_ = full;
+}
+
+void Journal::flush() {
+  set_sync(true);
+  db_->exec("PRAGMA wal_checkpoint(FULL)");
 }
 
 bool Journal::changed_elsewhere() {

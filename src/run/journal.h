@@ -1,5 +1,6 @@
 // The journal of a run (shared/spec/apply.md): every step's state, attempts,
-// times, output tails and notes, in SQLite (WAL, synchronous=FULL), so that a
+// times, output tails and notes, in SQLite (WAL; promises synced with FULL,
+// other changes NORMAL: see record()), so that a
 // run killed at any instant can go on with --resume. Every state change is one
 // committed transaction (or one batch of changes decided together) before the
 // next action starts. Other processes (status, confirm, retry) read and write
@@ -37,6 +38,7 @@ struct StepRecord {
   std::string message;  // why it failed / waits / was skipped
   std::string note;     // a person's note from `confirm`
   std::string how;      // who set the last state: driver, probe, confirm, retry, executor
+  bool armed = false;  // may start without a synced record (see record())
   std::vector<std::string> after;
 };
 
@@ -85,9 +87,24 @@ class Journal {
   std::optional<StepRecord> step(std::string_view id) const;
 
   // Commits the changes as one transaction (with a history event each). A
-  // failed step skips every pending step that depends on it.
+  // failed step skips every pending step that depends on it. Synced to disk
+  // (synchronous=FULL) when it starts a step, otherwise NORMAL.
   void record(const std::vector<Change>& changes);
   void record(const Change& c) { record(std::vector<Change>{c}); }
+
+  // The executor's form. Durability is about promises: a step may start only
+  // once a synced record says it may have (its `running`, or an earlier
+  // `armed` mark). `durable` syncs this commit, which also marks `arm` (steps
+  // about to become ready) armed, so that their own starts need no sync.
+  // NORMAL commits survive a killed process (the WAL is in the OS cache); a
+  // power loss may lose them, which lock() detects (another boot id) and
+  // then every armed step still pending is asked about like a running one.
+  void record(const std::vector<Change>& changes, const std::vector<std::string>& arm,
+              bool durable);
+
+  // After lock(): the last holder died with the machine (power loss, OS
+  // crash), so commits it had not synced may be lost.
+  bool rebooted() const { return rebooted_; }
 
   // `smsup confirm`: a step waiting for a person becomes succeeded (or failed).
   void confirm(std::string_view id, const std::string& note, bool fail);
@@ -95,11 +112,15 @@ class Journal {
   // skipped (unless they also depend on another failed step).
   void retry(std::string_view id);
 
+  // Makes every change so far durable (a checkpoint with a sync).
+  void flush();
+
   // True when another process committed a change since the last call.
   bool changed_elsewhere();
 
  private:
   void create_schema();
+  void set_sync(bool full);
   void skip_dependants(std::string_view failed_id, double now);
   void add_event(std::string_view id, State s, std::string_view how, std::string_view detail,
                  double now);
@@ -107,6 +128,8 @@ class Journal {
   std::string path_;
   std::unique_ptr<sql::Db> db_;
   int64_t data_version_ = -1;
+  bool synced_ = true;  // synchronous=FULL in effect
+  bool rebooted_ = false;
 };
 
 // Current wall time as Unix seconds (what the journal stores).

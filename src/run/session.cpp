@@ -160,6 +160,7 @@ int run_apply(const ApplyRequest& req) {
     throw;
   }
   restore_signals();
+  journal.flush();
   observer.reset();
   print_summary(req, sum, journal);
   return sum.all_succeeded() ? 0 : 1;

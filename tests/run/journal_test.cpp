@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "fake_driver.h"
+#include "run/executor.h"
 #include "run/journal.h"
 #include "run/sqlite.h"
 #include "temp_dir.h"
@@ -55,7 +56,7 @@ TEST(Journal, StaleLockOfADeadProcessIsTakenOver) {
   gethostname(host, sizeof host - 1);
   {
     sql::Db raw(t / "j.db");
-    sql::Stmt(raw, "INSERT INTO lock VALUES(1, ?1, 0, ?2, 0)").bind(1, int64_t{child}).bind(2, std::string(host)).run();
+    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since) VALUES(1, ?1, 0, ?2, 0)").bind(1, int64_t{child}).bind(2, std::string(host)).run();
   }
   auto old = a.lock();
   ASSERT_TRUE(old.has_value());
@@ -88,4 +89,52 @@ TEST(Journal, EveryStateChangeLeavesAnEvent) {
   ASSERT_TRUE(q.step());
   EXPECT_EQ(q.integer(0), 2);
   EXPECT_EQ(j.step("A/x")->output_tail, "done\n");
+}
+
+TEST(Journal, AfterAPowerLossArmedStepsAreAskedAboutNotRunBlindly) {
+  test::TempDir t;
+  auto p = test::plan_of({test::step("A/x"), test::step("A/y", {"A/x"}), test::step("A/z", {"A/y"})});
+  {
+    Journal j(t / "j.db");
+    j.bind(p, "d", "p", "fake");
+    // As the executor leaves it: A/x started with a synced commit that armed
+    // A/y; A/y's own start was a NORMAL commit, lost with the power.
+    j.record({Change("A/x", State::running)}, {"A/y"}, true);
+    j.record(Change("A/x", State::succeeded, "driver", "", drivers::Outcome{true, 0, "", "", 0}));
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    sql::Db raw(t / "j.db");
+    sql::Stmt(raw, "INSERT INTO lock VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
+        .bind(1, std::string(host))
+        .run();
+  }
+  Journal j(t / "j.db", false);
+  ASSERT_TRUE(j.lock().has_value()) << "a lock from before the reboot is stale";
+  EXPECT_TRUE(j.rebooted());
+  test::FakeDriver d;
+  d.probes = {{"A/y", drivers::Probe::done}};
+  Options o;
+  o.tick = std::chrono::milliseconds(5);
+  Executor ex(p, j, d, o, nullptr);
+  EXPECT_TRUE(ex.run().all_succeeded());
+  EXPECT_EQ(d.probed, std::vector<std::string>{"A/y"});
+  EXPECT_EQ(d.started, std::vector<std::string>{"A/z"}) << "A/y ran again blindly";
+}
+
+TEST(Journal, WithoutARebootArmedStepsRunNormally) {
+  test::TempDir t;
+  auto p = test::plan_of({test::step("A/x"), test::step("A/y", {"A/x"})});
+  Journal j(t / "j.db");
+  j.bind(p, "d", "p", "fake");
+  j.record({Change("A/x", State::running)}, {"A/y"}, true);
+  j.lock();
+  EXPECT_FALSE(j.rebooted());
+  test::FakeDriver d;
+  d.probes = {{"A/x", drivers::Probe::not_done}};
+  Options o;
+  o.tick = std::chrono::milliseconds(5);
+  Executor ex(p, j, d, o, nullptr);
+  EXPECT_TRUE(ex.run().all_succeeded());
+  EXPECT_EQ(d.probed, std::vector<std::string>{"A/x"});
+  EXPECT_EQ(d.started, (std::vector<std::string>{"A/x", "A/y"}));
 }
