@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct Finished {
 // What a driver can tell about a step that a killed run left `running`.
 enum class Probe {
   done,      // the work happened: record the step as succeeded
+  failed,    // the work happened and failed: record the step as failed
   not_done,  // nothing happened (or it was undone): run it again
   unknown,   // nobody can tell: a person must look and confirm
 };
@@ -56,8 +58,12 @@ class Driver {
   virtual Probe probe(const plan::Step& step) = 0;
 
   // A person confirmed a manual step as done. Targets that keep state (the
-  // twin) bring it up to date; must be idempotent (called again on resume).
-  virtual void confirmed(const plan::Step& step) { (void)step; }
+  // twin) bring it up to date, and may report that it did not go well
+  // (an outcome that failed). Idempotent: called again on resume.
+  virtual std::optional<Outcome> confirmed(const plan::Step& step) {
+    (void)step;
+    return std::nullopt;
+  }
 
   // Stops every step still running (the run is ending early).
   virtual void cancel_all() {}

@@ -85,7 +85,11 @@ std::string ShellDriver::logs_root(const plan::Step& step) const {
                 fmt::format("logs (step {})", step.id))[0];
 }
 
-std::string ShellDriver::output_path(const std::string& step_id) const {
+std::string ShellDriver::output_path(const std::string& step_id) {
+  if (!made_output_dir_ && !opts_.output_dir.empty()) {
+    fs::create_directories(opts_.output_dir);  // only once something runs
+    made_output_dir_ = true;
+  }
   return (fs::path(opts_.output_dir) / (escape_id(step_id) + ".log")).string();
 }
 
@@ -135,10 +139,6 @@ void ShellDriver::start(const plan::Step& step) {
     t.deadline = t.start + duration_cast<Clock::duration>(*k.wait);
   } else {
     auto argv = command_of(step);
-    if (!made_output_dir_ && !opts_.output_dir.empty()) {
-      fs::create_directories(opts_.output_dir);
-      made_output_dir_ = true;
-    }
     t.output = output_path(step.id);
     {
       std::ofstream h(t.output, std::ios::app);

@@ -61,7 +61,7 @@ class ShellDriver : public Driver {
 
   // The command a step runs (placeholders filled); empty when it runs none.
   std::vector<std::string> command_of(const plan::Step& step) const;
-  std::string output_path(const std::string& step_id) const;
+  std::string output_path(const std::string& step_id);
 
  private:
   using Clock = std::chrono::steady_clock;

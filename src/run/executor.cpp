@@ -89,19 +89,28 @@ struct Executor::Impl {
   // process confirmed or retried something) and rebuilds the ready set.
   void load() {
     auto records = journal.steps();
+    std::vector<int> confirmed;
     for (const auto& r : records) {
       auto it = index.find(r.id);
       if (it == index.end()) continue;
       Node& n = nodes[it->second];
-      bool was_succeeded = n.state == State::succeeded;
       n.state = r.state;
       n.started = r.started;
       n.armed = r.armed;
-      if (r.state == State::succeeded && r.how == "confirm" && !was_succeeded) {
-        driver.confirmed(*n.step);
-      }
+      if (r.state == State::succeeded && r.how == "confirm") confirmed.push_back(it->second);
     }
     recount();
+    for (int i : confirmed) after_confirm(i);
+  }
+
+  // The target learns what a person did; it may find it did not go well.
+  void after_confirm(int i) {
+    auto o = driver.confirmed(*nodes[i].step);
+    if (!o || o->succeeded) return;
+    journal.record(Change(nodes[i].step->id, State::failed, "driver",
+                          "confirmed, but the target shows it failed: " + o->message, o));
+    set(i, State::failed, o->message);
+    reload_after_failure();
   }
 
   void recount() {
@@ -165,6 +174,10 @@ struct Executor::Impl {
         case drivers::Probe::done:
           c.state = State::succeeded;
           c.message = "found done after an interrupted run";
+          break;
+        case drivers::Probe::failed:
+          c.state = State::failed;
+          c.message = "found failed after an interrupted run";
           break;
         case drivers::Probe::not_done:
           c.message = "found not done after an interrupted run; runs again";
@@ -307,14 +320,16 @@ struct Executor::Impl {
   // step this run is not running itself.
   void on_outside_change() {
     auto records = journal.steps();
+    std::vector<int> confirmed;
     for (const auto& r : records) {
       int i = index.at(r.id);
       Node& n = nodes[i];
       if (n.state == State::running || n.state == r.state) continue;
       set(i, r.state, r.how == "confirm" ? "confirmed: " + r.note : r.message);
-      if (r.state == State::succeeded && r.how == "confirm") driver.confirmed(*n.step);
+      if (r.state == State::succeeded && r.how == "confirm") confirmed.push_back(i);
     }
     recount();
+    for (int i : confirmed) after_confirm(i);
     if (opts.limits.max_failures > 0 && failures < opts.limits.max_failures) stopped_early = false;
   }
 };

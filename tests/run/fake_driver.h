@@ -77,7 +77,10 @@ class FakeDriver : public drivers::Driver {
     probed.push_back(s.id);
     return probes.count(s.id) ? probes[s.id] : drivers::Probe::unknown;
   }
-  void confirmed(const plan::Step& s) override { confirmed_ids.push_back(s.id); }
+  std::optional<drivers::Outcome> confirmed(const plan::Step& s) override {
+    confirmed_ids.push_back(s.id);
+    return std::nullopt;
+  }
 
  private:
   struct Running {
