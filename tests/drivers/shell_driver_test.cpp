@@ -200,7 +200,18 @@ TEST(ShellDriver, ProbeWaitsForAProcessTheDeadRunLeftBehind) {
   auto left = spawn({"/bin/sh", "-c", "sleep 0.4; echo CEN/backup >> \"$0\"", file}, t / "o.log",
                     "SMSUP_STEP=test-run/CEN/backup");
   ASSERT_GT(left.pid, 0);
-  EXPECT_EQ(d.probe(make_step("CEN/backup", "backup")), Probe::done);
+  // posix_spawn returns while the kernel still sets up the new program's
+  // environment; a dead run's leftover has long been past that point.
+  for (int i = 0; i < 100 && processes_with_marker("SMSUP_STEP=test-run/CEN/backup").empty(); ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  auto began = std::chrono::steady_clock::now();
+  auto got = d.probe(make_step("CEN/backup", "backup"));
+  auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  std::ifstream in(file);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, Probe::done) << "after " << took << " s; file: '" << content << "'";
+  EXPECT_GE(took, 0.3) << "the probe did not wait for the process";
   int st = 0;
   waitpid(left.pid, &st, 0);
 }
