@@ -25,7 +25,7 @@ best() {
     t=$(echo "$end - $start" | bc -l)
     if (($(echo "$t < $best_t" | bc -l))); then best_t=$t; fi
   done
-  rss=$(cat "$out/rss")
+  rss=$(tail -n 1 "$out/rss")
   printf '%s %s\n' "$best_t" "$rss"
 }
 

@@ -1,15 +1,61 @@
+// `smsup show PLAN`: the runbook (Markdown), the JSON with its schedule, a
+// Graphviz graph, or a text Gantt chart.
+#include <cstdio>
+#include <fstream>
+
 #include "cli/verbs.h"
+#include "plan/plan.h"
+#include "plan/render.h"
+#include "plan/schedule.h"
+#include "util/error.h"
 
 namespace smsup::cli {
+namespace {
 
-// Not built yet: see the open issue for this verb.
+struct ShowArgs {
+  std::string plan;
+  std::string format = "md";
+  std::string out;
+  int width = 60;
+};
+
+int run(const ShowArgs& a) {
+  auto p = plan::load(a.plan);
+  plan::Schedule s;
+  try {
+    s = plan::schedule(p);
+  } catch (const std::invalid_argument& e) {
+    throw InputError({a.plan, 0, 0}, "steps", e.what());
+  }
+  std::string text;
+  if (a.format == "md") text = plan::render_markdown(p, s);
+  else if (a.format == "json") text = plan::render_json(p, s);
+  else if (a.format == "dot") text = plan::render_dot(p, s);
+  else text = plan::render_gantt(p, s, a.width);
+  if (a.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f) throw InputError({a.out, 0, 0}, "-o", "cannot write the file");
+  return 0;
+}
+
+}  // namespace
+
 void register_show(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("show", "(not available yet in this build)");
-  sub->allow_extras();
-  sub->callback([&status] {
-    std::fprintf(stderr, "smsup show: not available yet in this build\n");
-    status.code = 2;
-  });
+  auto* sub = app.add_subcommand("show", "Show a plan: runbook (md), json, Graphviz (dot) or Gantt chart");
+  auto a = std::make_shared<ShowArgs>();
+  sub->add_option("plan", a->plan, "Plan file written by smsup plan")->required();
+  sub->add_option("--format", a->format, "md (runbook), json, dot or gantt")
+      ->check(CLI::IsMember({"md", "json", "dot", "gantt"}))
+      ->capture_default_str();
+  sub->add_option("-o,--out", a->out, "Write to this file instead of standard output");
+  sub->add_option("--width", a->width, "Columns of the Gantt timeline")
+      ->check(CLI::Range(10, 400))
+      ->capture_default_str();
+  sub->callback([a, &status] { status.code = run(*a); });
 }
 
 }  // namespace smsup::cli

@@ -6,7 +6,8 @@
 #include <charconv>
 #include <deque>
 #include <fmt/format.h>
-#include <unordered_set>
+#include <algorithm>
+#include <functional>
 
 #include "inventory/inventory.h"
 
@@ -112,6 +113,34 @@ bool parse_num(std::string_view s, T& out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// Names must be unique. Sorting (hash, index) pairs beats a node-based hash
+// set by a wide margin at a million rows (no allocation per name, no cache
+// miss per insert). The later of two equal names is the one refused.
+void refuse_duplicate_names(const std::vector<Client>& clients, const std::string& file) {
+  std::vector<std::pair<uint64_t, uint32_t>> keys(clients.size());
+  std::hash<std::string> hash;
+  for (size_t i = 0; i < clients.size(); ++i) {
+    keys[i] = {hash(clients[i].name), static_cast<uint32_t>(i)};
+  }
+  std::sort(keys.begin(), keys.end());
+  size_t worst = SIZE_MAX;
+  for (size_t i = 1; i < keys.size(); ++i) {
+    if (keys[i].first != keys[i - 1].first) continue;
+    // Equal hashes: compare every earlier name of this run of equal hashes.
+    for (size_t j = i; j-- > 0 && keys[j].first == keys[i].first;) {
+      if (clients[keys[j].second].name == clients[keys[i].second].name) {
+        size_t later = std::max(keys[i].second, keys[j].second);
+        worst = std::min(worst, later);
+      }
+    }
+  }
+  if (worst != SIZE_MAX) {
+    const auto& c = clients[worst];
+    throw InputError({file, c.line, 0}, "name",
+                     fmt::format("client '{}' appears twice; expected unique names", c.name));
+  }
+}
+
 }  // namespace
 
 void load_clients(Hierarchy& h, std::string_view csv, const std::string& display_name) {
@@ -153,9 +182,6 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
   for (int i : idx) columns += i >= 0 ? 1 : 0;
   h.clients.clear();
   h.clients.reserve(csv.size() / 32);
-  std::unordered_set<std::string_view> names;
-  names.reserve(csv.size() / 32);
-  std::deque<std::string> owned_names;  // names that came from quoted fields
   while (!split.done()) {
     if (!split.next(f, err)) fail(split.record_line(), "", err);
     int line = split.record_line();
@@ -221,14 +247,8 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
       }
     }
     h.clients.push_back(std::move(cl));
-    // Names from quoted fields live in the splitter until the next record: keep a copy
-    // that does not move, so the set's views stay valid.
-    bool in_text = name.data() >= csv.data() && name.data() < csv.data() + csv.size();
-    std::string_view key_name = in_text ? name : std::string_view(owned_names.emplace_back(name));
-    if (!names.insert(key_name).second) {
-      fail(line, "name", fmt::format("client '{}' appears twice; expected unique names", name));
-    }
   }
+  refuse_duplicate_names(h.clients, display_name);
 }
 
 }  // namespace smsup::inventory

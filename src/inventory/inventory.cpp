@@ -225,8 +225,10 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
+    // yaml-cpp says "bad file" when nesting exceeds its depth limit.
+    std::string why = e.msg == "bad file" ? "nested too deeply or malformed" : e.msg;
     throw InputError({display_name, e.mark.line + 1, e.mark.column + 1}, "",
-                     "not valid YAML: " + e.msg);
+                     "not valid YAML: " + why);
   }
   if (!root.IsMap()) {
     throw InputError({display_name, 1, 1}, "", "expected an smsup inventory (a YAML mapping "

@@ -91,12 +91,14 @@ void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<
                      data + data / 3, log * 2);
     }
   }
-  bool old_os = broken;
+  // Broken: Windows 2000 SP3. Otherwise Windows Server 2003 (SP0 or SP1) or
+  // Windows 2000 SP4, all supported.
+  bool w2003 = !broken && rng.chance(60);
+  int sp = broken ? 3 : (w2003 ? static_cast<int>(rng.below(2)) : 4);
   fmt::format_to(std::back_inserter(b),
                  "    systems:\n      - host: {}\n        os: {}\n        os_sp: {}\n"
                  "        roles: [site_server{}, distribution_point, client_access_point]\n",
-                 host, old_os ? "w2000" : (rng.chance(60) ? "w2003" : "w2000"),
-                 old_os ? 3 : (rng.chance(50) ? 1 : (rng.chance(50) ? 0 : 4)),
+                 host, w2003 ? "w2003" : "w2000", sp,
                  s.primary ? ", provider, management_point" : "");
   if (s.primary && rng.chance(40)) {
     fmt::format_to(std::back_inserter(b),

@@ -1,8 +1,11 @@
 // The upgrade plan (shared/spec/plan.md): a DAG of steps. Plain data; the
-// planner (planner.h) builds it, plan_io reads and writes the file.
+// planner (planner.h) builds it, plan_io reads and writes the file,
+// schedule.h lays it out in time, render.h shows it.
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include "plan/estimates.h"
 
 #include <string>
 #include <vector>
@@ -28,6 +31,7 @@ struct Options {
   int max_parallel = 4;
   std::vector<std::string> waived;
   std::string as_of;         // YYYY-MM-DD
+  Estimates estimates = Estimates::defaults();  // not written to the file
 };
 
 struct Plan {

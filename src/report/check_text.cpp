@@ -149,6 +149,20 @@ void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report
                      with_commas(static_cast<int64_t>(h.clients.size())),
                      style.as_of.empty() ? "" : ", backups judged as of " + style.as_of);
 
+  // The blockers at a glance: what stands between the hierarchy and the upgrade.
+  constexpr int kBlockersListed = 10;
+  int listed = 0;
+  for (const auto& f : r.findings) {
+    if (f.severity != Severity::blocker) continue;
+    if (listed++ == kBlockersListed) {
+      out << fmt::format("  ... and {} more blockers below\n", with_commas(n[0] - kBlockersListed));
+      break;
+    }
+    auto site = site_code(h, f);
+    out << fmt::format("  {} {} on {}{}\n", paint("blocker", "31"), f.rule, f.object,
+                       site == f.object || f.site < 0 ? std::string() : fmt::format(" ({})", site));
+  }
+
   auto by_site = group(h, r, style.names_shown);
   const auto& wide = by_site.back();
   if (!wide.empty()) {

@@ -34,7 +34,7 @@ Context::Context(const Hierarchy& hierarchy, const Options& options)
     : h(hierarchy), opts(options) {
   clients_assigned.assign(h.sites.size(), 0);
   for (const auto& c : h.clients) {
-    if (c.site >= 0) ++clients_assigned[c.site];
+    if (c.site >= 0 && static_cast<size_t>(c.site) < h.sites.size()) ++clients_assigned[c.site];
   }
   // Inventory flows up the hierarchy: a site's database holds the data of
   // every client below it. Children come after parents in top_down.
@@ -93,7 +93,9 @@ struct Runner {
   void operator()(ClientCheck check) const {
     const auto& clients = ctx.h.clients;
     for (size_t i = 0; i < clients.size(); ++i) {
-      Emit e(rule, by_site[clients[i].site], clients[i].site, static_cast<int>(i));
+      int site = clients[i].site;
+      if (site < 0 || static_cast<size_t>(site) >= by_site.size()) continue;  // the loader refuses these
+      Emit e(rule, by_site[site], site, static_cast<int>(i));
       check(ctx, clients[i], e);
     }
   }

@@ -75,7 +75,7 @@ void http_port_mismatch(const Context& c, Emit& e) {
 }
 
 void auth_reassign(const Context& c, const Client& cl, Emit& e) {
-  if (cl.reassign_to < 0) return;
+  if (cl.reassign_to < 0 || static_cast<size_t>(cl.reassign_to) >= c.h.sites.size()) return;
   const Site& from = c.h.sites[cl.site];
   const Site& to = c.h.sites[cl.reassign_to];
   if (!from.client_auth_encryption || to.client_auth_encryption) return;

@@ -59,6 +59,8 @@ struct Context {
   // A host the Windows Server 2003 SP1 rules apply to: on SP1 or later, or
   // (with --with-os-sp1) a Windows Server 2003 host the plan moves to SP1.
   bool os_sp1(const SiteSystem& s) const;
+  // Index of a site of h (rules receive sites by reference).
+  size_t index_of(const Site& s) const { return static_cast<size_t>(&s - h.sites.data()); }
 };
 
 struct Rule;

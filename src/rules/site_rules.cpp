@@ -137,7 +137,7 @@ void db_upgrade_untested(const Context&, const Site& s, Emit& e) {
 void db_disk_space(const Context& c, const Site& s, Emit& e) {
   if (!upgrades(s) || !s.database) return;
   const Database& db = *s.database;
-  auto site_index = static_cast<size_t>(&s - c.h.sites.data());
+  size_t site_index = c.index_of(s);
   DbGrowth g = db_growth(db, c.clients_held[site_index]);
   if (db.free_disk_mb >= g.total_mb()) return;
   std::string how =

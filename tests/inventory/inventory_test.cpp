@@ -8,6 +8,7 @@
 
 #include "inventory/inventory.h"
 #include "inventory/synth.h"
+#include "rules/finding.h"
 
 using namespace smsup;
 
@@ -310,6 +311,14 @@ TEST(Synthetic, SameSeedSameFilesAndAlwaysValid) {
     int secondaries = 0;
     for (const auto& s : h.sites) secondaries += s.is_primary() ? 0 : 1;
     EXPECT_GT(secondaries, 50);
+    rules::Options ro;
+    ro.as_of = *parse_date("2006-06-12");
+    auto report = rules::evaluate(h, ro);
+    if (o.messy) {
+      EXPECT_GT(report.count(rules::Severity::blocker), 0);
+    } else {
+      EXPECT_EQ(report.count(rules::Severity::blocker), 0) << "seed " << seed;
+    }
   }
 }
 

@@ -90,3 +90,25 @@ TEST(CheckReport, JunitFailsOnlyOnBlockers) {
             std::string::npos) << xml;
   EXPECT_NE(xml.find("<testsuite name=\"Test\""), std::string::npos) << "hierarchy-wide suite";
 }
+
+TEST(CheckReport, JsonStaysValidWithBytesThatAreNotUtf8) {
+  std::string csv = std::string(kClientsHeader) + "WS\xff\x01,CEN,advanced,w2000,3,,sp1,,,\n" +
+                    "Caf\xc3\xa9,CEN,advanced,w2000,3,,sp1,,,\n";
+  Fixture fx;
+  fx.clients(csv);
+  std::ostringstream out;
+  try {
+    report::write_check_json(out, fx.hierarchy(), fx.report());
+  } catch (const InputError&) {
+    GTEST_SKIP() << "the loader refuses such names";
+  }
+  auto j = nlohmann::json::parse(out.str());
+  std::vector<std::string> objects;
+  for (const auto& f : j["findings"]) objects.push_back(f["object"]);
+  EXPECT_NE(std::find(objects.begin(), objects.end(), "WS\xef\xbf\xbd\x01"), objects.end());
+  EXPECT_NE(std::find(objects.begin(), objects.end(), "Caf\xc3\xa9"), objects.end());
+  std::ostringstream xml;
+  report::write_check_junit(xml, fx.hierarchy(), fx.report());
+  EXPECT_NE(xml.str().find("name=\"WS\xef\xbf\xbd \">"), std::string::npos) << "control bytes become spaces";
+  EXPECT_NE(xml.str().find("name=\"Caf\xc3\xa9\">"), std::string::npos);
+}

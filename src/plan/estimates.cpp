@@ -1,0 +1,156 @@
+#include "plan/estimates.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace smsup::plan {
+
+const std::vector<std::string_view>& step_kinds() {
+  static const std::vector<std::string_view> kinds{
+      "readiness",       "legacy-to-advanced", "os-sp1",          "dcom-slp",
+      "dcom-rp",         "dcom-sms-admins",    "firewall-exceptions", "scw-remote-wmi",
+      "scw-sql-monitor", "scw-bits-dp",        "scw-cap-misdetect", "scw-rerun",
+      "mp-reinstall",    "backup",             "replication-disable", "dbtest",
+      "disk-check",      "drw",                "upgrade",         "settle",
+      "verify",          "replication-enable", "console-upgrade", "legacy-autoupgrade",
+      "advanced-push",   "itmu"};
+  return kinds;
+}
+
+// The defaults: an administrator's rule of thumb for hardware of 2006
+// (restore and backup around 100-500 MB a minute, setup touching every site
+// system). docs/plan.md explains each line.
+Estimates Estimates::defaults() {
+  Estimates e;
+  auto& k = e.by_kind;
+  k["readiness"] = {5, 0, 0, 0};
+  k["legacy-to-advanced"] = {30, 0, 20, 0};
+  k["os-sp1"] = {45, 0, 0, 0};
+  k["dcom-slp"] = {10, 0, 0, 0};
+  k["dcom-rp"] = {10, 0, 0, 0};
+  k["dcom-sms-admins"] = {10, 0, 0, 0};
+  k["firewall-exceptions"] = {10, 0, 0, 0};
+  for (auto s : {"scw-remote-wmi", "scw-sql-monitor", "scw-bits-dp", "scw-cap-misdetect"}) {
+    k[s] = {15, 0, 0, 0};
+  }
+  k["scw-rerun"] = {20, 0, 0, 0};
+  k["mp-reinstall"] = {45, 0, 0, 0};
+  k["backup"] = {10, 2, 0, 0};
+  k["replication-disable"] = {15, 0, 0, 0};
+  k["dbtest"] = {30, 10, 0, 0};
+  k["disk-check"] = {5, 0, 0, 0};
+  k["drw"] = {15, 0, 0, 2};
+  k["upgrade"] = {30, 3, 1, 5};
+  k["settle"] = {30, 0, 0, 0};
+  k["verify"] = {10, 0, 0, 0};
+  k["replication-enable"] = {20, 0, 0, 0};
+  k["console-upgrade"] = {20, 0, 0, 0};
+  k["legacy-autoupgrade"] = {0, 0, 0, 0};  // added to the CCIM cycle (25 h or 23 h)
+  k["advanced-push"] = {60, 0, 10, 0};
+  k["itmu"] = {30, 0, 0, 0};
+  return e;
+}
+
+double Estimates::minutes(std::string_view kind, const Workload& w) const {
+  auto it = by_kind.find(kind);
+  if (it == by_kind.end()) return 1;
+  const Cost& c = it->second;
+  double m = c.base + c.per_db_gb * w.db_gb + c.per_1000_clients * static_cast<double>(w.clients) / 1000.0 +
+             c.per_site_system * static_cast<double>(w.site_systems);
+  return std::max(1.0, std::round(m));
+}
+
+namespace {
+
+SourceLoc loc_of(const YAML::Node& n, const std::string& file) {
+  const auto& m = n.Mark();
+  if (m.is_null()) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+double number(const YAML::Node& v, const std::string& file, const std::string& field) {
+  double d = -1;
+  if (v.IsScalar()) {
+    try {
+      d = v.as<double>();
+    } catch (const YAML::Exception&) {
+      d = -1;
+    }
+  }
+  if (!v.IsScalar() || !(d >= 0) || !std::isfinite(d)) {
+    throw InputError(loc_of(v, file), field, "expected a number of minutes, 0 or more");
+  }
+  return d;
+}
+
+void apply_cost(Cost& c, const YAML::Node& map, const std::string& file, const std::string& kind) {
+  if (!map.IsMap()) {
+    throw InputError(loc_of(map, file), kind,
+                     "expected a mapping of base, per_db_gb, per_1000_clients, per_site_system");
+  }
+  for (const auto& kv : map) {
+    auto key = kv.first.Scalar();
+    std::string field = kind + "." + key;
+    double v = number(kv.second, file, field);
+    if (key == "base") {
+      c.base = v;
+    } else if (key == "per_db_gb") {
+      c.per_db_gb = v;
+    } else if (key == "per_1000_clients") {
+      c.per_1000_clients = v;
+    } else if (key == "per_site_system") {
+      c.per_site_system = v;
+    } else {
+      throw InputError(loc_of(kv.first, file), field,
+                       "unknown key; expected base, per_db_gb, per_1000_clients or per_site_system");
+    }
+  }
+}
+
+}  // namespace
+
+void apply_estimates(Estimates& into, std::string_view text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));  // JSON is read as YAML flow style
+  } catch (const YAML::ParserException& e) {
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                     fmt::format("not valid JSON or YAML ({}); expected estimates by step kind", e.msg));
+  }
+  if (!root.IsMap()) {
+    throw InputError(loc_of(root, file), "", "expected a mapping of step kind to costs");
+  }
+  const auto& kinds = step_kinds();
+  for (const auto& kv : root) {
+    auto kind = kv.first.Scalar();
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+      throw InputError(loc_of(kv.first, file), kind,
+                       fmt::format("unknown step kind; expected one of: {}", fmt::join(kinds, ", ")));
+    }
+    Cost& c = into.by_kind[kind];
+    apply_cost(c, kv.second, file, kind);
+    if (kind == "settle" && c.base < 30) {
+      throw InputError(loc_of(kv.second, file), "settle.base",
+                       "the checklist asks to wait at least 30 minutes after setup; expected 30 or more");
+    }
+  }
+}
+
+Estimates load_estimates(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0}, "", "cannot open estimates file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  Estimates e = Estimates::defaults();
+  apply_estimates(e, ss.str(), path);
+  return e;
+}
+
+}  // namespace smsup::plan

@@ -1,0 +1,317 @@
+// The runbook's text for each step kind: a table of small functions, each
+// writing out the checklist's procedure with the step's own values.
+#include "plan/instructions.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+
+namespace smsup::plan {
+namespace {
+
+using nlohmann::json;
+using Fn = std::function<Instructions(const Step&)>;
+
+std::string str(const Step& s, const char* key) {
+  auto it = s.params.find(key);
+  if (it == s.params.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+// "A, B, C and 97 more (the full list is in the plan, step X, params.KEY)".
+std::string names(const Step& s, const char* key, size_t shown = 10) {
+  auto it = s.params.find(key);
+  if (it == s.params.end() || !it->is_array() || it->empty()) return "none";
+  std::vector<std::string> v;
+  for (size_t i = 0; i < it->size() && i < shown; ++i) v.push_back((*it)[i].get<std::string>());
+  std::string out = fmt::format("{}", fmt::join(v, ", "));
+  if (it->size() > shown) {
+    out += fmt::format(" and {} more (full list: plan step {}, params.{})", it->size() - shown, s.id, key);
+  }
+  return out;
+}
+
+const std::vector<std::string> kMilestoneCheck{
+    "C:\\SMSSetup.log holds `SMS Setup completed successfully`.",
+    "Then, in order, sitecomp.log: `Processing site shutdown transaction`, `Site shutdown complete`, "
+    "`Waiting for changes to the \"...\\Sitectrl.box\" or \"...\\Sitecomp.box\" directories`; "
+    "hman.log: `Wait for site control changes for maximum 3600 seconds`; inboxmgr.log: `Waiting for "
+    "changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds`.",
+    "`smsup verify <site> --logs <dir>` reports all six milestones."};
+
+Instructions readiness(const Step&) {
+  return {"Preparing to Upgrade to SMS 2003 SP2",
+          {"Run `smsup check <inventory>` on the current inventory.",
+           "Read every warning and action; the blockers listed in this step's why were waived on purpose."},
+          {"`smsup check` exits 0, or only the waived blockers remain."}};
+}
+
+Instructions legacy_to_advanced(const Step& s) {
+  return {"Platform Changes in SP2: Legacy Client Support",
+          {fmt::format("Create the collection `{}` with these {} computers: {}.", str(s, "collection"),
+                       str(s, "count"), names(s, "clients")),
+           "Install the SMS 2003 SP2 Advanced Client on them: Client Push Installation, or advertise "
+           "the Advanced Client package to the collection.",
+           s.params.contains("assign_to")
+               ? fmt::format("Assign the new Advanced Clients to primary site {} (a secondary site takes "
+                             "no Advanced Clients).", str(s, "assign_to"))
+               : "Keep them assigned to this site."},
+          {"The computers report as Advanced Clients in the console; none of them is left a Legacy Client."}};
+}
+
+Instructions os_sp1(const Step& s) {
+  Instructions in{"Steps to Upgrade Windows 2003 and SMS (steps 1-6)",
+                  {"Download Windows Server 2003 SP1 to the server.", "Close all programs.",
+                   fmt::format("Run `{}`. Do NOT use /n: keep the uninstall folder ({}) as the way back.",
+                               str(s, "command"), str(s, "uninstall_folder")),
+                   "Let the install run, then reboot the server."},
+                  {"After the reboot, winver (or System properties) shows Service Pack 1.",
+                   "The uninstall folder is present."}};
+  if (s.params.contains("group")) {
+    in.todo.insert(in.todo.begin(),
+                   fmt::format("Do this together with the other hosts of group {} (remote management point "
+                               "and its site server: error 997 otherwise; KB906570).",
+                               str(s, "group")));
+  }
+  if (s.params.contains("fix")) {
+    in.todo.push_back(fmt::format("Its site server does not move to SP1 with it: apply the fix of {} "
+                                  "(error 997 reading the remote registry) or run SMS under a service account.",
+                                  str(s, "fix")));
+  }
+  return in;
+}
+
+Instructions dcom(const Step& s, const char* what) {
+  std::string perms;
+  for (const auto& p : s.params.value("permissions", json::array())) perms += (perms.empty() ? "" : ", ") + p.get<std::string>();
+  Instructions in{"Resetting the DCOM permissions to pre-Windows Server 2003 SP1 levels",
+                  {fmt::format("On {}, Start > Run: `dcomcnfg.exe`.", s.host)},
+                  {}};
+  if (s.kind == "dcom-sms-admins") {
+    in.section = "Real World Problems and Solutions to Upgrading (console access)";
+    in.todo.push_back("Component Services > Computers > My Computer: right-click, Properties, COM Security tab.");
+    in.todo.push_back("In Launch and Activation Permissions click Edit Limits.");
+    in.todo.push_back(fmt::format("Add the local SMS Admins group and allow: {}.", perms));
+    in.check.push_back("A user who is in SMS Admins but not a server administrator opens the SMS Administrator console.");
+    return in;
+  }
+  in.todo.push_back(fmt::format("Component Services > Computers > My Computer > DCOM Config > {}; Action > Properties.", what));
+  in.todo.push_back("Security tab: Launch and Activation Permissions > Customize > Edit.");
+  in.todo.push_back(fmt::format("Add {} and allow: {}.", str(s, "account"), perms));
+  if (s.kind == "dcom-rp") {
+    in.todo.push_back("If reports still fail, also allow Remote Launch and Remote Activation (field reports).");
+    in.check.push_back("A member of SMS Reporting Users opens the web reports.");
+  } else {
+    in.check.push_back("Clients find their site through the server locator point again.");
+  }
+  return in;
+}
+
+Instructions firewall(const Step& s) {
+  Instructions in{"Identifying Ports and Services Required If Windows Firewall Is Enabled",
+                  {fmt::format("Missing on {}: {}.", s.host, names(s, "missing", 20))}, {}};
+  for (const auto& c : s.params.value("commands", json::array())) in.todo.push_back(fmt::format("Run `{}`.", c.get<std::string>()));
+  in.check.push_back("`netsh firewall show state` lists every exception above.");
+  return in;
+}
+
+Instructions scw(const Step& s) {
+  static const std::map<std::string, std::pair<std::string, std::string>> what{
+      {"scw-remote-wmi", {"On Select Administration and Other Options, enable Remote WMI (the wizard does not recognise the SMS Provider).",
+                          "Consoles connect to the SMS namespace in WMI."}},
+      {"scw-sql-monitor", {"On Open Ports and Approve Applications, select Ports used by SMS_SQL_MONITOR_<ServerName>.",
+                           "The site server reaches the database monitor (no SMS_SQL_MONITOR errors)."}},
+      {"scw-bits-dp", {"On Installed Options, select Remote administration for IIS and related components.",
+                       "Distribution Manager creates virtual directories on the distribution point."}},
+      {"scw-cap-misdetect", {"On Select Administration and Other Options, deselect the Client Access Point role (not on this server).",
+                             "The applied policy lists no CAP role for this server."}},
+      {"scw-rerun", {"Roles changed after the policy was applied: run the Security Configuration Wizard again and apply the new policy.",
+                     "The policy in force was made after the last role change."}}};
+  auto it = what.find(s.kind);
+  return {"Additional Configuration Tasks if you Run the Security Configuration Wizard",
+          {fmt::format("On {}, start the Security Configuration Wizard.", s.host), it->second.first},
+          {it->second.second}};
+}
+
+Instructions mp_reinstall(const Step& s) {
+  return {"Real World Problems and Solutions to Upgrading (MP setup error 1603)",
+          {fmt::format("Remove the management point role of {} in the SMS Administrator console.", s.host),
+           "On the host run `ccmclean /MP`, then `ccmclean /ALL`.", "Install the management point again.",
+           "Push the Advanced Client to the host again from the console."},
+          {"mpsetup.log shows no error 1603; the MP troubleshooter is clean."}};
+}
+
+Instructions replication_disable(const Step& s) {
+  return {"Disable SQL Replication of the SMS Site Database If You Enabled It",
+          {fmt::format("In SQL Server Enterprise Manager, select the site database server {} (the publisher).", str(s, "publisher")),
+           "Tools > Replication > Disable Publishing.", "Welcome page: Next.",
+           "Disable Publishing page: Yes, disable publishing; Next.", "Confirm Dropping of Publications: Next.",
+           "Completing the wizard: Finish. If it says the database is in use: OK, then Cancel; refresh Enterprise Manager.",
+           "Delete the subscription information on every remote subscriber (KB324401)."},
+          {fmt::format("Enterprise Manager no longer lists a publication of {}.", str(s, "database"))}};
+}
+
+Instructions backup(const Step& s) {
+  return {"Test the Database Upgrade Process (back up the site database)",
+          {fmt::format("Run the Backup SMS Site Server task for {} ({} MB).", str(s, "database"), str(s, "size_mb")),
+           "Or: stop all SMS services on the site server and SQL Server, and back up the database with SQL Server Enterprise Manager."},
+          {"The backup folder holds today's backup; the task's status messages show success."}};
+}
+
+Instructions dbtest(const Step& s) {
+  return {"Test the Database Upgrade Process",
+          {fmt::format("Extract the SP2 files: `{}`.", str(s, "extract")),
+           fmt::format("On {} (never on {}), create a database named {} (1 MB data and log are enough).",
+                       str(s, "restore_on"), str(s, "never_on"), str(s, "database")),
+           "Copy the backup file to a local drive of the test server and restore it with Enterprise Manager (adjust drive letters).",
+           fmt::format("Record data ({} MB before) and log ({} MB before) sizes.", str(s, "data_mb"), str(s, "log_mb")),
+           fmt::format("Run `{}` from the extracted files.", str(s, "command")),
+           "Record the data and log sizes after the test: the difference is the growth to plan disk for."},
+          {"SMSSETUP.log at the root of the test server's system drive reports the test succeeded; fix any error before the real upgrade."}};
+}
+
+Instructions disk_check(const Step& s) {
+  return {"Test the Database Upgrade Process (disk space)",
+          {fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth from {}).",
+                       str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
+           "In Enterprise Manager, database Properties: both data and log files set to autogrow."},
+          {"Free space covers the growth with room for new software inventory; autogrow is on."}};
+}
+
+Instructions drw(const Step& s) {
+  Instructions in{"Determine Readiness for SMS 2003 SP2 Upgrade",
+                  {fmt::format("On {}, start DRW.exe ({}).", s.host, str(s, "folder")), "On the Welcome page, click Next."},
+                  {"The wizard completes; select the site and click Details: no errors. Fix every error first."}};
+  if (s.params.contains("run_on_parent")) {
+    in.todo.push_back(fmt::format("On the Site Selection page, select {} and click Next.", str(s, "target")));
+  } else {
+    in.todo.push_back("If there is a Site Selection page, select Analyze this primary site; Next.");
+  }
+  in.todo.push_back("On the Tests page, select the tests and click Next.");
+  in.todo.push_back("On the Completing page, click Finish.");
+  return in;
+}
+
+Instructions upgrade(const Step& s) {
+  Instructions in{"Upgrading the SMS 2003 Site to SP2", {}, {}};
+  std::string m = str(s, "method");
+  if (s.params.contains("foreign_files")) {
+    in.todo.push_back(fmt::format("Copy out these non-SMS files first, setup deletes them: {}.", names(s, "foreign_files")));
+  }
+  if (m == "parent-console") {
+    in.section = "Upgrade Secondary Sites to SMS 2003 SP2";
+    in.todo.push_back(fmt::format("In the SMS Administrator console on {} (parent site {}), start the upgrade of the secondary site {}.",
+                                  s.host, str(s, "console"), s.site));
+    in.todo.push_back("Or run Update.exe or Autorun.exe from the SP2 files on the secondary site server.");
+  } else {
+    if (s.params.contains("extract")) in.todo.push_back(fmt::format("Extract the SP2 files on {}: `{}`.", s.host, str(s, "extract")));
+    in.todo.push_back(fmt::format("On {}, run `{}` from {}.", s.host, str(s, "command"), str(s, "media")));
+    if (s.params.value("drw_page", false)) {
+      in.todo.push_back("The Deployment Readiness Wizard page appears: click Run Now and continue (Cancel aborts setup).");
+    }
+    if (m == "interactive") in.todo.push_back("Follow the setup wizard; choose to upgrade the site.");
+  }
+  if (s.params.value("advanced_security_offer", false)) {
+    in.todo.push_back("Setup offers to move the site to advanced security: accept or cancel, as decided (optional).");
+  }
+  in.todo.push_back("Setup uninstalls and reinstalls all SMS services on all site systems: note the time setup starts.");
+  in.check.push_back("C:\\SMSSetup.log holds `SMS Setup completed successfully`.");
+  return in;
+}
+
+Instructions settle(const Step&) {
+  return {"Determining That SMS Setup Has Completed",
+          {"Wait at least 30 minutes after setup: do not open the SMS Administrator console, run a site reset, or change the site configuration.",
+           "Watch CPU activity and Task Manager for upgrade processes; wait until activity is back to normal."},
+          {"30 minutes have passed and CPU activity is back to normal."}};
+}
+
+Instructions verify(const Step& s) {
+  return {"Determining That SMS Setup Has Completed",
+          {fmt::format("Read C:\\SMSSetup.log and the logs in {}\\Logs on {} (or run `smsup verify {} --logs <dir>`).",
+                       str(s, "install_dir"), s.host, s.site)},
+          kMilestoneCheck};
+}
+
+Instructions replication_enable(const Step& s) {
+  return {"Disable SQL Replication of the SMS Site Database If You Enabled It",
+          {fmt::format("Reconfigure SQL Server replication of {} on {} as before the upgrade ({}).", str(s, "database"),
+                       str(s, "publisher"), str(s, "reference"))},
+          {"The publication and its subscriptions are back; the subscribers' management points answer clients."}};
+}
+
+Instructions console_upgrade(const Step& s) {
+  return {"Preparing to Upgrade to SMS 2003 SP2 (remote consoles)",
+          {fmt::format("On {}, run Autorun.exe from the SP2 files and upgrade the SMS Administrator console (now {}).",
+                       s.host, str(s, "from"))},
+          {fmt::format("The console on {} opens site {} (an SMS 2003 console cannot open an SP2 site).", s.host, s.site)}};
+}
+
+Instructions legacy_autoupgrade(const Step& s) {
+  return {"Upgrading Legacy Clients",
+          {fmt::format("Nothing to start: {} Legacy Client(s) upgrade at their next CCIM cycle (every {} hours).",
+                       str(s, "count"), str(s, "cycle_hours")),
+           "To hurry one: restart the SMS Client Service, or Systems Management Properties > Sites > Update Configuration.",
+           fmt::format("These will not upgrade by themselves (cliupgrade /disable): {}.", names(s, "will_not_upgrade")),
+           fmt::format("Windows 98 with Internet Explorer below 5.5: {}.", names(s, "ie_below_5_5"))},
+          {"The clients report SMS 2003 SP2 in the console, or the cycle has passed."}};
+}
+
+Instructions advanced_push(const Step& s) {
+  return {"Upgrading Advanced Clients",
+          {fmt::format("Create the collection `{}`: {}.", str(s, "collection"), names(s, "clients")),
+           "Client Push Installation Wizard: on Client Installation Options select Always install (repair or upgrade existing client).",
+           "Or advertise the SP2 Advanced Client to the collection with software distribution.",
+           fmt::format("Leave apart (their OS is below Windows 2000 SP4 / XP SP1): {}.", names(s, "cannot_upgrade"))},
+          {"The clients report version 2.50.4160.2000 in the console."}};
+}
+
+Instructions itmu(const Step&) {
+  return {"Inventory Tool for Microsoft Updates",
+          {"Only now that sites and clients are SP2: run Autorun.exe and choose Inventory Tool for Microsoft Updates,",
+           "or run SMSITMU.msi from the Scantools folder of the extracted SP2 files (Update.exe did not install it)."},
+          {"The ITMU package and its advertisement exist; the scan component reports to the site."}};
+}
+
+const std::map<std::string, Fn, std::less<>>& table() {
+  static const std::map<std::string, Fn, std::less<>> t{
+      {"readiness", readiness},
+      {"legacy-to-advanced", legacy_to_advanced},
+      {"os-sp1", os_sp1},
+      {"dcom-slp", [](const Step& s) { return dcom(s, "SMS_SERVER_LOCATOR_POINT"); }},
+      {"dcom-rp", [](const Step& s) { return dcom(s, "SMS_REPORTING_POINT"); }},
+      {"dcom-sms-admins", [](const Step& s) { return dcom(s, ""); }},
+      {"firewall-exceptions", firewall},
+      {"scw-remote-wmi", scw},
+      {"scw-sql-monitor", scw},
+      {"scw-bits-dp", scw},
+      {"scw-cap-misdetect", scw},
+      {"scw-rerun", scw},
+      {"mp-reinstall", mp_reinstall},
+      {"replication-disable", replication_disable},
+      {"backup", backup},
+      {"dbtest", dbtest},
+      {"disk-check", disk_check},
+      {"drw", drw},
+      {"upgrade", upgrade},
+      {"settle", settle},
+      {"verify", verify},
+      {"replication-enable", replication_enable},
+      {"console-upgrade", console_upgrade},
+      {"legacy-autoupgrade", legacy_autoupgrade},
+      {"advanced-push", advanced_push},
+      {"itmu", itmu}};
+  return t;
+}
+
+}  // namespace
+
+Instructions instructions_for(const Step& s) {
+  auto it = table().find(s.kind);
+  if (it == table().end()) return {"", {s.title}, {}};
+  return it->second(s);
+}
+
+}  // namespace smsup::plan

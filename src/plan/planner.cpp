@@ -1,0 +1,219 @@
+// make_plan: refusal, then the steps of every site top-down, the lanes of
+// rule 8, the rule ids behind each step, and a runbook-friendly order.
+#include "plan/planner.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <queue>
+#include <set>
+#include <tuple>
+
+#include "plan/planner_build.h"
+#include "rules/db_growth.h"
+#include "util/error.h"
+
+namespace smsup::plan {
+
+Refused::Refused(std::vector<rules::Finding> blockers)
+    : std::runtime_error(fmt::format("{} blocker(s) remain", blockers.size())),
+      blockers_(std::move(blockers)) {}
+
+const std::vector<std::string_view>& rule_ids() {
+  static const std::vector<std::string_view> ids = [] {
+    std::vector<std::string_view> out;
+    for (const auto& r : rules::rule_catalog()) out.push_back(r.id);
+    return out;
+  }();
+  return ids;
+}
+
+bool is_rule_id(std::string_view id) {
+  const auto& ids = rule_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
+                                              const std::vector<std::string>& waived) {
+  std::vector<rules::Finding> out;
+  for (const auto& f : report.findings) {
+    if (f.severity != rules::Severity::blocker) continue;
+    if (std::find(waived.begin(), waived.end(), f.rule) != waived.end()) continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+namespace detail {
+
+std::string Builder::add(const std::string& scope, const std::string& kind,
+                         const std::string& object, std::string host, std::string title,
+                         bool manual, const Workload& work) {
+  Step s;
+  s.id = object.empty() ? fmt::format("{}/{}", scope, kind)
+                        : fmt::format("{}/{}/{}", scope, kind, object);
+  s.kind = kind;
+  s.site = scope;
+  s.host = std::move(host);
+  s.manual = manual;
+  s.title = std::move(title);
+  s.estimate_min = opts.estimates.minutes(kind, work);
+  index.emplace(s.id, steps.size());
+  std::string id = s.id;
+  steps.push_back(std::move(s));
+  return id;
+}
+
+void Builder::wait(const std::string& step, const std::string& dep) {
+  if (dep.empty() || dep == step) return;
+  auto& after = at(step).after;
+  if (std::find(after.begin(), after.end(), dep) == after.end()) after.push_back(dep);
+}
+
+void Builder::wait_all(const std::string& step, const std::vector<std::string>& deps) {
+  for (const auto& d : deps) wait(step, d);
+}
+
+Workload Builder::work_of(int site) const {
+  const Site& s = h.sites[site];
+  Workload w;
+  if (s.database) w.db_gb = static_cast<double>(s.database->data_mb + s.database->log_mb) / 1024.0;
+  w.clients = clients[site].total;
+  w.site_systems = static_cast<int64_t>(s.systems.size());
+  return w;
+}
+
+int64_t db_growth_mb(const Database& db, int64_t clients_held) {
+  // The same figure as the db-disk-space rule (docs/rules.md).
+  return rules::db_growth(db, clients_held).total_mb();
+}
+
+namespace {
+
+// Sites already at SP2 get no steps; their children wait for the nearest
+// ancestor that is upgraded (rule 9).
+void mark_sites(Builder& b) {
+  b.sites.assign(b.h.sites.size(), {});
+  for (int i : b.h.top_down) {
+    const Site& s = b.h.sites[i];
+    auto& sp = b.sites[i];
+    sp.planned = s.version.level < SmsLevel::sp2;
+    if (s.parent_index >= 0) {
+      const auto& parent = b.sites[s.parent_index];
+      sp.nearest = parent.planned ? s.parent_index : parent.nearest;
+      sp.wave = sp.nearest >= 0 ? b.sites[sp.nearest].wave + 1 : 0;
+    }
+  }
+}
+
+// Plan order: a topological order that keeps each wave, and within it each
+// site, together as far as the edges allow, so the runbook reads site by site.
+void order_steps(std::vector<Step>& steps, const Builder& b) {
+  const size_t n = steps.size();
+  std::vector<int> site_pos(b.h.sites.size(), 0);
+  for (size_t k = 0; k < b.h.top_down.size(); ++k) site_pos[b.h.top_down[k]] = static_cast<int>(k);
+  std::unordered_map<std::string, int> site_of;
+  for (size_t i = 0; i < b.h.sites.size(); ++i) site_of[b.h.sites[i].code] = static_cast<int>(i);
+  using Key = std::tuple<int, int, size_t>;
+  std::vector<Key> key(n);
+  int last_wave = 0;
+  for (const auto& sp : b.sites) last_wave = std::max(last_wave, sp.wave);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& s = steps[i];
+    if (s.site == "*") {
+      key[i] = {s.kind == "readiness" ? -1 : last_wave + 1, 0, i};
+    } else {
+      int site = site_of.at(s.site);
+      key[i] = {b.sites[site].wave, site_pos[site], i};
+    }
+  }
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < n; ++i) index.emplace(steps[i].id, i);
+  std::vector<std::vector<size_t>> succs(n);
+  std::vector<size_t> missing(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& a : steps[i].after) {
+      succs[index.at(a)].push_back(i);
+      ++missing[i];
+    }
+  }
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (missing[i] == 0) ready.push(key[i]);
+  }
+  std::vector<Step> out;
+  out.reserve(n);
+  while (!ready.empty()) {
+    size_t i = std::get<2>(ready.top());
+    ready.pop();
+    for (size_t q : succs[i]) {
+      if (--missing[q] == 0) ready.push(key[q]);
+    }
+    out.push_back(std::move(steps[i]));
+  }
+  if (out.size() != n) throw std::logic_error("planner: the steps wait for each other in a cycle");
+  steps = std::move(out);
+}
+
+}  // namespace
+}  // namespace detail
+
+Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& opts) {
+  if (opts.max_parallel < 1) {
+    throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more",
+                                                       opts.max_parallel));
+  }
+  for (const auto& w : opts.waived) {
+    if (!is_rule_id(w)) {
+      throw InputError({}, "--waive", fmt::format("'{}' is not a rule id; expected one of: {}", w,
+                                                  fmt::join(rule_ids(), ", ")));
+    }
+  }
+  detail::Builder b{h, opts, h.method, {}, {}, {}, {}};
+  if (!opts.method.empty()) {
+    auto m = parse_method(opts.method);
+    if (!m) {
+      throw InputError({}, "--method", fmt::format("'{}' is not a method; expected interactive, "
+                                                   "update-quiet or update-passive", opts.method));
+    }
+    b.default_method = *m;
+  }
+  if (auto blockers = unwaived_blockers(report, opts.waived); !blockers.empty()) {
+    throw Refused(std::move(blockers));
+  }
+  detail::mark_sites(b);
+  b.clients = detail::tally_clients(h);
+  std::string readiness = b.add("*", "readiness", "", "", "Readiness: smsup check finds no blocker",
+                                false, {});
+  bool any = false;
+  for (int i : h.top_down) {
+    if (!b.sites[i].planned) continue;
+    any = true;
+    detail::add_site_steps(b, i);
+  }
+  if (any) {
+    const auto& central = h.sites[h.central];
+    std::string itmu = b.add("*", "itmu", "", central.site_server().host,
+                             "Install the Inventory Tool for Microsoft Updates", true, {});
+    for (const auto& s : b.steps) {
+      if (s.kind == "verify" || s.kind == "legacy-autoupgrade" || s.kind == "advanced-push") {
+        b.at(itmu).after.push_back(s.id);
+      }
+    }
+  }
+  for (auto& s : b.steps) {
+    if (s.after.empty() && s.id != readiness) s.after.push_back(readiness);
+  }
+  detail::chain_upgrades(b.steps, opts.max_parallel);
+  detail::attach_why(b, report);
+  detail::order_steps(b.steps, b);
+  Plan p;
+  p.hierarchy = h.name;
+  p.inventory = h.source;
+  p.inventory_sha256 = h.sha256;
+  p.options = opts;
+  p.options.method = std::string(to_string(b.default_method));
+  p.steps = std::move(b.steps);
+  return p;
+}
+
+}  // namespace smsup::plan

@@ -1,0 +1,119 @@
+// Client steps of one site: Legacy Clients on NT5 moved to the Advanced
+// Client before the site upgrade; after it, the Legacy Clients' own upgrade
+// at their CCIM cycle and the push of the SP2 Advanced Client.
+#include <cmath>
+#include <fmt/format.h>
+
+#include "plan/planner_build.h"
+
+namespace smsup::plan::detail {
+namespace {
+
+// Windows 2000 SP4, Windows XP SP1 and later take the SP2 Advanced Client.
+bool takes_sp2_advanced_client(const WinVersion& os) {
+  switch (os.family) {
+    case WinFamily::w2000: return os.sp >= 4;
+    case WinFamily::xp: return os.sp >= 1;
+    case WinFamily::w2003:
+    case WinFamily::vista:
+    case WinFamily::longhorn:
+    case WinFamily::vs2005: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::vector<ClientTally> tally_clients(const Hierarchy& h) {
+  std::vector<ClientTally> t(h.sites.size());
+  for (const auto& c : h.clients) {
+    if (c.site < 0 || static_cast<size_t>(c.site) >= t.size()) continue;
+    auto& s = t[c.site];
+    ++s.total;
+    if (c.version >= SmsLevel::sp2) continue;
+    if (c.kind == ClientKind::legacy) {
+      if (is_nt5(c.os.family)) {
+        s.legacy_nt5.push_back(c.name);
+        s.legacy_nt5_sms20 = s.legacy_nt5_sms20 || c.version == SmsLevel::sms20;
+        continue;
+      }
+      ++s.legacy_auto;
+      s.legacy_sms2003 = s.legacy_sms2003 || c.version != SmsLevel::sms20;
+      if (c.autoupgrade_disabled) s.legacy_disabled.push_back(c.name);
+      if (c.os.family == WinFamily::win98 && c.ie_tenths < 55) s.legacy_old_ie.push_back(c.name);
+    } else if (takes_sp2_advanced_client(c.os)) {
+      s.push.push_back(c.name);
+    } else {
+      s.cannot.push_back(c.name);
+    }
+  }
+  for (auto it = h.top_down.rbegin(); it != h.top_down.rend(); ++it) {
+    t[*it].held += t[*it].total;
+    int parent = h.sites[*it].parent_index;
+    if (parent >= 0) t[parent].held += t[*it].held;
+  }
+  return t;
+}
+
+std::string add_legacy_to_advanced(Builder& b, int i) {
+  const auto& t = b.clients[i];
+  if (t.legacy_nt5.empty()) return "";
+  const Site& s = b.h.sites[i];
+  Workload w{0, static_cast<int64_t>(t.legacy_nt5.size()), 0};
+  std::string id = b.add(s.code, "legacy-to-advanced", "", s.site_server().host,
+                         fmt::format("Move {} Legacy Client(s) on NT5 of {} to the Advanced Client",
+                                     t.legacy_nt5.size(), s.code),
+                         true, w);
+  auto& st = b.at(id);
+  st.params = {{"collection", fmt::format("{} - Legacy Clients on NT5", s.code)},
+               {"count", t.legacy_nt5.size()},
+               {"clients", t.legacy_nt5},
+               {"client", "SMS 2003 SP2 Advanced Client (from the SP2 files)"}};
+  if (!s.is_primary()) st.params["assign_to"] = b.h.sites[s.parent_index].code;
+  st.why.emplace_back("legacy-on-nt5");
+  if (t.legacy_nt5_sms20) st.why.emplace_back("sms20-client-nt5");
+  return id;
+}
+
+void add_after_verify_client_steps(Builder& b, int i) {
+  const auto& t = b.clients[i];
+  const Site& s = b.h.sites[i];
+  const std::string& verify = b.sites[i].verify;
+  if (t.legacy_auto > 0) {
+    int hours = t.legacy_sms2003 ? 25 : 23;
+    std::string id = b.add(s.code, "legacy-autoupgrade", "", "",
+                           fmt::format("Let {} Legacy Client(s) of {} upgrade at their CCIM cycle",
+                                       t.legacy_auto, s.code),
+                           false, {0, t.legacy_auto, 0});
+    auto& st = b.at(id);
+    // The step lasts a whole CCIM cycle; the estimates table adds to it.
+    const auto& cost = b.opts.estimates.by_kind.at("legacy-autoupgrade");
+    st.estimate_min = std::round(hours * 60 + cost.base +
+                                 cost.per_1000_clients * static_cast<double>(t.legacy_auto) / 1000.0);
+    st.params = {{"count", t.legacy_auto},
+                 {"cycle_hours", hours},
+                 {"sooner", {"restart the SMS Client Service",
+                             "Systems Management Properties > Sites > Update Configuration"}},
+                 {"will_not_upgrade", t.legacy_disabled},
+                 {"ie_below_5_5", t.legacy_old_ie}};
+    b.wait(id, verify);
+  }
+  if (!t.push.empty() || !t.cannot.empty()) {
+    std::string id = b.add(s.code, "advanced-push", "", s.site_server().host,
+                           fmt::format("Push the SP2 Advanced Client to {} client(s) of {}",
+                                       t.push.size(), s.code),
+                           true, {0, static_cast<int64_t>(t.push.size()), 0});
+    auto& st = b.at(id);
+    st.params = {{"method", "Client Push Installation Wizard: Always install (repair or upgrade "
+                            "existing client)"},
+                 {"alternative", "advertise the SP2 client to a collection"},
+                 {"collection", fmt::format("{} - Advanced Clients below SP2", s.code)},
+                 {"count", t.push.size()},
+                 {"clients", t.push},
+                 {"cannot_upgrade", t.cannot}};
+    if (!t.cannot.empty()) st.why.emplace_back("advclient-os");
+    b.wait(id, verify);
+  }
+}
+
+}  // namespace smsup::plan::detail

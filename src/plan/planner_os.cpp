@@ -1,0 +1,170 @@
+// The Windows Server 2003 SP1 track of one site (--with-os-sp1) and the fixes
+// the SP1 rules ask for on hosts that are, or will be, at SP1: DCOM resets,
+// firewall exceptions, Security Configuration Wizard follow-ups, MP reinstall.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "plan/planner_build.h"
+
+namespace smsup::plan::detail {
+namespace {
+
+bool at_w2003_sp1(const WinVersion& os) { return os.family == WinFamily::w2003 && os.sp >= 1; }
+bool takes_sp1(const WinVersion& os) { return os.family == WinFamily::w2003 && os.sp < 1; }
+
+// Error 997 (remote-mp-997): a management point away from the site server
+// while SMS runs under the computer account.
+bool remote_mp_997(const SiteSystem& sys, const SiteSystem& server) {
+  return sys.has(Role::management_point) && sys.host != server.host &&
+         (!sys.service_account || !server.service_account);
+}
+
+struct Fix {
+  const char* kind;
+  const char* title;
+  bool manual;
+};
+
+std::vector<Fix> fixes_of(const Site& s, const SiteSystem& sys) {
+  std::vector<Fix> out;
+  if (sys.scw_before_role_change) out.push_back({"scw-rerun", "Run the Security Configuration Wizard again", true});
+  if (sys.has(Role::server_locator_point) && !sys.has(DcomFix::slp_iusr)) {
+    out.push_back({"dcom-slp", "Reset DCOM launch permissions of the server locator point", true});
+  }
+  if (sys.has(Role::reporting_point) && !sys.has(DcomFix::rp_reporting_users)) {
+    out.push_back({"dcom-rp", "Reset DCOM launch permissions of the reporting point", true});
+  }
+  if ((sys.has(Role::site_server) || sys.has(Role::provider)) && !sys.has(DcomFix::sms_admins_remote)) {
+    out.push_back({"dcom-sms-admins", "Give SMS Admins Remote Activation", true});
+  }
+  if (sys.firewall && (sys.firewall_exceptions & 0x1FFu) != 0x1FFu) {
+    out.push_back({"firewall-exceptions", "Add the Windows Firewall exceptions SMS needs", false});
+  }
+  if (sys.scw && sys.has(Role::provider)) out.push_back({"scw-remote-wmi", "Enable Remote WMI in the SCW policy", true});
+  if (sys.scw && sys.has(Role::database_server) && !sys.has(Role::site_server)) {
+    out.push_back({"scw-sql-monitor", "Open the SMS_SQL_MONITOR ports in the SCW policy", true});
+  }
+  if (sys.scw && sys.has(Role::distribution_point) && sys.bits) {
+    out.push_back({"scw-bits-dp", "Enable Remote administration for IIS in the SCW policy", true});
+  }
+  if (sys.scw && sys.has(Role::site_server) && !sys.has(Role::client_access_point)) {
+    out.push_back({"scw-cap-misdetect", "Deselect the CAP role the SCW assumes", true});
+  }
+  if (sys.has(Role::management_point) && sys.sms_client_installed) {
+    out.push_back({"mp-reinstall", "Reinstall the management point (ccmclean)", true});
+  }
+  (void)s;
+  return out;
+}
+
+nlohmann::json fix_params(std::string_view kind, const SiteSystem& sys) {
+  using nlohmann::json;
+  if (kind == "dcom-slp") {
+    return {{"component", "SMS_SERVER_LOCATOR_POINT"}, {"account", "IUSR_" + sys.host},
+            {"permissions", {"Local Launch", "Local Activation"}}};
+  }
+  if (kind == "dcom-rp") {
+    return {{"component", "SMS_REPORTING_POINT"}, {"account", "SMS Reporting Users"},
+            {"permissions", {"Local Launch", "Local Activation"}},
+            {"if_reports_still_fail", {"Remote Launch", "Remote Activation"}}};
+  }
+  if (kind == "dcom-sms-admins") {
+    return {{"where", "My Computer > COM Security > Launch and Activation Permissions > Edit Limits"},
+            {"account", "SMS Admins (local group)"}, {"permissions", {"Remote Activation"}}};
+  }
+  if (kind == "firewall-exceptions") {
+    static const std::vector<std::pair<FirewallException, const char*>> all{
+        {FirewallException::rc_2701, "netsh firewall add portopening TCP 2701 SMS-RemoteControl-2701"},
+        {FirewallException::rc_2702, "netsh firewall add portopening TCP 2702 SMS-RemoteControl-2702"},
+        {FirewallException::rc_2703, "netsh firewall add portopening TCP 2703 SMS-RemoteControl-2703"},
+        {FirewallException::rc_2704, "netsh firewall add portopening TCP 2704 SMS-RemoteControl-2704"},
+        {FirewallException::helpsvc, "netsh firewall add allowedprogram %windir%\\PCHealth\\HelpCtr\\Binaries\\helpsvc.exe helpsvc ENABLE"},
+        {FirewallException::tcp_135, "netsh firewall add portopening TCP 135 DCOM-135"},
+        {FirewallException::file_printer_sharing, "netsh firewall set service FILEANDPRINT ENABLE"},
+        {FirewallException::statview, "netsh firewall add allowedprogram statview.exe statview ENABLE"},
+        {FirewallException::unsecapp, "netsh firewall add allowedprogram %windir%\\system32\\wbem\\unsecapp.exe unsecapp ENABLE"}};
+    json missing = json::array(), commands = json::array();
+    for (const auto& [e, cmd] : all) {
+      if (sys.has(e)) continue;
+      missing.push_back(to_string(e));
+      commands.push_back(cmd);
+    }
+    return {{"missing", missing}, {"commands", commands}};
+  }
+  if (kind == "mp-reinstall") {
+    return {{"commands", {"ccmclean /MP", "ccmclean /ALL"}},
+            {"then", "reinstall the management point, then push the client again"}};
+  }
+  if (kind.starts_with("scw-")) return {{"wizard", "Security Configuration Wizard"}};
+  return json::object();
+}
+
+}  // namespace
+
+void add_os_track(Builder& b, int i) {
+  const Site& s = b.h.sites[i];
+  auto& sp = b.sites[i];
+  const SiteSystem& server = s.site_server();
+  // Rule 7: the central site's hosts first, then top-down: wait for the OS
+  // installs of the nearest ancestor that has any.
+  std::vector<std::string> above;
+  for (int a = s.parent_index; a >= 0 && above.empty(); a = b.h.sites[a].parent_index) {
+    above = b.sites[a].os_sp1;
+  }
+  bool group = b.opts.with_os_sp1 && takes_sp1(server.os);
+  std::string group_id = group ? fmt::format("{}/os-sp1/{}", s.code, server.host) : "";
+  // The site server first, so that a remote MP can join its step group.
+  std::vector<const SiteSystem*> hosts{&server};
+  for (const auto& sys : s.systems) {
+    if (&sys != &server) hosts.push_back(&sys);
+  }
+  for (const SiteSystem* h : hosts) {
+    const SiteSystem& sys = *h;
+    bool moves = b.opts.with_os_sp1 && takes_sp1(sys.os);
+    if (!moves && !at_w2003_sp1(sys.os)) continue;
+    std::string os;
+    if (moves) {
+      os = b.add(s.code, "os-sp1", sys.host, sys.host,
+                 fmt::format("Install Windows Server 2003 SP1 on {}", sys.host), false, {});
+      auto& st = b.at(os);
+      st.params = {{"command", "WindowsServer2003-KB889101-SP1-x86-ENU.exe /quiet /forcerestart"},
+                   {"close_programs", true},
+                   {"uninstall_folder", "C:\\WINDOWS\\$NtServicePackUninstall$"},
+                   {"keep_uninstall", true},
+                   {"reboot", true},
+                   {"role", sys.has(Role::site_server) ? "site server" : "site system"}};
+      if (group && remote_mp_997(sys, server)) {
+        st.params["group"] = group_id;
+        st.why.emplace_back("remote-mp-997");
+        b.at(group_id).params["group"] = group_id;
+        if (std::find(b.at(group_id).why.begin(), b.at(group_id).why.end(), "remote-mp-997") ==
+            b.at(group_id).why.end()) {
+          b.at(group_id).why.emplace_back("remote-mp-997");
+        }
+      }
+      if (!group && remote_mp_997(sys, server)) {
+        // The site server cannot move with it: the KB906570 fix instead.
+        st.params["fix"] = "KB906570";
+        st.why.emplace_back("remote-mp-997");
+      }
+      b.wait_all(os, above);
+      sp.os_sp1.push_back(os);
+      sp.os_work.push_back(os);
+    }
+    for (const auto& f : fixes_of(s, sys)) {
+      std::string id = b.add(s.code, f.kind, sys.host, sys.host,
+                             fmt::format("{} on {}", f.title, sys.host), f.manual, {});
+      b.at(id).params = fix_params(f.kind, sys);
+      b.at(id).why.emplace_back(f.kind == std::string_view("mp-reinstall") ? "mp-client-first" : f.kind);
+      b.wait(id, os);
+      // The SCW is re-run before its other follow-ups on the same host.
+      if (std::string_view(f.kind).starts_with("scw-") && f.kind != std::string_view("scw-rerun")) {
+        std::string rerun = fmt::format("{}/scw-rerun/{}", s.code, sys.host);
+        if (b.has(rerun)) b.wait(id, rerun);
+      }
+      sp.os_work.push_back(id);
+    }
+  }
+}
+
+}  // namespace smsup::plan::detail

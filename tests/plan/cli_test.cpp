@@ -1,0 +1,170 @@
+// End-to-end: the real smsup binary, as a user runs it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "helpers.h"
+
+namespace smsup::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int rc = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("smsup-plan-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Arguments are our own test values: no inventory text reaches the shell.
+  Outcome smsup(const std::string& args) {
+    std::string cmd = std::string("'") + SMSUP_BINARY + "' " + args + " >'" + (dir_ / "out").string() +
+                      "' 2>'" + (dir_ / "err").string() + "'";
+    int st = std::system(cmd.c_str());
+    Outcome r;
+    r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.out = slurp(dir_ / "out");
+    r.err = slurp(dir_ / "err");
+    return r;
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name), std::ios::binary) << text;
+    return path(name);
+  }
+  // small.yaml with one line changed, next to a copy of its clients CSV.
+  std::string small_with(const std::string& from, const std::string& to) const {
+    std::string text = slurp(data_path("small.yaml"));
+    auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    fs::copy_file(data_path("small-clients.csv"), dir_ / "small-clients.csv",
+                  fs::copy_options::overwrite_existing);
+    return write("inv.yaml", text);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, PlanThenShowInEveryFormat) {
+  auto plan = path("plan.json");
+  auto r = smsup("plan '" + data_path("small.yaml") + "' -o '" + plan + "' --as-of 2006-06-12 --with-os-sp1");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("Plan for Fabrikam"), std::string::npos);
+  EXPECT_NE(r.out.find("Critical path"), std::string::npos);
+  auto j = nlohmann::json::parse(slurp(plan));
+  EXPECT_EQ(j["format"], "smsup-plan/1");
+  EXPECT_EQ(j["inventory_sha256"].get<std::string>().size(), 64u);
+
+  r = smsup("show '" + plan + "' --format md");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  for (const char* want : {"# Upgrade runbook: Fabrikam", "**[MANUAL]**", "## Wave 0 (central site)",
+                           "### Site CEN", "setup.exe /testdbupgrade SMS_CEN", "Wait at least 30 minutes",
+                           "SMS Setup completed successfully", "Disable Publishing", "dcomcnfg.exe",
+                           "SMS2003SP2.exe /X:", "It worked when:", "DRW.exe"}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << want;
+  }
+  r = smsup("show '" + plan + "' --format json");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto shown = nlohmann::json::parse(r.out);
+  EXPECT_GT(shown["schedule"]["total_min"].get<double>(), 30);
+  EXPECT_EQ(shown["schedule"]["critical_path"][0], "*/readiness");
+  r = smsup("show '" + plan + "' --format dot");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("digraph", 0), 0u);
+  EXPECT_NE(r.out.find("\"CEN/settle\" -> \"CEN/verify\""), std::string::npos);
+  r = smsup("show '" + plan + "' --format gantt -o '" + path("gantt.txt") + "'");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto gantt = slurp(path("gantt.txt"));
+  EXPECT_NE(gantt.find("Critical path"), std::string::npos);
+  EXPECT_NE(gantt.find("Total: "), std::string::npos);
+}
+
+TEST_F(Cli, PlanRefusesNamingEachBlockerUntilWaived) {
+  auto inv = small_with("sql: 2000-sp3a", "sql: 2000-sp2");
+  auto r = smsup("plan '" + inv + "' -o '" + path("p.json") + "' --as-of 2006-06-12");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("sql-version"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--waive"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path("p.json")));
+  r = smsup("plan '" + inv + "' -o '" + path("p.json") + "' --as-of 2006-06-12 --waive sql-version --format json");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["plan"], path("p.json"));
+}
+
+TEST_F(Cli, BadOptionsAndFilesExitTwo) {
+  auto inv = data_path("small.yaml");
+  auto out = " -o '" + path("p.json") + "'";
+  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --waive no-such-rule").rc, 2);
+  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --max-parallel 0").rc, 2);
+  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --method fast").rc, 2);
+  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --as-of 12/06/2006").rc, 2);
+  EXPECT_EQ(smsup("plan '" + path("missing.yaml") + "'" + out).rc, 2);
+  auto est = write("est.yaml", "upgrade: {base: 10}\nsetle: {base: 40}\n");
+  auto r = smsup("plan '" + inv + "'" + out + " --estimates '" + est + "'");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("est.yaml:2:1: setle"), std::string::npos) << r.err;
+  EXPECT_EQ(smsup("show '" + inv + "' --format pdf").rc, 2);
+}
+
+TEST_F(Cli, EstimatesFileChangesTheTotal) {
+  auto inv = data_path("small.yaml");
+  auto r1 = smsup("plan '" + inv + "' -o '" + path("a.json") + "' --as-of 2006-06-12 --format json");
+  auto est = write("est.json", R"({"upgrade": {"base": 600}})");
+  auto r2 = smsup("plan '" + inv + "' -o '" + path("b.json") + "' --as-of 2006-06-12 --format json --estimates '" + est + "'");
+  ASSERT_EQ(r1.rc, 0);
+  ASSERT_EQ(r2.rc, 0) << r2.err;
+  EXPECT_GT(nlohmann::json::parse(r2.out)["total_min"].get<double>(),
+            nlohmann::json::parse(r1.out)["total_min"].get<double>() + 500);
+}
+
+TEST_F(Cli, ShowRefusesMalformedOrForeignPlans) {
+  auto bad = write("bad.json", "{\"format\": \"smsup-plan/1\",\n \"steps\": [}\n");
+  auto r = smsup("show '" + bad + "'");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("bad.json:2:"), std::string::npos) << r.err;
+  auto foreign = write("check.json", R"({"format": "smsup-check/1", "ready": true})");
+  r = smsup("show '" + foreign + "'");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("smsup-plan/1"), std::string::npos) << r.err;
+  r = smsup("show '" + path("nothing.json") + "'");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, HelpNamesTheOptions) {
+  auto r = smsup("plan --help");
+  EXPECT_EQ(r.rc, 0);
+  for (const char* opt : {"--method", "--with-os-sp1", "--max-parallel", "--as-of", "--waive", "--estimates"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  }
+  r = smsup("show --help");
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_NE(r.out.find("gantt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smsup::testing

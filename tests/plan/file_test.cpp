@@ -1,0 +1,85 @@
+// The plan file (smsup-plan/1): round trip and clear refusals.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.h"
+#include "plan/planner.h"
+
+namespace smsup::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string tmp_file(const std::string& name, const std::string& text) {
+  auto dir = fs::temp_directory_path() / ("smsup-plan-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto path = (dir / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(PlanFile, RoundTripsEveryField) {
+  plan::Options o;
+  o.with_os_sp1 = true;
+  o.max_parallel = 2;
+  o.as_of = "2006-06-12";
+  auto p = plan::make_plan(small(), {}, o);
+  p.created = "2026-11-25T10:00:00Z";
+  auto path = tmp_file("round.json", "");
+  plan::save(p, path);
+  auto q = plan::load(path);
+  EXPECT_EQ(plan::to_json(q).dump(), plan::to_json(p).dump());
+  EXPECT_EQ(q.options.max_parallel, 2);
+  EXPECT_TRUE(q.options.with_os_sp1);
+}
+
+InputError load_error(const std::string& text) {
+  auto path = tmp_file("bad.json", text);
+  try {
+    plan::load(path);
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "loaded: " << text;
+  return InputError({}, "", "");
+}
+
+TEST(PlanFile, MalformedJsonIsRefusedWithLineAndColumn) {
+  auto e = load_error("{\"format\": \"smsup-plan/1\",\n  \"steps\": [\n  }");
+  EXPECT_EQ(e.loc().line, 3);
+  EXPECT_GT(e.loc().column, 0);
+  EXPECT_NE(std::string(e.what()).find("not valid JSON"), std::string::npos);
+}
+
+TEST(PlanFile, ForeignFormatIsRefused) {
+  auto e = load_error(R"({"format": "smsup-check/1", "findings": []})");
+  EXPECT_EQ(e.field(), "format");
+  EXPECT_NE(e.message().find("smsup-plan/1"), std::string::npos);
+  auto e2 = load_error("[1, 2, 3]");
+  EXPECT_NE(e2.message().find("not an smsup plan"), std::string::npos);
+}
+
+TEST(PlanFile, StepWaitingForALaterOrUnknownStepIsRefused) {
+  auto p = plan::make_plan(small(), {}, {});
+  auto j = plan::to_json(p);
+  j["steps"][0]["after"] = {"CEN/verify"};
+  auto e = load_error(j.dump());
+  EXPECT_EQ(e.field(), "steps[0].after[0]");
+}
+
+TEST(PlanFile, MissingOrMistypedFieldIsNamed) {
+  auto j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][2].erase("kind");
+  EXPECT_EQ(load_error(j.dump()).field(), "steps[2].kind");
+  j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][1]["estimate_min"] = "long";
+  EXPECT_EQ(load_error(j.dump()).field(), "steps[1].estimate_min");
+  j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][3]["id"] = j["steps"][2]["id"];
+  EXPECT_EQ(load_error(j.dump()).field(), "steps[3].id");
+}
+
+}  // namespace
+}  // namespace smsup::testing

@@ -1,0 +1,263 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "helpers.h"
+#include "order_rules.h"
+#include "plan/planner.h"
+
+namespace smsup::testing {
+namespace {
+
+using plan::Options;
+using plan::Plan;
+using rules::Severity;
+
+bool waits_for(const Plan& p, const std::string& id, const std::string& dep) {
+  const auto* s = p.find(id);
+  return s && std::find(s->after.begin(), s->after.end(), dep) != s->after.end();
+}
+
+TEST(Planner, RefusesWhileBlockersRemainAndNamesEach) {
+  auto h = small();
+  rules::Report r;
+  r.findings.push_back(finding("sql-version", Severity::blocker, 1, "PR101"));
+  r.findings.push_back(finding("drw-required", Severity::blocker, 0, "CEN"));
+  r.findings.push_back(finding("backup-stale", Severity::warning, 0, "CEN"));
+  try {
+    plan::make_plan(h, r, {});
+    FAIL() << "planned despite blockers";
+  } catch (const plan::Refused& e) {
+    ASSERT_EQ(e.blockers().size(), 2u);
+    EXPECT_EQ(e.blockers()[0].rule, "sql-version");
+    EXPECT_EQ(e.blockers()[0].object, "PR101");
+    EXPECT_EQ(e.blockers()[1].rule, "drw-required");
+  }
+  Options o;
+  o.waived = {"sql-version"};
+  EXPECT_THROW(plan::make_plan(h, r, o), plan::Refused);
+}
+
+TEST(Planner, WaivedBlockersAreRecordedOnTheReadinessStep) {
+  auto h = small();
+  rules::Report r;
+  r.findings.push_back(finding("sql-version", Severity::blocker, 1, "PR101"));
+  Options o;
+  o.waived = {"sql-version"};
+  auto p = plan::make_plan(h, r, o);
+  ASSERT_EQ(p.steps.front().id, "*/readiness");
+  EXPECT_EQ(p.steps.front().why, std::vector<std::string>{"sql-version"});
+  EXPECT_EQ(p.options.waived, o.waived);
+}
+
+TEST(Planner, BadOptionsAreInputErrors) {
+  auto h = small();
+  Options o;
+  o.waived = {"no-such-rule"};
+  EXPECT_THROW(plan::make_plan(h, {}, o), InputError);
+  o = {};
+  o.max_parallel = 0;
+  EXPECT_THROW(plan::make_plan(h, {}, o), InputError);
+  o = {};
+  o.method = "fast";
+  EXPECT_THROW(plan::make_plan(h, {}, o), InputError);
+}
+
+TEST(Planner, SiteAlreadyAtSp2GetsNoStepsAndItsChildWaitsForTheSiteAbove) {
+  auto p = plan::make_plan(small(), {}, {});
+  for (const auto& s : p.steps) EXPECT_NE(s.site, "PR2") << s.id;
+  ASSERT_TRUE(p.find("PR3/upgrade"));
+  EXPECT_TRUE(waits_for(p, "PR3/upgrade", "CEN/verify"));
+}
+
+TEST(Planner, QuietUpgradeRunsUpdateExeFromExtractedMedia) {
+  auto p = plan::make_plan(small(), {}, {});
+  const auto* up = p.find("CEN/upgrade");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->params["method"], "update-quiet");
+  EXPECT_EQ(up->params["command"], "Update.exe /quiet");
+  EXPECT_EQ(up->params["extract"], "SMS2003SP2.exe /X:C:\\SMS2003SP2");
+  EXPECT_FALSE(up->manual);
+  EXPECT_EQ(up->host, "CEN01");
+  EXPECT_EQ(up->title, "Upgrade CEN to SMS 2003 SP2");
+}
+
+TEST(Planner, PassiveAndInteractiveMethodsGiveTheirCommands) {
+  auto p = plan::make_plan(small(), {}, {});
+  EXPECT_EQ(p.find("PR1/upgrade")->params["command"], "Update.exe /passive");
+  EXPECT_FALSE(p.find("PR1/upgrade")->manual);
+  EXPECT_EQ(p.find("PR3/upgrade")->params["command"], "Autorun.exe");
+  EXPECT_TRUE(p.find("PR3/upgrade")->manual);
+  Options o;
+  o.method = "update-passive";  // the default for primaries without a method of their own
+  auto q = plan::make_plan(small(), {}, o);
+  EXPECT_EQ(q.find("CEN/upgrade")->params["command"], "Update.exe /passive");
+  EXPECT_EQ(q.find("PR3/upgrade")->params["command"], "Autorun.exe");
+}
+
+TEST(Planner, SecondaryIsUpgradedByHandFromItsParentAfterTheDrwThere) {
+  auto p = plan::make_plan(small(), {}, {});
+  const auto* drw = p.find("SE1/drw");
+  const auto* up = p.find("SE1/upgrade");
+  ASSERT_TRUE(drw && up);
+  EXPECT_EQ(drw->host, "PR101");  // run on the parent primary
+  EXPECT_TRUE(drw->manual);
+  EXPECT_TRUE(waits_for(p, "SE1/drw", "PR1/verify"));
+  EXPECT_TRUE(waits_for(p, "SE1/upgrade", "SE1/drw"));
+  EXPECT_TRUE(up->manual);
+  EXPECT_EQ(up->params["method"], "parent-console");
+  EXPECT_EQ(p.find("SE1/backup"), nullptr);  // no database of its own
+}
+
+TEST(Planner, RtmPrimaryWithoutDrwGetsTheWizardBeforeSetup) {
+  auto h = small();
+  h.sites[1].drw_passed = false;  // PR1, rtm, update-passive
+  auto p = plan::make_plan(h, {}, {});
+  ASSERT_TRUE(p.find("PR1/drw"));
+  EXPECT_EQ(p.find("PR1/drw")->why, std::vector<std::string>{"drw-prompt"});
+  EXPECT_TRUE(waits_for(p, "PR1/upgrade", "PR1/drw"));
+  EXPECT_EQ(p.find("CEN/drw"), nullptr);  // CEN is at SP1: no DRW needed
+}
+
+TEST(Planner, DbtestRunsTestdbupgradeOnACopyNamingTheDatabase) {
+  auto p = plan::make_plan(small(), {}, {});
+  const auto* t = p.find("CEN/dbtest");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->params["command"], "setup.exe /testdbupgrade SMS_CEN");
+  EXPECT_EQ(t->params["never_on"], "CENSQL");
+  EXPECT_EQ(t->why, std::vector<std::string>{});  // no report given
+  EXPECT_TRUE(waits_for(p, "CEN/dbtest", "CEN/backup"));
+  EXPECT_TRUE(waits_for(p, "CEN/disk-check", "CEN/dbtest"));
+}
+
+TEST(Planner, TestedDatabaseSkipsDbtestAndChecksMeasuredGrowth) {
+  auto p = plan::make_plan(small(), {}, {});
+  EXPECT_EQ(p.find("PR1/dbtest"), nullptr);
+  const auto* d = p.find("PR1/disk-check");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->params["required_mb"], (1300 - 900) + (700 - 200));
+  EXPECT_TRUE(waits_for(p, "PR1/disk-check", "PR1/backup"));
+}
+
+TEST(Planner, ReplicationIsDisabledBeforeBackupAndEnabledAfterVerify) {
+  auto p = plan::make_plan(small(), {}, {});
+  EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/replication-disable"));
+  EXPECT_TRUE(waits_for(p, "CEN/replication-enable", "CEN/verify"));
+  EXPECT_TRUE(p.find("CEN/replication-disable")->manual);
+  EXPECT_EQ(p.find("PR1/replication-disable"), nullptr);
+}
+
+TEST(Planner, ConsolesBelowSp2AreUpgradedAfterTheirSiteIsVerified) {
+  auto p = plan::make_plan(small(), {}, {});
+  EXPECT_TRUE(waits_for(p, "CEN/console-upgrade/ADM01", "CEN/verify"));
+  EXPECT_EQ(p.find("PR3/console-upgrade/ADM03"), nullptr);  // already SP2
+}
+
+TEST(Planner, ClientStepsFollowTheChecklist) {
+  auto p = plan::make_plan(small(), {}, {});
+  const auto* l2a = p.find("CEN/legacy-to-advanced");
+  ASSERT_TRUE(l2a);
+  EXPECT_EQ(l2a->params["clients"], nlohmann::json::array({"WS003"}));
+  EXPECT_TRUE(waits_for(p, "CEN/upgrade", "CEN/legacy-to-advanced"));
+  const auto* push = p.find("CEN/advanced-push");
+  ASSERT_TRUE(push);
+  EXPECT_EQ(push->params["clients"], nlohmann::json::array({"WS001"}));
+  EXPECT_EQ(push->params["cannot_upgrade"], nlohmann::json::array({"WS002"}));
+  const auto* auto_up = p.find("PR1/legacy-autoupgrade");
+  ASSERT_TRUE(auto_up);
+  EXPECT_EQ(auto_up->params["cycle_hours"], 25);
+  EXPECT_EQ(auto_up->params["will_not_upgrade"], nlohmann::json::array({"WS005"}));
+  EXPECT_EQ(auto_up->params["ie_below_5_5"], nlohmann::json::array({"WS004"}));
+  EXPECT_EQ(p.find("SE1/legacy-autoupgrade")->params["cycle_hours"], 23);  // SMS 2.0 client
+  EXPECT_EQ(p.find("PR3/advanced-push")->params["count"], 1);  // WS009 is already SP2
+  const auto* itmu = p.find("*/itmu");
+  ASSERT_TRUE(itmu);
+  EXPECT_EQ(&p.steps.back(), itmu);
+}
+
+TEST(Planner, OsTrackPutsCentralFirstAndKeepsTheUninstallFolder) {
+  Options o;
+  o.with_os_sp1 = true;
+  auto p = plan::make_plan(small(), {}, o);
+  const auto* os = p.find("CEN/os-sp1/CEN01");
+  ASSERT_TRUE(os);
+  EXPECT_TRUE(os->params["keep_uninstall"].get<bool>());
+  EXPECT_TRUE(os->params["reboot"].get<bool>());
+  EXPECT_EQ(os->params["command"].get<std::string>().find("/n "), std::string::npos);
+  EXPECT_TRUE(waits_for(p, "SE1/os-sp1/SE101", "CEN/os-sp1/CEN01"));
+  EXPECT_EQ(p.find("PR1/os-sp1/PR101"), nullptr);  // Windows 2000 takes no 2003 SP1
+  EXPECT_EQ(p.find("CEN/os-sp1/CENSQL"), nullptr);  // already at SP1
+  // The fixes come after the host's SP1 and before the backup.
+  EXPECT_TRUE(waits_for(p, "CEN/dcom-slp/CEN01", "CEN/os-sp1/CEN01"));
+  EXPECT_TRUE(p.find("CEN/dcom-rp/CEN01"));
+  EXPECT_TRUE(p.find("CEN/dcom-sms-admins/CEN01")->manual);
+  EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/dcom-slp/CEN01"));
+  const auto* fw = p.find("CEN/firewall-exceptions/CEN01");
+  ASSERT_TRUE(fw);
+  EXPECT_EQ(fw->params["missing"].size(), 7u);
+  EXPECT_TRUE(p.find("CEN/mp-reinstall/CENMP"));
+  EXPECT_TRUE(p.find("CEN/scw-sql-monitor/CENSQL"));
+  EXPECT_TRUE(order_violations(small(), p).empty());
+}
+
+TEST(Planner, RemoteMpGoesToSp1TogetherWithItsSiteServer) {
+  Options o;
+  o.with_os_sp1 = true;
+  auto p = plan::make_plan(small(), {}, o);
+  const auto* mp = p.find("CEN/os-sp1/CENMP");
+  const auto* server = p.find("CEN/os-sp1/CEN01");
+  ASSERT_TRUE(mp && server);
+  EXPECT_EQ(mp->params["group"], "CEN/os-sp1/CEN01");
+  EXPECT_EQ(server->params["group"], "CEN/os-sp1/CEN01");
+  EXPECT_EQ(mp->after, server->after);
+  EXPECT_EQ(mp->why, std::vector<std::string>{"remote-mp-997"});
+}
+
+TEST(Planner, WithoutOsTrackOnlyHostsAlreadyAtSp1GetFixes) {
+  auto p = plan::make_plan(small(), {}, {});
+  for (const auto& s : p.steps) EXPECT_NE(s.kind, "os-sp1") << s.id;
+  EXPECT_EQ(p.find("CEN/dcom-slp/CEN01"), nullptr);  // CEN01 stays at SP0
+  EXPECT_TRUE(p.find("CEN/scw-sql-monitor/CENSQL"));
+  EXPECT_TRUE(p.find("PR3/dcom-rp/PR301") == nullptr);  // no reporting point there
+}
+
+TEST(Planner, WhyNamesTheFindingsEachStepAnswers) {
+  auto h = small();
+  rules::Report r;
+  r.findings.push_back(finding("backup-stale", Severity::warning, 0, "CEN"));
+  r.findings.push_back(finding("db-upgrade-untested", Severity::action, 0, "CEN"));
+  r.findings.push_back(finding("foreign-files", Severity::warning, 1, "PR1"));
+  r.findings.push_back(finding("console-version", Severity::action, 0, "ADM01"));
+  r.findings.push_back(finding("itmu-after-upgrade", Severity::info, -1, "Fabrikam"));
+  auto p = plan::make_plan(h, r, {});
+  EXPECT_EQ(p.find("CEN/backup")->why, std::vector<std::string>{"backup-stale"});
+  EXPECT_EQ(p.find("CEN/dbtest")->why, std::vector<std::string>{"db-upgrade-untested"});
+  EXPECT_EQ(p.find("PR1/upgrade")->why, std::vector<std::string>{"foreign-files"});
+  EXPECT_EQ(p.find("CEN/console-upgrade/ADM01")->why, std::vector<std::string>{"console-version"});
+  EXPECT_EQ(p.find("*/itmu")->why, std::vector<std::string>{"itmu-after-upgrade"});
+}
+
+TEST(Planner, CarriesTheInventoryDigestAndPath) {
+  auto h = small();
+  auto p = plan::make_plan(h, {}, {});
+  EXPECT_EQ(p.format, "smsup-plan/1");
+  EXPECT_EQ(p.inventory_sha256, h.sha256);
+  EXPECT_EQ(p.inventory_sha256.size(), 64u);
+  EXPECT_EQ(p.inventory, h.source);
+  EXPECT_EQ(p.hierarchy, "Fabrikam");
+}
+
+TEST(Planner, SmallExampleKeepsEveryOrderRule) {
+  for (bool os : {false, true}) {
+    for (int n : {1, 2, 4}) {
+      Options o;
+      o.with_os_sp1 = os;
+      o.max_parallel = n;
+      auto p = plan::make_plan(small(), {}, o);
+      EXPECT_EQ(order_violations(small(), p), std::vector<std::string>{});
+    }
+  }
+}
+
+}  // namespace
+}  // namespace smsup::testing
