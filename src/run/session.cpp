@@ -112,6 +112,11 @@ int run_apply(const ApplyRequest& req) {
     throw InputError({}, "--target", fmt::format("'{}' is not a target; expected twin or shell", req.target));
   }
   std::string journal_path = req.journal_path.empty() ? default_journal(req.plan_path) : req.journal_path;
+  if (req.target == "twin" && !fs::exists(journal_path) && fs::exists(journal_path + ".twin")) {
+    throw InputError({journal_path + ".twin", 0, 0}, "--journal",
+                     "a twin from an earlier run is here but its journal is gone; remove the folder "
+                     "(or name another --journal) to start on a fresh twin");
+  }
   auto inv = load_plan_inventory(req, plan);
   auto driver = make_driver(req, plan, inv.get(), journal_path);
   driver->validate(plan);
