@@ -1,0 +1,108 @@
+// The dbtest report: verdicts, text for people, JSON for programs, and the
+// dispatch on the --db scheme.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "dbtest/dbtest.h"
+#include "util/error.h"
+
+namespace smsup::dbtest {
+namespace {
+constexpr int64_t kMiB = 1024 * 1024;
+int64_t mb_up(int64_t bytes) { return (bytes + kMiB - 1) / kMiB; }
+double mb(int64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
+}  // namespace
+
+int64_t Report::data_mb_after() const { return mb_up(after.data_bytes); }
+int64_t Report::log_mb_after() const { return mb_up(after.log_bytes); }
+
+bool Report::checks_ok() const {
+  for (const auto& c : checks) {
+    if (!c.ok) return false;
+  }
+  return true;
+}
+
+std::optional<bool> Report::fits() const {
+  if (!free_disk_mb) return std::nullopt;
+  return mb_up(growth_bytes()) <= *free_disk_mb;
+}
+
+Report run(const Options& opts) {
+  const std::string& db = opts.db;
+  if (db.rfind("sqlite:", 0) == 0 && db.size() > 7) return run_sqlite(db.substr(7), opts);
+  if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
+    return run_postgresql(db, opts);
+  }
+  throw InputError({}, "--db", "expected sqlite:PATH or postgresql://HOST/DB, got '" + db + "'");
+}
+
+std::string format_text(const Report& r) {
+  std::string out = fmt::format("smsup dbtest: {} database {}\n", r.engine, r.database);
+  for (const auto& c : r.cleaned)
+    out += fmt::format("  cleaned     {} (left by a run that died)\n", c);
+  out += fmt::format("  copy        {} ({})\n", r.copy, r.copy_kept ? "kept" : "dropped");
+  out += fmt::format("  migration   {}: {} in {:.1f} s\n", r.migration,
+                     r.migration_ok ? "ok" : "FAILED", r.migration_seconds);
+  if (!r.migration_ok) out += fmt::format("              {}\n", r.migration_error);
+  out += fmt::format("  {:<10}{:>12}{:>12}{:>12}\n", "", "before", "after", "growth");
+  out +=
+      fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "data", mb(r.before.data_bytes),
+                  mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
+  out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "log", mb(r.before.log_bytes),
+                     mb(r.after.log_bytes), mb(r.after.log_bytes - r.before.log_bytes));
+  for (const auto& c : r.checks) {
+    out += fmt::format("  check       {:<32} {} ({})\n", c.name, c.ok ? "ok" : "FAILED", c.detail);
+  }
+  if (r.fits()) {
+    out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", mb_up(r.growth_bytes()),
+                       *r.free_disk_mb, *r.fits() ? "fits" : "DOES NOT FIT");
+  }
+  out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n",
+                     r.copy_seconds, r.migration_seconds, r.check_seconds);
+  out += fmt::format("  result      {} in {:.1f} s\n",
+                     r.passed() ? "PASSED: the database part of the upgrade will succeed"
+                                : "FAILED: fix this before the upgrade",
+                     r.total_seconds);
+  out += fmt::format(
+      "\nFor the inventory (database:):\n  dbtest:\n    data_mb_after: {}\n"
+      "    log_mb_after: {}\n",
+      r.data_mb_after(), r.log_mb_after());
+  return out;
+}
+
+std::string format_json(const Report& r) {
+  using nlohmann::json;
+  auto sizes = [](const Sizes& s) {
+    return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}};
+  };
+  json checks = json::array();
+  for (const auto& c : r.checks)
+    checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  json j{{"engine", r.engine},
+         {"database", r.database},
+         {"copy", {{"name", r.copy}, {"kept", r.copy_kept}}},
+         {"cleaned", r.cleaned},
+         {"migration",
+          {{"name", r.migration},
+           {"ok", r.migration_ok},
+           {"error", r.migration_error},
+           {"seconds", r.migration_seconds}}},
+         {"before", sizes(r.before)},
+         {"after", sizes(r.after)},
+         {"growth_bytes", r.growth_bytes()},
+         {"checks", checks},
+         {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
+         {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},
+         {"passed", r.passed()},
+         {"seconds",
+          {{"copy", r.copy_seconds},
+           {"migration", r.migration_seconds},
+           {"check", r.check_seconds},
+           {"total", r.total_seconds}}},
+         {"dbtest", {{"data_mb_after", r.data_mb_after()}, {"log_mb_after", r.log_mb_after()}}}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace smsup::dbtest

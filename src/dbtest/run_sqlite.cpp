@@ -1,0 +1,216 @@
+// dbtest on SQLite. The original is opened read-only and copied with the
+// online backup API into PATH.smsup-dbtest-<pid>-<time>.db; everything after
+// that happens in the copy.
+//
+// The log: SQL Server logs every page a transaction changes; SQLite's WAL
+// would hold the same, but a WAL of gigabytes makes every page lookup scan
+// its whole index (twice as slow as the bare shell on 1M clients). So the
+// copy keeps a rollback journal (PERSIST, so it survives the commit) and the
+// log is what a WAL would have held: the pre-existing pages the migration
+// changed (the journal's records) plus the pages it added to the file.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "dbtest/copy_name.h"
+#include "dbtest/dbtest.h"
+#include "dbtest/sqlite_db.h"
+#include "util/error.h"
+
+namespace smsup::dbtest {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void remove_db_files(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+}
+
+// Copies of `original` left by runs that died: their pid is in the name.
+std::vector<std::string> clean_leftovers(const std::string& original) {
+  std::map<std::string, bool> seen;
+  fs::path dir = fs::path(original).parent_path();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir.empty() ? "." : dir, ec)) {
+    std::string name = e.path().filename().string();
+    auto pid = sqlite_copy_pid(original, name);
+    if (!pid || pid_alive(*pid)) continue;
+    fs::remove(e.path(), ec);
+    std::string db = name.substr(0, name.rfind(".db") + 3);
+    seen[(dir / db).string()] = true;
+  }
+  std::vector<std::string> out;
+  for (const auto& [p, _] : seen) out.push_back(p);
+  return out;
+}
+
+void refuse_copies_and_replication(const std::string& path, SqliteDb& db) {
+  if (db.has_table(kCopyMarkerTable)) {
+    throw InputError({path, 0, 0}, "--db",
+                     "this database is a copy made by smsup dbtest (it holds the table " +
+                         std::string(kCopyMarkerTable) +
+                         "), not a site database; give the original");
+  }
+  if (!db.has_table("SiteSettings")) return;
+  std::string v = db.text("SELECT Value FROM SiteSettings WHERE Name = 'Replication'");
+  for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (v == "true" || v == "1" || v == "yes" || v == "on") {
+    throw InputError({path, 0, 0}, "--db",
+                     "replication of the site database is enabled (SiteSettings.Replication = '" +
+                         v +
+                         "'); nothing was touched. Disable publishing first (set SiteSettings "
+                         "Replication to 'false'), back up again and test that backup; re-enable "
+                         "replication after the upgrade is verified");
+  }
+}
+
+std::vector<std::string> user_tables(SqliteDb& db) {
+  std::vector<std::string> out;
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(
+      db.get(),
+      "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+      "ORDER BY name",
+      -1, &st, nullptr);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (n != kCopyMarkerTable) out.push_back(n);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// Page records in a rollback journal left by journal_mode=PERSIST: one
+// sector-sized header, then (4-byte page number, page, 4-byte checksum) each.
+int64_t journal_pages(const std::string& journal, int64_t page) {
+  std::error_code ec;
+  auto size = static_cast<int64_t>(fs::file_size(journal, ec));
+  if (ec || size <= 512) return 0;
+  return (size - 512) / (page + 8);
+}
+
+// Removes the working copy on every way out except a kill (next run's job).
+struct CopyGuard {
+  std::string path;
+  bool armed = true;
+  ~CopyGuard() {
+    if (armed) remove_db_files(path);
+  }
+};
+
+}  // namespace
+
+Report run_sqlite(const std::string& path, const Options& opts) {
+  auto t0 = Clock::now();
+  Report r;
+  r.engine = "sqlite";
+  r.database = path;
+  r.migration = opts.migration.name;
+  r.free_disk_mb = opts.free_disk_mb;
+  if (looks_like_copy(fs::path(path).filename().string())) {
+    throw InputError({path, 0, 0}, "--db",
+                     "this file is named as a copy made by smsup dbtest (" +
+                         std::string(kSqliteMarker) + "), not a site database; give the original");
+  }
+  if (!fs::is_regular_file(path)) throw InputError({path, 0, 0}, "--db", "no such database file");
+  SqliteDb original(path, SQLITE_OPEN_READONLY);
+  original.text("SELECT count(*) FROM sqlite_master");  // "file is not a database" here
+  refuse_copies_and_replication(path, original);
+  r.cleaned = clean_leftovers(path);
+
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  r.copy = sqlite_copy_path(path, getpid(), now);
+  int fd = ::open(r.copy.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);  // never overwrite
+  if (fd < 0)
+    throw InputError({r.copy, 0, 0}, "--db", "cannot create the copy next to the original");
+  ::close(fd);
+  CopyGuard guard{r.copy};
+  auto tc = Clock::now();
+  SqliteDb copy(r.copy, SQLITE_OPEN_READWRITE);
+  copy.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
+  sqlite3_backup* b = sqlite3_backup_init(copy.get(), "main", original.get(), "main");
+  if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE) {
+    sqlite3_backup_finish(b);
+    throw InputError({path, 0, 0}, "--db",
+                     std::string("cannot copy: ") + sqlite3_errmsg(copy.get()));
+  }
+  sqlite3_backup_finish(b);
+  original.close();
+  r.copy_seconds = seconds_since(tc);
+
+  copy.exec(std::string("CREATE TABLE ") + kCopyMarkerTable +
+            " (original TEXT, pid INTEGER, made TEXT);"
+            "INSERT INTO " +
+            kCopyMarkerTable + " VALUES ('see the file name', " +
+            std::to_string(getpid()) + ", datetime('now'))");
+  // From here on a journal: the migration must be able to roll back.
+  copy.exec("PRAGMA journal_mode=PERSIST; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
+
+  std::vector<std::string> keep =
+      opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
+  std::map<std::string, int64_t> rows_before;
+  for (const auto& t : keep) {
+    rows_before[t] = copy.has_table(t) ? copy.scalar("SELECT count(*) FROM " + quote_ident(t)) : -1;
+  }
+  const int64_t page = copy.scalar("PRAGMA page_size");
+  r.before = {sqlite_data_bytes(copy), 0};
+
+  auto tm = Clock::now();
+  copy.exec("BEGIN");
+  r.migration_error = copy.try_exec(opts.migration.sql);
+  r.migration_ok = r.migration_error.empty();
+  if (r.migration_ok) r.migration_error = copy.try_exec("COMMIT");
+  r.migration_ok = r.migration_error.empty();
+  if (!r.migration_ok && sqlite3_get_autocommit(copy.get()) == 0) copy.try_exec("ROLLBACK");
+  r.migration_seconds = seconds_since(tm);
+  r.after = {sqlite_data_bytes(copy), 0};
+  if (r.migration_ok) {
+    r.after.log_bytes = journal_pages(r.copy + "-journal", page) * page +
+                        std::max<int64_t>(0, r.after.data_bytes - r.before.data_bytes);
+  }
+
+  auto tk = Clock::now();
+  if (r.migration_ok) {
+    const char* pragma = opts.full_check ? "integrity_check" : "quick_check";
+    std::string ic = copy.text(std::string("PRAGMA ") + pragma);
+    r.checks.push_back({"integrity", ic == "ok", std::string("PRAGMA ") + pragma + ": " + ic});
+    for (const auto& [t, n] : rows_before) {
+      bool there = copy.has_table(t);
+      if (!there && !opts.migration.keep_rows_declared) continue;  // dropped on purpose
+      int64_t m = there ? copy.scalar("SELECT count(*) FROM " + quote_ident(t)) : -1;
+      r.checks.push_back({"rows " + t, n >= 0 && m == n,
+                          (n < 0 ? std::string("missing before") : std::to_string(n)) + " -> " +
+                              (m < 0 ? std::string("missing after") : std::to_string(m))});
+    }
+  }
+  r.check_seconds = seconds_since(tk);
+
+  if (opts.keep_copy) {
+    copy.exec("PRAGMA journal_mode=DELETE");
+    copy.close();
+    std::string kept = sqlite_kept_path(path, now);
+    fs::rename(r.copy, kept);
+    remove_db_files(r.copy);
+    r.copy = kept;
+    r.copy_kept = true;
+    guard.armed = false;
+  } else {
+    copy.close();
+  }
+  r.total_seconds = seconds_since(t0);
+  return r;
+}
+
+}  // namespace smsup::dbtest

@@ -1,0 +1,76 @@
+// The SMS 2003 site database of a twin site, as a real database: its schema
+// (sql/schema.sql), a generator that fills it for N clients with realistic
+// volumes, the SP2 migration (sql/sp2_migration.sql), and size measurement.
+// This is the API the twin calls to give each site a database sized from its
+// inventory, and that `smsup twin db` and `smsup dbtest` use.
+//
+//   auto stats = dbtest::generate_sqlite("CEN.db", 5000, 42);  // 5000 clients
+//   dbtest::Sizes s = dbtest::measure_sqlite("CEN.db");        // data + log bytes
+//   dbtest::Growth g = dbtest::estimate_growth(5000);          // without running it
+//
+// Errors (path exists, cannot connect, SQL failure) throw smsup::InputError.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace smsup::dbtest {
+
+// Sizes of a database: data (SQLite: page_count * page_size; PostgreSQL:
+// pg_database_size) and log (SQLite: bytes in the -wal file; PostgreSQL: WAL
+// bytes written by the operation measured).
+struct Sizes {
+  int64_t data_bytes = 0;
+  int64_t log_bytes = 0;
+  double data_mb() const { return static_cast<double>(data_bytes) / (1024.0 * 1024.0); }
+  double log_mb() const { return static_cast<double>(log_bytes) / (1024.0 * 1024.0); }
+};
+
+// What the generator wrote.
+struct GenerateStats {
+  int64_t clients = 0;
+  int64_t rows = 0;  // over all tables
+};
+
+struct GenerateOptions {
+  int64_t clients = 1000;
+  uint64_t seed = 1;
+  std::string site_code = "CEN";  // SMS_Assigned_Site0, SiteSettings.SiteCode
+  bool replication = false;       // SQLite: SiteSettings.Replication; PostgreSQL: a publication
+};
+
+// Creates PATH (which must not exist) as an SMS 2003 SP1 site database with
+// opts.clients clients. Deterministic for a given seed: the same options give
+// the same rows.
+GenerateStats generate_sqlite(const std::string& path, const GenerateOptions& opts);
+inline GenerateStats generate_sqlite(const std::string& path, int64_t clients, uint64_t seed) {
+  GenerateOptions o;
+  o.clients = clients;
+  o.seed = seed;
+  return generate_sqlite(path, o);
+}
+
+// Fills the PostgreSQL database at URL (postgresql://...), which must not hold
+// a site database yet (no SiteSettings table).
+GenerateStats generate_postgresql(const std::string& url, const GenerateOptions& opts);
+
+// Data and log sizes of the SQLite database at PATH, read without writing.
+Sizes measure_sqlite(const std::string& path);
+
+// The growth of a SQLite site database of N generated clients under the SP2
+// migration, from per-client figures measured on the generator (see
+// docs/dbtest.md); for the disk-space rule and the twin when no test was run.
+struct Growth {
+  double data_mb_before = 0;
+  double data_mb_after = 0;
+  double log_mb_after = 0;  // log before is 0
+  double growth_mb() const { return (data_mb_after - data_mb_before) + log_mb_after; }
+};
+Growth estimate_growth(int64_t clients);
+
+// The embedded SQL: the schema and the SP2 migration.
+std::string_view schema_sql();
+std::string_view sp2_migration_sql();
+
+}  // namespace smsup::dbtest

@@ -1,0 +1,95 @@
+// generate_sqlite, measure_sqlite and the embedded SQL (site_db.h).
+#include <filesystem>
+
+#include "dbtest/site_db.h"
+#include "dbtest/sql_embedded.h"
+#include "dbtest/sqlite_db.h"
+#include "dbtest/volumes.h"
+#include "util/error.h"
+
+namespace smsup::dbtest {
+namespace {
+
+// Rows as prepared INSERTs, all in one transaction.
+class SqliteSink : public RowSink {
+ public:
+  explicit SqliteSink(SqliteDb& db) : db_(db) {}
+  ~SqliteSink() override { sqlite3_finalize(stmt_); }
+
+  void begin_table(std::string_view table, const std::vector<std::string_view>& columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string marks;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + std::string(columns[i]);
+      marks += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + marks + ")";
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail();
+  }
+  void row(std::span<const Field> fields) override {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      int col = static_cast<int>(i) + 1;
+      if (fields[i].is_int) {
+        sqlite3_bind_int64(stmt_, col, fields[i].i);
+      } else {
+        sqlite3_bind_text(stmt_, col, fields[i].s.data(), static_cast<int>(fields[i].s.size()),
+                          SQLITE_STATIC);
+      }
+    }
+    if (sqlite3_step(stmt_) != SQLITE_DONE) fail();
+    sqlite3_reset(stmt_);
+  }
+  void end_table() override {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+  }
+
+ private:
+  SqliteDb& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  [[noreturn]] void fail() {
+    throw InputError({db_.path(), 0, 0}, "",
+                     std::string("generating: ") + sqlite3_errmsg(db_.get()));
+  }
+};
+
+}  // namespace
+
+std::string_view schema_sql() { return embedded::kSchemaSql; }
+std::string_view sp2_migration_sql() { return embedded::kMigrationSql; }
+
+GenerateStats generate_sqlite(const std::string& path, const GenerateOptions& opts) {
+  if (opts.clients < 0) throw InputError({}, "--clients", "expected a number of clients >= 0");
+  if (std::filesystem::exists(path)) {
+    throw InputError({path, 0, 0}, "", "already exists; smsup never overwrites a database");
+  }
+  GenerateStats stats{opts.clients, 0};
+  try {
+    SqliteDb db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // A fresh file: no journal needed while filling it; a crash leaves a
+    // file that is deleted below.
+    db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;");
+    db.exec("BEGIN");
+    db.exec(std::string(schema_sql()));
+    SqliteSink sink(db);
+    stats.rows = fill_site(sink, opts);
+    db.exec("COMMIT");
+    db.exec("PRAGMA journal_mode=DELETE");
+    db.close();
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    throw;
+  }
+  return stats;
+}
+
+Sizes measure_sqlite(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw InputError({path, 0, 0}, "", "no such database file");
+  }
+  SqliteDb db(path, SQLITE_OPEN_READONLY);
+  return {sqlite_data_bytes(db), sqlite_wal_bytes(path)};
+}
+
+}  // namespace smsup::dbtest

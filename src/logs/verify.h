@@ -1,0 +1,69 @@
+// Whether a site's logs show a completed SP2 upgrade: the six milestones of
+// shared/spec/logs.md, in order, the last no earlier than 30 minutes after
+// setup began. The library call the twin, the executor and `smsup verify` use.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logs/entry.h"
+#include "logs/milestones.h"
+
+namespace smsup::logs {
+
+inline constexpr std::chrono::minutes kSettleTime{30};
+
+enum class MilestoneState { Found, OutOfOrder, Missing };
+std::string_view to_string(MilestoneState s);
+
+struct MilestoneResult {
+  const Milestone* milestone = nullptr;
+  MilestoneState state = MilestoneState::Missing;
+  std::filesystem::path file;  // where it was seen (Found, or OutOfOrder: its latest sighting)
+  std::uint64_t line = 0;
+  std::string message;
+  std::optional<LocalTime> local;
+  std::optional<int> bias_minutes;  // as written, or borrowed from the site's other logs
+  std::optional<TimePoint> utc;
+  bool incomplete = false;  // seen only in a last line still being written
+};
+
+struct VerifyResult {
+  std::array<MilestoneResult, 6> milestones;
+  std::optional<TimePoint> setup_began;
+  std::string setup_began_from;               // "--since" or "<file>:<line>"
+  std::optional<std::chrono::milliseconds> settle;  // last milestone - setup began
+  bool settle_ok = false;                     // settle >= 30 minutes
+  bool verified = false;                      // all six found in order and settle_ok
+  std::vector<std::filesystem::path> files_read;
+  std::vector<std::filesystem::path> files_missing;
+  std::vector<std::string> notes;             // what stands in the way, for people
+};
+
+// The folder holding the logs: `C:\SMS` -> <root>/SMS/Logs. Another drive
+// letter is the sibling folder of root named by it (D:\SMS -> <root>/../D/SMS/Logs).
+std::filesystem::path logs_folder(const std::filesystem::path& system_drive_root,
+                                  const std::string& install_dir);
+
+// Reads <root>/SMSSetup.log and <install_dir>/Logs/{sitecomp,hman,inboxmgr}.log
+// (each with its rotated .lo_ first). File names match without regard to case.
+// `since` replaces the start of setup found in SMSSetup.log. Throws InputError
+// only when `system_drive_root` is not a folder; missing logs are results.
+VerifyResult verify_site(const std::filesystem::path& system_drive_root,
+                         const std::string& install_dir = "C:\\SMS",
+                         std::optional<TimePoint> since = std::nullopt);
+
+// verify_site again each time the logs change, until verified or `wait` has
+// passed (inotify on the folders, with a poll as a fallback). `on_change` is
+// called with each new result that differs from the last (may be empty).
+VerifyResult verify_site_waiting(const std::filesystem::path& system_drive_root,
+                                 const std::string& install_dir, std::optional<TimePoint> since,
+                                 std::chrono::milliseconds wait,
+                                 const std::function<void(const VerifyResult&)>& on_change = {});
+
+}  // namespace smsup::logs

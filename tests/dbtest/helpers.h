@@ -1,0 +1,60 @@
+// Shared by the dbtest tests: temp folders, file digests, running the smsup
+// binary, and a throwaway PostgreSQL cluster on loopback.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dbtest_test {
+
+// A fresh folder under /tmp, removed at the end of the test. World-writable
+// so that the postgres user can use it when the tests run as root.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir();
+  ~TempDir();
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+std::string sha256_file(const std::string& path);
+std::vector<std::string> files_in(const std::filesystem::path& dir);
+
+struct RunResult {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs SMSUP_BINARY with args (no shell), waits, captures both streams.
+RunResult run_smsup(const std::vector<std::string>& args);
+// Starts SMSUP_BINARY with args, stdout/stderr to /dev/null; returns its pid.
+int start_smsup(const std::vector<std::string>& args);
+
+// One PostgreSQL cluster for the whole test binary, started on first use,
+// stopped and removed at exit. url("db") is postgresql://...:port/db.
+class PgCluster {
+ public:
+  static PgCluster* get();  // nullptr, with the reason in why_not(), when it cannot start
+  static const std::string& why_not();
+  std::string url(const std::string& db) const;
+  void create_db(const std::string& name);                          // (re)creates an empty database
+  std::string psql(const std::string& db, const std::string& sql);  // unaligned, tuples only
+  // Checksum of every table's content, the database comment and publications.
+  std::string checksum(const std::string& db);
+  ~PgCluster();
+
+ private:
+  PgCluster() = default;
+  bool start();
+  std::string dir_, bin_, user_;
+  int port_ = 0;
+};
+
+#define REQUIRE_POSTGRES()                                                                  \
+  auto* pg = dbtest_test::PgCluster::get();                                                 \
+  if (!pg)                                                                                  \
+  GTEST_SKIP() << "\n\n*** PostgreSQL TESTS SKIPPED: " << dbtest_test::PgCluster::why_not() \
+               << " ***\n\n"
+
+}  // namespace dbtest_test

@@ -1,0 +1,222 @@
+// End-to-end: the real smsup binary, as a user runs it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "logs/sample.h"
+#include "logs/writer.h"
+#include "test_util.h"
+
+using namespace smsup::logs;
+using smsup::logs::testing::fresh_dir;
+using smsup::logs::testing::write_file;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Result run_smsup(const std::vector<std::string>& args) {
+  static int n = 0;
+  auto err_file = std::filesystem::temp_directory_path() / ("smsup-cli-err-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  std::string cmd = quote(SMSUP_BINARY);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " 2>" + quote(err_file.string());
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t got;
+  while ((got = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_file);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  r.err = ss.str();
+  std::filesystem::remove(err_file);
+  return r;
+}
+
+std::filesystem::path finished_site(const std::string& name, int omit = 0) {
+  auto root = fresh_dir(name);
+  SampleSite s;
+  s.setup_start = make_local_time(2006, 6, 5, 9, 40, 0);
+  s.omit = omit;
+  write_sample_site(root, s);
+  return root;
+}
+
+}  // namespace
+
+TEST(VerifyCli, FinishedSitePrintsMilestonesInOrderAndExitsZero) {
+  auto root = finished_site("site");
+  Result r = run_smsup({"verify", "LAB", "--logs", root.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Site LAB: upgrade complete (verified)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok      1. setup completed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2006-06-05 09:52:03.000+420  sitecomp.log:3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("30-minute rule: last milestone 41 min after setup began: met"), std::string::npos);
+  EXPECT_LT(r.out.find("site shutdown began"), r.out.find("site shutdown complete"));
+}
+
+TEST(VerifyCli, MissingMilestoneExitsOneAndJsonSaysWhich) {
+  auto root = finished_site("site", 5);
+  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--format", "json"});
+  EXPECT_EQ(r.code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["verified"].get<bool>());
+  EXPECT_EQ(j["milestones"][4]["state"], "missing");
+  EXPECT_EQ(j["milestones"][5]["state"], "found");
+  EXPECT_EQ(j["milestones"][1]["line"], 3);
+  EXPECT_EQ(j["setup_began"], "2006-06-05T16:40:00.000Z");
+}
+
+TEST(VerifyCli, MissingFolderAndBadOptionsExitTwo) {
+  Result missing = run_smsup({"verify", "LAB", "--logs", "/nonexistent/smsup"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("--logs"), std::string::npos) << missing.err;
+  auto root = finished_site("site");
+  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--since", "yesterday"}).code, 2);
+  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "soon"}).code, 2);
+  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--format", "xml"}).code, 2);
+  EXPECT_EQ(run_smsup({"verify", "LAB"}).code, 2);
+}
+
+TEST(VerifyCli, WaitReturnsOnceAnotherWriterCompletesTheLogs) {
+  auto root = finished_site("site", 6);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    append_to_file(root / "SMS" / "Logs" / "inboxmgr.log",
+                   sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+                            "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 22, 0), 420, 1844));
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "30s"});
+  writer.join();
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
+  EXPECT_NE(r.err.find("5 of 6 milestones so far"), std::string::npos) << r.err;
+}
+
+TEST(VerifyCli, WaitTimesOutWithExitOne) {
+  auto root = finished_site("site", 6);
+  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "1s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("milestone 6 missing"), std::string::npos) << r.out;
+}
+
+TEST(LogsCli, GrepFiltersByTextComponentSeverityAndTime) {
+  auto root = finished_site("site");
+  auto sitecomp = (root / "SMS" / "Logs" / "sitecomp.log").string();
+  Result r = run_smsup({"logs", "grep", "shutdown", sitecomp, "-i"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("sitecomp.log:2  2006-06-05 09:52:00.000+420  SMS_SITE_COMPONENT_MANAGER  info  Received a site shutdown transaction."), std::string::npos) << r.out;
+  Result errors = run_smsup({"logs", "grep", "", sitecomp, "--severity", "error"});
+  EXPECT_NE(errors.out.find("Failed to connect"), std::string::npos);
+  EXPECT_EQ(std::count(errors.out.begin(), errors.out.end(), '\n'), 1);
+  Result ranged = run_smsup({"logs", "grep", "", sitecomp, "--from", "2006-06-05T16:53:00Z", "--to", "2006-06-05T16:55:00Z"});
+  EXPECT_EQ(std::count(ranged.out.begin(), ranged.out.end(), '\n'), 3) << ranged.out;
+  Result re = run_smsup({"logs", "grep", "Site(ctrl|comp)\\.box", sitecomp, "--regex", "--format", "json"});
+  EXPECT_EQ(std::count(re.out.begin(), re.out.end(), '\n'), 2);
+  auto first = nlohmann::json::parse(re.out.substr(0, re.out.find('\n')));
+  EXPECT_EQ(first["component"], "SMS_SITE_COMPONENT_MANAGER");
+  EXPECT_EQ(first["thread"], 2216);
+  EXPECT_EQ(first["utc"], "2006-06-05T15:40:00.000Z");
+  EXPECT_EQ(run_smsup({"logs", "grep", "nothing like this", sitecomp}).code, 1);
+}
+
+TEST(LogsCli, BadInputExitsTwo) {
+  auto root = finished_site("site");
+  auto sitecomp = (root / "SMS" / "Logs" / "sitecomp.log").string();
+  EXPECT_EQ(run_smsup({"logs", "grep", "x", "/nonexistent/a.log"}).code, 2);
+  Result bad_re = run_smsup({"logs", "grep", "(unclosed", sitecomp, "--regex"});
+  EXPECT_EQ(bad_re.code, 2);
+  EXPECT_NE(bad_re.err.find("PATTERN"), std::string::npos);
+  EXPECT_EQ(run_smsup({"logs", "grep", "x", sitecomp, "--severity", "loud"}).code, 2);
+  EXPECT_EQ(run_smsup({"logs", "stats"}).code, 2);
+  EXPECT_EQ(run_smsup({"logs", "merge", sitecomp, "--nope"}).code, 2);
+}
+
+TEST(LogsCli, MergeOrdersEntriesOfAllFilesByUtc) {
+  auto dir = fresh_dir("merge");
+  // Two servers in different zones: B's 17:15 local (UTC) lies between A's
+  // 10:00 and 10:30 local (UTC-7), though it is the latest local time.
+  write_file(dir / "a.log", sms_line("A first", "SMS_A", make_local_time(2006, 6, 5, 10, 0, 0), 420, 1) +
+                                sms_line("A third", "SMS_A", make_local_time(2006, 6, 5, 10, 30, 0), 420, 1));
+  write_file(dir / "b.log", cmtrace_line("B second", "B", make_local_time(2006, 6, 5, 17, 15, 0), 0, 2, Severity::Info));
+  Result r = run_smsup({"logs", "merge", (dir / "a.log").string(), (dir / "b.log").string()});
+  EXPECT_EQ(r.code, 0);
+  auto a1 = r.out.find("A first"), b2 = r.out.find("B second"), a3 = r.out.find("A third");
+  ASSERT_NE(b2, std::string::npos) << r.out;
+  EXPECT_LT(a1, b2);
+  EXPECT_LT(b2, a3);
+  EXPECT_NE(r.out.find("2006-06-05T17:15:00.000Z"), std::string::npos);
+}
+
+TEST(LogsCli, StatsCountsPerComponentErrorsFirst) {
+  auto dir = fresh_dir("stats");
+  auto t = make_local_time(2006, 6, 5, 10, 0, 0);
+  write_file(dir / "x.log", sms_line("ok", "SMS_QUIET", t, 0, 1) + sms_line("ok", "SMS_QUIET", t, 0, 1) +
+                                sms_line("failed badly", "SMS_LOUD", t, 0, 1) + "stray line\n");
+  Result r = run_smsup({"logs", "stats", (dir / "x.log").string(), "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["entries"], 4);
+  EXPECT_EQ(j["components"][0]["component"], "SMS_LOUD");
+  EXPECT_EQ(j["components"][0]["errors"], 1);
+  EXPECT_EQ(j["components"][1]["component"], "SMS_QUIET");
+  EXPECT_EQ(j["components"][1]["info"], 2);
+  EXPECT_EQ(j["formats"]["plain"], 1);
+  Result text = run_smsup({"logs", "stats", (dir / "x.log").string()});
+  EXPECT_LT(text.out.find("SMS_LOUD"), text.out.find("SMS_QUIET"));
+}
+
+TEST(LogsCli, TailFollowPrintsLinesWrittenWhileRunning) {
+  auto dir = fresh_dir("tail");
+  auto log = dir / "sitecomp.log";
+  auto t = make_local_time(2006, 6, 5, 10, 0, 0);
+  write_file(log, sms_line("old one", "SMS_X", t, 0, 1) + sms_line("old two", "SMS_X", t, 0, 1));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::string line = sms_line("fresh line", "SMS_X", t, 0, 1);
+    append_to_file(log, line.substr(0, 10));  // half a line: not printed yet
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    append_to_file(log, line.substr(10));
+  });
+  Result r = run_smsup({"logs", "tail", "-f", "-n", "1", "--for", "3s", log.string()});
+  writer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.find("old one"), std::string::npos);
+  EXPECT_NE(r.out.find("old two"), std::string::npos);
+  EXPECT_NE(r.out.find("sitecomp.log:3  2006-06-05 10:00:00.000+000  SMS_X  info  fresh line"), std::string::npos) << r.out;
+}
+
+TEST(LogsCli, ScanFindsAllSixMilestonesInOnePass) {
+  auto dir = fresh_dir("scan");
+  auto file = dir / "gen.log";
+  Result g = run_smsup({"logs", "generate", "-o", file.string(), "--size", "1M"});
+  ASSERT_EQ(g.code, 0) << g.err;
+  Result r = run_smsup({"logs", "scan", file.string(), "--format", "json"});
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 6u);
+  for (const auto& m : j) EXPECT_GE(m["count"].get<int>(), 1) << m.dump();
+}
+
+TEST(LogsCli, HelpIsThere) {
+  EXPECT_EQ(run_smsup({"verify", "--help"}).code, 0);
+  EXPECT_EQ(run_smsup({"logs", "grep", "--help"}).code, 0);
+}

@@ -1,0 +1,236 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "logs/sample.h"
+#include "logs/time.h"
+#include "logs/verify.h"
+#include "logs/writer.h"
+#include "test_util.h"
+#include "util/error.h"
+
+using namespace smsup::logs;
+using namespace std::chrono;
+using smsup::logs::testing::fresh_dir;
+
+namespace {
+
+SampleSite finished_site() {
+  SampleSite s;
+  s.setup_start = make_local_time(2006, 6, 5, 9, 40, 0);
+  return s;
+}
+
+int found(const VerifyResult& r) {
+  int n = 0;
+  for (const auto& m : r.milestones) n += m.state == MilestoneState::Found;
+  return n;
+}
+
+}  // namespace
+
+TEST(Verify, FinishedSiteIsVerifiedWithTimeAndLineOfEachMilestone) {
+  auto root = fresh_dir("site");
+  write_sample_site(root, finished_site());
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_TRUE(r.verified);
+  EXPECT_EQ(found(r), 6);
+  // Setup began at the first line of SMSSetup.log, local 09:40 with the bias
+  // of the site's components (+420) since the setup log writes none.
+  ASSERT_TRUE(r.setup_began);
+  EXPECT_EQ(format_utc(*r.setup_began), "2006-06-05T16:40:00.000Z");
+  EXPECT_EQ(r.setup_began_from, "SMSSetup.log:1");
+  const auto& m1 = r.milestones[0];
+  EXPECT_EQ(m1.file.filename(), "SMSSetup.log");
+  EXPECT_EQ(m1.line, 5u);
+  EXPECT_EQ(format_utc(*m1.utc), "2006-06-05T16:52:00.000Z");
+  const auto& m2 = r.milestones[1];
+  EXPECT_EQ(m2.file.filename(), "sitecomp.log");
+  EXPECT_EQ(m2.line, 3u);
+  EXPECT_EQ(m2.message, "Processing site shutdown transaction...");
+  EXPECT_EQ(format_local(*m2.local), "2006-06-05 09:52:03.000");
+  EXPECT_EQ(*m2.bias_minutes, 420);
+  // The sitecomp "Waiting for changes" from before the upgrade (line 1) is not it.
+  EXPECT_EQ(r.milestones[3].line, 8u);
+  EXPECT_EQ(r.milestones[4].file.filename(), "hman.log");
+  EXPECT_EQ(r.milestones[5].file.filename(), "inboxmgr.log");
+  ASSERT_TRUE(r.settle);
+  EXPECT_EQ(duration_cast<minutes>(*r.settle).count(), 41);
+  EXPECT_TRUE(r.settle_ok);
+}
+
+TEST(Verify, MissingMilestoneIsNamedAndSiteNotVerified) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 5;
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.milestones[4].state, MilestoneState::Missing);
+  EXPECT_EQ(found(r), 5);
+  bool named = false;
+  for (const auto& n : r.notes) named |= n.find("milestone 5 missing") != std::string::npos;
+  EXPECT_TRUE(named);
+}
+
+TEST(Verify, MilestoneBeforeThePreviousOneIsOutOfOrder) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.hman_before_setup = true;
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.milestones[4].state, MilestoneState::OutOfOrder);
+  EXPECT_EQ(format_local(*r.milestones[4].local), "2006-06-04 09:40:00.000");
+  EXPECT_EQ(r.milestones[5].state, MilestoneState::Found);
+}
+
+TEST(Verify, LastMilestoneUnderThirtyMinutesAfterSetupIsNotVerified) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.finish_after = minutes(29);
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_EQ(found(r), 6);  // all there and in order: only the rule fails
+  ASSERT_TRUE(r.settle);
+  EXPECT_EQ(duration_cast<minutes>(*r.settle).count(), 29);
+  EXPECT_FALSE(r.settle_ok);
+  EXPECT_FALSE(r.verified);
+}
+
+TEST(Verify, ThirtyMinuteRuleCountsFromSetupStart) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  write_sample_site(root, s);
+  // The same logs, with a start given 15 minutes later: 26 minutes only.
+  auto since = parse_user_time("2006-06-05T16:55:00Z");
+  VerifyResult r = verify_site(root, "C:\\SMS", since);
+  EXPECT_EQ(r.setup_began_from, "--since");
+  // Milestones 1 and 2 happened before --since: they do not count as this upgrade's.
+  EXPECT_EQ(r.milestones[0].state, MilestoneState::OutOfOrder);
+  EXPECT_FALSE(r.verified);
+  VerifyResult earlier = verify_site(root, "C:\\SMS", parse_user_time("2006-06-05T16:39:00Z"));
+  EXPECT_TRUE(earlier.verified);
+  EXPECT_EQ(duration_cast<minutes>(*earlier.settle).count(), 42);
+}
+
+TEST(Verify, SetupLogWithoutTimesNeedsSince) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.setup_without_times = true;
+  write_sample_site(root, s);
+  VerifyResult without = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_EQ(found(without), 6);
+  EXPECT_FALSE(without.setup_began);
+  EXPECT_FALSE(without.verified);
+  VerifyResult with = verify_site(root, "C:\\SMS", parse_user_time("2006-06-05T16:40:00Z"));
+  EXPECT_TRUE(with.verified);
+  EXPECT_FALSE(with.milestones[0].utc);  // plain line: found, no time of its own
+}
+
+TEST(Verify, CmTraceLogsVerifyToo) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.cmtrace = true;
+  write_sample_site(root, s);
+  EXPECT_TRUE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+}
+
+TEST(Verify, MissingLogFilesAreReportedNotThrown) {
+  auto root = fresh_dir("empty");
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.files_missing.size(), 4u);
+  EXPECT_EQ(found(r), 0);
+}
+
+TEST(Verify, RootThatIsNotAFolderIsBadInput) {
+  EXPECT_THROW(verify_site("/nonexistent/smsup/root", "C:\\SMS", std::nullopt), smsup::InputError);
+}
+
+TEST(Verify, InstallDirMapsToFolderUnderRootAndOtherDrives) {
+  EXPECT_EQ(logs_folder("/t/LAB/C", "C:\\SMS"), std::filesystem::path("/t/LAB/C/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/t/LAB/C", "D:\\Program Files\\SMS"),
+            std::filesystem::path("/t/LAB/D/Program Files/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/mnt/lab", "SMS"), std::filesystem::path("/mnt/lab/SMS/Logs"));
+}
+
+TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
+  auto root = fresh_dir("site");
+  write_sample_site(root, finished_site());
+  auto logs = root / "SMS" / "Logs";
+  std::filesystem::rename(logs / "hman.log", logs / "HMAN.LOG");
+  // inboxmgr rotated: the milestone is in the .lo_, the new .log has later lines.
+  std::filesystem::rename(logs / "inboxmgr.log", logs / "inboxmgr.lo_");
+  append_to_file(logs / "inboxmgr.log",
+                 sms_line("Inbox source is local.", "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 30, 0), 420, 1844));
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_TRUE(r.verified);
+  EXPECT_EQ(r.milestones[4].file.filename(), "HMAN.LOG");
+  EXPECT_EQ(r.milestones[5].file.filename(), "inboxmgr.lo_");
+}
+
+TEST(Verify, WaitFollowsLogsWrittenByAnotherThreadUntilVerified) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 6;
+  write_sample_site(root, s);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
+    std::string line = sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+                                "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+    // Written in two pieces, as a busy writer would: the half line must not count.
+    append_to_file(inbox, line.substr(0, 40));
+    std::this_thread::sleep_for(milliseconds(200));
+    append_to_file(inbox, line.substr(40));
+  });
+  auto t0 = steady_clock::now();
+  int changes = 0;
+  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, seconds(20),
+                                       [&](const VerifyResult&) { ++changes; });
+  writer.join();
+  EXPECT_TRUE(r.verified);
+  EXPECT_GE(changes, 2);
+  EXPECT_LT(steady_clock::now() - t0, seconds(10));
+}
+
+TEST(Verify, WaitGivesUpWhenTimeIsUpAndPollingWorksWithoutInotify) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 6;
+  write_sample_site(root, s);
+  setenv("SMSUP_POLL", "1", 1);
+  auto t0 = steady_clock::now();
+  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, milliseconds(600));
+  unsetenv("SMSUP_POLL");
+  EXPECT_FALSE(r.verified);
+  EXPECT_GE(steady_clock::now() - t0, milliseconds(600));
+  EXPECT_LT(steady_clock::now() - t0, seconds(5));
+}
+
+TEST(Verify, SitecompWaitingLineFromBeforeTheUpgradeDoesNotCount) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 4;  // only the "Waiting for changes" of an hour before setup remains
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.milestones[3].state, MilestoneState::OutOfOrder);
+  EXPECT_EQ(r.milestones[3].line, 1u);
+}
+
+TEST(Verify, MilestoneInALineStillBeingWrittenDoesNotCountYet) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 6;
+  write_sample_site(root, s);
+  auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
+  std::string line = sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+                              "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+  append_to_file(inbox, line.substr(0, line.find("$$<") + 10));  // message whole, trailer cut
+  EXPECT_FALSE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+  append_to_file(inbox, line.substr(line.find("$$<") + 10));
+  EXPECT_TRUE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+}
