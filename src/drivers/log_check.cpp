@@ -2,8 +2,6 @@
 // shared/spec/logs.md (src/logs/verify.h) on a site's system drive.
 #include "drivers/shell_driver.h"
 
-#if __has_include("logs/verify.h")
-
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -51,15 +49,3 @@ LogCheckResult check_site_logs(const std::string& root, const std::string& insta
 }
 
 }  // namespace smsup::drivers
-
-#else  // the log reader is not part of this build
-
-namespace smsup::drivers {
-
-LogCheckResult check_site_logs(const std::string& root, const std::string&, std::optional<double>) {
-  return {false, "the log reader is not part of this build; cannot verify " + root};
-}
-
-}  // namespace smsup::drivers
-
-#endif
