@@ -98,6 +98,24 @@ void print_summary(const ApplyRequest& req, const Summary& s, const Journal& j) 
   if (s.stopped_early) fmt::print(req.out, "(the run was stopped before every step could start)\n");
 }
 
+// A run goes on where it began: on the same target, and on the twin only
+// with the twin's saved state.
+void check_same_target(const Journal& journal, const ApplyRequest& req, const std::string& path) {
+  if (!journal.has_plan()) return;
+  std::string was = journal.meta("target");
+  if (was != req.target) {
+    throw InputError({path, 0, 0}, "--target",
+                     fmt::format("this run began on the {} target; resume it with --target {}", was, was));
+  }
+  if (req.target != "twin" || fs::exists(path + ".twin/twin-state.json")) return;
+  for (const auto& r : journal.steps()) {
+    if (r.attempts > 0) {
+      throw InputError({path + ".twin/twin-state.json", 0, 0}, "--journal",
+                       "the twin's saved state for this run is missing; it cannot go on without it");
+    }
+  }
+}
+
 }  // namespace
 
 std::string plan_digest_of(const std::string& plan_json) { return hex_sha256(plan_json); }
@@ -144,6 +162,7 @@ int run_apply(const ApplyRequest& req) {
       }
     }
   } unlock{journal};
+  check_same_target(journal, req, journal_path);
   journal.bind(plan, plan_digest_of(plan::to_json(plan).dump()), req.plan_path, req.target);
   attach_journal(*driver, journal);
 
