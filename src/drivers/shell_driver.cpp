@@ -114,9 +114,9 @@ std::vector<std::string> ShellDriver::describe(const plan::Step& step) {
   const KindConfig& k = config_of(step);
   auto timeout = opts_.hosts.timeout_of(k).count();
   if (verifies_logs(step, k)) {
-    return {"(read logs)", logs_root(step), fmt::format("(until the milestones appear, at most {}s)", timeout)};
+    return {"(read the logs under", logs_root(step), fmt::format("until the milestones appear, at most {}s)", timeout)};
   }
-  if (k.wait) return {"(wait)", fmt::format("{}s", k.wait->count())};
+  if (k.wait) return {"(wait", fmt::format("{}s)", k.wait->count())};
   return command_of(step);
 }
 

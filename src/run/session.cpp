@@ -1,6 +1,7 @@
 #include "run/session.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
@@ -70,7 +71,11 @@ void print_dry_run(const ApplyRequest& req, const plan::Plan& plan, drivers::Dri
       fmt::print(req.out, "{:>4}. {}{}  [manual: waits for smsup confirm {}]\n", ++n, d.step->id, where,
                  d.step->id);
     } else {
-      fmt::print(req.out, "{:>4}. {}{}\n      {}\n", ++n, d.step->id, where, drivers::quoted(d.action));
+      // A process prints as the exact argument vector; a timer or a log
+      // reading (no process) as words.
+      bool words = !d.action.empty() && d.action[0].starts_with("(");
+      fmt::print(req.out, "{:>4}. {}{}\n      {}\n", ++n, d.step->id, where,
+                 words ? fmt::format("{}", fmt::join(d.action, " ")) : drivers::quoted(d.action));
     }
   }
 }
