@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
@@ -19,7 +20,19 @@ int demo_check(const DemoContext& ctx) {
   Hierarchy h = inventory::load(ctx.example.string());
   rules::Report r = rules::evaluate(h, rules::Options{*as_of, false});
   std::cout << "$ smsup check " << ctx.example.string() << " --as-of " << ctx.as_of << "\n";
-  report::write_check_text(std::cout, h, r, report::TextStyle{use_color(), 5, ctx.as_of});
+  // The whole report goes to a file; the screen gets the summary, each site's
+  // counts and the blockers in full.
+  std::ostringstream text;
+  report::write_check_text(text, h, r, report::TextStyle{false, 5, ctx.as_of});
+  std::ofstream(ctx.out / "check.txt", std::ios::binary | std::ios::trunc) << text.str();
+  std::istringstream lines(text.str());
+  bool in_blocker = false;
+  for (std::string line; std::getline(lines, line);) {
+    bool finding_start = line.size() > 2 && line.starts_with("  ") && line[2] != ' ';
+    if (finding_start) in_blocker = line.starts_with("  BLOCKER");
+    if (!line.starts_with("  ") || in_blocker || line.empty()) std::cout << line << "\n";
+  }
+  std::cout << "\n(full report: " << (ctx.out / "check.txt").string() << ")";
   auto json_path = ctx.out / "check.json";
   std::ofstream json(json_path, std::ios::binary | std::ios::trunc);
   report::write_check_json(json, h, r);

@@ -1,0 +1,48 @@
+// A rehearsal: the plan run on a fresh twin, in virtual time, with the
+// after-edges honoured (a failed step stops what depends on it, not its
+// siblings), and what the spec's "What a rehearsal shows" lists.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "plan/plan.h"
+#include "twin/twin.h"
+
+namespace smsup::twin {
+
+struct RehearseOptions {
+  int days = 30;          // how long clients are followed, from the start
+  bool recover = false;   // after a failed step: restore the site from backup if it is failed, retry once
+  int max_parallel = 0;   // site upgrades at once; 0: the plan's option
+};
+
+struct StepRow {
+  std::string id, kind, site, title;
+  bool manual = false;
+  std::string status;  // ok, failed, hung, skipped
+  std::string message;
+  VTime start = 0, end = 0;
+  int attempts = 0;
+  std::string recovery;  // what --recover did, if anything
+};
+
+struct Rehearsal {
+  std::vector<StepRow> steps;
+  VTime plan_end = 0;  // when the last step ended
+  int days = 0;
+  std::vector<ClientDay> clients;
+  int failed = 0, skipped = 0;
+  bool fully_upgraded = false;
+  bool nothing_lost = false;
+  bool ok() const { return fully_upgraded && nothing_lost && failed == 0 && skipped == 0; }
+};
+
+Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& opts);
+
+nlohmann::json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan);
+std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan);
+
+}  // namespace smsup::twin

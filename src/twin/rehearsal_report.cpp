@@ -1,0 +1,168 @@
+// A rehearsal as JSON (for programs) and as text (for people).
+#include <fmt/format.h>
+#include <iterator>
+#include <map>
+
+#include "twin/rehearsal.h"
+
+namespace smsup::twin {
+namespace {
+
+using nlohmann::json;
+
+double mins(VTime t) { return static_cast<double>(t) / static_cast<double>(kMinute); }
+
+// Clients not at SP2 at the end, by why.
+std::map<std::string, int64_t> not_sp2(const Twin& twin) {
+  std::map<std::string, int64_t> out;
+  for (const auto& c : twin.cohorts()) {
+    int64_t left = c.count - c.upgraded;
+    if (left <= 0 || c.fate == ClientFate::already_sp2) continue;
+    std::string why(to_string(c.fate));
+    if (c.cut_off) why = "cut-off-http-port";
+    else if (c.fate == ClientFate::push) why = "push-not-done";
+    else if (c.fate == ClientFate::ccim) why = "ccim-not-yet";
+    out[why] += left;
+  }
+  return out;
+}
+
+std::vector<std::string> host_problems(const TwinHost& h) {
+  std::vector<std::string> out;
+  for (uint32_t bit = 1; bit <= static_cast<uint32_t>(HostProblem::mp_1603); bit <<= 1) {
+    if (h.problems & bit) out.emplace_back(describe(static_cast<HostProblem>(bit)));
+  }
+  return out;
+}
+
+template <class... A>
+void out(std::string& o, fmt::format_string<A...> f, A&&... a) {
+  fmt::format_to(std::back_inserter(o), f, std::forward<A>(a)...);
+}
+
+int64_t rejected_total(const Rehearsal& r) {
+  int64_t n = 0;
+  for (const auto& d : r.clients) n += d.rejected_heartbeats;
+  return n;
+}
+
+}  // namespace
+
+json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
+  json steps = json::array();
+  for (const auto& s : r.steps) {
+    json js = {{"id", s.id}, {"kind", s.kind}, {"site", s.site}, {"manual", s.manual}, {"status", s.status},
+               {"message", s.message}, {"attempts", s.attempts}};
+    if (s.status != "skipped") {
+      js["start_min"] = mins(s.start);
+      js["end_min"] = mins(s.end);
+      js["start"] = iso_time(twin.epoch_s(), s.start);
+      js["end"] = iso_time(twin.epoch_s(), s.end);
+    }
+    if (!s.recovery.empty()) js["recovery"] = s.recovery;
+    steps.push_back(std::move(js));
+  }
+  json sites = json::array();
+  json lost = json::array();
+  for (const auto& s : twin.sites()) {
+    json js = {{"code", s.code}, {"version", to_string(s.version)}, {"state", to_string(s.state)},
+               {"verified", s.verified}, {"reinstall_restarts", s.reinstall_restarts}, {"lost_files", s.lost_files}};
+    if (!s.failure.empty()) js["failure"] = s.failure;
+    if (s.db) js["database"] = {{"data_mb", s.db->data_mb}, {"log_mb", s.db->log_mb}, {"free_disk_mb", s.db->free_disk_mb}};
+    sites.push_back(std::move(js));
+    for (const auto& f : s.lost_files) lost.push_back({{"site", s.code}, {"file", f}});
+  }
+  json problems = json::array();
+  for (const auto& h : twin.hosts()) {
+    for (const auto& p : host_problems(h)) problems.push_back({{"host", h.host}, {"problem", p}});
+  }
+  json consoles = json::array();
+  for (const auto& c : twin.consoles()) consoles.push_back({{"host", c.host}, {"version", to_string(c.version)}});
+  json days = json::array();
+  for (const auto& d : r.clients) {
+    days.push_back({{"day", d.day}, {"sms20", d.by_version[0]}, {"rtm", d.by_version[1]}, {"sp1", d.by_version[2]},
+                    {"sp2", d.by_version[3]}, {"rejected_heartbeats", d.rejected_heartbeats}});
+  }
+  json never = json::object();
+  for (const auto& [k, v] : not_sp2(twin)) never[k] = v;
+  return {{"format", "smsup-rehearsal/1"},
+          {"hierarchy", twin.hierarchy()},
+          {"plan_created", plan.created},
+          {"seed", twin.seed()},
+          {"ok", r.ok()},
+          {"fully_upgraded", r.fully_upgraded},
+          {"nothing_lost", r.nothing_lost},
+          {"failed_steps", r.failed},
+          {"skipped_steps", r.skipped},
+          {"start", iso_time(twin.epoch_s(), 0)},
+          {"total_virtual_min", mins(r.plan_end)},
+          {"total_virtual", format_duration(r.plan_end)},
+          {"steps", steps},
+          {"sites", sites},
+          {"lost_files", lost},
+          {"host_problems", problems},
+          {"consoles", consoles},
+          {"clients", {{"days", days}, {"not_sp2", never}, {"rejected_heartbeats", rejected_total(r)}}},
+          {"events", twin.events_processed()},
+          {"log_lines", twin.lines_written()}};
+}
+
+std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
+  std::string o;
+  out(o, "Rehearsal of {} on a fresh twin (seed {}), {} steps, starting {}\n\n", twin.hierarchy(), twin.seed(),
+      plan.steps.size(), iso_time(twin.epoch_s(), 0));
+  out(o, "  {:>9}  {:>9}  {:<44} {}\n", "start", "end", "step", "result");
+  for (const auto& s : r.steps) {
+    std::string when = s.status == "skipped" ? fmt::format("  {:>9}  {:>9}", "-", "-")
+                                             : fmt::format("  {:>9}  {:>9}", "+" + format_duration(s.start), "+" + format_duration(s.end));
+    std::string result = s.status == "ok" ? "ok" : s.status == "skipped" ? "skipped" : (s.status == "hung" ? "HUNG" : "FAILED");
+    out(o, "{}  {:<44} {}{}{}\n", when, s.id + (s.manual ? " (manual)" : ""), result, s.message.empty() ? "" : ": ", s.message);
+    if (!s.recovery.empty()) out(o, "  {:>9}  {:>9}  {:<44} recovered: {}\n", "", "", "", s.recovery);
+  }
+  out(o, "\nSites\n");
+  for (const auto& s : twin.sites()) {
+    out(o, "  {:<4} {:<5} {:<9}{}{}\n", s.code, to_string(s.version), to_string(s.state),
+        s.reinstall_restarts ? fmt::format(" (reinstallation restarted {}x)", s.reinstall_restarts) : "",
+        s.failure.empty() ? "" : "  " + s.failure);
+  }
+  bool any_lost = false;
+  for (const auto& s : twin.sites()) {
+    for (const auto& f : s.lost_files) {
+      if (!any_lost) out(o, "\nLost files (deleted by setup from the SMS folder tree)\n");
+      any_lost = true;
+      out(o, "  {}: {}\n", s.code, f);
+    }
+  }
+  bool any_problem = false;
+  for (const auto& h : twin.hosts()) {
+    for (const auto& p : host_problems(h)) {
+      if (!any_problem) out(o, "\nOpen problems on site systems\n");
+      any_problem = true;
+      out(o, "  {}: {}\n", h.host, p);
+    }
+  }
+  for (const auto& c : twin.consoles()) {
+    if (c.version != SmsLevel::sp2) out(o, "\nConsole on {} is still SMS 2003 {}: it cannot open SP2 sites\n", c.host, to_string(c.version));
+  }
+  if (!r.clients.empty() && !twin.cohorts().empty()) {
+    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20", "rtm", "sp1", "sp2", "rejected-hb");
+    for (const auto& d : r.clients) {
+      out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", d.day, d.by_version[0], d.by_version[1], d.by_version[2],
+          d.by_version[3], d.rejected_heartbeats);
+    }
+    auto never = not_sp2(twin);
+    if (!never.empty()) {
+      out(o, "  not at SP2 at the end:");
+      for (const auto& [k, v] : never) out(o, " {} {}", k, v);
+      out(o, "\n");
+    }
+    out(o, "  rejected heartbeats: {}\n", rejected_total(r));
+  }
+  out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end), r.days);
+  out(o, "Result: {}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
+      r.nothing_lost ? ", nothing lost" : ", files LOST",
+      r.failed + r.skipped > 0 ? fmt::format(", {} step(s) failed, {} skipped", r.failed, r.skipped) : "");
+  return o;
+}
+
+}  // namespace smsup::twin

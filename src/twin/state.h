@@ -1,0 +1,167 @@
+// What the twin keeps (shared/spec/twin.md, "What it keeps"): plain data,
+// saved and loaded as a whole. The behaviour lives in the step and event
+// handlers; this file only names things.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/hierarchy.h"
+#include "plan/plan.h"
+#include "twin/vtime.h"
+
+namespace smsup::twin {
+
+enum class SiteState { running, upgrading, settling, upgraded, failed, down };
+std::string_view to_string(SiteState s);
+std::optional<SiteState> parse_site_state(std::string_view s);
+
+struct Backup {
+  VTime time = 0;               // kNever-free; negative: taken before the twin started
+  bool with_replication = false;  // taken while replication was on (its copy cannot be tested)
+  bool has_site_files = true;   // Backup SMS Site Server copies the SMS folder tree
+};
+
+struct SiteDb {
+  std::string server;
+  std::string name;
+  SqlVersion sql;
+  bool replication = false;
+  int64_t data_mb = 0;
+  int64_t log_mb = 0;
+  int64_t free_disk_mb = 0;
+  bool autogrow = true;
+  int64_t growth_data_mb = 0;  // what the SP2 upgrade adds (measured or estimated)
+  int64_t growth_log_mb = 0;
+  bool growth_measured = false;
+  bool sp1_compatible = true;  // false after /testdbupgrade ran on the original
+  std::vector<std::string> copies;  // tested copies "SQL02/SMS_CEN_TEST"
+};
+
+// The six milestones of shared/spec/logs.md, in order.
+constexpr int kMilestones = 6;
+
+struct TwinSite {
+  std::string code;
+  int parent = -1;
+  bool primary = true;
+  SmsLevel version = SmsLevel::sp1;
+  SiteState state = SiteState::running;
+  Method method = Method::interactive;
+  bool drw_passed = false;
+  int http_port = 80;
+  bool client_auth = false;
+  std::string install_dir = "C:\\SMS";
+  std::string server;                  // site server host
+  std::optional<SiteDb> db;
+  std::vector<Backup> backups;
+  std::vector<std::string> foreign_files;
+  std::vector<std::string> lost_files;
+  int systems = 1;
+  int64_t clients = 0;
+  // The upgrade in progress or done.
+  VTime setup_start = kNever;
+  VTime setup_end = kNever;
+  VTime reinstall_start = kNever;        // the (last) start of component reinstallation
+  int gen = 0;                           // bumps when activity restarts the reinstallation
+  int reinstall_restarts = 0;
+  std::array<VTime, kMilestones> milestones{kNever, kNever, kNever, kNever, kNever, kNever};
+  bool verified = false;
+  bool itmu = false;
+  std::string failure;                   // why the site is failed/down
+  VTime expected_done = kNever;          // when the last milestone is due
+  VTime ccim_ready_at = kNever;          // SP2 client files on the CAP: Legacy Clients can upgrade
+  // What a restore from backup brings back.
+  SmsLevel version_before = SmsLevel::sp1;
+  std::optional<SiteDb> db_before;
+};
+
+enum class HostProblem : uint32_t {
+  slp_dcom = 1u << 0,        // SLP lookups fail (IUSR lacks Local Launch/Activation)
+  rp_dcom = 1u << 1,         // reports fail (SMS Reporting Users lack Local Launch/Activation)
+  admins_dcom = 1u << 2,     // non-administrators cannot open the console
+  remote_mp_997 = 1u << 3,   // site server reads the remote MP's registry with error 997
+  mp_1603 = 1u << 4,         // MP setup failed with 1603 (client installed first)
+};
+std::string_view describe(HostProblem p);
+
+struct TwinHost {
+  std::string host;
+  int site = -1;
+  WinVersion os;
+  uint32_t roles = 0;
+  uint32_t dcom_fixed = 0;
+  uint32_t firewall_exceptions = 0;
+  bool firewall = false;
+  bool scw = false;
+  bool service_account = true;
+  bool sms_client_installed = false;
+  bool kb906570 = false;
+  bool sp1_grouped = false;  // moved to SP1 in one group with its site server
+  std::vector<std::string> fixes;  // step kinds applied, for the report
+  uint32_t problems = 0;           // HostProblem bits
+  bool has(Role r) const { return (roles & static_cast<uint32_t>(r)) != 0; }
+  bool fixed(DcomFix f) const { return (dcom_fixed & static_cast<uint32_t>(f)) != 0; }
+};
+
+struct TwinConsole {
+  std::string host;
+  int site = -1;
+  SmsLevel version = SmsLevel::sp1;
+};
+
+// Why a client will or will not reach SP2 (see campaign.h).
+enum class ClientFate : uint8_t {
+  already_sp2,
+  ccim,              // Legacy Client on a supported platform: next CCIM cycle after its site is SP2
+  push,              // Advanced Client on a supported OS: upgrades when pushed or advertised
+  to_advanced,       // Legacy Client on NT5: must be moved to the Advanced Client
+  autoupgrade_off,   // Legacy Client after cliupgrade /disable
+  legacy_platform,   // Legacy Client on a platform the SP2 Legacy Client does not support
+  advanced_os,       // Advanced Client on an OS below W2000 SP4 / XP SP1
+  nt5_old_sp,        // Legacy Client on NT5 whose OS cannot take the SP2 Advanced Client either
+};
+std::string_view to_string(ClientFate f);
+
+// Clients that behave alike, simulated together (see campaign.h).
+struct Cohort {
+  int32_t site = -1;
+  ClientKind kind = ClientKind::advanced;
+  ClientFate fate = ClientFate::push;
+  SmsLevel version = SmsLevel::sp1;
+  int16_t cycle_h = 0;   // CCIM period: 25 (SMS 2003) or 23 (SMS 2.0); 0 none
+  int16_t phase_h = 0;   // hour of the cycle at which this cohort's CCIM runs
+  int32_t http_port = 80;
+  int32_t from_site = -1;  // site it was reassigned from, -1 none
+  bool cut_off = false;    // its HTTP port no longer reaches its site
+  bool rejected = false;   // heartbeats rejected (moved off client auth/encryption)
+  int64_t count = 0;
+  int64_t upgraded = 0;    // reached SP2 so far
+  int64_t scheduled = 0;   // upgrades scheduled (batches) so far
+};
+
+// Clients of a cohort that reach SP2 at one instant.
+struct Batch {
+  int32_t cohort = -1;
+  int64_t count = 0;
+  VTime time = 0;
+  bool applied = false;
+};
+
+// One run of a plan step on the twin.
+struct StepRecord {
+  plan::Step step;
+  int site = -1;
+  int attempt = 1;
+  bool ok = false;
+  bool hung = false;
+  bool finished = false;  // its end event has been processed
+  std::string message;
+  VTime start = 0;
+  VTime end = 0;
+};
+
+}  // namespace smsup::twin

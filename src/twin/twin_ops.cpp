@@ -1,0 +1,128 @@
+// Operator actions outside the plan: what a person does at a console, and
+// what the real system answers.
+#include <fmt/format.h>
+
+#include "twin/world.h"
+
+namespace smsup::twin {
+namespace {
+
+int site_or_throw(const World& w, std::string_view code, std::string& what) {
+  int s = w.find_site(code);
+  if (s < 0) what = fmt::format("no site '{}' in the twin of {}", code, w.hierarchy);
+  return s;
+}
+
+}  // namespace
+
+bool Twin::connect_console(std::string_view console_host, std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  const TwinSite& ts = w.sites[static_cast<size_t>(s)];
+  SmsLevel level = SmsLevel::sp2;  // a console on the site server is upgraded by setup
+  for (const auto& c : w.consoles) {
+    if (c.host == console_host) level = c.version;
+  }
+  if (ts.version == SmsLevel::sp2 && level < SmsLevel::sp2) {
+    what = fmt::format("the SMS 2003 {} console on {} cannot connect to {}, an SMS 2003 SP2 site", to_string(level),
+                       console_host, ts.code);
+    w.site_log(s, "smsprov.log", "SMS Provider", w.now,
+               fmt::format("~Connection from the SMS Administrator console on {} refused: console version SMS 2003 {} is older than the site (SP2).",
+                           console_host, to_string(level)));
+    return false;
+  }
+  if (ts.state == SiteState::down || ts.state == SiteState::failed) {
+    what = fmt::format("{} is {}: the SMS Provider does not answer", ts.code, to_string(ts.state));
+    return false;
+  }
+  what = fmt::format("console on {} connected to {}", console_host, ts.code);
+  w.activity(s, w.now, fmt::format("An Administrator console connection from {}", console_host));
+  return true;
+}
+
+bool Twin::site_reset(std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  what = fmt::format("site reset of {}", site);
+  w.activity(s, w.now, "A site reset");
+  return true;
+}
+
+bool Twin::change_http_port(std::string_view site, int port, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  TwinSite& ts = w.sites[static_cast<size_t>(s)];
+  int old = ts.http_port;
+  bool below_sp1 = false;
+  for (const auto& x : w.sites) below_sp1 = below_sp1 || x.version < SmsLevel::sp1;
+  for (const auto& c : w.cohorts) {
+    below_sp1 = below_sp1 || (c.version < SmsLevel::sp1 && c.upgraded < c.count);
+  }
+  ts.http_port = port;
+  w.activity(s, w.now, "A configuration change (HTTP port)");
+  int64_t cut = 0;
+  for (int32_t ci : w.site_cohorts[static_cast<size_t>(s)]) {
+    Cohort& c = w.cohorts[static_cast<size_t>(ci)];
+    if (c.kind != ClientKind::advanced || c.http_port != old) continue;
+    if (below_sp1) {
+      c.cut_off = true;
+      cut += c.count;
+    } else {
+      c.http_port = port;  // SP1 and later clients follow the site's new port
+      c.cut_off = false;
+    }
+  }
+  if (cut > 0) {
+    what = fmt::format("{}'s HTTP port changed {} -> {} while a site or client is below SP1: {} client(s) on port {} are cut off",
+                       ts.code, old, port, cut, old);
+    w.site_log(s, "mpcontrol.log", "SMS_MP_CONTROL_MANAGER", w.now,
+               fmt::format("~HTTP port changed from {} to {}: {} client(s) still use port {} and can no longer reach the management point.", old, port, cut, old));
+    return false;
+  }
+  what = fmt::format("{}'s HTTP port changed {} -> {}; every client follows", ts.code, old, port);
+  return true;
+}
+
+bool Twin::restore_backup(std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  return w.restore(s, w.now, what);
+}
+
+bool Twin::force_legacy_update(std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  if (w.sites[static_cast<size_t>(s)].ccim_ready_at == kNever) {
+    what = fmt::format("{} is not SMS 2003 SP2 yet: its Legacy Clients find nothing to upgrade to", site);
+    return false;
+  }
+  if (w.opt.naive_clients) {
+    what = "forcing is not modelled in the naive client mode";
+    return false;
+  }
+  int64_t n = 0;
+  for (int32_t ci : w.site_cohorts[static_cast<size_t>(s)]) {
+    Cohort& c = w.cohorts[static_cast<size_t>(ci)];
+    if (c.fate != ClientFate::ccim) continue;
+    // Upgrades already scheduled for a later cycle happen now instead.
+    for (auto& b : w.batches) {
+      if (b.cohort == ci && !b.applied && b.time > w.now) b.time = w.now;
+    }
+    int64_t left = c.count - c.upgraded;
+    n += left;
+  }
+  // Re-queue the moved batches at now (the old events find them applied).
+  for (size_t i = 0; i < w.batches.size(); ++i) {
+    if (!w.batches[i].applied && w.batches[i].time == w.now) w.schedule(w.now, EventKind::cohort_upgrade, -1, static_cast<int>(i));
+  }
+  w.advance_to(w.now);
+  what = fmt::format("{} Legacy Client(s) of {} upgraded at once (Update Configuration)", n, site);
+  return true;
+}
+
+}  // namespace smsup::twin

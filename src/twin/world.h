@@ -1,0 +1,114 @@
+// Inside the twin: the whole state and the helpers its handlers share.
+// Not part of the API (twin.h is).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "twin/events.h"
+#include "twin/twin.h"
+
+namespace smsup::twin {
+
+// A log line that is due later; written when the clock reaches it, so every
+// file stays in time order.
+struct PendingLine {
+  int32_t site = -1;
+  std::string path;
+  std::string component;
+  std::string message;
+  int thread = 0;
+};
+
+struct World {
+  TwinOptions opt;
+  std::string hierarchy;
+  std::vector<TwinSite> sites;
+  std::vector<TwinHost> hosts;
+  std::vector<TwinConsole> consoles;
+  std::vector<Cohort> cohorts;
+  std::vector<Batch> batches;
+  std::vector<StepRecord> steps;
+  std::unordered_map<std::string, int> last_attempt;  // step id -> index in steps
+  std::vector<PendingLine> pending;
+  // Derived (rebuilt on load): each site's cohorts.
+  std::vector<std::vector<int32_t>> site_cohorts;
+  void index_cohorts();
+  // Naive mode only: each client's cohort, whether it reached SP2, and each
+  // cohort's clients (for pushes, in order).
+  std::vector<int32_t> client_cohort;
+  std::vector<uint8_t> client_done;
+  std::vector<std::vector<int32_t>> cohort_clients;
+  std::vector<int64_t> naive_rejected;  // per day
+  EventQueue queue;
+  VTime now = 0;
+  uint64_t events = 0;
+  uint64_t lines = 0;
+  LogSink* sink = nullptr;
+
+  // -- time and events
+  void schedule(VTime t, EventKind k, int site = -1, int a = 0, int gen = 0);
+  void advance_to(VTime t);
+  void dispatch(const Event& e);
+  // A jitter factor in [1-j, 1+j] for a step attempt.
+  double jitter(std::string_view id, int attempt) const;
+
+  // -- logs
+  void write_line(std::string_view path, std::string_view component, VTime t, std::string_view msg,
+                  int thread);
+  void site_log(int site, std::string_view log, std::string_view component, VTime t,
+                std::string_view msg);
+  void host_log(int host, std::string_view log, std::string_view component, VTime t,
+                std::string_view msg);
+  void setup_log(int site, VTime t, std::string_view msg, std::string_view host = {});
+  // The same, but due at t > now: queued as a PendingLine.
+  void later_site_log(int site, std::string_view log, std::string_view component, VTime t,
+                      std::string_view msg);
+  void later_setup_log(int site, VTime t, std::string_view msg, std::string_view host = {});
+  void background(int site, VTime t, uint64_t salt);
+
+  // -- lookups
+  int host_index(std::string_view host) const;
+  int find_site(std::string_view code) const;
+  std::vector<int> hosts_of(int site) const;
+
+  // -- behaviour shared by steps and operator actions
+  // Activity on a site (console, reset, configuration change). Restarts the
+  // component reinstallation when it falls in the settle window.
+  void activity(int site, VTime t, std::string_view what);
+  void schedule_reinstall(int site, VTime from);
+  void refresh_host_problems(int site, VTime t);
+  bool has_backup(int site) const;
+  bool restore(int site, VTime t, std::string& what);
+};
+
+// Step handlers (steps_*.cpp). begin decides the outcome at the start (and
+// sets rec.ok, rec.message, rec.end); finish applies what lands at the end.
+struct Decision {
+  bool ok = true;
+  std::string message;
+  VTime duration = 0;
+};
+Decision begin_site_step(World& w, StepRecord& rec);     // backup, replication-*, dbtest, disk-check, drw, restore
+Decision begin_upgrade_step(World& w, StepRecord& rec);  // upgrade, settle, verify
+Decision begin_host_step(World& w, StepRecord& rec);     // os-sp1, dcom-*, firewall, scw-*, mp-reinstall, console-upgrade
+Decision begin_client_step(World& w, StepRecord& rec);   // legacy-*, advanced-push, itmu, readiness
+bool is_site_step(std::string_view kind);
+bool is_upgrade_step(std::string_view kind);
+bool is_host_step(std::string_view kind);
+bool is_client_step(std::string_view kind);
+void finish_step(World& w, StepRecord& rec);
+void finish_host_step(World& w, StepRecord& rec);
+
+// Milestone and client events (milestones.cpp, clients_sim.cpp).
+void on_milestone(World& w, const Event& e);
+void on_cohort_upgrade(World& w, const Event& e);
+void on_client_cycle(World& w, const Event& e);
+void on_history(World& w, int site);
+void start_ccim(World& w, int site, VTime ready);  // the site's clients can take SP2 from `ready`
+// Pushes a site's clients of `fate` from t at the push rate; returns when the last one is done.
+VTime push_clients(World& w, int site, ClientFate fate, VTime t, int64_t* pushed);
+
+}  // namespace smsup::twin

@@ -1,0 +1,184 @@
+// End to end: the real smsup binary on the bundled example.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "inventory/inventory.h"
+
+namespace smsup::twin::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+// Runs smsup with arguments (no shell), capturing stdout; stderr is kept in err.
+Run smsup(const std::vector<std::string>& args, std::string* err = nullptr) {
+  fs::path errf = fs::temp_directory_path() / ("smsup_twin_err_" + std::to_string(::getpid()));
+  std::string cmd = std::string("'") + SMSUP_BINARY + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " 2>'" + errf.string() + "'";
+  Run r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  if (err) {
+    std::ifstream in(errf);
+    err->assign((std::istreambuf_iterator<char>(in)), {});
+  }
+  fs::remove(errf);
+  return r;
+}
+
+struct CliTest : ::testing::Test {
+  fs::path dir = fs::temp_directory_path() / ("smsup_twin_cli_" + std::to_string(::getpid()));
+  std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml";
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override {
+    if (std::getenv("SMSUP_TWIN_KEEP") == nullptr) fs::remove_all(dir);
+  }
+  // A hand-built plan in the spec's step kinds, naming the example inventory.
+  std::string write_plan(bool fix_everything) {
+    Hierarchy h = inventory::load(example);
+    plan::Plan p = straight_plan(h);
+    if (fix_everything) {
+      // Disable replication first where it is on, as the planner would.
+      for (auto& s : h.sites) {
+        if (s.database && s.database->replication) {
+          p.steps.insert(p.steps.begin(), step(s.code, "replication-disable"));
+          for (auto& st : p.steps) {
+            if (st.id == s.code + "/backup") st.after.push_back(s.code + "/replication-disable");
+          }
+        }
+      }
+    }
+    p.inventory = example;
+    p.inventory_sha256 = h.sha256;
+    p.created = "2006-06-12T08:00:00Z";
+    p.options.as_of = "2006-06-12";
+    std::string path = (dir / "plan.json").string();
+    plan::save(p, path);
+    return path;
+  }
+};
+
+TEST_F(CliTest, RehearseWritesReportAndSiteLogs) {
+  std::string plan = write_plan(true);
+  std::string err;
+  auto r = smsup({"rehearse", plan, "--format", "json", "--twin-dir", (dir / "twin").string(), "--seed", "3"}, &err);
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "smsup-rehearsal/1");
+  EXPECT_EQ(j["hierarchy"], "Contoso");
+  EXPECT_EQ(r.status, j["ok"].get<bool>() ? 0 : 1);
+  EXPECT_TRUE(fs::exists(dir / "twin/SEA-SMS01/C/SMSSetup.log"));
+  EXPECT_TRUE(fs::exists(dir / "twin/twin-state.json"));
+  // Same seed, same report.
+  auto again = smsup({"rehearse", plan, "--format", "json", "--seed", "3"});
+  auto j2 = nlohmann::json::parse(again.out);
+  j.erase("log_lines");
+  j2.erase("log_lines");
+  EXPECT_EQ(j.dump(), j2.dump());
+}
+
+// NAM's database is replicated: its backup copy cannot be tested, so the
+// rehearsal stops NAM (and its children) at dbtest.
+TEST_F(CliTest, RehearseWithoutDisablingReplicationFailsThatSite) {
+  std::string plan = write_plan(false);
+  auto r = smsup({"rehearse", plan, "--format", "json"});
+  EXPECT_EQ(r.status, 1);
+  auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& s : j["steps"]) {
+    if (s["id"] == "NAM/upgrade") EXPECT_EQ(s["status"], "skipped");
+    if (s["id"] == "NAM/dbtest") {
+      EXPECT_EQ(s["status"], "failed");
+      EXPECT_NE(s["message"].get<std::string>().find("replication"), std::string::npos);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(CliTest, RehearseRefusesBadFaultsWithStatus2) {
+  std::string plan = write_plan(true);
+  std::string err;
+  auto r = smsup({"rehearse", plan, "--faults", "upgrade@NAM=explode"}, &err);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(err.find("upgrade@NAM=explode"), std::string::npos) << err;
+}
+
+TEST_F(CliTest, RehearseRefusesAChangedInventory) {
+  std::string plan = write_plan(true);
+  auto j = nlohmann::json::parse(std::ifstream(plan));
+  j["inventory_sha256"] = "0000";
+  std::ofstream(plan) << j.dump();
+  std::string err;
+  EXPECT_EQ(smsup({"rehearse", plan}, &err).status, 2);
+  EXPECT_NE(err.find("changed"), std::string::npos) << err;
+  EXPECT_NE(smsup({"rehearse", plan, "--force"}).status, 2);
+}
+
+TEST_F(CliTest, RehearseRefusesAForeignTwinDir) {
+  std::string plan = write_plan(true);
+  fs::create_directories(dir / "mine");
+  std::ofstream(dir / "mine/keep.txt") << "mine";
+  EXPECT_EQ(smsup({"rehearse", plan, "--twin-dir", (dir / "mine").string()}).status, 2);
+  EXPECT_TRUE(fs::exists(dir / "mine/keep.txt"));
+}
+
+// The real planner's plan of the example, rehearsed by the real binary.
+TEST_F(CliTest, RehearsesThePlannersPlanOfTheExample) {
+  std::string plan = (dir / "planned.json").string();
+  std::string err;
+  auto made = smsup({"plan", example, "-o", plan, "--as-of", "2006-06-12", "--waive", "drw-required"}, &err);
+  ASSERT_EQ(made.status, 0) << err;
+  auto r = smsup({"rehearse", plan, "--format", "json", "--days", "3"}, &err);
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << err;
+  auto j = nlohmann::json::parse(r.out);
+  auto p = nlohmann::json::parse(std::ifstream(plan));
+  EXPECT_EQ(j["steps"].size(), p["steps"].size());
+  EXPECT_EQ(j["clients"]["days"].size(), 3u);
+  EXPECT_EQ(r.status, j["ok"].get<bool>() ? 0 : 1);
+  // APA's database does not autogrow: the twin stops it at its disk check.
+  for (const auto& s : j["steps"]) {
+    if (s["id"] == "APA/disk-check") EXPECT_EQ(s["status"], "failed");
+  }
+}
+
+TEST_F(CliTest, ClientsReportsTheCampaignAndWritesPushCollections) {
+  std::string err;
+  auto r = smsup({"clients", example, "--push-csv", (dir / "push").string()}, &err);
+  EXPECT_TRUE(r.status == 0 || r.status == 1) << err;
+  EXPECT_NE(r.out.find("need a push or advertisement"), std::string::npos) << r.out;
+  bool any = false;
+  for (const auto& e : fs::directory_iterator(dir / "push")) any = any || e.path().filename().string().starts_with("push-");
+  EXPECT_TRUE(any);
+  auto js = smsup({"clients", example, "--format", "json"});
+  auto j = nlohmann::json::parse(js.out);
+  EXPECT_EQ(j["format"], "smsup-clients/1");
+  EXPECT_EQ(js.status, j["cannot"].get<int64_t>() == 0 ? 0 : 1);
+}
+
+TEST_F(CliTest, ClientsRefusesBadFormatWithStatus2) {
+  EXPECT_EQ(smsup({"clients", example, "--format", "xml"}).status, 2);
+  EXPECT_EQ(smsup({"clients", (dir / "missing.yaml").string()}).status, 2);
+}
+
+}  // namespace
+}  // namespace smsup::twin::test

@@ -1,0 +1,227 @@
+// Faults, determinism, save/load, the log files on disk, and rehearsals.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixture.h"
+#include "twin/file_sink.h"
+#include "inventory/inventory.h"
+#include "twin/log_format.h"
+#include "twin/rehearsal.h"
+#include <map>
+#include <unistd.h>
+#include "util/error.h"
+
+namespace smsup::twin::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("smsup_twin_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+Hierarchy with_clients() {
+  Hierarchy h = small_hierarchy();
+  add_clients(h, "CEN", 200, ClientKind::legacy, WinFamily::win98, 0, SmsLevel::sp1, "L");
+  add_clients(h, "PR1", 300, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "A");
+  return h;
+}
+
+TEST(FaultsTest, ParsesTheSpecForms) {
+  auto f = parse_faults("upgrade@PR1=fail,verify@SEC=hang,upgrade=0.05,settle@CEN=activity");
+  ASSERT_EQ(f.list.size(), 4u);
+  EXPECT_EQ(f.list[0].site, "PR1");
+  EXPECT_EQ(f.list[1].effect, FaultEffect::hang);
+  EXPECT_EQ(f.list[2].effect, FaultEffect::chance);
+  EXPECT_DOUBLE_EQ(f.list[2].chance, 0.05);
+  EXPECT_EQ(f.list[3].effect, FaultEffect::activity);
+}
+
+TEST(FaultsTest, BadSpecNamesTheBadPart) {
+  for (const char* bad : {"upgrade@PR1=explode", "upgrad=fail", "upgrade@PR12=fail", "upgrade=1.5", "upgrade", "a=fail,,"}) {
+    try {
+      parse_faults(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "--faults");
+      EXPECT_NE(std::string(e.what()).find('\''), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(FaultsTest, UnknownSiteInFaultsIsRefused) {
+  EXPECT_THROW(Twin::from(small_hierarchy(), 1, parse_faults("upgrade@XYZ=fail")), InputError);
+}
+
+TEST(FaultsTest, InjectedFailureHitsTheFirstAttemptOnly) {
+  Twin t = Twin::from(small_hierarchy(), 1, parse_faults("backup@CEN=fail"));
+  EXPECT_FALSE(t.run_step(step("CEN", "backup")).ok);
+  EXPECT_FALSE(t.step_done("CEN/backup"));
+  auto r = t.run_step(step("CEN", "backup"));
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.attempt, 2);
+  EXPECT_TRUE(t.step_done("CEN/backup"));
+}
+
+TEST(FaultsTest, HungStepTimesOut) {
+  Twin t = Twin::from(small_hierarchy(), 1, parse_faults("verify@CEN=hang"));
+  auto r = t.run_step(step("CEN", "verify"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.hung);
+  EXPECT_EQ(r.end - r.start, 240 * kMinute);
+}
+
+TEST(FaultsTest, ChanceFaultsAreDeterministicPerSeed) {
+  auto f = parse_faults("backup=0.5");
+  int fails = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::string id = "S" + std::to_string(i) + "/backup";
+    auto a = fault_for(f, "backup", "CEN", id, 1, 7);
+    auto b = fault_for(f, "backup", "CEN", id, 1, 7);
+    EXPECT_EQ(a.has_value(), b.has_value());
+    fails += a.has_value();
+  }
+  EXPECT_GT(fails, 60);
+  EXPECT_LT(fails, 140);
+}
+
+TEST(TwinStateTest, SameSeedSameRun) {
+  Hierarchy h = with_clients();
+  auto run = [&](uint64_t seed) {
+    Twin t = Twin::from(h, seed, {});
+    for (const auto& s : straight_plan(h).steps) t.run_step(s);
+    return t.to_json().dump();
+  };
+  EXPECT_EQ(run(3), run(3));
+  EXPECT_NE(run(3), run(4));
+}
+
+TEST(TwinStateTest, SavedAndLoadedTwinContinuesExactlyAsUninterrupted) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  Twin whole = Twin::from(h, 5, {});
+  for (const auto& s : plan.steps) whole.run_step(s);
+  whole.advance_to(10 * kDay);
+
+  auto dir = temp_dir("save");
+  Twin first = Twin::from(h, 5, {});
+  size_t half = plan.steps.size() / 2;
+  for (size_t i = 0; i < half; ++i) first.run_step(plan.steps[i]);
+  first.save((dir / "twin.json").string());
+  Twin second = Twin::load((dir / "twin.json").string());
+  EXPECT_TRUE(second.step_done(plan.steps[half - 1].id));
+  EXPECT_FALSE(second.step_done(plan.steps[half].id));
+  for (size_t i = half; i < plan.steps.size(); ++i) second.run_step(plan.steps[i]);
+  second.advance_to(10 * kDay);
+  EXPECT_EQ(second.to_json().dump(), whole.to_json().dump());
+  fs::remove_all(dir);
+}
+
+TEST(TwinStateTest, LoadRefusesAFileThatIsNotATwin) {
+  auto dir = temp_dir("bad");
+  std::ofstream(dir / "x.json") << R"({"format": "smsup-plan/1"})";
+  EXPECT_THROW(Twin::load((dir / "x.json").string()), InputError);
+  std::ofstream(dir / "y.json") << "{not json";
+  EXPECT_THROW(Twin::load((dir / "y.json").string()), InputError);
+  fs::remove_all(dir);
+}
+
+TEST(FileSinkTest, WritesTheLayoutOfTheLogsSpec) {
+  auto dir = temp_dir("sink");
+  Hierarchy h = small_hierarchy();
+  site(h, "PR1").install_dir = "D:\\Program Files\\SMS";
+  {
+    FileLogSink sink(dir);
+    Twin t = Twin::from(h, 1, {});
+    t.set_log_sink(&sink);
+    for (const auto& s : straight_plan(h).steps) t.run_step(s);
+    sink.flush();
+  }
+  EXPECT_TRUE(fs::exists(dir / "CEN01/C/SMSSetup.log"));
+  EXPECT_TRUE(fs::exists(dir / "CEN01/C/SMS/Logs/sitecomp.log"));
+  EXPECT_TRUE(fs::exists(dir / "PR101/D/Program Files/SMS/Logs/inboxmgr.log"));
+  std::ifstream in(dir / "PR101/D/Program Files/SMS/Logs/sitecomp.log");
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(all.find("D:\\Program Files\\SMS\\Inboxes\\Sitectrl.box"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(FileSinkTest, InstallDirCannotClimbOutOfTheTwinFolder) {
+  EXPECT_EQ(site_log_path("H1", "C:\\..\\..\\etc", "x.log"), "H1/C/etc/Logs/x.log");
+  EXPECT_EQ(safe_part(".."), "_");
+  EXPECT_EQ(site_log_path("../H", "C:\\SMS", "a/b.log"), ".._H/C/SMS/Logs/a_b.log");
+}
+
+TEST(RehearsalTest, StraightPlanUpgradesEverythingWithNothingLost) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  Twin t = Twin::from(h, 1, {});
+  auto r = rehearse(plan, t, {});
+  for (const auto& s : r.steps) EXPECT_EQ(s.status, "ok") << s.id << ": " << s.message;
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.clients.back().by_version[3], 500);
+  auto j = to_json(r, t, plan);
+  EXPECT_EQ(j["format"], "smsup-rehearsal/1");
+  EXPECT_GT(j["total_virtual_min"].get<double>(), 60);
+}
+
+TEST(RehearsalTest, FailedStepStopsItsDependantsNotItsSiblings) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  Twin t = Twin::from(h, 1, parse_faults("upgrade@PR1=fail"));
+  auto r = rehearse(plan, t, {});
+  EXPECT_FALSE(r.ok());
+  std::map<std::string, std::string> status;
+  for (const auto& s : r.steps) status[s.id] = s.status;
+  EXPECT_EQ(status["PR1/upgrade"], "failed");
+  EXPECT_EQ(status["PR1/verify"], "skipped");
+  EXPECT_EQ(status["SEC/upgrade"], "skipped");
+  EXPECT_EQ(status["CEN/advanced-push"], "ok");
+  EXPECT_EQ(status["CEN/console-upgrade/ADM01"], "ok");
+  EXPECT_EQ(t.sites()[1].state, SiteState::failed);
+}
+
+TEST(RehearsalTest, RecoverRestoresTheBackupAndRetries) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  Twin t = Twin::from(h, 1, parse_faults("upgrade@PR1=fail"));
+  RehearseOptions o;
+  o.recover = true;
+  auto r = rehearse(plan, t, o);
+  EXPECT_TRUE(r.ok()) << to_text(r, t, plan);
+  for (const auto& s : r.steps) {
+    if (s.id == "PR1/upgrade") {
+      EXPECT_EQ(s.attempts, 2);
+      EXPECT_NE(s.recovery.find("restored from the backup"), std::string::npos) << s.recovery;
+    }
+  }
+}
+
+TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
+  Hierarchy h = small_hierarchy();
+  // Make SEC a primary sibling of PR1 with its own database.
+  Site& sec = site(h, "SEC");
+  sec.type = SiteType::primary;
+  sec.parent = "CEN";
+  sec.parent_index = h.find_site("CEN");
+  sec.database = site(h, "PR1").database;
+  sec.database->server = "SEC01";
+  sec.database->name = "SMS_SEC";
+  inventory::link(h);
+  auto plan = straight_plan(h);
+  auto run = [&](int maxp) {
+    Twin t = Twin::from(h, 1, {});
+    RehearseOptions o;
+    o.max_parallel = maxp;
+    return rehearse(plan, t, o).plan_end;
+  };
+  EXPECT_LT(run(4), run(1));
+}
+
+}  // namespace
+}  // namespace smsup::twin::test
