@@ -97,6 +97,22 @@ int demo_apply(const DemoContext& ctx) {
   std::printf("\n$ smsup status --journal %s\n", req.journal_path.c_str());
   run::Journal j(req.journal_path, false);
   std::fputs(run::status_text(j, false, use_color()).c_str(), stdout);
+  if (rc == 0) return 0;
+  // The example carries problems on purpose: a step the target fails (the
+  // rehearsal predicts the same) is an expected end; steps still waiting or
+  // never reached are not.
+  int failed = 0, open = 0;
+  for (const auto& r : j.steps()) {
+    if (r.state == run::State::failed) ++failed;
+    if (r.state == run::State::pending || r.state == run::State::waiting || r.state == run::State::running) ++open;
+  }
+  if (open == 0 && failed > 0) {
+    std::printf("\nThe run reached its end: %d step(s) failed on the %s and stopped what depends on "
+                "them, as a real run would. Fix the cause, then smsup retry STEP --journal %s and "
+                "apply --resume.\n",
+                failed, req.target.c_str(), req.journal_path.c_str());
+    return 0;
+  }
   return rc;
 }
 

@@ -46,6 +46,13 @@ class Driver {
   // description for targets without commands).
   virtual std::vector<std::string> describe(const plan::Step& step) = 0;
 
+  // Called once the journal is locked, before anything runs: a target that
+  // keeps state makes sure its saved state exists from here on.
+  virtual void prepare() {}
+
+  // The most steps this target can run at once (0: no limit of its own).
+  virtual int max_parallel() const { return 0; }
+
   // Starts a step; it runs in the background until poll() reports it.
   // Throws only for bad input; a step that cannot start is reported by poll().
   virtual void start(const plan::Step& step) = 0;

@@ -1,7 +1,5 @@
 #include "drivers/twin_driver.h"
 
-#if __has_include("twin/twin.h")
-
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -24,14 +22,10 @@ int64_t epoch_of(const std::string& as_of) {
   return twin::TwinOptions{}.epoch_s;
 }
 
+// "2006-06-12 08:00" for a virtual instant (VTime: ms since the epoch).
 std::string vclock(const twin::Twin& t, twin::VTime v) {
-  auto secs = t.epoch_s() + static_cast<int64_t>(v);
-  std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
+  std::string iso = twin::iso_time(t.epoch_s(), v);  // 2006-06-12T08:00:00Z
+  return iso.substr(0, 10) + " " + iso.substr(11, 5);
 }
 
 class TwinDriver : public Driver {
@@ -50,6 +44,19 @@ class TwinDriver : public Driver {
   }
 
   void validate(const plan::Plan&) override {}
+
+  // The twin's clock moves with each step it runs (run_step), so steps go one
+  // at a time: the same steps in the same order give the same twin, which
+  // makes a resumed run end exactly as an uninterrupted one.
+  int max_parallel() const override { return 1; }
+
+  // The saved state exists before the journal records any start, so that a
+  // resumed run always finds the twin as it was.
+  void prepare() override {
+    if (fs::exists(opts_.state_path)) return;
+    fs::create_directories(opts_.logs_dir);
+    twin_->save(opts_.state_path);
+  }
 
   std::vector<std::string> describe(const plan::Step& s) override {
     return {"(twin)", s.kind, s.site, s.host.empty() ? "-" : s.host};
@@ -82,8 +89,6 @@ class TwinDriver : public Driver {
   // the state (write, fsync, rename) before anyone learns the outcome.
   Outcome run(const plan::Step& s) {
     auto wall = std::chrono::steady_clock::now();
-    if (!made_dir_) fs::create_directories(opts_.logs_dir);  // not before a step runs (--dry-run)
-    made_dir_ = true;
     twin::StepResult r = twin_->run_step(s);
     sink_.flush();
     twin_->save(opts_.state_path);
@@ -100,7 +105,6 @@ class TwinDriver : public Driver {
   twin::FileLogSink sink_;
   std::unique_ptr<twin::Twin> twin_;
   std::vector<Finished> done_;
-  bool made_dir_ = false;
 };
 
 }  // namespace
@@ -110,11 +114,3 @@ std::unique_ptr<Driver> make_twin_driver(const TwinDriverOptions& opts) {
 }
 
 }  // namespace smsup::drivers
-
-#else  // the twin is not part of this build
-
-namespace smsup::drivers {
-std::unique_ptr<Driver> make_twin_driver(const TwinDriverOptions&) { return nullptr; }
-}  // namespace smsup::drivers
-
-#endif

@@ -23,7 +23,6 @@ struct TwinDriverOptions {
   std::string logs_dir;    // <journal>.twin: the sites' logs, as the log reader reads them
 };
 
-// nullptr when the twin is not part of this build.
 std::unique_ptr<Driver> make_twin_driver(const TwinDriverOptions& opts);
 
 }  // namespace smsup::drivers

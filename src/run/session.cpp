@@ -170,9 +170,11 @@ int run_apply(const ApplyRequest& req) {
   check_same_target(journal, req, journal_path);
   journal.bind(plan, plan_digest_of(plan::to_json(plan).dump()), req.plan_path, req.target);
   attach_journal(*driver, journal);
+  driver->prepare();
 
   Options opts;
   opts.limits.max_parallel = req.max_parallel.value_or(std::max(1, plan.options.max_parallel));
+  if (int cap = driver->max_parallel(); cap > 0) opts.limits.max_parallel = std::min(opts.limits.max_parallel, cap);
   opts.limits.max_failures = req.max_failures;
   opts.limits.per_site = req.per_site;
   opts.wait_for_people = req.wait;
