@@ -50,6 +50,13 @@ class Driver {
   // keeps state makes sure its saved state exists from here on.
   virtual void prepare() {}
 
+  // The run ends: leave the target's saved state whole (one snapshot).
+  virtual void finish() {}
+
+  // The journal is about to sync a commit: make what the target keeps about
+  // the steps so far durable too.
+  virtual void sync() {}
+
   // The most steps this target can run at once (0: no limit of its own).
   virtual int max_parallel() const { return 0; }
 

@@ -217,6 +217,7 @@ struct Executor::Impl {
     auto arm = durable ? arm_ahead(to_start) : std::vector<int>{};
     std::vector<std::string> arm_ids;
     for (int i : arm) arm_ids.push_back(nodes[i].step->id);
+    if (durable) driver.sync();
     journal.record(changes, arm_ids, durable);  // committed before anything starts
     for (int i : arm) nodes[i].armed = true;
     double now = now_seconds();

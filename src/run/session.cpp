@@ -191,6 +191,7 @@ int run_apply(const ApplyRequest& req) {
     throw;
   }
   restore_signals();
+  driver->finish();
   journal.flush();
   observer.reset();
   print_summary(req, sum, journal);

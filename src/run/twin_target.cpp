@@ -13,6 +13,7 @@ std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req, const
                                                   const std::string& journal_path) {
   drivers::TwinDriverOptions o;
   o.inventory = inventory;
+  o.plan = &plan;
   o.seed = req.seed;
   o.faults = req.faults;
   o.as_of = plan.options.as_of;

@@ -44,7 +44,7 @@ std::vector<std::string> apply_args(const test::TempDir& t, const std::string& t
 
 TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   test::TempDir t;
-  int sites = env_int("SMSUP_CRASH_SITES", 40);
+  int sites = env_int("SMSUP_CRASH_SITES", 200);
   int rounds = env_int("SMSUP_CRASH_ROUNDS", 25);
   ASSERT_EQ(test::run_smsup({"twin", "inventory", "--sites", std::to_string(sites), "--clients", "2000",
                              "--seed", "7", "-o", t / "inv"}, t / "out").status, 0);
@@ -63,7 +63,7 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   ASSERT_NE(ref.status, 2) << ref.out;
 
   std::mt19937 rng(env_int("SMSUP_CRASH_SEED", 1125));
-  std::uniform_int_distribution<int> delay_ms(5, 120);
+  std::uniform_int_distribution<int> delay_ms(5, 60);
   int killed = 0;
   for (int i = 0; i < rounds; ++i) {
     pid_t pid = test::start_smsup(apply_args(t, "crash"), t / "crash.out");
@@ -75,7 +75,7 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   }
   auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
   ASSERT_EQ(last.status, ref.status) << last.out;
-  EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
+  EXPECT_GE(killed, std::min(rounds, 10)) << "the kills came too late to test anything";
 
   EXPECT_EQ(states(t / "crash.db"), states(t / "ref.db"));
   json a = twin_state(t / "ref.db"), b = twin_state(t / "crash.db");
