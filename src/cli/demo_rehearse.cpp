@@ -11,10 +11,7 @@
 #include "twin/rehearsal.h"
 #include "util/error.h"
 
-#if __has_include("plan/planner.h")
 #include "plan/planner.h"
-#define SMSUP_HAVE_PLANNER 1
-#endif
 
 namespace smsup::cli {
 namespace {
@@ -26,7 +23,6 @@ namespace fs = std::filesystem;
 std::optional<plan::Plan> demo_plan_of(const DemoContext& ctx, const Hierarchy& h) {
   fs::path written = ctx.out / "plan.json";
   if (fs::exists(written)) return plan::load(written.string());
-#ifdef SMSUP_HAVE_PLANNER
   plan::Options o;
   o.as_of = ctx.as_of;
   for (int round = 0; round < 3; ++round) {
@@ -39,9 +35,6 @@ std::optional<plan::Plan> demo_plan_of(const DemoContext& ctx, const Hierarchy& 
       for (const auto& f : r.blockers()) o.waived.emplace_back(f.rule);
     }
   }
-#else
-  (void)h;
-#endif
   return std::nullopt;
 }
 
@@ -72,9 +65,8 @@ int demo_rehearse(const DemoContext& ctx) {
   Hierarchy h = inventory::load(ctx.example.string());
   auto p = demo_plan_of(ctx, h);
   if (!p) {
-    std::printf("The planner is not available in this build: there is no plan to rehearse.\n"
-                "(`smsup rehearse PLAN` runs any plan file; see `smsup clients` for the client campaign.)\n");
-    return 0;
+    std::printf("The planner refused the example even with its blockers waived: nothing to rehearse.\n");
+    return 1;
   }
   twin::Twin* t = nullptr;
   std::unique_ptr<twin::Twin> holder;

@@ -1,6 +1,8 @@
 // smsup logs grep|merge|tail|stats|scan: read, filter, merge and follow SMS logs.
 #include <algorithm>
 #include <array>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <thread>
 #include <cstdio>
@@ -221,6 +223,11 @@ int run_tail(const LogsOptions& o) {
   struct Followed {
     fs::path path;
     std::uint64_t consumed = 0, lines = 0;
+    ino_t inode = 0;
+  };
+  auto inode_of = [](const fs::path& p) -> ino_t {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
   };
   std::vector<Followed> followed;
   for (const auto& f : open_logs(paths_of(o))) {
@@ -231,7 +238,7 @@ int run_tail(const LogsOptions& o) {
     for (Span sp; split.next(sp);) spans.push_back(sp);
     std::size_t first = spans.size() > static_cast<std::size_t>(o.lines) ? spans.size() - static_cast<std::size_t>(o.lines) : 0;
     for (std::size_t i = first; i < spans.size(); ++i) print_entry(o, f.path.string(), parse_entry(t, spans[i]));
-    followed.push_back({f.path, complete, count_lines(t.substr(0, complete))});
+    followed.push_back({f.path, complete, count_lines(t.substr(0, complete)), inode_of(f.path)});
   }
   std::fflush(stdout);
   if (!o.follow) return 0;
@@ -256,7 +263,10 @@ int run_tail(const LogsOptions& o) {
         continue;  // gone for a moment while being rotated
       }
       std::string_view t = text.text();
-      if (t.size() < f.consumed) f.consumed = f.lines = 0;
+      // Rotated (renamed away and a new file started) or cut: read it from the start.
+      ino_t inode = inode_of(f.path);
+      if (t.size() < f.consumed || inode != f.inode) f.consumed = f.lines = 0;
+      f.inode = inode;
       std::size_t nl = t.rfind('\n');
       if (nl == std::string_view::npos || nl + 1 <= f.consumed) continue;
       std::string_view chunk = t.substr(f.consumed, nl + 1 - f.consumed);

@@ -106,10 +106,15 @@ LogText LogText::open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open log");
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
     ::close(fd);
-    errno = errno ? errno : EINVAL;
-    fail(path, "not a readable file");
+    errno = err;
+    fail(path, "cannot read log");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw InputError({path.string(), 0, 0}, "", "not a regular file (expected a log file)");
   }
   auto size = static_cast<std::size_t>(st.st_size);
   t.file_size_ = size;

@@ -142,15 +142,20 @@ std::string_view to_string(MilestoneState s) {
   return "missing";
 }
 
-fs::path logs_folder(const fs::path& root, const std::string& install_dir) {
+fs::path logs_folder(const fs::path& root_given, const std::string& install_dir) {
   std::string dir = install_dir;
   std::replace(dir.begin(), dir.end(), '\\', '/');
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(fs::absolute(root_given, ec), ec);
+  if (root.empty()) root = root_given;
+  if (root.filename().empty()) root = root.parent_path();  // a trailing slash
   fs::path base = root;
   if (dir.size() >= 2 && std::isalpha(static_cast<unsigned char>(dir[0])) && dir[1] == ':') {
-    std::string drive(1, static_cast<char>(std::toupper(static_cast<unsigned char>(dir[0]))));
-    std::string root_name = root.filename().empty() ? root.parent_path().filename().string() : root.filename().string();
-    if (root_name.size() == 1 && std::toupper(static_cast<unsigned char>(root_name[0])) != drive[0])
-      base = (root.filename().empty() ? root.parent_path() : root).parent_path() / drive;
+    // A root named by its drive letter (<HOST>/C) has its other drives beside it.
+    auto letter = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+    std::string name = root.filename().string();
+    if (name.size() == 1 && std::isalpha(static_cast<unsigned char>(name[0])) && letter(name[0]) != letter(dir[0]))
+      base = root.parent_path() / std::string(1, letter(dir[0]));
     dir = dir.substr(2);
   }
   while (!dir.empty() && dir.front() == '/') dir.erase(0, 1);

@@ -173,11 +173,18 @@ Instructions dbtest(const Step& s) {
 }
 
 Instructions disk_check(const Step& s) {
-  return {"Test the Database Upgrade Process (disk space)",
+  Instructions in{"Test the Database Upgrade Process (disk space)",
           {fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth from {}).",
                        str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
            "In Enterprise Manager, database Properties: both data and log files set to autogrow."},
           {"Free space covers the growth with room for new software inventory; autogrow is on."}};
+  if (s.params.value("enable_autogrow", false)) {
+    in.todo.insert(in.todo.begin(),
+                   fmt::format("Autogrow is OFF for {}: in SQL Server Enterprise Manager, open the "
+                               "database's Properties and set both the data and the log files to "
+                               "grow automatically.", str(s, "database")));
+  }
+  return in;
 }
 
 Instructions drw(const Step& s) {

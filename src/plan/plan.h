@@ -46,6 +46,11 @@ struct Plan {
   const Step* find(std::string_view id) const;
 };
 
+// True when `s` waits for `pred` only for a place among the --max-parallel
+// upgrade lanes (params.lane_after): the edge orders, it does not depend, so
+// an executor may go on once `pred` has ended, failed or been skipped.
+bool is_lane_edge(const Step& s, std::string_view pred);
+
 nlohmann::json to_json(const Plan& p);
 // Refuses (InputError, naming `file` and the field) a malformed or foreign plan.
 Plan from_json(const nlohmann::json& j, const std::string& file);

@@ -17,6 +17,11 @@ const Step* Plan::find(std::string_view id) const {
   return nullptr;
 }
 
+bool is_lane_edge(const Step& s, std::string_view pred) {
+  auto it = s.params.find("lane_after");
+  return it != s.params.end() && it->is_string() && it->get_ref<const std::string&>() == pred;
+}
+
 json to_json(const Plan& p) {
   json steps = json::array();
   for (const auto& s : p.steps) {

@@ -3,7 +3,8 @@
 // more than N site upgrades at once. Lanes are filled by list scheduling on
 // the estimates (the upgrade that can start first takes the lane that frees
 // first), which keeps the added edges consistent with a topological order:
-// no cycle can appear.
+// no cycle can appear. The added edge is also named in params.lane_after so
+// that executors can treat it as order only (see plan.h, is_lane_edge).
 #include <algorithm>
 #include <queue>
 #include <stdexcept>
@@ -66,6 +67,10 @@ void chain_upgrades(std::vector<Step>& steps, int lanes) {
     auto& after = steps[up].after;
     if (std::find(after.begin(), after.end(), steps[prev].id) == after.end()) {
       after.push_back(steps[prev].id);
+      // Only a place in the queue, not a need: an executor may start this
+      // upgrade once the previous one has ended in any way (a failed site must
+      // not hold up an unrelated one). params.lane_after names that edge.
+      steps[up].params["lane_after"] = steps[prev].id;
     }
   }
 }

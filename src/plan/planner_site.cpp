@@ -68,6 +68,14 @@ std::string add_database_steps(Builder& b, int i) {
                        {"growth_from", db.dbtest ? "dbtest result in the inventory"
                                                  : fmt::format("{}/dbtest (estimate until then)", code)},
                        {"autogrow", db.autogrow}};
+  if (!db.autogrow) {
+    // The checklist: "ensure that SQL Server is configured to autogrow" before
+    // the upgrade. With autogrow off this is a person's job in Enterprise
+    // Manager, so the step becomes manual and says so.
+    b.at(disk).manual = true;
+    b.at(disk).params["enable_autogrow"] = true;
+    b.at(disk).title = fmt::format("Turn on autogrow and check free disk for {}", db.name);
+  }
   b.wait(disk, before_disk);
   return disk;
 }

@@ -20,9 +20,10 @@ FileLogSink::~FileLogSink() {
 void FileLogSink::write(std::string_view path, std::string_view line) {
   auto it = pending_.find(path);
   if (it == pending_.end()) it = pending_.emplace(std::string(path), std::string()).first;
+  // Windows line ends, as the real logs have.
   it->second.append(line);
-  it->second.push_back('\n');
-  buffered_ += line.size() + 1;
+  it->second.append("\r\n");
+  buffered_ += line.size() + 2;
   ++lines_;
   if (buffered_ >= flush_bytes_) flush();
 }

@@ -2,14 +2,31 @@
 
 #include <fmt/format.h>
 
+#include "logs/writer.h"
 #include "twin/log_sink.h"
 
 namespace smsup::twin {
 
+namespace {
+
+logs::LocalTime local_of(int64_t epoch_s, VTime t) {
+  return logs::LocalTime{std::chrono::milliseconds{epoch_s * 1000 + t}};
+}
+
+std::string without_eol(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
 std::string trace_line(std::string_view message, std::string_view component, int64_t epoch_s,
                        VTime t, int thread) {
-  return fmt::format("{}  $$<{}><{}+0><thread={} (0x{:X})>", message, component,
-                     trace_timestamp(epoch_s, t), thread, thread);
+  return without_eol(logs::sms_line(message, component, local_of(epoch_s, t), 0, static_cast<uint32_t>(thread)));
+}
+
+std::string setup_line(std::string_view message, int64_t epoch_s, VTime t) {
+  return without_eol(logs::setup_line(message, local_of(epoch_s, t)));
 }
 
 std::string safe_part(std::string_view s) {
@@ -19,7 +36,7 @@ std::string safe_part(std::string_view s) {
               c == '-' || c == '_' || c == ' ' || c == '.' || c == '$';
     out += ok ? c : '_';
   }
-  if (out.empty() || out == "." || out == "..") out = "_";
+  if (out.empty() || out == "." || out == "..") out.assign(1, '_');  // not a path step
   return out;
 }
 

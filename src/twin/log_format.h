@@ -9,11 +9,13 @@
 
 namespace smsup::twin {
 
-// SMS server trace format:
-// "message  $$<COMPONENT><MM-DD-YYYY HH:MM:SS.mmm+0><thread=N (0xHEX)>"
+// SMS server trace format (written by logs/writer.h, without the line end):
+// "message  $$<COMPONENT><MM-DD-YYYY HH:MM:SS.mmm+000><thread=N (0xHEX)>"
 // The twin's clock is UTC, so the bias is 0.
 std::string trace_line(std::string_view message, std::string_view component, int64_t epoch_s,
                        VTime t, int thread);
+// SMSSetup.log's own format: "<MM-DD-YYYY HH:MM:SS> message".
+std::string setup_line(std::string_view message, int64_t epoch_s, VTime t);
 
 // "CEN01/C/SMSSetup.log": setup's log at the root of the system drive.
 std::string setup_log_path(std::string_view host);

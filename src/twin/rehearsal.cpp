@@ -54,13 +54,28 @@ struct Scheduler {
     return *std::min_element(upgrades_running.begin(), upgrades_running.end());
   }
 
-  void block(size_t i, const std::string& why) {
+  // Step i failed (or will never run): what depends on it will not run
+  // either. An upgrade that only queued behind it for a lane (plan.h,
+  // is_lane_edge) is released instead: a failed site holds up no other.
+  void block(size_t i, const std::string& why, VTime at) {
     for (size_t d : dependants[i]) {
       if (blocked[d]) continue;
+      if (plan::is_lane_edge(plan.steps[d], plan.steps[i].id)) {
+        if (i_never_ran(i)) release(d, at);
+        continue;
+      }
       blocked[d] = true;
       blocker[d] = why;
-      block(d, why);
+      block(d, why, at);
     }
+  }
+
+  // Blocked steps never run, so nothing else counts their edges down.
+  bool i_never_ran(size_t i) const { return blocked[i]; }
+
+  void release(size_t d, VTime at) {
+    ready[d] = std::max(ready[d], at);
+    if (--waiting[d] == 0 && !blocked[d]) queue.emplace(ready[d], d);
   }
 };
 
@@ -130,7 +145,7 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
     out.plan_end = std::max(out.plan_end, row.end);
     if (row.status != "ok") {
       ++out.failed;
-      s.block(i, fmt::format("{} {}", step.id, row.status));
+      s.block(i, fmt::format("{} {}", step.id, row.status), row.end);
     }
     for (size_t d : s.dependants[i]) {
       s.ready[d] = std::max(s.ready[d], row.end);

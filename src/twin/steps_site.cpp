@@ -66,6 +66,10 @@ Decision disk_check(World& w, StepRecord& rec) {
   if (!s.db) return {true, "secondary site: no site database", dur};
   int64_t need = s.db->growth_data_mb + s.db->growth_log_mb;
   std::string basis = s.db->growth_measured ? "measured" : "estimated (no database test)";
+  if (!s.db->autogrow && rec.step.params.value("enable_autogrow", false)) {
+    // The operator turns autogrow on as the (manual) step says.
+    s.db->autogrow = true;
+  }
   if (!s.db->autogrow) return {false, fmt::format("the site database does not autogrow; the upgrade needs {} MB more ({})", need, basis), dur};
   if (s.db->free_disk_mb < need) {
     return {false, fmt::format("{} MB free on {}, the upgrade needs {} MB ({})", s.db->free_disk_mb, s.db->server, need, basis), dur};

@@ -36,7 +36,11 @@ void World::write_line(std::string_view path, std::string_view component, VTime 
                        std::string_view msg, int thread) {
   ++lines;
   if (sink == nullptr) return;
-  sink->write(path, trace_line(msg, component, opt.epoch_s, t, thread));
+  if (component == "SMS_SETUP") {
+    sink->write(path, setup_line(msg, opt.epoch_s, t));
+  } else {
+    sink->write(path, trace_line(msg, component, opt.epoch_s, t, thread));
+  }
 }
 
 void World::site_log(int site, std::string_view log, std::string_view component, VTime t,

@@ -220,3 +220,20 @@ TEST(LogsCli, HelpIsThere) {
   EXPECT_EQ(run_smsup({"verify", "--help"}).code, 0);
   EXPECT_EQ(run_smsup({"logs", "grep", "--help"}).code, 0);
 }
+
+TEST(LogsCli, TailFollowReadsTheNewFileAfterRotation) {
+  auto dir = fresh_dir("rotate");
+  auto log = dir / "hman.log";
+  auto t = make_local_time(2006, 6, 5, 10, 0, 0);
+  write_file(log, sms_line("before rotation", "SMS_HIERARCHY_MANAGER", t, 0, 1));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::filesystem::rename(log, dir / "hman.lo_");
+    append_to_file(log, sms_line("after, in a new file longer than the one renamed away", "SMS_HIERARCHY_MANAGER", t, 0, 1));
+  });
+  Result r = run_smsup({"logs", "tail", "-f", "--for", "2s", log.string()});
+  writer.join();
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("before rotation"), std::string::npos);
+  EXPECT_NE(r.out.find("hman.log:1  2006-06-05 10:00:00.000+000  SMS_HIERARCHY_MANAGER  info  after, in a new file"), std::string::npos) << r.out;
+}

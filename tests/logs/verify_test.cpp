@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "logs/sample.h"
@@ -154,6 +156,9 @@ TEST(Verify, InstallDirMapsToFolderUnderRootAndOtherDrives) {
   EXPECT_EQ(logs_folder("/t/LAB/C", "D:\\Program Files\\SMS"),
             std::filesystem::path("/t/LAB/D/Program Files/SMS/Logs"));
   EXPECT_EQ(logs_folder("/mnt/lab", "SMS"), std::filesystem::path("/mnt/lab/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/t/LAB/C/", "C:\\SMS"), std::filesystem::path("/t/LAB/C/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/t/LAB/C/.", "C:\\SMS"), std::filesystem::path("/t/LAB/C/SMS/Logs"));
+  EXPECT_EQ(logs_folder("/mnt/lab", "D:\\SMS"), std::filesystem::path("/mnt/lab/SMS/Logs"));
 }
 
 TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
@@ -233,4 +238,33 @@ TEST(Verify, MilestoneInALineStillBeingWrittenDoesNotCountYet) {
   EXPECT_FALSE(verify_site(root, "C:\\SMS", std::nullopt).verified);
   append_to_file(inbox, line.substr(line.find("$$<") + 10));
   EXPECT_TRUE(verify_site(root, "C:\\SMS", std::nullopt).verified);
+}
+
+namespace {
+std::string to_utf16le_with_bom(const std::string& ascii) {
+  std::string out("\xFF\xFE", 2);
+  for (char c : ascii) out += std::string{c, '\0'};
+  return out;
+}
+}  // namespace
+
+TEST(Verify, Utf16LogsAndMultiLineCmTraceEntriesGiveTheirTimes) {
+  auto root = fresh_dir("site");
+  write_sample_site(root, finished_site());
+  auto logs = root / "SMS" / "Logs";
+  // sitecomp.log as Windows tools may save it: UTF-16 LE with a byte order mark.
+  std::ifstream in(logs / "sitecomp.log", std::ios::binary);
+  std::string sitecomp((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  smsup::logs::testing::write_file(logs / "sitecomp.log", to_utf16le_with_bom(sitecomp));
+  // inboxmgr.log in CMTrace with the milestone on the second line of a message.
+  smsup::logs::testing::write_file(
+      logs / "inboxmgr.log",
+      "<![LOG[Inbox Manager cycle done.\r\nWaiting for changes inbox definition, inbox rules and inbox "
+      "replication files, max wait = 3600 seconds.]LOG]!><time=\"10:21:00.000+420\" date=\"06-05-2006\" "
+      "component=\"SMS_INBOX_MANAGER\" context=\"\" type=\"1\" thread=\"1844\" file=\"\">\r\n");
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  EXPECT_TRUE(r.verified);
+  EXPECT_EQ(r.milestones[1].line, 3u);
+  EXPECT_EQ(format_utc(*r.milestones[5].utc), "2006-06-05T17:21:00.000Z");
+  EXPECT_EQ(r.milestones[5].line, 1u);
 }

@@ -70,6 +70,22 @@ TEST(Planner, SiteAlreadyAtSp2GetsNoStepsAndItsChildWaitsForTheSiteAbove) {
   EXPECT_TRUE(waits_for(p, "PR3/upgrade", "CEN/verify"));
 }
 
+TEST(Planner, AutogrowOffMakesTheDiskCheckAPersonsStepThatTurnsItOn) {
+  auto h = small();
+  auto p = plan::make_plan(h, {}, {});
+  const auto* on = p.find("CEN/disk-check");
+  ASSERT_TRUE(on);
+  EXPECT_FALSE(on->manual);
+  EXPECT_FALSE(on->params.contains("enable_autogrow"));
+  h.sites[static_cast<size_t>(h.find_site("CEN"))].database->autogrow = false;
+  p = plan::make_plan(h, {}, {});
+  const auto* off = p.find("CEN/disk-check");
+  ASSERT_TRUE(off);
+  EXPECT_TRUE(off->manual);
+  EXPECT_EQ(off->params["enable_autogrow"], true);
+  EXPECT_NE(off->title.find("autogrow"), std::string::npos);
+}
+
 TEST(Planner, QuietUpgradeRunsUpdateExeFromExtractedMedia) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* up = p.find("CEN/upgrade");

@@ -195,3 +195,40 @@ TEST(Properties, EveryStepKindOccurs) {
 
 }  // namespace
 }  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+TEST(Properties, LaneEdgesAreNamedSoAFailedSiteHoldsUpNoUnrelatedOne) {
+  Shape wide;
+  wide.sites = 60;
+  wide.depth_bias = 0.1;
+  auto h = random_hierarchy(11, wide);
+  plan::Options o;
+  o.max_parallel = 2;
+  auto p = plan::make_plan(h, {}, o);
+  int lane_edges = 0;
+  for (const auto& s : p.steps) {
+    auto it = s.params.find("lane_after");
+    if (it == s.params.end()) continue;
+    ++lane_edges;
+    ASSERT_TRUE(it->is_string());
+    std::string pred = *it;
+    EXPECT_EQ(s.kind, "upgrade");
+    ASSERT_NE(p.find(pred), nullptr);
+    EXPECT_EQ(p.find(pred)->kind, "upgrade");
+    // Still an edge of the graph (so rule 8 holds for any executor), and
+    // recognised as order only.
+    EXPECT_NE(std::find(s.after.begin(), s.after.end(), pred), s.after.end());
+    EXPECT_TRUE(plan::is_lane_edge(s, pred));
+    for (const auto& a : s.after) {
+      if (a != pred) {
+        EXPECT_FALSE(plan::is_lane_edge(s, a));
+      }
+    }
+  }
+  EXPECT_GT(lane_edges, 0);
+}
+
+}  // namespace
+}  // namespace smsup::testing

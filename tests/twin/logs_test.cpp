@@ -8,17 +8,13 @@
 #include "fixture.h"
 #include "twin/file_sink.h"
 
-#if __has_include("logs/verify.h")
 #include "logs/verify.h"
-#define SMSUP_HAVE_LOG_READER 1
-#endif
 
 namespace smsup::twin::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-#ifdef SMSUP_HAVE_LOG_READER
 fs::path twin_logs(const Faults& faults, const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("smsup_twin_logs_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -50,9 +46,6 @@ TEST(TwinLogsTest, LogReaderDoesNotVerifyAFailedUpgrade) {
   EXPECT_FALSE(logs::verify_site(dir / "PR101" / "C", "D:\\SMS").verified);
   fs::remove_all(dir);
 }
-#else
-TEST(TwinLogsTest, LogReaderVerifiesEveryUpgradedSite) { GTEST_SKIP() << "the log reader is not in this build"; }
-#endif
 
 }  // namespace
 }  // namespace smsup::twin::test

@@ -1,6 +1,8 @@
 // Faults, determinism, save/load, the log files on disk, and rehearsals.
 #include <gtest/gtest.h>
 
+#include "plan/planner.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -221,6 +223,43 @@ TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
     return rehearse(plan, t, o).plan_end;
   };
   EXPECT_LT(run(4), run(1));
+}
+
+// With one upgrade lane, SEC's upgrade queues behind PR1's (a lane edge of the
+// planner). PR1 failing must not hold SEC up: the lane only orders.
+TEST(RehearsalTest, AFailedSiteHoldsUpNoSiteThatOnlyQueuedBehindIt) {
+  Hierarchy h = small_hierarchy();
+  Site& sec = site(h, "SEC");
+  sec.type = SiteType::primary;
+  sec.parent = "CEN";
+  sec.parent_index = h.find_site("CEN");
+  sec.database = site(h, "PR1").database;
+  sec.database->server = "SEC01";
+  sec.database->name = "SMS_SEC";
+  inventory::link(h);
+  plan::Options po;
+  po.max_parallel = 1;
+  auto p = plan::make_plan(h, {}, po);
+  const plan::Step* first = nullptr;
+  const plan::Step* queued = nullptr;
+  for (const auto& st : p.steps) {
+    if (st.kind != "upgrade") continue;
+    for (const auto& a : st.after) {
+      if (plan::is_lane_edge(st, a)) {
+        queued = &st;
+        first = p.find(a);
+      }
+    }
+  }
+  ASSERT_NE(queued, nullptr) << "the planner put no lane edge between the sibling upgrades";
+  ASSERT_NE(first, nullptr);
+  Twin t = Twin::from(h, 1, parse_faults("upgrade@" + first->site + "=fail"));
+  auto r = rehearse(p, t, {});
+  std::map<std::string, std::string> status;
+  for (const auto& row : r.steps) status[row.id] = row.status;
+  EXPECT_EQ(status[first->id], "failed");
+  EXPECT_EQ(status[queued->id], "ok") << to_text(r, t, p);
+  EXPECT_EQ(status[queued->site + "/verify"], "ok");
 }
 
 }  // namespace

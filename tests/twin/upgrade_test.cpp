@@ -43,7 +43,9 @@ TEST_F(UpgradeTest, LogLinesAreInSmsTraceFormat) {
   const auto& lines = logs.files.at(log_path(h, "CEN", "sitecomp.log"));
   ASSERT_FALSE(lines.empty());
   for (const auto& l : lines) EXPECT_NE(l.find("  $$<SMS_SITE_COMPONENT_MANAGER><"), std::string::npos) << l;
-  EXPECT_NE(lines.front().find("+0><thread="), std::string::npos);
+  EXPECT_NE(lines.front().find("+000><thread="), std::string::npos);
+  const auto& setup = logs.files.at(setup_path("CEN01"));
+  EXPECT_EQ(setup.front().rfind("<06-12-2006 ", 0), 0u) << setup.front();
 }
 
 TEST_F(UpgradeTest, ChildBeforeParentIsRefused) {
@@ -118,6 +120,16 @@ TEST_F(UpgradeTest, ReplicationOnFailsInTheDatabaseStep) {
   EXPECT_TRUE(any_line(logs, setup_path("CEN01"), "published for replication"));
   EXPECT_EQ(s(t, "CEN").version, SmsLevel::sp1);
   EXPECT_TRUE(t.run_step(step("CEN", "replication-disable")).ok);
+  EXPECT_TRUE(t.run_step(step("CEN", "upgrade")).ok);
+}
+
+TEST_F(UpgradeTest, AutogrowOffFailsTheDiskCheckUnlessTheStepTurnsItOn) {
+  site(h, "CEN").database->autogrow = false;
+  Twin t = make();
+  EXPECT_FALSE(t.run_step(step("CEN", "disk-check")).ok);
+  plan::Step fix = step("CEN", "disk-check");
+  fix.params["enable_autogrow"] = true;
+  EXPECT_TRUE(t.run_step(fix).ok);
   EXPECT_TRUE(t.run_step(step("CEN", "upgrade")).ok);
 }
 
