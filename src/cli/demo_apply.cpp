@@ -1,13 +1,119 @@
+// `smsup demo`, stage apply: run the plan of the plan stage with `apply` on
+// the twin (falling back to the shell driver with harmless commands when the
+// twin is not in this build), play the operator for the manual steps
+// (`confirm`, then `apply --resume`), and show `status`.
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "cli/verbs.h"
+#include "run/journal.h"
+#include "run/session.h"
+#include "run/status.h"
+#include "util/error.h"
 
 namespace smsup::cli {
 
-// This stage of the demo is not built yet: see the open issue.
-int demo_apply(const DemoContext&) {
-  std::printf("(demo stage 'apply' is not available yet in this build)\n");
-  return 0;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every automatic step kind of a plan as a command that only says what it
+// would do: the shell driver runs real processes, nothing touches a host.
+std::string write_echo_hosts(const DemoContext& ctx) {
+  auto path = (ctx.out / "hosts-demo.yaml").string();
+  std::ofstream out(path);
+  out << "format: smsup-hosts/1\ntimeout: 60s\nkinds:\n";
+  for (const char* kind :
+       {"readiness", "legacy-to-advanced", "os-sp1", "dcom-slp", "dcom-rp", "dcom-sms-admins",
+        "firewall-exceptions", "scw-sql-monitor", "scw-rerun", "scw-remote-wmi", "scw-cap-misdetect",
+        "mp-reinstall", "backup", "replication-disable", "dbtest", "disk-check", "drw", "upgrade",
+        "verify", "replication-enable", "console-upgrade", "legacy-autoupgrade", "advanced-push", "itmu"}) {
+    out << "  " << kind << ":\n    command: [/bin/echo, 'would run', '{kind}', 'for', '{step}']\n";
+  }
+  out << "  settle:\n    wait: 0.2s\n";
+  return path;
+}
+
+// Confirms every step waiting for a person, as the operator would after
+// doing it; returns how many.
+int play_operator(const std::string& journal) {
+  run::Journal j(journal, false);
+  int n = 0;
+  for (const auto& r : j.steps()) {
+    if (r.state != run::State::waiting) continue;
+    j.confirm(r.id, "done by the demo operator", false);
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+int demo_apply(const DemoContext& ctx) {
+  run::ApplyRequest req;
+  req.plan_path = (ctx.out / "plan.json").string();
+  req.journal_path = (ctx.out / "apply-journal.db").string();
+  if (!fs::exists(req.plan_path)) {
+    std::printf("No plan at %s (the plan stage did not write one); nothing to apply.\n", req.plan_path.c_str());
+    return 1;
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(req.journal_path + suffix);
+  fs::remove_all(req.journal_path + ".out");
+  fs::remove_all(req.journal_path + ".twin");
+  req.target = "twin";
+  try {
+    req.dry_run = true;
+    std::FILE* devnull = std::fopen("/dev/null", "w");
+    req.out = devnull;
+    run::run_apply(req);
+    std::fclose(devnull);
+  } catch (const InputError& e) {
+    std::printf("The twin target cannot run here (%s).\nRunning the plan with the shell driver "
+                "instead, every command a harmless /bin/echo of what it would do.\n\n",
+                e.message().c_str());
+    req.target = "shell";
+    req.hosts_path = write_echo_hosts(ctx);
+  }
+  req.dry_run = false;
+  req.out = stdout;
+  int rc = 1;
+  for (int round = 1; round <= 30; ++round) {
+    std::printf("$ smsup apply %s --target %s --journal %s%s\n", req.plan_path.c_str(), req.target.c_str(),
+                req.journal_path.c_str(), req.resume ? " --resume" : "");
+    std::fflush(stdout);
+    rc = run::run_apply(req);
+    if (rc == 0) break;
+    int confirmed = play_operator(req.journal_path);
+    if (confirmed == 0) break;  // failed steps: a person must look
+    std::printf("\nThe demo operator does the %d manual step(s) waiting and confirms each:\n"
+                "$ smsup confirm STEP --journal %s --note 'done by the demo operator'\n\n",
+                confirmed, req.journal_path.c_str());
+    req.resume = true;
+  }
+  std::printf("\n$ smsup status --journal %s\n", req.journal_path.c_str());
+  run::Journal j(req.journal_path, false);
+  std::fputs(run::status_text(j, false, use_color()).c_str(), stdout);
+  if (rc == 0) return 0;
+  // The example carries problems on purpose: a step the target fails (the
+  // rehearsal predicts the same) is an expected end; steps still waiting or
+  // never reached are not.
+  int failed = 0, open = 0;
+  for (const auto& r : j.steps()) {
+    if (r.state == run::State::failed) ++failed;
+    if (r.state == run::State::pending || r.state == run::State::waiting || r.state == run::State::running) ++open;
+  }
+  if (open == 0 && failed > 0) {
+    std::printf("\nThe run reached its end: %d step(s) failed on the %s and stopped what depends on "
+                "them, as a real run would. Fix the cause, then smsup retry STEP --journal %s and "
+                "apply --resume.\n",
+                failed, req.target.c_str(), req.journal_path.c_str());
+    return 0;
+  }
+  return rc;
 }
 
 }  // namespace smsup::cli

@@ -1,15 +1,117 @@
+// `smsup apply`, `status`, `confirm`, `retry` (shared/spec/apply.md): run a
+// plan journaled and resumable, and watch and steer the run from anywhere.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
 #include "cli/verbs.h"
+#include "run/journal.h"
+#include "run/session.h"
+#include "run/status.h"
+#include "util/error.h"
 
 namespace smsup::cli {
 
-// Not built yet: see the open issue for this verb.
-void register_apply(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("apply", "(not available yet in this build)");
-  sub->allow_extras();
-  sub->callback([&status] {
-    std::fprintf(stderr, "smsup apply: not available yet in this build\n");
-    status.code = 2;
+namespace {
+
+void register_apply_verb(CLI::App& app, Status& status) {
+  auto* sub = app.add_subcommand("apply", "Run a plan on the twin or on real hosts, journaled and resumable");
+  auto req = std::make_shared<run::ApplyRequest>();
+  auto max_parallel = std::make_shared<int>(0);
+  sub->add_option("PLAN", req->plan_path, "The plan file (smsup plan -o PLAN)")->required();
+  sub->add_option("--target", req->target, "twin (default) or shell")
+      ->check(CLI::IsMember({"twin", "shell"}));
+  sub->add_option("--hosts", req->hosts_path, "HOSTS.yaml: a command per step kind (--target shell)");
+  sub->add_option("--journal", req->journal_path, "Journal file (default: smsup-journal.db beside the plan)");
+  sub->add_option("--inventory", req->inventory_path,
+                  "Inventory to check the plan against (default: the plan's own)");
+  sub->add_flag("--resume", req->resume, "Go on with the run the journal holds");
+  sub->add_option("--max-parallel", *max_parallel, "Steps running at once (default: the plan's)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-failures", req->max_failures, "Start nothing more after N failures (0: never stop)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--per-site", req->per_site, "Steps running at once in one site (default 1)")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--dry-run", req->dry_run, "Print what would run, in order, with the exact commands");
+  sub->add_flag("--plain", req->plain, "One line per state change, even on a terminal");
+  sub->add_flag("--wait", req->wait, "Keep running while manual steps wait for smsup confirm");
+  sub->add_flag("--force", req->force, "Run although the inventory changed since the plan was made");
+  sub->add_option("--seed", req->seed, "Twin: seed of its random choices");
+  sub->add_option("--faults", req->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
+  sub->callback([req, max_parallel, &status] {
+    if (*max_parallel > 0) req->max_parallel = *max_parallel;
+    status.code = run::run_apply(*req);
   });
+}
+
+void register_status_verb(CLI::App& app, Status& status) {
+  auto* sub = app.add_subcommand("status", "Show the state of every step of a run, from any terminal");
+  struct Opts {
+    std::string journal = "smsup-journal.db";
+    std::string format = "text";
+    bool all = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  sub->add_flag("--all", o->all, "List every step, not only those that need a look");
+  sub->callback([o, &status] {
+    run::Journal j(o->journal, false);
+    if (o->format == "json") {
+      std::printf("%s\n", run::status_json(j).dump(1).c_str());
+    } else {
+      std::fputs(run::status_text(j, o->all, use_color()).c_str(), stdout);
+    }
+    status.code = run::status_code(j);
+  });
+}
+
+void register_confirm_verb(CLI::App& app, Status& status) {
+  auto* sub = app.add_subcommand("confirm", "Confirm that a person did a manual step (or that it failed)");
+  struct Opts {
+    std::string step, journal = "smsup-journal.db", note;
+    bool fail = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub->add_option("STEP", o->step, "The step id, e.g. CEN/drw")->required();
+  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->add_option("--note", o->note, "What was done, for the journal");
+  sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
+  sub->callback([o, &status] {
+    run::Journal j(o->journal, false);
+    j.confirm(o->step, o->note, o->fail);
+    std::printf("%s: %s%s\n", o->step.c_str(), o->fail ? "recorded as failed" : "confirmed as done",
+                o->note.empty() ? "" : fmt::format(" (note: {})", o->note).c_str());
+    if (!j.holder()) std::printf("No apply is running on this journal: go on with smsup apply PLAN --journal %s --resume\n", o->journal.c_str());
+    status.code = 0;
+  });
+}
+
+void register_retry_verb(CLI::App& app, Status& status) {
+  auto* sub = app.add_subcommand("retry", "Set a failed step back to pending, to run again");
+  struct Opts {
+    std::string step, journal = "smsup-journal.db";
+  };
+  auto o = std::make_shared<Opts>();
+  sub->add_option("STEP", o->step, "The failed step's id")->required();
+  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->callback([o, &status] {
+    run::Journal j(o->journal, false);
+    j.retry(o->step);
+    std::printf("%s: set back to pending, with the steps it had held back\n", o->step.c_str());
+    if (!j.holder()) std::printf("No apply is running on this journal: go on with smsup apply PLAN --journal %s --resume\n", o->journal.c_str());
+    status.code = 0;
+  });
+}
+
+}  // namespace
+
+void register_apply(CLI::App& app, Status& status) {
+  register_apply_verb(app, status);
+  register_status_verb(app, status);
+  register_confirm_verb(app, status);
+  register_retry_verb(app, status);
 }
 
 }  // namespace smsup::cli

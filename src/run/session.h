@@ -1,0 +1,44 @@
+// `smsup apply` from options to exit status: load the plan (and inventory),
+// check its digest, make the driver for the target, take the journal's lock,
+// run the executor with a progress display, and say what is left to do.
+// Shared by the apply verb and the demo.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace smsup::run {
+
+struct ApplyRequest {
+  std::string plan_path;
+  std::string target = "twin";  // twin | shell
+  std::string hosts_path;       // shell: HOSTS.yaml
+  std::string journal_path;     // default: smsup-journal.db beside the plan
+  std::string inventory_path;   // default: the plan's own inventory (twin)
+  bool resume = false;
+  bool dry_run = false;
+  bool plain = false;           // plain lines even on a terminal
+  bool force = false;           // run although the inventory changed since planning
+  bool wait = false;            // keep running while manual steps wait for people
+  std::optional<int> max_parallel;  // default: the plan's options.max_parallel
+  int max_failures = 0;
+  int per_site = 1;
+  uint64_t seed = 1;            // twin
+  std::string faults;           // twin: --faults spec
+  std::FILE* out = stdout;
+  std::FILE* err = stderr;
+};
+
+// 0 every step succeeded, 1 some failed or wait for a person (or the run was
+// stopped). Bad input throws InputError (exit 2 in main).
+int run_apply(const ApplyRequest& req);
+
+// The journal a plan uses when none is named.
+std::string default_journal(const std::string& plan_path);
+
+// sha256 of the plan's canonical JSON.
+std::string plan_digest_of(const std::string& plan_json);
+
+}  // namespace smsup::run

@@ -1,0 +1,113 @@
+#include "run/status.h"
+
+#include <fmt/format.h>
+
+#include "run/progress.h"
+
+namespace smsup::run {
+
+using nlohmann::json;
+
+namespace {
+
+json lock_json(const Journal& j) {
+  auto h = j.holder();
+  if (!h) return nullptr;
+  return {{"pid", h->pid}, {"host", h->host}, {"since", iso_time(h->since)}};
+}
+
+std::string paint(const std::string& s, State st, bool color) {
+  if (!color) return s;
+  const char* c = st == State::succeeded ? "32"
+                  : st == State::failed  ? "31"
+                  : st == State::waiting ? "33"
+                  : st == State::running ? "36"
+                                         : "2";
+  return fmt::format("\x1b[{}m{}\x1b[0m", c, s);
+}
+
+}  // namespace
+
+nlohmann::json status_json(const Journal& j) {
+  json steps = json::array();
+  json counts = json::object();
+  for (auto s : {"pending", "running", "waiting", "succeeded", "failed", "skipped"}) counts[s] = 0;
+  for (const auto& r : j.steps()) {
+    counts[std::string(to_string(r.state))] = counts[std::string(to_string(r.state))].get<int>() + 1;
+    json s = {{"id", r.id},          {"kind", r.kind},
+              {"site", r.site},      {"host", r.host.empty() ? json(nullptr) : json(r.host)},
+              {"manual", r.manual},  {"state", to_string(r.state)},
+              {"attempts", r.attempts}, {"started", r.started > 0 ? json(iso_time(r.started)) : json(nullptr)},
+              {"finished", r.finished > 0 ? json(iso_time(r.finished)) : json(nullptr)},
+              {"message", r.message}, {"note", r.note}, {"output_tail", r.output_tail}};
+    if (r.state == State::succeeded || r.state == State::failed) s["exit_code"] = r.exit_code;
+    steps.push_back(std::move(s));
+  }
+  return {{"format", "smsup-status/1"},
+          {"journal", j.path()},
+          {"plan", j.meta("plan_path")},
+          {"plan_digest", j.meta("plan_digest")},
+          {"hierarchy", j.meta("hierarchy")},
+          {"target", j.meta("target")},
+          {"created", j.meta("created")},
+          {"lock", lock_json(j)},
+          {"counts", counts},
+          {"steps", std::move(steps)}};
+}
+
+std::string status_text(const Journal& j, bool all, bool color) {
+  auto steps = j.steps();
+  int counts[6] = {};
+  for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
+  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.path(),
+                                j.meta("plan_path"), j.meta("hierarchy"), j.meta("target"),
+                                j.meta("plan_digest").substr(0, 12));
+  if (auto h = j.holder()) {
+    out += fmt::format("apply is running: pid {} on host {}, since {}\n", h->pid, h->host,
+                       iso_time(h->since));
+  } else {
+    out += "no apply is running\n";
+  }
+  out += fmt::format("{} steps: {} succeeded, {} running, {} waiting, {} failed, {} skipped, {} pending\n",
+                     steps.size(), counts[3], counts[1], counts[2], counts[4], counts[5], counts[0]);
+  double now = now_seconds();
+  bool header = false;
+  for (const auto& r : steps) {
+    bool show = all || (r.state != State::pending && r.state != State::succeeded);
+    if (!show) continue;
+    if (!header) {
+      out += fmt::format("\n{:<32} {:<9} {:>3} {:>8}  {}\n", "STEP", "STATE", "TRY", "TIME", "DETAIL");
+      header = true;
+    }
+    std::string time = r.state == State::running   ? elapsed_text(now - r.started)
+                       : r.finished > 0 && r.started > 0 ? elapsed_text(r.finished - r.started)
+                                                         : "-";
+    std::string detail = r.message;
+    if (!r.note.empty()) detail += (detail.empty() ? "" : "; ") + std::string("note: ") + r.note;
+    if (r.state == State::waiting) detail += fmt::format(" (smsup confirm {} --journal {})", r.id, j.path());
+    detail = detail.substr(0, detail.find('\n'));
+    out += fmt::format("{:<32} {} {:>3} {:>8}  {}\n", r.id,
+                       paint(fmt::format("{:<9}", to_string(r.state)), r.state, color), r.attempts,
+                       time, detail);
+    if (r.state == State::failed && !r.output_tail.empty()) {
+      std::string tail = r.output_tail;
+      size_t keep = tail.size() > 300 ? tail.rfind('\n', tail.size() - 300) : 0;
+      if (keep == std::string::npos) keep = 0;
+      for (size_t p = keep, e; p < tail.size(); p = e + 1) {
+        e = tail.find('\n', p);
+        if (e == std::string::npos) e = tail.size();
+        if (e > p) out += "    | " + tail.substr(p, e - p) + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+int status_code(const Journal& j) {
+  for (const auto& r : j.steps()) {
+    if (r.state != State::succeeded) return 1;
+  }
+  return 0;
+}
+
+}  // namespace smsup::run

@@ -1,0 +1,19 @@
+// `smsup status`: what a journal says about a run, for people (text) and
+// programs (JSON, format smsup-status/1). Reads only; safe while apply runs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "run/journal.h"
+
+namespace smsup::run {
+
+nlohmann::json status_json(const Journal& j);
+// Every step that is not pending or succeeded, or every step with `all`.
+std::string status_text(const Journal& j, bool all, bool color);
+// 0 when every step succeeded, 1 otherwise.
+int status_code(const Journal& j);
+
+}  // namespace smsup::run

@@ -1,0 +1,34 @@
+// The target of a run: the inventory it is built from and the driver that
+// carries the steps out (twin or shell), made from the apply options.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "drivers/driver.h"
+#include "model/hierarchy.h"
+#include "plan/plan.h"
+#include "run/journal.h"
+#include "run/session.h"
+
+namespace smsup::run {
+
+// The inventory named by --inventory, or the one the plan was made from (the
+// twin needs it; the shell driver uses it for placeholders when present).
+// Refuses one whose sha256 differs from the plan's unless --force.
+std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const plan::Plan& plan);
+
+std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan::Plan& plan,
+                                             const Hierarchy* inventory,
+                                             const std::string& journal_path);
+
+std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req,
+                                                  const plan::Plan& plan,
+                                                  const Hierarchy* inventory,
+                                                  const std::string& journal_path);
+
+// Lets the driver read what it needs from the journal (verify: when the
+// site's setup started).
+void attach_journal(drivers::Driver& driver, const Journal& journal);
+
+}  // namespace smsup::run

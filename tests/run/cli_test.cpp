@@ -1,0 +1,157 @@
+// The apply verbs end to end, through the real binary, as a user runs them.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "plan/plan.h"
+#include "run/journal.h"
+#include "run_smsup.h"
+#include "temp_dir.h"
+
+using namespace smsup;
+
+namespace {
+
+plan::Step st(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
+  plan::Step s;
+  s.id = std::move(id);
+  s.kind = std::move(kind);
+  s.site = s.id.substr(0, 3);
+  s.host = s.site + "01";
+  s.after = std::move(after);
+  s.manual = manual;
+  s.title = s.id;
+  return s;
+}
+
+// CEN: backup -> drw (manual) -> upgrade; PR1: backup (fails until fixed) -> upgrade.
+void write_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
+  plan::Plan p;
+  p.hierarchy = "Contoso";
+  p.inventory_sha256 = "none";
+  p.created = "2026-11-25T00:00:00Z";
+  p.steps = {st("CEN/backup", "backup", {}), st("CEN/drw", "drw", {"CEN/backup"}, true),
+             st("CEN/upgrade", "upgrade", {"CEN/drw"}), st("PR1/backup", "backup", {}),
+             st("PR1/upgrade", "upgrade", {"PR1/backup"})};
+  plan::save(p, t / "plan.json");
+  // backup fails while the file "broken-<site>" exists.
+  std::ofstream(t / "hosts.yaml")
+      << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
+      << "  backup:\n    command: [/bin/sh, -c, 'if test -e \"$0\"; then echo \"backup device offline\"; exit 4; fi', '"
+      << (t / "broken-") << "{site}']\n"
+      << "  upgrade:\n    command: [" << SMSUP_TEST_HELPER << ", sleep, '" << upgrade_ms << "']\n";
+}
+
+std::vector<std::string> apply(const test::TempDir& t, std::vector<std::string> extra = {}) {
+  std::vector<std::string> a = {"apply", t / "plan.json", "--target", "shell", "--hosts",
+                                t / "hosts.yaml", "--journal", t / "j.db", "--plain"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
+  test::TempDir t;
+  write_case(t);
+  std::ofstream(t / "broken-PR1") << "";
+  auto first = test::run_smsup(apply(t), t / "out");
+  EXPECT_EQ(first.status, 1) << first.out;
+  EXPECT_TRUE(has(first.out, "smsup confirm CEN/drw")) << first.out;
+  EXPECT_TRUE(has(first.out, "smsup retry PR1/backup")) << first.out;
+
+  auto status = test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}, t / "out");
+  EXPECT_EQ(status.status, 1);
+  auto js = nlohmann::json::parse(status.out);
+  EXPECT_EQ(js["counts"]["waiting"], 1);
+  EXPECT_EQ(js["counts"]["failed"], 1);
+  EXPECT_EQ(js["counts"]["skipped"], 1);
+  for (const auto& s : js["steps"]) {
+    if (s["id"] == "PR1/backup") {
+      EXPECT_EQ(s["exit_code"], 4);
+      EXPECT_TRUE(has(s["output_tail"].get<std::string>(), "backup device offline"));
+    }
+  }
+
+  auto again = test::run_smsup(apply(t), t / "out");
+  EXPECT_EQ(again.status, 2) << "a journal with a run needs --resume";
+  EXPECT_TRUE(has(again.out, "--resume")) << again.out;
+
+  EXPECT_EQ(test::run_smsup({"confirm", "CEN/drw", "--journal", t / "j.db", "--note", "DRW clean"}, t / "out").status, 0);
+  std::filesystem::remove(t / "broken-PR1");
+  EXPECT_EQ(test::run_smsup({"retry", "PR1/backup", "--journal", t / "j.db"}, t / "out").status, 0);
+  auto bad_retry = test::run_smsup({"retry", "CEN/drw", "--journal", t / "j.db"}, t / "out");
+  EXPECT_EQ(bad_retry.status, 2);
+  EXPECT_TRUE(has(bad_retry.out, "only a failed step can be retried")) << bad_retry.out;
+
+  auto resumed = test::run_smsup(apply(t, {"--resume"}), t / "out");
+  EXPECT_EQ(resumed.status, 0) << resumed.out;
+  auto text = test::run_smsup({"status", "--journal", t / "j.db", "--all"}, t / "out");
+  EXPECT_EQ(text.status, 0);
+  EXPECT_TRUE(has(text.out, "note: DRW clean")) << text.out;
+  EXPECT_TRUE(has(text.out, "5 steps: 5 succeeded")) << text.out;
+}
+
+TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
+  test::TempDir t;
+  write_case(t, "1500");
+  pid_t first = test::start_smsup(apply(t), t / "first.out");
+  bool locked = false;
+  for (int i = 0; i < 200 && !locked; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (std::filesystem::exists(t / "j.db")) {
+      try {
+        run::Journal j(t / "j.db", false);
+        locked = j.holder().has_value();
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  ASSERT_TRUE(locked);
+  auto second = test::run_smsup(apply(t, {"--resume"}), t / "second.out");
+  EXPECT_EQ(second.status, 2);
+  EXPECT_TRUE(has(second.out, "pid " + std::to_string(first))) << second.out;
+  auto status = test::run_smsup({"status", "--journal", t / "j.db"}, t / "st.out");
+  EXPECT_TRUE(has(status.out, "apply is running: pid " + std::to_string(first))) << status.out;
+  test::wait_status(first);
+}
+
+TEST(ApplyCli, DryRunPrintsTheArgumentVectorsAndRunsNothing) {
+  test::TempDir t;
+  write_case(t);
+  auto r = test::run_smsup(apply(t, {"--dry-run"}), t / "out");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "wave 1")) << r.out;
+  EXPECT_TRUE(has(r.out, std::string(SMSUP_TEST_HELPER) + " sleep 10")) << r.out;
+  EXPECT_TRUE(has(r.out, "[manual: waits for smsup confirm CEN/drw]")) << r.out;
+  EXPECT_LT(r.out.find("CEN/backup"), r.out.find("CEN/upgrade"));
+  EXPECT_FALSE(std::filesystem::exists(t / "j.db")) << "a dry run touched the journal";
+}
+
+TEST(ApplyCli, BadInputExitsTwoWithOneMessage) {
+  test::TempDir t;
+  write_case(t);
+  auto zero = test::run_smsup(apply(t, {"--max-parallel", "0"}), t / "out");
+  EXPECT_EQ(zero.status, 2) << zero.out;
+  auto missing = test::run_smsup({"apply", t / "nope.json", "--target", "shell", "--hosts", t / "hosts.yaml"}, t / "out");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_TRUE(has(missing.out, "nope.json")) << missing.out;
+  std::ofstream(t / "bad-hosts.yaml") << "format: smsup-hosts/1\nkinds:\n  backup:\n    command: [x, '{sight}']\n";
+  auto bad = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "bad-hosts.yaml"}, t / "out");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(has(bad.out, "bad-hosts.yaml:4")) << bad.out;
+  auto confirm = test::run_smsup({"confirm", "CEN/drw", "--journal", t / "none.db"}, t / "out");
+  EXPECT_EQ(confirm.status, 2);
+  EXPECT_FALSE(std::filesystem::exists(t / "none.db")) << "confirm created a journal";
+}
+
+TEST(ApplyCli, EveryVerbHasHelp) {
+  test::TempDir t;
+  for (std::string verb : {"apply", "status", "confirm", "retry"}) {
+    auto r = test::run_smsup({verb, "--help"}, t / "out");
+    EXPECT_EQ(r.status, 0) << verb;
+    EXPECT_TRUE(has(r.out, "--journal")) << verb << ": " << r.out;
+  }
+}

@@ -1,0 +1,127 @@
+// Crash safety, proven: apply is killed with SIGKILL at random instants while
+// it runs a large plan of real processes, resumed with --resume each time, and
+// the end must equal an uninterrupted run's with no completed step run twice.
+// Each step's command appends the step id to a file; its probe looks there.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "plan/plan.h"
+#include "run/journal.h"
+#include "run_smsup.h"
+#include "temp_dir.h"
+
+using namespace smsup;
+
+namespace {
+
+int env_int(const char* name, int def) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : def;
+}
+
+// `sites` chains of `per_site` steps; each site's third step also waits for
+// the previous site's last step, as children wait for their parent's verify.
+plan::Plan big_plan(int sites, int per_site) {
+  plan::Plan p;
+  p.hierarchy = "Crash";
+  p.inventory_sha256 = "none";
+  p.created = "2026-11-25T00:00:00Z";
+  for (int s = 0; s < sites; ++s) {
+    std::string site = "S" + std::to_string(s);
+    for (int k = 0; k < per_site; ++k) {
+      plan::Step st;
+      st.site = site;
+      st.kind = "work";
+      st.id = site + "/work/" + std::to_string(k);
+      st.host = site + "-H" + std::to_string(k % 2);
+      if (k > 0) st.after.push_back(site + "/work/" + std::to_string(k - 1));
+      if (k == 2 && s > 0) {
+        st.after.push_back("S" + std::to_string(s - 1) + "/work/" + std::to_string(per_site - 1));
+      }
+      st.title = st.id;
+      p.steps.push_back(st);
+    }
+  }
+  return p;
+}
+
+void write_hosts(const std::string& path, const std::string& record_file) {
+  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  work:\n    command: ["
+                      << SMSUP_TEST_HELPER << ", record, " << record_file << ", '{step}']\n"
+                      << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record_file
+                      << ", '{step}']\n";
+}
+
+std::map<std::string, int> counts(const std::string& record_file) {
+  std::map<std::string, int> c;
+  std::ifstream in(record_file);
+  std::string line;
+  while (std::getline(in, line)) ++c[line];
+  return c;
+}
+
+std::map<std::string, std::string> states(const std::string& journal) {
+  run::Journal j(journal, false);
+  std::map<std::string, std::string> m;
+  for (const auto& r : j.steps()) m[r.id] = std::string(run::to_string(r.state));
+  return m;
+}
+
+std::vector<std::string> apply_args(const test::TempDir& t, const std::string& tag) {
+  return {"apply",     t / "plan.json", "--target", "shell",        "--hosts",
+          t / ("hosts-" + tag + ".yaml"), "--journal", t / (tag + ".db"), "--resume",
+          "--plain",   "--max-parallel", "6",       "--per-site",   "2"};
+}
+
+}  // namespace
+
+TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
+  test::TempDir t;
+  int steps = env_int("SMSUP_CRASH_STEPS", 1200);
+  int rounds = env_int("SMSUP_CRASH_ROUNDS", 30);
+  int per_site = 12;
+  auto p = big_plan(std::max(1, steps / per_site), per_site);
+  plan::save(p, t / "plan.json");
+  write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
+  write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
+
+  auto ref_began = std::chrono::steady_clock::now();
+  auto ref = test::run_smsup(apply_args(t, "ref"), t / "ref.out");
+  // Kill at instants spread over a fortieth of an uninterrupted run, so
+  // that the kills land mid-run however fast this machine is.
+  int span_ms = std::max(10, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - ref_began).count() / 40));
+  ASSERT_EQ(ref.status, 0) << ref.out;
+
+  std::mt19937 rng(env_int("SMSUP_CRASH_SEED", 20261125));
+  std::uniform_int_distribution<int> delay_ms(2, span_ms);
+  int killed = 0;
+  for (int i = 0; i < rounds; ++i) {
+    pid_t pid = test::start_smsup(apply_args(t, "crash"), t / "crash.out");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    kill(pid, SIGKILL);
+    int st = test::wait_status(pid);
+    if (st == -SIGKILL) {
+      ++killed;
+    } else {
+      ASSERT_EQ(st, 0) << "round " << i << ": " << test::slurp(t / "crash.out");
+      break;  // it finished before the kill
+    }
+  }
+  auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
+  ASSERT_EQ(last.status, 0) << last.out;
+  EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
+
+  auto ref_states = states(t / "ref.db");
+  EXPECT_EQ(states(t / "crash.db"), ref_states);
+  auto ran = counts(t / "crash.txt");
+  EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
+  for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
+  EXPECT_EQ(counts(t / "ref.txt"), ran);
+  std::printf("[crash] kills within %d ms of a start, %zu steps, killed %d times, every step ran exactly once\n", span_ms, p.steps.size(),
+              killed);
+}

@@ -1,0 +1,140 @@
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fake_driver.h"
+#include "run/executor.h"
+#include "run/journal.h"
+#include "run/sqlite.h"
+#include "temp_dir.h"
+#include "util/error.h"
+
+using namespace smsup;
+using namespace smsup::run;
+
+TEST(Journal, RefusesAPlanWithAnotherDigest) {
+  test::TempDir t;
+  Journal j(t / "j.db");
+  auto p = test::plan_of({test::step("A/x")});
+  j.bind(p, "aaaa1111", "plan.json", "fake");
+  EXPECT_NO_THROW(j.bind(p, "aaaa1111", "plan.json", "fake"));
+  try {
+    j.bind(p, "bbbb2222", "other.json", "fake");
+    FAIL() << "a second plan was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another plan"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Journal, SecondLockIsRefusedNamingPidAndHost) {
+  test::TempDir t;
+  Journal a(t / "j.db");
+  EXPECT_FALSE(a.lock().has_value());
+  Journal b(t / "j.db", false);
+  try {
+    b.lock();
+    FAIL() << "second lock granted";
+  } catch (const InputError& e) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("pid " + std::to_string(getpid())), std::string::npos) << msg;
+    EXPECT_NE(msg.find(host), std::string::npos) << msg;
+  }
+  a.unlock();
+  EXPECT_NO_THROW(b.lock());
+}
+
+TEST(Journal, StaleLockOfADeadProcessIsTakenOver) {
+  test::TempDir t;
+  Journal a(t / "j.db");
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  int st = 0;
+  waitpid(child, &st, 0);  // a pid that no longer runs
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  {
+    sql::Db raw(t / "j.db");
+    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since) VALUES(1, ?1, 0, ?2, 0)").bind(1, int64_t{child}).bind(2, std::string(host)).run();
+  }
+  auto old = a.lock();
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->pid, child);
+  EXPECT_EQ(a.holder()->pid, getpid());
+}
+
+TEST(Journal, NotAJournalIsBadInput) {
+  test::TempDir t;
+  {
+    FILE* f = fopen((t / "x.db").c_str(), "w");
+    fputs("this is not sqlite, just some text that is long enough to be a header.....", f);
+    fclose(f);
+  }
+  EXPECT_THROW(Journal j(t / "x.db"), InputError);
+  EXPECT_THROW(Journal j(t / "missing.db", false), InputError);
+}
+
+TEST(Journal, EveryStateChangeLeavesAnEvent) {
+  test::TempDir t;
+  Journal j(t / "j.db");
+  j.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
+  drivers::Outcome o;
+  o.succeeded = true;
+  o.output_tail = "done\n";
+  j.record({"A/x", State::running});
+  j.record({"A/x", State::succeeded, "driver", "", o});
+  sql::Db raw(t / "j.db");
+  sql::Stmt q(raw, "SELECT count(*) FROM events WHERE step='A/x'");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.integer(0), 2);
+  EXPECT_EQ(j.step("A/x")->output_tail, "done\n");
+}
+
+TEST(Journal, AfterAPowerLossArmedStepsAreAskedAboutNotRunBlindly) {
+  test::TempDir t;
+  auto p = test::plan_of({test::step("A/x"), test::step("A/y", {"A/x"}), test::step("A/z", {"A/y"})});
+  {
+    Journal j(t / "j.db");
+    j.bind(p, "d", "p", "fake");
+    // As the executor leaves it: A/x started with a synced commit that armed
+    // A/y; A/y's own start was a NORMAL commit, lost with the power.
+    j.record({Change("A/x", State::running)}, {"A/y"}, true);
+    j.record(Change("A/x", State::succeeded, "driver", "", drivers::Outcome{true, 0, "", "", 0}));
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    sql::Db raw(t / "j.db");
+    sql::Stmt(raw, "INSERT INTO lock VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
+        .bind(1, std::string(host))
+        .run();
+  }
+  Journal j(t / "j.db", false);
+  ASSERT_TRUE(j.lock().has_value()) << "a lock from before the reboot is stale";
+  EXPECT_TRUE(j.rebooted());
+  test::FakeDriver d;
+  d.probes = {{"A/y", drivers::Probe::done}};
+  Options o;
+  o.tick = std::chrono::milliseconds(5);
+  Executor ex(p, j, d, o, nullptr);
+  EXPECT_TRUE(ex.run().all_succeeded());
+  EXPECT_EQ(d.probed, std::vector<std::string>{"A/y"});
+  EXPECT_EQ(d.started, std::vector<std::string>{"A/z"}) << "A/y ran again blindly";
+}
+
+TEST(Journal, WithoutARebootArmedStepsRunNormally) {
+  test::TempDir t;
+  auto p = test::plan_of({test::step("A/x"), test::step("A/y", {"A/x"})});
+  Journal j(t / "j.db");
+  j.bind(p, "d", "p", "fake");
+  j.record({Change("A/x", State::running)}, {"A/y"}, true);
+  j.lock();
+  EXPECT_FALSE(j.rebooted());
+  test::FakeDriver d;
+  d.probes = {{"A/x", drivers::Probe::not_done}};
+  Options o;
+  o.tick = std::chrono::milliseconds(5);
+  Executor ex(p, j, d, o, nullptr);
+  EXPECT_TRUE(ex.run().all_succeeded());
+  EXPECT_EQ(d.probed, std::vector<std::string>{"A/x"});
+  EXPECT_EQ(d.started, (std::vector<std::string>{"A/x", "A/y"}));
+}
