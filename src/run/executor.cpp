@@ -15,7 +15,8 @@ struct Node {
   const plan::Step* step = nullptr;
   State state = State::pending;
   std::vector<int> deps, dependants;
-  int unmet = 0;  // deps not yet succeeded
+  std::vector<bool> lane;  // lane[k]: deps[k] is only a --max-parallel lane edge (plan.h)
+  int unmet = 0;  // deps not yet met (succeeded; for a lane edge, ended in any way)
   double started = 0;
   bool armed = false;
 };
@@ -52,6 +53,7 @@ struct Executor::Impl {
       for (const auto& a : plan.steps[i].after) {
         int dep = index.at(a);
         nodes[i].deps.push_back(dep);
+        nodes[i].lane.push_back(plan::is_lane_edge(plan.steps[i], a));
         nodes[dep].dependants.push_back(static_cast<int>(i));
       }
     }
@@ -113,6 +115,13 @@ struct Executor::Impl {
     reload_after_failure();
   }
 
+  // A lane edge only queues an upgrade behind another: it is met once that
+  // one has ended, however it ended (a failed site holds up no other).
+  static bool met(State dep, bool lane) {
+    return dep == State::succeeded ||
+           (lane && (dep == State::failed || dep == State::skipped));
+  }
+
   void recount() {
     ready.clear();
     by_host.clear();
@@ -126,7 +135,7 @@ struct Executor::Impl {
       count(static_cast<int>(i), +1);
       Node& n = nodes[i];
       n.unmet = 0;
-      for (int d : n.deps) n.unmet += nodes[d].state != State::succeeded;
+      for (size_t k = 0; k < n.deps.size(); ++k) n.unmet += !met(nodes[n.deps[k]].state, n.lane[k]);
       if (n.state == State::pending && n.unmet == 0) ready.insert(static_cast<int>(i));
       if (n.state == State::running) occupy(n, +1);
       if (n.state == State::failed) ++failures;

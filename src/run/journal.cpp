@@ -78,7 +78,8 @@ void Journal::create_schema() {
       title TEXT, manual INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
       started REAL, finished REAL, exit_code INTEGER, output_tail TEXT, message TEXT,
       note TEXT, how TEXT, armed INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE IF NOT EXISTS edges(step TEXT NOT NULL, after TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS edges(step TEXT NOT NULL, after TEXT NOT NULL,
+                                     lane INTEGER NOT NULL DEFAULT 0);
     CREATE INDEX IF NOT EXISTS edges_after ON edges(after);
     CREATE TABLE IF NOT EXISTS events(
       seq INTEGER PRIMARY KEY, at REAL NOT NULL, step TEXT NOT NULL, state TEXT NOT NULL,
@@ -132,12 +133,14 @@ void Journal::bind(const plan::Plan& plan, const std::string& digest,
   sql::Stmt ins(*db_,
                 "INSERT INTO steps(id, ord, kind, site, host, title, manual, state, attempts) "
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0)");
-  sql::Stmt edge(*db_, "INSERT INTO edges VALUES(?1, ?2)");
+  sql::Stmt edge(*db_, "INSERT INTO edges(step, after, lane) VALUES(?1, ?2, ?3)");
   int ord = 0;
   for (const auto& s : plan.steps) {
     ins.bind(1, s.id).bind(2, ord++).bind(3, s.kind).bind(4, s.site).bind(5, s.host);
     ins.bind(6, s.title).bind(7, s.manual ? 1 : 0).run();
-    for (const auto& a : s.after) edge.bind(1, s.id).bind(2, a).run();
+    for (const auto& a : s.after) {
+      edge.bind(1, s.id).bind(2, a).bind(3, plan::is_lane_edge(s, a) ? 1 : 0).run();
+    }
   }
   tx.commit();
 }
@@ -203,12 +206,13 @@ void Journal::add_event(std::string_view id, State s, std::string_view how,
       .run();
 }
 
+// Lane edges (plan.h, is_lane_edge) only order: they are not followed here.
 void Journal::skip_dependants(std::string_view failed_id, double now) {
   std::string msg = fmt::format("not run: depends on {}, which failed", failed_id);
   sql::Stmt q(*db_, R"(
     WITH RECURSIVE d(id) AS (
-      SELECT step FROM edges WHERE after = ?1
-      UNION SELECT e.step FROM edges e JOIN d ON e.after = d.id)
+      SELECT step FROM edges WHERE after = ?1 AND lane = 0
+      UNION SELECT e.step FROM edges e JOIN d ON e.after = d.id AND e.lane = 0)
     SELECT id FROM d)");
   q.bind(1, failed_id);
   sql::Stmt up(*db_,

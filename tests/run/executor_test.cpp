@@ -71,6 +71,30 @@ TEST(Executor, FailureStopsOnlyItsDependants) {
   EXPECT_EQ(pos(d.started, "A/upgrade"), d.started.size()) << "a dependant of a failure ran";
 }
 
+// B's upgrade queues behind A's for a --max-parallel lane (params.lane_after):
+// A failing, or being skipped, must not stop B.
+TEST(Executor, ALaneEdgeOrdersButAFailureBehindItStopsNothing) {
+  for (const char* failing : {"A/upgrade", "A/backup"}) {
+    test::TempDir t;
+    Journal j(t / "j.db");
+    FakeDriver d;
+    d.fail = {failing};
+    auto queued = step("B/upgrade", {"B/backup", "A/upgrade"}, "", "B");
+    queued.params["lane_after"] = "A/upgrade";
+    auto p = plan_of({step("A/backup", {}, "", "A"), step("A/upgrade", {"A/backup"}, "", "A"),
+                      step("A/verify", {"A/upgrade"}, "", "A"), step("B/backup", {}, "", "B"),
+                      queued, step("B/verify", {"B/upgrade"}, "", "B")});
+    auto s = run_plan(p, j, d);
+    EXPECT_FALSE(s.all_succeeded());
+    EXPECT_EQ(state_of(j, "A/verify"), State::skipped) << failing;
+    EXPECT_EQ(state_of(j, "B/upgrade"), State::succeeded) << failing;
+    EXPECT_EQ(state_of(j, "B/verify"), State::succeeded) << failing;
+    if (std::string(failing) == "A/upgrade") {
+      EXPECT_LT(pos(d.started, "A/upgrade"), pos(d.started, "B/upgrade")) << "the lane orders";
+    }
+  }
+}
+
 TEST(Executor, MaxFailuresStopsStartingNewSteps) {
   test::TempDir t;
   Journal j(t / "j.db");
