@@ -48,15 +48,19 @@ std::string counts(const int64_t (&n)[4], bool skip_zero) {
 // Entries per site (index sites.size() = hierarchy-wide), in report order.
 std::vector<std::vector<Entry>> group(const Hierarchy& h, const rules::Report& r, size_t names_shown) {
   std::vector<std::vector<Entry>> by_site(h.sites.size() + 1);
-  Entry* last_client_entry = nullptr;  // client findings of one rule arrive together
+  // Client findings of one rule arrive together: remember where the last one
+  // went as (site slot, position), never as a pointer into a vector that grows.
+  size_t last_slot = SIZE_MAX;
+  size_t last_pos = 0;
   for (const auto& f : r.findings) {
-    auto& entries = by_site[f.site < 0 ? h.sites.size() : static_cast<size_t>(f.site)];
+    size_t slot = f.site < 0 ? h.sites.size() : static_cast<size_t>(f.site);
+    auto& entries = by_site[slot];
     if (f.client < 0) {
       entries.push_back(Entry{&f, 1, {}});
       continue;
     }
-    Entry* e = last_client_entry;
-    if (e == nullptr || e->first->site != f.site || e->first->rule != f.rule) {
+    bool same = last_slot == slot && entries[last_pos].first->rule == f.rule;
+    if (!same) {
       auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& x) {
         return x.first->client >= 0 && x.first->rule == f.rule;
       });
@@ -64,11 +68,12 @@ std::vector<std::vector<Entry>> group(const Hierarchy& h, const rules::Report& r
         entries.push_back(Entry{&f, 0, {}});
         it = entries.end() - 1;
       }
-      e = &*it;
+      last_slot = slot;
+      last_pos = static_cast<size_t>(it - entries.begin());
     }
-    ++e->count;
-    if (e->names.size() < names_shown) e->names.push_back(f.object);
-    last_client_entry = e;
+    Entry& e = entries[last_pos];
+    ++e.count;
+    if (e.names.size() < names_shown) e.names.push_back(f.object);
   }
   for (auto& entries : by_site) {
     std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
