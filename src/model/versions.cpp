@@ -123,4 +123,31 @@ std::string describe(const SqlVersion& v) {
   return fmt::format("{} SP{}", name, v.sp_rank / 10);
 }
 
+bool sp2_site_system_supported(const WinVersion& os) {
+  switch (os.family) {
+    case WinFamily::w2000: return os.sp >= 4;
+    case WinFamily::w2003: return true;
+    case WinFamily::vs2005: return os.sp >= 1;
+    default: return false;
+  }
+}
+
+bool sp2_advanced_client_supported(const WinVersion& os) {
+  switch (os.family) {
+    case WinFamily::w2000: return os.sp >= 4;
+    case WinFamily::xp: return os.sp >= 1;
+    case WinFamily::w2003:
+    case WinFamily::vista:
+    case WinFamily::longhorn:
+    case WinFamily::vs2005: return true;
+    default: return false;
+  }
+}
+
+bool sp2_site_database_supported(const SqlVersion& v) {
+  if (v.major == 70) return v.sp_rank >= 30;
+  if (v.major == 80) return v.sp_rank >= 35;
+  return v.major >= 90;
+}
+
 }  // namespace smsup

@@ -62,4 +62,14 @@ struct SqlVersion {
 std::optional<SqlVersion> parse_sql_version(std::string_view s);
 std::string describe(const SqlVersion& v);
 
+// The SMS 2003 SP2 support matrix of the checklist, in one place for the
+// rules, the planner and the twin.
+// Site systems: Windows 2000 (any server edition) SP4 or later, Windows Server
+// 2003 (any edition, any SP), Virtual Server 2005 SP1 or later.
+bool sp2_site_system_supported(const WinVersion& os);
+// Advanced Client: Windows 2000 SP4, Windows XP SP1, Windows Server 2003 or later.
+bool sp2_advanced_client_supported(const WinVersion& os);
+// Site database: SQL Server 7.0 SP3, 2000 SP3a, 2005 or later.
+bool sp2_site_database_supported(const SqlVersion& v);
+
 }  // namespace smsup

@@ -7,22 +7,6 @@
 #include "plan/planner_build.h"
 
 namespace smsup::plan::detail {
-namespace {
-
-// Windows 2000 SP4, Windows XP SP1 and later take the SP2 Advanced Client.
-bool takes_sp2_advanced_client(const WinVersion& os) {
-  switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::xp: return os.sp >= 1;
-    case WinFamily::w2003:
-    case WinFamily::vista:
-    case WinFamily::longhorn:
-    case WinFamily::vs2005: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
 
 std::vector<ClientTally> tally_clients(const Hierarchy& h) {
   std::vector<ClientTally> t(h.sites.size());
@@ -41,7 +25,7 @@ std::vector<ClientTally> tally_clients(const Hierarchy& h) {
       s.legacy_sms2003 = s.legacy_sms2003 || c.version != SmsLevel::sms20;
       if (c.autoupgrade_disabled) s.legacy_disabled.push_back(c.name);
       if (c.os.family == WinFamily::win98 && c.ie_tenths < 55) s.legacy_old_ie.push_back(c.name);
-    } else if (takes_sp2_advanced_client(c.os)) {
+    } else if (sp2_advanced_client_supported(c.os)) {
       s.push.push_back(c.name);
     } else {
       s.cannot.push_back(c.name);

@@ -7,22 +7,8 @@
 namespace smsup::rules {
 namespace {
 
-bool is_9x_or_nt4(WinFamily f) {
-  return f == WinFamily::win95 || f == WinFamily::win98 || f == WinFamily::winme ||
-         f == WinFamily::nt4;
-}
-
-// Windows 2000 SP4 and Windows XP SP1 are the oldest systems the SP2 Advanced
-// Client installs on.
-bool below_advclient_minimum(const WinVersion& os) {
-  if (is_9x_or_nt4(os.family)) return true;
-  if (os.family == WinFamily::w2000) return os.sp < 4;
-  if (os.family == WinFamily::xp) return os.sp < 1;
-  return false;
-}
-
 void advclient_os(const Context&, const Client& c, Emit& e) {
-  if (c.kind != ClientKind::advanced || !below_advclient_minimum(c.os)) return;
+  if (c.kind != ClientKind::advanced || sp2_advanced_client_supported(c.os)) return;
   e.fire(c.name,
          fmt::format("{} runs {}; the SP2 Advanced Client needs Windows 2000 SP4 or Windows XP SP1 "
                      "or later", c.name, describe(c.os)),

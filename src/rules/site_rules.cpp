@@ -41,17 +41,8 @@ void already_sp2(const Context&, const Site& s, Emit& e) {
          "Nothing to upgrade on this site; its consoles and clients are still checked.");
 }
 
-bool supported_site_os(const WinVersion& os) {
-  switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::w2003: return true;
-    case WinFamily::vs2005: return os.sp >= 1;
-    default: return false;
-  }
-}
-
 void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
-  if (!upgrades(s) || supported_site_os(sys.os)) return;
+  if (!upgrades(s) || sp2_site_system_supported(sys.os)) return;
   std::string remedy =
       sys.os.family == WinFamily::w2000
           ? fmt::format("Install Windows 2000 Service Pack 4 on {} before upgrading {}.", sys.host, s.code)
@@ -66,14 +57,8 @@ void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& 
          std::move(remedy));
 }
 
-bool supported_sql(const SqlVersion& v) {
-  if (v.major == 70) return v.sp_rank >= 30;
-  if (v.major == 80) return v.sp_rank >= 35;
-  return v.major >= 90;
-}
-
 void sql_version(const Context&, const Site& s, Emit& e) {
-  if (!upgrades(s) || !s.database || supported_sql(s.database->sql)) return;
+  if (!upgrades(s) || !s.database || sp2_site_database_supported(s.database->sql)) return;
   const Database& db = *s.database;
   std::string remedy =
       db.sql.major == 70 ? fmt::format("Install SQL Server 7.0 SP3 or later on {}.", db.server)

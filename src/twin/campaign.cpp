@@ -9,18 +9,6 @@
 
 namespace smsup::twin {
 
-bool advanced_os_supported(const WinVersion& os) {
-  switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::xp: return os.sp >= 1;
-    case WinFamily::w2003:
-    case WinFamily::vista:
-    case WinFamily::longhorn:
-    case WinFamily::vs2005: return true;
-    default: return false;
-  }
-}
-
 // Assumption (the checklist names only the NT5 and Windows 98 cases): the SP2
 // Legacy Client runs on Windows 98 with IE 5.5 or later and on NT 4.0 SP6 or
 // later; SMS 2003 never supported Windows 95 or Me.
@@ -49,12 +37,12 @@ bool legacy_platform_supported(const Client& c, std::string* why) {
 ClientFate classify(const Client& c, std::string* why) {
   if (c.version == SmsLevel::sp2) return ClientFate::already_sp2;
   if (c.kind == ClientKind::advanced) {
-    if (advanced_os_supported(c.os)) return ClientFate::push;
+    if (sp2_advanced_client_supported(c.os)) return ClientFate::push;
     if (why) *why = fmt::format("{} is below Windows 2000 SP4 / XP SP1: it will not install the SP2 client", describe(c.os));
     return ClientFate::advanced_os;
   }
   if (is_nt5(c.os.family) && c.os.family != WinFamily::vs2005) {
-    if (advanced_os_supported(c.os)) {
+    if (sp2_advanced_client_supported(c.os)) {
       if (why) *why = fmt::format("Legacy Client on {} (NT5): not supported at SP2; move it to the Advanced Client", describe(c.os));
       return ClientFate::to_advanced;
     }

@@ -23,7 +23,6 @@ namespace smsup::twin {
 
 // The fate of a client and, when it cannot reach SP2, why (checklist words).
 ClientFate classify(const Client& c, std::string* why = nullptr);
-bool advanced_os_supported(const WinVersion& os);  // W2000 SP4, XP SP1, W2003 and later
 bool legacy_platform_supported(const Client& c, std::string* why);
 
 // CCIM period in hours: 23 for SMS 2.0 clients, 25 for SMS 2003 clients.

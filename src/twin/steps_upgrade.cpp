@@ -8,24 +8,6 @@
 namespace smsup::twin {
 namespace {
 
-// Site system platforms of the checklist: W2000 (any server edition) SP4 or
-// later, Windows Server 2003 (any edition, any SP), Virtual Server 2005 SP1.
-bool site_os_supported(const WinVersion& os) {
-  switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::w2003: return true;
-    case WinFamily::vs2005: return os.sp >= 1;
-    default: return false;
-  }
-}
-
-// SQL Server 7.0 SP3 or later, 2000 SP3a or later, 2005.
-bool sql_supported(const SqlVersion& v) {
-  if (v.major == 70) return v.sp_rank >= 30;
-  if (v.major == 80) return v.sp_rank >= 35;
-  return v.major >= 90;
-}
-
 Decision refuse(World& w, int site, VTime t, std::string msg) {
   w.setup_log(site, t, "SMS Setup started. Upgrading the site to SMS 2003 SP2.");
   w.setup_log(site, t + kMinute, "~ERROR: " + msg);
@@ -81,11 +63,11 @@ Decision upgrade(World& w, StepRecord& rec) {
   }
   for (int hi : w.hosts_of(rec.site)) {
     const TwinHost& h = w.hosts[static_cast<size_t>(hi)];
-    if (!site_os_supported(h.os)) {
+    if (!sp2_site_system_supported(h.os)) {
       return refuse(w, rec.site, t, fmt::format("site system {} runs {}; SMS 2003 SP2 site systems need Windows 2000 SP4 or later", h.host, describe(h.os)));
     }
   }
-  if (s.db && !sql_supported(s.db->sql)) {
+  if (s.db && !sp2_site_database_supported(s.db->sql)) {
     return refuse(w, rec.site, t, fmt::format("the site database runs {}; SP2 needs SQL Server 7.0 SP3, 2000 SP3a or 2005", describe(s.db->sql)));
   }
   Method m = s.method;

@@ -7,7 +7,7 @@
 #include "drivers/hosts_file.h"
 #include "drivers/process.h"
 #include "drivers/shell_driver.h"
-#include "temp_dir.h"
+#include "../run/temp_dir.h"
 #include "util/error.h"
 
 using namespace smsup;

@@ -9,8 +9,8 @@
 #include <fstream>
 
 #include "plan/plan.h"
-#include "run_smsup.h"
-#include "temp_dir.h"
+#include "../run/run_smsup.h"  // shared with the apply tests
+#include "../run/temp_dir.h"
 
 using namespace smsup;
 

@@ -93,13 +93,13 @@ TEST(ClientsTest, AdvancedClientsUpgradeOnlyWhenPushedAndOnSupportedOs) {
 }
 
 TEST(ClientsTest, SupportedAdvancedClientPlatforms) {
-  EXPECT_TRUE(advanced_os_supported({WinFamily::w2000, 4}));
-  EXPECT_FALSE(advanced_os_supported({WinFamily::w2000, 3}));
-  EXPECT_TRUE(advanced_os_supported({WinFamily::xp, 1}));
-  EXPECT_FALSE(advanced_os_supported({WinFamily::xp, 0}));
-  EXPECT_TRUE(advanced_os_supported({WinFamily::w2003, 0}));
-  EXPECT_FALSE(advanced_os_supported({WinFamily::win98, 0}));
-  EXPECT_FALSE(advanced_os_supported({WinFamily::nt4, 6}));
+  EXPECT_TRUE(sp2_advanced_client_supported({WinFamily::w2000, 4}));
+  EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::w2000, 3}));
+  EXPECT_TRUE(sp2_advanced_client_supported({WinFamily::xp, 1}));
+  EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::xp, 0}));
+  EXPECT_TRUE(sp2_advanced_client_supported({WinFamily::w2003, 0}));
+  EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::win98, 0}));
+  EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::nt4, 6}));
 }
 
 TEST(ClientsTest, ReassignedFromAuthSiteToPlainSiteHasHeartbeatsRejected) {
