@@ -204,9 +204,9 @@ TEST(RehearsalTest, RecoverRestoresTheBackupAndRetries) {
   }
 }
 
-TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
+// The small hierarchy with SEC made a primary sibling of PR1, with its own database.
+Hierarchy sibling_primaries() {
   Hierarchy h = small_hierarchy();
-  // Make SEC a primary sibling of PR1 with its own database.
   Site& sec = site(h, "SEC");
   sec.type = SiteType::primary;
   sec.parent = "CEN";
@@ -215,6 +215,11 @@ TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
   sec.database->server = "SEC01";
   sec.database->name = "SMS_SEC";
   inventory::link(h);
+  return h;
+}
+
+TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
+  Hierarchy h = sibling_primaries();
   auto plan = straight_plan(h);
   auto run = [&](int maxp) {
     Twin t = Twin::from(h, 1, {});
@@ -228,15 +233,7 @@ TEST(RehearsalTest, SiblingUpgradesOverlapUpToMaxParallel) {
 // With one upgrade lane, SEC's upgrade queues behind PR1's (a lane edge of the
 // planner). PR1 failing must not hold SEC up: the lane only orders.
 TEST(RehearsalTest, AFailedSiteHoldsUpNoSiteThatOnlyQueuedBehindIt) {
-  Hierarchy h = small_hierarchy();
-  Site& sec = site(h, "SEC");
-  sec.type = SiteType::primary;
-  sec.parent = "CEN";
-  sec.parent_index = h.find_site("CEN");
-  sec.database = site(h, "PR1").database;
-  sec.database->server = "SEC01";
-  sec.database->name = "SMS_SEC";
-  inventory::link(h);
+  Hierarchy h = sibling_primaries();
   plan::Options po;
   po.max_parallel = 1;
   auto p = plan::make_plan(h, {}, po);
