@@ -106,3 +106,27 @@ TEST(Render, JsonCarriesTheScheduleAndReadsBackAsAPlan) {
 
 }  // namespace
 }  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+// A hand-edited plan may hold params of any type: showing it never throws.
+TEST(Render, OddParamsNeverBreakTheRunbook) {
+  Shown x;
+  const nlohmann::json odd[] = {nullptr, 7, "text", true, nlohmann::json::array({1, "a", nullptr}),
+                                nlohmann::json::object({{"k", 1}})};
+  for (const auto& value : odd) {
+    auto p = x.p;
+    for (auto& s : p.steps) {
+      for (auto& [key, v] : s.params.items()) v = value;
+      s.params["clients"] = value;
+    }
+    EXPECT_NO_THROW(plan::render_markdown(p, x.s)) << value.dump();
+    EXPECT_NO_THROW(plan::render_dot(p, x.s));
+    EXPECT_NO_THROW(plan::render_gantt(p, x.s));
+    EXPECT_NO_THROW(plan::summary_json(p, x.s));
+  }
+}
+
+}  // namespace
+}  // namespace smsup::testing
