@@ -70,6 +70,14 @@ TEST(Planner, SiteAlreadyAtSp2GetsNoStepsAndItsChildWaitsForTheSiteAbove) {
   EXPECT_TRUE(waits_for(p, "PR3/upgrade", "CEN/verify"));
 }
 
+TEST(Planner, HierarchyAlreadyAtSp2GetsOnlyTheReadinessStep) {
+  auto h = small();
+  for (auto& s : h.sites) s.version = *parse_sms_version("sp2");
+  auto p = plan::make_plan(h, {}, {});
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].id, "*/readiness");
+}
+
 TEST(Planner, QuietUpgradeRunsUpdateExeFromExtractedMedia) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* up = p.find("CEN/upgrade");
