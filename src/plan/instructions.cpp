@@ -20,12 +20,29 @@ std::string str(const Step& s, const char* key) {
   return it->dump();
 }
 
+// The strings of an array param (a hand-edited plan may hold anything).
+std::vector<std::string> list(const Step& s, const char* key) {
+  std::vector<std::string> out;
+  auto it = s.params.find(key);
+  if (it == s.params.end() || !it->is_array()) return out;
+  for (const auto& x : *it) out.push_back(x.is_string() ? x.get<std::string>() : x.dump());
+  return out;
+}
+
+bool flag(const Step& s, const char* key) {
+  auto it = s.params.find(key);
+  return it != s.params.end() && it->is_boolean() && it->get<bool>();
+}
+
 // "A, B, C and 97 more (the full list is in the plan, step X, params.KEY)".
 std::string names(const Step& s, const char* key, size_t shown = 10) {
   auto it = s.params.find(key);
   if (it == s.params.end() || !it->is_array() || it->empty()) return "none";
   std::vector<std::string> v;
-  for (size_t i = 0; i < it->size() && i < shown; ++i) v.push_back((*it)[i].get<std::string>());
+  for (size_t i = 0; i < it->size() && i < shown; ++i) {
+    const auto& x = (*it)[i];
+    v.push_back(x.is_string() ? x.get<std::string>() : x.dump());
+  }
   std::string out = fmt::format("{}", fmt::join(v, ", "));
   if (it->size() > shown) {
     out += fmt::format(" and {} more (full list: plan step {}, params.{})", it->size() - shown, s.id, key);
@@ -84,8 +101,7 @@ Instructions os_sp1(const Step& s) {
 }
 
 Instructions dcom(const Step& s, const char* what) {
-  std::string perms;
-  for (const auto& p : s.params.value("permissions", json::array())) perms += (perms.empty() ? "" : ", ") + p.get<std::string>();
+  std::string perms = fmt::format("{}", fmt::join(list(s, "permissions"), ", "));
   Instructions in{"Resetting the DCOM permissions to pre-Windows Server 2003 SP1 levels",
                   {fmt::format("On {}, Start > Run: `dcomcnfg.exe`.", s.host)},
                   {}};
@@ -112,7 +128,7 @@ Instructions dcom(const Step& s, const char* what) {
 Instructions firewall(const Step& s) {
   Instructions in{"Identifying Ports and Services Required If Windows Firewall Is Enabled",
                   {fmt::format("Missing on {}: {}.", s.host, names(s, "missing", 20))}, {}};
-  for (const auto& c : s.params.value("commands", json::array())) in.todo.push_back(fmt::format("Run `{}`.", c.get<std::string>()));
+  for (const auto& c : list(s, "commands")) in.todo.push_back(fmt::format("Run `{}`.", c));
   in.check.push_back("`netsh firewall show state` lists every exception above.");
   return in;
 }
@@ -215,12 +231,12 @@ Instructions upgrade(const Step& s) {
   } else {
     if (s.params.contains("extract")) in.todo.push_back(fmt::format("Extract the SP2 files on {}: `{}`.", s.host, str(s, "extract")));
     in.todo.push_back(fmt::format("On {}, run `{}` from {}.", s.host, str(s, "command"), str(s, "media")));
-    if (s.params.value("drw_page", false)) {
+    if (flag(s, "drw_page")) {
       in.todo.push_back("The Deployment Readiness Wizard page appears: click Run Now and continue (Cancel aborts setup).");
     }
     if (m == "interactive") in.todo.push_back("Follow the setup wizard; choose to upgrade the site.");
   }
-  if (s.params.value("advanced_security_offer", false)) {
+  if (flag(s, "advanced_security_offer")) {
     in.todo.push_back("Setup offers to move the site to advanced security: accept or cancel, as decided (optional).");
   }
   in.todo.push_back("Setup uninstalls and reinstalls all SMS services on all site systems: note the time setup starts.");

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
@@ -97,6 +98,7 @@ Plan from_json(const json& j, const std::string& file) {
   if (o.contains("with_os_sp1") && o["with_os_sp1"].is_boolean()) p.options.with_os_sp1 = o["with_os_sp1"];
   if (o.contains("max_parallel") && o["max_parallel"].is_number_integer()) {
     p.options.max_parallel = o["max_parallel"];
+    if (p.options.max_parallel < 1) r.fail("options.max_parallel", "expected 1 or more");
   }
   if (o.contains("waived") && o["waived"].is_array()) p.options.waived = r.strs(o, "waived", "options");
   if (o.contains("as_of") && o["as_of"].is_string()) p.options.as_of = o["as_of"];
@@ -115,6 +117,9 @@ Plan from_json(const json& j, const std::string& file) {
     s.manual = r.get(js, "manual", path, json::value_t::boolean, "true or false").get<bool>();
     if (js.contains("params")) s.params = js["params"];
     s.estimate_min = r.get(js, "estimate_min", path, json::value_t::number_float, "a number").get<double>();
+    if (!(s.estimate_min >= 0) || !std::isfinite(s.estimate_min)) {
+      r.fail(path + ".estimate_min", "expected a number of minutes, 0 or more");
+    }
     if (js.contains("why")) s.why = r.strs(js, "why", path);
     s.title = r.str(js, "title", path);
     for (size_t k = 0; k < s.after.size(); ++k) {

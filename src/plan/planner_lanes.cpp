@@ -54,6 +54,7 @@ void chain_upgrades(std::vector<Step>& steps, int lanes) {
       start = std::max(t, lane[best].free_at);
       if (lane[best].last >= 0) edges.push_back({i, static_cast<size_t>(lane[best].last)});
       lane[best].last = static_cast<long>(i);
+      steps[i].params["lane"] = best + 1;
       lane[best].free_at = start + steps[i].estimate_min;
     }
     finish[i] = start + steps[i].estimate_min;

@@ -35,7 +35,8 @@ void header(std::string& out, const Plan& p, const Schedule& s) {
                      p.steps.size(), manual, format_minutes(s.total_min));
   out += "How to use it: do the steps in number order. A step may start once every step in its "
          "*after* list is done, so steps of different sites can run at the same time by different "
-         "people. Tick each box when the step's check holds; if a check fails, stop that site and "
+         "people; site upgrades run in numbered lanes, one setup per lane at a time, which is why an "
+         "upgrade may wait for another site's upgrade. Tick each box when the step's check holds; if a check fails, stop that site and "
          "fix it before going on. Times (`+h:mm`) are the estimated start from step 1.\n\n";
 }
 
@@ -48,7 +49,7 @@ void critical_path(std::string& out, const Plan& p, const Schedule& s,
   out += "\n\n";
 }
 
-void step(std::string& out, const Step& st, size_t n, double start,
+void step(std::string& out, const Step& st, size_t n, double start, int max_parallel,
           const std::unordered_map<std::string, size_t>& number) {
   out += fmt::format("#### {}. {}{}\n\n", n, st.manual ? "**[MANUAL]** " : "", st.title);
   std::vector<size_t> after;
@@ -57,6 +58,9 @@ void step(std::string& out, const Step& st, size_t n, double start,
   out += fmt::format("`{}`{} · ~{} · starts {}", st.id, st.host.empty() ? "" : " · on " + st.host,
                      format_minutes(st.estimate_min), clock(start));
   if (!after.empty()) out += fmt::format(" · after {}", fmt::join(after, ", "));
+  if (auto lane = st.params.find("lane"); lane != st.params.end() && lane->is_number_integer()) {
+    out += fmt::format(" · setup lane {} of {}", lane->get<int>(), max_parallel);
+  }
   if (!st.why.empty()) out += fmt::format(" · why: {}", fmt::join(st.why, ", "));
   out += "\n\n";
   auto in = instructions_for(st);
@@ -75,14 +79,18 @@ std::unordered_map<std::string, std::string> site_notes(const Plan& p) {
   std::unordered_map<std::string, std::string> out;
   for (const auto& st : p.steps) {
     if (st.kind != "upgrade") continue;
-    auto method = st.params.value("method", std::string());
+    auto param = [&st](const char* key, std::string def) {
+      auto it = st.params.find(key);
+      return it != st.params.end() && it->is_string() ? it->get<std::string>() : def;
+    };
+    auto method = param("method", "");
     bool secondary = std::find(st.why.begin(), st.why.end(), "secondary-manual") != st.why.end();
     if (method == "parent-console") {
       out[st.site] = fmt::format("secondary site, upgraded from {}'s console",
-                                 st.params.value("console", std::string("its parent")));
+                                 param("console", "its parent"));
     } else {
       out[st.site] = fmt::format("{} site, {}", secondary ? "secondary" : "primary",
-                                 st.params.value("command", method));
+                                 param("command", method));
     }
   }
   return out;
@@ -119,7 +127,7 @@ std::string render_markdown(const Plan& p, const Schedule& s) {
                          note == notes.end() ? "" : " (" + note->second + ")", again ? ", continued" : "");
       last_site = st.site;
     }
-    step(out, st, i + 1, s.start[i], number);
+    step(out, st, i + 1, s.start[i], p.options.max_parallel, number);
   }
   return out;
 }

@@ -28,7 +28,7 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-class Cli : public ::testing::Test {
+class PlanCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -69,7 +69,7 @@ class Cli : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(Cli, PlanThenShowInEveryFormat) {
+TEST_F(PlanCli, PlanThenShowInEveryFormat) {
   auto plan = path("plan.json");
   auto r = smsup("plan '" + data_path("small.yaml") + "' -o '" + plan + "' --as-of 2006-06-12 --with-os-sp1");
   ASSERT_EQ(r.rc, 0) << r.err;
@@ -103,7 +103,7 @@ TEST_F(Cli, PlanThenShowInEveryFormat) {
   EXPECT_NE(gantt.find("Total: "), std::string::npos);
 }
 
-TEST_F(Cli, PlanRefusesNamingEachBlockerUntilWaived) {
+TEST_F(PlanCli, PlanRefusesNamingEachBlockerUntilWaived) {
   auto inv = small_with("sql: 2000-sp3a", "sql: 2000-sp2");
   auto r = smsup("plan '" + inv + "' -o '" + path("p.json") + "' --as-of 2006-06-12");
   EXPECT_EQ(r.rc, 1);
@@ -115,7 +115,7 @@ TEST_F(Cli, PlanRefusesNamingEachBlockerUntilWaived) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["plan"], path("p.json"));
 }
 
-TEST_F(Cli, BadOptionsAndFilesExitTwo) {
+TEST_F(PlanCli, BadOptionsAndFilesExitTwo) {
   auto inv = data_path("small.yaml");
   auto out = " -o '" + path("p.json") + "'";
   EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --waive no-such-rule").rc, 2);
@@ -130,7 +130,7 @@ TEST_F(Cli, BadOptionsAndFilesExitTwo) {
   EXPECT_EQ(smsup("show '" + inv + "' --format pdf").rc, 2);
 }
 
-TEST_F(Cli, EstimatesFileChangesTheTotal) {
+TEST_F(PlanCli, EstimatesFileChangesTheTotal) {
   auto inv = data_path("small.yaml");
   auto r1 = smsup("plan '" + inv + "' -o '" + path("a.json") + "' --as-of 2006-06-12 --format json");
   auto est = write("est.json", R"({"upgrade": {"base": 600}})");
@@ -141,7 +141,7 @@ TEST_F(Cli, EstimatesFileChangesTheTotal) {
             nlohmann::json::parse(r1.out)["total_min"].get<double>() + 500);
 }
 
-TEST_F(Cli, ShowRefusesMalformedOrForeignPlans) {
+TEST_F(PlanCli, ShowRefusesMalformedOrForeignPlans) {
   auto bad = write("bad.json", "{\"format\": \"smsup-plan/1\",\n \"steps\": [}\n");
   auto r = smsup("show '" + bad + "'");
   EXPECT_EQ(r.rc, 2);
@@ -155,7 +155,7 @@ TEST_F(Cli, ShowRefusesMalformedOrForeignPlans) {
   EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
 }
 
-TEST_F(Cli, HelpNamesTheOptions) {
+TEST_F(PlanCli, HelpNamesTheOptions) {
   auto r = smsup("plan --help");
   EXPECT_EQ(r.rc, 0);
   for (const char* opt : {"--method", "--with-os-sp1", "--max-parallel", "--as-of", "--waive", "--estimates"}) {

@@ -10,7 +10,7 @@ namespace {
 
 double estimate(const plan::Plan& p, const std::string& id) { return p.find(id)->estimate_min; }
 
-TEST(Estimates, GrowWithTheDatabase) {
+TEST(PlanEstimates, GrowWithTheDatabase) {
   auto h = small();
   auto before = plan::make_plan(h, {}, {});
   h.sites[0].database->data_mb *= 10;
@@ -21,7 +21,7 @@ TEST(Estimates, GrowWithTheDatabase) {
   EXPECT_GT(plan::schedule(after).total_min, plan::schedule(before).total_min);
 }
 
-TEST(Estimates, GrowWithClientsAndSiteSystems) {
+TEST(PlanEstimates, GrowWithClientsAndSiteSystems) {
   auto h = small();
   auto before = plan::make_plan(h, {}, {});
   for (int k = 0; k < 5000; ++k) {
@@ -40,13 +40,13 @@ TEST(Estimates, GrowWithClientsAndSiteSystems) {
   EXPECT_GT(estimate(after, "CEN/advanced-push"), estimate(before, "CEN/advanced-push"));
 }
 
-TEST(Estimates, SettleIsTheChecklistsThirtyMinutes) {
+TEST(PlanEstimates, SettleIsTheChecklistsThirtyMinutes) {
   auto p = plan::make_plan(small(), {}, {});
   EXPECT_EQ(estimate(p, "CEN/settle"), 30);
   EXPECT_EQ(estimate(p, "PR1/legacy-autoupgrade"), 25 * 60);
 }
 
-TEST(Estimates, FileOverridesDefaultsInYamlOrJson) {
+TEST(PlanEstimates, FileOverridesDefaultsInYamlOrJson) {
   auto e = plan::Estimates::defaults();
   plan::apply_estimates(e, "upgrade:\n  base: 100\n  per_db_gb: 0\nsettle: {base: 45}\n", "e.yaml");
   EXPECT_EQ(e.by_kind["upgrade"].base, 100);
@@ -72,7 +72,7 @@ InputError bad(const std::string& text) {
   return InputError({}, "", "");
 }
 
-TEST(Estimates, BadFileIsRefusedWithLineAndKey) {
+TEST(PlanEstimates, BadFileIsRefusedWithLineAndKey) {
   auto e = bad("upgrade: {base: 10}\nupgrad: {base: 3}\n");
   EXPECT_EQ(e.loc().file, "est.yaml");
   EXPECT_EQ(e.loc().line, 2);
@@ -90,7 +90,7 @@ TEST(Estimates, BadFileIsRefusedWithLineAndKey) {
   EXPECT_NE(e.message().find("mapping"), std::string::npos);
 }
 
-TEST(Schedule, StartsEachStepWhenItsLastPredecessorEnds) {
+TEST(PlanSchedule, StartsEachStepWhenItsLastPredecessorEnds) {
   std::vector<plan::Step> steps(4);
   steps[0].id = "a";
   steps[1].id = "b";
@@ -105,7 +105,7 @@ TEST(Schedule, StartsEachStepWhenItsLastPredecessorEnds) {
   EXPECT_EQ(s.critical, (std::vector<size_t>{0, 2, 3}));
 }
 
-TEST(Schedule, RefusesCyclesAndUnknownSteps) {
+TEST(PlanSchedule, RefusesCyclesAndUnknownSteps) {
   std::vector<plan::Step> steps(2);
   steps[0].id = "a";
   steps[0].after = {"b"};
@@ -116,7 +116,7 @@ TEST(Schedule, RefusesCyclesAndUnknownSteps) {
   EXPECT_THROW(plan::schedule(steps, {1, 1}), std::invalid_argument);
 }
 
-TEST(Schedule, FormatsDurationsForPeople) {
+TEST(PlanSchedule, FormatsDurationsForPeople) {
   EXPECT_EQ(plan::format_minutes(45), "45 min");
   EXPECT_EQ(plan::format_minutes(185), "3 h 05 min");
   EXPECT_EQ(plan::format_minutes(24 * 60 + 61), "1 d 1 h 01 min");

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "helpers.h"
 #include "plan/planner.h"
@@ -77,8 +78,50 @@ TEST(PlanFile, MissingOrMistypedFieldIsNamed) {
   j["steps"][1]["estimate_min"] = "long";
   EXPECT_EQ(load_error(j.dump()).field(), "steps[1].estimate_min");
   j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][1]["estimate_min"] = -5;
+  EXPECT_EQ(load_error(j.dump()).field(), "steps[1].estimate_min");
+  j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["options"]["max_parallel"] = 0;
+  EXPECT_EQ(load_error(j.dump()).field(), "options.max_parallel");
+  j = plan::to_json(plan::make_plan(small(), {}, {}));
   j["steps"][3]["id"] = j["steps"][2]["id"];
   EXPECT_EQ(load_error(j.dump()).field(), "steps[3].id");
+}
+
+}  // namespace
+}  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+// Damaged plan files: every one is either read or refused as bad input.
+TEST(PlanFile, DamagedFilesAreRefusedNeverCrash) {
+  auto good = plan::to_json(plan::make_plan(small(), {}, {})).dump();
+  std::mt19937_64 rng(42);
+  const std::string junk = "{}[],:\"0-9.eE truefalsenull\\";
+  int refused = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = good;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0: text.erase(at, 1 + rng() % 20); break;
+        case 1: text[at] = junk[rng() % junk.size()]; break;
+        default: text.resize(at); break;
+      }
+      if (text.empty()) text = "{";
+    }
+    auto path = tmp_file("damaged.json", text);
+    try {
+      plan::load(path);
+    } catch (const InputError&) {
+      ++refused;
+    } catch (const std::exception& e) {
+      FAIL() << "round " << round << ": " << e.what() << "\n" << text.substr(0, 300);
+    }
+  }
+  EXPECT_GT(refused, 200);
 }
 
 }  // namespace

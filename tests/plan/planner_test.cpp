@@ -86,6 +86,14 @@ TEST(Planner, AutogrowOffMakesTheDiskCheckAPersonsStepThatTurnsItOn) {
   EXPECT_NE(off->title.find("autogrow"), std::string::npos);
 }
 
+TEST(Planner, HierarchyAlreadyAtSp2GetsOnlyTheReadinessStep) {
+  auto h = small();
+  for (auto& s : h.sites) s.version = *parse_sms_version("sp2");
+  auto p = plan::make_plan(h, {}, {});
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].id, "*/readiness");
+}
+
 TEST(Planner, QuietUpgradeRunsUpdateExeFromExtractedMedia) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* up = p.find("CEN/upgrade");

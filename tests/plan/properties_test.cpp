@@ -37,7 +37,7 @@ Case case_of(uint64_t seed) {
   return c;
 }
 
-TEST(Properties, EveryOrderRuleHoldsOnRandomHierarchies) {
+TEST(PlanProperties, EveryOrderRuleHoldsOnRandomHierarchies) {
   for (uint64_t seed = 1; seed <= 70; ++seed) {
     auto c = case_of(seed);
     auto h = random_hierarchy(seed, c.shape);
@@ -48,7 +48,7 @@ TEST(Properties, EveryOrderRuleHoldsOnRandomHierarchies) {
   }
 }
 
-TEST(Properties, MaxParallelHoldsForAnyTiming) {
+TEST(PlanProperties, MaxParallelHoldsForAnyTiming) {
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     auto c = case_of(seed);
     auto h = random_hierarchy(seed, c.shape);
@@ -65,7 +65,7 @@ TEST(Properties, MaxParallelHoldsForAnyTiming) {
   }
 }
 
-TEST(Properties, MaxParallelOneRunsUpgradesOneAtATime) {
+TEST(PlanProperties, MaxParallelOneRunsUpgradesOneAtATime) {
   Shape wide;
   wide.sites = 40;
   wide.depth_bias = 0;
@@ -84,7 +84,7 @@ TEST(Properties, MaxParallelOneRunsUpgradesOneAtATime) {
   for (size_t i = 1; i < ups.size(); ++i) EXPECT_LE(ups[i - 1].second, ups[i].first);
 }
 
-TEST(Properties, MoreLanesNeverMakeThePlanLonger) {
+TEST(PlanProperties, MoreLanesNeverMakeThePlanLonger) {
   Shape wide;
   wide.sites = 80;
   wide.depth_bias = 0.2;
@@ -99,7 +99,7 @@ TEST(Properties, MoreLanesNeverMakeThePlanLonger) {
   }
 }
 
-TEST(Properties, SamePlanForTheSameInput) {
+TEST(PlanProperties, SamePlanForTheSameInput) {
   auto c = case_of(12);
   auto h = random_hierarchy(12, c.shape);
   auto a = plan::to_json(plan::make_plan(h, {}, c.opts));
@@ -114,7 +114,7 @@ namespace smsup::testing {
 namespace {
 
 // The checks above must be able to fail: break plans on purpose.
-TEST(Properties, CheckerCatchesBrokenPlans) {
+TEST(PlanProperties, CheckerCatchesBrokenPlans) {
   Shape s;
   s.sites = 30;
   s.sp2_share = 0;
@@ -148,7 +148,7 @@ namespace {
 
 // rules.md: "action: work the upgrade must include; plan turns each into
 // steps". Every action finding on a site the plan upgrades names a step.
-TEST(Properties, EveryActionFindingIsAnsweredByAStep) {
+TEST(PlanProperties, EveryActionFindingIsAnsweredByAStep) {
   size_t checked = 0;
   for (uint64_t seed = 1; seed <= 30; ++seed) {
     auto c = case_of(seed);
@@ -183,7 +183,7 @@ namespace smsup::testing {
 namespace {
 
 // Random hierarchies exercise every step kind of the spec somewhere.
-TEST(Properties, EveryStepKindOccurs) {
+TEST(PlanProperties, EveryStepKindOccurs) {
   std::set<std::string> seen;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     auto c = case_of(seed);

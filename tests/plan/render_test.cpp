@@ -20,7 +20,7 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-TEST(Render, WavesFollowTheUpgradedParents) {
+TEST(PlanRender, WavesFollowTheUpgradedParents) {
   Shown x;
   auto w = plan::waves_of(x.p);
   for (size_t i = 0; i < x.p.steps.size(); ++i) {
@@ -33,7 +33,7 @@ TEST(Render, WavesFollowTheUpgradedParents) {
   }
 }
 
-TEST(Render, RunbookNumbersEveryStepAndMarksManualOnes) {
+TEST(PlanRender, RunbookNumbersEveryStepAndMarksManualOnes) {
   Shown x;
   auto md = plan::render_markdown(x.p, x.s);
   size_t manual = 0;
@@ -52,7 +52,7 @@ TEST(Render, RunbookNumbersEveryStepAndMarksManualOnes) {
   EXPECT_NE(md.find(plan::format_minutes(x.s.total_min)), std::string::npos);
 }
 
-TEST(Render, RunbookWritesOutTheChecklistProcedures) {
+TEST(PlanRender, RunbookWritesOutTheChecklistProcedures) {
   Shown x;
   auto md = plan::render_markdown(x.p, x.s);
   for (const char* want :
@@ -65,7 +65,7 @@ TEST(Render, RunbookWritesOutTheChecklistProcedures) {
   }
 }
 
-TEST(Render, GanttMarksTheCriticalPathAndTheTotal) {
+TEST(PlanRender, GanttMarksTheCriticalPathAndTheTotal) {
   Shown x;
   auto g = plan::render_gantt(x.p, x.s, 40);
   std::vector<std::string> lines;
@@ -84,7 +84,7 @@ TEST(Render, GanttMarksTheCriticalPathAndTheTotal) {
   EXPECT_EQ(lines.back(), "Total: " + plan::format_minutes(x.s.total_min));
 }
 
-TEST(Render, DotQuotesTitlesAndDrawsEveryEdge) {
+TEST(PlanRender, DotQuotesTitlesAndDrawsEveryEdge) {
   Shown x;
   x.p.steps[1].title = "Say \"hello\" \\ there";
   auto dot = plan::render_dot(x.p, x.s);
@@ -95,13 +95,37 @@ TEST(Render, DotQuotesTitlesAndDrawsEveryEdge) {
   EXPECT_NE(dot.find("subgraph \"cluster_SE1\""), std::string::npos);
 }
 
-TEST(Render, JsonCarriesTheScheduleAndReadsBackAsAPlan) {
+TEST(PlanRender, JsonCarriesTheScheduleAndReadsBackAsAPlan) {
   Shown x;
   auto j = nlohmann::json::parse(plan::render_json(x.p, x.s));
   EXPECT_EQ(j["schedule"]["total_min"].get<double>(), x.s.total_min);
   EXPECT_EQ(j["schedule"]["steps"]["CEN/verify"]["start_min"].get<double>(),
             x.s.start[static_cast<size_t>(x.p.find("CEN/verify") - x.p.steps.data())]);
   EXPECT_EQ(plan::from_json(j, "shown.json").steps.size(), x.p.steps.size());
+}
+
+}  // namespace
+}  // namespace smsup::testing
+
+namespace smsup::testing {
+namespace {
+
+// A hand-edited plan may hold params of any type: showing it never throws.
+TEST(PlanRender, OddParamsNeverBreakTheRunbook) {
+  Shown x;
+  const nlohmann::json odd[] = {nullptr, 7, "text", true, nlohmann::json::array({1, "a", nullptr}),
+                                nlohmann::json::object({{"k", 1}})};
+  for (const auto& value : odd) {
+    auto p = x.p;
+    for (auto& s : p.steps) {
+      for (auto& [key, v] : s.params.items()) v = value;
+      s.params["clients"] = value;
+    }
+    EXPECT_NO_THROW(plan::render_markdown(p, x.s)) << value.dump();
+    EXPECT_NO_THROW(plan::render_dot(p, x.s));
+    EXPECT_NO_THROW(plan::render_gantt(p, x.s));
+    EXPECT_NO_THROW(plan::summary_json(p, x.s));
+  }
 }
 
 }  // namespace
