@@ -23,16 +23,12 @@ bool is_lane_edge(const Step& s, std::string_view pred) {
   return it != s.params.end() && it->is_string() && it->get_ref<const std::string&>() == pred;
 }
 
-json to_json(const Plan& p) {
-  json steps = json::array();
-  for (const auto& s : p.steps) {
-    json js = {{"id", s.id},         {"kind", s.kind},     {"site", s.site},
-               {"host", s.host},     {"after", s.after},   {"manual", s.manual},
-               {"params", s.params}, {"estimate_min", s.estimate_min},
-               {"why", s.why},       {"title", s.title}};
-    if (s.host.empty()) js["host"] = nullptr;
-    steps.push_back(std::move(js));
-  }
+namespace {
+
+// Everything of a plan file but its steps, in the spec's key order; one
+// definition for the JSON value (show --format json) and the streamed file.
+template <class J>
+J head_of(const Plan& p) {
   return {{"format", p.format},
           {"hierarchy", p.hierarchy},
           {"inventory", p.inventory},
@@ -43,8 +39,24 @@ json to_json(const Plan& p) {
             {"with_os_sp1", p.options.with_os_sp1},
             {"max_parallel", p.options.max_parallel},
             {"waived", p.options.waived},
-            {"as_of", p.options.as_of}}},
-          {"steps", std::move(steps)}};
+            {"as_of", p.options.as_of}}}};
+}
+
+}  // namespace
+
+json to_json(const Plan& p) {
+  json steps = json::array();
+  for (const auto& s : p.steps) {
+    json js = {{"id", s.id},         {"kind", s.kind},     {"site", s.site},
+               {"host", s.host},     {"after", s.after},   {"manual", s.manual},
+               {"params", s.params}, {"estimate_min", s.estimate_min},
+               {"why", s.why},       {"title", s.title}};
+    if (s.host.empty()) js["host"] = nullptr;
+    steps.push_back(std::move(js));
+  }
+  auto j = head_of<json>(p);
+  j["steps"] = std::move(steps);
+  return j;
 }
 
 namespace {
@@ -162,17 +174,7 @@ namespace {
 // without a copy (they can list a million client names).
 void write_plan(std::ostream& out, const Plan& p) {
   using ojson = nlohmann::ordered_json;
-  ojson head = {{"format", p.format},
-                {"hierarchy", p.hierarchy},
-                {"inventory", p.inventory},
-                {"inventory_sha256", p.inventory_sha256},
-                {"created", p.created},
-                {"options",
-                 {{"method", p.options.method},
-                  {"with_os_sp1", p.options.with_os_sp1},
-                  {"max_parallel", p.options.max_parallel},
-                  {"waived", p.options.waived},
-                  {"as_of", p.options.as_of}}}};
+  ojson head = head_of<ojson>(p);
   std::string h = head.dump(1);
   h.resize(h.size() - 2);  // "\n}"
   out << h << ",\n \"steps\": [";
