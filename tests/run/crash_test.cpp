@@ -89,29 +89,15 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
 
-  auto ref_began = std::chrono::steady_clock::now();
-  auto ref = test::run_smsup(apply_args(t, "ref"), t / "ref.out");
-  // Kill at instants spread over a fortieth of an uninterrupted run, so
-  // that the kills land mid-run however fast this machine is.
-  int span_ms = std::max(10, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - ref_began).count() / 40));
-  ASSERT_EQ(ref.status, 0) << ref.out;
-
-  std::mt19937 rng(env_int("SMSUP_CRASH_SEED", 20261125));
-  std::uniform_int_distribution<int> delay_ms(2, span_ms);
-  int killed = 0;
-  for (int i = 0; i < rounds; ++i) {
-    pid_t pid = test::start_smsup(apply_args(t, "crash"), t / "crash.out");
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    kill(pid, SIGKILL);
-    int st = test::wait_status(pid);
-    if (st == -SIGKILL) {
-      ++killed;
-    } else {
-      ASSERT_EQ(st, 0) << "round " << i << ": " << test::slurp(t / "crash.out");
-      break;  // it finished before the kill
-    }
+  auto k = test::kill_at_random_instants(apply_args(t, "ref"), t / "ref.out", apply_args(t, "crash"),
+                                         t / "crash.out", rounds,
+                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261125)));
+  ASSERT_EQ(k.reference.status, 0) << k.reference.out;
+  if (k.ended_status) {
+    ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::slurp(t / "crash.out");
   }
+  int killed = k.killed;
+  int span_ms = k.span_ms;
   auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
   ASSERT_EQ(last.status, 0) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";

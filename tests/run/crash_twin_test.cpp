@@ -59,25 +59,12 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
     for (auto& s : p["steps"]) s["manual"] = false;
     std::ofstream(t / "plan.json") << p.dump();
   }
-  auto ref_began = std::chrono::steady_clock::now();
-  auto ref = test::run_smsup(apply_args(t, "ref"), t / "ref.out");
-  // Kill at instants spread over a fortieth of an uninterrupted run, so
-  // that the kills land mid-run however fast this machine is.
-  int span_ms = std::max(10, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - ref_began).count() / 40));
+  auto k = test::kill_at_random_instants(apply_args(t, "ref"), t / "ref.out", apply_args(t, "crash"),
+                                         t / "crash.out", rounds,
+                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 1125)));
+  const auto& ref = k.reference;
   ASSERT_NE(ref.status, 2) << ref.out;
-
-  std::mt19937 rng(env_int("SMSUP_CRASH_SEED", 1125));
-  std::uniform_int_distribution<int> delay_ms(2, span_ms);
-  int killed = 0;
-  for (int i = 0; i < rounds; ++i) {
-    pid_t pid = test::start_smsup(apply_args(t, "crash"), t / "crash.out");
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    kill(pid, SIGKILL);
-    int st = test::wait_status(pid);
-    if (st != -SIGKILL) break;
-    ++killed;
-  }
+  int killed = k.killed;
   auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
   ASSERT_EQ(last.status, ref.status) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
