@@ -8,6 +8,7 @@
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
+#include "twin/site_databases.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
 
@@ -50,12 +51,15 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
   keep = holder.get();
   twin::FileLogSink sink(dir);
   holder->set_log_sink(&sink);
+  twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o.seed);
+  attach_with_progress(*holder, dbs);
   twin::RehearseOptions ro;
   ro.recover = recover;
   ro.days = 7;
   auto r = twin::rehearse(p, *holder, ro);
   sink.flush();
   holder->set_log_sink(nullptr);
+  holder->attach_databases(nullptr);
   return r;
 }
 

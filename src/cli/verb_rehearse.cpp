@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
+#include "twin/site_databases.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
 
@@ -32,6 +34,24 @@ struct RehearseArgs {
   bool force = false;
   bool stats = false;
   bool naive_clients = false;
+  bool no_databases = false;
+};
+
+// A folder for the sites' databases when there is no --twin-dir: made
+// under TMPDIR, removed with everything in it on the way out.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::error_code ec;
+    fs::path base = fs::temp_directory_path(ec);
+    std::string tmpl = ((ec ? fs::path("/tmp") : base) / "smsup-rehearse-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw InputError({tmpl, 0, 0}, "TMPDIR", "cannot make a temporary folder for the sites' databases");
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
 };
 
 // The plan names the inventory it was made from; a relative name is tried
@@ -76,6 +96,18 @@ void prepare_twin_dir(const fs::path& dir) {
   std::ofstream(dir / ".smsup-twin") << "made by smsup rehearse; its content is replaced on the next rehearsal\n";
 }
 
+}  // namespace
+
+void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs) {
+  bool tty = isatty(STDERR_FILENO) != 0;
+  t.attach_databases(&dbs, [tty](size_t done, size_t total) {
+    if (tty) std::fprintf(stderr, "\r  making the sites' databases: %zu/%zu", done, total);
+    if (tty && done == total) std::fprintf(stderr, "\n");
+  });
+}
+
+namespace {
+
 int64_t epoch_of(const plan::Plan& p) {
   if (auto d = parse_date(p.options.as_of)) {
     return std::chrono::duration_cast<std::chrono::seconds>(d->time_since_epoch()).count() + 8 * 3600;
@@ -101,10 +133,21 @@ int run_rehearse(const RehearseArgs& a) {
   o.horizon = static_cast<twin::VTime>(a.days) * twin::kDay;
   twin::Twin t = twin::Twin::from(h, o);
   std::unique_ptr<twin::FileLogSink> sink;
+  std::unique_ptr<twin::SqliteSiteDatabases> dbs;
+  std::unique_ptr<TempDir> temp;
+  fs::path db_dir;
   if (!a.twin_dir.empty()) {
     prepare_twin_dir(a.twin_dir);
     sink = std::make_unique<twin::FileLogSink>(a.twin_dir);
     t.set_log_sink(sink.get());
+    db_dir = fs::path(a.twin_dir) / twin::kSiteDatabasesDir;
+  } else if (!a.no_databases) {
+    temp = std::make_unique<TempDir>();
+    db_dir = temp->path / twin::kSiteDatabasesDir;
+  }
+  if (!a.no_databases) {
+    dbs = std::make_unique<twin::SqliteSiteDatabases>(db_dir, a.seed);
+    attach_with_progress(t, *dbs);
   }
   twin::RehearseOptions ro;
   ro.days = a.days;
@@ -119,7 +162,12 @@ int run_rehearse(const RehearseArgs& a) {
     std::cout << to_json(r, t, p).dump(2) << "\n";
   } else {
     std::cout << to_text(r, t, p);
-    if (!a.twin_dir.empty()) std::cout << "Site logs of the twin are in " << a.twin_dir << "\n";
+    if (!a.twin_dir.empty()) {
+      std::cout << "Site logs and site databases of the twin are in " << a.twin_dir << "\n";
+    } else if (temp) {
+      std::cout << "The sites' databases were made in " << temp->path.string()
+                << " and removed (--twin-dir keeps them)\n";
+    }
   }
   std::cout.flush();
   if (a.stats) {
@@ -146,7 +194,8 @@ void register_rehearse(CLI::App& app, Status& status) {
   sub->add_option("--faults", a->faults,
                   "inject faults: KIND[@SITE]=fail|hang|activity|CHANCE, comma-separated, "
                   "e.g. upgrade@PR1=fail,verify@SEC2=hang,upgrade=0.05");
-  sub->add_option("--twin-dir", a->twin_dir, "write each site's logs (and the twin's state) under this folder");
+  sub->add_option("--twin-dir", a->twin_dir,
+                  "write each site's logs, its site database (site-databases/CODE.db) and the twin's state under this folder");
   sub->add_option("--format", a->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   sub->add_option("--days", a->days, "follow the clients for this many days")->capture_default_str()->check(CLI::Range(1, 3650));
   sub->add_option("--durations", a->durations, "JSON file overriding the twin's durations (minutes)");
@@ -154,6 +203,9 @@ void register_rehearse(CLI::App& app, Status& status) {
   sub->add_flag("--recover", a->recover, "after a failed step, restore the site from its backup if it broke, and retry once");
   sub->add_flag("--force", a->force, "rehearse even if the inventory changed since the plan was made");
   sub->add_flag("--stats", a->stats, "print events, wall time and events per second on stderr");
+  sub->add_flag("--no-databases", a->no_databases,
+                "do not make each primary site's database (SQLite, a moment per site): take the "
+                "upgrade's growth from the model, as the disk rule's estimate does");
   sub->add_flag("--naive-clients", a->naive_clients,
                 "simulate one event per client per CCIM cycle and heartbeat (the benchmark's baseline)");
   sub->callback([a, &status] { status.code = run_rehearse(*a); });

@@ -23,6 +23,7 @@ void register_twin_db(CLI::App& twin, Status& status) {
     std::string engine = "sqlite", out, db, site = "CEN", format = "text";
     uint64_t seed = 1;
     bool replication = false;
+    int64_t site_data_mb = -1, site_log_mb = -1;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("--clients", o->clients, "Number of clients")
@@ -39,11 +40,24 @@ void register_twin_db(CLI::App& twin, Status& status) {
   sub->add_option("--site", o->site, "Site code")->capture_default_str();
   sub->add_flag("--replication", o->replication,
                 "Mark replication enabled (SQLite: SiteSettings; PostgreSQL: a publication)");
+  sub->add_option("--site-data-mb", o->site_data_mb,
+                  "Make it a stand-in for a real site database of this many MB of data (SQLite): "
+                  "dbtest then also reports the growth at that size")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
+  sub->add_option("--site-log-mb", o->site_log_mb, "The stand-in's real log size in MB (with --site-data-mb)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
   sub->add_option("--format", o->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub->callback([o, &status] {
-    dbtest::GenerateOptions g{o->clients, o->seed, o->site, o->replication};
+    dbtest::GenerateOptions g{o->clients, o->seed, o->site, o->replication, o->site_data_mb, o->site_log_mb};
+    if ((o->site_data_mb >= 0) != (o->site_log_mb >= 0)) {
+      throw InputError({}, o->site_data_mb >= 0 ? "--site-log-mb" : "--site-data-mb",
+                       "a stand-in needs both --site-data-mb and --site-log-mb");
+    }
+    if (o->site_data_mb >= 0 && o->engine != "sqlite") {
+      throw InputError({}, "--site-data-mb", "stand-ins are SQLite files (--engine sqlite)");
+    }
     auto t0 = std::chrono::steady_clock::now();
     dbtest::GenerateStats st;
     std::string where;
@@ -80,6 +94,11 @@ void register_twin_db(CLI::App& twin, Status& status) {
               .c_str());
       if (o->engine == "sqlite") std::printf("  data %.1f MB\n", sz.data_mb());
       if (o->replication) std::printf("  replication: enabled (dbtest will refuse it)\n");
+      if (o->site_data_mb >= 0) {
+        std::printf("%s", fmt::format("  stands for a site database of {} MB data and {} MB log\n", o->site_data_mb,
+                                      o->site_log_mb)
+                              .c_str());
+      }
     }
     status.code = 0;
   });

@@ -8,6 +8,11 @@
 #include <filesystem>
 #include <string>
 
+namespace smsup::twin {
+class Twin;
+class SiteDatabases;
+}  // namespace smsup::twin
+
 namespace smsup::cli {
 
 struct Status {
@@ -43,6 +48,10 @@ int demo_rehearse(const DemoContext& ctx);
 int demo_apply(const DemoContext& ctx);
 int demo_verify(const DemoContext& ctx);
 int demo_dbtest(const DemoContext& ctx);
+
+// Gives the twin its sites' databases (Twin::attach_databases), counting them
+// on stderr when it is a terminal: making them takes a moment per site.
+void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs);
 
 // True when stdout is a terminal and NO_COLOR is not set.
 bool use_color();

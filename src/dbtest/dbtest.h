@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dbtest/site_db.h"
+#include "model/db_growth.h"
 
 namespace smsup::dbtest {
 
@@ -43,6 +44,18 @@ struct Check {
   std::string detail;
 };
 
+// A stand-in database names the real site database it stands for (the twin's
+// site databases do, GenerateOptions::site_data_mb): the test then also gives
+// its figures at the real size, by model/db_growth.h's scale_to_site, with an
+// empty site database run through the same migration as the baseline.
+struct SiteScale {
+  int64_t data_mb = 0;  // the real database's sizes, from SiteSettings
+  int64_t log_mb = 0;
+  MigrationRun empty;   // bytes of an empty site database under the migration
+  AfterMb after;        // at the real size
+  int64_t growth_mb() const { return (after.data_mb_after - data_mb) + (after.log_mb_after - log_mb); }
+};
+
 struct Report {
   std::string engine;    // sqlite | postgresql
   std::string database;  // path or database name (no password)
@@ -59,12 +72,16 @@ struct Report {
   Sizes before, after;
   std::vector<Check> checks;
   std::optional<int64_t> free_disk_mb;
+  std::optional<SiteScale> site;  // set for a stand-in whose migration succeeded
 
   int64_t growth_bytes() const {
     return (after.data_bytes - before.data_bytes) + (after.log_bytes - before.log_bytes);
   }
-  int64_t data_mb_after() const;  // MB, rounded up: the inventory's dbtest block
+  // The inventory's dbtest block: MB, rounded up; for a stand-in, at the
+  // real database's size.
+  int64_t data_mb_after() const;
   int64_t log_mb_after() const;
+  int64_t growth_mb() const;  // what the disk must hold: the block's growth
   bool checks_ok() const;
   std::optional<bool> fits() const;  // unset without free_disk_mb
   bool passed() const { return migration_ok && checks_ok() && fits().value_or(true); }

@@ -14,8 +14,9 @@ int64_t mb_up(int64_t bytes) { return (bytes + kMiB - 1) / kMiB; }
 double mb(int64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
 }  // namespace
 
-int64_t Report::data_mb_after() const { return mb_up(after.data_bytes); }
-int64_t Report::log_mb_after() const { return mb_up(after.log_bytes); }
+int64_t Report::data_mb_after() const { return site ? site->after.data_mb_after : mb_up(after.data_bytes); }
+int64_t Report::log_mb_after() const { return site ? site->after.log_mb_after : mb_up(after.log_bytes); }
+int64_t Report::growth_mb() const { return site ? site->growth_mb() : mb_up(growth_bytes()); }
 
 bool Report::checks_ok() const {
   for (const auto& c : checks) {
@@ -26,7 +27,7 @@ bool Report::checks_ok() const {
 
 std::optional<bool> Report::fits() const {
   if (!free_disk_mb) return std::nullopt;
-  return mb_up(growth_bytes()) <= *free_disk_mb;
+  return growth_mb() <= *free_disk_mb;
 }
 
 Report run(const Options& opts) {
@@ -52,11 +53,20 @@ std::string format_text(const Report& r) {
                   mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
   out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "log", mb(r.before.log_bytes),
                      mb(r.after.log_bytes), mb(r.after.log_bytes - r.before.log_bytes));
+  if (r.site) {
+    const SiteScale& s = *r.site;
+    out += fmt::format("  site        a stand-in for a site database of {} MB data and {} MB log; at that size:\n",
+                       s.data_mb, s.log_mb);
+    out += fmt::format("  {:<10}{:>9} MB{:>9} MB{:>+9} MB\n", "data", s.data_mb, s.after.data_mb_after,
+                       s.after.data_mb_after - s.data_mb);
+    out += fmt::format("  {:<10}{:>9} MB{:>9} MB{:>+9} MB\n", "log", s.log_mb, s.after.log_mb_after,
+                       s.after.log_mb_after - s.log_mb);
+  }
   for (const auto& c : r.checks) {
     out += fmt::format("  check       {:<32} {} ({})\n", c.name, c.ok ? "ok" : "FAILED", c.detail);
   }
   if (r.fits()) {
-    out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", mb_up(r.growth_bytes()),
+    out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", r.growth_mb(),
                        *r.free_disk_mb, *r.fits() ? "fits" : "DOES NOT FIT");
   }
   out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n",
@@ -92,6 +102,17 @@ std::string format_json(const Report& r) {
          {"before", sizes(r.before)},
          {"after", sizes(r.after)},
          {"growth_bytes", r.growth_bytes()},
+         {"site", r.site ? json{{"data_mb", r.site->data_mb},
+                                {"log_mb", r.site->log_mb},
+                                {"data_mb_after", r.site->after.data_mb_after},
+                                {"log_mb_after", r.site->after.log_mb_after},
+                                {"growth_mb", r.site->growth_mb()},
+                                {"empty_baseline",
+                                 {{"data_bytes_before", r.site->empty.before},
+                                  {"data_bytes_after", r.site->empty.after},
+                                  {"log_bytes", r.site->empty.log}}}}
+                         : json(nullptr)},
+         {"growth_mb", r.growth_mb()},
          {"checks", checks},
          {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
          {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},

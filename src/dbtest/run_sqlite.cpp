@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 
 #include "dbtest/copy_name.h"
 #include "dbtest/dbtest.h"
@@ -99,6 +100,55 @@ int64_t journal_pages(const std::string& journal, int64_t page) {
   return (size - 512) / (page + 8);
 }
 
+// The sizes of the real database a stand-in stands for (site_db.h), when
+// its SiteSettings name them.
+std::optional<std::pair<int64_t, int64_t>> stand_in_sizes(SqliteDb& db) {
+  if (!db.has_table("SiteSettings")) return std::nullopt;
+  auto setting = [&](const char* name) -> std::optional<int64_t> {
+    std::string v = db.text(std::string("SELECT Value FROM SiteSettings WHERE Name = '") + name + "'");
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 12) return std::nullopt;
+    return std::stoll(v);
+  };
+  auto data = setting(kSiteDataMbSetting), log = setting(kSiteLogMbSetting);
+  if (!data || !log) return std::nullopt;
+  return std::make_pair(*data, *log);
+}
+
+// An empty site database (0 clients) run through the same migration: the
+// catalogs' part of a run, which does not grow with the site. Once per
+// migration text per process (the twin tests every site's database).
+MigrationRun empty_run(const Options& opts) {
+  static std::mutex mu;
+  static std::map<std::string, MigrationRun> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(opts.migration.sql); it != cache.end()) return it->second;
+  std::error_code ec;
+  fs::path dir = fs::temp_directory_path(ec);
+  static int counter = 0;
+  std::string path = (dir / ("smsup-empty-site-db-" + std::to_string(getpid()) + "-" +
+                             std::to_string(++counter) + ".db"))
+                         .string();
+  remove_db_files(path);
+  struct Remove {
+    std::string p;
+    ~Remove() { remove_db_files(p); }
+  } guard{path};
+  generate_sqlite(path, 0, 1);
+  Options o = opts;
+  o.keep_copy = false;
+  o.free_disk_mb.reset();
+  Report e = run_sqlite(path, o);
+  if (!e.migration_ok) {
+    throw InputError({opts.db, 0, 0}, "--migration",
+                     "the migration fails on an empty site database (" + e.migration_error +
+                         "), so the stand-in's figures cannot be scaled");
+  }
+  MigrationRun run{static_cast<double>(e.before.data_bytes), static_cast<double>(e.after.data_bytes),
+                   static_cast<double>(e.after.log_bytes)};
+  cache.emplace(opts.migration.sql, run);
+  return run;
+}
+
 // Removes the working copy on every way out except a kill (next run's job).
 struct CopyGuard {
   std::string path;
@@ -126,6 +176,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   SqliteDb original(path, SQLITE_OPEN_READONLY);
   original.text("SELECT count(*) FROM sqlite_master");  // "file is not a database" here
   refuse_copies_and_replication(path, original);
+  auto stand_in = stand_in_sizes(original);
   r.cleaned = clean_leftovers(path);
 
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -196,6 +247,17 @@ Report run_sqlite(const std::string& path, const Options& opts) {
     }
   }
   r.check_seconds = seconds_since(tk);
+
+  if (stand_in && r.migration_ok) {
+    SiteScale s;
+    s.data_mb = stand_in->first;
+    s.log_mb = stand_in->second;
+    s.empty = empty_run(opts);
+    MigrationRun run{static_cast<double>(r.before.data_bytes), static_cast<double>(r.after.data_bytes),
+                     static_cast<double>(r.after.log_bytes)};
+    s.after = scale_to_site(s.data_mb, s.log_mb, run, s.empty);
+    r.site = s;
+  }
 
   if (opts.keep_copy) {
     copy.exec("PRAGMA journal_mode=DELETE");

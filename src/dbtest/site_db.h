@@ -38,7 +38,17 @@ struct GenerateOptions {
   uint64_t seed = 1;
   std::string site_code = "CEN";  // SMS_Assigned_Site0, SiteSettings.SiteCode
   bool replication = false;       // SQLite: SiteSettings.Replication; PostgreSQL: a publication
+  // A stand-in (the twin's site databases): the sizes of the real site
+  // database it stands for, kept in SiteSettings (smsup.site_data_mb,
+  // smsup.site_log_mb). dbtest then also reports its figures at that size.
+  // Negative: not a stand-in.
+  int64_t site_data_mb = -1;
+  int64_t site_log_mb = -1;
 };
+
+// SiteSettings names of a stand-in's sizes (GenerateOptions::site_data_mb).
+inline constexpr const char* kSiteDataMbSetting = "smsup.site_data_mb";
+inline constexpr const char* kSiteLogMbSetting = "smsup.site_log_mb";
 
 // Creates PATH (which must not exist) as an SMS 2003 SP1 site database with
 // opts.clients clients. Deterministic for a given seed: the same options give
@@ -57,6 +67,20 @@ GenerateStats generate_postgresql(const std::string& url, const GenerateOptions&
 
 // Data and log sizes of the SQLite database at PATH, read without writing.
 Sizes measure_sqlite(const std::string& path);
+
+// What the twin does to its sites' databases, the way the real operations
+// do it to a real one:
+// - replication on or off (the replication-disable/-enable steps);
+// - the upgrade's database step: MIGRATION run on the database itself, in one
+//   transaction, and a stand-in's sizes set to the site's sizes after it.
+//   Returns false, touching nothing, when the database is at SP2 already
+//   (SiteSettings.SchemaVersion is the one the built-in migration sets).
+void set_replication_sqlite(const std::string& path, bool on);
+// A row of the SiteSettings table: read ("" when absent) and written.
+std::string read_setting_sqlite(const std::string& path, const std::string& name);
+void write_setting_sqlite(const std::string& path, const std::string& name, const std::string& value);
+bool upgrade_sqlite(const std::string& path, std::string_view migration_sql, int64_t site_data_mb_after,
+                    int64_t site_log_mb_after);
 
 // The growth of a SQLite site database of N generated clients under the SP2
 // migration, from per-client figures measured on the generator (see

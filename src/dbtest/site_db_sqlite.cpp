@@ -93,3 +93,85 @@ Sizes measure_sqlite(const std::string& path) {
 }
 
 }  // namespace smsup::dbtest
+
+namespace smsup::dbtest {
+namespace {
+
+void require_site_db(SqliteDb& db) {
+  if (!db.has_table("SiteSettings")) {
+    throw InputError({db.path(), 0, 0}, "", "not an SMS site database (no SiteSettings table)");
+  }
+}
+
+void set_setting(SqliteDb& db, const std::string& name, const std::string& value) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db.get(), "INSERT OR REPLACE INTO SiteSettings (Name, Value) VALUES (?, ?)", -1, &st,
+                         nullptr) != SQLITE_OK) {
+    throw InputError({db.path(), 0, 0}, "SiteSettings", sqlite3_errmsg(db.get()));
+  }
+  sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) throw InputError({db.path(), 0, 0}, "SiteSettings", sqlite3_errmsg(db.get()));
+}
+
+// The schema version the built-in migration leaves (sql/sp2_migration.sql).
+constexpr const char* kSp2SchemaVersion = "2.50.4160.2000";
+
+}  // namespace
+
+void set_replication_sqlite(const std::string& path, bool on) {
+  write_setting_sqlite(path, "Replication", on ? "true" : "false");
+}
+
+std::string read_setting_sqlite(const std::string& path, const std::string& name) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
+  SqliteDb db(path, SQLITE_OPEN_READONLY);
+  require_site_db(db);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db.get(), "SELECT Value FROM SiteSettings WHERE Name = ?", -1, &st, nullptr) != SQLITE_OK) {
+    throw InputError({path, 0, 0}, "SiteSettings", sqlite3_errmsg(db.get()));
+  }
+  sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* v = sqlite3_column_text(st, 0);
+    if (v) out = reinterpret_cast<const char*>(v);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+void write_setting_sqlite(const std::string& path, const std::string& name, const std::string& value) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
+  SqliteDb db(path, SQLITE_OPEN_READWRITE);
+  require_site_db(db);
+  set_setting(db, name, value);
+  db.close();
+}
+
+bool upgrade_sqlite(const std::string& path, std::string_view migration_sql, int64_t site_data_mb_after,
+                    int64_t site_log_mb_after) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
+  SqliteDb db(path, SQLITE_OPEN_READWRITE);
+  require_site_db(db);
+  if (db.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'") == kSp2SchemaVersion) return false;
+  // A crash inside leaves the journal; the next open rolls it back, so the
+  // database is either as before or wholly upgraded.
+  db.exec("BEGIN IMMEDIATE");
+  std::string err = db.try_exec(std::string(migration_sql));
+  if (err.empty() && !db.text("SELECT Value FROM SiteSettings WHERE Name = '" + std::string(kSiteDataMbSetting) + "'").empty()) {
+    set_setting(db, kSiteDataMbSetting, std::to_string(site_data_mb_after));
+    set_setting(db, kSiteLogMbSetting, std::to_string(site_log_mb_after));
+  }
+  if (!err.empty()) {
+    db.try_exec("ROLLBACK");
+    throw InputError({path, 0, 0}, "", "the SP2 migration failed: " + err);
+  }
+  db.exec("COMMIT");
+  db.close();
+  return true;
+}
+
+}  // namespace smsup::dbtest

@@ -114,6 +114,11 @@ class Filler {
     emit({Field::of("SiteCode"), Field::of(o_.site_code)});
     emit({Field::of("SchemaVersion"), Field::of("2.50.3174.1018")});
     emit({Field::of("Replication"), Field::of(o_.replication ? "true" : "false")});
+    if (o_.site_data_mb >= 0 && o_.site_log_mb >= 0) {
+      std::string data = std::to_string(o_.site_data_mb), log = std::to_string(o_.site_log_mb);
+      emit({Field::of(kSiteDataMbSetting), Field::of(data)});
+      emit({Field::of(kSiteLogMbSetting), Field::of(log)});
+    }
     sink_.end_table();
   }
 

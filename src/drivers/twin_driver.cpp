@@ -14,6 +14,7 @@
 
 #include "twin/faults.h"
 #include "twin/file_sink.h"
+#include "twin/site_databases.h"
 #include "twin/twin.h"
 
 namespace smsup::drivers {
@@ -46,9 +47,13 @@ constexpr size_t kSnapshotEvery = 256;
 class TwinDriver : public Driver {
  public:
   explicit TwinDriver(const TwinDriverOptions& o)
-      : opts_(o), sink_(o.logs_dir), log_path_((fs::path(o.state_path).parent_path() / "steps.log").string()) {
+      : opts_(o),
+        sink_(o.logs_dir),
+        dbs_(fs::path(o.logs_dir) / twin::kSiteDatabasesDir, o.seed),
+        log_path_((fs::path(o.state_path).parent_path() / "steps.log").string()) {
     if (fs::exists(o.state_path)) {
       twin_ = std::make_unique<twin::Twin>(twin::Twin::load(o.state_path));
+      twin_->attach_databases(&dbs_);  // the sites' databases as the killed run left them
       replay();
     } else {
       twin::TwinOptions to;
@@ -57,6 +62,8 @@ class TwinDriver : public Driver {
       to.epoch_s = epoch_of(o.as_of);
       twin_ = std::make_unique<twin::Twin>(twin::Twin::from(*o.inventory, to));
     }
+    // A fresh twin makes its sites' databases in prepare(), before the
+    // journal records anything.
     twin_->set_log_sink(&sink_);  // replayed steps wrote their lines before
   }
 
@@ -76,6 +83,7 @@ class TwinDriver : public Driver {
   void prepare() override {
     if (fs::exists(opts_.state_path)) return;
     fs::create_directories(opts_.logs_dir);
+    twin_->attach_databases(&dbs_);
     snapshot();
   }
 
@@ -173,6 +181,7 @@ class TwinDriver : public Driver {
 
   TwinDriverOptions opts_;
   twin::FileLogSink sink_;
+  twin::SqliteSiteDatabases dbs_;
   std::string log_path_;
   int log_fd_ = -1;
   size_t snapshot_steps_ = 0;

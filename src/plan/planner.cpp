@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "plan/planner_build.h"
-#include "rules/db_growth.h"
+#include "model/db_growth.h"
 #include "util/error.h"
 
 namespace smsup::plan {
@@ -80,11 +80,6 @@ Workload Builder::work_of(int site) const {
   w.clients = clients[site].total;
   w.site_systems = static_cast<int64_t>(s.systems.size());
   return w;
-}
-
-int64_t db_growth_mb(const Database& db, int64_t clients_held) {
-  // The same figure as the db-disk-space rule (docs/rules.md).
-  return rules::db_growth(db, clients_held).total_mb();
 }
 
 namespace {

@@ -68,6 +68,5 @@ void chain_upgrades(std::vector<Step>& steps, int lanes);
 // Growth of the site database during the upgrade, in MB: measured by the
 // dbtest when there is one, else the db-disk-space rule's estimate for the
 // clients whose inventory it holds (its own and every site's below).
-int64_t db_growth_mb(const Database& db, int64_t clients_held);
 
 }  // namespace smsup::plan::detail

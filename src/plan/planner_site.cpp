@@ -3,6 +3,7 @@
 // and what follows it.
 #include <fmt/format.h>
 
+#include "model/db_growth.h"
 #include "plan/planner_build.h"
 
 namespace smsup::plan::detail {
@@ -64,7 +65,7 @@ std::string add_database_steps(Builder& b, int i) {
   b.at(disk).params = {{"server", db.server},
                        {"database", db.name},
                        {"free_disk_mb", db.free_disk_mb},
-                       {"required_mb", db_growth_mb(db, b.clients[i].held)},
+                       {"required_mb", db_growth(db).total_mb()},
                        {"growth_from", db.dbtest ? "dbtest result in the inventory"
                                                  : fmt::format("{}/dbtest (estimate until then)", code)},
                        {"autogrow", db.autogrow}};

@@ -3,7 +3,7 @@
 // skips it, so there is nothing to prepare (see docs/rules.md).
 #include <fmt/format.h>
 
-#include "rules/db_growth.h"
+#include "model/db_growth.h"
 #include "rules/rule.h"
 
 namespace smsup::rules {
@@ -123,17 +123,19 @@ void db_disk_space(const Context& c, const Site& s, Emit& e) {
   if (!upgrades(s) || !s.database) return;
   const Database& db = *s.database;
   size_t site_index = c.index_of(s);
-  DbGrowth g = db_growth(db, c.clients_held[site_index]);
+  DbGrowth g = db_growth(db);
   if (db.free_disk_mb >= g.total_mb()) return;
   std::string how =
       g.measured ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
                                with_commas(g.total_mb()), with_commas(db.data_mb),
                                with_commas(db.dbtest->data_mb_after), with_commas(db.log_mb),
                                with_commas(db.dbtest->log_mb_after))
-                 : fmt::format("the upgrade is estimated to grow it by {} MB (no upgrade test; {} MB "
-                               "data, {} MB log, inventory of {} clients)",
-                               with_commas(g.total_mb()), with_commas(db.data_mb),
-                               with_commas(db.log_mb), with_commas(c.clients_held[site_index]));
+                 : fmt::format("the upgrade is estimated to grow it by {} MB (no upgrade test: data "
+                               "+{} MB and log +{} MB for its {} MB of data, the inventory of {} "
+                               "clients)",
+                               with_commas(g.total_mb()), with_commas(g.data_mb),
+                               with_commas(g.log_mb), with_commas(db.data_mb),
+                               with_commas(c.clients_held[site_index]));
   e.fire(db.server,
          fmt::format("{} has {} MB free for {}; {}", db.server, with_commas(db.free_disk_mb), db.name, how),
          fmt::format("Free at least {} MB more on the volumes of {} on {}{}.",

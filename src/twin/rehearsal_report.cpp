@@ -68,7 +68,15 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
     json js = {{"code", s.code}, {"version", to_string(s.version)}, {"state", to_string(s.state)},
                {"verified", s.verified}, {"reinstall_restarts", s.reinstall_restarts}, {"lost_files", s.lost_files}};
     if (!s.failure.empty()) js["failure"] = s.failure;
-    if (s.db) js["database"] = {{"data_mb", s.db->data_mb}, {"log_mb", s.db->log_mb}, {"free_disk_mb", s.db->free_disk_mb}};
+    if (s.db) {
+      js["database"] = {{"data_mb", s.db->data_mb},
+                        {"log_mb", s.db->log_mb},
+                        {"free_disk_mb", s.db->free_disk_mb},
+                        {"growth_mb", s.db->growth_data_mb + s.db->growth_log_mb},
+                        {"growth_from", s.db->growth_from},
+                        {"estimate_mb", s.db->estimate_mb},
+                        {"file", s.db->file.empty() ? json(nullptr) : json(s.db->file)}};
+    }
     sites.push_back(std::move(js));
     for (const auto& f : s.lost_files) lost.push_back({{"site", s.code}, {"file", f}});
   }
@@ -124,6 +132,11 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
     out(o, "  {:<4} {:<5} {:<9}{}{}\n", s.code, to_string(s.version), to_string(s.state),
         s.reinstall_restarts ? fmt::format(" (reinstallation restarted {}x)", s.reinstall_restarts) : "",
         s.failure.empty() ? "" : "  " + s.failure);
+    if (s.db) {
+      out(o, "       database {} MB data, {} MB log, {} MB free; upgrade growth {} MB ({}){}\n", s.db->data_mb,
+          s.db->log_mb, s.db->free_disk_mb, s.db->growth_data_mb + s.db->growth_log_mb, s.db->growth_from,
+          s.db->file.empty() ? "" : "; " + s.db->file);
+    }
   }
   bool any_lost = false;
   for (const auto& s : twin.sites()) {

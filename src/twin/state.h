@@ -34,9 +34,18 @@ struct SiteDb {
   int64_t log_mb = 0;
   int64_t free_disk_mb = 0;
   bool autogrow = true;
-  int64_t growth_data_mb = 0;  // what the SP2 upgrade adds (measured or estimated)
+  // What the SP2 upgrade really adds: the inventory's dbtest block when it
+  // has one; else the site database's own migration when the twin has one
+  // (site_databases.h); else the estimate (model/db_growth.h).
+  int64_t growth_data_mb = 0;
   int64_t growth_log_mb = 0;
+  std::string growth_from = "estimate";  // "inventory dbtest", "site database" or "estimate"
+  // What the operator knows without a test: the disk rule's estimate.
+  int64_t estimate_mb = 0;
+  // Known to the operator: measured by a test (inventory or dbtest step).
   bool growth_measured = false;
+  int64_t clients_held = 0;  // clients whose inventory it holds (own and below)
+  std::string file;          // the site database (SiteDatabases::where), "" without
   bool sp1_compatible = true;  // false after /testdbupgrade ran on the original
   std::vector<std::string> copies;  // tested copies "SQL02/SMS_CEN_TEST"
 };

@@ -64,7 +64,9 @@ Decision disk_check(World& w, StepRecord& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime dur = scaled(w, rec, w.opt.durations.disk_check);
   if (!s.db) return {true, "secondary site: no site database", dur};
-  int64_t need = s.db->growth_data_mb + s.db->growth_log_mb;
+  // The operator knows the measured growth after a test, the disk rule's
+  // estimate before one (the upgrade itself takes what it really takes).
+  int64_t need = s.db->growth_measured ? s.db->growth_data_mb + s.db->growth_log_mb : s.db->estimate_mb;
   std::string basis = s.db->growth_measured ? "measured" : "estimated (no database test)";
   if (!s.db->autogrow && rec.step.params.value("enable_autogrow", false)) {
     // The operator turns autogrow on as the (manual) step says.
@@ -160,10 +162,9 @@ void finish_step(World& w, StepRecord& rec) {
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
   if (k == "backup") {
     s->backups.push_back({rec.end, s->db && s->db->replication, true});
-  } else if (k == "replication-disable") {
-    s->db->replication = false;
-  } else if (k == "replication-enable") {
-    s->db->replication = true;
+  } else if (k == "replication-disable" || k == "replication-enable") {
+    s->db->replication = k == "replication-enable";
+    if (w.dbs && !s->db->file.empty()) w.dbs->set_replication(*s, s->db->replication);
   } else if (k == "drw") {
     s->drw_passed = true;
   } else if (k == "dbtest") {

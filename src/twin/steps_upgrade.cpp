@@ -133,6 +133,7 @@ Decision upgrade(World& w, StepRecord& rec) {
     s.db->data_mb += s.db->growth_data_mb;
     s.db->log_mb += s.db->growth_log_mb;
     s.db->free_disk_mb -= s.db->growth_data_mb + s.db->growth_log_mb;
+    if (w.dbs && !s.db->file.empty()) w.dbs->upgrade(s, {s.db->data_mb, s.db->log_mb});
   }
   w.schedule(t + dur, EventKind::milestone, rec.site, 0, s.gen);
   std::string msg = fmt::format("setup completed ({})", command_of(m));

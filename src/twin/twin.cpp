@@ -1,9 +1,13 @@
 #include "twin/twin.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <fmt/format.h>
+#include <mutex>
+#include <thread>
 
-#include "rules/db_growth.h"
+#include "model/db_growth.h"
 #include "twin/campaign.h"
 #include "twin/world.h"
 #include "util/error.h"
@@ -23,12 +27,16 @@ SiteDb db_of(const Site& s, int64_t clients_held) {
   db.free_disk_mb = d.free_disk_mb;
   db.autogrow = d.autogrow;
   // The same growth the disk-space rule and the planner use: measured by a
-  // database test when there is one, their estimate otherwise; the twin
-  // takes it as what the upgrade really adds.
-  auto g = rules::db_growth(d, clients_held);
+  // database test when there is one, their estimate otherwise. The twin takes
+  // it as what the upgrade really adds until attach_databases() measures the
+  // site's own database.
+  auto g = db_growth(d);
   db.growth_data_mb = std::max<int64_t>(0, g.data_mb);
   db.growth_log_mb = std::max<int64_t>(0, g.log_mb);
+  db.estimate_mb = db.growth_data_mb + db.growth_log_mb;
   db.growth_measured = g.measured;
+  db.growth_from = g.measured ? "inventory dbtest" : "estimate";
+  db.clients_held = clients_held;
   return db;
 }
 
@@ -134,6 +142,57 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
 }
 
 void Twin::set_log_sink(LogSink* sink) { w_->sink = sink; }
+
+void Twin::attach_databases(SiteDatabases* dbs, const std::function<void(size_t, size_t)>& progress) {
+  w_->dbs = dbs;
+  if (!dbs) return;
+  std::vector<size_t> todo;  // sites whose database is not made yet
+  for (size_t i = 0; i < w_->sites.size(); ++i) {
+    if (w_->sites[i].db && w_->sites[i].db->file.empty()) todo.push_back(i);
+  }
+  // Making a database is a few hundred milliseconds of SQLite work per site
+  // and the sites are independent: spread them over the cores.
+  std::vector<AfterMb> measured(todo.size());
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex mu;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t k; (k = next++) < todo.size();) {
+      {
+        std::lock_guard lock(mu);
+        if (error) return;
+      }
+      try {
+        const TwinSite& s = w_->sites[todo[k]];
+        measured[k] = dbs->open(s, miniature_clients(s.db->clients_held));
+        std::lock_guard lock(mu);
+        if (progress) progress(++done, todo.size());
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  size_t n = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  for (size_t k = 0; k < todo.size(); ++k) {
+    TwinSite& s = w_->sites[todo[k]];
+    s.db->file = dbs->where(s);
+    if (s.version == SmsLevel::sp2) {
+      // Upgraded before the twin started: so is its database.
+      dbs->upgrade(s, {s.db->data_mb, s.db->log_mb});
+    } else if (!s.db->growth_measured) {
+      // The inventory's measured figures stay the truth when it has them.
+      s.db->growth_data_mb = std::max<int64_t>(0, measured[k].data_mb_after - s.db->data_mb);
+      s.db->growth_log_mb = std::max<int64_t>(0, measured[k].log_mb_after - s.db->log_mb);
+      s.db->growth_from = "site database";
+    }
+  }
+}
 
 StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
   World& w = *w_;

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,7 @@ struct ClientDay {
 };
 
 struct World;
+class SiteDatabases;
 
 class Twin {
  public:
@@ -75,6 +77,13 @@ class Twin {
 
   // Not owned; nullptr (the default) drops the lines but still counts them.
   void set_log_sink(LogSink* sink);
+
+  // Gives every primary site its own site database (site_databases.h), made
+  // now where it does not exist yet (several at once; `progress(done, total)`
+  // after each), and takes the upgrade's growth from it unless the inventory
+  // has a measured one. Not owned. Without it, the model's estimate is the
+  // growth. Attach again after load(): databases made before are kept.
+  void attach_databases(SiteDatabases* dbs, const std::function<void(size_t, size_t)>& progress = {});
 
   StepResult run_step(const plan::Step& step);
   StepResult begin_step(const plan::Step& step, VTime not_before = 0);

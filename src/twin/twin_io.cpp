@@ -43,7 +43,8 @@ json db_json(const SiteDb& d) {
           {"sql_sp", d.sql.sp_rank}, {"replication", d.replication}, {"data_mb", d.data_mb},
           {"log_mb", d.log_mb}, {"free_disk_mb", d.free_disk_mb}, {"autogrow", d.autogrow},
           {"growth_data_mb", d.growth_data_mb}, {"growth_log_mb", d.growth_log_mb},
-          {"growth_measured", d.growth_measured}, {"sp1_compatible", d.sp1_compatible}, {"copies", d.copies}};
+          {"growth_measured", d.growth_measured}, {"estimate_mb", d.estimate_mb}, {"growth_from", d.growth_from}, {"clients_held", d.clients_held},
+          {"file", d.file}, {"sp1_compatible", d.sp1_compatible}, {"copies", d.copies}};
 }
 
 SiteDb db_from(const json& j) {
@@ -61,6 +62,10 @@ SiteDb db_from(const json& j) {
   d.growth_data_mb = j.at("growth_data_mb");
   d.growth_log_mb = j.at("growth_log_mb");
   d.growth_measured = j.at("growth_measured");
+  d.estimate_mb = j.at("estimate_mb");
+  d.growth_from = j.at("growth_from");
+  d.clients_held = j.at("clients_held");
+  d.file = j.at("file");
   d.sp1_compatible = j.at("sp1_compatible");
   d.copies = j.at("copies").get<std::vector<std::string>>();
   return d;
@@ -128,7 +133,7 @@ TwinSite site_from(const json& j) {
 json Twin::to_json() const {
   const World& w = *w_;
   json j;
-  j["format"] = "smsup-twin/1";
+  j["format"] = "smsup-twin/2";
   j["hierarchy"] = w.hierarchy;
   j["options"] = {{"seed", w.opt.seed}, {"faults", twin::to_string(w.opt.faults)},
                   {"durations", twin::to_json(w.opt.durations)}, {"epoch_s", w.opt.epoch_s},
@@ -178,8 +183,8 @@ json Twin::to_json() const {
 }
 
 Twin Twin::from_json(const json& j, const std::string& file) {
-  if (!j.is_object() || j.value("format", "") != "smsup-twin/1") {
-    throw InputError({file, 0, 0}, "format", "not a saved twin; expected format smsup-twin/1");
+  if (!j.is_object() || j.value("format", "") != "smsup-twin/2") {
+    throw InputError({file, 0, 0}, "format", "not a saved twin; expected format smsup-twin/2");
   }
   try {
     auto w = std::make_unique<World>();
@@ -295,7 +300,7 @@ Twin Twin::load(const std::string& path) {
   try {
     j = json::parse(in);
   } catch (const json::parse_error&) {
-    throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/1)");
+    throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/2)");
   }
   return from_json(j, path);
 }

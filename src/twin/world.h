@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "twin/events.h"
+#include "twin/site_databases.h"
 #include "twin/twin.h"
 
 namespace smsup::twin {
@@ -47,6 +48,7 @@ struct World {
   uint64_t events = 0;
   uint64_t lines = 0;
   LogSink* sink = nullptr;
+  SiteDatabases* dbs = nullptr;  // the sites' own databases; none: the model's figures
 
   // -- time and events
   void schedule(VTime t, EventKind k, int site = -1, int a = 0, int gen = 0);

@@ -30,7 +30,7 @@ sites:
     database:
       server: ${dbhost}
       sql: ${sql}
-      data_mb: 1000
+      data_mb: ${data}
       log_mb: 200
       free_disk_mb: ${free}
       ${dbtest}
@@ -50,7 +50,7 @@ class Fixture {
   Fixture() {
     vars_ = {{"method", "interactive"}, {"version", "sp1"}, {"drw", "false"},
              {"port", "80"}, {"backup", "2006-06-10"}, {"dbhost", "CEN01"},
-             {"sql", "2000-sp4"}, {"free", "50000"},
+             {"sql", "2000-sp4"}, {"free", "50000"}, {"data", "1000"},
              {"dbtest", "dbtest: {data_mb_after: 1500, log_mb_after: 400}"},
              {"os", "w2003"}, {"os_sp", "0"},
              {"roles", "site_server, provider, management_point, database_server"},

@@ -141,19 +141,20 @@ TEST(SiteRules, DiskSpaceUsesTheTestedGrowth) {
   EXPECT_NE(f[0].message.find("700 MB"), std::string::npos) << f[0].message;
 }
 
-TEST(SiteRules, DiskSpaceEstimateGrowsWithClientsHeld) {
-  // Without a test: 500 (data/2) + 500 (data/2) + 100 (log/2) = 1,100 MB plus
-  // 100 KB for every client whose inventory the database holds.
-  Fixture fx;
-  fx.set("dbtest", "").set("free", "1100");
-  EXPECT_FALSE(fx.fires("db-disk-space"));
-  std::string csv = smsup::test::kClientsHeader;
-  for (int i = 0; i < 30; ++i) csv += "PC" + std::to_string(i) + ",CEN,advanced,xp,2,,sp1,,,\n";
-  fx.clients(csv);
-  auto f = fx.fired("db-disk-space");
+TEST(SiteRules, DiskSpaceEstimateGrowsWithTheDataHeld) {
+  // Without a test, the model of docs/rules.md: the data grows by 54.6 % of
+  // the data size and the log by 100.2 % of it, each rounded up:
+  // 1,000 MB of data -> 546 + 1,002 = 1,548 MB.
+  EXPECT_FALSE(Fixture().set("dbtest", "").set("free", "1548").fires("db-disk-space"));
+  auto f = Fixture().set("dbtest", "").set("free", "1547").fired("db-disk-space");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_NE(f[0].message.find("estimated"), std::string::npos) << f[0].message;
-  EXPECT_NE(f[0].message.find("30 clients"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_NE(f[0].message.find("estimated to grow it by 1,548 MB"), std::string::npos) << f[0].message;
+  EXPECT_NE(f[0].message.find("data +546 MB and log +1,002 MB"), std::string::npos) << f[0].message;
+  EXPECT_NE(f[0].remedy.find("Free at least 1 MB more"), std::string::npos) << f[0].remedy;
+  // Twice the data, twice the growth: 2,000 MB -> 1,092 + 2,004 = 3,096 MB.
+  EXPECT_FALSE(Fixture().set("dbtest", "").set("data", "2000").set("free", "3096").fires("db-disk-space"));
+  EXPECT_TRUE(Fixture().set("dbtest", "").set("data", "2000").set("free", "3095").fires("db-disk-space"));
 }
 
 TEST(SiteRules, CentralDatabaseHoldsTheInventoryOfChildSites) {
@@ -168,6 +169,8 @@ TEST(SiteRules, CentralDatabaseHoldsTheInventoryOfChildSites) {
   auto f = fx.fired("db-disk-space");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "CEN01");
+  // The central database holds PR1's clients' inventory too, and says so.
+  EXPECT_NE(f[0].message.find("the inventory of 30 clients"), std::string::npos) << f[0].message;
 }
 
 TEST(SiteRules, AutogrowOffIsAWarning) {

@@ -1,0 +1,81 @@
+// How much a site database grows during the SP2 upgrade: one model for the
+// disk-space rule, the planner's disk check, the twin and dbtest, so that all
+// of them show the same numbers (shared/spec/dbtest.md, last paragraph).
+//
+// The model is the shipped SP2 migration run on the generator's site database
+// (src/dbtest/sql). A site database is its catalogs (what an empty one holds:
+// schema, site control, status of the site itself) plus the inventory data of
+// its clients. The catalogs do not grow with the site; the inventory part grows
+// by a fixed share of its size, because the migration rewrites every
+// inventory row. So a real database of data_mb MB grows by data_mb times
+// those shares, whatever the number of clients it holds; the number of
+// clients only sets how big a stand-in the twin builds (miniature_clients).
+//
+//   DbGrowth g = db_growth(db, clients_held);  // measured (dbtest block) or estimated
+//   AfterMb a = scale_to_site(6200, 1400, run, empty);  // a miniature's run, at the site's size
+#pragma once
+
+#include <cstdint>
+
+#include "model/hierarchy.h"
+
+namespace smsup {
+
+// A site database's growth in MB: data and log, measured or estimated.
+struct DbGrowth {
+  bool measured = false;  // from a dbtest result
+  int64_t data_mb = 0;
+  int64_t log_mb = 0;
+  int64_t total_mb() const { return data_mb + log_mb; }
+};
+
+// Bytes of one run of the migration: data before, data after, log written.
+struct MigrationRun {
+  double before = 0;
+  double after = 0;
+  double log = 0;
+};
+
+// The generator's database under the built-in migration, measured with
+// `smsup twin db` and `smsup dbtest` (docs/dbtest.md gives the commands): the
+// empty database (0 clients), and the bytes each client adds, from the runs at
+// 2,000 and 10,000 clients. A test regenerates databases and checks these.
+inline constexpr MigrationRun kEmptySiteDb{446464, 483328, 61440};
+inline constexpr MigrationRun kPerClient{4054.5, 6267.4, 4062.2};
+
+// The shares of the inventory part: data grows by 54.6 %, the log by 100.2 %.
+inline constexpr double kDataGrowthShare = (kPerClient.after - kPerClient.before) / kPerClient.before;
+inline constexpr double kLogGrowthShare = kPerClient.log / kPerClient.before;
+
+// The generator's database for N clients and its migration, in bytes.
+MigrationRun generated_run(int64_t clients);
+
+// The twin's stand-in of a site database holds this many generated clients:
+// the clients the site holds, within [kMiniatureMin, kMiniatureMax]. Below
+// 1,000 clients the random volumes of single clients show in the shares
+// (3 % off at 500); above 4,000 building it only costs time.
+inline constexpr int64_t kMiniatureMin = 1000;
+inline constexpr int64_t kMiniatureMax = 4000;
+int64_t miniature_clients(int64_t clients_held);
+
+// Sizes after the upgrade, in MB, the form of the inventory's dbtest block.
+struct AfterMb {
+  int64_t data_mb_after = 0;
+  int64_t log_mb_after = 0;
+};
+
+// A run of the migration on a stand-in database, at the size of the site's
+// real one (data_mb, log_mb): the shares of the stand-in's inventory part
+// (its run less an empty database's run) applied to data_mb, rounded up.
+AfterMb scale_to_site(int64_t data_mb, int64_t log_mb, const MigrationRun& run, const MigrationRun& empty);
+
+// Without a test: the model's shares applied to data_mb, rounded up. Grows
+// with the inventory data the database holds (rules.md, db-disk-space).
+AfterMb estimate_after(int64_t data_mb, int64_t log_mb);
+
+// The growth the disk rule, the planner and the twin use: from the
+// database's dbtest block when there is one, estimated otherwise.
+// clients_held is reported alongside, it does not change the estimate.
+DbGrowth db_growth(const Database& db);
+
+}  // namespace smsup

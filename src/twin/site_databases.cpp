@@ -1,0 +1,85 @@
+#include "twin/site_databases.h"
+
+#include <fmt/format.h>
+
+#include <system_error>
+
+#include "dbtest/dbtest.h"
+#include "dbtest/site_db.h"
+#include "twin/faults.h"
+#include "util/error.h"
+
+namespace smsup::twin {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a stand-in measured when it was made: its sizes after the migration,
+// at the site's size (SiteSettings rows next to the sizes it stands for).
+constexpr const char* kDataAfter = "smsup.sp2_data_mb_after";
+constexpr const char* kLogAfter = "smsup.sp2_log_mb_after";
+
+std::optional<int64_t> number(const std::string& v) {
+  if (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(v);
+}
+
+}  // namespace
+
+SqliteSiteDatabases::SqliteSiteDatabases(fs::path dir, uint64_t seed) : dir_(std::move(dir)), seed_(seed) {}
+
+std::string SqliteSiteDatabases::where(const TwinSite& s) const { return (dir_ / (s.code + ".db")).string(); }
+
+AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
+  if (!s.db) throw std::logic_error("SqliteSiteDatabases::open: site " + s.code + " has no database");
+  std::string path = where(s);
+  if (!fs::exists(path)) {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec) throw InputError({dir_.string(), 0, 0}, "", "cannot create the twin's database directory: " + ec.message());
+    // Made under another name and renamed when whole: a run killed while
+    // making it leaves no half database under the site's name.
+    std::string making = path + ".making";
+    fs::remove(making, ec);
+    dbtest::GenerateOptions g;
+    g.clients = clients;
+    g.seed = hash64(seed_, s.code, 17);
+    g.site_code = s.code;
+    g.site_data_mb = s.db->data_mb;
+    g.site_log_mb = s.db->log_mb;
+    try {
+      dbtest::generate_sqlite(making, g);
+      dbtest::Options o;
+      o.db = "sqlite:" + making;
+      o.migration = dbtest::builtin_migration();
+      dbtest::Report r = dbtest::run_sqlite(making, o);
+      if (!r.migration_ok || !r.checks_ok() || !r.site) {
+        throw InputError({making, 0, 0}, "", "the SP2 migration failed on the twin's site database: " + r.migration_error);
+      }
+      dbtest::write_setting_sqlite(making, kDataAfter, std::to_string(r.data_mb_after()));
+      dbtest::write_setting_sqlite(making, kLogAfter, std::to_string(r.log_mb_after()));
+      if (s.db->replication) dbtest::set_replication_sqlite(making, true);
+      fs::rename(making, path);
+    } catch (...) {
+      fs::remove(making, ec);
+      throw;
+    }
+  }
+  auto data = number(dbtest::read_setting_sqlite(path, kDataAfter));
+  auto log = number(dbtest::read_setting_sqlite(path, kLogAfter));
+  if (!data || !log) {
+    throw InputError({path, 0, 0}, kDataAfter,
+                     "not a site database made by the twin (no measured sizes); remove it or use another --twin-dir");
+  }
+  return {*data, *log};
+}
+
+void SqliteSiteDatabases::set_replication(const TwinSite& s, bool on) {
+  dbtest::set_replication_sqlite(where(s), on);
+}
+
+void SqliteSiteDatabases::upgrade(const TwinSite& s, const AfterMb& after) {
+  dbtest::upgrade_sqlite(where(s), dbtest::sp2_migration_sql(), after.data_mb_after, after.log_mb_after);
+}
+
+}  // namespace smsup::twin
