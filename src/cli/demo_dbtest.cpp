@@ -1,11 +1,19 @@
-// `smsup demo` stage dbtest: a twin site database for a few thousand
-// clients, the database upgrade test on a copy of it, and the refusal of a
-// database with replication enabled.
+// `smsup demo` stage dbtest: the twin of the example makes its sites' own
+// databases; the database upgrade test runs on a copy of one of them and
+// gives the same growth the disk rule estimates and the twin's upgrade takes;
+// then the refusal of a database with replication enabled.
+#include <fmt/format.h>
+
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
 #include "cli/verbs.h"
 #include "dbtest/dbtest.h"
+#include "inventory/inventory.h"
+#include "model/db_growth.h"
+#include "twin/site_databases.h"
+#include "twin/twin.h"
 #include "util/error.h"
 
 namespace smsup::cli {
@@ -15,17 +23,49 @@ int demo_dbtest(const DemoContext& ctx) {
   fs::path dir = ctx.out / "dbtest";
   fs::remove_all(dir);  // the demo's own files from an earlier run
   fs::create_directories(dir);
-  std::string db = (dir / "SMS_CEN.db").string();
-  auto st = dbtest::generate_sqlite(db, 3000, 1);
-  std::printf("Twin site database %s: %lld clients, %lld rows, %.1f MB\n\n", db.c_str(),
-              static_cast<long long>(st.clients), static_cast<long long>(st.rows),
-              dbtest::measure_sqlite(db).data_mb());
+
+  Hierarchy h = inventory::load(ctx.example.string());
+  twin::Twin t = twin::Twin::from(h, 1, {});
+  twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, 1);
+  attach_with_progress(t, dbs);
+  // A primary site the inventory has no test result for, and whose
+  // database can be tested as it is (no replication).
+  const twin::TwinSite* site = nullptr;
+  const Site* inv = nullptr;
+  for (const auto& s : t.sites()) {
+    const Site& i = h.sites[static_cast<size_t>(h.find_site(s.code))];
+    if (s.db && !i.database->dbtest && !s.db->replication) {
+      site = &s;
+      inv = &i;
+      break;
+    }
+  }
+  if (!site) {
+    std::printf("No primary site of %s lacks a database test: nothing to show.\n", h.name.c_str());
+    return 1;
+  }
+  std::printf("The twin of %s made a site database for each primary site in %s.\n", h.name.c_str(),
+              (dir / twin::kSiteDatabasesDir).c_str());
+  std::printf("%s's is a stand-in for its %s MB of data and %s MB of log, with %lld clients' inventory:\n\n",
+              site->code.c_str(), fmt::format("{}", site->db->data_mb).c_str(),
+              fmt::format("{}", site->db->log_mb).c_str(),
+              static_cast<long long>(miniature_clients(site->db->clients_held)));
   dbtest::Options o;
-  o.db = "sqlite:" + db;
+  o.db = "sqlite:" + site->db->file;
   o.migration = dbtest::builtin_migration();
-  o.free_disk_mb = 30000;
+  o.free_disk_mb = site->db->free_disk_mb;
   dbtest::Report r = dbtest::run(o);
   std::fputs(dbtest::format_text(r).c_str(), stdout);
+
+  int64_t estimate = db_growth(*inv->database).total_mb();
+  int64_t twin_growth = site->db->growth_data_mb + site->db->growth_log_mb;
+  std::printf(
+      "\nOne set of numbers for %s: the disk rule estimates %lld MB without a test (smsup check),\n"
+      "dbtest measures %lld MB on the twin's database, and the twin's upgrade takes %lld MB (smsup rehearse).\n",
+      site->code.c_str(), static_cast<long long>(estimate), static_cast<long long>(r.growth_mb()),
+      static_cast<long long>(twin_growth));
+  bool same = r.growth_mb() == twin_growth &&
+              std::abs(static_cast<double>(estimate - twin_growth)) <= 0.02 * static_cast<double>(twin_growth);
 
   std::string rep = (dir / "SMS_REP.db").string();
   dbtest::GenerateOptions g;
@@ -40,7 +80,7 @@ int demo_dbtest(const DemoContext& ctx) {
     refused = true;
     std::printf("\nWith replication enabled, dbtest refuses (exit 2):\n  %s\n", e.what());
   }
-  return r.passed() && refused ? 0 : 1;
+  return r.passed() && same && refused ? 0 : 1;
 }
 
 }  // namespace smsup::cli

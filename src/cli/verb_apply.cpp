@@ -39,6 +39,9 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_flag("--force", req->force, "Run although the inventory changed since the plan was made");
   sub->add_option("--seed", req->seed, "Twin: seed of its random choices");
   sub->add_option("--faults", req->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
+  sub->add_flag_callback("--no-databases", [req] { req->databases = false; },
+                "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
+                "take the upgrade's growth from the model");
   sub->callback([req, max_parallel, &status] {
     if (*max_parallel > 0) req->max_parallel = *max_parallel;
     status.code = run::run_apply(*req);

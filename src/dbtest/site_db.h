@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace smsup::dbtest {
 
@@ -79,6 +81,10 @@ void set_replication_sqlite(const std::string& path, bool on);
 // A row of the SiteSettings table: read ("" when absent) and written.
 std::string read_setting_sqlite(const std::string& path, const std::string& name);
 void write_setting_sqlite(const std::string& path, const std::string& name, const std::string& value);
+// Several rows in one transaction, without waiting for the disk (a file
+// being made, whose maker syncs it once before it takes its name).
+void write_settings_unsynced_sqlite(const std::string& path,
+                                    const std::vector<std::pair<std::string, std::string>>& rows);
 bool upgrade_sqlite(const std::string& path, std::string_view migration_sql, int64_t site_data_mb_after,
                     int64_t site_log_mb_after);
 

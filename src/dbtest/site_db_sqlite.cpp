@@ -143,6 +143,17 @@ std::string read_setting_sqlite(const std::string& path, const std::string& name
   return out;
 }
 
+void write_settings_unsynced_sqlite(const std::string& path,
+                                    const std::vector<std::pair<std::string, std::string>>& rows) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
+  SqliteDb db(path, SQLITE_OPEN_READWRITE);
+  require_site_db(db);
+  db.exec("PRAGMA synchronous=OFF; BEGIN");
+  for (const auto& [name, value] : rows) set_setting(db, name, value);
+  db.exec("COMMIT");
+  db.close();
+}
+
 void write_setting_sqlite(const std::string& path, const std::string& name, const std::string& value) {
   if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
   SqliteDb db(path, SQLITE_OPEN_READWRITE);

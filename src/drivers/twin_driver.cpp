@@ -53,7 +53,7 @@ class TwinDriver : public Driver {
         log_path_((fs::path(o.state_path).parent_path() / "steps.log").string()) {
     if (fs::exists(o.state_path)) {
       twin_ = std::make_unique<twin::Twin>(twin::Twin::load(o.state_path));
-      twin_->attach_databases(&dbs_);  // the sites' databases as the killed run left them
+      if (o.databases) twin_->attach_databases(&dbs_);  // the sites' databases as the killed run left them
       replay();
     } else {
       twin::TwinOptions to;
@@ -83,7 +83,7 @@ class TwinDriver : public Driver {
   void prepare() override {
     if (fs::exists(opts_.state_path)) return;
     fs::create_directories(opts_.logs_dir);
-    twin_->attach_databases(&dbs_);
+    if (opts_.databases) twin_->attach_databases(&dbs_);
     snapshot();
   }
 

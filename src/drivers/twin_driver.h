@@ -20,6 +20,7 @@ struct TwinDriverOptions {
   const plan::Plan* plan = nullptr;  // replays the steps logged since the last snapshot
   uint64_t seed = 1;
   std::string faults;      // --faults spec
+  bool databases = true;   // each primary site's database in <logs_dir>/site-databases
   std::string as_of;       // the plan's reference date: the twin's clock starts there
   std::string state_path;  // <journal>.twin/twin-state.json (and steps.log beside it)
   std::string logs_dir;    // <journal>.twin: the sites' logs, as the log reader reads them

@@ -27,6 +27,7 @@ struct ApplyRequest {
   int per_site = 1;
   uint64_t seed = 1;            // twin
   std::string faults;           // twin: --faults spec
+  bool databases = true;        // twin: make each primary site's database (--no-databases: the model's figures)
   std::FILE* out = stdout;
   std::FILE* err = stderr;
 };

@@ -16,6 +16,7 @@ std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req, const
   o.plan = &plan;
   o.seed = req.seed;
   o.faults = req.faults;
+  o.databases = req.databases;
   o.as_of = plan.options.as_of;
   o.logs_dir = journal_path + ".twin";
   o.state_path = o.logs_dir + "/twin-state.json";

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
 #include "dbtest/dbtest.h"
@@ -18,6 +23,18 @@ namespace fs = std::filesystem;
 // at the site's size (SiteSettings rows next to the sizes it stands for).
 constexpr const char* kDataAfter = "smsup.sp2_data_mb_after";
 constexpr const char* kLogAfter = "smsup.sp2_log_mb_after";
+
+// The file's bytes on disk before it takes the site's name: after a power
+// loss the name never points at a file with pages missing.
+void sync_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw InputError({path, 0, 0}, "", std::string("cannot sync the twin's site database: ") + std::strerror(err));
+  }
+  ::close(fd);
+}
 
 std::optional<int64_t> number(const std::string& v) {
   if (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -56,9 +73,10 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
       if (!r.migration_ok || !r.checks_ok() || !r.site) {
         throw InputError({making, 0, 0}, "", "the SP2 migration failed on the twin's site database: " + r.migration_error);
       }
-      dbtest::write_setting_sqlite(making, kDataAfter, std::to_string(r.data_mb_after()));
-      dbtest::write_setting_sqlite(making, kLogAfter, std::to_string(r.log_mb_after()));
-      if (s.db->replication) dbtest::set_replication_sqlite(making, true);
+      dbtest::write_settings_unsynced_sqlite(making, {{kDataAfter, std::to_string(r.data_mb_after())},
+                                                      {kLogAfter, std::to_string(r.log_mb_after())},
+                                                      {"Replication", s.db->replication ? "true" : "false"}});
+      sync_file(making);
       fs::rename(making, path);
     } catch (...) {
       fs::remove(making, ec);

@@ -155,3 +155,23 @@ TEST(ApplyCli, EveryVerbHasHelp) {
     EXPECT_TRUE(has(r.out, "--journal")) << verb << ": " << r.out;
   }
 }
+
+TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
+  test::TempDir t;
+  std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml";
+  auto planned = test::run_smsup({"plan", example, "-o", t / "plan.json", "--as-of", "2006-06-12", "--waive",
+                                  "drw-required"}, t / "plan.out");
+  ASSERT_EQ(planned.status, 0) << planned.out;
+  // Manual steps wait for a person (exit 1); the databases exist from the start.
+  auto r = test::run_smsup({"apply", t / "plan.json", "--journal", t / "j.db", "--plain"}, t / "a.out");
+  EXPECT_EQ(r.status, 1) << r.out;
+  for (const char* code : {"CEN", "NAM", "EUR", "APA", "LAT"}) {
+    EXPECT_TRUE(std::filesystem::exists(t / (std::string("j.db.twin/site-databases/") + code + ".db"))) << code;
+  }
+  EXPECT_FALSE(std::filesystem::exists(t / "j.db.twin/site-databases/NY1.db"));  // a secondary site
+  auto n = test::run_smsup({"apply", t / "plan.json", "--journal", t / "n.db", "--plain", "--no-databases"},
+                           t / "n.out");
+  EXPECT_EQ(n.status, 1) << n.out;
+  EXPECT_TRUE(std::filesystem::exists(t / "n.db.twin/twin-state.json"));
+  EXPECT_FALSE(std::filesystem::exists(t / "n.db.twin/site-databases"));
+}

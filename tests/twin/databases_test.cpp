@@ -53,7 +53,7 @@ const TwinSite& site_of(const Twin& t, std::string_view code) { return t.sites()
 TEST(TwinDatabases, EveryPrimarySiteGetsOneSizedFromTheClientsItHolds) {
   Hierarchy h = small_hierarchy();
   add_clients(h, "PR1", 1500, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "PC");
-  add_clients(h, "SEC", 800, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "SC");
+  add_clients(h, "SEC", 300, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "SC");
   Twin t = Twin::from(h, 1, {});
   FakeDatabases dbs;
   std::vector<std::pair<size_t, size_t>> progress;
@@ -62,7 +62,7 @@ TEST(TwinDatabases, EveryPrimarySiteGetsOneSizedFromTheClientsItHolds) {
   // secondary has no database. A stand-in holds at least kMiniatureMin.
   std::vector<std::string> opens(dbs.calls.begin(), dbs.calls.end());
   std::sort(opens.begin(), opens.end());
-  EXPECT_EQ(opens, (std::vector<std::string>{"open CEN 2300", "open PR1 2300"}));
+  EXPECT_EQ(opens, (std::vector<std::string>{"open CEN 1800", "open PR1 1800"}));
   EXPECT_EQ(progress.back(), (std::pair<size_t, size_t>{2, 2}));
   const TwinSite& pr1 = site_of(t, "PR1");
   EXPECT_EQ(pr1.db->file, "fake/PR1.db");
