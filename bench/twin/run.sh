@@ -80,9 +80,10 @@ if [[ ${DBS:-1} != 0 ]]; then
   # fresh with `smsup twin db` at the same size; timed alone.
   peer_dir=$out/peer
   rm -rf "$peer_dir"; mkdir -p "$peer_dir"
-  sample=$(find "$out/twin-dir/site-databases" -name '*.db' | head -20)
-  nsample=$(echo "$sample" | wc -l)
-  for f in $sample; do
+  all=("$out"/twin-dir/site-databases/*.db)
+  sample=("${all[@]:0:20}")
+  nsample=${#sample[@]}
+  for f in "${sample[@]}"; do
     clients=$(sqlite3 "$f" 'select count(*) from System_DISC')
     "$smsup" twin db --clients "$clients" -o "$peer_dir/$(basename "$f")" >/dev/null
   done

@@ -11,6 +11,7 @@
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
+#include "model/db_growth.h"
 #include "twin/site_databases.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
@@ -98,7 +99,28 @@ void prepare_twin_dir(const fs::path& dir) {
 
 }  // namespace
 
-void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs) {
+void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs, const fs::path& dir) {
+  // The databases take room (about 4 MB per 1,000 clients, twice that once
+  // upgraded, plus a copy per core while each is tested): say so before
+  // filling a disk.
+  double need = 0, biggest = 0;
+  for (const auto& s : t.sites()) {
+    if (!s.db || !s.db->file.empty()) continue;
+    MigrationRun run = generated_run(miniature_clients(s.db->clients_held));
+    need += run.after;
+    biggest = std::max(biggest, run.after + run.log);
+  }
+  need += 2 * biggest;
+  fs::path probe = dir;
+  std::error_code ec;
+  while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
+  auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
+  if (!ec && static_cast<double>(space.available) < need) {
+    throw InputError({dir.string(), 0, 0}, "site databases",
+                     fmt::format("the sites' databases need about {:.0f} MB and only {} MB are free there; "
+                                 "give a --twin-dir on a bigger disk (or set TMPDIR), or --no-databases",
+                                 need / 1048576.0, space.available / 1048576));
+  }
   bool tty = isatty(STDERR_FILENO) != 0;
   t.attach_databases(&dbs, [tty](size_t done, size_t total) {
     if (tty) std::fprintf(stderr, "\r  making the sites' databases: %zu/%zu", done, total);
@@ -147,7 +169,7 @@ int run_rehearse(const RehearseArgs& a) {
   }
   if (!a.no_databases) {
     dbs = std::make_unique<twin::SqliteSiteDatabases>(db_dir, a.seed);
-    attach_with_progress(t, *dbs);
+    attach_with_progress(t, *dbs, db_dir);
   }
   twin::RehearseOptions ro;
   ro.days = a.days;

@@ -85,6 +85,7 @@ void register_twin_db(CLI::App& twin, Status& status) {
                        {"site", o->site},     {"replication", o->replication},
                        {"seconds", secs}};
       if (o->engine == "sqlite") j["path"] = where, j["data_bytes"] = sz.data_bytes;
+      if (o->site_data_mb >= 0) j["stands_for"] = {{"data_mb", o->site_data_mb}, {"log_mb", o->site_log_mb}};
       std::puts(j.dump(2).c_str());
     } else {
       std::printf(

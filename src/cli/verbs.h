@@ -51,7 +51,8 @@ int demo_dbtest(const DemoContext& ctx);
 
 // Gives the twin its sites' databases (Twin::attach_databases), counting them
 // on stderr when it is a terminal: making them takes a moment per site.
-void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs);
+// Refuses (InputError) when the disk under dir cannot hold them.
+void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs, const std::filesystem::path& dir);
 
 // True when stdout is a terminal and NO_COLOR is not set.
 bool use_color();

@@ -176,6 +176,12 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   SqliteDb original(path, SQLITE_OPEN_READONLY);
   original.text("SELECT count(*) FROM sqlite_master");  // "file is not a database" here
   refuse_copies_and_replication(path, original);
+  if (opts.migration.sql == sp2_migration_sql() && original.has_table("SiteSettings") &&
+      original.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'") == kSp2SchemaVersion) {
+    throw InputError({path, 0, 0}, "--db",
+                     std::string("this site database is at SMS 2003 SP2 already (SchemaVersion ") + kSp2SchemaVersion +
+                         "); nothing was touched. Test a backup taken before its upgrade");
+  }
   auto stand_in = stand_in_sizes(original);
   r.cleaned = clean_leftovers(path);
 

@@ -48,6 +48,10 @@ struct GenerateOptions {
   int64_t site_log_mb = -1;
 };
 
+// SiteSettings.SchemaVersion of an SMS 2003 SP2 site database: what the
+// built-in migration (sql/sp2_migration.sql) leaves.
+inline constexpr const char* kSp2SchemaVersion = "2.50.4160.2000";
+
 // SiteSettings names of a stand-in's sizes (GenerateOptions::site_data_mb).
 inline constexpr const char* kSiteDataMbSetting = "smsup.site_data_mb";
 inline constexpr const char* kSiteLogMbSetting = "smsup.site_log_mb";

@@ -116,9 +116,6 @@ void set_setting(SqliteDb& db, const std::string& name, const std::string& value
   if (rc != SQLITE_DONE) throw InputError({db.path(), 0, 0}, "SiteSettings", sqlite3_errmsg(db.get()));
 }
 
-// The schema version the built-in migration leaves (sql/sp2_migration.sql).
-constexpr const char* kSp2SchemaVersion = "2.50.4160.2000";
-
 }  // namespace
 
 void set_replication_sqlite(const std::string& path, bool on) {

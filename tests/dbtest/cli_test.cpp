@@ -99,6 +99,24 @@ TEST(TwinDbCli, BadOptionsAreExitTwo) {
   EXPECT_EQ(run_smsup({"dbtest", "--help"}).status, 0);
 }
 
+TEST(TwinDbCli, StandInGivesDbtestTheFiguresAtTheRealSize) {
+  TempDir d;
+  auto made = run_smsup({"twin", "db", "--clients", "1000", "-o", d / "s.db", "--site-data-mb", "3000",
+                         "--site-log-mb", "500", "--format", "json"});
+  ASSERT_EQ(made.status, 0) << made.err;
+  EXPECT_EQ(nlohmann::json::parse(made.out)["stands_for"]["data_mb"], 3000);
+  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--format", "json", "--free-disk-mb", "1000"});
+  EXPECT_EQ(r.status, 1) << r.err;  // ~4,650 MB of growth at 3,000 MB does not fit in 1,000
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["site"]["data_mb"], 3000);
+  EXPECT_GT(j["dbtest"]["data_mb_after"].get<int64_t>(), 3000 + 1500);
+  EXPECT_FALSE(j["fits"].get<bool>());
+  // Half a stand-in, or a PostgreSQL one, is refused.
+  EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10", "-o", d / "h.db", "--site-data-mb", "3000"}).status, 2);
+  EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10", "--engine", "postgresql", "--db", "postgresql://127.0.0.1/x",
+                       "--site-data-mb", "3000", "--site-log-mb", "5"}).status, 2);
+}
+
 TEST(TwinDbCli, PostgresqlEngineFillsADatabaseThatDbtestAccepts) {
   REQUIRE_POSTGRES();
   pg->create_db("SMS_CLI");

@@ -255,4 +255,11 @@ std::string PgCluster::checksum(const std::string& db) {
   return sum;
 }
 
+smsup::dbtest::Options opts_for(const std::string& path) {
+  smsup::dbtest::Options o;
+  o.db = "sqlite:" + path;
+  o.migration = smsup::dbtest::builtin_migration();
+  return o;
+}
+
 }  // namespace dbtest_test

@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "dbtest/dbtest.h"
+
 namespace dbtest_test {
+
+// dbtest options for the SQLite file at PATH with the built-in migration.
+smsup::dbtest::Options opts_for(const std::string& path);
 
 // A fresh folder under /tmp, removed at the end of the test. World-writable
 // so that the postgres user can use it when the tests run as root.

@@ -18,16 +18,11 @@
 
 using namespace smsup::dbtest;
 using dbtest_test::sha256_file;
+using dbtest_test::opts_for;
 using dbtest_test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-Options opts_for(const std::string& path) {
-  Options o;
-  o.db = "sqlite:" + path;
-  o.migration = builtin_migration();
-  return o;
-}
 const Check* find_check(const Report& r, const std::string& name) {
   for (const auto& c : r.checks) {
     if (c.name == name) return &c;

@@ -14,16 +14,10 @@
 
 using namespace smsup;
 using namespace smsup::dbtest;
+using dbtest_test::opts_for;
 using dbtest_test::TempDir;
 
 namespace {
-
-Options opts_for(const std::string& path) {
-  Options o;
-  o.db = "sqlite:" + path;
-  o.migration = builtin_migration();
-  return o;
-}
 
 std::string stand_in(const TempDir& d, const std::string& name, int64_t clients, int64_t data_mb, int64_t log_mb) {
   GenerateOptions g;
@@ -150,4 +144,16 @@ TEST(StandIn, SettingsOfSomethingElseAreRefused) {
   }
   EXPECT_THROW(write_setting_sqlite(d / "other.db", "x", "1"), InputError);
   EXPECT_THROW(upgrade_sqlite(d / "other.db", sp2_migration_sql(), 1, 1), InputError);
+}
+
+TEST(StandIn, ADatabaseAtSp2AlreadyIsNotTestedAgain) {
+  TempDir d;
+  std::string path = stand_in(d, "EUR.db", 100, 7400, 1600);
+  ASSERT_TRUE(upgrade_sqlite(path, sp2_migration_sql(), 11446, 9014));
+  try {
+    run_sqlite(path, opts_for(path));
+    FAIL() << "no refusal";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("at SMS 2003 SP2 already"), std::string::npos) << e.what();
+  }
 }
