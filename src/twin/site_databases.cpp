@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 // at the site's size (SiteSettings rows next to the sizes it stands for).
 constexpr const char* kDataAfter = "smsup.sp2_data_mb_after";
 constexpr const char* kLogAfter = "smsup.sp2_log_mb_after";
+// What it was made for: "<data_mb>/<log_mb>/<clients>/<seed>".
+constexpr const char* kMadeFor = "smsup.made_for";
 
 // The file's bytes on disk before it takes the site's name: after a power
 // loss the name never points at a file with pages missing.
@@ -50,6 +52,18 @@ std::string SqliteSiteDatabases::where(const TwinSite& s) const { return (dir_ /
 AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
   if (!s.db) throw std::logic_error("SqliteSiteDatabases::open: site " + s.code + " has no database");
   std::string path = where(s);
+  const uint64_t seed = hash64(seed_, s.code, 17);
+  const std::string made_for = fmt::format("{}/{}/{}/{}", s.db->data_mb, s.db->log_mb, clients, seed);
+  if (fs::exists(path)) {
+    // Only a fresh twin asks (a loaded one keeps the databases it made, and
+    // never asks again). One made here for another inventory or seed, by a
+    // run killed before its twin was saved, is stale: made again. A file the
+    // twin did not make is not touched.
+    std::string was = dbtest::read_setting_sqlite(path, kMadeFor);
+    if (!was.empty() && was != made_for) {
+      for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix);
+    }
+  }
   if (!fs::exists(path)) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
@@ -60,7 +74,7 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
     fs::remove(making, ec);
     dbtest::GenerateOptions g;
     g.clients = clients;
-    g.seed = hash64(seed_, s.code, 17);
+    g.seed = seed;
     g.site_code = s.code;
     g.site_data_mb = s.db->data_mb;
     g.site_log_mb = s.db->log_mb;
@@ -75,7 +89,8 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
       }
       dbtest::write_settings_unsynced_sqlite(making, {{kDataAfter, std::to_string(r.data_mb_after())},
                                                       {kLogAfter, std::to_string(r.log_mb_after())},
-                                                      {"Replication", s.db->replication ? "true" : "false"}});
+                                                      {"Replication", s.db->replication ? "true" : "false"},
+                                                      {kMadeFor, made_for}});
       sync_file(making);
       fs::rename(making, path);
     } catch (...) {

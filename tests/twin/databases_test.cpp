@@ -190,6 +190,29 @@ TEST(TwinDatabases, ALoadedTwinKeepsTheDatabasesItMade) {
   EXPECT_EQ(site_of(fresh, "CEN").db->growth_log_mb, site_of(t, "CEN").db->growth_log_mb);
 }
 
+TEST(TwinDatabases, ADatabaseMadeForAnotherInventoryIsMadeAgain) {
+  // A run killed before its twin was saved leaves databases; the next fresh
+  // twin, of an inventory that changed since, does not take them as its own.
+  TempFolder dir;
+  Hierarchy h = small_hierarchy();
+  Twin first = Twin::from(h, 1, {});
+  SqliteSiteDatabases dbs(dir.path, 1);
+  first.attach_databases(&dbs);
+  int64_t growth_4000 = site_of(first, "CEN").db->growth_data_mb;
+  site(h, "CEN").database->data_mb = 8000;
+  Twin second = Twin::from(h, 1, {});
+  second.attach_databases(&dbs);
+  EXPECT_EQ(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), dbtest::kSiteDataMbSetting), "8000");
+  EXPECT_NEAR(static_cast<double>(site_of(second, "CEN").db->growth_data_mb), 2.0 * static_cast<double>(growth_4000),
+              2.0);
+  // Another seed: another database.
+  std::string before = dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "smsup.made_for");
+  Twin third = Twin::from(h, 1, {});
+  SqliteSiteDatabases other_seed(dir.path, 2);
+  third.attach_databases(&other_seed);
+  EXPECT_NE(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "smsup.made_for"), before);
+}
+
 TEST(TwinDatabases, AFolderThatCannotBeMadeIsAClearError) {
   TempFolder dir;
   fs::create_directories(dir.path);
