@@ -60,7 +60,7 @@ int demo_dbtest(const DemoContext& ctx) {
   int64_t estimate = db_growth(*inv->database).total_mb();
   int64_t twin_growth = site->db->growth_data_mb + site->db->growth_log_mb;
   std::printf(
-      "\nOne set of numbers for %s: the disk rule estimates %lld MB without a test (smsup check),\n"
+      "\nOne set of numbers for %s: the disk rule estimates %lld MB without a test (db-disk-space; the runbook's disk check),\n"
       "dbtest measures %lld MB on the twin's database, and the twin's upgrade takes %lld MB (smsup rehearse).\n",
       site->code.c_str(), static_cast<long long>(estimate), static_cast<long long>(r.growth_mb()),
       static_cast<long long>(twin_growth));
