@@ -30,7 +30,8 @@ class SiteDatabases {
   // generated clients, sized as s.db says), or finds the one made before.
   // Returns its sizes after the SP2 migration at the site's size: run on a
   // copy, the real database is not touched (a made database keeps the figures
-  // it measured when made).
+  // it measured when made). Called from several threads at once, for
+  // different sites; the other calls come from one thread.
   virtual AfterMb open(const TwinSite& s, int64_t clients) = 0;
   // Replication turned on or off on the database.
   virtual void set_replication(const TwinSite& s, bool on) = 0;

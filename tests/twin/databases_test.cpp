@@ -10,6 +10,7 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "dbtest/dbtest.h"
 #include "dbtest/site_db.h"
@@ -28,7 +29,9 @@ namespace fs = std::filesystem;
 struct FakeDatabases : SiteDatabases {
   std::map<std::string, std::pair<int64_t, int64_t>> growth;
   std::vector<std::string> calls;
+  std::mutex mu;  // open() runs on several threads at once
   AfterMb open(const TwinSite& s, int64_t clients) override {
+    std::lock_guard lock(mu);
     calls.push_back("open " + s.code + " " + std::to_string(clients));
     auto [d, l] = growth.count(s.code) ? growth[s.code] : std::pair<int64_t, int64_t>{100, 50};
     return {s.db->data_mb + d, s.db->log_mb + l};
