@@ -81,55 +81,6 @@ twin::Durations load_durations(const std::string& path) {
   }
 }
 
-// A fresh twin folder: new, empty, or one an earlier rehearsal made (marked).
-void prepare_twin_dir(const fs::path& dir) {
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir)) throw InputError({dir.string(), 0, 0}, "--twin-dir", "exists and is not a folder");
-    bool empty = fs::is_empty(dir, ec);
-    if (!empty && !fs::exists(dir / ".smsup-twin")) {
-      throw InputError({dir.string(), 0, 0}, "--twin-dir", "folder is not empty and was not made by smsup; name a new or empty folder");
-    }
-    for (const auto& e : fs::directory_iterator(dir)) fs::remove_all(e.path());
-  }
-  fs::create_directories(dir, ec);
-  if (ec) throw InputError({dir.string(), 0, 0}, "--twin-dir", "cannot create this folder: " + ec.message());
-  std::ofstream(dir / ".smsup-twin") << "made by smsup rehearse; its content is replaced on the next rehearsal\n";
-}
-
-}  // namespace
-
-void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs, const fs::path& dir) {
-  // The databases take room (about 4 MB per 1,000 clients, twice that once
-  // upgraded, plus a copy per core while each is tested): say so before
-  // filling a disk.
-  double need = 0, biggest = 0;
-  for (const auto& s : t.sites()) {
-    if (!s.db || !s.db->file.empty()) continue;
-    MigrationRun run = generated_run(miniature_clients(s.db->clients_held));
-    need += run.after;
-    biggest = std::max(biggest, run.after + run.log);
-  }
-  need += 2 * biggest;
-  fs::path probe = dir;
-  std::error_code ec;
-  while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
-  auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
-  if (!ec && static_cast<double>(space.available) < need) {
-    throw InputError({dir.string(), 0, 0}, "site databases",
-                     fmt::format("the sites' databases need about {:.0f} MB and only {} MB are free there; "
-                                 "give a --twin-dir on a bigger disk (or set TMPDIR), or --no-databases",
-                                 need / 1048576.0, space.available / 1048576));
-  }
-  bool tty = isatty(STDERR_FILENO) != 0;
-  t.attach_databases(&dbs, [tty](size_t done, size_t total) {
-    if (tty) std::fprintf(stderr, "\r  making the sites' databases: %zu/%zu", done, total);
-    if (tty && done == total) std::fprintf(stderr, "\n");
-  });
-}
-
-namespace {
-
 int64_t epoch_of(const plan::Plan& p) {
   if (auto d = parse_date(p.options.as_of)) {
     return std::chrono::duration_cast<std::chrono::seconds>(d->time_since_epoch()).count() + 8 * 3600;

@@ -34,6 +34,7 @@ void register_demo(CLI::App& app, Status& status);
 // `smsup twin` subcommands, each in its own file.
 void register_twin_inventory(CLI::App& twin, Status& status);
 void register_twin_db(CLI::App& twin, Status& status);
+void register_twin_make(CLI::App& twin, Status& status);
 
 // `smsup demo` stages, each in its own file (demo_<stage>.cpp). A stage prints
 // what it did and returns 0 when its part of the demo went as expected.
@@ -48,6 +49,10 @@ int demo_rehearse(const DemoContext& ctx);
 int demo_apply(const DemoContext& ctx);
 int demo_verify(const DemoContext& ctx);
 int demo_dbtest(const DemoContext& ctx);
+
+// A fresh twin folder: new, empty, or one smsup made before (it holds the
+// marker .smsup-twin; its content is replaced). Anything else: InputError.
+void prepare_twin_dir(const std::filesystem::path& dir);
 
 // Gives the twin its sites' databases (Twin::attach_databases), counting them
 // on stderr when it is a terminal: making them takes a moment per site.

@@ -191,5 +191,38 @@ TEST_F(CliTest, ClientsRefusesBadFormatWithStatus2) {
   EXPECT_EQ(smsup({"clients", (dir / "missing.yaml").string()}).status, 2);
 }
 
+TEST_F(CliTest, TwinMakeGivesEachPrimarySiteADatabaseThatDbtestReadsAlike) {
+  std::string err;
+  auto r = smsup({"twin", "make", example, "--twin-dir", (dir / "made").string(), "--format", "json"}, &err);
+  ASSERT_EQ(r.status, 0) << err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "smsup-twin-make/1");
+  ASSERT_EQ(j["databases"].size(), 5u);  // Contoso's five primary sites
+  EXPECT_NO_THROW(Twin::load((dir / "made/twin-state.json").string()));
+  for (const auto& d : j["databases"]) {
+    if (d["code"] != "EUR") continue;
+    EXPECT_EQ(d["growth_from"], "site database");
+    // dbtest on the twin's own EUR database: the twin's growth, exactly.
+    auto t = smsup({"dbtest", "--db", "sqlite:" + d["file"].get<std::string>(), "--format", "json"}, &err);
+    ASSERT_EQ(t.status, 0) << err;
+    EXPECT_EQ(nlohmann::json::parse(t.out)["growth_mb"], d["growth_mb"]);
+    // The disk rule's estimate is within 1 % of it.
+    EXPECT_NEAR(d["estimate_mb"].get<double>(), d["growth_mb"].get<double>(), 0.01 * d["growth_mb"].get<double>());
+  }
+  // Made again in the same folder: replaced, same result (same seed).
+  auto again = smsup({"twin", "make", example, "--twin-dir", (dir / "made").string(), "--format", "json"});
+  ASSERT_EQ(again.status, 0);
+  EXPECT_EQ(nlohmann::json::parse(again.out)["databases"], j["databases"]);
+  // A folder smsup did not make, and a bad inventory: exit 2, nothing written.
+  fs::create_directories(dir / "mine");
+  std::ofstream(dir / "mine/notes.txt") << "mine";
+  EXPECT_EQ(smsup({"twin", "make", example, "--twin-dir", (dir / "mine").string()}).status, 2);
+  EXPECT_TRUE(fs::exists(dir / "mine/notes.txt"));
+  std::ofstream(dir / "bad.yaml") << "format: smsup-inventory/1\nsites: 7\n";
+  EXPECT_EQ(smsup({"twin", "make", (dir / "bad.yaml").string(), "--twin-dir", (dir / "bad").string()}).status, 2);
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
+
+
 }  // namespace
 }  // namespace smsup::twin::test
