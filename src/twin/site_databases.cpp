@@ -56,11 +56,12 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
   const std::string made_for = fmt::format("{}/{}/{}/{}", s.db->data_mb, s.db->log_mb, clients, seed);
   if (fs::exists(path)) {
     // Only a fresh twin asks (a loaded one keeps the databases it made, and
-    // never asks again). One made here for another inventory or seed, by a
-    // run killed before its twin was saved, is stale: made again. A file the
+    // never asks again). One made here for another inventory or seed, or
+    // already upgraded by an earlier twin, is stale: made again. A file the
     // twin did not make is not touched.
     std::string was = dbtest::read_setting_sqlite(path, kMadeFor);
-    if (!was.empty() && was != made_for) {
+    bool upgraded = dbtest::read_setting_sqlite(path, "SchemaVersion") == dbtest::kSp2SchemaVersion;
+    if (!was.empty() && (was != made_for || upgraded)) {
       for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix);
     }
   }

@@ -208,6 +208,13 @@ TEST(TwinDatabases, ADatabaseMadeForAnotherInventoryIsMadeAgain) {
   EXPECT_EQ(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), dbtest::kSiteDataMbSetting), "8000");
   EXPECT_NEAR(static_cast<double>(site_of(second, "CEN").db->growth_data_mb), 2.0 * static_cast<double>(growth_4000),
               2.0);
+  // Upgraded by that twin: a fresh twin starts from a database at SP1 again.
+  for (const auto& s : {step("CEN", "backup"), step("CEN", "upgrade")}) ASSERT_TRUE(second.run_step(s).ok) << s.id;
+  ASSERT_EQ(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "SchemaVersion"), dbtest::kSp2SchemaVersion);
+  Twin fourth = Twin::from(h, 1, {});
+  fourth.attach_databases(&dbs);
+  EXPECT_EQ(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "SchemaVersion"), "2.50.3174.1018");
+  EXPECT_EQ(site_of(fourth, "CEN").db->growth_data_mb, site_of(second, "CEN").db->growth_data_mb);
   // Another seed: another database.
   std::string before = dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "smsup.made_for");
   Twin third = Twin::from(h, 1, {});
