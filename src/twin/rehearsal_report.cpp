@@ -133,9 +133,13 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
         s.reinstall_restarts ? fmt::format(" (reinstallation restarted {}x)", s.reinstall_restarts) : "",
         s.failure.empty() ? "" : "  " + s.failure);
     if (s.db) {
+      int64_t growth = s.db->growth_data_mb + s.db->growth_log_mb;
+      std::string from = s.db->growth_from;
+      if (from == "site database" && s.db->estimate_mb != growth) {
+        from += fmt::format("; the disk rule estimated {} MB", s.db->estimate_mb);
+      }
       out(o, "       database {} MB data, {} MB log, {} MB free; upgrade growth {} MB ({}){}\n", s.db->data_mb,
-          s.db->log_mb, s.db->free_disk_mb, s.db->growth_data_mb + s.db->growth_log_mb, s.db->growth_from,
-          s.db->file.empty() ? "" : "; " + s.db->file);
+          s.db->log_mb, s.db->free_disk_mb, growth, from, s.db->file.empty() ? "" : "; " + s.db->file);
     }
   }
   bool any_lost = false;
