@@ -5,15 +5,14 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
+#include <stdlib.h>  // mkdtemp
 
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
-#include "model/db_growth.h"
-#include "twin/site_databases.h"
 #include "twin/rehearsal.h"
+#include "twin/site_databases.h"
 #include "util/error.h"
 
 namespace smsup::cli {
