@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "plan/planner_build.h"
-#include "model/db_growth.h"
+#include "plan/step_graph.h"
 #include "util/error.h"
 
 namespace smsup::plan {
@@ -121,16 +121,9 @@ void order_steps(std::vector<Step>& steps, const Builder& b) {
       key[i] = {b.sites[site].wave, site_pos[site], i};
     }
   }
-  std::unordered_map<std::string_view, size_t> index;
-  for (size_t i = 0; i < n; ++i) index.emplace(steps[i].id, i);
-  std::vector<std::vector<size_t>> succs(n);
-  std::vector<size_t> missing(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    for (const auto& a : steps[i].after) {
-      succs[index.at(a)].push_back(i);
-      ++missing[i];
-    }
-  }
+  StepGraph g = step_graph(steps);
+  const auto& succs = g.succs;
+  auto& missing = g.missing;
   std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
   for (size_t i = 0; i < n; ++i) {
     if (missing[i] == 0) ready.push(key[i]);

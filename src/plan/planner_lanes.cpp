@@ -8,26 +8,16 @@
 #include <algorithm>
 #include <queue>
 #include <stdexcept>
-#include <string_view>
-#include <unordered_map>
-
 #include "plan/planner_build.h"
+#include "plan/step_graph.h"
 
 namespace smsup::plan::detail {
 
 void chain_upgrades(std::vector<Step>& steps, int lanes) {
   const size_t n = steps.size();
-  std::unordered_map<std::string_view, size_t> index;
-  index.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) index.emplace(steps[i].id, i);
-  std::vector<std::vector<size_t>> succs(n);
-  std::vector<size_t> missing(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    for (const auto& a : steps[i].after) {
-      succs[index.at(a)].push_back(i);
-      ++missing[i];
-    }
-  }
+  StepGraph g = step_graph(steps);
+  const auto& succs = g.succs;
+  auto& missing = g.missing;
   std::vector<double> ready_at(n, 0), finish(n, 0);
   using Item = std::pair<double, size_t>;  // (ready time, step)
   std::priority_queue<Item, std::vector<Item>, std::greater<>> ready;

@@ -1,5 +1,7 @@
 #include "plan/schedule.h"
 
+#include "plan/step_graph.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -19,24 +21,16 @@ Schedule schedule(const Plan& p) {
 Schedule schedule(const std::vector<Step>& steps, const std::vector<double>& durations) {
   const size_t n = steps.size();
   if (durations.size() != n) throw std::invalid_argument("schedule: one duration per step");
-  std::unordered_map<std::string_view, size_t> index;
-  index.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) index.emplace(steps[i].id, i);
   // Kahn's algorithm, so that the plan's order need not be topological.
-  std::vector<std::vector<size_t>> preds(n), succs(n);
-  std::vector<size_t> missing(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    for (const auto& a : steps[i].after) {
-      auto it = index.find(a);
-      if (it == index.end()) {
-        throw std::invalid_argument(fmt::format("schedule: step {} waits for unknown step {}",
-                                                steps[i].id, a));
-      }
-      preds[i].push_back(it->second);
-      succs[it->second].push_back(i);
-      ++missing[i];
-    }
+  StepGraph g;
+  try {
+    g = step_graph(steps);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("schedule: ") + e.what());
   }
+  const auto& preds = g.preds;
+  const auto& succs = g.succs;
+  auto& missing = g.missing;
   Schedule s;
   s.start.assign(n, 0);
   s.finish.assign(n, 0);
