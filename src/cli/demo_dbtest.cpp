@@ -27,7 +27,7 @@ int demo_dbtest(const DemoContext& ctx) {
   Hierarchy h = inventory::load(ctx.example.string());
   twin::Twin t = twin::Twin::from(h, 1, {});
   twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, 1);
-  attach_with_progress(t, dbs, dir / twin::kSiteDatabasesDir);
+  attach_with_progress(t, dbs);
   // A primary site the inventory has no test result for, and whose
   // database can be tested as it is (no replication).
   const twin::TwinSite* site = nullptr;

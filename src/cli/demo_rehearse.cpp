@@ -52,7 +52,7 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
   twin::FileLogSink sink(dir);
   holder->set_log_sink(&sink);
   twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o.seed);
-  attach_with_progress(*holder, dbs, dir / twin::kSiteDatabasesDir);
+  attach_with_progress(*holder, dbs);
   twin::RehearseOptions ro;
   ro.recover = recover;
   ro.days = 7;

@@ -1,15 +1,12 @@
 // Shared by the verbs that give the twin a folder (rehearse, twin make, the
 // demo): preparing the folder, and making the sites' databases in it.
-#include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "cli/verbs.h"
-#include "model/db_growth.h"
 #include "twin/site_databases.h"
 #include "twin/twin.h"
 #include "util/error.h"
@@ -34,28 +31,8 @@ void prepare_twin_dir(const fs::path& dir) {
   std::ofstream(dir / ".smsup-twin") << "made by smsup (rehearse or twin make); its content is replaced the next time\n";
 }
 
-void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs, const fs::path& dir) {
-  // The databases take room (about 4 MB per 1,000 clients, twice that once
-  // upgraded, plus a copy per core while each is tested): say so before
-  // filling a disk.
-  double need = 0, biggest = 0;
-  for (const auto& s : t.sites()) {
-    if (!s.db || !s.db->file.empty()) continue;
-    MigrationRun run = generated_run(miniature_clients(s.db->clients_held));
-    need += run.after;
-    biggest = std::max(biggest, run.after + run.log);
-  }
-  need += 2 * biggest;
-  fs::path probe = dir;
-  std::error_code ec;
-  while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
-  auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
-  if (!ec && static_cast<double>(space.available) < need) {
-    throw InputError({dir.string(), 0, 0}, "site databases",
-                     fmt::format("the sites' databases need about {:.0f} MB and only {} MB are free there; "
-                                 "give a --twin-dir on a bigger disk (or set TMPDIR), or --no-databases",
-                                 need / 1048576.0, space.available / 1048576));
-  }
+void attach_with_progress(twin::Twin& t, twin::SqliteSiteDatabases& dbs) {
+  dbs.check_room(t.sites());
   bool tty = isatty(STDERR_FILENO) != 0;
   t.attach_databases(&dbs, [tty](size_t done, size_t total) {
     if (tty) std::fprintf(stderr, "\r  making the sites' databases: %zu/%zu", done, total);

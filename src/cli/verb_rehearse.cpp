@@ -119,7 +119,7 @@ int run_rehearse(const RehearseArgs& a) {
   }
   if (!a.no_databases) {
     dbs = std::make_unique<twin::SqliteSiteDatabases>(db_dir, a.seed);
-    attach_with_progress(t, *dbs, db_dir);
+    attach_with_progress(t, *dbs);
   }
   twin::RehearseOptions ro;
   ro.days = a.days;

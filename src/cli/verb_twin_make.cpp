@@ -40,7 +40,7 @@ void register_twin_make(CLI::App& twin, Status& status) {
     fs::path dir(o->dir);
     prepare_twin_dir(dir);
     twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o->seed);
-    attach_with_progress(t, dbs, dir / twin::kSiteDatabasesDir);
+    attach_with_progress(t, dbs);
     t.save((dir / "twin-state.json").string());
 
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();

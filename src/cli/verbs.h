@@ -10,7 +10,7 @@
 
 namespace smsup::twin {
 class Twin;
-class SiteDatabases;
+class SqliteSiteDatabases;
 }  // namespace smsup::twin
 
 namespace smsup::cli {
@@ -56,8 +56,8 @@ void prepare_twin_dir(const std::filesystem::path& dir);
 
 // Gives the twin its sites' databases (Twin::attach_databases), counting them
 // on stderr when it is a terminal: making them takes a moment per site.
-// Refuses (InputError) when the disk under dir cannot hold them.
-void attach_with_progress(twin::Twin& t, twin::SiteDatabases& dbs, const std::filesystem::path& dir);
+// Refuses (InputError) when the disk under them cannot hold them.
+void attach_with_progress(twin::Twin& t, twin::SqliteSiteDatabases& dbs);
 
 // True when stdout is a terminal and NO_COLOR is not set.
 bool use_color();

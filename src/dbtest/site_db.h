@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,7 +83,8 @@ Sizes measure_sqlite(const std::string& path);
 //   Returns false, touching nothing, when the database is at SP2 already
 //   (SiteSettings.SchemaVersion is the one the built-in migration sets).
 void set_replication_sqlite(const std::string& path, bool on);
-// A row of the SiteSettings table: read ("" when absent) and written.
+// The SiteSettings table: all of it, one row ("" when absent), and a row written.
+std::map<std::string, std::string> read_settings_sqlite(const std::string& path);
 std::string read_setting_sqlite(const std::string& path, const std::string& name);
 void write_setting_sqlite(const std::string& path, const std::string& name, const std::string& value);
 // Several rows in one transaction, without waiting for the disk (a file

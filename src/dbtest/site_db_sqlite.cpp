@@ -122,22 +122,28 @@ void set_replication_sqlite(const std::string& path, bool on) {
   write_setting_sqlite(path, "Replication", on ? "true" : "false");
 }
 
-std::string read_setting_sqlite(const std::string& path, const std::string& name) {
+std::map<std::string, std::string> read_settings_sqlite(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw InputError({path, 0, 0}, "", "no such database file");
   SqliteDb db(path, SQLITE_OPEN_READONLY);
   require_site_db(db);
   sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db.get(), "SELECT Value FROM SiteSettings WHERE Name = ?", -1, &st, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db.get(), "SELECT Name, Value FROM SiteSettings", -1, &st, nullptr) != SQLITE_OK) {
     throw InputError({path, 0, 0}, "SiteSettings", sqlite3_errmsg(db.get()));
   }
-  sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char* v = sqlite3_column_text(st, 0);
-    if (v) out = reinterpret_cast<const char*>(v);
+  std::map<std::string, std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* n = sqlite3_column_text(st, 0);
+    const unsigned char* v = sqlite3_column_text(st, 1);
+    if (n) out[reinterpret_cast<const char*>(n)] = v ? reinterpret_cast<const char*>(v) : "";
   }
   sqlite3_finalize(st);
   return out;
+}
+
+std::string read_setting_sqlite(const std::string& path, const std::string& name) {
+  auto all = read_settings_sqlite(path);
+  auto it = all.find(name);
+  return it == all.end() ? std::string() : it->second;
 }
 
 void write_settings_unsynced_sqlite(const std::string& path,

@@ -83,7 +83,10 @@ class TwinDriver : public Driver {
   void prepare() override {
     if (fs::exists(opts_.state_path)) return;
     fs::create_directories(opts_.logs_dir);
-    if (opts_.databases) twin_->attach_databases(&dbs_);
+    if (opts_.databases) {
+      dbs_.check_room(twin_->sites());
+      twin_->attach_databases(&dbs_);
+    }
     snapshot();
   }
 

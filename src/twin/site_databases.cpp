@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -59,8 +60,9 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
     // never asks again). One made here for another inventory or seed, or
     // already upgraded by an earlier twin, is stale: made again. A file the
     // twin did not make is not touched.
-    std::string was = dbtest::read_setting_sqlite(path, kMadeFor);
-    bool upgraded = dbtest::read_setting_sqlite(path, "SchemaVersion") == dbtest::kSp2SchemaVersion;
+    auto settings = dbtest::read_settings_sqlite(path);
+    const std::string& was = settings[kMadeFor];
+    bool upgraded = settings["SchemaVersion"] == dbtest::kSp2SchemaVersion;
     if (!was.empty() && (was != made_for || upgraded)) {
       for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix);
     }
@@ -99,13 +101,37 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
       throw;
     }
   }
-  auto data = number(dbtest::read_setting_sqlite(path, kDataAfter));
-  auto log = number(dbtest::read_setting_sqlite(path, kLogAfter));
+  auto settings = dbtest::read_settings_sqlite(path);
+  auto data = number(settings[kDataAfter]);
+  auto log = number(settings[kLogAfter]);
   if (!data || !log) {
     throw InputError({path, 0, 0}, kDataAfter,
                      "not a site database made by the twin (no measured sizes); remove it or use another --twin-dir");
   }
   return {*data, *log};
+}
+
+void SqliteSiteDatabases::check_room(const std::vector<TwinSite>& sites) const {
+  double need = 0, biggest = 0;
+  for (const auto& s : sites) {
+    if (!s.db || !s.db->file.empty()) continue;
+    MigrationRun run = generated_run(miniature_clients(s.db->clients_held));
+    need += run.after;
+    biggest = std::max(biggest, run.after + run.log);
+  }
+  if (need == 0) return;
+  need += 2 * biggest;
+  fs::path probe = dir_;
+  std::error_code ec;
+  while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
+  auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
+  if (!ec && static_cast<double>(space.available) < need) {
+    throw InputError({dir_.string(), 0, 0}, "site databases",
+                     fmt::format("the sites' databases need about {:.0f} MB and only {} MB are free there; "
+                                 "make room, use a folder on a bigger disk (--twin-dir, TMPDIR or the journal's "
+                                 "folder), or --no-databases",
+                                 need / 1048576.0, space.available / 1048576));
+  }
 }
 
 void SqliteSiteDatabases::set_replication(const TwinSite& s, bool on) {

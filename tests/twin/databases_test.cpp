@@ -4,7 +4,11 @@
 // the database as the real operations would.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -221,6 +225,29 @@ TEST(TwinDatabases, ADatabaseMadeForAnotherInventoryIsMadeAgain) {
   SqliteSiteDatabases other_seed(dir.path, 2);
   third.attach_databases(&other_seed);
   EXPECT_NE(dbtest::read_setting_sqlite((dir.path / "CEN.db").string(), "smsup.made_for"), before);
+}
+
+TEST(TwinDatabases, ADiskTooSmallForThemIsRefusedBeforeAnythingIsWritten) {
+  // A 4 MB disk: a real one, a tmpfs, where the system lets the tests mount.
+  TempFolder dir;
+  fs::create_directories(dir.path);
+  if (::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a small tmpfs here (" << std::strerror(errno) << ")";
+  }
+  Twin t = Twin::from(small_hierarchy(), 1, {});
+  SqliteSiteDatabases dbs(dir.path / "db", 1);
+  try {
+    dbs.check_room(t.sites());
+    ADD_FAILURE() << "no refusal";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the sites' databases need about"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--no-databases"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.path / "db"));
+  ::umount(dir.path.c_str());
+  // On the ordinary disk the same databases fit.
+  SqliteSiteDatabases roomy(dir.path / "db", 1);
+  EXPECT_NO_THROW(roomy.check_room(t.sites()));
 }
 
 TEST(TwinDatabases, AFolderThatCannotBeMadeIsAClearError) {
