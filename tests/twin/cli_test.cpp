@@ -191,6 +191,29 @@ TEST_F(CliTest, ClientsRefusesBadFormatWithStatus2) {
   EXPECT_EQ(smsup({"clients", (dir / "missing.yaml").string()}).status, 2);
 }
 
+TEST_F(CliTest, RehearseWithoutDatabasesTakesTheModelsGrowth) {
+  std::string plan = write_plan(true);
+  std::string err;
+  auto r = smsup({"rehearse", plan, "--format", "json", "--no-databases", "--days", "2"}, &err);
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << err;
+  auto j = nlohmann::json::parse(r.out);
+  int dbs = 0;
+  for (const auto& s : j["sites"]) {
+    if (!s.contains("database")) continue;
+    ++dbs;
+    EXPECT_TRUE(s["database"]["file"].is_null()) << s["code"];
+    EXPECT_NE(s["database"]["growth_from"], "site database") << s["code"];
+    if (s["database"]["growth_from"] == "estimate") {
+      EXPECT_EQ(s["database"]["growth_mb"], s["database"]["estimate_mb"]);
+    }
+  }
+  EXPECT_EQ(dbs, 5);
+  // Text says so, and an unknown flag is bad input.
+  auto text = smsup({"rehearse", plan, "--no-databases", "--days", "2"});
+  EXPECT_NE(text.out.find("(estimate)"), std::string::npos) << text.out;
+  EXPECT_EQ(smsup({"rehearse", plan, "--no-database"}).status, 2);
+}
+
 TEST_F(CliTest, TwinMakeGivesEachPrimarySiteADatabaseThatDbtestReadsAlike) {
   std::string err;
   auto r = smsup({"twin", "make", example, "--twin-dir", (dir / "made").string(), "--format", "json"}, &err);
