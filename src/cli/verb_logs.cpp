@@ -138,19 +138,29 @@ int run_grep(const LogsOptions& o) {
 int run_merge(const LogsOptions& o) {
   Matcher match(filter_of(o));
   auto files = open_logs(paths_of(o));
+  std::uint64_t local_only = 0;
   for (const auto& te : merge(files)) {
     if (!match(te.entry)) continue;
+    local_only += te.local_only;
     std::string file = files[te.file].path.filename().string();
     if (o.format == "json") {
-      print_entry(o, file, te.entry);
+      auto j = entry_json(file, te.entry);
+      j["placed_by"] = te.utc == TimePoint::min() ? "file order" : te.local_only ? "local time" : "utc";
+      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       continue;
     }
+    // A local-only time is printed without the Z, marked 'L': it is not UTC.
     std::string when = te.utc == TimePoint::min() ? std::string(24, '-') : format_utc(te.utc);
+    if (te.local_only) when.back() = 'L';
     std::printf("%s%s %s:%llu  %s  %s  %s\n", when.c_str(), te.inherited_time ? "~" : " ", file.c_str(),
                 static_cast<unsigned long long>(te.entry.line),
                 te.entry.component.empty() ? "-" : std::string(te.entry.component).c_str(),
                 std::string(to_string(te.entry.severity)).c_str(), clean(te.entry.message).c_str());
   }
+  if (local_only > 0)
+    std::fprintf(stderr,
+                 "smsup: %llu entries name no time zone: placed by their local time (marked L), not UTC\n",
+                 static_cast<unsigned long long>(local_only));
   return 0;
 }
 

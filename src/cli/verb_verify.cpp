@@ -34,7 +34,7 @@ nlohmann::json to_json(const std::string& site, const VerifyResult& r) {
   j["setup_began_from"] = r.setup_began_from;
   j["settle_minutes"] = r.settle ? nlohmann::json(std::chrono::duration<double, std::ratio<60>>(*r.settle).count())
                                  : nlohmann::json();
-  j["settle_ok"] = r.settle_ok;
+  j["touch_after"] = r.touch_after ? nlohmann::json(format_utc(*r.touch_after)) : nlohmann::json();
   j["milestones"] = nlohmann::json::array();
   for (const auto& m : r.milestones) {
     nlohmann::json o{{"number", m.milestone->number}, {"log", m.milestone->log},
@@ -71,9 +71,14 @@ void print_text(const std::string& site, const VerifyResult& r) {
   if (r.setup_began)
     std::printf("Setup began: %s (%s)\n", format_utc(*r.setup_began).c_str(), r.setup_began_from.c_str());
   if (r.settle)
-    std::printf("30-minute rule: last milestone %lld min after setup began: %s\n",
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::minutes>(*r.settle).count()),
-                r.settle_ok ? "met" : "NOT met");
+    std::printf("Milestones: the last came %lld min after setup began\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::minutes>(*r.settle).count()));
+  if (r.touch_after)
+    std::printf("Do not open a console, reset the site or change its configuration before %s (%s)\n",
+                format_utc(*r.touch_after).c_str(),
+                *r.touch_after == *r.setup_began + logs::kSettleTime
+                    ? "30 minutes after setup began"
+                    : "the last milestone, which came after the 30 minutes");
   for (const auto& n : r.notes) std::printf("  note: %s\n", n.c_str());
 }
 

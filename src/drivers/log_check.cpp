@@ -27,7 +27,6 @@ std::string summary_of(const logs::VerifyResult& r) {
   if (r.settle) s += fmt::format(", {} min after setup began", r.settle->count() / 60000);
   if (r.verified) return s + ": verified";
   if (!missing.empty()) s += "; missing: " + fmt::format("{}", fmt::join(missing, "; "));
-  if (found == 6 && !r.settle_ok) s += "; the last came less than 30 minutes after setup began";
   return s;
 }
 

@@ -39,8 +39,15 @@ struct Entry {
   std::uint64_t offset = 0;       // byte offset of the entry in the (decoded) text
   bool unreadable = false;        // looked like a format but did not parse: kept as plain
 
-  // Local time plus bias; a missing bias counts as 0 (the caller may know better).
+  // Local time plus bias. A line that names no zone (SMS 1.x, SMS 2.0 client
+  // logs, SMSSetup.log) has no UTC: it is unknown, not the local time.
   std::optional<TimePoint> utc() const {
+    if (!local || !bias_minutes) return std::nullopt;
+    return TimePoint{local->time_since_epoch()} + std::chrono::minutes(*bias_minutes);
+  }
+  // Where the entry sits on a timeline: its UTC when known, else its local
+  // time read as if it were UTC (the best a reader can do without the zone).
+  std::optional<TimePoint> timeline() const {
     if (!local) return std::nullopt;
     return TimePoint{local->time_since_epoch()} + std::chrono::minutes(bias_minutes.value_or(0));
   }

@@ -28,18 +28,30 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::optional<std::uint32_t> thread_number(std::string_view s) {
-  s = trim(s);
+std::optional<std::uint32_t> hex_number(std::string_view s) {
   std::uint64_t v = 0;
   std::size_t i = 0;
-  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') {
-    for (i = 2; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])); ++i)
-      v = v * 16 + static_cast<std::uint64_t>(digit(s[i]) ? s[i] - '0' : lower(s[i]) - 'a' + 10);
-    if (i == 2 || v > 0xFFFFFFFFu) return std::nullopt;
-    return static_cast<std::uint32_t>(v);
+  for (; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])); ++i) {
+    v = v * 16 + static_cast<std::uint64_t>(digit(s[i]) ? s[i] - '0' : lower(s[i]) - 'a' + 10);
+    if (v > 0xFFFFFFFFu) return std::nullopt;
   }
+  if (i == 0 || i != s.size()) return std::nullopt;
+  return static_cast<std::uint32_t>(v);
+}
+
+// A thread id: "2216", "0x8A8", or hex without its prefix ("E0") as SMS 1.x
+// writes it. `hex` says the writer is known to write hex (an SMS 1.x line);
+// otherwise bare digits are decimal and hex letters make it hex.
+std::optional<std::uint32_t> thread_number(std::string_view s, bool hex = false) {
+  s = trim(s);
+  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') return hex_number(s.substr(2));
+  bool letters = false;
+  for (char c : s) letters |= std::isxdigit(static_cast<unsigned char>(c)) && !digit(c);
+  if (hex || letters) return hex_number(s);
+  std::uint64_t v = 0;
+  std::size_t i = 0;
   for (; i < s.size() && digit(s[i]) && i < 10; ++i) v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
-  if (i == 0 || v > 0xFFFFFFFFu) return std::nullopt;
+  if (i == 0 || i != s.size() || v > 0xFFFFFFFFu) return std::nullopt;
   return static_cast<std::uint32_t>(v);
 }
 
@@ -80,6 +92,7 @@ bool sms_date(std::string_view s, Entry& e) {
 // thread in whichever groups are present.
 void sms_trailer(std::string_view s, Entry& e) {
   int group = 0;
+  bool sms1 = false;  // an SMS 1.x date ("...1995~"): its thread ids are hex without "0x"
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n && s[i] == '<') {
@@ -94,14 +107,18 @@ void sms_trailer(std::string_view s, Entry& e) {
     if (group++ == 0) {
       e.component = g;
     } else if (g.size() >= 7 && ieq(g.substr(0, 7), "thread=")) {
+      // "2216 (0x8A8)": the hex part, when present, is the one to trust.
       std::string_view v = g.substr(7);
-      e.thread = thread_number(v.substr(0, v.find(' ')));
-      if (!e.thread) {
-        std::size_t paren = v.find("(0x");
-        if (paren != std::string_view::npos) e.thread = thread_number(v.substr(paren + 1, v.find(')') - paren - 1));
+      std::size_t paren = v.find("(0x");
+      if (paren != std::string_view::npos) {
+        std::size_t close = v.find(')', paren);
+        if (close != std::string_view::npos) e.thread = thread_number(v.substr(paren + 1, close - paren - 1));
       }
-      if (!e.thread) e.unreadable = true;
-    } else if (!sms_date(g, e)) {
+      if (!e.thread) e.thread = thread_number(v.substr(0, v.find(' ')), sms1);
+      if (!e.thread && !trim(v).empty()) e.unreadable = true;
+    } else if (sms_date(g, e)) {
+      sms1 = !g.empty() && g.back() == '~';
+    } else {
       e.unreadable = true;
     }
   }
@@ -229,9 +246,11 @@ Entry parse_entry(std::string_view text, const Span& span) {
       e.severity = severity_from_words(s);
       break;
     case Format::Sms: {
+      // SMS writes a line break of the message as '~' (SMS Trace shows it as
+      // one): the ones that open or close the message carry no text.
       std::string_view m = s.substr(0, span.mark);
-      while (!m.empty() && (m.back() == ' ' || m.back() == '\t')) m.remove_suffix(1);
-      if (!m.empty() && m.front() == '~') m.remove_prefix(1);
+      while (!m.empty() && (m.back() == ' ' || m.back() == '\t' || m.back() == '~')) m.remove_suffix(1);
+      while (!m.empty() && m.front() == '~') m.remove_prefix(1);
       e.message = m;
       sms_trailer(s.substr(span.mark + 2), e);
       e.severity = severity_from_words(m);

@@ -74,7 +74,7 @@ bool Matcher::operator()(const Entry& e) const {
   if (!f_.component.empty() && !ieq(e.component, f_.component)) return false;
   if (f_.severity && static_cast<int>(e.severity) < static_cast<int>(*f_.severity)) return false;
   if (f_.from || f_.to) {
-    auto t = e.utc();
+    auto t = e.timeline();  // a line without a zone is compared by its local time
     if (!t || (f_.from && *t < *f_.from) || (f_.to && *t > *f_.to)) return false;
   }
   return text_matches(e.message);
@@ -205,10 +205,11 @@ std::vector<TimedEntry> merge(const std::vector<LogFile>& files) {
   std::vector<TimedEntry> all;
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::optional<TimePoint> last;
+    bool last_local = false;
     for_each_entry(files[i].text.text(), [&](const Entry& e) {
-      auto t = e.utc();
-      if (t) last = t;
-      TimedEntry te{i, e, last.value_or(TimePoint::min()), !t.has_value()};
+      auto t = e.timeline();
+      if (t) last = t, last_local = !e.bias_minutes;
+      TimedEntry te{i, e, last.value_or(TimePoint::min()), !t.has_value(), last.has_value() && last_local};
       all.push_back(te);
     });
   }

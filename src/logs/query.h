@@ -75,9 +75,11 @@ struct TimedEntry {
   Entry entry;
   TimePoint utc;         // its own, or that of the entry before it in its file
   bool inherited_time;   // the entry carries no time of its own
+  bool local_only;       // the time is local: the line names no zone (Entry::timeline)
 };
 // All entries of all files in one timeline in UTC (stable: same time keeps
-// file order). Entries before the first timed one of their file come first.
+// file order). Entries before the first timed one of their file come first;
+// an entry whose line names no zone is placed by its local time.
 std::vector<TimedEntry> merge(const std::vector<LogFile>& files);
 
 }  // namespace smsup::logs

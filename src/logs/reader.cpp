@@ -42,6 +42,11 @@ bool angle_groups(std::string_view s) {
   return j + 1 == n || (j + 1 < n && s[j + 1] == '<');
 }
 
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // Offset of the "$$<" of an SMS trailer ending the line, or npos. Components
 // and dates hold no '$', so the last '$' of the line decides.
 std::size_t find_trailer(std::string_view line) {
@@ -52,7 +57,21 @@ std::size_t find_trailer(std::string_view line) {
   std::size_t i = static_cast<std::size_t>(static_cast<const char*>(p) - line.data());
   if (i == 0 || line[i - 1] != '$' || i + 1 >= line.size() || line[i + 1] != '<')
     return std::string_view::npos;
-  return angle_groups(line.substr(i + 1)) ? i - 1 : std::string_view::npos;
+  if (!angle_groups(line.substr(i + 1))) return std::string_view::npos;
+  // Two entries fused on one line (a lost line break): the message before the
+  // trailer holds another one. Neither can be told apart safely: not an entry.
+  if (line.substr(0, i - 1).find("$$<") != std::string_view::npos) return std::string_view::npos;
+  return i - 1;
+}
+
+// A line that carries an SMS trailer marker, well formed or not: "$$<" anywhere,
+// or a lone "$<" opening the `<...>` groups that end the line (a typo real logs
+// hold). Such a line is never the first line of a longer message: when it does
+// not read as an entry it is kept as an unreadable plain line.
+bool sms_marked(std::string_view line) {
+  if (line.find("$$<") != std::string_view::npos) return true;
+  std::size_t lone = line.rfind("$<");
+  return lone != std::string_view::npos && !trim_right(line).empty() && trim_right(line).back() == '>';
 }
 
 // `<MM-DD-YYYY HH:MM:SS> ...`: offset of the '>' or npos.
@@ -70,10 +89,6 @@ bool starts_with_at(std::string_view text, std::size_t pos, std::string_view wha
   return text.size() - pos >= what.size() && std::memcmp(text.data() + pos, what.data(), what.size()) == 0;
 }
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 
 }  // namespace
@@ -127,7 +142,9 @@ bool Splitter::cmtrace(Span& out) {
       next_line(close, end, next);
     }
     std::string_view attrs = text_.substr(close + kClose.size(), end - close - kClose.size());
-    if (!attrs.empty() && attrs.front() == '<' && attrs.back() == '>') {
+    // Attributes holding another "<![LOG[" are two entries fused on one line.
+    if (!attrs.empty() && attrs.front() == '<' && attrs.back() == '>' &&
+        attrs.find(kOpen) == std::string_view::npos) {
       out = {pos_, end, line_, static_cast<std::uint32_t>(close - pos_), Format::CmTrace, false};
       line_ += breaks + 1;
       pos_ = next;
@@ -155,6 +172,7 @@ bool Splitter::sms_with_continuation(Span& out) {
         pos_ = next;
         return true;
       }
+      if (sms_marked(line)) break;  // a broken entry of its own, not the end of this message
     }
     if (count >= kMaxContinuation || next >= text_.size()) {
       p = next;
@@ -177,8 +195,8 @@ bool Splitter::next(Span& out) {
       f = Format::Sms;
     } else if ((t = setup_mark(line)) != std::string_view::npos) {
       f = Format::Setup;
-    } else if (!trim_right(line).empty() && (last_sms_ || line.front() == '~') &&
-               line.find("$$<") == std::string_view::npos && sms_with_continuation(out)) {
+    } else if (!trim_right(line).empty() && (last_sms_ || line.front() == '~') && !sms_marked(line) &&
+               sms_with_continuation(out)) {
       last_sms_ = true;
       return true;
     }
@@ -191,7 +209,7 @@ bool Splitter::next(Span& out) {
     }
   }
   // A line that carries an SMS marker but no well-formed trailer is unreadable.
-  bool broken = std::string_view(text_.data() + pos_, end - pos_).find("$$<") != std::string_view::npos;
+  bool broken = sms_marked(std::string_view(text_.data() + pos_, end - pos_));
   last_sms_ = false;
   out = {pos_, end, line_, 0, Format::Plain, broken};
   ++line_;

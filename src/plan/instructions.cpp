@@ -117,7 +117,8 @@ Instructions dcom(const Step& s, const char* what) {
   in.todo.push_back("Security tab: Launch and Activation Permissions > Customize > Edit.");
   in.todo.push_back(fmt::format("Add {} and allow: {}.", str(s, "account"), perms));
   if (s.kind == "dcom-rp") {
-    in.todo.push_back("If reports still fail, also allow Remote Launch and Remote Activation (field reports).");
+    in.todo.push_back("The field report grants all four; it notes that Remote Launch and Remote Activation alone may "
+                      "do: test to confirm before taking any away.");
     in.check.push_back("A member of SMS Reporting Users opens the web reports.");
   } else {
     in.check.push_back("Clients find their site through the server locator point again.");
@@ -129,6 +130,11 @@ Instructions firewall(const Step& s) {
   Instructions in{"Identifying Ports and Services Required If Windows Firewall Is Enabled",
                   {fmt::format("Missing on {}: {}.", s.host, names(s, "missing", 20))}, {}};
   for (const auto& c : list(s, "commands")) in.todo.push_back(fmt::format("Run `{}`.", c));
+  in.todo.push_back("Remote control: where the OS has them, Remote Assistance or Remote Desktop are the recommended "
+                    "practice instead of opening the SMS Remote Tools ports (ports: KB256884).");
+  in.todo.push_back("Windows Diagnostics cannot be reached from the SMS Administrator console on Windows Server 2003 "
+                    "SP1: there is no workaround (Event Viewer and System Monitor need File and Printer Sharing).");
+  in.todo.push_back("unsecapp.exe and TCP 135 for the console: KB875605.");
   in.check.push_back("`netsh firewall show state` lists every exception above.");
   return in;
 }
@@ -153,9 +159,15 @@ Instructions scw(const Step& s) {
 
 Instructions mp_reinstall(const Step& s) {
   return {"Real World Problems and Solutions to Upgrading (MP setup error 1603)",
-          {fmt::format("Remove the management point role of {} in the SMS Administrator console.", s.host),
-           "On the host run `ccmclean /MP`, then `ccmclean /ALL`.", "Install the management point again.",
-           "Push the Advanced Client to the host again from the console."},
+          {fmt::format("Symptoms: mpsetup.log ends with error 1603; the MP troubleshooter says \"can not create "
+                       "Active X component\". Cause: the SMS client was installed on {} before its management point.",
+                       s.host),
+           fmt::format("Remove the management point role of {} in the SMS Administrator console.", s.host),
+           "On the host run `ccmclean /MP`, then `ccmclean /ALL`.",
+           "If IIS itself is damaged (bad IIS user accounts): uninstall IIS, delete the IUSR_ and IWAM_ accounts, "
+           "reinstall IIS so it makes good accounts.",
+           "Install the management point again.",
+           "Push the Advanced Client to the host again from the console (it does not come back by itself)."},
           {"mpsetup.log shows no error 1603; the MP troubleshooter is clean."}};
 }
 
@@ -165,7 +177,8 @@ Instructions replication_disable(const Step& s) {
            "Tools > Replication > Disable Publishing.", "Welcome page: Next.",
            "Disable Publishing page: Yes, disable publishing; Next.", "Confirm Dropping of Publications: Next.",
            "Completing the wizard: Finish. If it says the database is in use: OK, then Cancel; refresh Enterprise Manager.",
-           "Delete the subscription information on every remote subscriber (KB324401)."},
+           "Delete the subscription information on every remote subscriber (KB324401, "
+           "http://go.microsoft.com/fwlink/?LinkId=39603)."},
           {fmt::format("Enterprise Manager no longer lists a publication of {}.", str(s, "database"))}};
 }
 
@@ -231,6 +244,11 @@ Instructions upgrade(const Step& s) {
   } else {
     if (s.params.contains("extract")) in.todo.push_back(fmt::format("Extract the SP2 files on {}: `{}`.", s.host, str(s, "extract")));
     in.todo.push_back(fmt::format("On {}, run `{}` from {}.", s.host, str(s, "command"), str(s, "media")));
+    if (m == "update-quiet" || m == "update-passive") {
+      std::string sw = m == "update-quiet" ? "/quiet" : "/passive";
+      in.todo.push_back(fmt::format("Or in one step: `SMS2003SP2.exe {}` extracts to a temporary folder and starts "
+                                    "Update.exe with the same switch.", sw));
+    }
     if (flag(s, "drw_page")) {
       in.todo.push_back("The Deployment Readiness Wizard page appears: click Run Now and continue (Cancel aborts setup).");
     }
@@ -278,7 +296,10 @@ Instructions legacy_autoupgrade(const Step& s) {
                        str(s, "count"), str(s, "cycle_hours")),
            "To hurry one: restart the SMS Client Service, or Systems Management Properties > Sites > Update Configuration.",
            fmt::format("These will not upgrade by themselves (cliupgrade /disable): {}.", names(s, "will_not_upgrade")),
-           fmt::format("Windows 98 with Internet Explorer below 5.5: {}.", names(s, "ie_below_5_5"))},
+           fmt::format("Windows 98 with Internet Explorer below 5.5 (will not upgrade until IE is upgraded): {}.",
+                       names(s, "ie_below_5_5")),
+           fmt::format("On a platform the SP2 Legacy Client does not support (will not upgrade): {}.",
+                       names(s, "unsupported_platform"))},
           {"The clients report SMS 2003 SP2 in the console, or the cycle has passed."}};
 }
 

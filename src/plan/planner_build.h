@@ -17,10 +17,11 @@ struct ClientTally {
   int64_t held = 0;  // clients of this site and of every site below it
   std::vector<std::string> legacy_nt5;       // Legacy Clients on NT5 (to Advanced Client)
   bool legacy_nt5_sms20 = false;             // some of them are SMS 2.0 clients
-  int64_t legacy_auto = 0;                   // Legacy Clients that upgrade at their CCIM cycle
+  int64_t legacy_auto = 0;                   // Legacy Clients that will upgrade at their CCIM cycle
   bool legacy_sms2003 = false;               // some of those run SMS 2003 (25 h cycle)
   std::vector<std::string> legacy_disabled;  // cliupgrade /disable: will not upgrade by themselves
-  std::vector<std::string> legacy_old_ie;    // Windows 98 with IE below 5.5 or unknown
+  std::vector<std::string> legacy_old_ie;    // Windows 98 with IE below 5.5 or unknown: will not either
+  std::vector<std::string> legacy_unsupported;  // Windows 95/Me, NT 4.0 below SP6: will not either
   std::vector<std::string> push;             // Advanced Clients below SP2 that can take it
   std::vector<std::string> cannot;           // Advanced Clients whose OS cannot take it
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "model/client_fate.h"
 #include "plan/planner_build.h"
 
 namespace smsup::plan::detail {
@@ -14,21 +15,24 @@ std::vector<ClientTally> tally_clients(const Hierarchy& h) {
     if (c.site < 0 || static_cast<size_t>(c.site) >= t.size()) continue;
     auto& s = t[c.site];
     ++s.total;
-    if (c.version >= SmsLevel::sp2) continue;
-    if (c.kind == ClientKind::legacy) {
-      if (is_nt5(c.os.family)) {
+    // One classification with the twin and `smsup clients` (model/client_fate.h).
+    switch (classify(c)) {
+      case ClientFate::already_sp2: break;
+      case ClientFate::ccim:
+        ++s.legacy_auto;
+        s.legacy_sms2003 = s.legacy_sms2003 || c.version != SmsLevel::sms20;
+        break;
+      case ClientFate::autoupgrade_off: s.legacy_disabled.push_back(c.name); break;
+      case ClientFate::legacy_platform:
+        (c.os.family == WinFamily::win98 ? s.legacy_old_ie : s.legacy_unsupported).push_back(c.name);
+        break;
+      case ClientFate::to_advanced:
+      case ClientFate::nt5_old_sp:
         s.legacy_nt5.push_back(c.name);
         s.legacy_nt5_sms20 = s.legacy_nt5_sms20 || c.version == SmsLevel::sms20;
-        continue;
-      }
-      ++s.legacy_auto;
-      s.legacy_sms2003 = s.legacy_sms2003 || c.version != SmsLevel::sms20;
-      if (c.autoupgrade_disabled) s.legacy_disabled.push_back(c.name);
-      if (c.os.family == WinFamily::win98 && c.ie_tenths < 55) s.legacy_old_ie.push_back(c.name);
-    } else if (sp2_advanced_client_supported(c.os)) {
-      s.push.push_back(c.name);
-    } else {
-      s.cannot.push_back(c.name);
+        break;
+      case ClientFate::push: s.push.push_back(c.name); break;
+      case ClientFate::advanced_os: s.cannot.push_back(c.name); break;
     }
   }
   for (auto it = h.top_down.rbegin(); it != h.top_down.rend(); ++it) {
@@ -63,6 +67,8 @@ void add_after_verify_client_steps(Builder& b, int i) {
   const auto& t = b.clients[i];
   const Site& s = b.h.sites[i];
   const std::string& verify = b.sites[i].verify;
+  // The step waits for the clients that will upgrade; the ones that will not
+  // are listed beside them (and reported by check and `smsup clients`).
   if (t.legacy_auto > 0) {
     int hours = t.legacy_sms2003 ? 25 : 23;
     std::string id = b.add(s.code, "legacy-autoupgrade", "", "",
@@ -79,7 +85,8 @@ void add_after_verify_client_steps(Builder& b, int i) {
                  {"sooner", {"restart the SMS Client Service",
                              "Systems Management Properties > Sites > Update Configuration"}},
                  {"will_not_upgrade", t.legacy_disabled},
-                 {"ie_below_5_5", t.legacy_old_ie}};
+                 {"ie_below_5_5", t.legacy_old_ie},
+                 {"unsupported_platform", t.legacy_unsupported}};
     b.wait(id, verify);
   }
   if (!t.push.empty() || !t.cannot.empty()) {

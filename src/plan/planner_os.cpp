@@ -64,9 +64,10 @@ nlohmann::json fix_params(std::string_view kind, const SiteSystem& sys) {
             {"permissions", {"Local Launch", "Local Activation"}}};
   }
   if (kind == "dcom-rp") {
+    // The field report (Richard Wright, 8/31/05) grants all four as the fix;
+    // the checklist's note: "may only need" the remote two, "test to confirm".
     return {{"component", "SMS_REPORTING_POINT"}, {"account", "SMS Reporting Users"},
-            {"permissions", {"Local Launch", "Local Activation"}},
-            {"if_reports_still_fail", {"Remote Launch", "Remote Activation"}}};
+            {"permissions", {"Local Launch", "Remote Launch", "Local Activation", "Remote Activation"}}};
   }
   if (kind == "dcom-sms-admins") {
     return {{"where", "My Computer > COM Security > Launch and Activation Permissions > Edit Limits"},

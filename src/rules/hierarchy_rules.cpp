@@ -48,11 +48,17 @@ void http_port_mismatch(const Context& c, Emit& e) {
     any_below_sp1 = any_below_sp1 || s.version.level < SmsLevel::sp1;
   }
   PortUse* last = &uses.front();  // clients mostly share one port: skip the search
+  int64_t clients_below_sp1 = 0;
   for (const auto& cl : c.h.clients) {
     if (cl.kind != ClientKind::advanced) continue;
     if (last->port != cl.http_port) last = &use_of(uses, cl.http_port);
     ++last->advanced_clients;
+    clients_below_sp1 += cl.version < SmsLevel::sp1;
   }
+  // The checklist asks every site and Advanced Client to share the port until
+  // all run SP1 at least: a client below SP1 holds the blocker as a site does.
+  bool sites_below_sp1 = any_below_sp1;
+  any_below_sp1 = any_below_sp1 || clients_below_sp1 > 0;
   if (uses.size() < 2) return;
   // The port to keep: the one most sites use, then most clients.
   auto keep = std::max_element(uses.begin(), uses.end(), [](const PortUse& a, const PortUse& b) {
@@ -64,17 +70,23 @@ void http_port_mismatch(const Context& c, Emit& e) {
   std::string message = fmt::format("{} uses {} HTTP ports: {}", c.h.name, uses.size(),
                                     fmt::join(described, "; "));
   if (any_below_sp1) {
-    e.fire(Severity::blocker, c.h.name, message + "; some sites are below SMS 2003 SP1",
+    std::string below = sites_below_sp1 ? "some sites are" : "";
+    if (clients_below_sp1 > 0)
+      below += fmt::format("{}{} advanced client{} {}", below.empty() ? "" : " and ", with_commas(clients_below_sp1),
+                           clients_below_sp1 == 1 ? "" : "s", clients_below_sp1 == 1 ? "is" : "are");
+    e.fire(Severity::blocker, c.h.name, message + "; " + below + " below SMS 2003 SP1",
            fmt::format("Set every site and advanced client back to port {} before the upgrade; "
                        "change the port only after every site and client runs SP2.", keep->port));
   } else {
-    e.fire(Severity::warning, c.h.name, message + "; every site runs SP1 or later",
+    e.fire(Severity::warning, c.h.name, message + "; every site and advanced client runs SP1 or later",
            fmt::format("Align every site and advanced client on one port (e.g. {}) only after "
                        "every site and client runs SP2.", keep->port));
   }
 }
 
 void auth_reassign(const Context& c, const Client& cl, Emit& e) {
+  // The checklist names Advanced Clients (authenticated heartbeat and inventory).
+  if (cl.kind != ClientKind::advanced) return;
   if (cl.reassign_to < 0 || static_cast<size_t>(cl.reassign_to) >= c.h.sites.size()) return;
   const Site& from = c.h.sites[cl.site];
   const Site& to = c.h.sites[cl.reassign_to];

@@ -29,8 +29,9 @@ void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
          fmt::format("{} is a reporting point on {} without Local Launch and Local Activation for "
                      "SMS Reporting Users on SMS_REPORTING_POINT", sys.host, os_of(sys)),
          fmt::format("In dcomcnfg on {}, DCOM Config > SMS_REPORTING_POINT > Properties > Security > "
-                     "Launch and Activation: allow SMS Reporting Users Local Launch and Local "
-                     "Activation (field reports: also Remote Launch and Remote Activation).", sys.host));
+                     "Launch and Activation: allow SMS Reporting Users Local Launch, Remote Launch, "
+                     "Local Activation and Remote Activation (the field report's fix; the remote two "
+                     "alone may do: test to confirm).", sys.host));
 }
 
 void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e) {

@@ -21,10 +21,6 @@
 
 namespace smsup::twin {
 
-// The fate of a client and, when it cannot reach SP2, why (checklist words).
-ClientFate classify(const Client& c, std::string* why = nullptr);
-bool legacy_platform_supported(const Client& c, std::string* why);
-
 // CCIM period in hours: 23 for SMS 2.0 clients, 25 for SMS 2003 clients.
 int ccim_period_h(SmsLevel v);
 // The hour of the cycle at which this client's CCIM runs (deterministic per seed).

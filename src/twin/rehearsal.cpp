@@ -1,6 +1,7 @@
 #include "twin/rehearsal.h"
 
 #include <algorithm>
+#include <bit>
 #include <fmt/format.h>
 #include <map>
 #include <queue>
@@ -171,6 +172,7 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
     out.nothing_lost = out.nothing_lost && site.lost_files.empty();
   }
   for (const auto& c : twin.consoles()) out.fully_upgraded = out.fully_upgraded && c.version == SmsLevel::sp2;
+  for (const auto& h : twin.hosts()) out.open_problems += std::popcount(h.problems);
   return out;
 }
 

@@ -100,6 +100,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
           {"ok", r.ok()},
           {"fully_upgraded", r.fully_upgraded},
           {"nothing_lost", r.nothing_lost},
+          {"open_problems", r.open_problems},
           {"failed_steps", r.failed},
           {"skipped_steps", r.skipped},
           {"start", iso_time(twin.epoch_s(), 0)},
@@ -176,8 +177,9 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
     out(o, "  rejected heartbeats: {}\n", rejected_total(r));
   }
   out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end), r.days);
-  out(o, "Result: {}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
+  out(o, "Result: {}{}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
       r.nothing_lost ? ", nothing lost" : ", files LOST",
+      r.open_problems > 0 ? fmt::format(", {} problem(s) still open on site systems", r.open_problems) : "",
       r.failed + r.skipped > 0 ? fmt::format(", {} step(s) failed, {} skipped", r.failed, r.skipped) : "");
   return o;
 }

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "helpers.h"
 #include "order_rules.h"
+#include "inventory/inventory.h"
+#include "model/client_fate.h"
 #include "plan/planner.h"
 
 namespace smsup::testing {
@@ -177,6 +180,36 @@ TEST(Planner, ConsolesBelowSp2AreUpgradedAfterTheirSiteIsVerified) {
   EXPECT_EQ(p.find("PR3/console-upgrade/ADM03"), nullptr);  // already SP2
 }
 
+// The plan's count of Legacy Clients that upgrade by themselves is the twin's
+// and `smsup clients`' count: one classification (model/client_fate.h), so a
+// client that will never upgrade by itself (autoupgrade disabled, unsupported
+// platform) is listed apart and never counted as upgrading.
+TEST(Planner, LegacyAutoupgradeCountsOnlyClientsThatWillUpgrade) {
+  Hierarchy h = inventory::load(std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml");
+  std::map<int, int64_t> ccim;
+  int64_t total = 0;
+  for (const auto& c : h.clients)
+    if (classify(c) == ClientFate::ccim) ++ccim[c.site], ++total;
+  ASSERT_GT(total, 0);
+  auto p = plan::make_plan(h, {}, {});
+  int64_t planned = 0;
+  for (const auto& st : p.steps) {
+    if (st.kind != "legacy-autoupgrade") continue;
+    int site = -1;
+    for (size_t i = 0; i < h.sites.size(); ++i)
+      if (h.sites[i].code == st.site) site = static_cast<int>(i);
+    EXPECT_EQ(st.params["count"].get<int64_t>(), ccim[site]) << st.id;
+    planned += st.params["count"].get<int64_t>();
+    for (const char* key : {"will_not_upgrade", "ie_below_5_5", "unsupported_platform"})
+      for (const auto& name : st.params[key])
+        for (const auto& c : h.clients)
+          if (c.name == name.get<std::string>()) {
+            EXPECT_NE(classify(c), ClientFate::ccim) << c.name;
+          }
+  }
+  EXPECT_EQ(planned, total);
+}
+
 TEST(Planner, ClientStepsFollowTheChecklist) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* l2a = p.find("CEN/legacy-to-advanced");
@@ -213,7 +246,10 @@ TEST(Planner, OsTrackPutsCentralFirstAndKeepsTheUninstallFolder) {
   EXPECT_EQ(p.find("CEN/os-sp1/CENSQL"), nullptr);  // already at SP1
   // The fixes come after the host's SP1 and before the backup.
   EXPECT_TRUE(waits_for(p, "CEN/dcom-slp/CEN01", "CEN/os-sp1/CEN01"));
-  EXPECT_TRUE(p.find("CEN/dcom-rp/CEN01"));
+  ASSERT_TRUE(p.find("CEN/dcom-rp/CEN01"));
+  // The reporting point's fix is the field report's: all four permissions, not a fallback.
+  EXPECT_EQ(p.find("CEN/dcom-rp/CEN01")->params["permissions"],
+            nlohmann::json::array({"Local Launch", "Remote Launch", "Local Activation", "Remote Activation"}));
   EXPECT_TRUE(p.find("CEN/dcom-sms-admins/CEN01")->manual);
   EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/dcom-slp/CEN01"));
   const auto* fw = p.find("CEN/firewall-exceptions/CEN01");

@@ -64,3 +64,27 @@ TEST(HierarchyRules, ReassignFromAuthenticatedSiteToPlainSiteIsBlocked) {
   EXPECT_NE(f[0].message.find("from PR1"), std::string::npos);
   EXPECT_NE(f[0].message.find("to PR2"), std::string::npos);
 }
+
+// Every site and Advanced Client "needs to be configured to use the same HTTP
+// port": an Advanced Client below SP1 keeps the mismatch a blocker even when
+// every site already runs SP1.
+TEST(HierarchyRules, PortMismatchBlocksWhileAnAdvancedClientIsBelowSp1) {
+  std::string rtm_client = std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,rtm,,,8080\n";
+  auto f = Fixture().set("version", "sp1").clients(rtm_client).fired("http-port-mismatch");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_NE(f[0].message.find("below SMS 2003 SP1"), std::string::npos) << f[0].message;
+  // The same mismatch with the client at SP1 is a warning.
+  std::string sp1_client = std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,sp1,,,8080\n";
+  auto g = Fixture().set("version", "sp1").clients(sp1_client).fired("http-port-mismatch");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].severity, rules::Severity::warning);
+}
+
+// The checklist names Advanced Clients: a Legacy Client reports through a CAP,
+// not by the authenticated heartbeat and inventory this rule is about.
+TEST(HierarchyRules, ReassignOfALegacyClientIsNotBlocked) {
+  std::string sites = child("PR1", "sp1", 80, true) + "\n" + child("PR2", "sp1", 80, false);
+  std::string csv = std::string(kClientsHeader) + "PC1,PR1,legacy,xp,2,,sp1,,PR2,\n";
+  EXPECT_FALSE(Fixture().set("sites", sites).clients(csv).fires("auth-reassign"));
+}

@@ -172,6 +172,25 @@ TEST(RehearsalTest, StraightPlanUpgradesEverythingWithNothingLost) {
   EXPECT_GT(j["total_virtual_min"].get<double>(), 60);
 }
 
+// A rehearsal that ends with a problem the checklist describes still open
+// (here error 997 of a remote management point moved to SP1 without its fix)
+// has not left the hierarchy as it should be: not ok, and it says which.
+TEST(RehearsalTest, AProblemStillOpenAtTheEndIsNotOk) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  plan.steps.insert(plan.steps.begin(), step("PR1", "os-sp1", {}, "PR1MP"));
+  Twin t = Twin::from(h, 1, {});
+  auto r = rehearse(plan, t, {});
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(r.skipped, 0);
+  EXPECT_GE(r.open_problems, 1);
+  EXPECT_FALSE(r.ok());
+  std::string text = to_text(r, t, plan);
+  EXPECT_NE(text.find("Open problems on site systems"), std::string::npos) << text;
+  EXPECT_NE(text.find("problem(s) still open on site systems"), std::string::npos) << text;
+  EXPECT_EQ(to_json(r, t, plan)["open_problems"], r.open_problems);
+}
+
 TEST(RehearsalTest, FailedStepStopsItsDependantsNotItsSiblings) {
   Hierarchy h = with_clients();
   auto plan = straight_plan(h);
