@@ -20,6 +20,7 @@ struct PlanArgs {
   std::string out;
   std::string method;
   bool with_os_sp1 = false;
+  bool clients_first = false;
   int max_parallel = 4;
   std::string as_of;
   std::vector<std::string> waive;
@@ -57,6 +58,7 @@ int run(const PlanArgs& a) {
   plan::Options o;
   o.method = a.method;
   o.with_os_sp1 = a.with_os_sp1;
+  o.clients_first = a.clients_first;
   o.max_parallel = a.max_parallel;
   o.waived = a.waive;
   o.as_of = a.as_of.empty() ? today() : a.as_of;
@@ -99,6 +101,9 @@ void register_plan(CLI::App& app, Status& status) {
   sub->add_option("--method", a->method, "Default upgrade method for primary sites")
       ->check(CLI::IsMember({"interactive", "update-quiet", "update-passive"}));
   sub->add_flag("--with-os-sp1", a->with_os_sp1, "Include the Windows Server 2003 SP1 track");
+  sub->add_flag("--clients-first", a->clients_first,
+                "Push the SP2 Advanced Client to each site's clients before the site's upgrade "
+                "(SP2 Advanced Clients work with SMS 2003 RTM and SP1 sites)");
   sub->add_option("--max-parallel", a->max_parallel, "Site upgrades at once")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

@@ -304,12 +304,19 @@ Instructions legacy_autoupgrade(const Step& s) {
 }
 
 Instructions advanced_push(const Step& s) {
-  return {"Upgrading Advanced Clients",
+  Instructions in{"Upgrading Advanced Clients",
           {fmt::format("Create the collection `{}`: {}.", str(s, "collection"), names(s, "clients")),
            "Client Push Installation Wizard: on Client Installation Options select Always install (repair or upgrade existing client).",
            "Or advertise the SP2 Advanced Client to the collection with software distribution.",
            fmt::format("Leave apart (their OS is below Windows 2000 SP4 / XP SP1): {}.", names(s, "cannot_upgrade"))},
           {"The clients report version 2.50.4160.2000 in the console."}};
+  if (flag(s, "before_site_upgrade")) {
+    in.todo.insert(in.todo.begin(),
+                   fmt::format("Clients first: {} still runs SMS 2003 RTM or SP1; SP2 Advanced Clients communicate "
+                               "with it. Push from the SP2 client files before the site's upgrade.",
+                               s.site));
+  }
+  return in;
 }
 
 Instructions itmu(const Step&) {

@@ -28,6 +28,9 @@ struct Step {
 struct Options {
   std::string method;        // default method for primaries
   bool with_os_sp1 = false;
+  // Push the SP2 Advanced Client before each site's upgrade (order rule 5):
+  // "You can upgrade your SMS sites first, or you can upgrade your SMS clients first".
+  bool clients_first = false;
   int max_parallel = 4;
   std::vector<std::string> waived;
   std::string as_of;         // YYYY-MM-DD

@@ -37,6 +37,7 @@ J head_of(const Plan& p) {
           {"options",
            {{"method", p.options.method},
             {"with_os_sp1", p.options.with_os_sp1},
+            {"clients_first", p.options.clients_first},
             {"max_parallel", p.options.max_parallel},
             {"waived", p.options.waived},
             {"as_of", p.options.as_of}}}};
@@ -108,6 +109,7 @@ Plan from_json(const json& j, const std::string& file) {
   const auto& o = r.get(j, "options", "", json::value_t::object, "an object");
   if (o.contains("method") && o["method"].is_string()) p.options.method = o["method"];
   if (o.contains("with_os_sp1") && o["with_os_sp1"].is_boolean()) p.options.with_os_sp1 = o["with_os_sp1"];
+  if (o.contains("clients_first") && o["clients_first"].is_boolean()) p.options.clients_first = o["clients_first"];
   if (o.contains("max_parallel") && o["max_parallel"].is_number_integer()) {
     p.options.max_parallel = o["max_parallel"];
     if (p.options.max_parallel < 1) r.fail("options.max_parallel", "expected 1 or more");

@@ -23,9 +23,11 @@ void header(std::string& out, const Plan& p, const Schedule& s) {
   out += fmt::format("# Upgrade runbook: {} to SMS 2003 SP2\n\n", p.hierarchy);
   out += fmt::format("- Plan: {} made {} from `{}` (inventory sha256 `{}`)\n", p.format, p.created,
                      p.inventory, p.inventory_sha256.substr(0, 16));
-  out += fmt::format("- Options: default method {}, Windows Server 2003 SP1 track {}, at most {} site "
+  out += fmt::format("- Options: default method {}, Windows Server 2003 SP1 track {}, {}, at most {} site "
                      "upgrade(s) at once{}\n",
                      p.options.method, p.options.with_os_sp1 ? "included" : "not included",
+                     p.options.clients_first ? "SP2 Advanced Clients pushed before their site's upgrade"
+                                             : "clients after their site's upgrade",
                      p.options.max_parallel,
                      p.options.as_of.empty() ? "" : ", as of " + p.options.as_of);
   if (!p.options.waived.empty()) {

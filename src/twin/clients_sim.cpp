@@ -147,7 +147,16 @@ Decision begin_client_step(World& w, StepRecord& rec) {
     return {true, msg, std::max(end - rec.start, minutes(d.legacy_to_advanced_base))};
   }
   bool sp2 = s.version == SmsLevel::sp2 && (s.state == SiteState::upgraded || s.state == SiteState::settling);
-  if (!sp2) {
+  // "SMS 2003 SP2 Advanced Clients will communicate successfully with an SMS
+  // 2003 site": a push may come before the site's upgrade, to a running SMS
+  // 2003 (RTM or SP1) site. Legacy Clients still wait for an SP2 site's CCIM files.
+  bool sms2003 = (s.version == SmsLevel::rtm || s.version == SmsLevel::sp1) && s.state == SiteState::running;
+  if (k == "advanced-push" && !sp2 && !sms2003) {
+    return {false, fmt::format("site {} is neither SMS 2003 SP2 nor a running SMS 2003 site (version {}, {}): "
+                               "the SP2 Advanced Client cannot be pushed to its clients now",
+                               s.code, to_string(s.version), to_string(s.state)), kMinute};
+  }
+  if (!sp2 && k != "advanced-push") {
     return {false, fmt::format("site {} is not SMS 2003 SP2 (version {}, {}): its clients cannot take SP2 yet", s.code, to_string(s.version), to_string(s.state)), kMinute};
   }
   if (k == "advanced-push") {

@@ -108,7 +108,9 @@ std::vector<std::string> order_violations(const Hierarchy& h, const plan::Plan& 
     need(c + "legacy-to-advanced", c + "upgrade", "rule 4");
     for (const auto& s : p.steps) {
       if (s.site != site.code) continue;
-      if (s.kind == "console-upgrade" || s.kind == "legacy-autoupgrade" || s.kind == "advanced-push") {
+      if (s.kind == "advanced-push" && p.options.clients_first) {
+        need(s.id, c + "upgrade", "rule 5 (--clients-first)");
+      } else if (s.kind == "console-upgrade" || s.kind == "legacy-autoupgrade" || s.kind == "advanced-push") {
         need(c + "verify", s.id, "rule 5");
       }
       if (is_os_work(s.kind)) {  // rule 7

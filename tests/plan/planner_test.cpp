@@ -210,6 +210,27 @@ TEST(Planner, LegacyAutoupgradeCountsOnlyClientsThatWillUpgrade) {
   EXPECT_EQ(planned, total);
 }
 
+// "You can upgrade your SMS sites first, or you can upgrade your SMS clients
+// first": with --clients-first the SP2 Advanced Client is pushed before the
+// site's upgrade (and not during it); Legacy Clients still follow the site.
+TEST(Planner, ClientsFirstPushesTheAdvancedClientBeforeTheSiteUpgrade) {
+  Options o;
+  o.clients_first = true;
+  auto p = plan::make_plan(small(), {}, o);
+  const auto* push = p.find("CEN/advanced-push");
+  ASSERT_TRUE(push);
+  EXPECT_TRUE(waits_for(p, "CEN/upgrade", "CEN/advanced-push"));
+  EXPECT_FALSE(waits_for(p, "CEN/advanced-push", "CEN/verify"));
+  EXPECT_TRUE(push->params["before_site_upgrade"].get<bool>());
+  EXPECT_TRUE(waits_for(p, "PR1/legacy-autoupgrade", "PR1/verify"));
+  EXPECT_TRUE(order_violations(small(), p).empty());
+  auto back = plan::from_json(plan::to_json(p), "memory");
+  EXPECT_TRUE(back.options.clients_first);
+  // Without the option the push follows the site's verify, as before.
+  auto q = plan::make_plan(small(), {}, {});
+  EXPECT_TRUE(waits_for(q, "CEN/advanced-push", "CEN/verify"));
+}
+
 TEST(Planner, ClientStepsFollowTheChecklist) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* l2a = p.find("CEN/legacy-to-advanced");

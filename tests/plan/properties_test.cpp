@@ -31,6 +31,7 @@ Case case_of(uint64_t seed) {
   c.shape.sp2_share = pick(0, 3) / 10.0;
   c.shape.clients_per_site = pick(0, 30);
   c.opts.with_os_sp1 = seed % 2 == 0;
+  c.opts.clients_first = seed % 5 == 0;
   c.opts.max_parallel = pick(1, 6);
   const char* methods[] = {"", "interactive", "update-quiet", "update-passive"};
   c.opts.method = methods[pick(0, 3)];

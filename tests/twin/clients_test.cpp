@@ -92,6 +92,30 @@ TEST(ClientsTest, AdvancedClientsUpgradeOnlyWhenPushedAndOnSupportedOs) {
   EXPECT_EQ(sp2(t, 6), 100);
 }
 
+// "SMS 2003 SP2 Advanced Clients will communicate successfully with an SMS
+// 2003 site": the push may come before the site's upgrade (plan --clients-first).
+TEST(ClientsTest, AdvancedClientsMayBePushedBeforeTheirSms2003SiteIsUpgraded) {
+  Hierarchy h = small_hierarchy();
+  add_clients(h, "CEN", 100, ClientKind::advanced, WinFamily::xp, 1, SmsLevel::sp1, "A");
+  add_clients(h, "CEN", 10, ClientKind::legacy, WinFamily::win98, 0, SmsLevel::sp1, "L");
+  Twin t = Twin::from(h, 1, {});
+  ASSERT_NE(t.sites()[0].version, SmsLevel::sp2);
+  auto r = t.run_step(step("CEN", "advanced-push"));
+  EXPECT_TRUE(r.ok) << r.message;
+  t.advance_to(t.now() + kDay);
+  EXPECT_EQ(sp2(t, 2), 100) << "the pushed Advanced Clients are SP2, the site is not yet";
+  EXPECT_FALSE(t.run_step(step("CEN", "legacy-autoupgrade")).ok) << "Legacy Clients still wait for the site";
+  // An SMS 2.0 site is not an SMS 2003 site: no push before its upgrade.
+  Hierarchy old = small_hierarchy();
+  add_clients(old, "CEN", 10, ClientKind::advanced, WinFamily::xp, 1, SmsLevel::sp1, "A");
+  site(old, "CEN").version.level = SmsLevel::sms20;
+  Twin u = Twin::from(old, 1, {});
+  auto refused = u.run_step(step("CEN", "advanced-push"));
+  EXPECT_FALSE(refused.ok);
+  EXPECT_NE(refused.message.find("neither SMS 2003 SP2 nor a running SMS 2003 site"), std::string::npos)
+      << refused.message;
+}
+
 TEST(ClientsTest, SupportedAdvancedClientPlatforms) {
   EXPECT_TRUE(sp2_advanced_client_supported({WinFamily::w2000, 4}));
   EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::w2000, 3}));
