@@ -122,6 +122,15 @@ void add_filters(CLI::App* sub, LogsOptions& o) {
   sub->add_option("--to", o.to, "Only entries at or before this time");
 }
 
+// A file truncated in place while it was read is survived (mapping_guard.h):
+// say so, since its end was not read.
+void warn_shrunk(const std::vector<LogFile>& files) {
+  for (const auto& f : files)
+    if (f.text.shrank_while_read())
+      std::fprintf(stderr, "smsup: %s: the file shrank while it was read (truncated by its writer): its end was not read\n",
+                   f.path.string().c_str());
+}
+
 int run_grep(const LogsOptions& o) {
   Matcher match(filter_of(o));
   auto files = open_logs(paths_of(o));
@@ -132,6 +141,7 @@ int run_grep(const LogsOptions& o) {
       ++hits;
       print_entry(o, f.path.string(), e);
     });
+  warn_shrunk(files);
   return hits > 0 ? 0 : 1;
 }
 
@@ -157,6 +167,7 @@ int run_merge(const LogsOptions& o) {
                 te.entry.component.empty() ? "-" : std::string(te.entry.component).c_str(),
                 std::string(to_string(te.entry.severity)).c_str(), clean(te.entry.message).c_str());
   }
+  warn_shrunk(files);
   if (local_only > 0)
     std::fprintf(stderr,
                  "smsup: %llu entries name no time zone: placed by their local time (marked L), not UTC\n",
@@ -169,6 +180,7 @@ int run_stats(const LogsOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
   Stats s = stats(files, std::max(1u, std::thread::hardware_concurrency()));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  warn_shrunk(files);
   if (o.format == "json") {
     nlohmann::json j{{"entries", s.entries}, {"unreadable", s.unreadable}, {"bytes", s.bytes},
                      {"parse_seconds", secs}, {"components", nlohmann::json::array()}};

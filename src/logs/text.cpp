@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "logs/mapping_guard.h"
 #include "util/error.h"
 
 namespace smsup::logs {
@@ -71,6 +72,7 @@ LogText::LogText(LogText&& o) noexcept { *this = std::move(o); }
 
 LogText& LogText::operator=(LogText&& o) noexcept {
   if (this == &o) return *this;
+  unguard_mapping(guard_);
   if (map_ != nullptr) munmap(map_, map_size_);
   name_ = std::move(o.name_);
   bool text_in_owned = !o.owned_.empty() && o.text_.data() >= o.owned_.data() &&
@@ -79,6 +81,8 @@ LogText& LogText::operator=(LogText&& o) noexcept {
   owned_ = std::move(o.owned_);
   map_ = std::exchange(o.map_, nullptr);
   map_size_ = std::exchange(o.map_size_, 0);
+  guard_ = std::exchange(o.guard_, -1);
+  short_read_ = o.short_read_;
   text_ = text_in_owned ? std::string_view(owned_).substr(skip, o.text_.size()) : o.text_;
   o.text_ = {};
   encoding_ = o.encoding_;
@@ -87,8 +91,11 @@ LogText& LogText::operator=(LogText&& o) noexcept {
 }
 
 LogText::~LogText() {
+  unguard_mapping(guard_);
   if (map_ != nullptr) munmap(map_, map_size_);
 }
+
+bool LogText::shrank_while_read() const { return short_read_ || mapping_lost_bytes(guard_); }
 
 LogText LogText::from_bytes(std::string bytes, std::string name) {
   LogText t;
@@ -121,10 +128,15 @@ LogText LogText::open(const std::filesystem::path& path) {
   if (size >= kMapThreshold) {
     void* m = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (m != MAP_FAILED) {
-      madvise(m, size, MADV_SEQUENTIAL);
-      t.map_ = m;
-      t.map_size_ = size;
-      t.text_ = std::string_view(static_cast<const char*>(m), size);
+      t.guard_ = guard_mapping(m, size);
+      if (t.guard_ < 0) {
+        munmap(m, size);  // no slot left to guard it: read it instead
+      } else {
+        madvise(m, size, MADV_SEQUENTIAL);
+        t.map_ = m;
+        t.map_size_ = size;
+        t.text_ = std::string_view(static_cast<const char*>(m), size);
+      }
     }
   }
   if (t.map_ == nullptr) {
@@ -141,6 +153,7 @@ LogText LogText::open(const std::filesystem::path& path) {
       if (r == 0) break;
       got += static_cast<std::size_t>(r);
     }
+    t.short_read_ = got < size;
     t.owned_.resize(got);
     t.text_ = t.owned_;
   }

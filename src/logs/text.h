@@ -1,6 +1,7 @@
 // The bytes of one log file as UTF-8 text: a byte order mark is dropped,
 // UTF-16 (LE, or BE with its mark) is converted. Large files are memory-mapped
-// (rotation by rename is safe; a file truncated under a reader is not expected),
+// (rotation by rename is safe; a file truncated in place under a reader is
+// survived: see mapping_guard.h),
 // small ones are read, so a file still being written is read as it stands.
 #pragma once
 
@@ -31,6 +32,9 @@ class LogText {
   Encoding encoding() const { return encoding_; }
   const std::string& name() const { return name_; }
   std::uint64_t file_size() const { return file_size_; }  // bytes on disk when read
+  // The file shrank while it was read (truncated in place by its writer): the
+  // text ends short or, for a mapped file, the lost part reads as NUL bytes.
+  bool shrank_while_read() const;
 
  private:
   void decode();
@@ -39,6 +43,8 @@ class LogText {
   std::string owned_;             // read or converted bytes
   void* map_ = nullptr;           // or a private read-only mapping
   std::size_t map_size_ = 0;
+  int guard_ = -1;                // its slot in mapping_guard.h
+  bool short_read_ = false;       // read() ended before the size fstat gave
   std::string_view text_;
   Encoding encoding_ = Encoding::Utf8;
   std::uint64_t file_size_ = 0;

@@ -65,9 +65,15 @@ void check_general(const Log& log) {
     EXPECT_FALSE(m.empty());
     EXPECT_EQ(m.find("$$<"), std::string::npos);
     EXPECT_EQ(m.find("]LOG]!>"), std::string::npos);
-    if (e.format == Format::Sms) EXPECT_FALSE(e.component.empty());
-    if (e.format == Format::Setup) EXPECT_TRUE(e.local.has_value());
-    if (e.bias_minutes) EXPECT_LE(std::abs(*e.bias_minutes), 14 * 60);
+    if (e.format == Format::Sms) {
+      EXPECT_FALSE(e.component.empty());
+    }
+    if (e.format == Format::Setup) {
+      EXPECT_TRUE(e.local.has_value());
+    }
+    if (e.bias_minutes) {
+      EXPECT_LE(std::abs(*e.bias_minutes), 14 * 60);
+    }
     // UTC is known exactly when the line names its zone.
     EXPECT_EQ(e.utc().has_value(), e.local.has_value() && e.bias_minutes.has_value());
   }
@@ -195,13 +201,21 @@ void check_wanted(const Log& log, const Want& w) {
         ASSERT_TRUE(e.local.has_value());
         EXPECT_EQ(format_local(*e.local), w.first_local);
       }
-      if (!w.first_message.empty()) EXPECT_EQ(trimmed(e.message), w.first_message);
+      if (!w.first_message.empty()) {
+        EXPECT_EQ(trimmed(e.message), w.first_message);
+      }
     }
   }
   EXPECT_EQ(plain, w.plain);
-  if (!w.components.empty()) EXPECT_EQ(components, w.components);
-  if (w.format == Format::Sms) EXPECT_EQ(threads, w.threads);
-  if (w.format == Format::CmTrace) EXPECT_EQ(severities, w.severities);
+  if (!w.components.empty()) {
+    EXPECT_EQ(components, w.components);
+  }
+  if (w.format == Format::Sms) {
+    EXPECT_EQ(threads, w.threads);
+  }
+  if (w.format == Format::CmTrace) {
+    EXPECT_EQ(severities, w.severities);
+  }
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "logs/milestones.h"
@@ -297,4 +301,32 @@ TEST(Scanner, FindsEachMilestoneWithoutRegardToCaseOrInstallPath) {
   EXPECT_EQ(hits[1].milestone, 3);
   EXPECT_EQ(hits[2].milestone, 3);
   EXPECT_TRUE(scanner.scan(text, 1u << 3).size() == 2u);
+}
+
+// A mapped log (8 MiB and more) truncated in place while it is read: SIGBUS
+// would kill the process; the reader goes on, the lost part reads as NUL
+// bytes, and the loss is reported.
+TEST(LogText, AMappedFileTruncatedUnderTheReaderIsSurvivedAndReported) {
+  auto dir = std::filesystem::temp_directory_path() / ("smsup-shrink-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / "big.log";
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::string line = "Component is alive.  $$<SMS_X><06-05-2006 10:02:11.453+420><thread=1 (0x1)>\n";
+    for (std::size_t n = 0; n < (9u << 20); n += line.size()) out << line;
+  }
+  LogText t = LogText::open(path);
+  ASSERT_GE(t.text().size(), 9u << 20);
+  EXPECT_FALSE(t.shrank_while_read());
+  ASSERT_EQ(::truncate(path.c_str(), 1 << 20), 0);
+  std::size_t nonzero = 0;
+  for (char c : t.text()) nonzero += c != '\0';  // would die of SIGBUS past 1 MiB
+  EXPECT_TRUE(t.shrank_while_read());
+  EXPECT_GE(nonzero, 1u << 20);
+  EXPECT_LT(nonzero, (1u << 20) + 4096 * 2);
+  // A second reader of the same, now small, file is not affected.
+  LogText small = LogText::open(path);
+  EXPECT_EQ(small.text().size(), 1u << 20);
+  EXPECT_FALSE(small.shrank_while_read());
+  std::filesystem::remove_all(dir);
 }
