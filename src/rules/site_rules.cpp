@@ -157,7 +157,9 @@ void foreign_files(const Context&, const Site& s, Emit& e) {
          fmt::format("{} has {} non-SMS item(s) inside {}: {}", s.code, s.foreign_files.size(),
                      s.install_dir, fmt::join(s.foreign_files, ", ")),
          fmt::format("Move them out of {} before the upgrade: setup deletes every non-SMS file and "
-                     "folder in the SMS folder tree.", s.install_dir));
+                     "folder in the SMS folder tree. If one is lost all the same, the Backup SMS Site "
+                     "Server task's copy of the SMS folder tree holds it: restore it from there.",
+                     s.install_dir));
 }
 
 void backup_stale(const Context& c, const Site& s, Emit& e) {
