@@ -8,7 +8,7 @@
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
 
@@ -51,7 +51,7 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
   keep = holder.get();
   twin::FileLogSink sink(dir);
   holder->set_log_sink(&sink);
-  twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o.seed);
+  sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, o.seed);
   attach_with_progress(*holder, dbs);
   twin::RehearseOptions ro;
   ro.recover = recover;

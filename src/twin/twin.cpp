@@ -1,11 +1,8 @@
 #include "twin/twin.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <fmt/format.h>
-#include <mutex>
-#include <thread>
+#include <stdexcept>
 
 #include "model/db_growth.h"
 #include "twin/campaign.h"
@@ -150,35 +147,10 @@ void Twin::attach_databases(SiteDatabases* dbs, const std::function<void(size_t,
   for (size_t i = 0; i < w_->sites.size(); ++i) {
     if (w_->sites[i].db && w_->sites[i].db->file.empty()) todo.push_back(i);
   }
-  // Making a database is a few hundred milliseconds of SQLite work per site
-  // and the sites are independent: spread them over the cores.
-  std::vector<AfterMb> measured(todo.size());
-  std::atomic<size_t> next{0}, done{0};
-  std::mutex mu;
-  std::exception_ptr error;
-  auto work = [&] {
-    for (size_t k; (k = next++) < todo.size();) {
-      {
-        std::lock_guard lock(mu);
-        if (error) return;
-      }
-      try {
-        const TwinSite& s = w_->sites[todo[k]];
-        measured[k] = dbs->open(s, miniature_clients(s.db->clients_held));
-        std::lock_guard lock(mu);
-        if (progress) progress(++done, todo.size());
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  size_t n = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  std::vector<SiteDatabases::Wanted> wanted;
+  for (size_t i : todo) wanted.push_back({&w_->sites[i], miniature_clients(w_->sites[i].db->clients_held)});
+  std::vector<AfterMb> measured = dbs->open(wanted, progress);
+  if (measured.size() != todo.size()) throw std::logic_error("SiteDatabases::open: one size per site asked");
   for (size_t k = 0; k < todo.size(); ++k) {
     TwinSite& s = w_->sites[todo[k]];
     s.db->file = dbs->where(s);
