@@ -36,7 +36,7 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
                                               const std::vector<std::string>& waived) {
   std::vector<rules::Finding> out;
   for (const auto& f : report.findings) {
-    if (f.severity != rules::Severity::blocker) continue;
+    if (f.severity != rules::Gravity::blocker) continue;
     if (std::find(waived.begin(), waived.end(), f.rule) != waived.end()) continue;
     out.push_back(f);
   }

@@ -61,7 +61,7 @@ void attach_why(Builder& b, const rules::Report& report) {
   // Client rules fire once per client: look each (site, rule) up once.
   std::set<std::pair<int, std::string_view>> seen;
   for (const auto& f : report.findings) {
-    if (f.severity == rules::Severity::blocker && b.has("*/readiness")) {
+    if (f.severity == rules::Gravity::blocker && b.has("*/readiness")) {
       add_why(b.at("*/readiness"), f.rule);  // only waived ones get this far
     }
     if (f.rule == "itmu-after-upgrade" && b.has("*/itmu")) add_why(b.at("*/itmu"), f.rule);

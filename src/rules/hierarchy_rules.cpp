@@ -64,11 +64,11 @@ void http_port_mismatch(const Context& c, Emit& e) {
   std::string message = fmt::format("{} uses {} HTTP ports: {}", c.h.name, uses.size(),
                                     fmt::join(described, "; "));
   if (any_below_sp1) {
-    e.fire(Severity::blocker, c.h.name, message + "; some sites are below SMS 2003 SP1",
+    e.fire(Gravity::blocker, c.h.name, message + "; some sites are below SMS 2003 SP1",
            fmt::format("Set every site and advanced client back to port {} before the upgrade; "
                        "change the port only after every site and client runs SP2.", keep->port));
   } else {
-    e.fire(Severity::warning, c.h.name, message + "; every site runs SP1 or later",
+    e.fire(Gravity::warning, c.h.name, message + "; every site runs SP1 or later",
            fmt::format("Align every site and advanced client on one port (e.g. {}) only after "
                        "every site and client runs SP2.", keep->port));
   }
@@ -89,8 +89,8 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
 
 using namespace section;
 const Rule kRules[] = {
-    {"http-port-mismatch", Severity::blocker, kPreparing, http_port_mismatch},
-    {"auth-reassign", Severity::blocker, kPreparing, auth_reassign},
+    {"http-port-mismatch", Gravity::blocker, kPreparing, http_port_mismatch},
+    {"auth-reassign", Gravity::blocker, kPreparing, auth_reassign},
 };
 
 }  // namespace

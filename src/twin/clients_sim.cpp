@@ -119,7 +119,7 @@ bool is_client_step(std::string_view k) {
          k == "advanced-push" || k == "itmu";
 }
 
-Decision begin_client_step(World& w, StepRecord& rec) {
+Decision begin_client_step(World& w, StepRun& rec) {
   const auto& k = rec.step.kind;
   const auto& d = w.opt.durations;
   if (k == "readiness") return {true, "no blocker remains (as checked when the plan was made)", minutes(d.readiness)};

@@ -9,7 +9,7 @@ namespace {
 
 // The hosts a step acts on: its host, or every host of its site with the role
 // the fix is about.
-std::vector<int> targets(World& w, const StepRecord& rec, uint32_t role_bits) {
+std::vector<int> targets(World& w, const StepRun& rec, uint32_t role_bits) {
   std::vector<int> out;
   if (!rec.step.host.empty()) {
     int h = w.host_index(rec.step.host);
@@ -37,7 +37,7 @@ bool is_host_step(std::string_view k) {
          k == "mp-reinstall" || k == "remote-mp-997" || k == "kb906570" || k == "console-upgrade";
 }
 
-Decision begin_host_step(World& w, StepRecord& rec) {
+Decision begin_host_step(World& w, StepRun& rec) {
   const auto& k = rec.step.kind;
   const auto& d = w.opt.durations;
   double f = w.jitter(rec.step.id, rec.attempt);
@@ -65,7 +65,7 @@ Decision begin_host_step(World& w, StepRecord& rec) {
   return {true, fmt::format("{} on {}", what, w.hosts[static_cast<size_t>(hosts.front())].host), minutes(m * f)};
 }
 
-void finish_host_step(World& w, StepRecord& rec) {
+void finish_host_step(World& w, StepRun& rec) {
   const auto& k = rec.step.kind;
   if (k == "console-upgrade") {
     for (auto& c : w.consoles) {

@@ -13,7 +13,7 @@ double db_gb(const TwinSite& s) {
   return s.db ? static_cast<double>(s.db->data_mb + s.db->log_mb) / 1024.0 : 0;
 }
 
-VTime scaled(const World& w, const StepRecord& rec, double m) {
+VTime scaled(const World& w, const StepRun& rec, double m) {
   return minutes(m * w.jitter(rec.step.id, rec.attempt));
 }
 
@@ -30,7 +30,7 @@ bool on_original(const TwinSite& s, const plan::Step& step) {
   return server == s.db->server && db == s.db->name;
 }
 
-Decision dbtest(World& w, StepRecord& rec) {
+Decision dbtest(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   if (!s.db) return {false, fmt::format("{} is a secondary site: it has no site database to test", s.code), kMinute};
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
@@ -60,7 +60,7 @@ Decision dbtest(World& w, StepRecord& rec) {
           dur};
 }
 
-Decision disk_check(World& w, StepRecord& rec) {
+Decision disk_check(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime dur = scaled(w, rec, w.opt.durations.disk_check);
   if (!s.db) return {true, "secondary site: no site database", dur};
@@ -79,7 +79,7 @@ Decision disk_check(World& w, StepRecord& rec) {
   return {true, fmt::format("{} MB free covers the {} MB growth ({})", s.db->free_disk_mb, need, basis), dur};
 }
 
-Decision drw(World& w, StepRecord& rec) {
+Decision drw(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime dur = scaled(w, rec, w.opt.durations.drw);
   if (!s.primary) {
@@ -129,7 +129,7 @@ bool is_site_step(std::string_view k) {
          k == "disk-check" || k == "drw" || k == "restore";
 }
 
-Decision begin_site_step(World& w, StepRecord& rec) {
+Decision begin_site_step(World& w, StepRun& rec) {
   const auto& k = rec.step.kind;
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   const auto& d = w.opt.durations;
@@ -157,7 +157,7 @@ Decision begin_site_step(World& w, StepRecord& rec) {
   return {ok, what, dur};
 }
 
-void finish_step(World& w, StepRecord& rec) {
+void finish_step(World& w, StepRun& rec) {
   const auto& k = rec.step.kind;
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
   if (k == "backup") {

@@ -173,7 +173,7 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
     if (const auto* r = step_record(dep)) start = std::max(start, r->end);
   }
   w.advance_to(start);
-  StepRecord rec;
+  StepRun rec;
   rec.step = step;
   rec.site = w.find_site(step.site);
   rec.start = start;
@@ -231,12 +231,12 @@ bool Twin::step_done(std::string_view id) const {
   return r != nullptr && r->ok && r->finished;
 }
 
-const StepRecord* Twin::step_record(std::string_view id) const {
+const StepRun* Twin::step_record(std::string_view id) const {
   auto it = w_->last_attempt.find(std::string(id));
   return it == w_->last_attempt.end() ? nullptr : &w_->steps[static_cast<size_t>(it->second)];
 }
 
-const std::vector<StepRecord>& Twin::steps() const { return w_->steps; }
+const std::vector<StepRun>& Twin::steps() const { return w_->steps; }
 void Twin::advance_to(VTime t) { w_->advance_to(t); }
 VTime Twin::now() const { return w_->now; }
 int64_t Twin::epoch_s() const { return w_->opt.epoch_s; }

@@ -90,8 +90,8 @@ class Twin {
   StepResult begin_step(const plan::Step& step, VTime not_before = 0);
   // True when the step ran on this twin and its last attempt succeeded and ended.
   bool step_done(std::string_view id) const;
-  const StepRecord* step_record(std::string_view id) const;  // last attempt, or nullptr
-  const std::vector<StepRecord>& steps() const;
+  const StepRun* step_record(std::string_view id) const;  // last attempt, or nullptr
+  const std::vector<StepRun>& steps() const;
 
   // Processes every event up to t and moves the clock there (never back).
   void advance_to(VTime t);

@@ -31,7 +31,7 @@ struct World {
   std::vector<TwinConsole> consoles;
   std::vector<Cohort> cohorts;
   std::vector<Batch> batches;
-  std::vector<StepRecord> steps;
+  std::vector<StepRun> steps;
   std::unordered_map<std::string, int> last_attempt;  // step id -> index in steps
   std::vector<PendingLine> pending;
   // Derived (rebuilt on load): each site's cohorts.
@@ -93,18 +93,18 @@ struct Decision {
   std::string message;
   VTime duration = 0;
 };
-Decision begin_site_step(World& w, StepRecord& rec);     // backup, replication-*, dbtest, disk-check, drw, restore
-Decision begin_upgrade_step(World& w, StepRecord& rec);  // upgrade, settle, verify
-Decision begin_host_step(World& w, StepRecord& rec);     // os-sp1, dcom-*, firewall, scw-*, mp-reinstall, console-upgrade
-Decision begin_client_step(World& w, StepRecord& rec);   // legacy-*, advanced-push, itmu, readiness
+Decision begin_site_step(World& w, StepRun& rec);     // backup, replication-*, dbtest, disk-check, drw, restore
+Decision begin_upgrade_step(World& w, StepRun& rec);  // upgrade, settle, verify
+Decision begin_host_step(World& w, StepRun& rec);     // os-sp1, dcom-*, firewall, scw-*, mp-reinstall, console-upgrade
+Decision begin_client_step(World& w, StepRun& rec);   // legacy-*, advanced-push, itmu, readiness
 bool is_site_step(std::string_view kind);
 bool is_upgrade_step(std::string_view kind);
 bool is_host_step(std::string_view kind);
 bool is_client_step(std::string_view kind);
-void finish_step(World& w, StepRecord& rec);
-void finish_host_step(World& w, StepRecord& rec);
+void finish_step(World& w, StepRun& rec);
+void finish_host_step(World& w, StepRun& rec);
 
-// Milestone and client events (milestones.cpp, clients_sim.cpp).
+// Milestone and client events (world_site.cpp, clients_sim.cpp).
 void on_milestone(World& w, const Event& e);
 void on_cohort_upgrade(World& w, const Event& e);
 void on_client_cycle(World& w, const Event& e);
