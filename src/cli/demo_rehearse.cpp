@@ -7,6 +7,7 @@
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
+#include "plan/step_kinds.h"
 #include "twin/file_sink.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "twin/rehearsal.h"
@@ -82,7 +83,7 @@ int demo_rehearse(const DemoContext& ctx) {
   std::string victim;
   for (const auto& s : p->steps) {
     int i = h.find_site(s.site);
-    if (s.kind == "upgrade" && i >= 0 && h.sites[static_cast<size_t>(i)].is_primary() &&
+    if (plan::is(s, plan::Kind::upgrade) && i >= 0 && h.sites[static_cast<size_t>(i)].is_primary() &&
         !h.sites[static_cast<size_t>(i)].is_central()) {
       victim = s.site;
       break;

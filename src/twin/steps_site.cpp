@@ -124,19 +124,14 @@ bool World::restore(int site, VTime t, std::string& what) {
   return true;
 }
 
-bool is_site_step(std::string_view k) {
-  return k == "backup" || k == "replication-disable" || k == "replication-enable" || k == "dbtest" ||
-         k == "disk-check" || k == "drw" || k == "restore";
-}
-
-Decision begin_site_step(World& w, StepRun& rec) {
-  const auto& k = rec.step.kind;
+Decision begin_site_step(World& w, StepRun& rec, plan::Kind k) {
+  using plan::Kind;
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   const auto& d = w.opt.durations;
-  if (k == "dbtest") return dbtest(w, rec);
-  if (k == "disk-check") return disk_check(w, rec);
-  if (k == "drw") return drw(w, rec);
-  if (k == "backup") {
+  if (k == Kind::dbtest) return dbtest(w, rec);
+  if (k == Kind::disk_check) return disk_check(w, rec);
+  if (k == Kind::drw) return drw(w, rec);
+  if (k == Kind::backup) {
     if (s.state == SiteState::down || s.state == SiteState::failed) {
       return {false, fmt::format("{} is {}: nothing sound to back up", s.code, to_string(s.state)), kMinute};
     }
@@ -145,9 +140,9 @@ Decision begin_site_step(World& w, StepRun& rec) {
     w.later_site_log(rec.site, "smsbkup.log", "SMS_SITE_BACKUP", rec.start + dur, "Backup completed successfully.");
     return {true, s.db && s.db->replication ? "backed up (replication is still on: a copy of this backup cannot be tested)" : "backed up", dur};
   }
-  if (k == "replication-disable" || k == "replication-enable") {
+  if (k == Kind::replication_disable || k == Kind::replication_enable) {
     if (!s.db) return {false, fmt::format("{} has no site database", s.code), kMinute};
-    return {true, k == "replication-disable" ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
+    return {true, k == Kind::replication_disable ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
             scaled(w, rec, d.replication)};
   }
   // restore
@@ -158,24 +153,26 @@ Decision begin_site_step(World& w, StepRun& rec) {
 }
 
 void finish_step(World& w, StepRun& rec) {
-  const auto& k = rec.step.kind;
+  using plan::Kind;
+  const plan::KindRow& row = *plan::find_kind(rec.step.kind);
+  const Kind k = row.kind;
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
-  if (k == "backup") {
+  if (k == Kind::backup) {
     s->backups.push_back({rec.end, s->db && s->db->replication, true});
-  } else if (k == "replication-disable" || k == "replication-enable") {
-    s->db->replication = k == "replication-enable";
+  } else if (k == Kind::replication_disable || k == Kind::replication_enable) {
+    s->db->replication = k == Kind::replication_enable;
     if (w.dbs && !s->db->file.empty()) w.dbs->set_replication(*s, s->db->replication);
-  } else if (k == "drw") {
+  } else if (k == Kind::drw) {
     s->drw_passed = true;
-  } else if (k == "dbtest") {
+  } else if (k == Kind::dbtest) {
     s->db->growth_measured = true;
     s->db->copies.push_back(rec.step.params.value("database", s->db->name + "_TEST"));
-  } else if (k == "verify") {
+  } else if (k == Kind::verify) {
     s->verified = true;
-  } else if (k == "itmu") {
+  } else if (k == Kind::itmu) {
     for (auto& x : w.sites) x.itmu = true;
-  } else if (is_host_step(k)) {
-    finish_host_step(w, rec);
+  } else if (row.twin == plan::TwinPart::host) {
+    finish_host_step(w, rec, k);
   }
 }
 

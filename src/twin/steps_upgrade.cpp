@@ -96,7 +96,7 @@ Decision upgrade(World& w, StepRun& rec) {
   if (!s.primary && rec.step.params.value("method", "") == "parent-console" && s.parent >= 0) {
     w.activity(s.parent, t, "an Administrator console connection (secondary upgrade)");
   }
-  auto fault = fault_for(w.opt.faults, "upgrade", s.code, rec.step.id, rec.attempt, w.opt.seed);
+  auto fault = fault_for(w.opt.faults, plan::name(plan::Kind::upgrade), s.code, rec.step.id, rec.attempt, w.opt.seed);
   if (s.db) {
     VTime db_at = t + dur / 3;
     w.later_setup_log(rec.site, db_at, fmt::format("Upgrading the site database {} on {}.", s.db->name, s.db->server));
@@ -190,11 +190,9 @@ Decision verify(World& w, StepRun& rec) {
 
 }  // namespace
 
-bool is_upgrade_step(std::string_view k) { return k == "upgrade" || k == "settle" || k == "verify"; }
-
-Decision begin_upgrade_step(World& w, StepRun& rec) {
-  if (rec.step.kind == "upgrade") return upgrade(w, rec);
-  if (rec.step.kind == "settle") return settle(w, rec);
+Decision begin_upgrade_step(World& w, StepRun& rec, plan::Kind k) {
+  if (k == plan::Kind::upgrade) return upgrade(w, rec);
+  if (k == plan::Kind::settle) return settle(w, rec);
   return verify(w, rec);
 }
 

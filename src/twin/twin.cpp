@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "model/db_growth.h"
+#include "plan/step_kinds.h"
 #include "twin/campaign.h"
 #include "twin/world.h"
 #include "util/error.h"
@@ -180,7 +181,9 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
   if (const auto* prev = step_record(step.id)) rec.attempt = prev->attempt + 1;
   auto fault = fault_for(w.opt.faults, step.kind, step.site, step.id, rec.attempt, w.opt.seed);
   Decision d;
-  bool hierarchy_wide = step.kind == "readiness" || step.kind == "itmu";
+  const plan::KindRow* kind = plan::find_kind(step.kind);
+  bool hierarchy_wide = kind && kind->scope == plan::Scope::hierarchy;
+  bool upgrade = kind && kind->kind == plan::Kind::upgrade;
   if (rec.site < 0 && !hierarchy_wide) {
     d = {false, fmt::format("no site '{}' in the twin of {}", step.site, w.hierarchy), kMinute};
   } else if (fault == FaultEffect::hang) {
@@ -188,22 +191,21 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
                             format_duration(minutes(w.opt.durations.hang_timeout))),
          minutes(w.opt.durations.hang_timeout)};
     rec.hung = true;
-    if (rec.site >= 0 && step.kind == "upgrade") {
+    if (rec.site >= 0 && upgrade) {
       w.sites[static_cast<size_t>(rec.site)].state = SiteState::upgrading;
       w.setup_log(rec.site, start, "SMS Setup started. Upgrading the site to SMS 2003 SP2.");
     }
-  } else if (fault == FaultEffect::fail && step.kind != "upgrade") {
+  } else if (fault == FaultEffect::fail && !upgrade) {
     d = {false, "failed (injected fault)", minutes(std::max(1.0, step.estimate_min) * w.jitter(step.id, rec.attempt))};
-  } else if (is_upgrade_step(step.kind)) {
-    d = begin_upgrade_step(w, rec);
-  } else if (is_site_step(step.kind)) {
-    d = begin_site_step(w, rec);
-  } else if (is_host_step(step.kind)) {
-    d = begin_host_step(w, rec);
-  } else if (is_client_step(step.kind)) {
-    d = begin_client_step(w, rec);
-  } else {
+  } else if (!kind) {
     d = {false, fmt::format("the twin does not know step kind '{}'", step.kind), kMinute};
+  } else {
+    switch (kind->twin) {
+      case plan::TwinPart::upgrade: d = begin_upgrade_step(w, rec, kind->kind); break;
+      case plan::TwinPart::site: d = begin_site_step(w, rec, kind->kind); break;
+      case plan::TwinPart::host: d = begin_host_step(w, rec, kind->kind); break;
+      case plan::TwinPart::clients: d = begin_client_step(w, rec, kind->kind); break;
+    }
   }
   if (fault == FaultEffect::activity && rec.site >= 0) {
     // Someone opens a console on the site halfway through the step.
