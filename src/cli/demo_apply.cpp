@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "cli/verbs.h"
+#include "plan/step_kinds.h"
 #include "run/journal.h"
 #include "run/session.h"
 #include "run/status.h"
@@ -21,20 +22,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every automatic step kind of a plan as a command that only says what it
-// would do: the shell driver runs real processes, nothing touches a host.
+// Every step kind of a plan as a command that only says what it would do
+// (the shell driver runs real processes, nothing touches a host), but the
+// settle, a short wait. The kinds the table calls safe to run again say so,
+// as a real hosts file would.
 std::string write_echo_hosts(const DemoContext& ctx) {
   auto path = (ctx.out / "hosts-demo.yaml").string();
   std::ofstream out(path);
   out << "format: smsup-hosts/1\ntimeout: 60s\nkinds:\n";
-  for (const char* kind :
-       {"readiness", "legacy-to-advanced", "os-sp1", "dcom-slp", "dcom-rp", "dcom-sms-admins",
-        "firewall-exceptions", "scw-sql-monitor", "scw-rerun", "scw-remote-wmi", "scw-cap-misdetect",
-        "mp-reinstall", "backup", "replication-disable", "dbtest", "disk-check", "drw", "upgrade",
-        "verify", "replication-enable", "console-upgrade", "legacy-autoupgrade", "advanced-push", "itmu"}) {
-    out << "  " << kind << ":\n    command: [/bin/echo, 'would run', '{kind}', 'for', '{step}']\n";
+  for (const auto& k : plan::kind_table()) {
+    if (!k.planned) continue;
+    out << "  " << k.name << ":\n";
+    if (k.kind == plan::Kind::settle) {
+      out << "    wait: 0.2s\n";
+      continue;
+    }
+    out << "    command: [/bin/echo, 'would run', '{kind}', 'for', '{step}']\n";
+    if (k.rerun_safe) out << "    rerun_safe: true\n";
   }
-  out << "  settle:\n    wait: 0.2s\n";
   return path;
 }
 

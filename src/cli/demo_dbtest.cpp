@@ -12,7 +12,7 @@
 #include "dbtest/dbtest.h"
 #include "inventory/inventory.h"
 #include "model/db_growth.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
 #include "util/error.h"
 
@@ -26,7 +26,7 @@ int demo_dbtest(const DemoContext& ctx) {
 
   Hierarchy h = inventory::load(ctx.example.string());
   twin::Twin t = twin::Twin::from(h, 1, {});
-  twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, 1);
+  sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, 1);
   attach_with_progress(t, dbs);
   // A primary site the inventory has no test result for, and whose
   // database can be tested as it is (no replication).
@@ -45,7 +45,7 @@ int demo_dbtest(const DemoContext& ctx) {
     return 1;
   }
   std::printf("The twin of %s made a site database for each primary site in %s.\n", h.name.c_str(),
-              (dir / twin::kSiteDatabasesDir).c_str());
+              (dir / sitedb::kSiteDatabasesDir).c_str());
   std::printf("%s's is a stand-in for its %s MB of data and %s MB of log, with %lld clients' inventory:\n\n",
               site->code.c_str(), fmt::format("{}", site->db->data_mb).c_str(),
               fmt::format("{}", site->db->log_mb).c_str(),

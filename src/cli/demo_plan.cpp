@@ -12,6 +12,7 @@
 #include "plan/planner.h"
 #include "plan/render.h"
 #include "plan/schedule.h"
+#include "plan/step_kinds.h"
 #include "util/error.h"
 
 namespace smsup::cli {
@@ -49,7 +50,7 @@ int demo_plan(const DemoContext& ctx) {
   for (const auto& rule : o.waived) {
     std::vector<std::string> by;
     for (const auto& st : p.steps) {
-      if (st.kind != "readiness" && std::find(st.why.begin(), st.why.end(), rule) != st.why.end()) by.push_back(st.id);
+      if (!plan::is(st, plan::Kind::readiness) && std::find(st.why.begin(), st.why.end(), rule) != st.why.end()) by.push_back(st.id);
     }
     std::printf("Waived %s: %s\n", rule.c_str(),
                 by.empty() ? "no step answers it; the risk stays (see the readiness step)"

@@ -7,8 +7,9 @@
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
+#include "plan/step_kinds.h"
 #include "twin/file_sink.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
 
@@ -51,7 +52,7 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
   keep = holder.get();
   twin::FileLogSink sink(dir);
   holder->set_log_sink(&sink);
-  twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o.seed);
+  sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, o.seed);
   attach_with_progress(*holder, dbs);
   twin::RehearseOptions ro;
   ro.recover = recover;
@@ -82,7 +83,7 @@ int demo_rehearse(const DemoContext& ctx) {
   std::string victim;
   for (const auto& s : p->steps) {
     int i = h.find_site(s.site);
-    if (s.kind == "upgrade" && i >= 0 && h.sites[static_cast<size_t>(i)].is_primary() &&
+    if (plan::is(s, plan::Kind::upgrade) && i >= 0 && h.sites[static_cast<size_t>(i)].is_primary() &&
         !h.sites[static_cast<size_t>(i)].is_central()) {
       victim = s.site;
       break;

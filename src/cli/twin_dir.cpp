@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "cli/verbs.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
 #include "util/error.h"
 
@@ -31,7 +31,7 @@ void prepare_twin_dir(const fs::path& dir) {
   std::ofstream(dir / ".smsup-twin") << "made by smsup (rehearse or twin make); its content is replaced the next time\n";
 }
 
-void attach_with_progress(twin::Twin& t, twin::SqliteSiteDatabases& dbs) {
+void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs) {
   dbs.check_room(t.sites());
   bool tty = isatty(STDERR_FILENO) != 0;
   t.attach_databases(&dbs, [tty](size_t done, size_t total) {

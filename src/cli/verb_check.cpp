@@ -68,7 +68,7 @@ int run_check(const CheckArgs& a) {
   } else {
     write_file(a.output, a, h, r, as_of);
     std::cerr << "smsup check: wrote " << a.output << " (" << (r.ready() ? "ready" : "not ready")
-              << ": " << r.count(rules::Severity::blocker) << " blocker(s))\n";
+              << ": " << r.count(rules::Gravity::blocker) << " blocker(s))\n";
   }
   return r.ready() ? 0 : 1;
 }

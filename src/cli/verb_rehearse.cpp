@@ -12,7 +12,7 @@
 #include "plan/plan.h"
 #include "twin/file_sink.h"
 #include "twin/rehearsal.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "util/error.h"
 
 namespace smsup::cli {
@@ -105,20 +105,20 @@ int run_rehearse(const RehearseArgs& a) {
   o.horizon = static_cast<twin::VTime>(a.days) * twin::kDay;
   twin::Twin t = twin::Twin::from(h, o);
   std::unique_ptr<twin::FileLogSink> sink;
-  std::unique_ptr<twin::SqliteSiteDatabases> dbs;
+  std::unique_ptr<sitedb::SqliteSiteDatabases> dbs;
   std::unique_ptr<TempDir> temp;
   fs::path db_dir;
   if (!a.twin_dir.empty()) {
     prepare_twin_dir(a.twin_dir);
     sink = std::make_unique<twin::FileLogSink>(a.twin_dir);
     t.set_log_sink(sink.get());
-    db_dir = fs::path(a.twin_dir) / twin::kSiteDatabasesDir;
+    db_dir = fs::path(a.twin_dir) / sitedb::kSiteDatabasesDir;
   } else if (!a.no_databases) {
     temp = std::make_unique<TempDir>();
-    db_dir = temp->path / twin::kSiteDatabasesDir;
+    db_dir = temp->path / sitedb::kSiteDatabasesDir;
   }
   if (!a.no_databases) {
-    dbs = std::make_unique<twin::SqliteSiteDatabases>(db_dir, a.seed);
+    dbs = std::make_unique<sitedb::SqliteSiteDatabases>(db_dir, a.seed);
     attach_with_progress(t, *dbs);
   }
   twin::RehearseOptions ro;

@@ -10,7 +10,7 @@
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "model/db_growth.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
 #include "util/error.h"
 
@@ -39,14 +39,14 @@ void register_twin_make(CLI::App& twin, Status& status) {
     twin::Twin t = twin::Twin::from(h, o->seed, {});
     fs::path dir(o->dir);
     prepare_twin_dir(dir);
-    twin::SqliteSiteDatabases dbs(dir / twin::kSiteDatabasesDir, o->seed);
+    sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, o->seed);
     attach_with_progress(t, dbs);
     t.save((dir / "twin-state.json").string());
 
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     std::string text = fmt::format("Twin of {} in {}: {} sites, {} clients, seed {}\n", h.name, o->dir,
                                    h.sites.size(), h.clients.size(), o->seed);
-    text += fmt::format("Site databases (stand-ins in {}):\n", (dir / twin::kSiteDatabasesDir).string());
+    text += fmt::format("Site databases (stand-ins in {}):\n", (dir / sitedb::kSiteDatabasesDir).string());
     text += fmt::format("  {:<4} {:>9} {:>9} {:>10} {:>11} {:>11}  {:<17} {}\n", "site", "data MB", "log MB",
                         "free MB", "growth MB", "estimate", "growth from", "clients");
     std::string example;

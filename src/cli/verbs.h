@@ -10,8 +10,10 @@
 
 namespace smsup::twin {
 class Twin;
-class SqliteSiteDatabases;
 }  // namespace smsup::twin
+namespace smsup::sitedb {
+class SqliteSiteDatabases;
+}  // namespace smsup::sitedb
 
 namespace smsup::cli {
 
@@ -57,7 +59,7 @@ void prepare_twin_dir(const std::filesystem::path& dir);
 // Gives the twin its sites' databases (Twin::attach_databases), counting them
 // on stderr when it is a terminal: making them takes a moment per site.
 // Refuses (InputError) when the disk under them cannot hold them.
-void attach_with_progress(twin::Twin& t, twin::SqliteSiteDatabases& dbs);
+void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs);
 
 // True when stdout is a terminal and NO_COLOR is not set.
 bool use_color();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "drivers/process.h"
+#include "plan/step_kinds.h"
 #include "util/error.h"
 
 namespace smsup::drivers {
@@ -44,7 +45,7 @@ std::string stamp() {
 }
 
 bool verifies_logs(const plan::Step& s, const KindConfig& k) {
-  return s.kind == "verify" && k.command.empty();
+  return plan::is(s, plan::Kind::verify) && k.command.empty();
 }
 
 }  // namespace
@@ -97,7 +98,7 @@ void ShellDriver::validate(const plan::Plan& plan) {
   for (const auto& s : plan.steps) {
     if (s.manual) continue;
     const KindConfig& k = config_of(s);
-    if (k.command.empty() && !k.wait && s.kind != "verify") {
+    if (k.command.empty() && !k.wait && !plan::is(s, plan::Kind::verify)) {
       throw InputError({opts_.hosts.file, k.loc.line, k.loc.column}, "kinds." + s.kind,
                        fmt::format("step {} needs a command (or a wait)", s.id));
     }

@@ -14,7 +14,7 @@
 
 #include "twin/faults.h"
 #include "twin/file_sink.h"
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
 
 namespace smsup::drivers {
@@ -49,7 +49,7 @@ class TwinDriver : public Driver {
   explicit TwinDriver(const TwinDriverOptions& o)
       : opts_(o),
         sink_(o.logs_dir),
-        dbs_(fs::path(o.logs_dir) / twin::kSiteDatabasesDir, o.seed),
+        dbs_(fs::path(o.logs_dir) / sitedb::kSiteDatabasesDir, o.seed),
         log_path_((fs::path(o.state_path).parent_path() / "steps.log").string()) {
     if (fs::exists(o.state_path)) {
       twin_ = std::make_unique<twin::Twin>(twin::Twin::load(o.state_path));
@@ -184,7 +184,7 @@ class TwinDriver : public Driver {
 
   TwinDriverOptions opts_;
   twin::FileLogSink sink_;
-  twin::SqliteSiteDatabases dbs_;
+  sitedb::SqliteSiteDatabases dbs_;
   std::string log_path_;
   int log_fd_ = -1;
   size_t snapshot_steps_ = 0;

@@ -8,53 +8,28 @@
 #include <fstream>
 #include <sstream>
 
+#include "plan/step_kinds.h"
 #include "util/error.h"
 
 namespace smsup::plan {
 
 const std::vector<std::string_view>& step_kinds() {
-  static const std::vector<std::string_view> kinds{
-      "readiness",       "legacy-to-advanced", "os-sp1",          "dcom-slp",
-      "dcom-rp",         "dcom-sms-admins",    "firewall-exceptions", "scw-remote-wmi",
-      "scw-sql-monitor", "scw-bits-dp",        "scw-cap-misdetect", "scw-rerun",
-      "mp-reinstall",    "backup",             "replication-disable", "dbtest",
-      "disk-check",      "drw",                "upgrade",         "settle",
-      "verify",          "replication-enable", "console-upgrade", "legacy-autoupgrade",
-      "advanced-push",   "itmu"};
+  static const std::vector<std::string_view> kinds = [] {
+    std::vector<std::string_view> v;
+    for (const auto& r : kind_table()) {
+      if (r.planned) v.push_back(r.name);
+    }
+    return v;
+  }();
   return kinds;
 }
 
-// The defaults: an administrator's rule of thumb for hardware of 2006
-// (restore and backup around 100-500 MB a minute, setup touching every site
-// system). docs/plan.md explains each line.
+// The defaults are the kind table's (step_kinds.cpp).
 Estimates Estimates::defaults() {
   Estimates e;
-  auto& k = e.by_kind;
-  k["readiness"] = {5, 0, 0, 0};
-  k["legacy-to-advanced"] = {30, 0, 20, 0};
-  k["os-sp1"] = {45, 0, 0, 0};
-  k["dcom-slp"] = {10, 0, 0, 0};
-  k["dcom-rp"] = {10, 0, 0, 0};
-  k["dcom-sms-admins"] = {10, 0, 0, 0};
-  k["firewall-exceptions"] = {10, 0, 0, 0};
-  for (auto s : {"scw-remote-wmi", "scw-sql-monitor", "scw-bits-dp", "scw-cap-misdetect"}) {
-    k[s] = {15, 0, 0, 0};
+  for (const auto& r : kind_table()) {
+    if (r.planned) e.by_kind[std::string(r.name)] = r.estimate;
   }
-  k["scw-rerun"] = {20, 0, 0, 0};
-  k["mp-reinstall"] = {45, 0, 0, 0};
-  k["backup"] = {10, 2, 0, 0};
-  k["replication-disable"] = {15, 0, 0, 0};
-  k["dbtest"] = {30, 10, 0, 0};
-  k["disk-check"] = {5, 0, 0, 0};
-  k["drw"] = {15, 0, 0, 2};
-  k["upgrade"] = {30, 3, 1, 5};
-  k["settle"] = {30, 0, 0, 0};
-  k["verify"] = {10, 0, 0, 0};
-  k["replication-enable"] = {20, 0, 0, 0};
-  k["console-upgrade"] = {20, 0, 0, 0};
-  k["legacy-autoupgrade"] = {0, 0, 0, 0};  // added to the CCIM cycle (25 h or 23 h)
-  k["advanced-push"] = {60, 0, 10, 0};
-  k["itmu"] = {30, 0, 0, 0};
   return e;
 }
 
@@ -136,8 +111,8 @@ void apply_estimates(Estimates& into, std::string_view text, const std::string& 
     }
     Cost& c = into.by_kind[kind];
     apply_cost(c, kv.second, file, kind);
-    if (kind == "settle" && c.base < 30) {
-      throw InputError(loc_of(kv.second, file), "settle.base",
+    if (kind == name(Kind::settle) && c.base < 30) {
+      throw InputError(loc_of(kv.second, file), fmt::format("{}.base", kind),
                        "the checklist asks to wait at least 30 minutes after setup; expected 30 or more");
     }
   }

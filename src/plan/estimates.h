@@ -1,8 +1,8 @@
 // How long each kind of step is expected to take, as a linear model of the
 // work it touches: base minutes, plus minutes per GB of site database, per
-// thousand clients of the site, per site system. The defaults are a table in
-// estimates.cpp (documented in docs/plan.md); a JSON or YAML file can override
-// any of them (`smsup plan --estimates FILE`).
+// thousand clients of the site, per site system. The defaults are a column
+// of the kind table (step_kinds.cpp, documented in docs/plan.md); a JSON or
+// YAML file can override any of them (`smsup plan --estimates FILE`).
 #pragma once
 
 #include <cstdint>

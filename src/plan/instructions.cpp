@@ -4,14 +4,13 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-#include <map>
+#include "plan/instructions_by_kind.h"
+#include "plan/step_kinds.h"
 
 namespace smsup::plan {
 namespace {
 
 using nlohmann::json;
-using Fn = std::function<Instructions(const Step&)>;
 
 std::string str(const Step& s, const char* key) {
   auto it = s.params.find(key);
@@ -58,6 +57,10 @@ const std::vector<std::string> kMilestoneCheck{
     "changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds`.",
     "`smsup verify <site> --logs <dir>` reports all six milestones."};
 
+}  // namespace
+
+namespace runbook {
+
 Instructions readiness(const Step&) {
   return {"Preparing to Upgrade to SMS 2003 SP2",
           {"Run `smsup check <inventory>` on the current inventory.",
@@ -100,12 +103,16 @@ Instructions os_sp1(const Step& s) {
   return in;
 }
 
-Instructions dcom(const Step& s, const char* what) {
+}  // namespace runbook
+
+namespace {
+
+Instructions dcom(const Step& s, Kind kind, const char* what) {
   std::string perms = fmt::format("{}", fmt::join(list(s, "permissions"), ", "));
   Instructions in{"Resetting the DCOM permissions to pre-Windows Server 2003 SP1 levels",
                   {fmt::format("On {}, Start > Run: `dcomcnfg.exe`.", s.host)},
                   {}};
-  if (s.kind == "dcom-sms-admins") {
+  if (kind == Kind::dcom_sms_admins) {
     in.section = "Real World Problems and Solutions to Upgrading (console access)";
     in.todo.push_back("Component Services > Computers > My Computer: right-click, Properties, COM Security tab.");
     in.todo.push_back("In Launch and Activation Permissions click Edit Limits.");
@@ -116,7 +123,7 @@ Instructions dcom(const Step& s, const char* what) {
   in.todo.push_back(fmt::format("Component Services > Computers > My Computer > DCOM Config > {}; Action > Properties.", what));
   in.todo.push_back("Security tab: Launch and Activation Permissions > Customize > Edit.");
   in.todo.push_back(fmt::format("Add {} and allow: {}.", str(s, "account"), perms));
-  if (s.kind == "dcom-rp") {
+  if (kind == Kind::dcom_rp) {
     in.todo.push_back("The field report grants all four; it notes that Remote Launch and Remote Activation alone may "
                       "do: test to confirm before taking any away.");
     in.check.push_back("A member of SMS Reporting Users opens the web reports.");
@@ -125,6 +132,14 @@ Instructions dcom(const Step& s, const char* what) {
   }
   return in;
 }
+
+}  // namespace
+
+namespace runbook {
+
+Instructions dcom_slp(const Step& s) { return dcom(s, Kind::dcom_slp, "SMS_SERVER_LOCATOR_POINT"); }
+Instructions dcom_rp(const Step& s) { return dcom(s, Kind::dcom_rp, "SMS_REPORTING_POINT"); }
+Instructions dcom_sms_admins(const Step& s) { return dcom(s, Kind::dcom_sms_admins, ""); }
 
 Instructions firewall(const Step& s) {
   Instructions in{"Identifying Ports and Services Required If Windows Firewall Is Enabled",
@@ -140,21 +155,32 @@ Instructions firewall(const Step& s) {
 }
 
 Instructions scw(const Step& s) {
-  static const std::map<std::string, std::pair<std::string, std::string>> what{
-      {"scw-remote-wmi", {"On Select Administration and Other Options, enable Remote WMI (the wizard does not recognise the SMS Provider).",
-                          "Consoles connect to the SMS namespace in WMI."}},
-      {"scw-sql-monitor", {"On Open Ports and Approve Applications, select Ports used by SMS_SQL_MONITOR_<ServerName>.",
-                           "The site server reaches the database monitor (no SMS_SQL_MONITOR errors)."}},
-      {"scw-bits-dp", {"On Installed Options, select Remote administration for IIS and related components.",
-                       "Distribution Manager creates virtual directories on the distribution point."}},
-      {"scw-cap-misdetect", {"On Select Administration and Other Options, deselect the Client Access Point role (not on this server).",
-                             "The applied policy lists no CAP role for this server."}},
-      {"scw-rerun", {"Roles changed after the policy was applied: run the Security Configuration Wizard again and apply the new policy.",
-                     "The policy in force was made after the last role change."}}};
-  auto it = what.find(s.kind);
+  std::pair<const char*, const char*> what;  // what to do in the wizard, how to know it worked
+  switch (kind_of(s.kind).value_or(Kind::scw_rerun)) {
+    case Kind::scw_remote_wmi:
+      what = {"On Select Administration and Other Options, enable Remote WMI (the wizard does not recognise the SMS Provider).",
+              "Consoles connect to the SMS namespace in WMI."};
+      break;
+    case Kind::scw_sql_monitor:
+      what = {"On Open Ports and Approve Applications, select Ports used by SMS_SQL_MONITOR_<ServerName>.",
+              "The site server reaches the database monitor (no SMS_SQL_MONITOR errors)."};
+      break;
+    case Kind::scw_bits_dp:
+      what = {"On Installed Options, select Remote administration for IIS and related components.",
+              "Distribution Manager creates virtual directories on the distribution point."};
+      break;
+    case Kind::scw_cap_misdetect:
+      what = {"On Select Administration and Other Options, deselect the Client Access Point role (not on this server).",
+              "The applied policy lists no CAP role for this server."};
+      break;
+    default:
+      what = {"Roles changed after the policy was applied: run the Security Configuration Wizard again and apply the new policy.",
+              "The policy in force was made after the last role change."};
+      break;
+  }
   return {"Additional Configuration Tasks if you Run the Security Configuration Wizard",
-          {fmt::format("On {}, start the Security Configuration Wizard.", s.host), it->second.first},
-          {it->second.second}};
+          {fmt::format("On {}, start the Security Configuration Wizard.", s.host), what.first},
+          {what.second}};
 }
 
 Instructions mp_reinstall(const Step& s) {
@@ -326,43 +352,13 @@ Instructions itmu(const Step&) {
           {"The ITMU package and its advertisement exist; the scan component reports to the site."}};
 }
 
-const std::map<std::string, Fn, std::less<>>& table() {
-  static const std::map<std::string, Fn, std::less<>> t{
-      {"readiness", readiness},
-      {"legacy-to-advanced", legacy_to_advanced},
-      {"os-sp1", os_sp1},
-      {"dcom-slp", [](const Step& s) { return dcom(s, "SMS_SERVER_LOCATOR_POINT"); }},
-      {"dcom-rp", [](const Step& s) { return dcom(s, "SMS_REPORTING_POINT"); }},
-      {"dcom-sms-admins", [](const Step& s) { return dcom(s, ""); }},
-      {"firewall-exceptions", firewall},
-      {"scw-remote-wmi", scw},
-      {"scw-sql-monitor", scw},
-      {"scw-bits-dp", scw},
-      {"scw-cap-misdetect", scw},
-      {"scw-rerun", scw},
-      {"mp-reinstall", mp_reinstall},
-      {"replication-disable", replication_disable},
-      {"backup", backup},
-      {"dbtest", dbtest},
-      {"disk-check", disk_check},
-      {"drw", drw},
-      {"upgrade", upgrade},
-      {"settle", settle},
-      {"verify", verify},
-      {"replication-enable", replication_enable},
-      {"console-upgrade", console_upgrade},
-      {"legacy-autoupgrade", legacy_autoupgrade},
-      {"advanced-push", advanced_push},
-      {"itmu", itmu}};
-  return t;
-}
+Instructions title_only(const Step& s) { return {"", {s.title}, {}}; }
 
-}  // namespace
+}  // namespace runbook
 
 Instructions instructions_for(const Step& s) {
-  auto it = table().find(s.kind);
-  if (it == table().end()) return {"", {s.title}, {}};
-  return it->second(s);
+  const KindRow* r = find_kind(s.kind);
+  return r ? r->instructions(s) : runbook::title_only(s);
 }
 
 }  // namespace smsup::plan

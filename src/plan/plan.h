@@ -14,7 +14,7 @@ namespace smsup::plan {
 
 struct Step {
   std::string id;     // "<scope>/<kind>[/<object>]"
-  std::string kind;   // "upgrade", "verify", ...
+  std::string kind;   // a name of the kind table (step_kinds.h)
   std::string site;   // site code, or "*" for hierarchy-wide steps
   std::string host;   // where it runs, empty if nowhere in particular
   std::vector<std::string> after;  // ids it waits for

@@ -36,7 +36,7 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
                                               const std::vector<std::string>& waived) {
   std::vector<rules::Finding> out;
   for (const auto& f : report.findings) {
-    if (f.severity != rules::Severity::blocker) continue;
+    if (f.severity != rules::Gravity::blocker) continue;
     if (std::find(waived.begin(), waived.end(), f.rule) != waived.end()) continue;
     out.push_back(f);
   }
@@ -45,18 +45,18 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
 
 namespace detail {
 
-std::string Builder::add(const std::string& scope, const std::string& kind,
-                         const std::string& object, std::string host, std::string title,
-                         bool manual, const Workload& work) {
+std::string Builder::add(const std::string& scope, Kind kind, const std::string& object, std::string host,
+                         std::string title, const Workload& work) {
+  const KindRow& r = row(kind);
   Step s;
-  s.id = object.empty() ? fmt::format("{}/{}", scope, kind)
-                        : fmt::format("{}/{}/{}", scope, kind, object);
-  s.kind = kind;
+  s.id = object.empty() ? fmt::format("{}/{}", scope, r.name)
+                        : fmt::format("{}/{}/{}", scope, r.name, object);
+  s.kind = std::string(r.name);
   s.site = scope;
   s.host = std::move(host);
-  s.manual = manual;
+  s.manual = r.manual == Manual::always;
   s.title = std::move(title);
-  s.estimate_min = opts.estimates.minutes(kind, work);
+  s.estimate_min = opts.estimates.minutes(r.name, work);
   index.emplace(s.id, steps.size());
   std::string id = s.id;
   steps.push_back(std::move(s));
@@ -115,7 +115,7 @@ void order_steps(std::vector<Step>& steps, const Builder& b) {
   for (size_t i = 0; i < n; ++i) {
     const auto& s = steps[i];
     if (s.site == "*") {
-      key[i] = {s.kind == "readiness" ? -1 : last_wave + 1, 0, i};
+      key[i] = {is(s, Kind::readiness) ? -1 : last_wave + 1, 0, i};
     } else {
       int site = site_of.at(s.site);
       key[i] = {b.sites[site].wave, site_pos[site], i};
@@ -170,8 +170,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
   }
   detail::mark_sites(b);
   b.clients = detail::tally_clients(h);
-  std::string readiness = b.add("*", "readiness", "", "", "Readiness: smsup check finds no blocker",
-                                false, {});
+  std::string readiness = b.add("*", Kind::readiness, "", "", "Readiness: smsup check finds no blocker", {});
   bool any = false;
   for (int i : h.top_down) {
     if (!b.sites[i].planned) continue;
@@ -180,10 +179,10 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
   }
   if (any) {
     const auto& central = h.sites[h.central];
-    std::string itmu = b.add("*", "itmu", "", central.site_server().host,
-                             "Install the Inventory Tool for Microsoft Updates", true, {});
+    std::string itmu = b.add("*", Kind::itmu, "", central.site_server().host,
+                             "Install the Inventory Tool for Microsoft Updates", {});
     for (const auto& s : b.steps) {
-      if (s.kind == "verify" || s.kind == "legacy-autoupgrade" || s.kind == "advanced-push") {
+      if (is(s, Kind::verify) || is(s, Kind::legacy_autoupgrade) || is(s, Kind::advanced_push)) {
         b.at(itmu).after.push_back(s.id);
       }
     }

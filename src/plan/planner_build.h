@@ -8,6 +8,7 @@
 
 #include "model/hierarchy.h"
 #include "plan/planner.h"
+#include "plan/step_kinds.h"
 
 namespace smsup::plan::detail {
 
@@ -33,6 +34,7 @@ struct SitePlan {
   int wave = 0;                     // planned ancestors above it
   std::vector<std::string> os_sp1;  // its hosts' os-sp1 steps
   std::vector<std::string> os_work; // all its OS work: os-sp1 and the fixes after it
+  std::string upgrade;              // its upgrade step
   std::string verify;               // its verify step
 };
 
@@ -45,9 +47,10 @@ struct Builder {
   std::vector<SitePlan> sites;
   std::vector<ClientTally> clients;
 
-  // Adds a step with its estimate for `work`; returns its id.
-  std::string add(const std::string& scope, const std::string& kind, const std::string& object,
-                   std::string host, std::string title, bool manual, const Workload& work);
+  // Adds a step with its estimate for `work`, manual as the kind table says
+  // (an upgrade's caller decides by its method); returns its id.
+  std::string add(const std::string& scope, Kind kind, const std::string& object, std::string host,
+                  std::string title, const Workload& work);
   Step& at(const std::string& id) { return steps[index.at(id)]; }
   bool has(const std::string& id) const { return index.contains(id); }
   // `step` waits for `dep` (ignored when dep is empty; no duplicates).

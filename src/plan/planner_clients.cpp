@@ -48,10 +48,10 @@ std::string add_legacy_to_advanced(Builder& b, int i) {
   if (t.legacy_nt5.empty()) return "";
   const Site& s = b.h.sites[i];
   Workload w{0, static_cast<int64_t>(t.legacy_nt5.size()), 0};
-  std::string id = b.add(s.code, "legacy-to-advanced", "", s.site_server().host,
+  std::string id = b.add(s.code, Kind::legacy_to_advanced, "", s.site_server().host,
                          fmt::format("Move {} Legacy Client(s) on NT5 of {} to the Advanced Client",
                                      t.legacy_nt5.size(), s.code),
-                         true, w);
+                         w);
   auto& st = b.at(id);
   st.params = {{"collection", fmt::format("{} - Legacy Clients on NT5", s.code)},
                {"count", t.legacy_nt5.size()},
@@ -71,13 +71,13 @@ void add_after_verify_client_steps(Builder& b, int i) {
   // are listed beside them (and reported by check and `smsup clients`).
   if (t.legacy_auto > 0) {
     int hours = t.legacy_sms2003 ? 25 : 23;
-    std::string id = b.add(s.code, "legacy-autoupgrade", "", "",
+    std::string id = b.add(s.code, Kind::legacy_autoupgrade, "", "",
                            fmt::format("Let {} Legacy Client(s) of {} upgrade at their CCIM cycle",
                                        t.legacy_auto, s.code),
-                           false, {0, t.legacy_auto, 0});
+                           {0, t.legacy_auto, 0});
     auto& st = b.at(id);
     // The step lasts a whole CCIM cycle; the estimates table adds to it.
-    const auto& cost = b.opts.estimates.by_kind.at("legacy-autoupgrade");
+    const auto& cost = b.opts.estimates.by_kind.at(std::string(name(Kind::legacy_autoupgrade)));
     st.estimate_min = std::round(hours * 60 + cost.base +
                                  cost.per_1000_clients * static_cast<double>(t.legacy_auto) / 1000.0);
     st.params = {{"count", t.legacy_auto},
@@ -90,10 +90,10 @@ void add_after_verify_client_steps(Builder& b, int i) {
     b.wait(id, verify);
   }
   if (!t.push.empty() || !t.cannot.empty()) {
-    std::string id = b.add(s.code, "advanced-push", "", s.site_server().host,
+    std::string id = b.add(s.code, Kind::advanced_push, "", s.site_server().host,
                            fmt::format("Push the SP2 Advanced Client to {} client(s) of {}",
                                        t.push.size(), s.code),
-                           true, {0, static_cast<int64_t>(t.push.size()), 0});
+                           {0, static_cast<int64_t>(t.push.size()), 0});
     auto& st = b.at(id);
     st.params = {{"method", "Client Push Installation Wizard: Always install (repair or upgrade "
                             "existing client)"},
@@ -107,7 +107,7 @@ void add_after_verify_client_steps(Builder& b, int i) {
       // Before the site's upgrade, and not during it: a push is a configuration
       // change, which the checklist forbids in the 30 minutes after setup.
       st.params["before_site_upgrade"] = true;
-      b.wait(fmt::format("{}/upgrade", s.code), id);
+      b.wait(b.sites[i].upgrade, id);
     } else {
       b.wait(id, verify);
     }

@@ -9,6 +9,7 @@
 #include <queue>
 #include <stdexcept>
 #include "plan/planner_build.h"
+#include "plan/step_kinds.h"
 #include "plan/step_graph.h"
 
 namespace smsup::plan::detail {
@@ -36,7 +37,7 @@ void chain_upgrades(std::vector<Step>& steps, int lanes) {
     ready.pop();
     ++done;
     double start = t;
-    if (steps[i].kind == "upgrade") {
+    if (is(steps[i], Kind::upgrade)) {
       size_t best = 0;
       for (size_t k = 1; k < lane.size(); ++k) {
         if (lane[k].free_at < lane[best].free_at) best = k;

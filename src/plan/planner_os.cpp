@@ -20,60 +20,65 @@ bool remote_mp_997(const SiteSystem& sys, const SiteSystem& server) {
 }
 
 struct Fix {
-  const char* kind;
+  Kind kind;
   const char* title;
-  bool manual;
 };
 
 std::vector<Fix> fixes_of(const Site& s, const SiteSystem& sys) {
   std::vector<Fix> out;
-  if (sys.scw_before_role_change) out.push_back({"scw-rerun", "Run the Security Configuration Wizard again", true});
+  if (sys.scw_before_role_change) out.push_back({Kind::scw_rerun, "Run the Security Configuration Wizard again"});
   if (sys.has(Role::server_locator_point) && !sys.has(DcomFix::slp_iusr)) {
-    out.push_back({"dcom-slp", "Reset DCOM launch permissions of the server locator point", true});
+    out.push_back({Kind::dcom_slp, "Reset DCOM launch permissions of the server locator point"});
   }
   if (sys.has(Role::reporting_point) && !sys.has(DcomFix::rp_reporting_users)) {
-    out.push_back({"dcom-rp", "Reset DCOM launch permissions of the reporting point", true});
+    out.push_back({Kind::dcom_rp, "Reset DCOM launch permissions of the reporting point"});
   }
   if ((sys.has(Role::site_server) || sys.has(Role::provider)) && !sys.has(DcomFix::sms_admins_remote)) {
-    out.push_back({"dcom-sms-admins", "Give SMS Admins Remote Activation", true});
+    out.push_back({Kind::dcom_sms_admins, "Give SMS Admins Remote Activation"});
   }
   if (sys.firewall && (sys.firewall_exceptions & 0x1FFu) != 0x1FFu) {
-    out.push_back({"firewall-exceptions", "Add the Windows Firewall exceptions SMS needs", false});
+    out.push_back({Kind::firewall_exceptions, "Add the Windows Firewall exceptions SMS needs"});
   }
-  if (sys.scw && sys.has(Role::provider)) out.push_back({"scw-remote-wmi", "Enable Remote WMI in the SCW policy", true});
+  if (sys.scw && sys.has(Role::provider)) out.push_back({Kind::scw_remote_wmi, "Enable Remote WMI in the SCW policy"});
   if (sys.scw && sys.has(Role::database_server) && !sys.has(Role::site_server)) {
-    out.push_back({"scw-sql-monitor", "Open the SMS_SQL_MONITOR ports in the SCW policy", true});
+    out.push_back({Kind::scw_sql_monitor, "Open the SMS_SQL_MONITOR ports in the SCW policy"});
   }
   if (sys.scw && sys.has(Role::distribution_point) && sys.bits) {
-    out.push_back({"scw-bits-dp", "Enable Remote administration for IIS in the SCW policy", true});
+    out.push_back({Kind::scw_bits_dp, "Enable Remote administration for IIS in the SCW policy"});
   }
   if (sys.scw && sys.has(Role::site_server) && !sys.has(Role::client_access_point)) {
-    out.push_back({"scw-cap-misdetect", "Deselect the CAP role the SCW assumes", true});
+    out.push_back({Kind::scw_cap_misdetect, "Deselect the CAP role the SCW assumes"});
   }
   if (sys.has(Role::management_point) && sys.sms_client_installed) {
-    out.push_back({"mp-reinstall", "Reinstall the management point (ccmclean)", true});
+    out.push_back({Kind::mp_reinstall, "Reinstall the management point (ccmclean)"});
   }
   (void)s;
   return out;
 }
 
-nlohmann::json fix_params(std::string_view kind, const SiteSystem& sys) {
+// The Security Configuration Wizard's follow-ups, re-run first when asked.
+bool is_scw(Kind k) {
+  return k == Kind::scw_remote_wmi || k == Kind::scw_sql_monitor || k == Kind::scw_bits_dp ||
+         k == Kind::scw_cap_misdetect || k == Kind::scw_rerun;
+}
+
+nlohmann::json fix_params(Kind kind, const SiteSystem& sys) {
   using nlohmann::json;
-  if (kind == "dcom-slp") {
+  if (kind == Kind::dcom_slp) {
     return {{"component", "SMS_SERVER_LOCATOR_POINT"}, {"account", "IUSR_" + sys.host},
             {"permissions", {"Local Launch", "Local Activation"}}};
   }
-  if (kind == "dcom-rp") {
+  if (kind == Kind::dcom_rp) {
     // The field report (Richard Wright, 8/31/05) grants all four as the fix;
     // the checklist's note: "may only need" the remote two, "test to confirm".
     return {{"component", "SMS_REPORTING_POINT"}, {"account", "SMS Reporting Users"},
             {"permissions", {"Local Launch", "Remote Launch", "Local Activation", "Remote Activation"}}};
   }
-  if (kind == "dcom-sms-admins") {
+  if (kind == Kind::dcom_sms_admins) {
     return {{"where", "My Computer > COM Security > Launch and Activation Permissions > Edit Limits"},
             {"account", "SMS Admins (local group)"}, {"permissions", {"Remote Activation"}}};
   }
-  if (kind == "firewall-exceptions") {
+  if (kind == Kind::firewall_exceptions) {
     static const std::vector<std::pair<FirewallException, const char*>> all{
         {FirewallException::rc_2701, "netsh firewall add portopening TCP 2701 SMS-RemoteControl-2701"},
         {FirewallException::rc_2702, "netsh firewall add portopening TCP 2702 SMS-RemoteControl-2702"},
@@ -92,11 +97,11 @@ nlohmann::json fix_params(std::string_view kind, const SiteSystem& sys) {
     }
     return {{"missing", missing}, {"commands", commands}};
   }
-  if (kind == "mp-reinstall") {
+  if (kind == Kind::mp_reinstall) {
     return {{"commands", {"ccmclean /MP", "ccmclean /ALL"}},
             {"then", "reinstall the management point, then push the client again"}};
   }
-  if (kind.starts_with("scw-")) return {{"wizard", "Security Configuration Wizard"}};
+  if (is_scw(kind)) return {{"wizard", "Security Configuration Wizard"}};
   return json::object();
 }
 
@@ -113,7 +118,7 @@ void add_os_track(Builder& b, int i) {
     above = b.sites[a].os_sp1;
   }
   bool group = b.opts.with_os_sp1 && takes_sp1(server.os);
-  std::string group_id = group ? fmt::format("{}/os-sp1/{}", s.code, server.host) : "";
+  std::string group_id = group ? fmt::format("{}/{}/{}", s.code, name(Kind::os_sp1), server.host) : "";
   // The site server first, so that a remote MP can join its step group.
   std::vector<const SiteSystem*> hosts{&server};
   for (const auto& sys : s.systems) {
@@ -125,8 +130,8 @@ void add_os_track(Builder& b, int i) {
     if (!moves && !at_w2003_sp1(sys.os)) continue;
     std::string os;
     if (moves) {
-      os = b.add(s.code, "os-sp1", sys.host, sys.host,
-                 fmt::format("Install Windows Server 2003 SP1 on {}", sys.host), false, {});
+      os = b.add(s.code, Kind::os_sp1, sys.host, sys.host,
+                 fmt::format("Install Windows Server 2003 SP1 on {}", sys.host), {});
       auto& st = b.at(os);
       st.params = {{"command", "WindowsServer2003-KB889101-SP1-x86-ENU.exe /quiet /forcerestart"},
                    {"close_programs", true},
@@ -154,13 +159,14 @@ void add_os_track(Builder& b, int i) {
     }
     for (const auto& f : fixes_of(s, sys)) {
       std::string id = b.add(s.code, f.kind, sys.host, sys.host,
-                             fmt::format("{} on {}", f.title, sys.host), f.manual, {});
+                             fmt::format("{} on {}", f.title, sys.host), {});
       b.at(id).params = fix_params(f.kind, sys);
-      b.at(id).why.emplace_back(f.kind == std::string_view("mp-reinstall") ? "mp-client-first" : f.kind);
+      // Each fix is named after the rule that asks for it, but one.
+      b.at(id).why.emplace_back(f.kind == Kind::mp_reinstall ? "mp-client-first" : name(f.kind));
       b.wait(id, os);
       // The SCW is re-run before its other follow-ups on the same host.
-      if (std::string_view(f.kind).starts_with("scw-") && f.kind != std::string_view("scw-rerun")) {
-        std::string rerun = fmt::format("{}/scw-rerun/{}", s.code, sys.host);
+      if (is_scw(f.kind) && f.kind != Kind::scw_rerun) {
+        std::string rerun = fmt::format("{}/{}/{}", s.code, name(Kind::scw_rerun), sys.host);
         if (b.has(rerun)) b.wait(id, rerun);
       }
       sp.os_work.push_back(id);

@@ -25,15 +25,15 @@ std::string add_database_steps(Builder& b, int i) {
   Workload w = b.work_of(i);
   std::string repl;
   if (db.replication) {
-    repl = b.add(code, "replication-disable", "", db.server,
+    repl = b.add(code, Kind::replication_disable, "", db.server,
                  fmt::format("Disable SQL Server replication of {} (publisher {})", db.name, db.server),
-                 true, w);
+                 w);
     b.at(repl).params = {{"publisher", db.server}, {"database", db.name},
                          {"delete_subscriptions", "on every remote subscriber (KB324401)"}};
     b.wait_all(repl, sp.os_work);
   }
-  std::string backup = b.add(code, "backup", "", db.server,
-                             fmt::format("Back up the site database {} of {}", db.name, code), false, w);
+  std::string backup = b.add(code, Kind::backup, "", db.server,
+                             fmt::format("Back up the site database {} of {}", db.name, code), w);
   b.at(backup).params = {
       {"database", db.name}, {"server", db.server}, {"size_mb", db.data_mb + db.log_mb},
       {"method", "Backup SMS Site Server task"},
@@ -44,8 +44,8 @@ std::string add_database_steps(Builder& b, int i) {
   b.wait_all(backup, sp.os_work);
   std::string before_disk = backup;
   if (!db.dbtest) {
-    std::string t = b.add(code, "dbtest", "", "",
-                          fmt::format("Test the upgrade of {} on a restored copy", db.name), false, w);
+    std::string t = b.add(code, Kind::dbtest, "", "",
+                          fmt::format("Test the upgrade of {} on a restored copy", db.name), w);
     auto& p = b.at(t).params;
     p = {{"database", db.name},
          {"command", fmt::format("setup.exe /testdbupgrade {}", db.name)},
@@ -60,8 +60,8 @@ std::string add_database_steps(Builder& b, int i) {
     b.wait(t, backup);
     before_disk = t;
   }
-  std::string disk = b.add(code, "disk-check", "", db.server,
-                           fmt::format("Check free disk and autogrow for {}", db.name), false, {});
+  std::string disk = b.add(code, Kind::disk_check, "", db.server,
+                           fmt::format("Check free disk and autogrow for {}", db.name), {});
   b.at(disk).params = {{"server", db.server},
                        {"database", db.name},
                        {"free_disk_mb", db.free_disk_mb},
@@ -90,8 +90,8 @@ std::string add_drw(Builder& b, int i) {
   if (!s.is_primary() && s.drw_passed) return "";
   std::string host = s.is_primary() ? s.site_server().host
                                     : b.h.sites[s.parent_index].site_server().host;
-  std::string id = b.add(s.code, "drw", "", host,
-                         fmt::format("Run the SP2 Deployment Readiness Wizard for {}", s.code), true,
+  std::string id = b.add(s.code, Kind::drw, "", host,
+                         fmt::format("Run the SP2 Deployment Readiness Wizard for {}", s.code),
                          b.work_of(i));
   auto& p = b.at(id).params;
   p = {{"program", "DRW.exe"}, {"folder", "SMSSETUP\\BIN\\I386\\ on the SP2 CD or extracted files"},
@@ -113,8 +113,9 @@ std::string add_upgrade(Builder& b, int i) {
   if (s.is_primary()) {
     Method m = s.method.value_or(b.default_method);
     bool manual = m == Method::interactive;
-    id = b.add(s.code, "upgrade", "", s.site_server().host,
-               fmt::format("Upgrade {} to SMS 2003 SP2", s.code), manual, b.work_of(i));
+    id = b.add(s.code, Kind::upgrade, "", s.site_server().host,
+               fmt::format("Upgrade {} to SMS 2003 SP2", s.code), b.work_of(i));
+    b.at(id).manual = manual;
     auto& p = b.at(id).params;
     p = {{"method", to_string(m)}, {"command", command_of(m)}};
     if (m == Method::interactive) {
@@ -126,8 +127,9 @@ std::string add_upgrade(Builder& b, int i) {
   } else {
     const Site& parent = b.h.sites[s.parent_index];
     bool on_server = s.method.has_value();
-    id = b.add(s.code, "upgrade", "", on_server ? s.site_server().host : parent.site_server().host,
-               fmt::format("Upgrade secondary site {} to SMS 2003 SP2", s.code), true, b.work_of(i));
+    id = b.add(s.code, Kind::upgrade, "", on_server ? s.site_server().host : parent.site_server().host,
+               fmt::format("Upgrade secondary site {} to SMS 2003 SP2", s.code), b.work_of(i));
+    b.at(id).manual = true;  // from the parent's console, or Update.exe on its server: a person
     auto& p = b.at(id).params;
     if (on_server) {
       p = {{"method", to_string(*s.method)}, {"command", command_of(*s.method)}};
@@ -175,35 +177,36 @@ void add_site_steps(Builder& b, int i) {
   std::string disk = s.is_primary() ? add_database_steps(b, i) : "";
   std::string drw = add_drw(b, i);
   std::string up = add_upgrade(b, i);
+  b.sites[i].upgrade = up;
   b.wait(up, disk);
   b.wait(up, drw);
   b.wait(up, l2a);
   if (!s.is_primary()) b.wait_all(up, b.sites[i].os_work);
-  std::string settle = b.add(code, "settle", "", host,
-                             fmt::format("Wait 30 minutes for {} to settle", code), false, {});
+  std::string settle = b.add(code, Kind::settle, "", host,
+                             fmt::format("Wait 30 minutes for {} to settle", code), {});
   b.at(settle).params = {{"wait_min", 30},
                          {"do_not", {"open the SMS Administrator console", "run a site reset",
                                      "change the site configuration"}}};
   b.wait(settle, up);
-  std::string verify = b.add(code, "verify", "", host,
-                             fmt::format("Verify the upgrade of {} in its logs", code), false,
+  std::string verify = b.add(code, Kind::verify, "", host,
+                             fmt::format("Verify the upgrade of {} in its logs", code),
                              b.work_of(i));
   b.at(verify).params = {{"install_dir", s.install_dir}, {"milestones", milestones(s)}};
   b.wait(verify, settle);
   b.sites[i].verify = verify;
   if (s.database && s.database->replication) {
-    std::string on = b.add(code, "replication-enable", "", s.database->server,
+    std::string on = b.add(code, Kind::replication_enable, "", s.database->server,
                            fmt::format("Re-enable SQL Server replication of {}", s.database->name),
-                           true, {});
+                           {});
     b.at(on).params = {{"publisher", s.database->server}, {"database", s.database->name},
                        {"reference", "http://go.microsoft.com/fwlink/?LinkId=41116"}};
     b.wait(on, verify);
   }
   for (const auto& c : s.consoles) {
     if (c.version.level >= SmsLevel::sp2) continue;
-    std::string id = b.add(code, "console-upgrade", c.host, c.host,
+    std::string id = b.add(code, Kind::console_upgrade, c.host, c.host,
                            fmt::format("Upgrade the SMS Administrator console on {} to SP2", c.host),
-                           true, {});
+                           {});
     b.at(id).params = {{"console", c.host}, {"from", c.version.text}, {"site", code}};
     b.at(id).why.emplace_back("console-version");
     b.wait(id, verify);

@@ -12,43 +12,43 @@ namespace {
 
 struct Target {
   std::string_view rule;
-  const char* kind;
+  Kind kind;
   bool by_object;  // the step's object is the finding's object (a host or console)
 };
 
 // Rules whose findings a step answers; a rule may name several steps.
 constexpr Target kTargets[] = {
-    {"sql-replication", "replication-disable", false},
-    {"sql-replication", "replication-enable", false},
-    {"drw-required", "drw", false},
-    {"drw-prompt", "drw", false},
-    {"drw-prompt", "upgrade", false},
-    {"db-upgrade-untested", "dbtest", false},
-    {"db-disk-space", "disk-check", false},
-    {"db-autogrow-off", "disk-check", false},
-    {"foreign-files", "upgrade", false},
-    {"backup-stale", "backup", false},
-    {"secondary-manual", "upgrade", false},
-    {"secondary-manual", "drw", false},
-    {"advanced-security-offer", "upgrade", false},
-    {"console-version", "console-upgrade", true},
-    {"legacy-on-nt5", "legacy-to-advanced", false},
-    {"sms20-client-nt5", "legacy-to-advanced", false},
-    {"legacy-win98-ie", "legacy-autoupgrade", false},
-    {"legacy-autoupgrade-disabled", "legacy-autoupgrade", false},
-    {"advclient-os", "advanced-push", false},
-    {"vista-limited", "advanced-push", false},
-    {"dcom-slp", "dcom-slp", true},
-    {"dcom-rp", "dcom-rp", true},
-    {"dcom-sms-admins", "dcom-sms-admins", true},
-    {"remote-mp-997", "os-sp1", true},
-    {"mp-client-first", "mp-reinstall", true},
-    {"scw-remote-wmi", "scw-remote-wmi", true},
-    {"scw-sql-monitor", "scw-sql-monitor", true},
-    {"scw-bits-dp", "scw-bits-dp", true},
-    {"scw-cap-misdetect", "scw-cap-misdetect", true},
-    {"scw-rerun", "scw-rerun", true},
-    {"firewall-exceptions", "firewall-exceptions", true},
+    {"sql-replication", Kind::replication_disable, false},
+    {"sql-replication", Kind::replication_enable, false},
+    {"drw-required", Kind::drw, false},
+    {"drw-prompt", Kind::drw, false},
+    {"drw-prompt", Kind::upgrade, false},
+    {"db-upgrade-untested", Kind::dbtest, false},
+    {"db-disk-space", Kind::disk_check, false},
+    {"db-autogrow-off", Kind::disk_check, false},
+    {"foreign-files", Kind::upgrade, false},
+    {"backup-stale", Kind::backup, false},
+    {"secondary-manual", Kind::upgrade, false},
+    {"secondary-manual", Kind::drw, false},
+    {"advanced-security-offer", Kind::upgrade, false},
+    {"console-version", Kind::console_upgrade, true},
+    {"legacy-on-nt5", Kind::legacy_to_advanced, false},
+    {"sms20-client-nt5", Kind::legacy_to_advanced, false},
+    {"legacy-win98-ie", Kind::legacy_autoupgrade, false},
+    {"legacy-autoupgrade-disabled", Kind::legacy_autoupgrade, false},
+    {"advclient-os", Kind::advanced_push, false},
+    {"vista-limited", Kind::advanced_push, false},
+    {"dcom-slp", Kind::dcom_slp, true},
+    {"dcom-rp", Kind::dcom_rp, true},
+    {"dcom-sms-admins", Kind::dcom_sms_admins, true},
+    {"remote-mp-997", Kind::os_sp1, true},
+    {"mp-client-first", Kind::mp_reinstall, true},
+    {"scw-remote-wmi", Kind::scw_remote_wmi, true},
+    {"scw-sql-monitor", Kind::scw_sql_monitor, true},
+    {"scw-bits-dp", Kind::scw_bits_dp, true},
+    {"scw-cap-misdetect", Kind::scw_cap_misdetect, true},
+    {"scw-rerun", Kind::scw_rerun, true},
+    {"firewall-exceptions", Kind::firewall_exceptions, true},
 };
 
 void add_why(Step& s, std::string_view rule) {
@@ -60,18 +60,20 @@ void add_why(Step& s, std::string_view rule) {
 void attach_why(Builder& b, const rules::Report& report) {
   // Client rules fire once per client: look each (site, rule) up once.
   std::set<std::pair<int, std::string_view>> seen;
+  const std::string readiness = fmt::format("*/{}", name(Kind::readiness));
+  const std::string itmu = fmt::format("*/{}", name(Kind::itmu));
   for (const auto& f : report.findings) {
-    if (f.severity == rules::Severity::blocker && b.has("*/readiness")) {
-      add_why(b.at("*/readiness"), f.rule);  // only waived ones get this far
+    if (f.severity == rules::Gravity::blocker && b.has(readiness)) {
+      add_why(b.at(readiness), f.rule);  // only waived ones get this far
     }
-    if (f.rule == "itmu-after-upgrade" && b.has("*/itmu")) add_why(b.at("*/itmu"), f.rule);
+    if (f.rule == "itmu-after-upgrade" && b.has(itmu)) add_why(b.at(itmu), f.rule);
     if (f.site < 0 || static_cast<size_t>(f.site) >= b.h.sites.size()) continue;
     if (f.client >= 0 && !seen.insert({f.site, f.rule}).second) continue;
     const std::string& code = b.h.sites[f.site].code;
     for (const auto& t : kTargets) {
       if (t.rule != f.rule) continue;
-      std::string id = t.by_object ? fmt::format("{}/{}/{}", code, t.kind, f.object)
-                                   : fmt::format("{}/{}", code, t.kind);
+      std::string id = t.by_object ? fmt::format("{}/{}/{}", code, name(t.kind), f.object)
+                                   : fmt::format("{}/{}", code, name(t.kind));
       if (b.has(id)) add_why(b.at(id), f.rule);
     }
   }

@@ -1,4 +1,5 @@
 #include "plan/render.h"
+#include "plan/step_kinds.h"
 
 #include <algorithm>
 #include <map>
@@ -10,7 +11,7 @@ std::vector<int> waves_of(const Plan& p) {
   std::unordered_map<std::string, int> site_wave;
   // Plan order is topological: a parent's upgrade is seen before its child's.
   for (const auto& s : p.steps) {
-    if (s.kind != "upgrade") continue;
+    if (!is(s, Kind::upgrade)) continue;
     int w = 0;
     for (const auto& a : s.after) {
       auto slash = a.find('/');
@@ -26,7 +27,7 @@ std::vector<int> waves_of(const Plan& p) {
   out.reserve(p.steps.size());
   for (const auto& s : p.steps) {
     if (s.site == "*") {
-      out.push_back(s.kind == "readiness" ? -1 : last + 1);
+      out.push_back(is(s, Kind::readiness) ? -1 : last + 1);
     } else {
       auto it = site_wave.find(s.site);
       out.push_back(it == site_wave.end() ? 0 : it->second);

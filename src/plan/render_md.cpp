@@ -8,6 +8,7 @@
 
 #include "plan/instructions.h"
 #include "plan/render.h"
+#include "plan/step_kinds.h"
 
 namespace smsup::plan {
 namespace {
@@ -80,7 +81,7 @@ void step(std::string& out, const Step& st, size_t n, double start, int max_para
 std::unordered_map<std::string, std::string> site_notes(const Plan& p) {
   std::unordered_map<std::string, std::string> out;
   for (const auto& st : p.steps) {
-    if (st.kind != "upgrade") continue;
+    if (!is(st, Kind::upgrade)) continue;
     auto param = [&st](const char* key, std::string def) {
       auto it = st.params.find(key);
       return it != st.params.end() && it->is_string() ? it->get<std::string>() : def;
@@ -117,7 +118,7 @@ std::string render_markdown(const Plan& p, const Schedule& s) {
       last_wave = waves[i];
       last_site.clear();
       if (st.site == "*") {
-        out += st.kind == "readiness" ? "## Before you start\n\n" : "## After every site and client\n\n";
+        out += is(st, Kind::readiness) ? "## Before you start\n\n" : "## After every site and client\n\n";
       } else {
         out += fmt::format("## Wave {}{}\n\n", waves[i], waves[i] == 0 ? " (central site)" : "");
       }

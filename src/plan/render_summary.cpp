@@ -3,6 +3,7 @@
 #include <set>
 
 #include "plan/render.h"
+#include "plan/step_kinds.h"
 
 namespace smsup::plan {
 
@@ -15,7 +16,7 @@ nlohmann::json summary_json(const Plan& p, const Schedule& s) {
     manual += p.steps[i].manual ? 1 : 0;
     if (p.steps[i].site == "*") continue;
     site_waves.insert(waves[i]);
-    if (p.steps[i].kind == "upgrade") sites.insert(p.steps[i].site);
+    if (is(p.steps[i], Kind::upgrade)) sites.insert(p.steps[i].site);
   }
   nlohmann::json critical = nlohmann::json::array();
   for (size_t i : s.critical) critical.push_back(p.steps[i].id);

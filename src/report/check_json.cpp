@@ -55,12 +55,12 @@ std::string_view site_code(const Hierarchy& h, const rules::Finding& f) {
 }
 
 void write_check_json(std::ostream& out, const Hierarchy& h, const rules::Report& r) {
-  using rules::Severity;
+  using rules::Gravity;
   std::string buf = "{\"format\": \"smsup-check/1\", \"hierarchy\": ";
   put_string(buf, h.name);
   buf += r.ready() ? ", \"ready\": true,\n \"summary\": {" : ", \"ready\": false,\n \"summary\": {";
   const char* sep = "";
-  for (auto s : {Severity::blocker, Severity::action, Severity::warning, Severity::info}) {
+  for (auto s : {Gravity::blocker, Gravity::action, Gravity::warning, Gravity::info}) {
     buf += sep;
     put_string(buf, rules::to_string(s));
     buf += ": " + std::to_string(r.count(s));

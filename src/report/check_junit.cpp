@@ -46,7 +46,7 @@ void write_case(std::ostream& out, std::string_view suite, const rules::Finding&
   out << fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">", xml(suite), xml(f.rule),
                      xml(f.object));
   std::string body = fmt::format("{}\nRemedy: {}\nChecklist: {}", f.message, f.remedy, f.reference);
-  if (f.severity == rules::Severity::blocker) {
+  if (f.severity == rules::Gravity::blocker) {
     out << fmt::format("\n      <failure type=\"blocker\" message=\"{}\">{}</failure>\n    ",
                        xml(f.message), xml(body));
   } else {
@@ -64,12 +64,12 @@ void write_check_junit(std::ostream& out, const Hierarchy& h, const rules::Repor
   for (const auto& f : r.findings) suites[f.site < 0 ? h.sites.size() : static_cast<size_t>(f.site)].push_back(&f);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format("<testsuites name=\"smsup check {}\" tests=\"{}\" failures=\"{}\">\n", xml(h.name),
-                     r.findings.size(), r.count(rules::Severity::blocker));
+                     r.findings.size(), r.count(rules::Gravity::blocker));
   for (size_t i = 0; i < suites.size(); ++i) {
     if (suites[i].empty()) continue;
     std::string name = i < h.sites.size() ? h.sites[i].code : h.name;
     size_t failures = 0;
-    for (auto* f : suites[i]) failures += f->severity == rules::Severity::blocker ? 1 : 0;
+    for (auto* f : suites[i]) failures += f->severity == rules::Gravity::blocker ? 1 : 0;
     out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(name),
                        suites[i].size(), failures);
     for (auto* f : suites[i]) write_case(out, name, *f);

@@ -12,7 +12,7 @@ namespace smsup::report {
 namespace {
 
 using rules::Finding;
-using rules::Severity;
+using rules::Gravity;
 using rules::with_commas;
 
 // One line of the report: a finding, or the findings of one client rule on one site.
@@ -28,7 +28,7 @@ struct Paint {
     if (!on) return std::string(text);
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
   }
-  std::string severity(Severity s) const {
+  std::string severity(Gravity s) const {
     static constexpr std::string_view labels[] = {"BLOCKER", "action ", "warning", "info   "};
     static constexpr std::string_view codes[] = {"1;31", "33", "35", "36"};
     return (*this)(labels[static_cast<size_t>(s)], codes[static_cast<size_t>(s)]);
@@ -147,7 +147,7 @@ void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report
                       const TextStyle& style) {
   Paint paint{style.color};
   int64_t n[4];
-  for (size_t i = 0; i < 4; ++i) n[i] = r.count(static_cast<Severity>(i));
+  for (size_t i = 0; i < 4; ++i) n[i] = r.count(static_cast<Gravity>(i));
   std::string verdict = r.ready() ? paint("READY", "1;32") : paint("NOT READY", "1;31");
   out << fmt::format("{}: {} for the SMS 2003 SP2 upgrade: {}\n", h.name, verdict, counts(n, false));
   out << fmt::format("  {} sites, {} clients{}\n", with_commas(static_cast<int64_t>(h.sites.size())),
@@ -158,7 +158,7 @@ void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report
   constexpr int kBlockersListed = 10;
   int listed = 0;
   for (const auto& f : r.findings) {
-    if (f.severity != Severity::blocker) continue;
+    if (f.severity != Gravity::blocker) continue;
     if (listed++ == kBlockersListed) {
       out << fmt::format("  ... and {} more blockers below\n", with_commas(n[0] - kBlockersListed));
       break;

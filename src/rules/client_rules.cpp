@@ -63,12 +63,12 @@ void vista_limited(const Context&, const Client& c, Emit& e) {
 
 using namespace section;
 const Rule kRules[] = {
-    {"advclient-os", Severity::warning, kAdvClientSupport, advclient_os},
-    {"legacy-on-nt5", Severity::warning, kLegacySupport, legacy_on_nt5},
-    {"legacy-win98-ie", Severity::warning, kLegacySupport, legacy_win98_ie},
-    {"legacy-autoupgrade-disabled", Severity::warning, kLegacyClients, legacy_autoupgrade_disabled},
-    {"sms20-client-nt5", Severity::warning, kLegacyClients, sms20_client_nt5},
-    {"vista-limited", Severity::info, kAdvClientSupport, vista_limited},
+    {"advclient-os", Gravity::warning, kAdvClientSupport, advclient_os},
+    {"legacy-on-nt5", Gravity::warning, kLegacySupport, legacy_on_nt5},
+    {"legacy-win98-ie", Gravity::warning, kLegacySupport, legacy_win98_ie},
+    {"legacy-autoupgrade-disabled", Gravity::warning, kLegacyClients, legacy_autoupgrade_disabled},
+    {"sms20-client-nt5", Gravity::warning, kLegacyClients, sms20_client_nt5},
+    {"vista-limited", Gravity::info, kAdvClientSupport, vista_limited},
 };
 
 }  // namespace

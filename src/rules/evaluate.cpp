@@ -8,13 +8,13 @@
 
 namespace smsup::rules {
 
-std::string_view to_string(Severity s) {
+std::string_view to_string(Gravity s) {
   static constexpr std::array<std::string_view, 4> names{"blocker", "action", "warning", "info"};
   return names[static_cast<size_t>(s)];
 }
 
-std::optional<Severity> parse_severity(std::string_view s) {
-  for (auto sev : {Severity::blocker, Severity::action, Severity::warning, Severity::info}) {
+std::optional<Gravity> parse_gravity(std::string_view s) {
+  for (auto sev : {Gravity::blocker, Gravity::action, Gravity::warning, Gravity::info}) {
     if (to_string(sev) == s) return sev;
   }
   return std::nullopt;
@@ -57,7 +57,7 @@ void Emit::fire(std::string object, std::string message, std::string remedy) {
   fire(rule_.severity, std::move(object), std::move(message), std::move(remedy));
 }
 
-void Emit::fire(Severity severity, std::string object, std::string message, std::string remedy) {
+void Emit::fire(Gravity severity, std::string object, std::string message, std::string remedy) {
   out_.push_back(Finding{rule_.id, severity, site_, client_, std::move(object), std::move(message),
                          std::move(remedy), rule_.reference});
 }
@@ -113,7 +113,7 @@ Scope scope_of(const Rule& r) {
 
 }  // namespace
 
-int Report::count(Severity s) const {
+int Report::count(Gravity s) const {
   int n = 0;
   for (const auto& f : findings) n += f.severity == s ? 1 : 0;
   return n;

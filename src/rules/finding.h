@@ -1,5 +1,5 @@
 // Readiness findings (shared/spec/rules.md): one per rule and object it fires
-// on. The rule catalog is a table (catalog.cpp); each rule is one function.
+// on. The rule catalog is a table per rule file (rule.h); each rule is one function.
 #pragma once
 
 #include <chrono>
@@ -12,13 +12,15 @@
 
 namespace smsup::rules {
 
-enum class Severity { blocker = 0, action = 1, warning = 2, info = 3 };
-std::string_view to_string(Severity s);
-std::optional<Severity> parse_severity(std::string_view s);
+// How much a finding holds up the upgrade (the spec's "severity" column);
+// named apart from logs::Severity, the type of a log line.
+enum class Gravity { blocker = 0, action = 1, warning = 2, info = 3 };
+std::string_view to_string(Gravity s);
+std::optional<Gravity> parse_gravity(std::string_view s);
 
 struct Finding {
   std::string_view rule;       // rule id, e.g. "sql-version" (points into the catalog)
-  Severity severity = Severity::info;
+  Gravity severity = Gravity::info;
   int site = -1;               // index into Hierarchy::sites; -1 hierarchy-wide
   int client = -1;             // index into Hierarchy::clients for client rules
   std::string object;          // host, client name, site code or hierarchy name
@@ -34,8 +36,8 @@ struct Options {
 
 struct Report {
   std::vector<Finding> findings;  // sites in file order; within a site by rule table order
-  int count(Severity s) const;
-  bool ready() const { return count(Severity::blocker) == 0; }
+  int count(Gravity s) const;
+  bool ready() const { return count(Gravity::blocker) == 0; }
 };
 
 // Evaluates every rule of the catalog on h. No I/O.
@@ -45,7 +47,7 @@ Report evaluate(const Hierarchy& h, const Options& opts);
 enum class Scope { site, site_system, client, hierarchy };
 struct RuleInfo {
   std::string_view id;
-  Severity severity;           // the highest it fires with (http-port-mismatch: blocker or warning)
+  Gravity severity;           // the highest it fires with (http-port-mismatch: blocker or warning)
   std::string_view reference;  // checklist section
   Scope scope;
   bool os_sp1 = false;         // one of the Windows Server 2003 SP1 rules

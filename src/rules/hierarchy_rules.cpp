@@ -74,11 +74,11 @@ void http_port_mismatch(const Context& c, Emit& e) {
     if (clients_below_sp1 > 0)
       below += fmt::format("{}{} advanced client{} {}", below.empty() ? "" : " and ", with_commas(clients_below_sp1),
                            clients_below_sp1 == 1 ? "" : "s", clients_below_sp1 == 1 ? "is" : "are");
-    e.fire(Severity::blocker, c.h.name, message + "; " + below + " below SMS 2003 SP1",
+    e.fire(Gravity::blocker, c.h.name, message + "; " + below + " below SMS 2003 SP1",
            fmt::format("Set every site and advanced client back to port {} before the upgrade; "
                        "change the port only after every site and client runs SP2.", keep->port));
   } else {
-    e.fire(Severity::warning, c.h.name, message + "; every site and advanced client runs SP1 or later",
+    e.fire(Gravity::warning, c.h.name, message + "; every site and advanced client runs SP1 or later",
            fmt::format("Align every site and advanced client on one port (e.g. {}) only after "
                        "every site and client runs SP2.", keep->port));
   }
@@ -101,8 +101,8 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
 
 using namespace section;
 const Rule kRules[] = {
-    {"http-port-mismatch", Severity::blocker, kPreparing, http_port_mismatch},
-    {"auth-reassign", Severity::blocker, kPreparing, auth_reassign},
+    {"http-port-mismatch", Gravity::blocker, kPreparing, http_port_mismatch},
+    {"auth-reassign", Gravity::blocker, kPreparing, auth_reassign},
 };
 
 }  // namespace

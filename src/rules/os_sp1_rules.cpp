@@ -160,18 +160,18 @@ void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emi
 
 using namespace section;
 const Rule kRules[] = {
-    {"dcom-slp", Severity::action, kDcom, dcom_slp, true},
-    {"dcom-rp", Severity::action, kDcom, dcom_rp, true},
-    {"dcom-sms-admins", Severity::action, kRealWorld, dcom_sms_admins, true},
-    {"remote-mp-997", Severity::warning, kRealWorld, remote_mp_997, true},
-    {"mp-client-first", Severity::warning, kRealWorld, mp_client_first, true},
-    {"readonly-push", Severity::info, kRealWorld, readonly_push, true},
-    {"scw-remote-wmi", Severity::action, kScwWmi, scw_remote_wmi, true},
-    {"scw-sql-monitor", Severity::action, kScwSqlMonitor, scw_sql_monitor, true},
-    {"scw-bits-dp", Severity::action, kScwBits, scw_bits_dp, true},
-    {"scw-cap-misdetect", Severity::action, kScwCap, scw_cap_misdetect, true},
-    {"scw-rerun", Severity::action, kScwRerun, scw_rerun, true},
-    {"firewall-exceptions", Severity::action, kFirewall, firewall_exceptions, true},
+    {"dcom-slp", Gravity::action, kDcom, dcom_slp, true},
+    {"dcom-rp", Gravity::action, kDcom, dcom_rp, true},
+    {"dcom-sms-admins", Gravity::action, kRealWorld, dcom_sms_admins, true},
+    {"remote-mp-997", Gravity::warning, kRealWorld, remote_mp_997, true},
+    {"mp-client-first", Gravity::warning, kRealWorld, mp_client_first, true},
+    {"readonly-push", Gravity::info, kRealWorld, readonly_push, true},
+    {"scw-remote-wmi", Gravity::action, kScwWmi, scw_remote_wmi, true},
+    {"scw-sql-monitor", Gravity::action, kScwSqlMonitor, scw_sql_monitor, true},
+    {"scw-bits-dp", Gravity::action, kScwBits, scw_bits_dp, true},
+    {"scw-cap-misdetect", Gravity::action, kScwCap, scw_cap_misdetect, true},
+    {"scw-rerun", Gravity::action, kScwRerun, scw_rerun, true},
+    {"firewall-exceptions", Gravity::action, kFirewall, firewall_exceptions, true},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // How a rule is written: one function per rule, and one table row next to it
 // with the rule's id, severity and checklist section. Each rule file ends with
-// its table; catalog.cpp chains the tables in the spec's order.
+// its table; evaluate.cpp (rule_catalog) chains the tables in the spec's order.
 #pragma once
 
 #include <span>
@@ -72,7 +72,7 @@ class Emit {
       : rule_(rule), out_(out), site_(site), client_(client) {}
   void fire(std::string object, std::string message, std::string remedy);
   // For a rule whose severity depends on the case (http-port-mismatch).
-  void fire(Severity severity, std::string object, std::string message, std::string remedy);
+  void fire(Gravity severity, std::string object, std::string message, std::string remedy);
 
  private:
   const Rule& rule_;
@@ -88,7 +88,7 @@ using HierarchyCheck = void (*)(const Context&, Emit&);
 
 struct Rule {
   std::string_view id;
-  Severity severity;
+  Gravity severity;
   std::string_view reference;
   std::variant<SiteCheck, SystemCheck, ClientCheck, HierarchyCheck> check;
   bool os_sp1 = false;  // only on hosts where Context::os_sp1() holds

@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "run/cascade.h"
+
 namespace smsup::run {
 
 namespace {
@@ -14,9 +16,8 @@ namespace {
 struct Node {
   const plan::Step* step = nullptr;
   State state = State::pending;
-  std::vector<int> deps, dependants;
-  std::vector<bool> lane;  // lane[k]: deps[k] is only a --max-parallel lane edge (plan.h)
-  int unmet = 0;  // deps not yet met (succeeded; for a lane edge, ended in any way)
+  std::vector<int> dependants;
+  int unmet = 0;  // waits not yet met (cascade.h, met())
   double started = 0;
   bool armed = false;
 };
@@ -35,6 +36,7 @@ struct Executor::Impl {
   Observer* observer;
 
   std::vector<Node> nodes;
+  Waits waits;  // what each node waits for (cascade.h)
   std::unordered_map<std::string, int> index;
   std::set<int> ready;  // pending with every dep succeeded, in plan order
   std::map<std::string, int> by_host, by_site;
@@ -43,19 +45,12 @@ struct Executor::Impl {
   bool stopped_early = false;
 
   Impl(const plan::Plan& p, Journal& j, drivers::Driver& d, Options o, Observer* obs)
-      : plan(p), journal(j), driver(d), opts(o), observer(obs) {
+      : plan(p), journal(j), driver(d), opts(o), observer(obs), waits(waits_of(p.steps)) {
     nodes.resize(plan.steps.size());
     for (size_t i = 0; i < plan.steps.size(); ++i) {
       nodes[i].step = &plan.steps[i];
       index[plan.steps[i].id] = static_cast<int>(i);
-    }
-    for (size_t i = 0; i < plan.steps.size(); ++i) {
-      for (const auto& a : plan.steps[i].after) {
-        int dep = index.at(a);
-        nodes[i].deps.push_back(dep);
-        nodes[i].lane.push_back(plan::is_lane_edge(plan.steps[i], a));
-        nodes[dep].dependants.push_back(static_cast<int>(i));
-      }
+      for (const Wait& w : waits[i]) nodes[w.on].dependants.push_back(static_cast<int>(i));
     }
   }
 
@@ -112,14 +107,7 @@ struct Executor::Impl {
     journal.record(Change(nodes[i].step->id, State::failed, "driver",
                           "confirmed, but the target shows it failed: " + o->message, o));
     set(i, State::failed, o->message);
-    reload_after_failure();
-  }
-
-  // A lane edge only queues an upgrade behind another: it is met once that
-  // one has ended, however it ended (a failed site holds up no other).
-  static bool met(State dep, bool lane) {
-    return dep == State::succeeded ||
-           (lane && (dep == State::failed || dep == State::skipped));
+    after_failure();
   }
 
   void recount() {
@@ -135,7 +123,7 @@ struct Executor::Impl {
       count(static_cast<int>(i), +1);
       Node& n = nodes[i];
       n.unmet = 0;
-      for (size_t k = 0; k < n.deps.size(); ++k) n.unmet += !met(nodes[n.deps[k]].state, n.lane[k]);
+      for (const Wait& w : waits[i]) n.unmet += !met(nodes[w.on].state, w.lane);
       if (n.state == State::pending && n.unmet == 0) ready.insert(static_cast<int>(i));
       if (n.state == State::running) occupy(n, +1);
       if (n.state == State::failed) ++failures;
@@ -253,7 +241,7 @@ struct Executor::Impl {
     std::vector<int> out;
     for (size_t i = 0; i < nodes.size() && out.size() < kArmAhead; ++i) {
       if (nodes[i].state != State::pending || may[i] || nodes[i].step->manual) continue;
-      bool ok = std::all_of(nodes[i].deps.begin(), nodes[i].deps.end(), [&](int d) { return may[d] != 0; });
+      bool ok = std::all_of(waits[i].begin(), waits[i].end(), [&](const Wait& w) { return may[w.on] != 0; });
       if (!ok) continue;
       may[i] = 1;
       out.push_back(static_cast<int>(i));
@@ -284,14 +272,17 @@ struct Executor::Impl {
         any_failed = true;
       }
     }
-    if (any_failed) reload_after_failure();
+    if (any_failed) after_failure();
   }
 
-  void reload_after_failure() {
-    // The journal skipped the dependants in SQL; take its word for it.
-    for (const auto& r : journal.steps()) {
-      Node& n = nodes[index.at(r.id)];
-      if (n.state != r.state && r.state == State::skipped) set(index.at(r.id), r.state, r.message);
+  // What the failures stop: the journal wrote the same cascade() when it
+  // committed them (journal.h, record()); this applies it to the run's view.
+  void after_failure() {
+    std::vector<State> states(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) states[i] = nodes[i].state;
+    for (const auto& c : cascade(waits, states)) {
+      set(static_cast<int>(c.step), c.state,
+          c.state == State::skipped ? skip_message(nodes[c.because].step->id) : std::string());
     }
     recount();
     auto lim = opts.limits.max_failures;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "run/journal_host.h"
 #include "util/error.h"
@@ -21,19 +22,8 @@ namespace smsup::run {
 namespace {
 
 constexpr std::string_view kFormat = "smsup-journal/1";
-constexpr std::string_view kStates[] = {"pending", "running", "waiting",
-                                        "succeeded", "failed", "skipped"};
 
 }  // namespace
-
-std::string_view to_string(State s) { return kStates[static_cast<int>(s)]; }
-
-std::optional<State> parse_state(std::string_view s) {
-  for (int i = 0; i < 6; ++i) {
-    if (kStates[i] == s) return static_cast<State>(i);
-  }
-  return std::nullopt;
-}
 
 double now_seconds() {
   using namespace std::chrono;
@@ -147,8 +137,8 @@ void Journal::bind(const plan::Plan& plan, const std::string& digest,
 
 namespace {
 
-StepRecord read_record(const sql::Stmt& q) {
-  StepRecord r;
+JournalStep read_step(const sql::Stmt& q) {
+  JournalStep r;
   r.id = q.text(0);
   r.kind = q.text(1);
   r.site = q.text(2);
@@ -174,10 +164,10 @@ constexpr std::string_view kSelect =
 
 }  // namespace
 
-std::vector<StepRecord> Journal::steps() const {
-  std::vector<StepRecord> out;
+std::vector<JournalStep> Journal::steps() const {
+  std::vector<JournalStep> out;
   sql::Stmt q(*db_, std::string(kSelect) + "ORDER BY ord");
-  while (q.step()) out.push_back(read_record(q));
+  while (q.step()) out.push_back(read_step(q));
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < out.size(); ++i) index[out[i].id] = i;
   sql::Stmt e(*db_, "SELECT step, after FROM edges ORDER BY rowid");
@@ -188,11 +178,11 @@ std::vector<StepRecord> Journal::steps() const {
   return out;
 }
 
-std::optional<StepRecord> Journal::step(std::string_view id) const {
+std::optional<JournalStep> Journal::step(std::string_view id) const {
   sql::Stmt q(*db_, std::string(kSelect) + "WHERE id=?1");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return read_record(q);
+  return read_step(q);
 }
 
 void Journal::add_event(std::string_view id, State s, std::string_view how,
@@ -206,23 +196,55 @@ void Journal::add_event(std::string_view id, State s, std::string_view how,
       .run();
 }
 
-// Lane edges (plan.h, is_lane_edge) only order: they are not followed here.
-void Journal::skip_dependants(std::string_view failed_id, double now) {
-  std::string msg = fmt::format("not run: depends on {}, which failed", failed_id);
-  sql::Stmt q(*db_, R"(
-    WITH RECURSIVE d(id) AS (
-      SELECT step FROM edges WHERE after = ?1 AND lane = 0
-      UNION SELECT e.step FROM edges e JOIN d ON e.after = d.id AND e.lane = 0)
-    SELECT id FROM d)");
-  q.bind(1, failed_id);
-  sql::Stmt up(*db_,
-               "UPDATE steps SET state='skipped', message=?2, how='executor' "
-               "WHERE id=?1 AND state='pending'");
-  std::vector<std::string> ids;
-  while (q.step()) ids.push_back(q.text(0));
-  for (const auto& id : ids) {
-    up.bind(1, id).bind(2, msg).run();
-    if (db_->changes() > 0) add_event(id, State::skipped, "executor", msg, now);
+const Waits& Journal::waits() {
+  // The graph is fixed once bound; only the states change.
+  if (!ids_.empty()) return waits_;
+  std::unordered_map<std::string, size_t> index;
+  sql::Stmt q(*db_, "SELECT id FROM steps ORDER BY ord");
+  while (q.step()) {
+    index.emplace(q.text(0), ids_.size());
+    ids_.push_back(q.text(0));
+  }
+  waits_.assign(ids_.size(), {});
+  sql::Stmt e(*db_, "SELECT step, after, lane FROM edges ORDER BY rowid");
+  while (e.step()) {
+    auto s = index.find(e.text(0));
+    auto a = index.find(e.text(1));
+    if (s != index.end() && a != index.end()) waits_[s->second].push_back({a->second, e.integer(2) != 0});
+  }
+  return waits_;
+}
+
+// Writes what cascade() decides for the states now in the journal. After a
+// retry (`reword`), a step still skipped names the failure still behind it.
+void Journal::apply_cascade(double now, bool reword) {
+  const Waits& w = waits();
+  std::vector<State> states;
+  states.reserve(ids_.size());
+  sql::Stmt q(*db_, "SELECT state FROM steps ORDER BY ord");
+  while (q.step()) states.push_back(parse_state(q.text(0)).value_or(State::pending));
+  if (states.size() != ids_.size()) throw std::logic_error("journal: steps changed after bind");
+  sql::Stmt skip(*db_, "UPDATE steps SET state='skipped', message=?2, how='executor' WHERE id=?1");
+  sql::Stmt back(*db_, "UPDATE steps SET state='pending', message=NULL, how='retry' WHERE id=?1");
+  for (const auto& c : cascade(w, states)) {
+    if (c.state == State::skipped) {
+      std::string msg = skip_message(ids_[c.because]);
+      skip.bind(1, ids_[c.step]).bind(2, msg).run();
+      add_event(ids_[c.step], State::skipped, "executor", msg, now);
+    } else {
+      back.bind(1, ids_[c.step]).run();
+    }
+  }
+  if (!reword) return;
+  auto behind = failed_behind(w, states);
+  sql::Stmt again(*db_,
+                  "UPDATE steps SET message=?2, how='executor' "
+                  "WHERE id=?1 AND state='skipped' AND message IS NOT ?2");
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    if (states[i] != State::skipped || !behind[i]) continue;
+    std::string msg = skip_message(ids_[*behind[i]]);
+    again.bind(1, ids_[i]).bind(2, msg).run();
+    if (db_->changes() > 0) add_event(ids_[i], State::skipped, "executor", msg, now);
   }
 }
 
@@ -263,7 +285,10 @@ void Journal::record(const std::vector<Change>& changes, const std::vector<std::
       throw std::runtime_error(fmt::format("{}: no step '{}' in this journal", path_, c.id));
     }
     add_event(c.id, c.state, c.how, msg, now);
-    if (c.state == State::failed) skip_dependants(c.id, now);
+  }
+  // Once for the batch, as the executor decides it for the same states.
+  if (std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.state == State::failed; })) {
+    apply_cascade(now, false);
   }
   tx.commit();
 }
@@ -290,7 +315,7 @@ void Journal::confirm(std::string_view id, const std::string& note, bool fail) {
       .bind(5, fail ? "a person reported it failed" : "confirmed by a person")
       .run();
   add_event(id, st, "confirm", note, now);
-  if (fail) skip_dependants(id, now);
+  if (fail) apply_cascade(now, false);
   tx.commit();
 }
 
@@ -309,15 +334,9 @@ void Journal::retry(std::string_view id) {
       .bind(1, id)
       .run();
   add_event(id, State::pending, "retry", "", now);
-  // Give every skipped step back, then skip again behind the steps that are
-  // still failed: a step behind two failures stays skipped.
-  sql::Stmt(*db_, "UPDATE steps SET state='pending', message=NULL, how='retry' "
-                  "WHERE state='skipped'")
-      .run();
-  std::vector<std::string> failed;
-  sql::Stmt q(*db_, "SELECT id FROM steps WHERE state='failed' ORDER BY ord");
-  while (q.step()) failed.push_back(q.text(0));
-  for (const auto& f : failed) skip_dependants(f, now);
+  // Gives back what only this failure skipped; a step behind another
+  // failure stays skipped, naming that one.
+  apply_cascade(now, true);
   tx.commit();
 }
 

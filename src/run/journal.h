@@ -17,15 +17,14 @@
 
 #include "drivers/driver.h"
 #include "plan/plan.h"
+#include "run/cascade.h"
 #include "run/sqlite.h"
+#include "run/state.h"
 
 namespace smsup::run {
 
-enum class State { pending, running, waiting, succeeded, failed, skipped };
-std::string_view to_string(State s);
-std::optional<State> parse_state(std::string_view s);
-
-struct StepRecord {
+// One step as the journal holds it: its state and the facts of its attempts.
+struct JournalStep {
   std::string id;
   std::string kind, site, host, title;
   bool manual = false;
@@ -83,11 +82,11 @@ class Journal {
   void unlock();
   std::optional<LockHolder> holder() const;
 
-  std::vector<StepRecord> steps() const;
-  std::optional<StepRecord> step(std::string_view id) const;
+  std::vector<JournalStep> steps() const;
+  std::optional<JournalStep> step(std::string_view id) const;
 
   // Commits the changes as one transaction (with a history event each). A
-  // failed step skips every pending step that depends on it. Synced to disk
+  // failed step skips what cascade() says it stops. Synced to disk
   // (synchronous=FULL) when it starts a step, otherwise NORMAL.
   void record(const std::vector<Change>& changes);
   void record(const Change& c) { record(std::vector<Change>{c}); }
@@ -121,7 +120,9 @@ class Journal {
  private:
   void create_schema();
   void set_sync(bool full);
-  void skip_dependants(std::string_view failed_id, double now);
+  // The plan's graph as bound, read once (cascade.h).
+  const Waits& waits();
+  void apply_cascade(double now, bool reword);
   void add_event(std::string_view id, State s, std::string_view how, std::string_view detail,
                  double now);
 
@@ -130,6 +131,8 @@ class Journal {
   int64_t data_version_ = -1;
   bool synced_ = true;  // synchronous=FULL in effect
   bool rebooted_ = false;
+  std::vector<std::string> ids_;  // steps in plan order, for waits_
+  Waits waits_;
 };
 
 // Current wall time as Unix seconds (what the journal stores).

@@ -114,16 +114,11 @@ void on_client_cycle(World& w, const Event& e) {
   if (next <= w.opt.horizon) w.schedule(next, EventKind::client_cycle, -1, e.a);
 }
 
-bool is_client_step(std::string_view k) {
-  return k == "readiness" || k == "legacy-to-advanced" || k == "legacy-autoupgrade" ||
-         k == "advanced-push" || k == "itmu";
-}
-
-Decision begin_client_step(World& w, StepRecord& rec) {
-  const auto& k = rec.step.kind;
+Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
+  using plan::Kind;
   const auto& d = w.opt.durations;
-  if (k == "readiness") return {true, "no blocker remains (as checked when the plan was made)", minutes(d.readiness)};
-  if (k == "itmu") {
+  if (k == Kind::readiness) return {true, "no blocker remains (as checked when the plan was made)", minutes(d.readiness)};
+  if (k == Kind::itmu) {
     for (const auto& s : w.sites) {
       if (s.version != SmsLevel::sp2 || !s.verified) {
         return {false, fmt::format("site {} is not a verified SMS 2003 SP2 site: install the ITMU only after every site", s.code), kMinute};
@@ -137,7 +132,7 @@ Decision begin_client_step(World& w, StepRecord& rec) {
     const Cohort& c = w.cohorts[static_cast<size_t>(ci)];
     by_fate[c.fate] += c.count - c.upgraded;
   }
-  if (k == "legacy-to-advanced") {
+  if (k == Kind::legacy_to_advanced) {
     int64_t n = 0;
     VTime end = push_clients(w, rec.site, ClientFate::to_advanced, rec.start + minutes(d.legacy_to_advanced_base), &n);
     std::string msg = fmt::format("{} Legacy Client(s) on NT5 moved to the SP2 Advanced Client", n);
@@ -151,15 +146,15 @@ Decision begin_client_step(World& w, StepRecord& rec) {
   // 2003 site": a push may come before the site's upgrade, to a running SMS
   // 2003 (RTM or SP1) site. Legacy Clients still wait for an SP2 site's CCIM files.
   bool sms2003 = (s.version == SmsLevel::rtm || s.version == SmsLevel::sp1) && s.state == SiteState::running;
-  if (k == "advanced-push" && !sp2 && !sms2003) {
+  if (k == Kind::advanced_push && !sp2 && !sms2003) {
     return {false, fmt::format("site {} is neither SMS 2003 SP2 nor a running SMS 2003 site (version {}, {}): "
                                "the SP2 Advanced Client cannot be pushed to its clients now",
                                s.code, to_string(s.version), to_string(s.state)), kMinute};
   }
-  if (!sp2 && k != "advanced-push") {
+  if (!sp2 && k != Kind::advanced_push) {
     return {false, fmt::format("site {} is not SMS 2003 SP2 (version {}, {}): its clients cannot take SP2 yet", s.code, to_string(s.version), to_string(s.state)), kMinute};
   }
-  if (k == "advanced-push") {
+  if (k == Kind::advanced_push) {
     w.activity(rec.site, rec.start, "a configuration change (Client Push Installation)");
     int64_t n = 0;
     VTime end = push_clients(w, rec.site, ClientFate::push, rec.start, &n);

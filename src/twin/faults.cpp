@@ -3,24 +3,13 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "plan/step_kinds.h"
 #include "util/error.h"
 
 namespace smsup::twin {
 namespace {
 
-constexpr std::string_view kKinds[] = {
-    "readiness", "legacy-to-advanced", "os-sp1", "dcom-slp", "dcom-rp", "dcom-sms-admins",
-    "firewall-exceptions", "mp-reinstall", "backup", "replication-disable", "dbtest",
-    "disk-check", "drw", "upgrade", "settle", "verify", "replication-enable",
-    "console-upgrade", "legacy-autoupgrade", "advanced-push", "itmu", "restore"};
-
-bool known_kind(std::string_view k) {
-  if (k.starts_with("scw-")) return true;
-  for (auto kk : kKinds) {
-    if (kk == k) return true;
-  }
-  return false;
-}
+bool known_kind(std::string_view k) { return plan::find_kind(k) != nullptr; }
 
 bool site_code_ok(std::string_view s) {
   if (s.size() != 3) return false;

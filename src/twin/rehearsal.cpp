@@ -7,6 +7,8 @@
 #include <queue>
 #include <unordered_map>
 
+#include "plan/step_kinds.h"
+
 namespace smsup::twin {
 namespace {
 
@@ -95,8 +97,8 @@ StepRow run_one(Scheduler& s, const plan::Step& step, VTime at) {
       // The checklist's way back: restore the site database from the backup
       // (a step of its own, in virtual time), then run setup again.
       plan::Step restore;
-      restore.id = step.site + "/restore";
-      restore.kind = "restore";
+      restore.kind = std::string(plan::name(plan::Kind::restore));
+      restore.id = step.site + "/" + restore.kind;
       restore.site = step.site;
       restore.title = "Restore " + step.site + " from its backup";
       StepResult rr = s.twin.begin_step(restore, r.end);
@@ -133,7 +135,7 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
     s.queue.pop();
     const plan::Step& step = plan.steps[i];
     if (s.blocked[i]) continue;
-    if (step.kind == "upgrade") {
+    if (plan::is(step, plan::Kind::upgrade)) {
       VTime slot = s.upgrade_slot(std::max(t, twin.now()));
       if (slot > t) {
         s.queue.emplace(slot, i);
@@ -141,7 +143,7 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
       }
     }
     StepRow row = run_one(s, step, t);
-    if (step.kind == "upgrade") s.upgrades_running.push_back(row.end);
+    if (plan::is(step, plan::Kind::upgrade)) s.upgrades_running.push_back(row.end);
     done[i] = true;
     out.plan_end = std::max(out.plan_end, row.end);
     if (row.status != "ok") {

@@ -153,7 +153,7 @@ struct Batch {
 };
 
 // One run of a plan step on the twin.
-struct StepRecord {
+struct StepRun {
   plan::Step step;
   int site = -1;
   int attempt = 1;

@@ -13,7 +13,7 @@ double db_gb(const TwinSite& s) {
   return s.db ? static_cast<double>(s.db->data_mb + s.db->log_mb) / 1024.0 : 0;
 }
 
-VTime scaled(const World& w, const StepRecord& rec, double m) {
+VTime scaled(const World& w, const StepRun& rec, double m) {
   return minutes(m * w.jitter(rec.step.id, rec.attempt));
 }
 
@@ -30,7 +30,7 @@ bool on_original(const TwinSite& s, const plan::Step& step) {
   return server == s.db->server && db == s.db->name;
 }
 
-Decision dbtest(World& w, StepRecord& rec) {
+Decision dbtest(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   if (!s.db) return {false, fmt::format("{} is a secondary site: it has no site database to test", s.code), kMinute};
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
@@ -60,7 +60,7 @@ Decision dbtest(World& w, StepRecord& rec) {
           dur};
 }
 
-Decision disk_check(World& w, StepRecord& rec) {
+Decision disk_check(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime dur = scaled(w, rec, w.opt.durations.disk_check);
   if (!s.db) return {true, "secondary site: no site database", dur};
@@ -79,7 +79,7 @@ Decision disk_check(World& w, StepRecord& rec) {
   return {true, fmt::format("{} MB free covers the {} MB growth ({})", s.db->free_disk_mb, need, basis), dur};
 }
 
-Decision drw(World& w, StepRecord& rec) {
+Decision drw(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime dur = scaled(w, rec, w.opt.durations.drw);
   if (!s.primary) {
@@ -124,19 +124,14 @@ bool World::restore(int site, VTime t, std::string& what) {
   return true;
 }
 
-bool is_site_step(std::string_view k) {
-  return k == "backup" || k == "replication-disable" || k == "replication-enable" || k == "dbtest" ||
-         k == "disk-check" || k == "drw" || k == "restore";
-}
-
-Decision begin_site_step(World& w, StepRecord& rec) {
-  const auto& k = rec.step.kind;
+Decision begin_site_step(World& w, StepRun& rec, plan::Kind k) {
+  using plan::Kind;
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   const auto& d = w.opt.durations;
-  if (k == "dbtest") return dbtest(w, rec);
-  if (k == "disk-check") return disk_check(w, rec);
-  if (k == "drw") return drw(w, rec);
-  if (k == "backup") {
+  if (k == Kind::dbtest) return dbtest(w, rec);
+  if (k == Kind::disk_check) return disk_check(w, rec);
+  if (k == Kind::drw) return drw(w, rec);
+  if (k == Kind::backup) {
     if (s.state == SiteState::down || s.state == SiteState::failed) {
       return {false, fmt::format("{} is {}: nothing sound to back up", s.code, to_string(s.state)), kMinute};
     }
@@ -145,9 +140,9 @@ Decision begin_site_step(World& w, StepRecord& rec) {
     w.later_site_log(rec.site, "smsbkup.log", "SMS_SITE_BACKUP", rec.start + dur, "Backup completed successfully.");
     return {true, s.db && s.db->replication ? "backed up (replication is still on: a copy of this backup cannot be tested)" : "backed up", dur};
   }
-  if (k == "replication-disable" || k == "replication-enable") {
+  if (k == Kind::replication_disable || k == Kind::replication_enable) {
     if (!s.db) return {false, fmt::format("{} has no site database", s.code), kMinute};
-    return {true, k == "replication-disable" ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
+    return {true, k == Kind::replication_disable ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
             scaled(w, rec, d.replication)};
   }
   // restore
@@ -157,25 +152,27 @@ Decision begin_site_step(World& w, StepRecord& rec) {
   return {ok, what, dur};
 }
 
-void finish_step(World& w, StepRecord& rec) {
-  const auto& k = rec.step.kind;
+void finish_step(World& w, StepRun& rec) {
+  using plan::Kind;
+  const plan::KindRow& row = *plan::find_kind(rec.step.kind);
+  const Kind k = row.kind;
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
-  if (k == "backup") {
+  if (k == Kind::backup) {
     s->backups.push_back({rec.end, s->db && s->db->replication, true});
-  } else if (k == "replication-disable" || k == "replication-enable") {
-    s->db->replication = k == "replication-enable";
+  } else if (k == Kind::replication_disable || k == Kind::replication_enable) {
+    s->db->replication = k == Kind::replication_enable;
     if (w.dbs && !s->db->file.empty()) w.dbs->set_replication(*s, s->db->replication);
-  } else if (k == "drw") {
+  } else if (k == Kind::drw) {
     s->drw_passed = true;
-  } else if (k == "dbtest") {
+  } else if (k == Kind::dbtest) {
     s->db->growth_measured = true;
     s->db->copies.push_back(rec.step.params.value("database", s->db->name + "_TEST"));
-  } else if (k == "verify") {
+  } else if (k == Kind::verify) {
     s->verified = true;
-  } else if (k == "itmu") {
+  } else if (k == Kind::itmu) {
     for (auto& x : w.sites) x.itmu = true;
-  } else if (is_host_step(k)) {
-    finish_host_step(w, rec);
+  } else if (row.twin == plan::TwinPart::host) {
+    finish_host_step(w, rec, k);
   }
 }
 

@@ -15,7 +15,7 @@ Decision refuse(World& w, int site, VTime t, std::string msg) {
   return {false, std::move(msg), 2 * kMinute};
 }
 
-VTime setup_duration(const World& w, const TwinSite& s, const StepRecord& rec) {
+VTime setup_duration(const World& w, const TwinSite& s, const StepRun& rec) {
   const auto& d = w.opt.durations;
   double m = d.secondary_upgrade + d.upgrade_per_system * s.systems;
   if (s.primary) {
@@ -29,7 +29,7 @@ VTime setup_duration(const World& w, const TwinSite& s, const StepRecord& rec) {
 // Setup stops in its database step: the database is half upgraded and no
 // longer usable by the old version, so the site is `failed` until a restore
 // (or `down` when there is no backup to restore).
-Decision fail_midway(World& w, int site, const StepRecord& rec, VTime t, std::string why) {
+Decision fail_midway(World& w, int site, const StepRun& rec, VTime t, std::string why) {
   TwinSite& s = w.sites[static_cast<size_t>(site)];
   s.db_before = s.db;
   if (s.db) s.db->sp1_compatible = false;
@@ -42,7 +42,7 @@ Decision fail_midway(World& w, int site, const StepRecord& rec, VTime t, std::st
   return {false, msg, t - rec.start};
 }
 
-Decision upgrade(World& w, StepRecord& rec) {
+Decision upgrade(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime t = rec.start;
   if (s.version == SmsLevel::sp2 && s.state != SiteState::failed && s.state != SiteState::down) {
@@ -96,7 +96,7 @@ Decision upgrade(World& w, StepRecord& rec) {
   if (!s.primary && rec.step.params.value("method", "") == "parent-console" && s.parent >= 0) {
     w.activity(s.parent, t, "an Administrator console connection (secondary upgrade)");
   }
-  auto fault = fault_for(w.opt.faults, "upgrade", s.code, rec.step.id, rec.attempt, w.opt.seed);
+  auto fault = fault_for(w.opt.faults, plan::name(plan::Kind::upgrade), s.code, rec.step.id, rec.attempt, w.opt.seed);
   if (s.db) {
     VTime db_at = t + dur / 3;
     w.later_setup_log(rec.site, db_at, fmt::format("Upgrading the site database {} on {}.", s.db->name, s.db->server));
@@ -141,7 +141,7 @@ Decision upgrade(World& w, StepRecord& rec) {
   return {true, msg, dur};
 }
 
-Decision settle(World& w, StepRecord& rec) {
+Decision settle(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   if (s.setup_start == kNever || s.state == SiteState::running || s.state == SiteState::failed ||
       s.state == SiteState::down) {
@@ -152,7 +152,7 @@ Decision settle(World& w, StepRecord& rec) {
   return {true, "no console, site reset or configuration change for 30 minutes", until - rec.start};
 }
 
-Decision verify(World& w, StepRecord& rec) {
+Decision verify(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   VTime check = rec.start + minutes(w.opt.durations.verify);
   VTime limit = rec.start + minutes(w.opt.durations.verify_wait);
@@ -190,11 +190,9 @@ Decision verify(World& w, StepRecord& rec) {
 
 }  // namespace
 
-bool is_upgrade_step(std::string_view k) { return k == "upgrade" || k == "settle" || k == "verify"; }
-
-Decision begin_upgrade_step(World& w, StepRecord& rec) {
-  if (rec.step.kind == "upgrade") return upgrade(w, rec);
-  if (rec.step.kind == "settle") return settle(w, rec);
+Decision begin_upgrade_step(World& w, StepRun& rec, plan::Kind k) {
+  if (k == plan::Kind::upgrade) return upgrade(w, rec);
+  if (k == plan::Kind::settle) return settle(w, rec);
   return verify(w, rec);
 }
 

@@ -1,13 +1,11 @@
 #include "twin/twin.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <fmt/format.h>
-#include <mutex>
-#include <thread>
+#include <stdexcept>
 
 #include "model/db_growth.h"
+#include "plan/step_kinds.h"
 #include "twin/campaign.h"
 #include "twin/world.h"
 #include "util/error.h"
@@ -150,35 +148,10 @@ void Twin::attach_databases(SiteDatabases* dbs, const std::function<void(size_t,
   for (size_t i = 0; i < w_->sites.size(); ++i) {
     if (w_->sites[i].db && w_->sites[i].db->file.empty()) todo.push_back(i);
   }
-  // Making a database is a few hundred milliseconds of SQLite work per site
-  // and the sites are independent: spread them over the cores.
-  std::vector<AfterMb> measured(todo.size());
-  std::atomic<size_t> next{0}, done{0};
-  std::mutex mu;
-  std::exception_ptr error;
-  auto work = [&] {
-    for (size_t k; (k = next++) < todo.size();) {
-      {
-        std::lock_guard lock(mu);
-        if (error) return;
-      }
-      try {
-        const TwinSite& s = w_->sites[todo[k]];
-        measured[k] = dbs->open(s, miniature_clients(s.db->clients_held));
-        std::lock_guard lock(mu);
-        if (progress) progress(++done, todo.size());
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  size_t n = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  std::vector<SiteDatabases::Wanted> wanted;
+  for (size_t i : todo) wanted.push_back({&w_->sites[i], miniature_clients(w_->sites[i].db->clients_held)});
+  std::vector<AfterMb> measured = dbs->open(wanted, progress);
+  if (measured.size() != todo.size()) throw std::logic_error("SiteDatabases::open: one size per site asked");
   for (size_t k = 0; k < todo.size(); ++k) {
     TwinSite& s = w_->sites[todo[k]];
     s.db->file = dbs->where(s);
@@ -201,14 +174,16 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
     if (const auto* r = step_record(dep)) start = std::max(start, r->end);
   }
   w.advance_to(start);
-  StepRecord rec;
+  StepRun rec;
   rec.step = step;
   rec.site = w.find_site(step.site);
   rec.start = start;
   if (const auto* prev = step_record(step.id)) rec.attempt = prev->attempt + 1;
   auto fault = fault_for(w.opt.faults, step.kind, step.site, step.id, rec.attempt, w.opt.seed);
   Decision d;
-  bool hierarchy_wide = step.kind == "readiness" || step.kind == "itmu";
+  const plan::KindRow* kind = plan::find_kind(step.kind);
+  bool hierarchy_wide = kind && kind->scope == plan::Scope::hierarchy;
+  bool upgrade = kind && kind->kind == plan::Kind::upgrade;
   if (rec.site < 0 && !hierarchy_wide) {
     d = {false, fmt::format("no site '{}' in the twin of {}", step.site, w.hierarchy), kMinute};
   } else if (fault == FaultEffect::hang) {
@@ -216,22 +191,21 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
                             format_duration(minutes(w.opt.durations.hang_timeout))),
          minutes(w.opt.durations.hang_timeout)};
     rec.hung = true;
-    if (rec.site >= 0 && step.kind == "upgrade") {
+    if (rec.site >= 0 && upgrade) {
       w.sites[static_cast<size_t>(rec.site)].state = SiteState::upgrading;
       w.setup_log(rec.site, start, "SMS Setup started. Upgrading the site to SMS 2003 SP2.");
     }
-  } else if (fault == FaultEffect::fail && step.kind != "upgrade") {
+  } else if (fault == FaultEffect::fail && !upgrade) {
     d = {false, "failed (injected fault)", minutes(std::max(1.0, step.estimate_min) * w.jitter(step.id, rec.attempt))};
-  } else if (is_upgrade_step(step.kind)) {
-    d = begin_upgrade_step(w, rec);
-  } else if (is_site_step(step.kind)) {
-    d = begin_site_step(w, rec);
-  } else if (is_host_step(step.kind)) {
-    d = begin_host_step(w, rec);
-  } else if (is_client_step(step.kind)) {
-    d = begin_client_step(w, rec);
-  } else {
+  } else if (!kind) {
     d = {false, fmt::format("the twin does not know step kind '{}'", step.kind), kMinute};
+  } else {
+    switch (kind->twin) {
+      case plan::TwinPart::upgrade: d = begin_upgrade_step(w, rec, kind->kind); break;
+      case plan::TwinPart::site: d = begin_site_step(w, rec, kind->kind); break;
+      case plan::TwinPart::host: d = begin_host_step(w, rec, kind->kind); break;
+      case plan::TwinPart::clients: d = begin_client_step(w, rec, kind->kind); break;
+    }
   }
   if (fault == FaultEffect::activity && rec.site >= 0) {
     // Someone opens a console on the site halfway through the step.
@@ -259,12 +233,12 @@ bool Twin::step_done(std::string_view id) const {
   return r != nullptr && r->ok && r->finished;
 }
 
-const StepRecord* Twin::step_record(std::string_view id) const {
+const StepRun* Twin::step_record(std::string_view id) const {
   auto it = w_->last_attempt.find(std::string(id));
   return it == w_->last_attempt.end() ? nullptr : &w_->steps[static_cast<size_t>(it->second)];
 }
 
-const std::vector<StepRecord>& Twin::steps() const { return w_->steps; }
+const std::vector<StepRun>& Twin::steps() const { return w_->steps; }
 void Twin::advance_to(VTime t) { w_->advance_to(t); }
 VTime Twin::now() const { return w_->now; }
 int64_t Twin::epoch_s() const { return w_->opt.epoch_s; }

@@ -79,18 +79,19 @@ class Twin {
   void set_log_sink(LogSink* sink);
 
   // Gives every primary site its own site database (site_databases.h), made
-  // now where it does not exist yet (several at once; `progress(done, total)`
-  // after each), and takes the upgrade's growth from it unless the inventory
-  // has a measured one. Not owned. Without it, the model's estimate is the
-  // growth. Attach again after load(): databases made before are kept.
+  // now where it does not exist yet (by the store, which may make several at
+  // once; `progress(done, total)` after each), and takes the upgrade's growth
+  // from it unless the inventory has a measured one. Not owned. Without it,
+  // the model's estimate is the growth. Attach again after load(): databases
+  // made before are kept.
   void attach_databases(SiteDatabases* dbs, const std::function<void(size_t, size_t)>& progress = {});
 
   StepResult run_step(const plan::Step& step);
   StepResult begin_step(const plan::Step& step, VTime not_before = 0);
   // True when the step ran on this twin and its last attempt succeeded and ended.
   bool step_done(std::string_view id) const;
-  const StepRecord* step_record(std::string_view id) const;  // last attempt, or nullptr
-  const std::vector<StepRecord>& steps() const;
+  const StepRun* step_record(std::string_view id) const;  // last attempt, or nullptr
+  const std::vector<StepRun>& steps() const;
 
   // Processes every event up to t and moves the clock there (never back).
   void advance_to(VTime t);

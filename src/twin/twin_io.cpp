@@ -240,7 +240,7 @@ Twin Twin::from_json(const json& j, const std::string& file) {
     }
     for (const auto& b : j.at("batches")) w->batches.push_back({b.at(0), b.at(1), b.at(2), b.at(3)});
     for (const auto& r : j.at("steps")) {
-      StepRecord rec;
+      StepRun rec;
       rec.step = step_from(r.at("step"));
       rec.site = r.at("site");
       rec.attempt = r.at("attempt");

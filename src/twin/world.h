@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "plan/step_kinds.h"
 #include "twin/events.h"
 #include "twin/site_databases.h"
 #include "twin/twin.h"
@@ -31,7 +32,7 @@ struct World {
   std::vector<TwinConsole> consoles;
   std::vector<Cohort> cohorts;
   std::vector<Batch> batches;
-  std::vector<StepRecord> steps;
+  std::vector<StepRun> steps;
   std::unordered_map<std::string, int> last_attempt;  // step id -> index in steps
   std::vector<PendingLine> pending;
   // Derived (rebuilt on load): each site's cohorts.
@@ -93,18 +94,17 @@ struct Decision {
   std::string message;
   VTime duration = 0;
 };
-Decision begin_site_step(World& w, StepRecord& rec);     // backup, replication-*, dbtest, disk-check, drw, restore
-Decision begin_upgrade_step(World& w, StepRecord& rec);  // upgrade, settle, verify
-Decision begin_host_step(World& w, StepRecord& rec);     // os-sp1, dcom-*, firewall, scw-*, mp-reinstall, console-upgrade
-Decision begin_client_step(World& w, StepRecord& rec);   // legacy-*, advanced-push, itmu, readiness
-bool is_site_step(std::string_view kind);
-bool is_upgrade_step(std::string_view kind);
-bool is_host_step(std::string_view kind);
-bool is_client_step(std::string_view kind);
-void finish_step(World& w, StepRecord& rec);
-void finish_host_step(World& w, StepRecord& rec);
+// Which one carries out a kind is the kind table's `twin` column
+// (plan/step_kinds.h); each is handed only the kinds of its part.
+Decision begin_site_step(World& w, StepRun& rec, plan::Kind k);
+Decision begin_upgrade_step(World& w, StepRun& rec, plan::Kind k);
+Decision begin_host_step(World& w, StepRun& rec, plan::Kind k);
+Decision begin_client_step(World& w, StepRun& rec, plan::Kind k);
+// Only for a step that began: its kind is in the table.
+void finish_step(World& w, StepRun& rec);
+void finish_host_step(World& w, StepRun& rec, plan::Kind k);
 
-// Milestone and client events (milestones.cpp, clients_sim.cpp).
+// Milestone and client events (world_site.cpp, clients_sim.cpp).
 void on_milestone(World& w, const Event& e);
 void on_cohort_upgrade(World& w, const Event& e);
 void on_client_cycle(World& w, const Event& e);

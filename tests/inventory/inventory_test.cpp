@@ -315,9 +315,9 @@ TEST(Synthetic, SameSeedSameFilesAndAlwaysValid) {
     ro.as_of = *parse_date("2006-06-12");
     auto report = rules::evaluate(h, ro);
     if (o.messy) {
-      EXPECT_GT(report.count(rules::Severity::blocker), 0);
+      EXPECT_GT(report.count(rules::Gravity::blocker), 0);
     } else {
-      EXPECT_EQ(report.count(rules::Severity::blocker), 0) << "seed " << seed;
+      EXPECT_EQ(report.count(rules::Gravity::blocker), 0) << "seed " << seed;
     }
   }
 }

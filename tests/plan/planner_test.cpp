@@ -14,7 +14,7 @@ namespace {
 
 using plan::Options;
 using plan::Plan;
-using rules::Severity;
+using rules::Gravity;
 
 bool waits_for(const Plan& p, const std::string& id, const std::string& dep) {
   const auto* s = p.find(id);
@@ -24,9 +24,9 @@ bool waits_for(const Plan& p, const std::string& id, const std::string& dep) {
 TEST(Planner, RefusesWhileBlockersRemainAndNamesEach) {
   auto h = small();
   rules::Report r;
-  r.findings.push_back(finding("sql-version", Severity::blocker, 1, "PR101"));
-  r.findings.push_back(finding("drw-required", Severity::blocker, 0, "CEN"));
-  r.findings.push_back(finding("backup-stale", Severity::warning, 0, "CEN"));
+  r.findings.push_back(finding("sql-version", Gravity::blocker, 1, "PR101"));
+  r.findings.push_back(finding("drw-required", Gravity::blocker, 0, "CEN"));
+  r.findings.push_back(finding("backup-stale", Gravity::warning, 0, "CEN"));
   try {
     plan::make_plan(h, r, {});
     FAIL() << "planned despite blockers";
@@ -44,7 +44,7 @@ TEST(Planner, RefusesWhileBlockersRemainAndNamesEach) {
 TEST(Planner, WaivedBlockersAreRecordedOnTheReadinessStep) {
   auto h = small();
   rules::Report r;
-  r.findings.push_back(finding("sql-version", Severity::blocker, 1, "PR101"));
+  r.findings.push_back(finding("sql-version", Gravity::blocker, 1, "PR101"));
   Options o;
   o.waived = {"sql-version"};
   auto p = plan::make_plan(h, r, o);
@@ -305,11 +305,11 @@ TEST(Planner, WithoutOsTrackOnlyHostsAlreadyAtSp1GetFixes) {
 TEST(Planner, WhyNamesTheFindingsEachStepAnswers) {
   auto h = small();
   rules::Report r;
-  r.findings.push_back(finding("backup-stale", Severity::warning, 0, "CEN"));
-  r.findings.push_back(finding("db-upgrade-untested", Severity::action, 0, "CEN"));
-  r.findings.push_back(finding("foreign-files", Severity::warning, 1, "PR1"));
-  r.findings.push_back(finding("console-version", Severity::action, 0, "ADM01"));
-  r.findings.push_back(finding("itmu-after-upgrade", Severity::info, -1, "Fabrikam"));
+  r.findings.push_back(finding("backup-stale", Gravity::warning, 0, "CEN"));
+  r.findings.push_back(finding("db-upgrade-untested", Gravity::action, 0, "CEN"));
+  r.findings.push_back(finding("foreign-files", Gravity::warning, 1, "PR1"));
+  r.findings.push_back(finding("console-version", Gravity::action, 0, "ADM01"));
+  r.findings.push_back(finding("itmu-after-upgrade", Gravity::info, -1, "Fabrikam"));
   auto p = plan::make_plan(h, r, {});
   EXPECT_EQ(p.find("CEN/backup")->why, std::vector<std::string>{"backup-stale"});
   EXPECT_EQ(p.find("CEN/dbtest")->why, std::vector<std::string>{"db-upgrade-untested"});

@@ -165,7 +165,7 @@ TEST(PlanProperties, EveryActionFindingIsAnsweredByAStep) {
       for (const auto& w : s.why) answered.insert({s.site, w});
     }
     for (const auto& f : report.findings) {
-      if (f.severity != rules::Severity::action || f.site < 0) continue;
+      if (f.severity != rules::Gravity::action || f.site < 0) continue;
       const auto& site = h.sites[f.site];
       if (site.version.level >= SmsLevel::sp2) continue;  // rule 9: no steps
       ++checked;

@@ -51,9 +51,9 @@ TEST(Catalog, EveryReferenceIsASectionTitleOfTheChecklist) {
 }
 
 TEST(Catalog, SeveritiesRoundTrip) {
-  for (auto s : {rules::Severity::blocker, rules::Severity::action, rules::Severity::warning,
-                 rules::Severity::info}) {
-    EXPECT_EQ(rules::parse_severity(rules::to_string(s)), s);
+  for (auto s : {rules::Gravity::blocker, rules::Gravity::action, rules::Gravity::warning,
+                 rules::Gravity::info}) {
+    EXPECT_EQ(rules::parse_gravity(rules::to_string(s)), s);
   }
-  EXPECT_FALSE(rules::parse_severity("fatal"));
+  EXPECT_FALSE(rules::parse_gravity("fatal"));
 }

@@ -22,7 +22,7 @@ std::string child(const char* code, const char* version, int port, bool auth = f
 TEST(HierarchyRules, PortMismatchBlocksWhileAnySiteIsBelowSp1) {
   auto f = Fixture().set("sites", child("PR1", "rtm", 8080)).fired("http-port-mismatch");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_EQ(f[0].object, "Test");
   EXPECT_EQ(f[0].site, -1);
   EXPECT_NE(f[0].message.find("80 (site CEN)"), std::string::npos) << f[0].message;
@@ -32,7 +32,7 @@ TEST(HierarchyRules, PortMismatchBlocksWhileAnySiteIsBelowSp1) {
 TEST(HierarchyRules, PortMismatchIsAWarningOnceAllSitesRunSp1) {
   auto f = Fixture().set("sites", child("PR1", "sp1", 8080)).fired("http-port-mismatch");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::warning);
+  EXPECT_EQ(f[0].severity, rules::Gravity::warning);
 }
 
 TEST(HierarchyRules, AdvancedClientOnAnotherPortIsAMismatch) {
@@ -60,7 +60,7 @@ TEST(HierarchyRules, ReassignFromAuthenticatedSiteToPlainSiteIsBlocked) {
   auto f = Fixture().set("sites", sites).clients(csv).fired("auth-reassign");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "PC1");
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_NE(f[0].message.find("from PR1"), std::string::npos);
   EXPECT_NE(f[0].message.find("to PR2"), std::string::npos);
 }
@@ -72,13 +72,13 @@ TEST(HierarchyRules, PortMismatchBlocksWhileAnAdvancedClientIsBelowSp1) {
   std::string rtm_client = std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,rtm,,,8080\n";
   auto f = Fixture().set("version", "sp1").clients(rtm_client).fired("http-port-mismatch");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_NE(f[0].message.find("below SMS 2003 SP1"), std::string::npos) << f[0].message;
   // The same mismatch with the client at SP1 is a warning.
   std::string sp1_client = std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,sp1,,,8080\n";
   auto g = Fixture().set("version", "sp1").clients(sp1_client).fired("http-port-mismatch");
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].severity, rules::Severity::warning);
+  EXPECT_EQ(g[0].severity, rules::Gravity::warning);
 }
 
 // The checklist names Advanced Clients: a Legacy Client reports through a CAP,

@@ -70,7 +70,7 @@ TEST(OsSp1Rules, RemoteManagementPointUnderComputerAccountHits997) {
   auto f = base("false").fired("remote-mp-997");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "MP01");
-  EXPECT_EQ(f[0].severity, rules::Severity::warning);
+  EXPECT_EQ(f[0].severity, rules::Gravity::warning);
   EXPECT_FALSE(base("true").fires("remote-mp-997"));
   // A management point on the site server itself reads no remote registry.
   EXPECT_FALSE(sp1_host("site_server, management_point", std::string(kAllDcom) + "\nservice_account: false")

@@ -18,7 +18,7 @@ TEST(SiteRules, ReadySiteRaisesOnlyTheItmuReminder) {
 TEST(SiteRules, Sms20SiteIsOffThePath) {
   auto f = Fixture().set("version", "sms20").fired("sms-version-path");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_EQ(f[0].object, "CEN");
   EXPECT_FALSE(Fixture().set("version", "rtm").fires("sms-version-path"));
   EXPECT_TRUE(Fixture().set("version", "2.00.1239.0000").fires("sms-version-path"));
@@ -39,7 +39,7 @@ TEST(SiteRules, SiteSystemOsBoundaryIsWindows2000Sp4) {
   auto f = Fixture().set("os", "w2000").set("os_sp", "3").fired("site-system-os");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "CEN01");
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_NE(f[0].message.find("CEN01 runs Windows 2000 SP3"), std::string::npos) << f[0].message;
   EXPECT_NE(f[0].remedy.find("Service Pack 4"), std::string::npos);
   EXPECT_EQ(f[0].reference, "Ensure Your Site Meets All Support Prerequisites");
@@ -87,7 +87,7 @@ TEST(SiteRules, SqlVersionNamesTheDatabaseServer) {
 TEST(SiteRules, ReplicationIsAnAction) {
   auto f = Fixture().set("db", "replication: true").fired("sql-replication");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::action);
+  EXPECT_EQ(f[0].severity, rules::Gravity::action);
   EXPECT_EQ(f[0].reference, "Disable SQL Replication of the SMS Site Database If You Enabled It");
   EXPECT_FALSE(Fixture().set("db", "replication: false").fires("sql-replication"));
 }
@@ -137,7 +137,7 @@ TEST(SiteRules, DiskSpaceUsesTheTestedGrowth) {
   EXPECT_FALSE(Fixture().set("free", "700").fires("db-disk-space"));
   auto f = Fixture().set("free", "100").fired("db-disk-space");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_NE(f[0].message.find("700 MB"), std::string::npos) << f[0].message;
 }
 
@@ -148,7 +148,7 @@ TEST(SiteRules, DiskSpaceEstimateGrowsWithTheDataHeld) {
   EXPECT_FALSE(Fixture().set("dbtest", "").set("free", "1548").fires("db-disk-space"));
   auto f = Fixture().set("dbtest", "").set("free", "1547").fired("db-disk-space");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::blocker);
+  EXPECT_EQ(f[0].severity, rules::Gravity::blocker);
   EXPECT_NE(f[0].message.find("estimated to grow it by 1,548 MB"), std::string::npos) << f[0].message;
   EXPECT_NE(f[0].message.find("data +546 MB and log +1,002 MB"), std::string::npos) << f[0].message;
   EXPECT_NE(f[0].remedy.find("Free at least 1 MB more"), std::string::npos) << f[0].remedy;
@@ -176,7 +176,7 @@ TEST(SiteRules, CentralDatabaseHoldsTheInventoryOfChildSites) {
 TEST(SiteRules, AutogrowOffIsAWarning) {
   auto f = Fixture().set("db", "autogrow: false").fired("db-autogrow-off");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, rules::Severity::warning);
+  EXPECT_EQ(f[0].severity, rules::Gravity::warning);
   EXPECT_FALSE(Fixture().set("db", "autogrow: true").fires("db-autogrow-off"));
 }
 
@@ -222,7 +222,7 @@ TEST(SiteRules, SecondarySitesNeedAManualUpgrade) {
   auto f = Fixture().set("sites", sec).fired("secondary-manual");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "SE1");
-  EXPECT_EQ(f[0].severity, rules::Severity::action);
+  EXPECT_EQ(f[0].severity, rules::Gravity::action);
   EXPECT_NE(f[0].remedy.find("SE101"), std::string::npos);
 }
 
@@ -241,7 +241,7 @@ TEST(SiteRules, ConsolesBelowSp2MustBeUpgraded) {
                .fired("console-version");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "ADM01");
-  EXPECT_EQ(f[0].severity, rules::Severity::action);
+  EXPECT_EQ(f[0].severity, rules::Gravity::action);
 }
 
 TEST(SiteRules, AdvancedSecurityIsOfferedToReadyStandardSites) {
@@ -265,6 +265,6 @@ TEST(SiteRules, FindingsComeInSiteOrderThenCatalogOrder) {
   std::vector<std::string_view> expected{"sql-version", "drw-prompt", "backup-stale",
                                          "parent-not-upgraded-first", "itmu-after-upgrade"};
   EXPECT_EQ(rules, expected);
-  EXPECT_EQ(r.count(rules::Severity::blocker), 1);
+  EXPECT_EQ(r.count(rules::Gravity::blocker), 1);
   EXPECT_FALSE(r.ready());
 }

@@ -14,17 +14,19 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
-#include <mutex>
 
 #include "dbtest/dbtest.h"
 #include "dbtest/site_db.h"
 #include "fixture.h"
 #include "model/db_growth.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/site_databases.h"
 #include "util/error.h"
 
 namespace smsup::twin::test {
 namespace {
+
+using sitedb::SqliteSiteDatabases;
 
 namespace fs = std::filesystem;
 
@@ -33,12 +35,17 @@ namespace fs = std::filesystem;
 struct FakeDatabases : SiteDatabases {
   std::map<std::string, std::pair<int64_t, int64_t>> growth;
   std::vector<std::string> calls;
-  std::mutex mu;  // open() runs on several threads at once
-  AfterMb open(const TwinSite& s, int64_t clients) override {
-    std::lock_guard lock(mu);
-    calls.push_back("open " + s.code + " " + std::to_string(clients));
-    auto [d, l] = growth.count(s.code) ? growth[s.code] : std::pair<int64_t, int64_t>{100, 50};
-    return {s.db->data_mb + d, s.db->log_mb + l};
+  std::vector<AfterMb> open(const std::vector<Wanted>& sites,
+                            const std::function<void(size_t, size_t)>& progress) override {
+    std::vector<AfterMb> out;
+    for (const auto& w : sites) {
+      const TwinSite& s = *w.site;
+      calls.push_back("open " + s.code + " " + std::to_string(w.clients));
+      auto [d, l] = growth.count(s.code) ? growth[s.code] : std::pair<int64_t, int64_t>{100, 50};
+      out.push_back({s.db->data_mb + d, s.db->log_mb + l});
+      if (progress) progress(out.size(), sites.size());
+    }
+    return out;
   }
   void set_replication(const TwinSite& s, bool on) override {
     calls.push_back("replication " + s.code + (on ? " on" : " off"));

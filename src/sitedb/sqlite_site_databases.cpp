@@ -1,4 +1,4 @@
-#include "twin/site_databases.h"
+#include "sitedb/sqlite_site_databases.h"
 
 #include <fmt/format.h>
 
@@ -6,17 +6,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "dbtest/dbtest.h"
 #include "dbtest/site_db.h"
 #include "twin/faults.h"
 #include "util/error.h"
 
-namespace smsup::twin {
+namespace smsup::sitedb {
 namespace {
+
+using twin::TwinSite;
 
 namespace fs = std::filesystem;
 
@@ -50,10 +56,10 @@ SqliteSiteDatabases::SqliteSiteDatabases(fs::path dir, uint64_t seed) : dir_(std
 
 std::string SqliteSiteDatabases::where(const TwinSite& s) const { return (dir_ / (s.code + ".db")).string(); }
 
-AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
+AfterMb SqliteSiteDatabases::open_one(const TwinSite& s, int64_t clients) {
   if (!s.db) throw std::logic_error("SqliteSiteDatabases::open: site " + s.code + " has no database");
   std::string path = where(s);
-  const uint64_t seed = hash64(seed_, s.code, 17);
+  const uint64_t seed = twin::hash64(seed_, s.code, 17);
   const std::string made_for = fmt::format("{}/{}/{}/{}", s.db->data_mb, s.db->log_mb, clients, seed);
   if (fs::exists(path)) {
     // Only a fresh twin asks (a loaded one keeps the databases it made, and
@@ -111,7 +117,40 @@ AfterMb SqliteSiteDatabases::open(const TwinSite& s, int64_t clients) {
   return {*data, *log};
 }
 
-void SqliteSiteDatabases::check_room(const std::vector<TwinSite>& sites) const {
+std::vector<AfterMb> SqliteSiteDatabases::open(const std::vector<Wanted>& sites,
+                                               const std::function<void(size_t, size_t)>& progress) {
+  // The sites are independent: spread them over the cores.
+  std::vector<AfterMb> measured(sites.size());
+  std::atomic<size_t> next{0};
+  size_t done = 0;
+  std::mutex mu;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t k; (k = next++) < sites.size();) {
+      {
+        std::lock_guard lock(mu);
+        if (error) return;
+      }
+      try {
+        measured[k] = open_one(*sites[k].site, sites[k].clients);
+        std::lock_guard lock(mu);
+        if (progress) progress(++done, sites.size());
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  size_t n = std::min<size_t>(sites.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return measured;
+}
+
+void SqliteSiteDatabases::check_room(const std::vector<twin::TwinSite>& sites) const {
   double need = 0, biggest = 0;
   for (const auto& s : sites) {
     if (!s.db || !s.db->file.empty()) continue;
@@ -142,4 +181,4 @@ void SqliteSiteDatabases::upgrade(const TwinSite& s, const AfterMb& after) {
   dbtest::upgrade_sqlite(where(s), dbtest::sp2_migration_sql(), after.data_mb_after, after.log_mb_after);
 }
 
-}  // namespace smsup::twin
+}  // namespace smsup::sitedb
