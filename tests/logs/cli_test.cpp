@@ -90,7 +90,7 @@ TEST(VerifyCli, WaitReturnsOnceAnotherWriterCompletesTheLogs) {
 
 TEST(VerifyCli, WaitTimesOutWithExitOne) {
   auto root = finished_site("site", 6);
-  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "300ms", "--poll-ms", "50", "--format", "json"});
+  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "1s", "--poll-ms", "50", "--format", "json"});
   EXPECT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["verified"].get<bool>());
@@ -186,7 +186,7 @@ TEST(LogsCli, TailFollowPrintsLinesWrittenWhileRunning) {
 TEST(LogsCli, TailFollowStopsAfterForWithExitZero) {
   auto dir = fresh_dir("tail");
   write_file(dir / "x.log", sms_line("only", "SMS_X", make_local_time(2006, 6, 5, 10, 0, 0), 0, 1));
-  Result r = run_smsup({"logs", "tail", "-f", "--for", "50ms", "--format", "json", (dir / "x.log").string()});
+  Result r = run_smsup({"logs", "tail", "-f", "--for", "1s", "--format", "json", (dir / "x.log").string()});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["message"], "only");
   EXPECT_EQ(run_smsup({"logs", "tail", "-f", "--for", "soon", (dir / "x.log").string()}).code, 2);
