@@ -51,8 +51,11 @@ std::string near_placeholder(const std::string& name) {
 
 // A template argument list: every placeholder must be one of ours.
 std::vector<std::string> argv(MapReader& r, const std::string& key) {
-  if (!r.has(key)) return {};
-  auto node = *r.child(key);
+  // child() marks the key as one this mapping knows, present or not, so that
+  // a typo of it ("comand") is told as near it.
+  auto child = r.child(key);
+  if (!child) return {};
+  auto node = *child;
   if (!node.IsSequence()) {
     r.fail(key, "expected a list of arguments, e.g. [/opt/sms/backup, --site, \"{site}\"] "
                 "(a command is never one string for a shell)");
