@@ -9,11 +9,21 @@
 #include "run/journal.h"
 #include "run/session.h"
 #include "run/status.h"
+#include "util/closest.h"
 #include "util/error.h"
 
 namespace smsup::cli {
 
 namespace {
+
+// A step id a person typed for confirm or retry: one the journal holds, or
+// bad input naming the nearest id (a slip such as CEN/bakup).
+void require_step(const run::Journal& j, const std::string& journal, const std::string& id) {
+  if (j.step(id)) return;
+  std::vector<std::string> ids;
+  for (const auto& s : j.steps()) ids.push_back(s.id);
+  throw InputError({journal, 0, 0}, "STEP", fmt::format("no step '{}' in this journal{}", id, did_you_mean(id, ids)));
+}
 
 void register_apply_verb(CLI::App& app, Status& status) {
   auto* sub = app.add_subcommand("apply", "Run a plan on the twin or on real hosts, journaled and resumable");
@@ -83,6 +93,7 @@ void register_confirm_verb(CLI::App& app, Status& status) {
   sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
   sub->callback([o, &status] {
     run::Journal j(o->journal, false);
+    require_step(j, o->journal, o->step);
     j.confirm(o->step, o->note, o->fail);
     std::printf("%s: %s%s\n", o->step.c_str(), o->fail ? "recorded as failed" : "confirmed as done",
                 o->note.empty() ? "" : fmt::format(" (note: {})", o->note).c_str());
@@ -101,6 +112,7 @@ void register_retry_verb(CLI::App& app, Status& status) {
   sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
   sub->callback([o, &status] {
     run::Journal j(o->journal, false);
+    require_step(j, o->journal, o->step);
     j.retry(o->step);
     std::printf("%s: set back to pending, with the steps it had held back\n", o->step.c_str());
     if (!j.holder()) std::printf("No apply is running on this journal: go on with smsup apply PLAN --journal %s --resume\n", o->journal.c_str());

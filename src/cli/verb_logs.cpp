@@ -1,7 +1,6 @@
 // smsup logs grep|merge|tail|stats|scan: read, filter, merge and follow SMS logs.
 #include <algorithm>
 #include <array>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <thread>
@@ -32,7 +31,7 @@ struct LogsOptions {
   std::vector<std::string> files;
   std::string pattern, component, severity, from, to, format = "text";
   bool regex = false, ignore_case = false, follow = false;
-  int lines = 10;
+  int lines = 10, poll_ms = static_cast<int>(kDefaultPollInterval.count());
   std::string run_for, kind = "sms", size = "64M", out, start = "2006-06-05T00:00:00";
 };
 
@@ -240,63 +239,46 @@ int run_scan(const LogsOptions& o) {
 }
 
 // tail: the last N entries of each file; with -f, new entries as they are
-// written (whole lines only; a file that shrinks was rotated: read it anew).
+// written (a LogFollower each: whole entries only, rotation and truncation
+// handled there).
 int run_tail(const LogsOptions& o) {
-  struct Followed {
-    fs::path path;
-    std::uint64_t consumed = 0, lines = 0;
-    ino_t inode = 0;
-  };
-  auto inode_of = [](const fs::path& p) -> ino_t {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
-  };
-  std::vector<Followed> followed;
-  for (const auto& f : open_logs(paths_of(o))) {
-    std::string_view t = f.text.text();
-    std::size_t complete = t.rfind('\n') == std::string_view::npos ? 0 : t.rfind('\n') + 1;
-    std::vector<Span> spans;
-    Splitter split(t.substr(0, complete));
-    for (Span sp; split.next(sp);) spans.push_back(sp);
-    std::size_t first = spans.size() > static_cast<std::size_t>(o.lines) ? spans.size() - static_cast<std::size_t>(o.lines) : 0;
-    for (std::size_t i = first; i < spans.size(); ++i) print_entry(o, f.path.string(), parse_entry(t, spans[i]));
-    followed.push_back({f.path, complete, count_lines(t.substr(0, complete)), inode_of(f.path)});
-  }
-  std::fflush(stdout);
-  if (!o.follow) return 0;
   std::optional<std::chrono::milliseconds> limit;
-  if (!o.run_for.empty()) {
+  if (o.follow && !o.run_for.empty()) {
     limit = parse_duration(o.run_for);
     if (!limit) throw InputError({}, "--for", "expected a duration such as 30s or 5m, got '" + o.run_for + "'");
   }
+  auto last_n = [&](std::size_t count) {
+    return count > static_cast<std::size_t>(o.lines) ? count - static_cast<std::size_t>(o.lines) : 0;
+  };
+  std::vector<std::unique_ptr<LogFollower>> followed;
+  for (const auto& path : paths_of(o)) {
+    // open_logs: a missing file is bad input, and the rotated NAME.lo_ shows
+    // its last entries first, as the other verbs read it.
+    for (const auto& f : open_logs({path})) {
+      if (f.path == path) continue;
+      std::string_view t = f.text.text();
+      std::size_t nl = t.rfind('\n');
+      std::vector<Span> spans;
+      Splitter split(t.substr(0, nl == std::string_view::npos ? 0 : nl + 1));
+      for (Span sp; split.next(sp);) spans.push_back(sp);
+      for (std::size_t i = last_n(spans.size()); i < spans.size(); ++i)
+        print_entry(o, f.path.string(), parse_entry(t, spans[i]));
+    }
+    followed.push_back(std::make_unique<LogFollower>(path));
+    const auto& entries = followed.back()->poll();
+    for (std::size_t i = last_n(entries.size()); i < entries.size(); ++i)
+      print_entry(o, std::string(entries[i].file), entries[i].entry);
+  }
+  std::fflush(stdout);
+  if (!o.follow) return 0;
   std::vector<fs::path> dirs;
-  for (const auto& f : followed) dirs.push_back(f.path.parent_path().empty() ? fs::path(".") : f.path.parent_path());
-  FolderWatch watch(dirs);
+  for (const auto& f : followed) dirs.push_back(f->path().parent_path().empty() ? fs::path(".") : f->path().parent_path());
+  FolderWatch watch(dirs, std::chrono::milliseconds(o.poll_ms));
   auto deadline = std::chrono::steady_clock::now() + limit.value_or(std::chrono::hours(24 * 365));
   while (std::chrono::steady_clock::now() < deadline) {
     watch.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-    for (auto& f : followed) {
-      std::error_code ec;
-      if (!fs::is_regular_file(f.path, ec)) continue;
-      LogText text;
-      try {
-        text = LogText::open(f.path);
-      } catch (const InputError&) {
-        continue;  // gone for a moment while being rotated
-      }
-      std::string_view t = text.text();
-      // Rotated (renamed away and a new file started) or cut: read it from the start.
-      ino_t inode = inode_of(f.path);
-      if (t.size() < f.consumed || inode != f.inode) f.consumed = f.lines = 0;
-      f.inode = inode;
-      std::size_t nl = t.rfind('\n');
-      if (nl == std::string_view::npos || nl + 1 <= f.consumed) continue;
-      std::string_view chunk = t.substr(f.consumed, nl + 1 - f.consumed);
-      Splitter split(chunk, f.lines + 1);
-      for (Span sp; split.next(sp);) print_entry(o, f.path.string(), parse_entry(chunk, sp));
-      f.consumed = nl + 1;
-      f.lines += count_lines(chunk);
-    }
+    for (auto& f : followed)
+      for (const auto& e : f->poll()) print_entry(o, std::string(e.file), e.entry);
     std::fflush(stdout);
   }
   return 0;
@@ -355,6 +337,9 @@ void register_logs(CLI::App& app, Status& status) {
     sub->add_flag("-f,--follow", o->follow, "Keep printing new entries (inotify, else polling)");
     sub->add_option("-n,--lines", o->lines, "Entries to show first")->check(CLI::NonNegativeNumber)->capture_default_str();
     sub->add_option("--for", o->run_for, "Stop following after this long (30s, 5m)");
+    sub->add_option("--poll-ms", o->poll_ms, "Look at the files at least this often, in ms (inotify may wake sooner)")
+        ->check(CLI::Range(1, 3600000))
+        ->capture_default_str();
   }
   {
     auto [sub, o] = add("stats", "Entries per component and severity, errors first", run_stats);

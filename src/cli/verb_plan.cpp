@@ -63,11 +63,7 @@ int run(const PlanArgs& a) {
   o.waived = a.waive;
   o.as_of = a.as_of.empty() ? today() : a.as_of;
   if (!a.estimates.empty()) o.estimates = plan::load_estimates(a.estimates);
-  for (const auto& w : o.waived) {
-    if (!plan::is_rule_id(w)) {
-      throw InputError({}, "--waive", fmt::format("'{}' is not a rule id of shared/spec/rules.md", w));
-    }
-  }
+  plan::require_rule_ids(o.waived);  // before the inventory is read: a typo is told at once
   Hierarchy h = inventory::load(a.inventory);
   plan::Plan p;
   try {

@@ -17,6 +17,7 @@ using namespace smsup::logs;
 
 struct VerifyOptions {
   std::string site, logs_dir, since, wait, install_dir = "C:\\SMS", format = "text";
+  int poll_ms = static_cast<int>(kDefaultPollInterval.count());
 };
 
 std::string time_text(const MilestoneResult& m) {
@@ -94,6 +95,9 @@ void register_verify(CLI::App& app, Status& status) {
       ->required();
   sub->add_option("--since", o->since, "When the upgrade started (UTC unless a zone is given), e.g. 2006-06-05T16:40:00Z");
   sub->add_option("--wait", o->wait, "Follow the logs as they grow until verified or this long has passed (30m, 90s)");
+  sub->add_option("--poll-ms", o->poll_ms, "With --wait: look at the logs at least this often, in ms")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   sub->add_option("--install-dir", o->install_dir, "The site's install folder as Windows names it")
       ->capture_default_str();
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -116,7 +120,7 @@ void register_verify(CLI::App& app, Status& status) {
         int found = 0;
         for (const auto& m : now.milestones) found += m.state == MilestoneState::Found;
         std::fprintf(stderr, "smsup verify: %s: %d of 6 milestones so far\n", o->site.c_str(), found);
-      });
+      }, WaitOptions{std::chrono::milliseconds(o->poll_ms)});
     } else {
       r = verify_site(o->logs_dir, o->install_dir, since);
     }

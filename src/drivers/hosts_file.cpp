@@ -9,6 +9,7 @@
 
 #include "drivers/placeholders.h"
 #include "inventory/yaml_reader.h"
+#include "util/closest.h"
 
 namespace smsup::drivers {
 
@@ -42,10 +43,19 @@ std::optional<Seconds> duration(MapReader& r, const std::string& key) {
   return d;
 }
 
+// " (did you mean {host}?)" for a placeholder with a typo, or "".
+std::string near_placeholder(const std::string& name) {
+  auto near = closest(name, placeholder_names());
+  return near ? fmt::format(" (did you mean {{{}}}?)", *near) : std::string();
+}
+
 // A template argument list: every placeholder must be one of ours.
 std::vector<std::string> argv(MapReader& r, const std::string& key) {
-  if (!r.has(key)) return {};
-  auto node = *r.child(key);
+  // child() marks the key as one this mapping knows, present or not, so that
+  // a typo of it ("comand") is told as near it.
+  auto child = r.child(key);
+  if (!child) return {};
+  auto node = *child;
   if (!node.IsSequence()) {
     r.fail(key, "expected a list of arguments, e.g. [/opt/sms/backup, --site, \"{site}\"] "
                 "(a command is never one string for a shell)");
@@ -62,9 +72,9 @@ std::vector<std::string> argv(MapReader& r, const std::string& key) {
     for (const auto& n : names) {
       if (!is_placeholder(n)) {
         r.fail_at(node[i], r.field(key) + fmt::format("[{}]", i),
-                  fmt::format("unknown placeholder {{{}}}; expected {{host}}, {{site}}, {{db}}, "
+                  fmt::format("unknown placeholder {{{}}}{}; expected {{host}}, {{site}}, {{db}}, "
                               "{{method}}, {{install_dir}}, {{step}} or {{kind}}",
-                              n));
+                              n, near_placeholder(n)));
       }
     }
   }
@@ -105,7 +115,8 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
   c.logs = r.opt_str("logs").value_or("");
   if (!c.logs.empty()) {
     for (const auto& n : placeholders_in(c.logs)) {
-      if (!is_placeholder(n)) r.fail("logs", fmt::format("unknown placeholder {{{}}}", n));
+      if (!is_placeholder(n))
+        r.fail("logs", fmt::format("unknown placeholder {{{}}}{}", n, near_placeholder(n)));
     }
   }
   if (auto t = duration(r, "timeout")) c.timeout = *t;

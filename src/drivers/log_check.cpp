@@ -1,10 +1,13 @@
-// The default LogCheck of the shell driver: the log reader of
-// shared/spec/logs.md (src/logs/verify.h) on a site's system drive.
+// The LogChecks of the shell driver: the log reader of shared/spec/logs.md
+// (src/logs/verify.h) on a site's system drive.
 #include "drivers/shell_driver.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <tuple>
 
 #include "logs/verify.h"
 
@@ -30,21 +33,59 @@ std::string summary_of(const logs::VerifyResult& r) {
   return s;
 }
 
+logs::TimePoint time_of(double unix_seconds) {
+  return logs::TimePoint(std::chrono::milliseconds(static_cast<int64_t>(unix_seconds * 1000)));
+}
+
+bool is_folder(const std::string& root) {
+  std::error_code ec;
+  return std::filesystem::is_directory(root, ec);
+}
+
+LogCheckResult not_a_folder(const std::string& root) {
+  return {false, fmt::format("cannot read the logs: {} is not a folder (is the share mounted?)", root)};
+}
+
+// The logs of one site followed from one check to the next; a second
+// follower counts from the journal's start when SMSSetup.log has no times.
+struct Followed {
+  std::unique_ptr<logs::SiteFollower> plain, from_since;
+};
+
 }  // namespace
 
 LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
                                std::optional<double> since) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) {
-    return {false, fmt::format("cannot read the logs: {} is not a folder (is the share mounted?)", root)};
-  }
+  if (!is_folder(root)) return not_a_folder(root);
   auto r = logs::verify_site(root, install_dir);
   if (!r.setup_began && since) {
     // SMSSetup.log carries no times: count from the start the journal recorded.
-    auto t = logs::TimePoint(std::chrono::milliseconds(static_cast<int64_t>(*since * 1000)));
-    r = logs::verify_site(root, install_dir, t);
+    r = logs::verify_site(root, install_dir, time_of(*since));
   }
   return {r.verified, summary_of(r)};
+}
+
+LogCheck follow_site_logs() {
+  using Key = std::tuple<std::string, std::string, std::optional<double>>;
+  auto sites = std::make_shared<std::map<Key, Followed>>();
+  return [sites](const std::string& root, const std::string& install_dir, std::optional<double> since) {
+    // A share not mounted (yet) is checked again next time, from scratch.
+    if (!is_folder(root)) {
+      sites->erase({root, install_dir, since});
+      return not_a_folder(root);
+    }
+    Followed& f = (*sites)[{root, install_dir, since}];
+    if (!f.plain) f.plain = std::make_unique<logs::SiteFollower>(root, install_dir, std::nullopt);
+    f.plain->poll();
+    const logs::VerifyResult* r = &f.plain->result();
+    if (!r->setup_began && since) {
+      // SMSSetup.log carries no times: count from the start the journal recorded.
+      if (!f.from_since) f.from_since = std::make_unique<logs::SiteFollower>(root, install_dir, time_of(*since));
+      f.from_since->poll();
+      r = &f.from_since->result();
+    }
+    return LogCheckResult{r->verified, summary_of(*r)};
+  };
 }
 
 }  // namespace smsup::drivers

@@ -44,6 +44,11 @@ void walk(std::string_view arg, Lit lit, Ph ph) {
 
 }  // namespace
 
+const std::vector<std::string>& placeholder_names() {
+  static const std::vector<std::string> names(kNames.begin(), kNames.end());
+  return names;
+}
+
 bool is_placeholder(std::string_view name) {
   for (auto n : kNames) {
     if (n == name) return true;

@@ -18,6 +18,7 @@ using Values = std::map<std::string, std::string, std::less<>>;
 
 // The names a template may use.
 bool is_placeholder(std::string_view name);
+const std::vector<std::string>& placeholder_names();
 
 // Placeholder names used in `arg` ("{{" and "}}" are literal braces); throws
 // std::invalid_argument on an unclosed brace.

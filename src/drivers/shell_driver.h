@@ -29,16 +29,20 @@ using LogCheck = std::function<LogCheckResult(const std::string& root,
                                               const std::string& install_dir,
                                               std::optional<double> since)>;
 
-// The default LogCheck: the log reader of shared/spec/logs.md.
+// A LogCheck that reads the logs of shared/spec/logs.md once.
 LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
                                std::optional<double> since);
+// The default LogCheck: follows each site's logs between checks (a
+// logs::SiteFollower per site), reading only what they gained and verifying
+// again only when they changed. Its copies share what they follow.
+LogCheck follow_site_logs();
 
 struct ShellOptions {
   HostsConfig hosts;
   const Hierarchy* inventory = nullptr;  // fills {db}, {install_dir}, ... the plan lacks
   std::string output_dir;                // one output file per step
   std::string run_id;                    // names this run's processes (SMSUP_STEP=run/step)
-  LogCheck log_check = check_site_logs;
+  LogCheck log_check = follow_site_logs();
   std::function<std::optional<double>(const plan::Step&)> setup_started;  // for verify
   std::chrono::milliseconds kill_grace{2000};  // SIGTERM, then SIGKILL after this
 };

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "util/closest.h"
+
 namespace smsup::inventory {
 
 MapReader::MapReader(const YAML::Node& node, std::string file, std::string path)
@@ -126,7 +128,9 @@ void MapReader::finish() const {
       }
       continue;
     }
-    if (!read_.contains(k)) fail_at(e.key, field(k), "unknown key");
+    // The keys read are the ones this mapping knows: a typo is near one of them.
+    if (!read_.contains(k))
+      fail_at(e.key, field(k), "unknown key" + did_you_mean(k, {read_.begin(), read_.end()}));
   }
 }
 

@@ -296,20 +296,73 @@ VerifyResult verify_site(const fs::path& root, const std::string& install_dir,
   return r;
 }
 
+struct SiteFollower::Followed {
+  std::string_view name;
+  bool at_root = false;
+  fs::path path;  // as found (case) when the follower was made
+  std::unique_ptr<LogFollower> follower;
+};
+
+SiteFollower::SiteFollower(fs::path root, std::string install_dir, std::optional<TimePoint> since,
+                           SourceOpener open)
+    : root_(std::move(root)), install_dir_(std::move(install_dir)), since_(since), open_(std::move(open)) {
+  for (const auto& m : milestones()) {
+    bool known = std::any_of(logs_.begin(), logs_.end(), [&](const auto& f) { return f->name == m.log; });
+    if (known) continue;
+    auto f = std::make_unique<Followed>();
+    f->name = m.log;
+    f->at_root = m.at_drive_root;
+    logs_.push_back(std::move(f));
+  }
+}
+
+SiteFollower::~SiteFollower() = default;
+
+std::vector<fs::path> SiteFollower::folders() const { return {root_, logs_folder(root_, install_dir_)}; }
+
+bool SiteFollower::poll() {
+  fs::path logs = logs_folder(root_, install_dir_);
+  bool changed = first_;
+  for (auto& f : logs_) {
+    // Names match without regard to case, as verify_site reads them: a log
+    // that appears (or reappears in another case) is followed anew.
+    fs::path dir = f->at_root ? root_ : logs;
+    fs::path path = find_nocase(dir, f->name);
+    if (path.empty()) path = dir / f->name;
+    if (!f->follower || path != f->path) {
+      f->path = path;
+      f->follower = std::make_unique<LogFollower>(path, open_);
+      changed = true;
+    }
+    std::uint64_t pending = f->follower->pending();
+    // A half-written last line counts as a change too: verify_site decides
+    // what a line still being written is worth, as it does on one reading.
+    if (!f->follower->poll().empty() || f->follower->rotated() || f->follower->truncated() ||
+        f->follower->pending() != pending)
+      changed = true;
+  }
+  first_ = false;
+  if (changed) result_ = verify_site(root_, install_dir_, since_);
+  return changed;
+}
+
 VerifyResult verify_site_waiting(const fs::path& root, const std::string& install_dir,
                                  std::optional<TimePoint> since, std::chrono::milliseconds wait,
-                                 const std::function<void(const VerifyResult&)>& on_change) {
+                                 const std::function<void(const VerifyResult&)>& on_change,
+                                 WaitOptions options) {
   auto deadline = std::chrono::steady_clock::now() + wait;
-  FolderWatch watch({root, logs_folder(root, install_dir)});
+  SiteFollower site(root, install_dir, since);
+  FolderWatch watch(site.folders(), options.poll_every, options.inotify);
   std::string last_key;
   for (;;) {
-    VerifyResult r = verify_site(root, install_dir, since);
-    std::string key;
-    for (const auto& m : r.milestones) key += fmt::format("{}:{};", static_cast<int>(m.state), m.line);
-    if (key != last_key && on_change) on_change(r);
-    last_key = key;
+    if (site.poll()) {
+      std::string key;
+      for (const auto& m : site.result().milestones) key += fmt::format("{}:{};", static_cast<int>(m.state), m.line);
+      if (key != last_key && on_change) on_change(site.result());
+      last_key = key;
+    }
     auto now = std::chrono::steady_clock::now();
-    if (r.verified || now >= deadline) return r;
+    if (site.result().verified || now >= deadline) return site.result();
     watch.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
   }
 }

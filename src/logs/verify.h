@@ -9,11 +9,13 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "logs/entry.h"
+#include "logs/follow.h"
 #include "logs/milestones.h"
 
 namespace smsup::logs {
@@ -62,12 +64,47 @@ VerifyResult verify_site(const std::filesystem::path& system_drive_root,
                          const std::string& install_dir = "C:\\SMS",
                          std::optional<TimePoint> since = std::nullopt);
 
-// verify_site again each time the logs change, until verified or `wait` has
-// passed (inotify on the folders, with a poll as a fallback). `on_change` is
-// called with each new result that differs from the last (may be empty).
+// A site's logs followed as they are written: each poll() reads what the four
+// logs gained (a LogFollower each, rotation and truncation handled there) and
+// runs verify_site again only when one of them changed. Used by
+// verify_site_waiting and the shell driver's verify.
+class SiteFollower {
+ public:
+  SiteFollower(std::filesystem::path system_drive_root, std::string install_dir,
+               std::optional<TimePoint> since, SourceOpener open = open_local);
+  ~SiteFollower();
+  SiteFollower(const SiteFollower&) = delete;
+  SiteFollower& operator=(const SiteFollower&) = delete;
+
+  // True when the logs changed and result() was computed again (always on
+  // the first call). Throws InputError as verify_site does.
+  bool poll();
+  const VerifyResult& result() const { return result_; }
+  // The folders the logs are in, for a FolderWatch.
+  std::vector<std::filesystem::path> folders() const;
+
+ private:
+  struct Followed;
+  std::filesystem::path root_;
+  std::string install_dir_;
+  std::optional<TimePoint> since_;
+  SourceOpener open_;
+  std::vector<std::unique_ptr<Followed>> logs_;
+  VerifyResult result_;
+  bool first_ = true;
+};
+
+struct WaitOptions {
+  std::chrono::milliseconds poll_every = kDefaultPollInterval;  // the longest pause between two polls
+  bool inotify = true;  // wake as soon as a folder changes, where the system can tell
+};
+
+// Follows the site's logs (SiteFollower) until verified or `wait` has passed.
+// `on_change` is called with each new result that differs from the last.
 VerifyResult verify_site_waiting(const std::filesystem::path& system_drive_root,
                                  const std::string& install_dir, std::optional<TimePoint> since,
                                  std::chrono::milliseconds wait,
-                                 const std::function<void(const VerifyResult&)>& on_change = {});
+                                 const std::function<void(const VerifyResult&)>& on_change = {},
+                                 WaitOptions options = {});
 
 }  // namespace smsup::logs

@@ -10,6 +10,7 @@
 
 #include "plan/planner_build.h"
 #include "plan/step_graph.h"
+#include "util/closest.h"
 #include "util/error.h"
 
 namespace smsup::plan {
@@ -30,6 +31,16 @@ const std::vector<std::string_view>& rule_ids() {
 bool is_rule_id(std::string_view id) {
   const auto& ids = rule_ids();
   return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+void require_rule_ids(const std::vector<std::string>& waived) {
+  for (const auto& w : waived) {
+    if (is_rule_id(w)) continue;
+    std::vector<std::string> ids(rule_ids().begin(), rule_ids().end());
+    if (auto near = closest(w, ids))
+      throw InputError({}, "--waive", fmt::format("'{}' is not a rule id; did you mean '{}'?", w, *near));
+    throw InputError({}, "--waive", fmt::format("'{}' is not a rule id; expected one of: {}", w, fmt::join(ids, ", ")));
+  }
 }
 
 std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
@@ -150,12 +161,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
     throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more",
                                                        opts.max_parallel));
   }
-  for (const auto& w : opts.waived) {
-    if (!is_rule_id(w)) {
-      throw InputError({}, "--waive", fmt::format("'{}' is not a rule id; expected one of: {}", w,
-                                                  fmt::join(rule_ids(), ", ")));
-    }
-  }
+  require_rule_ids(opts.waived);
   detail::Builder b{h, opts, h.method, {}, {}, {}, {}};
   if (!opts.method.empty()) {
     auto m = parse_method(opts.method);

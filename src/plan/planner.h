@@ -27,6 +27,9 @@ class Refused : public std::runtime_error {
 // The rule ids of shared/spec/rules.md (what --waive accepts).
 const std::vector<std::string_view>& rule_ids();
 bool is_rule_id(std::string_view id);
+// Throws InputError (field --waive) for the first id that is not a rule id,
+// naming the nearest one when it looks like a typo.
+void require_rule_ids(const std::vector<std::string>& waived);
 
 // The blocker findings of `report` whose rule is not in `waived`.
 std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,

@@ -1,71 +1,29 @@
 // `smsup check` as users run it: the real binary, real files, exit statuses.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch_dir() {
-  return fs::temp_directory_path() / ("smsup-check-test-" + std::to_string(getpid()));
-}
+using smsup::test::read_file;
+using Run = smsup::test::Ran;
 
-// Removes the scratch folder when the test binary ends.
-struct Cleanup {
-  ~Cleanup() {
-    std::error_code ec;
-    fs::remove_all(scratch_dir(), ec);
-  }
-} cleanup;
+Run run_cli(const std::vector<std::string>& args) { return smsup::test::run_smsup(args); }
 
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+std::string data(const char* name) { return std::string(CHECK_DATA) + "/" + name; }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs smsup with `args` (test-controlled, quoted by the caller) in a scratch folder.
-Run smsup(const std::string& args) {
-  static int n = 0;
-  fs::path dir = scratch_dir();
-  fs::create_directories(dir);
-  fs::path out = dir / ("out" + std::to_string(n));
-  fs::path err = dir / ("err" + std::to_string(n++));
-  std::string cmd = std::string("'") + SMSUP_BINARY + "' " + args + " >'" + out.string() + "' 2>'" +
-                    err.string() + "'";
-  int raw = std::system(cmd.c_str());
-  Run r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::string data(const char* name) { return std::string("'") + CHECK_DATA + "/" + name + "'"; }
-
-fs::path scratch(const char* name) {
-  fs::create_directories(scratch_dir());
-  return scratch_dir() / name;
-}
+fs::path scratch(const char* name) { return smsup::test::test_dir() / name; }
 
 }  // namespace
 
 TEST(CheckCli, JsonReportParsesAndFollowsTheSpecForm) {
-  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
+  auto r = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15", "--format", "json"});
   EXPECT_EQ(r.status, 1) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["format"], "smsup-check/1");
@@ -93,7 +51,7 @@ TEST(CheckCli, JsonReportParsesAndFollowsTheSpecForm) {
 }
 
 TEST(CheckCli, TextReportLeadsWithTheVerdictAndBlockers) {
-  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15");
+  auto r = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15"});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out.rfind("Fabrikam: NOT READY", 0), 0u) << r.out.substr(0, 200);
   EXPECT_NE(r.out.find("4 blockers"), std::string::npos);
@@ -107,19 +65,19 @@ TEST(CheckCli, TextReportLeadsWithTheVerdictAndBlockers) {
 
 TEST(CheckCli, ReadyInventoryExitsZero) {
   // Without the NOR branch and its clients, Fabrikam's central site has no blocker.
-  std::string yaml = slurp(fs::path(CHECK_DATA) / "fabrikam.yaml");
+  std::string yaml = read_file(fs::path(CHECK_DATA) / "fabrikam.yaml");
   yaml = yaml.substr(0, yaml.find("  - code: NOR"));
   yaml.replace(yaml.find("clients: fabrikam-clients.csv\n"), 30, "");
   auto path = scratch("ready.yaml");
-  std::ofstream(path) << yaml;
-  auto r = smsup("check '" + path.string() + "' --as-of 2006-06-15 --format json");
+  smsup::test::write_file(path, yaml);
+  auto r = run_cli({"check", path.string(), "--as-of", "2006-06-15", "--format", "json"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["ready"], true);
 }
 
 TEST(CheckCli, BackupAgeFollowsAsOf) {
-  auto old = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
-  auto later = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-07-15 --format json");
+  auto old = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15", "--format", "json"});
+  auto later = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-07-15", "--format", "json"});
   auto count = [](const std::string& out) {
     int n = 0;
     auto j = nlohmann::json::parse(out);
@@ -131,8 +89,8 @@ TEST(CheckCli, BackupAgeFollowsAsOf) {
 }
 
 TEST(CheckCli, WithOsSp1AddsTheSp1RulesForHostsThePlanMoves) {
-  auto without = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json");
-  auto with = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format json --with-os-sp1");
+  auto without = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15", "--format", "json"});
+  auto with = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15", "--format", "json", "--with-os-sp1"});
   auto on_ns101 = [](const std::string& out) {
     int n = 0;
     auto j = nlohmann::json::parse(out);
@@ -145,11 +103,10 @@ TEST(CheckCli, WithOsSp1AddsTheSp1RulesForHostsThePlanMoves) {
 
 TEST(CheckCli, OutputFileGetsTheReport) {
   auto path = scratch("report.xml");
-  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 2006-06-15 --format junit -o '" +
-                 path.string() + "'");
+  auto r = run_cli({"check", data("fabrikam.yaml"), "--as-of", "2006-06-15", "--format", "junit", "-o", path.string()});
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(r.out.empty());
-  std::string xml = slurp(path);
+  std::string xml = read_file(path);
   EXPECT_NE(xml.find("<testsuites name=\"smsup check Fabrikam\" tests=\"23\" failures=\"4\">"),
             std::string::npos) << xml.substr(0, 300);
   EXPECT_NE(xml.find("<testcase classname=\"NOR.sql-version\" name=\"NOR01\">"), std::string::npos);
@@ -157,36 +114,55 @@ TEST(CheckCli, OutputFileGetsTheReport) {
 }
 
 TEST(CheckCli, UnknownKeyIsRefusedWithItsPlace) {
-  auto r = smsup("check " + data("typo.yaml"));
+  auto r = run_cli({"check", data("typo.yaml")});
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("typo.yaml:16:9"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("sites[0].systems[0].rolez"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown key; did you mean 'roles'?"), std::string::npos) << r.err;
 }
 
 TEST(CheckCli, BadFormatIsAUsageError) {
-  auto r = smsup("check " + data("fabrikam.yaml") + " --format xml");
+  auto r = run_cli({"check", data("fabrikam.yaml"), "--format", "xml"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--format"), std::string::npos) << r.err;
 }
 
 TEST(CheckCli, BadAsOfIsRefused) {
-  auto r = smsup("check " + data("fabrikam.yaml") + " --as-of 15/06/2006");
+  auto r = run_cli({"check", data("fabrikam.yaml"), "--as-of", "15/06/2006"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--as-of"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("YYYY-MM-DD"), std::string::npos) << r.err;
 }
 
 TEST(CheckCli, MissingInventoryIsRefused) {
-  auto r = smsup("check " + data("no-such.yaml"));
+  auto r = run_cli({"check", data("no-such.yaml")});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no-such.yaml"), std::string::npos) << r.err;
 }
 
 TEST(CheckCli, HelpDescribesTheOptions) {
-  auto r = smsup("check --help");
+  auto r = run_cli({"check", "--help"});
   EXPECT_EQ(r.status, 0);
   for (const char* opt : {"--format", "--as-of", "--with-os-sp1", "-o"}) {
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   }
+}
+
+// Not `check` only: any verb typed wrong. Here because this binary runs smsup
+// and nothing else.
+TEST(Cli, AMistypedVerbNamesTheNearestOneAndExitsTwo) {
+  auto r = run_cli({"chekc", data("fabrikam.yaml")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("'chekc' is not a verb; did you mean 'check'?"), std::string::npos) << r.err;
+  auto sub = run_cli({"logs", "gerp", "x", data("fabrikam.yaml")});
+  EXPECT_EQ(sub.status, 2);
+  EXPECT_NE(sub.err.find("'logs gerp' is not a verb; did you mean 'grep'?"), std::string::npos) << sub.err;
+  auto far = run_cli({"frobnicate"});
+  EXPECT_EQ(far.status, 2);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+  EXPECT_NE(far.err.find("smsup --help"), std::string::npos) << far.err;
+  // A positional argument that happens to look like a verb is left alone.
+  EXPECT_EQ(run_cli({"verify", "plan", "--logs", "/nonexistent"}).err.find("is not a verb"), std::string::npos);
 }

@@ -23,17 +23,6 @@ namespace fs = std::filesystem;
 
 namespace dbtest_test {
 
-TempDir::TempDir() {
-  std::string tmpl = "/tmp/smsup-dbtest-test-XXXXXX";
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path = tmpl;
-  chmod(path.c_str(), 0777);
-}
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 std::string sha256_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return "missing";
@@ -57,66 +46,6 @@ std::vector<std::string> files_in(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
-}
-
-namespace {
-std::string slurp_fd(int fd) {
-  std::string s;
-  std::array<char, 4096> buf{};
-  ssize_t n;
-  while ((n = read(fd, buf.data(), buf.size())) > 0) s.append(buf.data(), static_cast<size_t>(n));
-  return s;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    std::vector<char*> a;
-    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    execv(a[0], a.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_status(pid_t pid) {
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-// Runs a program, returns its status and output (no shell involved).
-RunResult run_program(const std::vector<std::string>& argv) {
-  std::FILE* out = std::tmpfile();
-  std::FILE* err = std::tmpfile();
-  RunResult r;
-  r.status = wait_status(spawn(argv, fileno(out), fileno(err)));
-  lseek(fileno(out), 0, SEEK_SET);
-  lseek(fileno(err), 0, SEEK_SET);
-  r.out = slurp_fd(fileno(out));
-  r.err = slurp_fd(fileno(err));
-  std::fclose(out);
-  std::fclose(err);
-  return r;
-}
-}  // namespace
-
-RunResult run_smsup(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{SMSUP_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_program(argv);
-}
-
-int start_smsup(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{SMSUP_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  int devnull = open("/dev/null", O_WRONLY);
-  pid_t pid = spawn(argv, devnull, devnull);
-  close(devnull);
-  return pid;
 }
 
 // ---- PostgreSQL --------------------------------------------------------
@@ -179,7 +108,7 @@ bool PgCluster::start() {
   port_ = free_port();
   auto cmd = [&](std::vector<std::string> a) {
     a.insert(a.begin(), as.begin(), as.end());
-    return run_program(a);
+    return smsup::test::run(a);
   };
   auto r =
       cmd({bin_ + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--no-sync"});
@@ -197,7 +126,7 @@ PgCluster::~PgCluster() {
   std::vector<std::string> a{bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m",
                              "immediate",      "-w", "stop"};
   if (geteuid() == 0) a.insert(a.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
-  run_program(a);
+  smsup::test::run(a);
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }

@@ -1,5 +1,6 @@
-// Shared by the dbtest tests: temp folders, file digests, running the smsup
-// binary, and a throwaway PostgreSQL cluster on loopback.
+// Shared by the dbtest tests: file digests and a throwaway PostgreSQL
+// cluster on loopback; temp folders and running the binary come from
+// tests/support.
 #pragma once
 
 #include <cstdint>
@@ -8,33 +9,25 @@
 #include <vector>
 
 #include "dbtest/dbtest.h"
+#include "support.h"
 
 namespace dbtest_test {
 
 // dbtest options for the SQLite file at PATH with the built-in migration.
 smsup::dbtest::Options opts_for(const std::string& path);
 
-// A fresh folder under /tmp, removed at the end of the test. World-writable
-// so that the postgres user can use it when the tests run as root.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir();
-  ~TempDir();
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
+// A fresh folder, removed at the end of the test. World-writable so that
+// the postgres user can use it when the tests run as root.
+struct TempDir : smsup::test::TempDir {
+  TempDir() : smsup::test::TempDir(Access::everyone) {}
 };
 
 std::string sha256_file(const std::string& path);
 std::vector<std::string> files_in(const std::filesystem::path& dir);
 
-struct RunResult {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-// Runs SMSUP_BINARY with args (no shell), waits, captures both streams.
-RunResult run_smsup(const std::vector<std::string>& args);
+using smsup::test::run_smsup;
 // Starts SMSUP_BINARY with args, stdout/stderr to /dev/null; returns its pid.
-int start_smsup(const std::vector<std::string>& args);
+inline int start_smsup(const std::vector<std::string>& args) { return smsup::test::start_smsup(args, "/dev/null"); }
 
 // One PostgreSQL cluster for the whole test binary, started on first use,
 // stopped and removed at exit. url("db") is postgresql://...:port/db.

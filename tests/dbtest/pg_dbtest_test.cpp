@@ -115,12 +115,10 @@ TEST(PgDbtest, RefusesACopyAsInputByNameAndByComment) {
   EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
             "2.50.4160.2000\n");
   EXPECT_THROW(run(opts_for(pg->url(r.copy))), smsup::InputError);
-  for (int i = 0; i < 100; ++i) {  // our last connection to it may linger a moment
-    if (pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy +
-                                 "'") == "0\n")
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  smsup::test::eventually([&] {  // our last connection to it may linger a moment
+    return pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy + "'") ==
+           "0\n";
+  }, std::chrono::seconds(30), std::chrono::milliseconds(50));
   pg->psql("postgres", "ALTER DATABASE \"" + r.copy + "\" RENAME TO innocent");
   EXPECT_THROW(run(opts_for(pg->url("innocent"))), smsup::InputError);
   Report again = run(opts_for(url));
@@ -137,13 +135,11 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
     f << "CREATE TABLE burn (x INTEGER);\nSELECT pg_sleep(60);\n";
   }
   int pid = dbtest_test::start_smsup({"dbtest", "--db", url, "--migration", d / "slow.sql"});
-  bool sleeping = false;
-  for (int i = 0; i < 1500 && !sleeping; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    sleeping = pg->psql("postgres",
-                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
-                        "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
-  }
+  bool sleeping = smsup::test::eventually([&] {
+    return pg->psql("postgres",
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
+                    "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
+  }, std::chrono::seconds(30), std::chrono::milliseconds(20));
   ASSERT_TRUE(sleeping) << "the run never reached its migration";
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
@@ -152,11 +148,10 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
   left.pop_back();
   EXPECT_EQ(pg->checksum("SMS_KILL"), sum);
   Report r;
-  for (int i = 0; i < 100; ++i) {  // the server notices the dead client's lock soon
+  smsup::test::eventually([&] {  // the server notices the dead client's lock soon
     r = run(opts_for(url));
-    if (!r.cleaned.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return !r.cleaned.empty();
+  }, std::chrono::seconds(30), std::chrono::milliseconds(50));
   ASSERT_EQ(r.cleaned.size(), 1u);
   EXPECT_EQ(r.cleaned[0], left);
   EXPECT_TRUE(r.passed());

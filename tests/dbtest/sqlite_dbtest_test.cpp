@@ -150,14 +150,13 @@ TEST(SqliteDbtest, RunKilledMidMigrationLeavesTheOriginalAndItsCopyIsCleanedNext
   int pid = dbtest_test::start_smsup(
       {"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "slow.sql"});
   std::string copy_wal;
-  for (int i = 0; i < 300 && copy_wal.empty(); ++i) {  // the copy's journal = migrating
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  smsup::test::eventually([&] {  // the copy's journal = migrating
     for (const auto& f : dbtest_test::files_in(d.path)) {
       if (f.size() > 4 && f.ends_with(".db-journal") && looks_like_copy(f)) copy_wal = f;
     }
-  }
+    return !copy_wal.empty();
+  });
   ASSERT_FALSE(copy_wal.empty()) << "the run never reached its migration";
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGKILL);
   int st = 0;
   waitpid(pid, &st, 0);

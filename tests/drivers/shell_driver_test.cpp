@@ -7,7 +7,9 @@
 #include "drivers/hosts_file.h"
 #include "drivers/process.h"
 #include "drivers/shell_driver.h"
-#include "../run/temp_dir.h"
+#include "logs/sample.h"
+#include "logs/writer.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup;
@@ -115,13 +117,10 @@ TEST(ShellDriver, TimeoutKillsTheWholeProcessGroup) {
   pid_t grandchild = 0;
   in >> grandchild;
   ASSERT_GT(grandchild, 0);
-  bool gone = false;
-  for (int i = 0; i < 50 && !gone; ++i) {
-    std::ifstream st("/proc/" + std::to_string(grandchild) + "/stat");
-    std::string s((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
-    gone = s.empty() || s.find(") Z") != std::string::npos;
-    if (!gone) std::this_thread::sleep_for(20ms);
-  }
+  bool gone = test::eventually([&] {
+    std::string s = test::read_file("/proc/" + std::to_string(grandchild) + "/stat");
+    return s.empty() || s.find(") Z") != std::string::npos;
+  }, 5s);
   EXPECT_TRUE(gone) << "the grandchild outlived the timeout";
 }
 
@@ -202,9 +201,7 @@ TEST(ShellDriver, ProbeWaitsForAProcessTheDeadRunLeftBehind) {
   ASSERT_GT(left.pid, 0);
   // posix_spawn returns while the kernel still sets up the new program's
   // environment; a dead run's leftover has long been past that point.
-  for (int i = 0; i < 100 && processes_with_marker("SMSUP_STEP=test-run/CEN/backup").empty(); ++i) {
-    std::this_thread::sleep_for(1ms);
-  }
+  test::eventually([] { return !processes_with_marker("SMSUP_STEP=test-run/CEN/backup").empty(); }, 1s, 1ms);
   auto began = std::chrono::steady_clock::now();
   auto got = d.probe(make_step("CEN/backup", "backup"));
   auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
@@ -216,6 +213,29 @@ TEST(ShellDriver, ProbeWaitsForAProcessTheDeadRunLeftBehind) {
   waitpid(left.pid, &st, 0);
 }
 
+TEST(LogCheck, TheDefaultFollowsASitesLogsFromOneCheckToTheNext) {
+  test::TempDir t;
+  logs::SampleSite s;
+  s.setup_start = logs::make_local_time(2006, 6, 5, 9, 40, 0);
+  s.omit = 6;
+  logs::write_sample_site(t.path, s);
+  LogCheck check = follow_site_logs();
+  auto first = check(t.path.string(), "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(first.verified);
+  EXPECT_NE(first.summary.find("5 of 6 milestones"), std::string::npos) << first.summary;
+  EXPECT_EQ(check(t.path.string(), "C:\\SMS", std::nullopt).summary, first.summary);  // nothing new
+  logs::append_to_file(t.path / "SMS" / "Logs" / "inboxmgr.log",
+                       logs::sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, "
+                                      "max wait = 3600 seconds.",
+                                      "SMS_INBOX_MANAGER", logs::make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844));
+  auto now = check(t.path.string(), "C:\\SMS", std::nullopt);
+  EXPECT_TRUE(now.verified) << now.summary;
+  EXPECT_EQ(now.summary, check_site_logs(t.path.string(), "C:\\SMS", std::nullopt).summary);
+  auto gone = check((t.path / "not-mounted").string(), "C:\\SMS", std::nullopt);
+  EXPECT_FALSE(gone.verified);
+  EXPECT_NE(gone.summary.find("is not a folder"), std::string::npos) << gone.summary;
+}
+
 TEST(HostsFile, UnknownPlaceholderIsRefusedWithItsLine) {
   try {
     parse_hosts(hosts("  backup:\n    command: [tool, '{hots}']\n"), "HOSTS.yaml");
@@ -224,6 +244,26 @@ TEST(HostsFile, UnknownPlaceholderIsRefusedWithItsLine) {
     EXPECT_EQ(e.loc().line, 6);
     EXPECT_NE(std::string(e.what()).find("{hots}"), std::string::npos) << e.what();
   }
+}
+
+TEST(HostsFile, ATypoNamesTheNearestPlaceholderOrKey) {
+  auto refusal = [](const std::string& yaml) {
+    try {
+      parse_hosts(yaml, "HOSTS.yaml");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refusal(hosts("  backup:\n    command: [tool, '{hots}']\n")).find("unknown placeholder {hots} (did you mean {host}?)"),
+            std::string::npos);
+  EXPECT_NE(refusal(hosts("  backup:\n    comand: [tool]\n")).find("kinds.backup.comand: unknown key; did you mean 'command'?"),
+            std::string::npos);
+  EXPECT_NE(refusal("format: smsup-hosts/1\ntimout: 5s\nkinds:\n  backup:\n    command: [tool]\n").find("did you mean 'timeout'?"),
+            std::string::npos);
+  EXPECT_NE(refusal("format: smsup-hosts/1\nlogs: /mnt/{hots}/C\nkinds:\n  backup:\n    command: [tool]\n").find("(did you mean {host}?)"),
+            std::string::npos);
+  EXPECT_EQ(refusal(hosts("  backup:\n    command: [tool, '{zzzzzz}']\n")).find("did you mean"), std::string::npos);
 }
 
 TEST(HostsFile, ACommandAsOneStringIsRefused) {

@@ -9,8 +9,7 @@
 #include <fstream>
 
 #include "plan/plan.h"
-#include "../run/run_smsup.h"  // shared with the apply tests
-#include "../run/temp_dir.h"
+#include "support.h"
 
 using namespace smsup;
 
@@ -65,9 +64,9 @@ std::vector<std::string> apply(const test::TempDir& t) {
 TEST(SiteServerEndToEnd, VerifyWaitsForTheMilestonesOfGrowingLogs) {
   test::TempDir t;
   write_case(t, ", --wall-ms, '2000'", "20s");
-  auto r = test::run_smsup(apply(t), t / "out");
+  auto r = test::run_smsup(apply(t));
   ASSERT_EQ(r.status, 0) << r.out;
-  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}, t / "st").out);
+  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}).out);
   auto up = step_of(status, "CEN/upgrade");
   EXPECT_NE(up["output_tail"].get<std::string>().find("SMS Setup completed successfully"), std::string::npos) << up;
   auto verify = step_of(status, "CEN/verify");
@@ -85,9 +84,9 @@ TEST(SiteServerEndToEnd, VerifyWaitsForTheMilestonesOfGrowingLogs) {
 TEST(SiteServerEndToEnd, FailedSetupStopsSettleAndVerify) {
   test::TempDir t;
   write_case(t, ", --wall-ms, '600', --fail", "5s");
-  auto r = test::run_smsup(apply(t), t / "out");
+  auto r = test::run_smsup(apply(t));
   EXPECT_EQ(r.status, 1) << r.out;
-  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}, t / "st").out);
+  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}).out);
   EXPECT_EQ(step_of(status, "CEN/upgrade")["state"], "failed");
   EXPECT_NE(step_of(status, "CEN/upgrade")["output_tail"].get<std::string>().find("Error 1603"), std::string::npos);
   EXPECT_EQ(step_of(status, "CEN/verify")["state"], "skipped");
@@ -98,14 +97,14 @@ TEST(SiteServerEndToEnd, VerifyTimesOutNamingTheMissingMilestones) {
   write_case(t, ", --wall-ms, '600'", "1s");
   // The site never finishes: setup's log only, no component logs.
   std::ofstream(t / "hosts.yaml", std::ios::app);
-  std::string hosts = test::slurp(t / "hosts.yaml");
+  std::string hosts = test::read_file(t / "hosts.yaml");
   auto pos = hosts.find("site-server");
   hosts.replace(pos, std::string("site-server").size(), "exit, '0', 'pretending', --root");
   // (the helper's exit mode ignores the rest of the arguments)
   std::ofstream(t / "hosts.yaml", std::ios::trunc) << hosts;
-  auto r = test::run_smsup(apply(t), t / "out");
+  auto r = test::run_smsup(apply(t));
   EXPECT_EQ(r.status, 1) << r.out;
-  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}, t / "st").out);
+  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}).out);
   auto verify = step_of(status, "CEN/verify");
   EXPECT_EQ(verify["state"], "failed");
   EXPECT_NE(verify["message"].get<std::string>().find("missing"), std::string::npos) << verify;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include "support.h"
 #include "inventory/inventory.h"
 #include "inventory/synth.h"
 #include "rules/finding.h"
@@ -97,6 +98,13 @@ TEST(Inventory, UnknownKeyIsRefusedWithItsPath) {
 TEST(Inventory, UnknownTopLevelKeyIsRefused) {
   expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4,
                  "metod", "unknown key");
+}
+
+TEST(Inventory, UnknownKeyNamesTheNearestKnownKey) {
+  expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4,
+                 "metod", "unknown key; did you mean 'method'?");
+  expect_refused(replace(kBase, "        os: w2003\n", "        os: w2003\n        roels: x\n"), 13,
+                 "sites[0].systems[0].roels", "did you mean 'roles'?");
 }
 
 TEST(Inventory, WrongFormatIsRefused) {
@@ -273,10 +281,8 @@ TEST_F(ClientsCsv, HeaderProblemsAreRefused) {
 
 TEST(Inventory, ClientsFileIsResolvedBesideTheYamlAndMissingOneIsRefused) {
   namespace fs = std::filesystem;
-  auto dir = fs::temp_directory_path() / "smsup-inv-test";
-  fs::create_directories(dir);
-  std::ofstream(dir / "inv.yaml") << replace(kBase, "method: update-quiet\n",
-                                             "method: update-quiet\nclients: c.csv\n");
+  auto dir = smsup::test::test_dir();
+  smsup::test::write_file(dir / "inv.yaml", replace(kBase, "method: update-quiet\n", "method: update-quiet\nclients: c.csv\n"));
   try {
     inventory::load((dir / "inv.yaml").string());
     FAIL();
@@ -284,10 +290,9 @@ TEST(Inventory, ClientsFileIsResolvedBesideTheYamlAndMissingOneIsRefused) {
     EXPECT_EQ(e.field(), "clients");
     EXPECT_NE(std::string(e.what()).find("no such file"), std::string::npos);
   }
-  std::ofstream(dir / "c.csv") << "name,site,kind,os,client_version\nW1,CEN,advanced,xp,sp1\n";
+  smsup::test::write_file(dir / "c.csv", "name,site,kind,os,client_version\nW1,CEN,advanced,xp,sp1\n");
   auto h = inventory::load((dir / "inv.yaml").string());
   EXPECT_EQ(h.clients.size(), 1u);
-  fs::remove_all(dir);
 }
 
 TEST(Inventory, MissingFileIsRefused) {

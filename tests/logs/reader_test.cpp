@@ -11,12 +11,12 @@
 #include "logs/reader.h"
 #include "logs/time.h"
 #include "logs/writer.h"
-#include "test_util.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup::logs;
-using smsup::logs::testing::fresh_dir;
-using smsup::logs::testing::write_file;
+using smsup::test::fresh_dir;
+using smsup::test::write_file;
 
 namespace {
 

@@ -1,20 +1,18 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
-#include <thread>
 
 #include "logs/sample.h"
 #include "logs/time.h"
 #include "logs/verify.h"
 #include "logs/writer.h"
-#include "test_util.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup::logs;
 using namespace std::chrono;
-using smsup::logs::testing::fresh_dir;
+using smsup::test::fresh_dir;
 
 namespace {
 
@@ -182,29 +180,63 @@ TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
   EXPECT_EQ(r.milestones[5].file.filename(), "inboxmgr.lo_");
 }
 
-TEST(Verify, WaitFollowsLogsWrittenByAnotherThreadUntilVerified) {
+namespace {
+std::string last_milestone_line() {
+  return sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+                  "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+}
+}  // namespace
+
+TEST(SiteFollower, VerifiesAgainOnlyWhenTheLogsChangeAndNotOnAHalfLine) {
   auto root = fresh_dir("site");
   SampleSite s = finished_site();
   s.omit = 6;
   write_sample_site(root, s);
-  std::thread writer([&] {
-    std::this_thread::sleep_for(milliseconds(300));
-    auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
-    std::string line = sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
-                                "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
-    // Written in two pieces, as a busy writer would: the half line must not count.
-    append_to_file(inbox, line.substr(0, 40));
-    std::this_thread::sleep_for(milliseconds(200));
-    append_to_file(inbox, line.substr(40));
-  });
-  auto t0 = steady_clock::now();
+  SiteFollower site(root, "C:\\SMS", std::nullopt);
+  ASSERT_TRUE(site.poll());
+  EXPECT_EQ(found(site.result()), 5);
+  EXPECT_FALSE(site.poll());  // nothing written since
+  auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
+  // Written in two pieces, as a busy writer would: the half line must not count.
+  std::string line = last_milestone_line();
+  append_to_file(inbox, line.substr(0, 40));
+  site.poll();
+  EXPECT_FALSE(site.result().verified);
+  append_to_file(inbox, line.substr(40));
+  EXPECT_TRUE(site.poll());
+  EXPECT_TRUE(site.result().verified);
+  EXPECT_FALSE(site.poll());
+}
+
+TEST(SiteFollower, SeesALogThatAppearsLaterInAnyCase) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  write_sample_site(root, s);
+  auto logs = root / "SMS" / "Logs";
+  std::filesystem::rename(logs / "inboxmgr.log", root / "held-back.log");
+  SiteFollower site(root, "C:\\SMS", std::nullopt);
+  site.poll();
+  EXPECT_FALSE(site.result().verified);
+  std::filesystem::rename(root / "held-back.log", logs / "INBOXMGR.LOG");
+  EXPECT_TRUE(site.poll());
+  EXPECT_TRUE(site.result().verified);
+}
+
+TEST(Verify, WaitFollowsLogsUntilVerified) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.omit = 6;
+  write_sample_site(root, s);
   int changes = 0;
-  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, seconds(20),
-                                       [&](const VerifyResult&) { ++changes; });
-  writer.join();
+  // The writer is the first report of 5 of 6: the wait must see what it writes.
+  VerifyResult r = verify_site_waiting(
+      root, "C:\\SMS", std::nullopt, seconds(60),
+      [&](const VerifyResult& now) {
+        if (++changes == 1 && found(now) == 5) append_to_file(root / "SMS" / "Logs" / "inboxmgr.log", last_milestone_line());
+      },
+      WaitOptions{milliseconds(10)});
   EXPECT_TRUE(r.verified);
-  EXPECT_GE(changes, 2);
-  EXPECT_LT(steady_clock::now() - t0, seconds(10));
+  EXPECT_EQ(changes, 2);
 }
 
 TEST(Verify, WaitGivesUpWhenTimeIsUpAndPollingWorksWithoutInotify) {
@@ -212,13 +244,11 @@ TEST(Verify, WaitGivesUpWhenTimeIsUpAndPollingWorksWithoutInotify) {
   SampleSite s = finished_site();
   s.omit = 6;
   write_sample_site(root, s);
-  setenv("SMSUP_POLL", "1", 1);
   auto t0 = steady_clock::now();
-  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, milliseconds(600));
-  unsetenv("SMSUP_POLL");
+  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, milliseconds(200), {},
+                                       WaitOptions{milliseconds(20), false});
   EXPECT_FALSE(r.verified);
-  EXPECT_GE(steady_clock::now() - t0, milliseconds(600));
-  EXPECT_LT(steady_clock::now() - t0, seconds(5));
+  EXPECT_GE(steady_clock::now() - t0, milliseconds(200));
 }
 
 TEST(Verify, SitecompWaitingLineFromBeforeTheUpgradeDoesNotCount) {
@@ -261,9 +291,9 @@ TEST(Verify, Utf16LogsAndMultiLineCmTraceEntriesGiveTheirTimes) {
   // sitecomp.log as Windows tools may save it: UTF-16 LE with a byte order mark.
   std::ifstream in(logs / "sitecomp.log", std::ios::binary);
   std::string sitecomp((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  smsup::logs::testing::write_file(logs / "sitecomp.log", to_utf16le_with_bom(sitecomp));
+  smsup::test::write_file(logs / "sitecomp.log", to_utf16le_with_bom(sitecomp));
   // inboxmgr.log in CMTrace with the milestone on the second line of a message.
-  smsup::logs::testing::write_file(
+  smsup::test::write_file(
       logs / "inboxmgr.log",
       "<![LOG[Inbox Manager cycle done.\r\nWaiting for changes inbox definition, inbox rules and inbox "
       "replication files, max wait = 3600 seconds.]LOG]!><time=\"10:21:00.000+420\" date=\"06-05-2006\" "

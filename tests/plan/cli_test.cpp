@@ -1,63 +1,29 @@
 // End-to-end: the real smsup binary, as a user runs it.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "helpers.h"
+#include "support.h"
 
 namespace smsup::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using smsup::test::read_file;
 
 class PlanCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("smsup-plan-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Arguments are our own test values: no inventory text reaches the shell.
-  Outcome smsup(const std::string& args) {
-    std::string cmd = std::string("'") + SMSUP_BINARY + "' " + args + " >'" + (dir_ / "out").string() +
-                      "' 2>'" + (dir_ / "err").string() + "'";
-    int st = std::system(cmd.c_str());
-    Outcome r;
-    r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = slurp(dir_ / "out");
-    r.err = slurp(dir_ / "err");
-    return r;
-  }
+  test::Ran smsup(const std::vector<std::string>& args) { return test::run_smsup(args); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name), std::ios::binary) << text;
+    test::write_file(path(name), text);
     return path(name);
   }
   // small.yaml with one line changed, next to a copy of its clients CSV.
   std::string small_with(const std::string& from, const std::string& to) const {
-    std::string text = slurp(data_path("small.yaml"));
+    std::string text = read_file(data_path("small.yaml"));
     auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
     text.replace(at, from.size(), to);
@@ -66,103 +32,111 @@ class PlanCli : public ::testing::Test {
     return write("inv.yaml", text);
   }
 
-  fs::path dir_;
+  fs::path dir_ = test::test_dir();
 };
 
 TEST_F(PlanCli, PlanThenShowInEveryFormat) {
   auto plan = path("plan.json");
-  auto r = smsup("plan '" + data_path("small.yaml") + "' -o '" + plan + "' --as-of 2006-06-12 --with-os-sp1");
-  ASSERT_EQ(r.rc, 0) << r.err;
+  auto r = smsup({"plan", data_path("small.yaml"), "-o", plan, "--as-of", "2006-06-12", "--with-os-sp1"});
+  ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("Plan for Fabrikam"), std::string::npos);
   EXPECT_NE(r.out.find("Critical path"), std::string::npos);
-  auto j = nlohmann::json::parse(slurp(plan));
+  auto j = nlohmann::json::parse(read_file(plan));
   EXPECT_EQ(j["format"], "smsup-plan/1");
   EXPECT_EQ(j["inventory_sha256"].get<std::string>().size(), 64u);
 
-  r = smsup("show '" + plan + "' --format md");
-  ASSERT_EQ(r.rc, 0) << r.err;
+  r = smsup({"show", plan, "--format", "md"});
+  ASSERT_EQ(r.status, 0) << r.err;
   for (const char* want : {"# Upgrade runbook: Fabrikam", "**[MANUAL]**", "## Wave 0 (central site)",
                            "### Site CEN", "setup.exe /testdbupgrade SMS_CEN", "Wait at least 30 minutes",
                            "SMS Setup completed successfully", "Disable Publishing", "dcomcnfg.exe",
                            "SMS2003SP2.exe /X:", "It worked when:", "DRW.exe"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want;
   }
-  r = smsup("show '" + plan + "' --format json");
-  ASSERT_EQ(r.rc, 0) << r.err;
+  r = smsup({"show", plan, "--format", "json"});
+  ASSERT_EQ(r.status, 0) << r.err;
   auto shown = nlohmann::json::parse(r.out);
   EXPECT_GT(shown["schedule"]["total_min"].get<double>(), 30);
   EXPECT_EQ(shown["schedule"]["critical_path"][0], "*/readiness");
-  r = smsup("show '" + plan + "' --format dot");
-  ASSERT_EQ(r.rc, 0) << r.err;
+  r = smsup({"show", plan, "--format", "dot"});
+  ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.rfind("digraph", 0), 0u);
   EXPECT_NE(r.out.find("\"CEN/settle\" -> \"CEN/verify\""), std::string::npos);
-  r = smsup("show '" + plan + "' --format gantt -o '" + path("gantt.txt") + "'");
-  ASSERT_EQ(r.rc, 0) << r.err;
-  auto gantt = slurp(path("gantt.txt"));
+  r = smsup({"show", plan, "--format", "gantt", "-o", path("gantt.txt")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto gantt = read_file(path("gantt.txt"));
   EXPECT_NE(gantt.find("Critical path"), std::string::npos);
   EXPECT_NE(gantt.find("Total: "), std::string::npos);
 }
 
 TEST_F(PlanCli, PlanRefusesNamingEachBlockerUntilWaived) {
   auto inv = small_with("sql: 2000-sp3a", "sql: 2000-sp2");
-  auto r = smsup("plan '" + inv + "' -o '" + path("p.json") + "' --as-of 2006-06-12");
-  EXPECT_EQ(r.rc, 1);
+  auto r = smsup({"plan", inv, "-o", path("p.json"), "--as-of", "2006-06-12"});
+  EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("sql-version"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--waive"), std::string::npos);
   EXPECT_FALSE(fs::exists(path("p.json")));
-  r = smsup("plan '" + inv + "' -o '" + path("p.json") + "' --as-of 2006-06-12 --waive sql-version --format json");
-  ASSERT_EQ(r.rc, 0) << r.err;
+  r = smsup({"plan", inv, "-o", path("p.json"), "--as-of", "2006-06-12", "--waive", "sql-version", "--format", "json"});
+  ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["plan"], path("p.json"));
 }
 
 TEST_F(PlanCli, BadOptionsAndFilesExitTwo) {
   auto inv = data_path("small.yaml");
-  auto out = " -o '" + path("p.json") + "'";
-  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --waive no-such-rule").rc, 2);
-  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --max-parallel 0").rc, 2);
-  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --method fast").rc, 2);
-  EXPECT_EQ(smsup("plan '" + inv + "'" + out + " --as-of 12/06/2006").rc, 2);
-  EXPECT_EQ(smsup("plan '" + path("missing.yaml") + "'" + out).rc, 2);
+  auto plan = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"plan", inv, "-o", path("p.json")};
+    args.insert(args.end(), more.begin(), more.end());
+    return smsup(args);
+  };
+  EXPECT_EQ(plan({"--waive", "no-such-rule"}).status, 2);
+  auto typo = plan({"--waive", "sql-versoin"});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("'sql-versoin' is not a rule id; did you mean 'sql-version'?"), std::string::npos)
+      << typo.err;
+  EXPECT_EQ(plan({"--max-parallel", "0"}).status, 2);
+  EXPECT_EQ(plan({"--method", "fast"}).status, 2);
+  EXPECT_EQ(plan({"--as-of", "12/06/2006"}).status, 2);
+  EXPECT_EQ(smsup({"plan", path("missing.yaml"), "-o", path("p.json")}).status, 2);
   auto est = write("est.yaml", "upgrade: {base: 10}\nsetle: {base: 40}\n");
-  auto r = smsup("plan '" + inv + "'" + out + " --estimates '" + est + "'");
-  EXPECT_EQ(r.rc, 2);
+  auto r = plan({"--estimates", est});
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("est.yaml:2:1: setle"), std::string::npos) << r.err;
-  EXPECT_EQ(smsup("show '" + inv + "' --format pdf").rc, 2);
+  EXPECT_EQ(smsup({"show", inv, "--format", "pdf"}).status, 2);
 }
 
 TEST_F(PlanCli, EstimatesFileChangesTheTotal) {
   auto inv = data_path("small.yaml");
-  auto r1 = smsup("plan '" + inv + "' -o '" + path("a.json") + "' --as-of 2006-06-12 --format json");
+  auto r1 = smsup({"plan", inv, "-o", path("a.json"), "--as-of", "2006-06-12", "--format", "json"});
   auto est = write("est.json", R"({"upgrade": {"base": 600}})");
-  auto r2 = smsup("plan '" + inv + "' -o '" + path("b.json") + "' --as-of 2006-06-12 --format json --estimates '" + est + "'");
-  ASSERT_EQ(r1.rc, 0);
-  ASSERT_EQ(r2.rc, 0) << r2.err;
+  auto r2 = smsup({"plan", inv, "-o", path("b.json"), "--as-of", "2006-06-12", "--format", "json", "--estimates", est});
+  ASSERT_EQ(r1.status, 0);
+  ASSERT_EQ(r2.status, 0) << r2.err;
   EXPECT_GT(nlohmann::json::parse(r2.out)["total_min"].get<double>(),
             nlohmann::json::parse(r1.out)["total_min"].get<double>() + 500);
 }
 
 TEST_F(PlanCli, ShowRefusesMalformedOrForeignPlans) {
   auto bad = write("bad.json", "{\"format\": \"smsup-plan/1\",\n \"steps\": [}\n");
-  auto r = smsup("show '" + bad + "'");
-  EXPECT_EQ(r.rc, 2);
+  auto r = smsup({"show", bad});
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("bad.json:2:"), std::string::npos) << r.err;
   auto foreign = write("check.json", R"({"format": "smsup-check/1", "ready": true})");
-  r = smsup("show '" + foreign + "'");
-  EXPECT_EQ(r.rc, 2);
+  r = smsup({"show", foreign});
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("smsup-plan/1"), std::string::npos) << r.err;
-  r = smsup("show '" + path("nothing.json") + "'");
-  EXPECT_EQ(r.rc, 2);
+  r = smsup({"show", path("nothing.json")});
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
 }
 
 TEST_F(PlanCli, HelpNamesTheOptions) {
-  auto r = smsup("plan --help");
-  EXPECT_EQ(r.rc, 0);
+  auto r = smsup({"plan", "--help"});
+  EXPECT_EQ(r.status, 0);
   for (const char* opt : {"--method", "--with-os-sp1", "--max-parallel", "--as-of", "--waive", "--estimates"}) {
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   }
-  r = smsup("show --help");
-  EXPECT_EQ(r.rc, 0);
+  r = smsup({"show", "--help"});
+  EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("gantt"), std::string::npos);
 }
 

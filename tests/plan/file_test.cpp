@@ -7,6 +7,7 @@
 
 #include "helpers.h"
 #include "plan/planner.h"
+#include "support.h"
 
 namespace smsup::testing {
 namespace {
@@ -14,11 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string tmp_file(const std::string& name, const std::string& text) {
-  auto dir = fs::temp_directory_path() / ("smsup-plan-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  auto path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
+  auto path = test::test_dir() / name;
+  test::write_file(path, text);
+  return path.string();
 }
 
 TEST(PlanFile, RoundTripsEveryField) {

@@ -66,6 +66,24 @@ TEST(Planner, BadOptionsAreInputErrors) {
   EXPECT_THROW(plan::make_plan(h, {}, o), InputError);
 }
 
+TEST(Planner, AWaivedRuleIdWithATypoNamesTheNearestRule) {
+  Options o;
+  o.waived = {"drw-requred"};
+  try {
+    plan::make_plan(small(), {}, o);
+    FAIL() << "a rule id with a typo was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "--waive");
+    EXPECT_NE(e.message().find("did you mean 'drw-required'?"), std::string::npos) << e.what();
+  }
+  o.waived = {"no-such-rule"};
+  try {
+    plan::make_plan(small(), {}, o);
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.message().find("did you mean"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Planner, SiteAlreadyAtSp2GetsNoStepsAndItsChildWaitsForTheSiteAbove) {
   auto p = plan::make_plan(small(), {}, {});
   for (const auto& s : p.steps) EXPECT_NE(s.site, "PR2") << s.id;

@@ -5,8 +5,7 @@
 
 #include "plan/plan.h"
 #include "run/journal.h"
-#include "run_smsup.h"
-#include "temp_dir.h"
+#include "support.h"
 
 using namespace smsup;
 
@@ -57,12 +56,12 @@ TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
   test::TempDir t;
   write_case(t);
   std::ofstream(t / "broken-PR1") << "";
-  auto first = test::run_smsup(apply(t), t / "out");
+  auto first = test::run_smsup(apply(t));
   EXPECT_EQ(first.status, 1) << first.out;
   EXPECT_TRUE(has(first.out, "smsup confirm CEN/drw")) << first.out;
   EXPECT_TRUE(has(first.out, "smsup retry PR1/backup")) << first.out;
 
-  auto status = test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}, t / "out");
+  auto status = test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"});
   EXPECT_EQ(status.status, 1);
   auto js = nlohmann::json::parse(status.out);
   EXPECT_EQ(js["counts"]["waiting"], 1);
@@ -75,45 +74,62 @@ TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
     }
   }
 
-  auto again = test::run_smsup(apply(t), t / "out");
+  auto again = test::run_smsup(apply(t));
   EXPECT_EQ(again.status, 2) << "a journal with a run needs --resume";
-  EXPECT_TRUE(has(again.out, "--resume")) << again.out;
+  EXPECT_TRUE(has(again.err, "--resume")) << again.err;
 
-  EXPECT_EQ(test::run_smsup({"confirm", "CEN/drw", "--journal", t / "j.db", "--note", "DRW clean"}, t / "out").status, 0);
+  EXPECT_EQ(test::run_smsup({"confirm", "CEN/drw", "--journal", t / "j.db", "--note", "DRW clean"}).status, 0);
   std::filesystem::remove(t / "broken-PR1");
-  EXPECT_EQ(test::run_smsup({"retry", "PR1/backup", "--journal", t / "j.db"}, t / "out").status, 0);
-  auto bad_retry = test::run_smsup({"retry", "CEN/drw", "--journal", t / "j.db"}, t / "out");
+  EXPECT_EQ(test::run_smsup({"retry", "PR1/backup", "--journal", t / "j.db"}).status, 0);
+  auto bad_retry = test::run_smsup({"retry", "CEN/drw", "--journal", t / "j.db"});
   EXPECT_EQ(bad_retry.status, 2);
-  EXPECT_TRUE(has(bad_retry.out, "only a failed step can be retried")) << bad_retry.out;
+  EXPECT_TRUE(has(bad_retry.err, "only a failed step can be retried")) << bad_retry.err;
 
-  auto resumed = test::run_smsup(apply(t, {"--resume"}), t / "out");
+  auto resumed = test::run_smsup(apply(t, {"--resume"}));
   EXPECT_EQ(resumed.status, 0) << resumed.out;
-  auto text = test::run_smsup({"status", "--journal", t / "j.db", "--all"}, t / "out");
+  auto text = test::run_smsup({"status", "--journal", t / "j.db", "--all"});
   EXPECT_EQ(text.status, 0);
   EXPECT_TRUE(has(text.out, "note: DRW clean")) << text.out;
   EXPECT_TRUE(has(text.out, "5 steps: 5 succeeded")) << text.out;
+}
+
+TEST(ApplyCli, ConfirmAndRetryOfAStepIdNotInTheJournalNameTheNearestOne) {
+  test::TempDir t;
+  write_case(t);
+  test::write_file(t / "broken-PR1", "");
+  ASSERT_EQ(test::run_smsup(apply(t)).status, 1);
+  auto confirm = test::run_smsup({"confirm", "CEN/dwr", "--journal", t / "j.db"});
+  EXPECT_EQ(confirm.status, 2);
+  EXPECT_TRUE(has(confirm.err, "no step 'CEN/dwr' in this journal; did you mean 'CEN/drw'?")) << confirm.err;
+  auto retry = test::run_smsup({"retry", "pr1/bakup", "--journal", t / "j.db"});
+  EXPECT_EQ(retry.status, 2);
+  EXPECT_TRUE(has(retry.err, "did you mean 'PR1/backup'?")) << retry.err;
+  auto far = test::run_smsup({"retry", "XYZ/nothing-like-it", "--journal", t / "j.db"});
+  EXPECT_EQ(far.status, 2);
+  EXPECT_FALSE(has(far.err, "did you mean")) << far.err;
+  // Nothing changed: the step still waits, the failed one is still failed.
+  auto status = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--format", "json"}).out);
+  EXPECT_EQ(status["counts"]["waiting"], 1);
+  EXPECT_EQ(status["counts"]["failed"], 1);
 }
 
 TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
   test::TempDir t;
   write_case(t, "1500");
   pid_t first = test::start_smsup(apply(t), t / "first.out");
-  bool locked = false;
-  for (int i = 0; i < 200 && !locked; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (std::filesystem::exists(t / "j.db")) {
-      try {
-        run::Journal j(t / "j.db", false);
-        locked = j.holder().has_value();
-      } catch (const std::exception&) {
-      }
+  bool locked = test::eventually([&] {
+    if (!std::filesystem::exists(t / "j.db")) return false;
+    try {
+      return run::Journal(t / "j.db", false).holder().has_value();
+    } catch (const std::exception&) {
+      return false;  // not made yet
     }
-  }
+  });
   ASSERT_TRUE(locked);
-  auto second = test::run_smsup(apply(t, {"--resume"}), t / "second.out");
+  auto second = test::run_smsup(apply(t, {"--resume"}));
   EXPECT_EQ(second.status, 2);
-  EXPECT_TRUE(has(second.out, "pid " + std::to_string(first))) << second.out;
-  auto status = test::run_smsup({"status", "--journal", t / "j.db"}, t / "st.out");
+  EXPECT_TRUE(has(second.err, "pid " + std::to_string(first))) << second.err;
+  auto status = test::run_smsup({"status", "--journal", t / "j.db"});
   EXPECT_TRUE(has(status.out, "apply is running: pid " + std::to_string(first))) << status.out;
   test::wait_status(first);
 }
@@ -121,7 +137,7 @@ TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
 TEST(ApplyCli, DryRunPrintsTheArgumentVectorsAndRunsNothing) {
   test::TempDir t;
   write_case(t);
-  auto r = test::run_smsup(apply(t, {"--dry-run"}), t / "out");
+  auto r = test::run_smsup(apply(t, {"--dry-run"}));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_TRUE(has(r.out, "wave 1")) << r.out;
   EXPECT_TRUE(has(r.out, std::string(SMSUP_TEST_HELPER) + " sleep 10")) << r.out;
@@ -133,16 +149,16 @@ TEST(ApplyCli, DryRunPrintsTheArgumentVectorsAndRunsNothing) {
 TEST(ApplyCli, BadInputExitsTwoWithOneMessage) {
   test::TempDir t;
   write_case(t);
-  auto zero = test::run_smsup(apply(t, {"--max-parallel", "0"}), t / "out");
+  auto zero = test::run_smsup(apply(t, {"--max-parallel", "0"}));
   EXPECT_EQ(zero.status, 2) << zero.out;
-  auto missing = test::run_smsup({"apply", t / "nope.json", "--target", "shell", "--hosts", t / "hosts.yaml"}, t / "out");
+  auto missing = test::run_smsup({"apply", t / "nope.json", "--target", "shell", "--hosts", t / "hosts.yaml"});
   EXPECT_EQ(missing.status, 2);
-  EXPECT_TRUE(has(missing.out, "nope.json")) << missing.out;
+  EXPECT_TRUE(has(missing.err, "nope.json")) << missing.err;
   std::ofstream(t / "bad-hosts.yaml") << "format: smsup-hosts/1\nkinds:\n  backup:\n    command: [x, '{sight}']\n";
-  auto bad = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "bad-hosts.yaml"}, t / "out");
+  auto bad = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "bad-hosts.yaml"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_TRUE(has(bad.out, "bad-hosts.yaml:4")) << bad.out;
-  auto confirm = test::run_smsup({"confirm", "CEN/drw", "--journal", t / "none.db"}, t / "out");
+  EXPECT_TRUE(has(bad.err, "bad-hosts.yaml:4")) << bad.err;
+  auto confirm = test::run_smsup({"confirm", "CEN/drw", "--journal", t / "none.db"});
   EXPECT_EQ(confirm.status, 2);
   EXPECT_FALSE(std::filesystem::exists(t / "none.db")) << "confirm created a journal";
 }
@@ -150,7 +166,7 @@ TEST(ApplyCli, BadInputExitsTwoWithOneMessage) {
 TEST(ApplyCli, EveryVerbHasHelp) {
   test::TempDir t;
   for (std::string verb : {"apply", "status", "confirm", "retry"}) {
-    auto r = test::run_smsup({verb, "--help"}, t / "out");
+    auto r = test::run_smsup({verb, "--help"});
     EXPECT_EQ(r.status, 0) << verb;
     EXPECT_TRUE(has(r.out, "--journal")) << verb << ": " << r.out;
   }
@@ -160,17 +176,16 @@ TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
   test::TempDir t;
   std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml";
   auto planned = test::run_smsup({"plan", example, "-o", t / "plan.json", "--as-of", "2006-06-12", "--waive",
-                                  "drw-required"}, t / "plan.out");
+                                  "drw-required"});
   ASSERT_EQ(planned.status, 0) << planned.out;
   // Manual steps wait for a person (exit 1); the databases exist from the start.
-  auto r = test::run_smsup({"apply", t / "plan.json", "--journal", t / "j.db", "--plain"}, t / "a.out");
+  auto r = test::run_smsup({"apply", t / "plan.json", "--journal", t / "j.db", "--plain"});
   EXPECT_EQ(r.status, 1) << r.out;
   for (const char* code : {"CEN", "NAM", "EUR", "APA", "LAT"}) {
     EXPECT_TRUE(std::filesystem::exists(t / (std::string("j.db.twin/site-databases/") + code + ".db"))) << code;
   }
   EXPECT_FALSE(std::filesystem::exists(t / "j.db.twin/site-databases/NY1.db"));  // a secondary site
-  auto n = test::run_smsup({"apply", t / "plan.json", "--journal", t / "n.db", "--plain", "--no-databases"},
-                           t / "n.out");
+  auto n = test::run_smsup({"apply", t / "plan.json", "--journal", t / "n.db", "--plain", "--no-databases"});
   EXPECT_EQ(n.status, 1) << n.out;
   EXPECT_TRUE(std::filesystem::exists(t / "n.db.twin/twin-state.json"));
   EXPECT_FALSE(std::filesystem::exists(t / "n.db.twin/site-databases"));

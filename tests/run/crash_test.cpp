@@ -11,8 +11,8 @@
 
 #include "plan/plan.h"
 #include "run/journal.h"
-#include "run_smsup.h"
-#include "temp_dir.h"
+#include "kills.h"
+#include "support.h"
 
 using namespace smsup;
 
@@ -89,16 +89,16 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
 
-  auto k = test::kill_at_random_instants(apply_args(t, "ref"), t / "ref.out", apply_args(t, "crash"),
+  auto k = test::kill_at_random_instants(apply_args(t, "ref"), apply_args(t, "crash"),
                                          t / "crash.out", rounds,
                                          static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261125)));
   ASSERT_EQ(k.reference.status, 0) << k.reference.out;
   if (k.ended_status) {
-    ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::slurp(t / "crash.out");
+    ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
   }
   int killed = k.killed;
   int span_ms = k.span_ms;
-  auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
+  auto last = test::run_smsup(apply_args(t, "crash"));
   ASSERT_EQ(last.status, 0) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
 

@@ -11,8 +11,8 @@
 #include <random>
 
 #include "run/journal.h"
-#include "run_smsup.h"
-#include "temp_dir.h"
+#include "kills.h"
+#include "support.h"
 
 using namespace smsup;
 using nlohmann::json;
@@ -55,9 +55,9 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   int sites = env_int("SMSUP_CRASH_SITES", 200);
   int rounds = env_int("SMSUP_CRASH_ROUNDS", 25);
   ASSERT_EQ(test::run_smsup({"twin", "inventory", "--sites", std::to_string(sites), "--clients", "2000",
-                             "--seed", "7", "-o", t / "inv"}, t / "out").status, 0);
+                             "--seed", "7", "-o", t / "inv"}).status, 0);
   auto planned = test::run_smsup({"plan", t / "inv/inventory.yaml", "-o", t / "plan.json", "--method",
-                                  "update-quiet", "--as-of", "2006-06-12"}, t / "out");
+                                  "update-quiet", "--as-of", "2006-06-12"});
   ASSERT_EQ(planned.status, 0) << planned.out;
   {
     // The twin plays the person for manual steps here, so that a run goes
@@ -67,13 +67,13 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
     for (auto& s : p["steps"]) s["manual"] = false;
     std::ofstream(t / "plan.json") << p.dump();
   }
-  auto k = test::kill_at_random_instants(apply_args(t, "ref"), t / "ref.out", apply_args(t, "crash"),
+  auto k = test::kill_at_random_instants(apply_args(t, "ref"), apply_args(t, "crash"),
                                          t / "crash.out", rounds,
                                          static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 1125)));
   const auto& ref = k.reference;
   ASSERT_NE(ref.status, 2) << ref.out;
   int killed = k.killed;
-  auto last = test::run_smsup(apply_args(t, "crash"), t / "crash.out");
+  auto last = test::run_smsup(apply_args(t, "crash"));
   ASSERT_EQ(last.status, ref.status) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
 

@@ -5,7 +5,7 @@
 #include "fake_driver.h"
 #include "run/executor.h"
 #include "run/journal.h"
-#include "temp_dir.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup;
@@ -153,14 +153,11 @@ TEST(Executor, ConfirmFromAnotherProcessReleasesTheDependants) {
   auto p = plan_of({step("A/drw", {}, "", "A", true), step("A/upgrade", {"A/drw"}, "", "A")});
   std::thread person([&] {
     Journal other(t / "j.db", false);
-    for (int i = 0; i < 400; ++i) {
+    bool waiting = test::eventually([&] {
       auto r = other.step("A/drw");
-      if (r && r->state == State::waiting) {
-        other.confirm("A/drw", "ran the wizard, no errors", false);
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+      return r && r->state == State::waiting;
+    });
+    if (waiting) other.confirm("A/drw", "ran the wizard, no errors", false);
   });
   auto s = run_plan(p, j, d, {}, /*wait=*/true);
   person.join();

@@ -6,7 +6,7 @@
 #include "run/executor.h"
 #include "run/journal.h"
 #include "run/sqlite.h"
-#include "temp_dir.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup;

@@ -6,7 +6,7 @@
 #include "fake_driver.h"
 #include "run/executor.h"
 #include "run/progress.h"
-#include "temp_dir.h"
+#include "support.h"
 
 using namespace smsup;
 using namespace smsup::run;

@@ -2,13 +2,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "fixture.h"
+#include "support.h"
 #include "inventory/inventory.h"
 
 namespace smsup::twin::test {
@@ -16,42 +14,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-// Runs smsup with arguments (no shell), capturing stdout; stderr is kept in err.
-Run smsup(const std::vector<std::string>& args, std::string* err = nullptr) {
-  fs::path errf = fs::temp_directory_path() / ("smsup_twin_err_" + std::to_string(::getpid()));
-  std::string cmd = std::string("'") + SMSUP_BINARY + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " 2>'" + errf.string() + "'";
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  if (err) {
-    std::ifstream in(errf);
-    err->assign((std::istreambuf_iterator<char>(in)), {});
-  }
-  fs::remove(errf);
+// Runs smsup (tests/support), handing its stderr to `err` when asked.
+::smsup::test::Ran smsup(const std::vector<std::string>& args, std::string* err = nullptr) {
+  auto r = ::smsup::test::run_smsup(args);
+  if (err) *err = r.err;
   return r;
 }
 
 struct CliTest : ::testing::Test {
-  fs::path dir = fs::temp_directory_path() / ("smsup_twin_cli_" + std::to_string(::getpid()));
+  fs::path dir = ::smsup::test::test_dir();
   std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml";
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override {
-    if (std::getenv("SMSUP_TWIN_KEEP") == nullptr) fs::remove_all(dir);
-  }
   // A hand-built plan in the spec's step kinds, naming the example inventory.
   std::string write_plan(bool fix_everything) {
     Hierarchy h = inventory::load(example);

@@ -18,6 +18,7 @@
 #include "dbtest/dbtest.h"
 #include "dbtest/site_db.h"
 #include "fixture.h"
+#include "support.h"
 #include "model/db_growth.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "twin/site_databases.h"
@@ -56,11 +57,7 @@ struct FakeDatabases : SiteDatabases {
   std::string where(const TwinSite& s) const override { return "fake/" + s.code + ".db"; }
 };
 
-struct TempFolder {
-  fs::path path = fs::temp_directory_path() / ("smsup_twin_dbs_" + std::to_string(::getpid()));
-  TempFolder() { fs::remove_all(path); }
-  ~TempFolder() { fs::remove_all(path); }
-};
+using TempFolder = ::smsup::test::TempDir;
 
 const TwinSite& site_of(const Twin& t, std::string_view code) { return t.sites()[static_cast<size_t>(t.find_site(code))]; }
 

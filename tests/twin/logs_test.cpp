@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "fixture.h"
+#include "support.h"
 #include "twin/file_sink.h"
 
 #include "logs/verify.h"
@@ -16,8 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path twin_logs(const Faults& faults, const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("smsup_twin_logs_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  fs::path dir = ::smsup::test::fresh_dir(name);
   Hierarchy h = small_hierarchy();
   site(h, "PR1").install_dir = "D:\\SMS";
   FileLogSink sink(dir);
@@ -37,14 +36,12 @@ TEST(TwinLogsTest, LogReaderVerifiesEveryUpgradedSite) {
   }
   auto pr1 = logs::verify_site(dir / "PR101" / "C", "D:\\SMS");
   EXPECT_TRUE(pr1.verified) << (pr1.notes.empty() ? "" : pr1.notes.front());
-  fs::remove_all(dir);
 }
 
 TEST(TwinLogsTest, LogReaderDoesNotVerifyAFailedUpgrade) {
   auto dir = twin_logs(parse_faults("upgrade@PR1=fail"), "fail");
   EXPECT_TRUE(logs::verify_site(dir / "CEN01" / "C", "C:\\SMS").verified);
   EXPECT_FALSE(logs::verify_site(dir / "PR101" / "C", "D:\\SMS").verified);
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "fixture.h"
+#include "support.h"
 #include "twin/file_sink.h"
 #include "inventory/inventory.h"
 #include "twin/log_format.h"
@@ -20,12 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("smsup_twin_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return ::smsup::test::fresh_dir(name); }
 
 Hierarchy with_clients() {
   Hierarchy h = small_hierarchy();
@@ -121,7 +117,6 @@ TEST(TwinStateTest, SavedAndLoadedTwinContinuesExactlyAsUninterrupted) {
   for (size_t i = half; i < plan.steps.size(); ++i) second.run_step(plan.steps[i]);
   second.advance_to(10 * kDay);
   EXPECT_EQ(second.to_json().dump(), whole.to_json().dump());
-  fs::remove_all(dir);
 }
 
 TEST(TwinStateTest, LoadRefusesAFileThatIsNotATwin) {
@@ -130,7 +125,6 @@ TEST(TwinStateTest, LoadRefusesAFileThatIsNotATwin) {
   EXPECT_THROW(Twin::load((dir / "x.json").string()), InputError);
   std::ofstream(dir / "y.json") << "{not json";
   EXPECT_THROW(Twin::load((dir / "y.json").string()), InputError);
-  fs::remove_all(dir);
 }
 
 TEST(FileSinkTest, WritesTheLayoutOfTheLogsSpec) {
@@ -150,7 +144,6 @@ TEST(FileSinkTest, WritesTheLayoutOfTheLogsSpec) {
   std::ifstream in(dir / "PR101/D/Program Files/SMS/Logs/sitecomp.log");
   std::string all((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(all.find("D:\\Program Files\\SMS\\Inboxes\\Sitectrl.box"), std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST(FileSinkTest, InstallDirCannotClimbOutOfTheTwinFolder) {
