@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   register_clients(app, status);
   register_twin(app, status);
   register_demo(app, status);
+  register_inventory(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
