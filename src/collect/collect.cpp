@@ -530,6 +530,7 @@ Summary collect(const Options& opts) {
     bool autogrow = false;
     int files = 0;
     run(*src, sq.files, "the database files (sysfiles)", option, [&](const Row& r) {
+      if (r.null(1) || trimmed(r[1]).empty()) return;
       ++files;
       int64_t size = std::stoll(trimmed(r[1]));
       int64_t growth = r.null(3) ? 0 : std::stoll(trimmed(r[3]));

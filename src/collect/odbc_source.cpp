@@ -160,9 +160,11 @@ Connection parse_connection(const std::string& conn, const std::string& option) 
     // The driver is named as the system's odbcinst.ini registers it (Debian
     // libsqliteodbc: [SQLite3]), not by the path of its .so. mode=ro in the
     // URI makes SQLite itself refuse any write; NoCreat keeps a wrong path
-    // from creating an empty database.
+    // from creating an empty database; StepAPI=1 steps the statement row by
+    // row (without it the driver first copies the whole result into memory:
+    // a million client rows in malloc'd strings).
     c.odbc = "DRIVER={SQLite3};Database=file:" + percent_encode_path(fs::absolute(path).string()) +
-             "?mode=ro;NoCreat=1;StepAPI=0;NoWCHAR=1";
+             "?mode=ro;NoCreat=1;StepAPI=1;NoWCHAR=1";
     return c;
   }
   if (conn.starts_with("postgresql://") || conn.starts_with("postgres://")) {

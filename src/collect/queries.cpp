@@ -14,8 +14,10 @@
 // SQL-92: COALESCE, LEFT JOIN, a derived table); only the database facts
 // differ, because SERVERPROPERTY, DATABASEPROPERTYEX and msdb exist on SQL
 // Server alone. The twin keeps their equivalents in each primary's database:
-// sysfiles (same columns as SQL Server's), smsup_server_properties (what
-// SERVERPROPERTY answers) and backupset (msdb.dbo.backupset's columns).
+// on PostgreSQL the tables sysfiles (same columns as SQL Server's),
+// smsup_server_properties (what SERVERPROPERTY answers) and backupset
+// (msdb.dbo.backupset's columns); on SQLite the same values as smsup.* rows
+// of SiteSettings.
 #include "collect/queries.h"
 
 namespace smsup::collect {
@@ -79,14 +81,17 @@ SELECT DB_NAME(),
        CAST(DATABASEPROPERTYEX(DB_NAME(), 'IsPublished') AS int),
        CAST(DATABASEPROPERTYEX(DB_NAME(), 'IsMergePublished') AS int))";
 
-// The twin's SQLite database: the same answers from the table the twin
-// writes, and replication from SiteSettings, where the twin and dbtest keep it.
+// The twin's SQLite database keeps its facts as SiteSettings rows (the
+// twin's and dbtest's settings table; twin_shape.cpp says why not tables),
+// replication under the name dbtest reads.
 constexpr std::string_view kServerSqlite = R"(
-SELECT DatabaseName, ProductVersion, ProductLevel, Edition,
+SELECT (SELECT Value FROM SiteSettings WHERE Name = 'smsup.DatabaseName'),
+       (SELECT Value FROM SiteSettings WHERE Name = 'smsup.ProductVersion'),
+       (SELECT Value FROM SiteSettings WHERE Name = 'smsup.ProductLevel'),
+       (SELECT Value FROM SiteSettings WHERE Name = 'smsup.Edition'),
        (SELECT CASE WHEN Value = 'true' THEN 1 ELSE 0 END
         FROM SiteSettings WHERE Name = 'Replication'),
-       0
-FROM   smsup_server_properties)";
+       0)";
 
 // The twin's PostgreSQL database: replication is a publication there.
 constexpr std::string_view kServerPostgresql = R"(
@@ -108,6 +113,17 @@ SELECT CONVERT(varchar(10), MAX(b.backup_finish_date), 120)
 FROM   msdb.dbo.backupset b
 WHERE  b.database_name = DB_NAME() AND b.type = 'D')";
 
+// The twin's SQLite database: sysfiles' two rows from SiteSettings.
+constexpr std::string_view kFilesSqlite = R"(
+SELECT 'data', (SELECT Value FROM SiteSettings WHERE Name = 'smsup.sysfiles.data.size'), -1,
+       (SELECT Value FROM SiteSettings WHERE Name = 'smsup.sysfiles.growth'), 1048578
+UNION ALL
+SELECT 'log', (SELECT Value FROM SiteSettings WHERE Name = 'smsup.sysfiles.log.size'), -1,
+       (SELECT Value FROM SiteSettings WHERE Name = 'smsup.sysfiles.growth'), 1048642)";
+
+constexpr std::string_view kBackupSqlite = R"(
+SELECT Value FROM SiteSettings WHERE Name = 'smsup.backupset.last_full')";
+
 // The twin keeps msdb's backupset rows in the site database itself.
 constexpr std::string_view kBackupTwin = R"(
 SELECT MAX(backup_finish_date)
@@ -115,7 +131,7 @@ FROM   backupset
 WHERE  type = 'D')";
 
 const Queries kMssql{kSites, kSystems, kSystemOs, kClients, kObsolete, kServerMssql, kFiles, kBackupMssql};
-const Queries kSqlite{kSites, kSystems, kSystemOs, kClients, kObsolete, kServerSqlite, kFiles, kBackupTwin};
+const Queries kSqlite{kSites, kSystems, kSystemOs, kClients, kObsolete, kServerSqlite, kFilesSqlite, kBackupSqlite};
 const Queries kPostgresql{kSites, kSystems, kSystemOs, kClients, kObsolete, kServerPostgresql, kFiles, kBackupTwin};
 
 }  // namespace

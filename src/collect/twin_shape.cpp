@@ -106,7 +106,8 @@ class SqliteWriter : public Writer {
     }
   }
   void bulk(std::string_view table, const std::vector<std::string_view>& columns, const Rows& rows) override {
-    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", table, fmt::join(columns, ", "),
+    // INSERT OR REPLACE: SiteSettings rows of an earlier make are replaced.
+    std::string sql = fmt::format("INSERT OR REPLACE INTO {} ({}) VALUES ({})", table, fmt::join(columns, ", "),
                                   fmt::join(std::vector<std::string>(columns.size(), "?"), ", "));
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
@@ -306,11 +307,29 @@ void write_facts(Writer& w, const Site& s) {
 
 // The twin's SQLite databases keep replication in SiteSettings (dbtest's
 // schema); a file made only for the views gets the row from the inventory.
-void sqlite_replication_setting(SqliteWriter& w, const Site& s) {
+// The database facts go there too, as smsup.* settings, not as tables of
+// their own: a new table adds pages, and dbtest scales the stand-in's pages
+// to the site's size, so `smsup dbtest` on the file would no longer give the
+// twin's growth figure exactly (tests/twin/cli_test.cpp holds it to that).
+void sqlite_site_settings(SqliteWriter& w, const Site& s) {
   if (!s.database) return;
+  const Database& db = *s.database;
   w.exec("CREATE TABLE IF NOT EXISTS SiteSettings (Name VARCHAR(64) PRIMARY KEY, Value VARCHAR(256) NOT NULL)");
   w.exec(std::string("INSERT OR IGNORE INTO SiteSettings (Name, Value) VALUES ('Replication', '") +
-         (s.database->replication ? "true" : "false") + "')");
+         (db.replication ? "true" : "false") + "')");
+  auto [version, level] = sql_product(db.sql);
+  std::string growth = db.autogrow ? "10" : "0";
+  w.bulk("SiteSettings", {"Name", "Value"}, [&](auto emit) {
+    emit({std::string("smsup.DatabaseName"), db.name});
+    emit({std::string("smsup.ProductVersion"), version});
+    emit({std::string("smsup.ProductLevel"), level});
+    emit({std::string("smsup.Edition"), std::string("Standard Edition")});
+    emit({std::string("smsup.sysfiles.data.size"), std::to_string(db.data_mb * 128)});
+    emit({std::string("smsup.sysfiles.log.size"), std::to_string(db.log_mb * 128)});
+    emit({std::string("smsup.sysfiles.growth"), growth});
+    if (s.last_backup) emit({std::string("smsup.backupset.last_full"), to_string(*s.last_backup) + " 02:00:00"});
+  });
+  if (!s.last_backup) w.exec("DELETE FROM SiteSettings WHERE Name = 'smsup.backupset.last_full'");
 }
 
 }  // namespace
@@ -323,8 +342,7 @@ void write_central_views_sqlite(const Hierarchy& h, const std::string& path) {
 
 void write_site_facts_sqlite(const Site& s, const std::string& path) {
   SqliteWriter w(path);
-  write_facts(w, s);
-  sqlite_replication_setting(w, s);
+  sqlite_site_settings(w, s);
   w.commit();
 }
 
@@ -333,8 +351,7 @@ void write_twin_shape_sqlite(const Hierarchy& h, const std::filesystem::path& di
     if (!s.database) continue;
     std::string path = (dir / (s.code + ".db")).string();
     SqliteWriter w(path);
-    write_facts(w, s);
-    sqlite_replication_setting(w, s);
+    sqlite_site_settings(w, s);
     if (s.is_central()) write_central(w, h);
     w.commit();
   }
