@@ -9,6 +9,9 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev
   libvectorscan-dev
   libpq-dev postgresql
+  # inventory collect: unixODBC, and the drivers it reaches the site databases
+  # through (FreeTDS for SQL Server 2000/2005, SQLite and PostgreSQL for the twin).
+  unixodbc-dev odbcinst libsqliteodbc odbc-postgresql tdsodbc
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev ccache
 )

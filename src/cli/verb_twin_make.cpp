@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/verbs.h"
+#include "collect/twin_shape.h"
 #include "inventory/inventory.h"
 #include "model/db_growth.h"
 #include "sitedb/sqlite_site_databases.h"
@@ -24,23 +25,39 @@ void register_twin_make(CLI::App& twin, Status& status) {
   struct Opts {
     std::string inventory, dir, format = "text";
     uint64_t seed = 1;
+    bool views_only = false;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("INVENTORY", o->inventory, "the inventory (smsup-inventory/1)")->required();
   sub->add_option("--twin-dir", o->dir, "the folder (new, empty, or made by smsup before: replaced)")->required();
   sub->add_option("--seed", o->seed, "seed of the twin and of its databases' rows (rehearse --seed)")
       ->capture_default_str();
+  sub->add_flag("--views-only", o->views_only,
+               "write only the SMS 2003 views of the central site and each primary's database facts "
+               "(site-databases/CODE.db), for `smsup inventory collect`; no twin state, no stand-in databases");
   sub->add_option("--format", o->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub->callback([o, &status] {
     namespace fs = std::filesystem;
     Hierarchy h = inventory::load(o->inventory);
+    if (o->views_only) {
+      fs::path dir(o->dir);
+      prepare_twin_dir(dir);
+      fs::create_directories(dir / sitedb::kSiteDatabasesDir);
+      collect::write_twin_shape_sqlite(h, dir / sitedb::kSiteDatabasesDir);
+      std::cout << fmt::format("SMS 2003 views of {} ({} sites, {} clients) in {}\n", h.name, h.sites.size(),
+                               h.clients.size(), (dir / sitedb::kSiteDatabasesDir / (h.sites[h.central].code + ".db")).string());
+      status.code = 0;
+      return;
+    }
     twin::Twin t = twin::Twin::from(h, o->seed, {});
     fs::path dir(o->dir);
     prepare_twin_dir(dir);
     sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, o->seed);
     attach_with_progress(t, dbs);
+    // The SMS 2003 views and database facts, for `smsup inventory collect`.
+    collect::write_twin_shape_sqlite(h, dir / sitedb::kSiteDatabasesDir);
     t.save((dir / "twin-state.json").string());
 
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();

@@ -234,14 +234,18 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     auto ver = parse_sms_version(get(kVersion));
     if (!ver) fail(line, "client_version", fmt::format("unknown client version '{}'; expected sms20, rtm, sp1 or sp2", get(kVersion)));
     cl.version = ver->level;
-    if (auto d = get(kAutoDisabled); d == "true") cl.autoupgrade_disabled = true;
+    // ~: unknown (a collected inventory: no database holds it).
+    if (auto d = get(kAutoDisabled); d == "~") cl.unknown |= static_cast<uint8_t>(ClientFact::autoupgrade_disabled);
+    else if (d == "true") cl.autoupgrade_disabled = true;
     else if (!d.empty() && d != "false") fail(line, "autoupgrade_disabled", fmt::format("'{}' is not a boolean; expected true, false or empty", d));
     if (auto r = get(kReassign); !r.empty()) {
       uint32_t rk = pack_code(r);
       cl.reassign_to = rk == UINT32_MAX ? -1 : site_of[rk];
       if (cl.reassign_to < 0) fail(line, "reassign_to", fmt::format("no site with code '{}'", r));
     }
-    if (auto p = get(kHttpPort); !p.empty()) {
+    if (auto p = get(kHttpPort); p == "~") {
+      cl.unknown |= static_cast<uint8_t>(ClientFact::http_port);
+    } else if (!p.empty()) {
       if (!parse_num(p, cl.http_port) || cl.http_port < 1 || cl.http_port > 65535) {
         fail(line, "http_port", fmt::format("'{}' is not a port; expected 1 to 65535", p));
       }

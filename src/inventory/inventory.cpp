@@ -60,10 +60,29 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   s.path = path;
   s.host = r.str("host");
   s.host_loc = r.value_loc("host");
-  auto os = r.str("os");
-  auto fam = parse_win_family(os);
-  if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {}", os, kWinFamilies));
-  s.os.family = *fam;
+  auto unknown = [&](const char* key, SystemFact f) {
+    if (r.is_unknown(key)) s.unknown |= static_cast<uint32_t>(f);
+  };
+  unknown("os", SystemFact::os);
+  unknown("os_sp", SystemFact::os_sp);
+  unknown("edition", SystemFact::edition);
+  for (auto [key, fact] : {std::pair{"bits", SystemFact::bits}, {"firewall", SystemFact::firewall},
+                           {"scw", SystemFact::scw}, {"scw_before_role_change", SystemFact::scw_before_role_change},
+                           {"sms_client_installed", SystemFact::sms_client_installed},
+                           {"service_account", SystemFact::service_account},
+                           {"firewall_exceptions", SystemFact::firewall_exceptions},
+                           {"dcom_fixed", SystemFact::dcom_fixed}}) {
+    unknown(key, fact);
+  }
+  if (s.unknown_fact(SystemFact::os)) {
+    r.opt_str("os");  // unknown: the default stands in, the rules know
+    s.unknown |= static_cast<uint32_t>(SystemFact::os_sp) | static_cast<uint32_t>(SystemFact::edition);
+  } else {
+    auto os = r.str("os");
+    auto fam = parse_win_family(os);
+    if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {} or ~", os, kWinFamilies));
+    s.os.family = *fam;
+  }
   s.os.sp = static_cast<int>(r.integer("os_sp", 0, 0, 9));
   if (auto e = r.opt_str("edition")) {
     if (*e == "standard") s.edition = Edition::standard;
@@ -100,10 +119,19 @@ Database read_database(const YAML::Node& n, const std::string& file, const std::
   d.loc = r.loc();
   d.server = r.str("server");
   d.name = r.opt_str("name").value_or("SMS_" + code);
-  auto sql = r.str("sql");
-  auto v = parse_sql_version(sql);
-  if (!v) r.fail("sql", fmt::format("unknown SQL Server version '{}'; expected {}", sql, kSqlVersions));
-  d.sql = *v;
+  for (auto [key, fact] : {std::pair{"sql", DbFact::sql}, {"replication", DbFact::replication},
+                           {"data_mb", DbFact::data_mb}, {"log_mb", DbFact::log_mb},
+                           {"free_disk_mb", DbFact::free_disk_mb}, {"autogrow", DbFact::autogrow}}) {
+    if (r.is_unknown(key)) d.unknown |= static_cast<uint32_t>(fact);
+  }
+  if (d.unknown_fact(DbFact::sql)) {
+    r.opt_str("sql");
+  } else {
+    auto sql = r.str("sql");
+    auto v = parse_sql_version(sql);
+    if (!v) r.fail("sql", fmt::format("unknown SQL Server version '{}'; expected {} or ~", sql, kSqlVersions));
+    d.sql = *v;
+  }
   d.replication = r.boolean("replication", false);
   constexpr int64_t kMax = int64_t{1} << 40;
   d.data_mb = r.integer("data_mb", 0, 0, kMax);
@@ -145,6 +173,14 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
     r.fail("code", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.code));
   }
   s.name = r.opt_str("name").value_or("");
+  for (auto [key, fact] : {std::pair{"security", SiteFact::security},
+                           {"advanced_security_ready", SiteFact::advanced_security_ready},
+                           {"http_port", SiteFact::http_port},
+                           {"client_auth_encryption", SiteFact::client_auth_encryption},
+                           {"drw_passed", SiteFact::drw_passed}, {"foreign_files", SiteFact::foreign_files},
+                           {"consoles", SiteFact::consoles}}) {
+    if (r.is_unknown(key)) s.unknown |= static_cast<uint32_t>(fact);
+  }
   auto type = r.str("type");
   if (type == "primary") s.type = SiteType::primary;
   else if (type == "secondary") s.type = SiteType::secondary;
@@ -252,6 +288,10 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
     h.sites.push_back(read_site((*sites)[i], display_name, fmt::format("sites[{}]", i), h.method));
   }
   auto clients = r.opt_str("clients");
+  // Where a collected inventory came from (collect.md): kept, not read.
+  if (auto c = r.child("collected"); c && !c->IsMap()) {
+    r.fail("collected", "expected a mapping (server, database, time, smsup version)");
+  }
   r.finish();
   link(h);
 

@@ -56,6 +56,11 @@ bool MapReader::has(const std::string& key) const {
   return n != nullptr && !n->IsNull();
 }
 
+bool MapReader::is_unknown(const std::string& key) const {
+  const auto* n = find(key);
+  return n != nullptr && n->IsNull();
+}
+
 std::string MapReader::scalar(const std::string& key, const YAML::Node& n) const {
   if (!n.IsScalar()) fail_at(n, field(key), "expected a single value, not a list or mapping");
   return n.Scalar();

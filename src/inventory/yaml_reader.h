@@ -23,6 +23,8 @@ class MapReader {
   MapReader(const YAML::Node& node, std::string file, std::string path);
 
   bool has(const std::string& key) const;
+  // The key is there with the value ~: an unknown fact (collect.md).
+  bool is_unknown(const std::string& key) const;
   const YAML::Node& node() const { return node_; }
   const std::string& path() const { return path_; }
   const std::string& file() const { return file_; }

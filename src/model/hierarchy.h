@@ -64,6 +64,45 @@ using Date = std::chrono::sys_days;
 std::optional<Date> parse_date(std::string_view s);  // YYYY-MM-DD
 std::string to_string(Date d);
 
+// Facts an inventory may give as unknown (`~`), as a collected inventory does
+// for what no database holds (shared/spec/collect.md). The field itself keeps
+// its default, so that no reader has to change; the rules that need the fact
+// check these bits and report unknown-fact instead of judging on a default.
+enum class SiteFact : uint32_t {
+  security = 1u << 0,
+  advanced_security_ready = 1u << 1,
+  http_port = 1u << 2,
+  client_auth_encryption = 1u << 3,
+  drw_passed = 1u << 4,
+  foreign_files = 1u << 5,
+  consoles = 1u << 6,
+};
+enum class DbFact : uint32_t {
+  sql = 1u << 0,
+  replication = 1u << 1,
+  data_mb = 1u << 2,
+  log_mb = 1u << 3,
+  free_disk_mb = 1u << 4,
+  autogrow = 1u << 5,
+};
+enum class SystemFact : uint32_t {
+  os = 1u << 0,
+  os_sp = 1u << 1,
+  edition = 1u << 2,
+  bits = 1u << 3,
+  firewall = 1u << 4,
+  scw = 1u << 5,
+  scw_before_role_change = 1u << 6,
+  sms_client_installed = 1u << 7,
+  service_account = 1u << 8,
+  firewall_exceptions = 1u << 9,
+  dcom_fixed = 1u << 10,
+};
+enum class ClientFact : uint8_t {
+  autoupgrade_disabled = 1u << 0,
+  http_port = 1u << 1,
+};
+
 struct DbTestResult {
   int64_t data_mb_after = 0;
   int64_t log_mb_after = 0;
@@ -79,7 +118,10 @@ struct Database {
   int64_t free_disk_mb = 0;
   bool autogrow = true;
   std::optional<DbTestResult> dbtest;
+  uint32_t unknown = 0;  // DbFact bits
   SourceLoc loc;
+
+  bool unknown_fact(DbFact f) const { return (unknown & static_cast<uint32_t>(f)) != 0; }
 };
 
 struct SiteSystem {
@@ -95,6 +137,7 @@ struct SiteSystem {
   bool service_account = true;
   uint32_t firewall_exceptions = 0;  // FirewallException bits
   uint32_t dcom_fixed = 0;           // DcomFix bits
+  uint32_t unknown = 0;              // SystemFact bits
   SourceLoc loc;       // the system's mapping
   SourceLoc host_loc;  // its host: value
   std::string path;    // key path, "sites[2].systems[0]"
@@ -104,6 +147,7 @@ struct SiteSystem {
     return (firewall_exceptions & static_cast<uint32_t>(e)) != 0;
   }
   bool has(DcomFix f) const { return (dcom_fixed & static_cast<uint32_t>(f)) != 0; }
+  bool unknown_fact(SystemFact f) const { return (unknown & static_cast<uint32_t>(f)) != 0; }
 };
 
 struct Console {
@@ -130,6 +174,7 @@ struct Site {
   std::optional<Database> database;  // primary sites only
   std::vector<SiteSystem> systems;
   std::vector<Console> consoles;
+  uint32_t unknown = 0;  // SiteFact bits
   SourceLoc loc;         // the site's mapping
   SourceLoc code_loc;    // its code: value
   SourceLoc parent_loc;  // its parent: value (or the mapping)
@@ -142,6 +187,7 @@ struct Site {
 
   bool is_central() const { return parent_index < 0; }
   bool is_primary() const { return type == SiteType::primary; }
+  bool unknown_fact(SiteFact f) const { return (unknown & static_cast<uint32_t>(f)) != 0; }
   // The host with role site_server (validated to exist).
   const SiteSystem& site_server() const;
 };
@@ -155,12 +201,15 @@ struct Client {
   ClientKind kind = ClientKind::advanced;
   WinVersion os;
   Arch arch = Arch::x86;
+  uint8_t unknown = 0;   // ClientFact bits
   int ie_tenths = -1;  // IE 5.5 -> 55; -1 unknown
   SmsLevel version = SmsLevel::sp1;
   bool autoupgrade_disabled = false;
   int reassign_to = -1;  // site index, -1 none
   int http_port = 80;
   int line = 0;          // CSV line
+
+  bool unknown_fact(ClientFact f) const { return (unknown & static_cast<uint8_t>(f)) != 0; }
 };
 
 struct Hierarchy {

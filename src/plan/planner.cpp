@@ -47,8 +47,11 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
                                               const std::vector<std::string>& waived) {
   std::vector<rules::Finding> out;
   for (const auto& f : report.findings) {
-    if (f.severity != rules::Gravity::blocker) continue;
-    if (std::find(waived.begin(), waived.end(), f.rule) != waived.end()) continue;
+    // A blocker rule left unjudged for lack of a fact (unknown-fact) blocks
+    // like the blocker itself, and is waived with that rule's id.
+    if (f.severity != rules::Gravity::blocker && !f.blocks()) continue;
+    std::string_view id = f.blocks() ? f.judges : f.rule;
+    if (std::find(waived.begin(), waived.end(), id) != waived.end()) continue;
     out.push_back(f);
   }
   return out;

@@ -84,6 +84,10 @@ void write_check_json(std::ostream& out, const Hierarchy& h, const rules::Report
     put_string(buf, f.remedy);
     buf += ", \"reference\": ";
     put_string(buf, f.reference);
+    if (!f.judges.empty()) {  // unknown-fact: the rule it could not judge
+      buf += ", \"judges\": ";
+      put_string(buf, f.judges);
+    }
     buf += '}';
     sep = ",\n  ";
     if (buf.size() > (1u << 16)) {  // write in blocks: no second copy of a large report

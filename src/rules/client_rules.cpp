@@ -37,7 +37,9 @@ void legacy_win98_ie(const Context&, const Client& c, Emit& e) {
 }
 
 void legacy_autoupgrade_disabled(const Context&, const Client& c, Emit& e) {
-  if (c.kind != ClientKind::legacy || !c.autoupgrade_disabled) return;
+  if (c.kind != ClientKind::legacy) return;
+  if (c.unknown_fact(ClientFact::autoupgrade_disabled)) return e.unknown(c.name, "autoupgrade_disabled");
+  if (!c.autoupgrade_disabled) return;
   e.fire(c.name,
          fmt::format("{} is a Legacy Client with automatic upgrade disabled (cliupgrade /disable): "
                      "it will not upgrade by itself", c.name),

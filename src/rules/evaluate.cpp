@@ -4,6 +4,8 @@
 // walked once per client rule: O(rules x (sites + systems + clients)).
 #include <array>
 
+#include <fmt/format.h>
+
 #include "rules/rule.h"
 
 namespace smsup::rules {
@@ -59,7 +61,25 @@ void Emit::fire(std::string object, std::string message, std::string remedy) {
 
 void Emit::fire(Gravity severity, std::string object, std::string message, std::string remedy) {
   out_.push_back(Finding{rule_.id, severity, site_, client_, std::move(object), std::move(message),
-                         std::move(remedy), rule_.reference});
+                         std::move(remedy), rule_.reference, {}});
+}
+
+void Emit::unknown(std::string object, std::string_view fact, bool as_blocker) {
+  bool blocker = rule_.severity == Gravity::blocker && as_blocker;
+  std::string message = fmt::format("{}: {} is unknown, so rule {} cannot be judged{}", object, fact, rule_.id,
+                                    blocker ? "; it is a blocker, so the hierarchy is not ready until it is" : "");
+  std::string remedy = fmt::format("Give {} for {} in the inventory or in FACTS.yaml (smsup inventory collect "
+                                   "--facts){}.", fact, object,
+                                   blocker ? fmt::format(", or waive {} (smsup plan --waive {})", rule_.id, rule_.id) : "");
+  out_.push_back(Finding{kUnknownFact, blocker ? Gravity::warning : Gravity::info, site_, client_, std::move(object),
+                         std::move(message), std::move(remedy), rule_.reference, rule_.id});
+}
+
+bool Report::ready() const {
+  for (const auto& f : findings) {
+    if (f.severity == Gravity::blocker || f.blocks()) return false;
+  }
+  return true;
 }
 
 namespace {

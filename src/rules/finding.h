@@ -27,7 +27,15 @@ struct Finding {
   std::string message;         // what is wrong, in the object's own values
   std::string remedy;          // what to do
   std::string_view reference;  // checklist section
+  // unknown-fact findings: the rule that could not be judged for lack of a
+  // fact (empty otherwise). One from a blocker rule keeps the verdict NOT
+  // READY until the fact is given or that rule is waived.
+  std::string_view judges;
+  bool blocks() const { return !judges.empty() && severity == Gravity::warning; }
 };
+
+// The id of the findings of a rule that cannot be judged (rules.md, collect.md).
+inline constexpr std::string_view kUnknownFact = "unknown-fact";
 
 struct Options {
   Date as_of{};                // reference date for backup age
@@ -37,7 +45,8 @@ struct Options {
 struct Report {
   std::vector<Finding> findings;  // sites in file order; within a site by rule table order
   int count(Gravity s) const;
-  bool ready() const { return count(Gravity::blocker) == 0; }
+  // No blocker, and no blocker rule left unjudged for lack of a fact.
+  bool ready() const;
 };
 
 // Evaluates every rule of the catalog on h. No I/O.

@@ -43,23 +43,48 @@ std::string describe_use(const PortUse& u) {
 void http_port_mismatch(const Context& c, Emit& e) {
   std::vector<PortUse> uses;
   bool any_below_sp1 = false;
+  int64_t unknown_sites = 0, unknown_clients = 0;
   for (const auto& s : c.h.sites) {
-    use_of(uses, s.http_port).sites.push_back(s.code);
     any_below_sp1 = any_below_sp1 || s.version.level < SmsLevel::sp1;
+    if (s.unknown_fact(SiteFact::http_port)) {
+      ++unknown_sites;
+      continue;
+    }
+    use_of(uses, s.http_port).sites.push_back(s.code);
   }
+  if (uses.empty()) use_of(uses, 80);
   PortUse* last = &uses.front();  // clients mostly share one port: skip the search
   int64_t clients_below_sp1 = 0;
   for (const auto& cl : c.h.clients) {
     if (cl.kind != ClientKind::advanced) continue;
+    clients_below_sp1 += cl.version < SmsLevel::sp1;
+    if (cl.unknown_fact(ClientFact::http_port)) {
+      ++unknown_clients;
+      continue;
+    }
     if (last->port != cl.http_port) last = &use_of(uses, cl.http_port);
     ++last->advanced_clients;
-    clients_below_sp1 += cl.version < SmsLevel::sp1;
   }
   // The checklist asks every site and Advanced Client to share the port until
   // all run SP1 at least: a client below SP1 holds the blocker as a site does.
   bool sites_below_sp1 = any_below_sp1;
   any_below_sp1 = any_below_sp1 || clients_below_sp1 > 0;
-  if (uses.size() < 2) return;
+  uses.erase(std::remove_if(uses.begin(), uses.end(),
+                            [](const PortUse& u) { return u.sites.empty() && u.advanced_clients == 0; }),
+             uses.end());
+  if (uses.size() < 2) {
+    // The known ones agree; the unknown ones may not. One finding for the
+    // hierarchy, however many clients: the fact is usually one setting.
+    if (unknown_sites + unknown_clients == 0) return;
+    std::vector<std::string> parts;
+    if (unknown_sites > 0) parts.push_back(fmt::format("http_port of {} site(s)", with_commas(unknown_sites)));
+    if (unknown_clients > 0) {
+      parts.push_back(fmt::format("http_port of {} advanced client(s)", with_commas(unknown_clients)));
+    }
+    // Every site at SP1 or later: a mismatch would be a warning, so not
+    // knowing does not block.
+    return e.unknown(c.h.name, fmt::format("{}", fmt::join(parts, " and ")), any_below_sp1);
+  }
   // The port to keep: the one most sites use, then most clients.
   auto keep = std::max_element(uses.begin(), uses.end(), [](const PortUse& a, const PortUse& b) {
     if (a.sites.size() != b.sites.size()) return a.sites.size() < b.sites.size();
@@ -90,6 +115,8 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
   if (cl.reassign_to < 0 || static_cast<size_t>(cl.reassign_to) >= c.h.sites.size()) return;
   const Site& from = c.h.sites[cl.site];
   const Site& to = c.h.sites[cl.reassign_to];
+  if (from.unknown_fact(SiteFact::client_auth_encryption)) return e.unknown(from.code, "client_auth_encryption");
+  if (to.unknown_fact(SiteFact::client_auth_encryption)) return e.unknown(to.code, "client_auth_encryption");
   if (!from.client_auth_encryption || to.client_auth_encryption) return;
   e.fire(cl.name,
          fmt::format("{} is to move from {}, which requires client authentication and data "

@@ -14,7 +14,9 @@ std::string os_of(const SiteSystem& sys) {
 }
 
 void dcom_slp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.has(Role::server_locator_point) || sys.has(DcomFix::slp_iusr)) return;
+  if (!sys.has(Role::server_locator_point)) return;
+  if (sys.unknown_fact(SystemFact::dcom_fixed)) return e.unknown(sys.host, "dcom_fixed");
+  if (sys.has(DcomFix::slp_iusr)) return;
   e.fire(sys.host,
          fmt::format("{} is a server locator point on {} without Local Launch and Local Activation "
                      "for IUSR_{} on SMS_SERVER_LOCATOR_POINT", sys.host, os_of(sys), sys.host),
@@ -24,7 +26,9 @@ void dcom_slp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
 }
 
 void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.has(Role::reporting_point) || sys.has(DcomFix::rp_reporting_users)) return;
+  if (!sys.has(Role::reporting_point)) return;
+  if (sys.unknown_fact(SystemFact::dcom_fixed)) return e.unknown(sys.host, "dcom_fixed");
+  if (sys.has(DcomFix::rp_reporting_users)) return;
   e.fire(sys.host,
          fmt::format("{} is a reporting point on {} without Local Launch and Local Activation for "
                      "SMS Reporting Users on SMS_REPORTING_POINT", sys.host, os_of(sys)),
@@ -36,6 +40,7 @@ void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
 
 void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
   if (!sys.has(Role::site_server) && !sys.has(Role::provider)) return;
+  if (sys.unknown_fact(SystemFact::dcom_fixed)) return e.unknown(sys.host, "dcom_fixed");
   if (sys.has(DcomFix::sms_admins_remote)) return;
   e.fire(sys.host,
          fmt::format("{} is a {} on {} and SMS Admins lacks Remote Activation: non-administrators "
@@ -49,6 +54,8 @@ void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e
 void remote_mp_997(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
   if (!sys.has(Role::management_point) || sys.has(Role::site_server)) return;
   const SiteSystem& server = s.site_server();
+  if (sys.unknown_fact(SystemFact::service_account)) return e.unknown(sys.host, "service_account");
+  if (server.unknown_fact(SystemFact::service_account)) return e.unknown(server.host, "service_account");
   if (sys.service_account && server.service_account) return;
   e.fire(sys.host,
          fmt::format("{} is a management point on {}, apart from site server {}, and SMS uses the "
@@ -59,7 +66,9 @@ void remote_mp_997(const Context&, const Site& s, const SiteSystem& sys, Emit& e
 }
 
 void mp_client_first(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.has(Role::management_point) || !sys.sms_client_installed) return;
+  if (!sys.has(Role::management_point)) return;
+  if (sys.unknown_fact(SystemFact::sms_client_installed)) return e.unknown(sys.host, "sms_client_installed");
+  if (!sys.sms_client_installed) return;
   e.fire(sys.host,
          fmt::format("{} had an SMS client installed before its management point role: MP setup "
                      "fails with 1603", sys.host),
@@ -77,7 +86,9 @@ void readonly_push(const Context& c, Emit& e) {
 }
 
 void scw_remote_wmi(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.scw || !sys.has(Role::provider)) return;
+  if (!sys.has(Role::provider)) return;
+  if (sys.unknown_fact(SystemFact::scw)) return e.unknown(sys.host, "scw");
+  if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} holds the SMS Provider and has a Security Configuration Wizard policy: the "
                      "wizard does not recognise the provider", sys.host),
@@ -86,7 +97,9 @@ void scw_remote_wmi(const Context&, const Site&, const SiteSystem& sys, Emit& e)
 }
 
 void scw_sql_monitor(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
-  if (!sys.scw || !sys.has(Role::database_server) || sys.has(Role::site_server)) return;
+  if (!sys.has(Role::database_server) || sys.has(Role::site_server)) return;
+  if (sys.unknown_fact(SystemFact::scw)) return e.unknown(sys.host, "scw");
+  if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} is the site database server of {}, apart from site server {}, and has an "
                      "SCW policy: the SMS_SQL_MONITOR ports are not opened", sys.host, s.code,
@@ -96,7 +109,11 @@ void scw_sql_monitor(const Context&, const Site& s, const SiteSystem& sys, Emit&
 }
 
 void scw_bits_dp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.scw || !sys.has(Role::distribution_point) || !sys.bits) return;
+  if (!sys.has(Role::distribution_point)) return;
+  if (sys.unknown_fact(SystemFact::scw) || sys.unknown_fact(SystemFact::bits)) {
+    return e.unknown(sys.host, sys.unknown_fact(SystemFact::scw) ? "scw" : "bits");
+  }
+  if (!sys.scw || !sys.bits) return;
   e.fire(sys.host,
          fmt::format("{} is a BITS-enabled distribution point with an SCW policy: Distribution "
                      "Manager cannot create its virtual directories", sys.host),
@@ -105,7 +122,9 @@ void scw_bits_dp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
 }
 
 void scw_cap_misdetect(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (!sys.scw || !sys.has(Role::site_server) || sys.has(Role::client_access_point)) return;
+  if (!sys.has(Role::site_server) || sys.has(Role::client_access_point)) return;
+  if (sys.unknown_fact(SystemFact::scw)) return e.unknown(sys.host, "scw");
+  if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} is a site server without the client access point role: the SCW assumes a "
                      "CAP on it", sys.host),
@@ -114,6 +133,7 @@ void scw_cap_misdetect(const Context&, const Site&, const SiteSystem& sys, Emit&
 }
 
 void scw_rerun(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (sys.unknown_fact(SystemFact::scw_before_role_change)) return e.unknown(sys.host, "scw_before_role_change");
   if (!sys.scw_before_role_change) return;
   e.fire(sys.host,
          fmt::format("{} had site system roles added or changed after its SCW policy was applied",
@@ -142,6 +162,7 @@ const std::vector<Feature>& firewall_features() {
 }
 
 void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (sys.unknown_fact(SystemFact::firewall)) return e.unknown(sys.host, "firewall");
   if (!sys.firewall) return;
   std::vector<std::string> missing;
   for (const auto& feature : firewall_features()) {

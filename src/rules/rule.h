@@ -73,6 +73,12 @@ class Emit {
   void fire(std::string object, std::string message, std::string remedy);
   // For a rule whose severity depends on the case (http-port-mismatch).
   void fire(Gravity severity, std::string object, std::string message, std::string remedy);
+  // The rule cannot be judged on `object`: `fact` (a key of the inventory,
+  // like "drw_passed" or "database.sql") is unknown (~). Reported as
+  // unknown-fact: a warning that keeps the verdict NOT READY for a blocker
+  // rule, info for any other.
+  // `as_blocker` false: the rule would fire below blocker in this case.
+  void unknown(std::string object, std::string_view fact, bool as_blocker = true);
 
  private:
   const Rule& rule_;

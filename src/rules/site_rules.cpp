@@ -42,7 +42,12 @@ void already_sp2(const Context&, const Site& s, Emit& e) {
 }
 
 void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
-  if (!upgrades(s) || sp2_site_system_supported(sys.os)) return;
+  if (!upgrades(s)) return;
+  if (sys.unknown_fact(SystemFact::os)) return e.unknown(sys.host, "os");
+  // Windows 2000 and Virtual Server 2005 are supported from one SP on.
+  bool sp_matters = sys.os.family == WinFamily::w2000 || sys.os.family == WinFamily::vs2005;
+  if (sp_matters && sys.unknown_fact(SystemFact::os_sp)) return e.unknown(sys.host, "os_sp");
+  if (sp2_site_system_supported(sys.os)) return;
   std::string remedy =
       sys.os.family == WinFamily::w2000
           ? fmt::format("Install Windows 2000 Service Pack 4 on {} before upgrading {}.", sys.host, s.code)
@@ -58,7 +63,9 @@ void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& 
 }
 
 void sql_version(const Context&, const Site& s, Emit& e) {
-  if (!upgrades(s) || !s.database || sp2_site_database_supported(s.database->sql)) return;
+  if (!upgrades(s) || !s.database) return;
+  if (s.database->unknown_fact(DbFact::sql)) return e.unknown(s.database->server, "database.sql");
+  if (sp2_site_database_supported(s.database->sql)) return;
   const Database& db = *s.database;
   std::string remedy =
       db.sql.major == 70 ? fmt::format("Install SQL Server 7.0 SP3 or later on {}.", db.server)
@@ -73,7 +80,9 @@ void sql_version(const Context&, const Site& s, Emit& e) {
 }
 
 void sql_replication(const Context&, const Site& s, Emit& e) {
-  if (!upgrades(s) || !s.database || !s.database->replication) return;
+  if (!upgrades(s) || !s.database) return;
+  if (s.database->unknown_fact(DbFact::replication)) return e.unknown(s.database->server, "database.replication");
+  if (!s.database->replication) return;
   const Database& db = *s.database;
   e.fire(db.server, fmt::format("{} on {} is published for SQL Server replication", db.name, db.server),
          fmt::format("On {} disable publishing (Enterprise Manager: Tools > Replication > Disable "
@@ -89,7 +98,9 @@ std::string drw_where(const Hierarchy& h, const Site& s) {
 
 void drw_required(const Context& c, const Site& s, Emit& e) {
   auto m = method_for(c.h, s);
-  if (s.version.level != SmsLevel::rtm || s.drw_passed || m != Method::update_quiet) return;
+  if (s.version.level != SmsLevel::rtm || m != Method::update_quiet) return;
+  if (s.unknown_fact(SiteFact::drw_passed)) return e.unknown(s.code, "drw_passed");
+  if (s.drw_passed) return;
   e.fire(s.code,
          fmt::format("{} runs SMS 2003 RTM, is to be upgraded with {} and has no clean Deployment "
                      "Readiness Wizard run (drw_passed: false): setup /quiet fails unless the DRW "
@@ -100,7 +111,9 @@ void drw_required(const Context& c, const Site& s, Emit& e) {
 
 void drw_prompt(const Context& c, const Site& s, Emit& e) {
   auto m = method_for(c.h, s);
-  if (s.version.level != SmsLevel::rtm || s.drw_passed || !m || m == Method::update_quiet) return;
+  if (s.version.level != SmsLevel::rtm || !m || m == Method::update_quiet) return;
+  if (s.unknown_fact(SiteFact::drw_passed)) return e.unknown(s.code, "drw_passed");
+  if (s.drw_passed) return;
   e.fire(s.code,
          fmt::format("{} runs SMS 2003 RTM and is to be upgraded with {} without a clean DRW run: "
                      "the Deployment Readiness Wizard page appears during setup", s.code, command_of(*m)),
@@ -122,6 +135,10 @@ void db_upgrade_untested(const Context&, const Site& s, Emit& e) {
 void db_disk_space(const Context& c, const Site& s, Emit& e) {
   if (!upgrades(s) || !s.database) return;
   const Database& db = *s.database;
+  if (db.unknown_fact(DbFact::free_disk_mb)) return e.unknown(db.server, "database.free_disk_mb");
+  if (!db.dbtest && (db.unknown_fact(DbFact::data_mb) || db.unknown_fact(DbFact::log_mb))) {
+    return e.unknown(db.server, "database.data_mb and database.log_mb (or a dbtest result)");
+  }
   size_t site_index = c.index_of(s);
   DbGrowth g = db_growth(db);
   if (db.free_disk_mb >= g.total_mb()) return;
@@ -144,7 +161,9 @@ void db_disk_space(const Context& c, const Site& s, Emit& e) {
 }
 
 void db_autogrow_off(const Context&, const Site& s, Emit& e) {
-  if (!s.database || s.database->autogrow) return;
+  if (!s.database) return;
+  if (s.database->unknown_fact(DbFact::autogrow)) return e.unknown(s.database->server, "database.autogrow");
+  if (s.database->autogrow) return;
   const Database& db = *s.database;
   e.fire(db.server, fmt::format("{} on {} does not autogrow", db.name, db.server),
          fmt::format("Set the data and log files of {} to autogrow before the upgrade: it moves "
@@ -152,7 +171,9 @@ void db_autogrow_off(const Context&, const Site& s, Emit& e) {
 }
 
 void foreign_files(const Context&, const Site& s, Emit& e) {
-  if (!upgrades(s) || s.foreign_files.empty()) return;
+  if (!upgrades(s)) return;
+  if (s.unknown_fact(SiteFact::foreign_files)) return e.unknown(s.code, "foreign_files");
+  if (s.foreign_files.empty()) return;
   e.fire(s.code,
          fmt::format("{} has {} non-SMS item(s) inside {}: {}", s.code, s.foreign_files.size(),
                      s.install_dir, fmt::join(s.foreign_files, ", ")),
@@ -201,6 +222,7 @@ void secondary_manual(const Context& c, const Site& s, Emit& e) {
 }
 
 void console_version(const Context&, const Site& s, Emit& e) {
+  if (s.unknown_fact(SiteFact::consoles)) return e.unknown(s.code, "consoles");
   for (const auto& con : s.consoles) {
     if (con.version.level >= SmsLevel::sp2) continue;
     e.fire(con.host,
@@ -212,6 +234,9 @@ void console_version(const Context&, const Site& s, Emit& e) {
 }
 
 void advanced_security_offer(const Context&, const Site& s, Emit& e) {
+  if (upgrades(s) && (s.unknown_fact(SiteFact::security) || s.unknown_fact(SiteFact::advanced_security_ready))) {
+    return e.unknown(s.code, s.unknown_fact(SiteFact::security) ? "security" : "advanced_security_ready");
+  }
   if (!upgrades(s) || s.security != Security::standard || !s.advanced_security_ready) return;
   e.fire(s.code,
          fmt::format("{} runs standard security and meets the advanced security requirements: "

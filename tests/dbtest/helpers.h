@@ -49,10 +49,12 @@ class PgCluster {
   int port_ = 0;
 };
 
-#define REQUIRE_POSTGRES()                                                                  \
-  auto* pg = dbtest_test::PgCluster::get();                                                 \
-  if (!pg)                                                                                  \
-  GTEST_SKIP() << "\n\n*** PostgreSQL TESTS SKIPPED: " << dbtest_test::PgCluster::why_not() \
-               << " ***\n\n"
+// A test that needs PostgreSQL and cannot start it fails, naming why: make
+// test must never pass without the real database engine.
+#define REQUIRE_POSTGRES()                                   \
+  auto* pg = dbtest_test::PgCluster::get();                  \
+  if (!pg)                                                   \
+  GTEST_FAIL() << "PostgreSQL could not be started for this test: " \
+               << dbtest_test::PgCluster::why_not()
 
 }  // namespace dbtest_test

@@ -1,0 +1,700 @@
+#include "collect/collect.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "collect/mapping.h"
+#include "collect/odbc_source.h"
+#include "collect/queries.h"
+#include "inventory/inventory.h"
+#include "util/error.h"
+
+namespace smsup::collect {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// "SERVER/DATABASE" for messages.
+std::string where(const Source& s) {
+  return s.database().empty() ? s.server() : fmt::format("{} (database {})", s.server(), s.database());
+}
+
+// Runs a statement, turning the engine's refusal into bad input that names
+// the server, the database and what was being read.
+void run(Source& src, std::string_view sql, std::string_view what, const std::string& option, const RowFn& each) {
+  try {
+    src.select(sql, each);
+  } catch (const QueryError& e) {
+    throw InputError({}, option, fmt::format("{}: reading {} failed: {}", where(src), what, e.what()));
+  }
+}
+
+// The views and columns the collector reads, before reading anything: a
+// missing one is named with the SMS version that has it.
+void check_views(Source& src, const std::string& option) {
+  int missing_views = 0;
+  std::string first_missing;
+  for (const auto& need : central_views()) {
+    auto cols = src.columns(need.view);
+    if (cols.empty()) {
+      ++missing_views;
+      if (first_missing.empty()) first_missing = std::string(need.view);
+      continue;
+    }
+    std::set<std::string> have;
+    for (const auto& c : cols) have.insert(lower(c));
+    for (auto col : need.columns) {
+      if (!have.contains(lower(col))) {
+        throw InputError({}, option,
+                         fmt::format("{}: view {} has no column {}; the collector reads it, and {} has it "
+                                     "(a database of another SMS version, or a view changed by hand?)",
+                                     where(src), need.view, col, need.since));
+      }
+    }
+  }
+  if (missing_views == static_cast<int>(central_views().size())) {
+    throw InputError({}, option,
+                     fmt::format("{}: not an SMS 2003 site database (none of the views v_Site, "
+                                 "v_SystemResourceList, v_R_System, ... is there); refused",
+                                 where(src)));
+  }
+  if (missing_views > 0) {
+    std::string since;
+    for (const auto& need : central_views()) {
+      if (need.view == first_missing) since = std::string(need.since);
+    }
+    throw InputError({}, option,
+                     fmt::format("{}: no view {}; an SMS 2003 central site database has it ({}). Is this the "
+                                 "central site's SMS_<code> database?", where(src), first_missing, since));
+  }
+}
+
+struct SystemRow {
+  std::string host;
+  uint32_t roles = 0;
+};
+
+struct SiteRow {
+  std::string code, name, parent, version, server, install_dir;
+  int type = 2;
+  std::vector<SystemRow> systems;
+  std::string db_server;
+  YAML::Node database;  // filled from its own database, if read
+  std::string last_backup;
+  bool db_read = false;
+};
+
+struct OsRow {
+  std::string caption, csd, os_name;
+};
+
+// CSV field: quoted when it holds a comma, a quote or a line break. Values
+// come from the database and are treated as hostile text.
+void csv_field(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void merge(YAML::Node target, const YAML::Node& facts);
+
+// FACTS.yaml values go over the collected ones: maps key by key, systems by
+// host, any other value (lists included) replaced whole.
+void merge_systems(YAML::Node target, const YAML::Node& facts, const std::string& file) {
+  for (const auto& f : facts) {
+    if (!f.IsMap() || !f["host"]) {
+      throw InputError({file, f.Mark().line + 1, f.Mark().column + 1}, "systems", "expected a site system with host:");
+    }
+    std::string host = f["host"].as<std::string>();
+    bool found = false;
+    for (auto t : target) {
+      if (upper(t["host"].as<std::string>()) == upper(host)) {
+        merge(t, f);
+        found = true;
+      }
+    }
+    if (!found) target.push_back(f);
+  }
+}
+
+void merge(YAML::Node target, const YAML::Node& facts) {
+  for (const auto& kv : facts) {
+    std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (v.IsMap() && target[key] && target[key].IsMap()) {
+      merge(target[key], v);
+    } else {
+      target[key] = v;
+    }
+  }
+}
+
+YAML::Node load_facts(const std::string& file) {
+  YAML::Node facts;
+  try {
+    facts = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw InputError({file, 0, 0}, "--facts", "cannot open file");
+  } catch (const YAML::Exception& e) {
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
+  }
+  if (!facts.IsNull() && !facts.IsMap()) {
+    throw InputError({file, 1, 1}, "", "expected a mapping with the inventory's keys (sites: ...)");
+  }
+  return facts;
+}
+
+// FACTS.yaml `clients:`: the client-side settings no database holds, for
+// every client (they are usually one setting for all): autoupgrade_disabled
+// and http_port, as the CSV writes them.
+void client_defaults(const YAML::Node& facts, const std::string& file, std::string& autoupgrade, std::string& port) {
+  if (!facts.IsMap() || !facts["clients"]) return;
+  const YAML::Node c = facts["clients"];
+  auto m = c.Mark();
+  SourceLoc loc{file, m.line + 1, m.column + 1};
+  if (!c.IsMap()) throw InputError(loc, "clients", "expected a mapping: autoupgrade_disabled, http_port (for every client)");
+  for (const auto& kv : c) {
+    std::string k = kv.first.as<std::string>();
+    std::string v = kv.second.IsScalar() ? kv.second.Scalar() : "";
+    if (k == "autoupgrade_disabled" && (v == "true" || v == "false")) autoupgrade = v;
+    else if (k == "http_port" && !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
+             v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535) port = v;
+    else {
+      throw InputError(loc, "clients." + k, "expected autoupgrade_disabled: true|false or http_port: 1 to 65535");
+    }
+  }
+}
+
+void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& file) {
+  if (facts.IsNull()) return;
+  for (const auto& kv : facts) {
+    std::string key = kv.first.as<std::string>();
+    auto mark = kv.first.Mark();
+    SourceLoc loc{file, mark.line + 1, mark.column + 1};
+    if (key == "format" || key == "clients") continue;
+    if (key == "hierarchy" || key == "method") {
+      root[key] = kv.second;
+      continue;
+    }
+    if (key != "sites") {
+      throw InputError(loc, key, "unknown key; FACTS.yaml holds format, hierarchy, method, clients and sites (by code)");
+    }
+    if (!kv.second.IsSequence()) throw InputError(loc, "sites", "expected a list of sites, each with its code:");
+    for (size_t i = 0; i < kv.second.size(); ++i) {
+      const YAML::Node& f = kv.second[i];
+      auto m = f.Mark();
+      SourceLoc at{file, m.line + 1, m.column + 1};
+      if (!f.IsMap() || !f["code"]) throw InputError(at, fmt::format("sites[{}]", i), "expected a site with code:");
+      std::string code = f["code"].as<std::string>();
+      bool found = false;
+      for (auto site : root["sites"]) {
+        if (site["code"].as<std::string>() != code) continue;
+        found = true;
+        for (const auto& skv : f) {
+          std::string k = skv.first.as<std::string>();
+          if (k == "systems" && skv.second.IsSequence()) {
+            merge_systems(site["systems"], skv.second, file);
+          } else if (skv.second.IsMap() && site[k] && site[k].IsMap()) {
+            merge(site[k], skv.second);
+          } else {
+            site[k] = skv.second;
+          }
+        }
+      }
+      if (!found) {
+        throw InputError(at, fmt::format("sites[{}].code", i),
+                         fmt::format("no site '{}' in the collected hierarchy; FACTS.yaml adds facts to "
+                                     "collected sites only", code));
+      }
+    }
+  }
+}
+
+// Values still unknown (~) in the sites, after the overlay.
+int count_unknown(const YAML::Node& n) {
+  int c = 0;
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      auto key = kv.first.as<std::string>();
+      if (key == "parent" || key == "last_backup") continue;  // ~ means none there
+      c += kv.second.IsNull() ? 1 : count_unknown(kv.second);
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& e : n) c += count_unknown(e);
+  }
+  return c;
+}
+
+std::string utc_now() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Sites, parents before children: the order people read a hierarchy in.
+std::vector<size_t> top_down(const std::vector<SiteRow>& sites) {
+  std::vector<size_t> out;
+  std::vector<bool> done(sites.size(), false);
+  std::vector<std::string> level{""};
+  while (!level.empty()) {
+    std::vector<std::string> next;
+    for (const auto& parent : level) {
+      for (size_t i = 0; i < sites.size(); ++i) {
+        if (!done[i] && sites[i].parent == parent) {
+          done[i] = true;
+          out.push_back(i);
+          next.push_back(sites[i].code);
+        }
+      }
+    }
+    level = std::move(next);
+  }
+  for (size_t i = 0; i < sites.size(); ++i) {
+    if (!done[i]) out.push_back(i);  // a cycle: the loader names it
+  }
+  return out;
+}
+
+void write_file(const fs::path& p, std::string_view bytes) {
+  fs::path tmp = p;
+  tmp += ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError({p.string(), 0, 0}, "-o", "cannot write file");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw InputError({p.string(), 0, 0}, "-o", "cannot write file");
+  }
+  fs::rename(tmp, p);
+}
+
+}  // namespace
+
+Summary collect(const Options& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto open = opts.open ? opts.open : [](const std::string& conn, const std::string& option) {
+    return open_odbc(parse_connection(conn, option), option);
+  };
+  Summary sum;
+  const std::string kCentral = "--central";
+  // Bad options first, before any connection.
+  std::set<std::string> db_codes;
+  for (const auto& d : opts.site_dbs) {
+    if (!db_codes.insert(d.code).second) {
+      throw InputError({}, "--site-db", fmt::format("site {} is given twice", d.code));
+    }
+  }
+  if (!opts.facts.empty() && !fs::exists(opts.facts)) throw InputError({opts.facts, 0, 0}, "--facts", "no such file");
+  YAML::Node facts = opts.facts.empty() ? YAML::Node() : load_facts(opts.facts);
+  // Client-side settings: unknown (~) unless FACTS.yaml gives them.
+  std::string client_tail;
+  {
+    std::string autoupgrade = "~", port = "~";
+    client_defaults(facts, opts.facts, autoupgrade, port);
+    client_tail = "," + autoupgrade + ",," + port + "\n";
+  }
+  std::error_code ec;
+  fs::create_directories(opts.out, ec);
+  if (ec) throw InputError({opts.out.string(), 0, 0}, "-o", "cannot create the folder: " + ec.message());
+
+  auto central = open(opts.central, kCentral);
+  const Queries& q = queries(central->dialect());
+  check_views(*central, kCentral);
+
+  // Sites.
+  std::vector<SiteRow> sites;
+  std::unordered_map<std::string, size_t> by_code;
+  run(*central, q.sites, "v_Site", kCentral, [&](const Row& r) {
+    SiteRow s;
+    s.code = upper(trimmed(r[0]));
+    s.name = r.null(1) ? "" : trimmed(r[1]);
+    s.parent = r.null(2) ? "" : upper(trimmed(r[2]));
+    if (s.parent == s.code) s.parent.clear();
+    std::string type = trimmed(r[3]);
+    if (type == "1") s.type = 1;
+    else if (type == "2") s.type = 2;
+    else {
+      throw InputError({}, kCentral,
+                       fmt::format("{}: v_Site: site {} has Type {}; SMS 2003 knows 1 (secondary) and 2 "
+                                   "(primary) only: a database of a later product (ConfigMgr) is refused",
+                                   where(*central), s.code, type));
+    }
+    std::string version = r.null(4) ? "" : trimmed(r[4]);
+    if (version.empty() && !r.null(5)) version = "2.50." + trimmed(r[5]);
+    auto v = sms_version_of(version);
+    if (!v) {
+      throw InputError({}, kCentral,
+                       fmt::format("{}: v_Site: site {} has version '{}', not an SMS 2.0 or SMS 2003 version "
+                                   "(2.00.x or 2.50.x): a database of another product or version is refused",
+                                   where(*central), s.code, version));
+    }
+    s.version = *v;
+    s.server = trimmed(r[6]);
+    s.install_dir = r.null(7) ? "" : trimmed(r[7]);
+    if (by_code.contains(s.code)) {
+      throw InputError({}, kCentral, fmt::format("{}: v_Site: site {} appears twice", where(*central), s.code));
+    }
+    by_code[s.code] = sites.size();
+    sites.push_back(std::move(s));
+  });
+  if (sites.empty()) {
+    throw InputError({}, kCentral, fmt::format("{}: v_Site is empty; an SMS site database lists at least its own site",
+                                               where(*central)));
+  }
+  for (const auto& s : sites) {
+    if (!s.parent.empty() && !by_code.contains(s.parent)) {
+      throw InputError({}, kCentral,
+                       fmt::format("{}: v_Site: site {} reports to {} (ReportingSiteCode), which is not in "
+                                   "v_Site; is this the central site's database? (a child site's database "
+                                   "does not hold its parent)",
+                                   where(*central), s.code, s.parent));
+    }
+  }
+
+  // Site systems and roles.
+  run(*central, q.systems, "v_SystemResourceList", kCentral, [&](const Row& r) {
+    std::string code = upper(trimmed(r[0]));
+    std::string host = trimmed(r[1]);
+    auto it = by_code.find(code);
+    if (it == by_code.end() || host.empty()) return;  // a system of a deleted site
+    // An FQDN names the same host as its first label.
+    if (auto dot = host.find('.'); dot != std::string::npos) host = host.substr(0, dot);
+    host = upper(host);
+    auto& site = sites[it->second];
+    auto role = role_of(r.null(2) ? "" : r[2]);
+    SystemRow* sys = nullptr;
+    for (auto& s : site.systems) {
+      if (s.host == host) sys = &s;
+    }
+    if (!sys) sys = &site.systems.emplace_back(SystemRow{host, 0});
+    if (role) sys->roles |= static_cast<uint32_t>(*role);
+    if (role == Role::database_server) site.db_server = host;
+  });
+
+  std::unordered_map<std::string, OsRow> system_os;
+  run(*central, q.system_os, "v_R_System (site systems)", kCentral, [&](const Row& r) {
+    auto name = upper(trimmed(r[0]));
+    if (system_os.contains(name)) return;
+    system_os[name] = OsRow{r.null(1) ? "" : r.str(1), r.null(2) ? "" : r.str(2), r.null(3) ? "" : r.str(3)};
+  });
+
+  // Clients, streamed into the CSV.
+  std::string csv = "name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port\n";
+  std::string last_name;
+  int64_t rows = 0;
+  constexpr size_t kListed = 200;  // names listed in the report; the count is exact
+  int64_t dup_count = 0, left_count = 0;
+  auto leave_out = [&](std::string why) {
+    ++left_count;
+    if (sum.left_out.size() < kListed) sum.left_out.push_back(std::move(why));
+  };
+  run(*central, q.clients, "the clients (v_R_System and its inventory views)", kCentral, [&](const Row& r) {
+    if (++rows % 65536 == 0 && opts.progress) opts.progress(rows);
+    std::string_view name = r.null(1) ? std::string_view{} : r[1];
+    if (name.empty()) {
+      leave_out(fmt::format("ResourceID {}: no Netbios_Name0", r[0]));
+      return;
+    }
+    if (name == last_name) {
+      ++dup_count;
+      if (sum.duplicates.size() < kListed) {
+        sum.duplicates.push_back(fmt::format("{}: another row (ResourceID {}, assigned site {}) left out",
+                                             name, r[0], r.null(2) ? "none" : r[2]));
+      }
+      return;
+    }
+    last_name.assign(name);
+    std::string site = r.null(2) ? "" : upper(trimmed(r[2]));
+    auto it = by_code.find(site);
+    if (it == by_code.end()) {
+      leave_out(fmt::format("{}: assigned site '{}' is not in v_Site", name, site));
+      return;
+    }
+    std::string_view kind;
+    std::string version_text = r.null(4) ? "" : trimmed(r[4]);
+    auto version = sms_version_of(version_text);
+    if (!version) {
+      leave_out(fmt::format("{}: client version '{}' is not an SMS 2.0 or 2003 version", name, version_text));
+      return;
+    }
+    std::string type = r.null(3) ? "" : trimmed(r[3]);
+    if (type == "1") kind = "advanced";
+    else if (type == "0") kind = "legacy";
+    else if (type.empty() && *version == "sms20") kind = "legacy";  // SMS 2.0 clients: NULL type
+    else {
+      leave_out(fmt::format("{}: Client_Type0 '{}' is neither 0 (Legacy) nor 1 (Advanced)", name, type));
+      return;
+    }
+    if (kind == "advanced" && sites[it->second].type != 2) {
+      leave_out(fmt::format("{}: an Advanced Client assigned to secondary site {}", name, site));
+      return;
+    }
+    auto os = os_of(r.null(6) ? "" : r[6], r.null(5) ? "" : r[5]);
+    if (!os) {
+      leave_out(fmt::format("{}: operating system unknown (no hardware inventory, '{}')", name,
+                            r.null(5) ? "" : r[5]));
+      return;
+    }
+    csv_field(csv, name);
+    csv += ',';
+    csv += site;
+    csv += ',';
+    csv += kind;
+    csv += ',';
+    csv += to_string(*os);
+    csv += ',';
+    csv += std::to_string(os_sp_of(r.null(7) ? "" : r[7]));
+    csv += ',';
+    csv += arch_of(r.null(8) ? "" : r[8]) == Arch::x64 ? "x64" : "x86";
+    csv += ',';
+    csv += ie_of(r.null(9) ? "" : r[9]);
+    csv += ',';
+    csv_field(csv, *version);
+    // Client-side settings no database holds (collect.md): unknown.
+    csv += client_tail;
+    ++sum.clients;
+  });
+  if (opts.progress) opts.progress(rows);
+  if (dup_count > static_cast<int64_t>(sum.duplicates.size())) {
+    sum.duplicates.push_back(fmt::format("... and {} more", dup_count - static_cast<int64_t>(sum.duplicates.size())));
+  }
+  if (left_count > static_cast<int64_t>(sum.left_out.size())) {
+    sum.left_out.push_back(fmt::format("... and {} more", left_count - static_cast<int64_t>(sum.left_out.size())));
+  }
+  run(*central, q.obsolete, "obsolete client records", kCentral, [&](const Row& r) {
+    sum.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0]));
+  });
+
+  // Each primary's own database: its database facts.
+  YAML::Node site_dbs_node(YAML::NodeType::Sequence);
+  for (const auto& d : opts.site_dbs) {
+    std::string option = "--site-db " + d.code;
+    auto it = by_code.find(d.code);
+    if (it == by_code.end()) throw InputError({}, "--site-db", fmt::format("no site {} in v_Site", d.code));
+    auto& site = sites[it->second];
+    if (site.type != 2) {
+      throw InputError({}, "--site-db", fmt::format("site {} is a secondary site; it has no database of its own", d.code));
+    }
+    auto src = open(d.conn, option);
+    const Queries& sq = queries(src->dialect());
+    YAML::Node db;
+    std::string product_version, product_level, db_name;
+    int published = 0;
+    bool got = false;
+    run(*src, sq.server, "the server's version (SERVERPROPERTY, DATABASEPROPERTYEX)", option, [&](const Row& r) {
+      got = true;
+      db_name = r.null(0) ? "" : trimmed(r[0]);
+      product_version = r.null(1) ? "" : trimmed(r[1]);
+      product_level = r.null(2) ? "" : trimmed(r[2]);
+      published = (!r.null(4) && trimmed(r[4]) == "1") || (!r.null(5) && trimmed(r[5]) == "1") ? 1 : 0;
+    });
+    if (!got) throw InputError({}, option, fmt::format("{}: the server's version was not returned", where(*src)));
+    int64_t data_pages = 0, log_pages = 0;
+    bool autogrow = false;
+    int files = 0;
+    run(*src, sq.files, "the database files (sysfiles)", option, [&](const Row& r) {
+      if (r.null(1) || trimmed(r[1]).empty()) return;
+      ++files;
+      int64_t size = std::stoll(trimmed(r[1]));
+      int64_t growth = r.null(3) ? 0 : std::stoll(trimmed(r[3]));
+      int64_t status = r.null(4) ? 0 : std::stoll(trimmed(r[4]));
+      bool log = (status & 0x40) != 0;
+      (log ? log_pages : data_pages) += size;
+      // Autogrow when every file may grow is what the rule means: a data
+      // file that cannot grow stops the upgrade even if the log can.
+      if (files == 1) autogrow = growth != 0;
+      else autogrow = autogrow && growth != 0;
+    });
+    run(*src, sq.last_backup, "the last full backup (msdb backupset)", option, [&](const Row& r) {
+      if (!r.null(0) && r[0].size() >= 10) site.last_backup = std::string(r[0].substr(0, 10));
+    });
+    if (!db_name.empty()) db["name"] = db_name;
+    auto sql = sql_version_of(product_version, product_level);
+    if (sql) db["sql"] = *sql;
+    else db["sql"] = YAML::Null;
+    if (!sql) {
+      sum.notes.push_back(fmt::format("{}: SQL Server {} {} cannot be named from the database{}; give database.sql in "
+                                      "FACTS.yaml", d.code, product_version, product_level,
+                                      product_version.starts_with("8.00.760") ? " (SP3 and SP3a share 8.00.760)" : ""));
+    }
+    db["replication"] = published != 0;
+    db["data_mb"] = data_pages * 8 / 1024;
+    db["log_mb"] = log_pages * 8 / 1024;
+    db["autogrow"] = files > 0 && autogrow;
+    site.database = db;
+    site.db_read = true;
+    sum.site_databases.push_back(d.code);
+    YAML::Node src_node;
+    src_node["site"] = d.code;
+    src_node["engine"] = std::string(to_string(src->dialect()));
+    src_node["server"] = src->server();
+    src_node["database"] = src->database();
+    site_dbs_node.push_back(src_node);
+  }
+
+  // The inventory.
+  YAML::Node root;
+  root["format"] = "smsup-inventory/1";
+  std::string central_code;
+  for (const auto& s : sites) {
+    if (s.parent.empty()) central_code = s.code;
+  }
+  root["hierarchy"] = central_code.empty() ? std::string("SMS hierarchy") : "SMS hierarchy of " + central_code;
+  YAML::Node collected;
+  collected["by"] = "smsup " + opts.tool_version;
+  collected["at"] = utc_now();
+  if (!opts.as_of.empty()) collected["as_of"] = opts.as_of;
+  collected["central"]["engine"] = std::string(to_string(central->dialect()));
+  collected["central"]["server"] = central->server();
+  collected["central"]["database"] = central->database();
+  collected["central"]["read"] = "sites, site systems and roles, clients";
+  collected["site_databases"] = site_dbs_node;
+  if (!opts.facts.empty()) collected["facts"] = opts.facts;
+  collected["clients"] = sum.clients;
+  collected["duplicate_client_rows"] = dup_count;
+  collected["obsolete_client_rows"] = sum.obsolete;
+  collected["clients_left_out"] = left_count;
+  root["collected"] = collected;
+  root["clients"] = "clients.csv";
+  YAML::Node sites_node(YAML::NodeType::Sequence);
+  for (size_t i : top_down(sites)) {
+    const auto& s = sites[i];
+    YAML::Node n;
+    n["code"] = s.code;
+    if (!s.name.empty()) n["name"] = s.name;
+    n["type"] = s.type == 2 ? "primary" : "secondary";
+    n["parent"] = s.parent.empty() ? YAML::Node(YAML::NodeType::Null) : YAML::Node(s.parent);
+    n["version"] = s.version;
+    // Site control settings and hand-checked facts: not in any view.
+    n["security"] = YAML::Null;
+    n["advanced_security_ready"] = YAML::Null;
+    n["http_port"] = YAML::Null;
+    n["client_auth_encryption"] = YAML::Null;
+    n["drw_passed"] = YAML::Null;
+    if (!s.install_dir.empty()) n["install_dir"] = s.install_dir;
+    n["foreign_files"] = YAML::Null;
+    if (!s.last_backup.empty()) n["last_backup"] = s.last_backup;
+    else n["last_backup"] = YAML::Null;
+    if (s.type == 2) {
+      YAML::Node db;
+      // No SQL Server role listed: the database is local to the site server.
+      std::string server = s.db_server;
+      for (const auto& sys : s.systems) {
+        if (server.empty() && (sys.roles & static_cast<uint32_t>(Role::site_server))) server = sys.host;
+      }
+      db["server"] = server;
+      if (s.db_read) {
+        for (const auto& kv : s.database) db[kv.first.as<std::string>()] = kv.second;
+      } else {
+        for (const char* k : {"sql", "replication", "data_mb", "log_mb", "autogrow"}) db[k] = YAML::Null;
+      }
+      // The volumes' free space: only SMS's last report of it is in a view.
+      db["free_disk_mb"] = YAML::Null;
+      n["database"] = db;
+    }
+    YAML::Node systems(YAML::NodeType::Sequence);
+    for (const auto& sys : s.systems) {
+      YAML::Node y;
+      y["host"] = sys.host;
+      auto os = system_os.find(sys.host);
+      std::optional<WinFamily> family;
+      if (os != system_os.end()) family = os_of(os->second.caption, os->second.os_name);
+      if (family) {
+        y["os"] = std::string(to_string(*family));
+        y["os_sp"] = os->second.caption.empty() && os->second.csd.empty() ? YAML::Node(YAML::NodeType::Null)
+                                                                        : YAML::Node(os_sp_of(os->second.csd));
+        y["edition"] = std::string(edition_of(os->second.caption) == Edition::standard     ? "standard"
+                                   : edition_of(os->second.caption) == Edition::enterprise ? "enterprise"
+                                   : edition_of(os->second.caption) == Edition::datacenter ? "datacenter"
+                                                                                           : "advanced");
+      } else {
+        y["os"] = YAML::Null;  // not an SMS client: no inventory of its OS
+      }
+      YAML::Node roles(YAML::NodeType::Sequence);
+      for (uint32_t bit = 1; bit != 0 && bit <= static_cast<uint32_t>(Role::database_server); bit <<= 1) {
+        if (sys.roles & bit) roles.push_back(std::string(to_string(static_cast<Role>(bit))));
+      }
+      roles.SetStyle(YAML::EmitterStyle::Flow);
+      y["roles"] = roles;
+      for (const char* k : {"bits", "firewall", "scw", "scw_before_role_change", "sms_client_installed",
+                            "service_account", "firewall_exceptions", "dcom_fixed"}) {
+        y[k] = YAML::Null;
+      }
+      systems.push_back(y);
+      ++sum.systems;
+    }
+    n["systems"] = systems;
+    n["consoles"] = YAML::Null;
+    sites_node.push_back(n);
+    ++sum.sites;
+    (s.type == 2 ? sum.primaries : sum.secondaries)++;
+  }
+  root["sites"] = sites_node;
+  if (!opts.facts.empty()) apply_facts(root, facts, opts.facts);
+  int unknown = count_unknown(root["sites"]);
+  sum.hierarchy = root["hierarchy"].as<std::string>();
+
+  YAML::Emitter out;
+  out << root;
+  std::string yaml = fmt::format(
+      "# Collected by smsup inventory collect from the SMS site database{}.\n"
+      "# ~ marks a fact no database holds: give it in FACTS.yaml (--facts) and collect again;\n"
+      "# smsup check reports each rule it cannot judge without it as unknown-fact.\n",
+      opts.site_dbs.empty() ? "" : "s");
+  yaml += out.c_str();
+  yaml += "\n";
+  sum.inventory = opts.out / "inventory.yaml";
+  sum.clients_csv = opts.out / "clients.csv";
+  write_file(sum.clients_csv, csv);
+  write_file(sum.inventory, yaml);
+  // What was written must load: the contract of every other verb.
+  try {
+    Hierarchy h = inventory::load(sum.inventory.string());
+    (void)h;
+  } catch (const InputError& e) {
+    throw InputError(e.loc(), e.field(),
+                     e.message() + " (in the collected inventory" + (opts.facts.empty() ? "" : " with FACTS.yaml") + ")");
+  }
+  sum.unknown_facts = unknown;
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return sum;
+}
+
+}  // namespace smsup::collect
