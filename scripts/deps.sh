@@ -8,6 +8,9 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev sqlite3 libssl-dev
   libvectorscan-dev
+  # src/smb links libsmbclient; tests/smb starts a real smbd (samba) on
+  # loopback; the SMB benchmark's raw transfer is smbclient's.
+  libsmbclient-dev samba smbclient
   libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev ccache
