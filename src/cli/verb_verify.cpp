@@ -111,10 +111,12 @@ void register_verify(CLI::App& app, Status& status) {
       wait = parse_duration(o->wait);
       if (!wait) throw InputError({}, "--wait", "expected a duration such as 30m, 90s or 1h, got '" + o->wait + "'");
     }
-    if (wait && smb::is_smb_url(o->logs_dir))
-      throw InputError({}, "--wait", "following logs over SMB is not built yet: run verify again without --wait");
     VerifyResult r;
-    if (wait) {
+    if (smb::is_smb_url(o->logs_dir)) {
+      if (wait) throw InputError({}, "--wait", "following logs over SMB is not built yet: run verify again without --wait");
+      smb::Session session(smb_access(o->smb));
+      r = smb::verify_site(smb::parse_url(o->logs_dir, "--logs"), session, o->install_dir, since);
+    } else if (wait) {
       bool text = o->format == "text";
       r = verify_site_waiting(o->logs_dir, o->install_dir, since, *wait, [&](const VerifyResult& now) {
         if (!text) return;
@@ -122,9 +124,6 @@ void register_verify(CLI::App& app, Status& status) {
         for (const auto& m : now.milestones) found += m.state == MilestoneState::Found;
         std::fprintf(stderr, "smsup verify: %s: %d of 6 milestones so far\n", o->site.c_str(), found);
       });
-    } else if (smb::is_smb_url(o->logs_dir)) {
-      smb::Session session(smb_access(o->smb));
-      r = smb::verify_site(smb::parse_url(o->logs_dir, "--logs"), session, o->install_dir, since);
     } else {
       r = verify_site(o->logs_dir, o->install_dir, since);
     }
