@@ -8,6 +8,9 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev sqlite3 libssl-dev
   libvectorscan-dev
+  # src/smb links libsmbclient; tests/smb starts a real smbd (samba) on
+  # loopback; the SMB benchmark's raw transfer is smbclient's.
+  libsmbclient-dev samba smbclient
   libpq-dev postgresql
   # inventory collect: unixODBC, and the drivers it reaches the site databases
   # through (FreeTDS for SQL Server 2000/2005, SQLite and PostgreSQL for the twin).

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/smb_cli.h"
 #include "cli/verbs.h"
 #include "logs/follow.h"
 #include "logs/generate.h"
@@ -28,6 +29,7 @@ namespace fs = std::filesystem;
 using namespace smsup::logs;
 
 struct LogsOptions {
+  SmbCliOptions smb;  // grep, merge, stats and scan read smb:// URLs too
   std::vector<std::string> files;
   std::string pattern, component, severity, from, to, format = "text";
   bool regex = false, ignore_case = false, follow = false;
@@ -86,6 +88,12 @@ void print_entry(const LogsOptions& o, const std::string& file, const Entry& e) 
 
 std::vector<fs::path> paths_of(const LogsOptions& o) { return {o.files.begin(), o.files.end()}; }
 
+// Local paths and smb:// URLs alike (smb/remote_logs.h).
+std::vector<LogFile> open_files(const LogsOptions& o) {
+  smb::Session session(smb_access(o.smb));
+  return smb::open_logs(o.files, session);
+}
+
 Filter filter_of(const LogsOptions& o) {
   Filter f;
   f.pattern = o.pattern;
@@ -132,7 +140,7 @@ void warn_shrunk(const std::vector<LogFile>& files) {
 
 int run_grep(const LogsOptions& o) {
   Matcher match(filter_of(o));
-  auto files = open_logs(paths_of(o));
+  auto files = open_files(o);
   std::uint64_t hits = 0;
   for (const auto& f : files)
     for_each_entry(f.text.text(), [&](const Entry& e) {
@@ -146,7 +154,7 @@ int run_grep(const LogsOptions& o) {
 
 int run_merge(const LogsOptions& o) {
   Matcher match(filter_of(o));
-  auto files = open_logs(paths_of(o));
+  auto files = open_files(o);
   std::uint64_t local_only = 0;
   for (const auto& te : merge(files)) {
     if (!match(te.entry)) continue;
@@ -175,7 +183,7 @@ int run_merge(const LogsOptions& o) {
 }
 
 int run_stats(const LogsOptions& o) {
-  auto files = open_logs(paths_of(o));
+  auto files = open_files(o);
   auto t0 = std::chrono::steady_clock::now();
   Stats s = stats(files, std::max(1u, std::thread::hardware_concurrency()));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -209,7 +217,7 @@ int run_stats(const LogsOptions& o) {
 int run_scan(const LogsOptions& o) {
   MilestoneScanner scanner;
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& f : open_logs(paths_of(o))) {
+  for (const auto& f : open_files(o)) {
     auto hits = scanner.scan(f.text.text());
     std::array<std::uint64_t, 6> count{}, first{}, line{};
     for (const auto& h : hits)
@@ -322,6 +330,7 @@ void register_logs(CLI::App& app, Status& status) {
     auto [sub, o] = add("grep", "Entries whose message holds PATTERN (exit 1 when none)", run_grep);
     sub->add_option("PATTERN", o->pattern, "Literal text (or a regex with --regex)")->required();
     add_common(sub, *o);
+    add_smb_options(sub, o->smb);
     sub->add_flag("--regex", o->regex, "PATTERN is a regular expression (vectorscan syntax)");
     sub->add_flag("-i,--ignore-case", o->ignore_case, "Match without regard to case");
     add_filters(sub, *o);
@@ -329,6 +338,7 @@ void register_logs(CLI::App& app, Status& status) {
   {
     auto [sub, o] = add("merge", "All entries of all files in one timeline in UTC, like SMS Trace's merge", run_merge);
     add_common(sub, *o);
+    add_smb_options(sub, o->smb);
     add_filters(sub, *o);
   }
   {
@@ -344,10 +354,12 @@ void register_logs(CLI::App& app, Status& status) {
   {
     auto [sub, o] = add("stats", "Entries per component and severity, errors first", run_stats);
     add_common(sub, *o);
+    add_smb_options(sub, o->smb);
   }
   {
     auto [sub, o] = add("scan", "Count the six completion milestones in any files, in one pass", run_scan);
     add_common(sub, *o);
+    add_smb_options(sub, o->smb);
   }
   {
     auto [sub, o] = add("generate", "", run_generate);  // hidden: the benchmark's input

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/smb_cli.h"
 #include "cli/verbs.h"
 #include "logs/time.h"
 #include "logs/verify.h"
@@ -16,6 +17,7 @@ namespace {
 using namespace smsup::logs;
 
 struct VerifyOptions {
+  SmbCliOptions smb;  // --logs smb://...
   std::string site, logs_dir, since, wait, install_dir = "C:\\SMS", format = "text";
   int poll_ms = static_cast<int>(kDefaultPollInterval.count());
 };
@@ -91,7 +93,7 @@ void register_verify(CLI::App& app, Status& status) {
       "verify",
       "Which completion milestones a site's logs show (shared/spec/logs.md). Exit 0 verified, 1 not (yet).");
   sub->add_option("SITE", o->site, "Site code (for the report)")->required();
-  sub->add_option("--logs", o->logs_dir, "System drive root of the site server (holds SMSSetup.log and SMS/Logs)")
+  sub->add_option("--logs", o->logs_dir, "System drive root of the site server (holds SMSSetup.log and SMS/Logs): a folder, or smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE (see --smb-auth)")
       ->required();
   sub->add_option("--since", o->since, "When the upgrade started (UTC unless a zone is given), e.g. 2006-06-05T16:40:00Z");
   sub->add_option("--wait", o->wait, "Follow the logs as they grow until verified or this long has passed (30m, 90s)");
@@ -101,6 +103,7 @@ void register_verify(CLI::App& app, Status& status) {
   sub->add_option("--install-dir", o->install_dir, "The site's install folder as Windows names it")
       ->capture_default_str();
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  add_smb_options(sub, o->smb);
   sub->callback([o, &status] {
     std::optional<TimePoint> since;
     if (!o->since.empty()) {
@@ -113,7 +116,11 @@ void register_verify(CLI::App& app, Status& status) {
       if (!wait) throw InputError({}, "--wait", "expected a duration such as 30m, 90s or 1h, got '" + o->wait + "'");
     }
     VerifyResult r;
-    if (wait) {
+    if (smb::is_smb_url(o->logs_dir)) {
+      if (wait) throw InputError({}, "--wait", "following logs over SMB is not built yet: run verify again without --wait");
+      smb::Session session(smb_access(o->smb));
+      r = smb::verify_site(smb::parse_url(o->logs_dir, "--logs"), session, o->install_dir, since);
+    } else if (wait) {
       bool text = o->format == "text";
       r = verify_site_waiting(o->logs_dir, o->install_dir, since, *wait, [&](const VerifyResult& now) {
         if (!text) return;

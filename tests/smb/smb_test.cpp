@@ -1,0 +1,260 @@
+// smsup over SMB against a real Samba server (smbd) on loopback: verify and
+// logs read through libsmbclient give what they give on the same tree read
+// locally; bad credentials, a missing share and a dead port are exit 2, in
+// words, bounded in time, and no password is ever printed.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "logs/sample.h"
+#include "logs/writer.h"
+#include "process.h"
+#include "samba_server.h"
+#include "smb/remote_logs.h"
+#include "smb/url.h"
+#include "util/error.h"
+
+using namespace smsup;
+using namespace smsup::smb::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+  auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto dir = fs::temp_directory_path() / ("smsup-smb-" + std::to_string(::getpid()) + "-" + info->name() + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return fs::canonical(dir);
+}
+
+fs::path sample_site(const std::string& name, int omit = 0) {
+  fs::path root = fresh_dir(name);
+  logs::SampleSite s;
+  s.setup_start = logs::make_local_time(2006, 6, 5, 9, 40, 0);
+  s.omit = omit;
+  logs::write_sample_site(root, s);
+  return root;
+}
+
+Ran run_smsup(const std::vector<std::string>& args, std::chrono::milliseconds limit = std::chrono::seconds(60)) {
+  std::vector<std::string> argv{SMSUP_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, {}, limit);
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// smsup's words about a URL name it without the user: smb://127.0.0.1:PORT/site.
+std::string shown(const SambaServer& s, const std::string& share = "site") {
+  return "smb://127.0.0.1:" + std::to_string(s.port()) + "/" + share;
+}
+
+class Smb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = sample_site("site");
+    server_ = std::make_unique<SambaServer>(root_);
+    ASSERT_TRUE(server_->running()) << "the real Samba server could not be started: " << server_->error();
+  }
+  fs::path root_;
+  std::unique_ptr<SambaServer> server_;
+};
+
+void expect_no_password(const Ran& r, const std::string& password) {
+  EXPECT_EQ(r.out.find(password), std::string::npos) << "password printed on stdout";
+  EXPECT_EQ(r.err.find(password), std::string::npos) << "password printed on stderr";
+}
+
+}  // namespace
+
+TEST_F(Smb, VerifyOverSmbEqualsVerifyOnTheSameTreeLocally) {
+  Ran local = run_smsup({"verify", "LAB", "--logs", root_.string(), "--format", "json"});
+  Ran remote = run_smsup({"verify", "LAB", "--logs", server_->url(), "--smb-auth", server_->auth_file().string(),
+                      "--format", "json"});
+  ASSERT_EQ(local.code, 0) << local.err;
+  ASSERT_EQ(remote.code, 0) << remote.err;
+  auto l = nlohmann::json::parse(replace_all(local.out, root_.string(), "<ROOT>"));
+  auto r = nlohmann::json::parse(replace_all(remote.out, shown(*server_), "<ROOT>"));
+  EXPECT_EQ(l, r) << "local:\n" << local.out << "\nover SMB:\n" << remote.out;
+  EXPECT_EQ(r["files_read"].size(), 4u);
+  EXPECT_NE(remote.out.find(shown(*server_) + "/SMS/Logs/sitecomp.log"), std::string::npos) << remote.out;
+  expect_no_password(remote, server_->password());
+}
+
+TEST_F(Smb, VerifyOverSmbOfAnIncompleteSiteWithARotatedLogEqualsLocal) {
+  // Milestone 5 left out, and sitecomp.log rotated: its old part in SITECOMP.LO_.
+  fs::path root = sample_site("incomplete", 5);
+  fs::path logs = root / "SMS" / "Logs";
+  fs::rename(logs / "sitecomp.log", logs / "sitecomp.lo_");
+  std::ofstream(logs / "sitecomp.log") << "a new log after the rotation\n";
+  SambaServer server(root);
+  ASSERT_TRUE(server.running()) << server.error();
+  Ran local = run_smsup({"verify", "LAB", "--logs", root.string(), "--format", "json"});
+  Ran remote = run_smsup({"verify", "LAB", "--logs", server.url(), "--smb-auth", server.auth_file().string(),
+                      "--format", "json"});
+  EXPECT_EQ(local.code, 1) << local.err;
+  EXPECT_EQ(remote.code, 1) << remote.err;
+  auto l = nlohmann::json::parse(replace_all(local.out, root.string(), "<ROOT>"));
+  auto r = nlohmann::json::parse(replace_all(remote.out, shown(server), "<ROOT>"));
+  EXPECT_EQ(l, r) << "local:\n" << local.out << "\nover SMB:\n" << remote.out;
+  EXPECT_EQ(r["files_read"].size(), 5u) << remote.out;
+}
+
+TEST_F(Smb, WrongPasswordIsALogonFailureAndNoPasswordIsPrinted) {
+  std::string wrong = "Wrong-" + server_->password();
+  Ran r = run_smsup({"verify", "LAB", "--logs", server_->url(), "--smb-auth", server_->auth_file(wrong).string()});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("logon failure"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(shown(*server_)), std::string::npos) << r.err;
+  expect_no_password(r, wrong);
+  expect_no_password(r, server_->password());
+  Ran grep = run_smsup({"logs", "grep", "site", server_->url() + "/SMSSetup.log", "--smb-auth",
+                    server_->auth_file(wrong).string()});
+  EXPECT_EQ(grep.code, 2);
+  EXPECT_NE(grep.err.find("logon failure"), std::string::npos) << grep.err;
+  expect_no_password(grep, wrong);
+}
+
+TEST_F(Smb, ShareTheUserMayNotUseIsAccessDenied) {
+  Ran r = run_smsup({"verify", "LAB", "--logs", server_->url("denied"), "--smb-auth", server_->auth_file().string()});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("access denied"), std::string::npos) << r.err;
+  expect_no_password(r, server_->password());
+}
+
+TEST_F(Smb, MissingShareAndMissingFileAreExitTwoInWords) {
+  Ran share = run_smsup({"verify", "LAB", "--logs", server_->url("nosuchshare"), "--smb-auth", server_->auth_file().string()});
+  EXPECT_EQ(share.code, 2) << share.out << share.err;
+  EXPECT_NE(share.err.find("no such share"), std::string::npos) << share.err;
+  EXPECT_NE(share.err.find(shown(*server_, "nosuchshare")), std::string::npos) << share.err;
+  Ran file = run_smsup({"logs", "grep", "x", server_->url() + "/SMS/Logs/nosuch.log", "--smb-auth",
+                    server_->auth_file().string()});
+  EXPECT_EQ(file.code, 2) << file.out << file.err;
+  EXPECT_NE(file.err.find("no such file"), std::string::npos) << file.err;
+  EXPECT_NE(file.err.find(shown(*server_) + "/SMS/Logs/nosuch.log"), std::string::npos) << file.err;
+}
+
+TEST_F(Smb, LogsGrepScanAndStatsOverSmbFindWhatTheyFindLocally) {
+  std::string auth = server_->auth_file().string();
+  for (const std::string rel : {"SMS/Logs/sitecomp.log", "SMSSetup.log"}) {
+    Ran local = run_smsup({"logs", "grep", "-i", "site", (root_ / rel).string()});
+    Ran remote = run_smsup({"logs", "grep", "-i", "site", server_->url() + "/" + rel, "--smb-auth", auth});
+    ASSERT_EQ(local.code, 0) << local.err;
+    EXPECT_EQ(remote.code, 0) << remote.err;
+    EXPECT_FALSE(local.out.empty());
+    EXPECT_EQ(replace_all(local.out, root_.string(), "<ROOT>"), replace_all(remote.out, shown(*server_), "<ROOT>"));
+  }
+  std::vector<std::string> local_files, remote_files;
+  for (const std::string rel : {"SMSSetup.log", "SMS/Logs/sitecomp.log", "SMS/Logs/hman.log", "SMS/Logs/inboxmgr.log"}) {
+    local_files.push_back((root_ / rel).string());
+    remote_files.push_back(server_->url() + "/" + rel);
+  }
+  for (const std::string verb : {"scan", "merge"}) {
+    std::vector<std::string> l{"logs", verb, "--format", "json"}, r = l;
+    l.insert(l.end(), local_files.begin(), local_files.end());
+    r.insert(r.end(), remote_files.begin(), remote_files.end());
+    r.insert(r.end(), {"--smb-auth", auth});
+    Ran local = run_smsup(l), remote = run_smsup(r);
+    ASSERT_EQ(local.code, 0) << local.err;
+    EXPECT_EQ(remote.code, 0) << remote.err;
+    EXPECT_EQ(replace_all(local.out, root_.string(), "<ROOT>"), replace_all(remote.out, shown(*server_), "<ROOT>"))
+        << verb;
+  }
+  // The environment variable stands for --smb-auth.
+  Ran env = run({SMSUP_BINARY, "logs", "stats", remote_files[1]}, {}, std::chrono::seconds(60), {{"SMSUP_SMB_AUTH", auth}});
+  EXPECT_EQ(env.code, 0) << env.err;
+  EXPECT_NE(env.out.find("SMS_SITE_COMPONENT_MANAGER"), std::string::npos) << env.out;
+}
+
+TEST_F(Smb, LibraryReadsAByteRangeAndASizeForFollowing) {
+  auto creds = smb::read_auth_file(server_->auth_file());
+  smb::Url url = smb::parse_url(server_->url() + "/SMS/Logs/hman.log", "test");
+  smb::Client client(url, creds);
+  std::ifstream in(root_ / "SMS/Logs/hman.log", std::ios::binary);
+  std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  smb::RemoteFile file(client, url);
+  ASSERT_EQ(file.size(), whole.size());
+  EXPECT_EQ(client.read(url), whole);
+  EXPECT_EQ(file.read(10, 25), whole.substr(10, 25));
+  EXPECT_EQ(file.read(whole.size() - 5, 100), whole.substr(whole.size() - 5));
+  EXPECT_EQ(file.read(whole.size() + 10, 100), "");
+  EXPECT_FALSE(client.size(url.parent().child("nosuch.log")).has_value());
+  auto listed = client.list(url.parent());
+  EXPECT_EQ(listed.size(), 3u);
+}
+
+TEST(SmbUnreachable, DeadPortAndSilentServerAreExitTwoWithinTheTimeout) {
+  auto dir = fresh_dir("auth");
+  std::ofstream(dir / "auth") << "username = someone\npassword = Unused-Pw-123\n";
+  int port = free_port();
+  Ran dead = run_smsup({"verify", "LAB", "--logs", "smb://someone@127.0.0.1:" + std::to_string(port) + "/C$",
+                    "--smb-auth", (dir / "auth").string(), "--smb-timeout", "3s"},
+                   std::chrono::seconds(30));
+  EXPECT_FALSE(dead.timed_out);
+  EXPECT_EQ(dead.code, 2) << dead.err;
+  EXPECT_NE(dead.err.find("host unreachable"), std::string::npos) << dead.err;
+  EXPECT_LT(dead.took, std::chrono::seconds(10));
+  expect_no_password(dead, "Unused-Pw-123");
+
+  // A port that accepts connections and never answers: the timeout ends it.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  Ran silent = run_smsup({"logs", "grep", "x", "smb://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/C$/SMSSetup.log",
+                      "--smb-auth", (dir / "auth").string(), "--smb-timeout", "2s"},
+                     std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_FALSE(silent.timed_out);
+  EXPECT_EQ(silent.code, 2) << silent.err;
+  EXPECT_NE(silent.err.find("no answer within 2 s"), std::string::npos) << silent.err;
+  EXPECT_LT(silent.took, std::chrono::seconds(15));
+}
+
+TEST(SmbInput, BadUrlsAreLocatedAndNeverEchoAPassword) {
+  EXPECT_THROW(smb::parse_url("smb://", "--logs"), InputError);
+  EXPECT_THROW(smb::parse_url("smb://server", "--logs"), InputError);
+  EXPECT_THROW(smb::parse_url("smb://server:99999/C$", "--logs"), InputError);
+  EXPECT_THROW(smb::parse_url("smb://se rver/C$", "--logs"), InputError);
+  EXPECT_THROW(smb::parse_url("smb://server/C$/../x", "--logs"), InputError);
+  try {
+    smb::parse_url("smb://admin:Secret-Pw-9@server/C$", "--logs");
+    FAIL();
+  } catch (const InputError& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.find("Secret-Pw-9"), std::string::npos) << what;
+    EXPECT_NE(what.find("--logs"), std::string::npos) << what;
+    EXPECT_EQ(e.loc().column, 12) << what;
+  }
+  auto u = smb::parse_url("SMB://CORP;admin@site-srv.corp.example:4455/SMS_ABC/Logs/%41.log", "--logs");
+  EXPECT_EQ(u.domain, "CORP");
+  EXPECT_EQ(u.user, "admin");
+  EXPECT_EQ(u.server, "site-srv.corp.example");
+  EXPECT_EQ(u.port, 4455);
+  EXPECT_EQ(u.share, "SMS_ABC");
+  EXPECT_EQ(u.path, "Logs/A.log");
+  EXPECT_EQ(u.display(), "smb://site-srv.corp.example:4455/SMS_ABC/Logs/A.log");
+
+  Ran r = run_smsup({"verify", "LAB", "--logs", "smb://admin:Secret-Pw-9@server/C$"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.find("Secret-Pw-9"), std::string::npos) << r.err;
+  Ran noauth = run_smsup({"verify", "LAB", "--logs", "smb://admin@127.0.0.1:1/C$"});
+  EXPECT_EQ(noauth.code, 2);
+  EXPECT_NE(noauth.err.find("--smb-auth"), std::string::npos) << noauth.err;
+}
