@@ -91,7 +91,7 @@ void register_verify(CLI::App& app, Status& status) {
   auto o = std::make_shared<VerifyOptions>();
   auto* sub = app.add_subcommand(
       "verify",
-      "Which completion milestones a site's logs show (shared/spec/logs.md). Exit 0 verified, 1 not (yet).");
+      "Which completion milestones a site's logs show (docs/logs.md), and when the site may be touched. Exit 0 verified, 1 not (yet).");
   sub->add_option("SITE", o->site, "Site code (for the report)")->required();
   sub->add_option("--logs", o->logs_dir, "System drive root of the site server (holds SMSSetup.log and SMS/Logs): a folder, or smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE (see --smb-auth)")
       ->required();
