@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include <fmt/ostream.h>
+
+#include "cli/demo.h"
 #include "cli/verbs.h"
 #include "plan/step_kinds.h"
 #include "run/journal.h"
@@ -58,12 +61,12 @@ int play_operator(const std::string& journal) {
 
 }  // namespace
 
-int demo_apply(const DemoContext& ctx) {
+int demo_apply(const DemoContext& ctx, Output& out) {
   run::ApplyRequest req;
   req.plan_path = (ctx.out / "plan.json").string();
   req.journal_path = (ctx.out / "apply-journal.db").string();
   if (!fs::exists(req.plan_path)) {
-    std::printf("No plan at %s (the plan stage did not write one); nothing to apply.\n", req.plan_path.c_str());
+    fmt::print(out.out, "No plan at {} (the plan stage did not write one); nothing to apply.\n", req.plan_path.c_str());
     return 1;
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(req.journal_path + suffix);
@@ -71,37 +74,38 @@ int demo_apply(const DemoContext& ctx) {
   fs::remove_all(req.journal_path + ".twin");
   req.target = "twin";
   try {
-    req.dry_run = true;
-    std::FILE* devnull = std::fopen("/dev/null", "w");
-    req.out = devnull;
+    req.dry_run = true;  // only to learn whether the twin target runs here: its listing is not shown
+    std::ostringstream unseen;
+    req.out = &unseen;
     run::run_apply(req);
-    std::fclose(devnull);
   } catch (const InputError& e) {
-    std::printf("The twin target cannot run here (%s).\nRunning the plan with the shell driver "
+    fmt::print(out.out, "The twin target cannot run here ({}).\nRunning the plan with the shell driver "
                 "instead, every command a harmless /bin/echo of what it would do.\n\n",
                 e.message().c_str());
     req.target = "shell";
     req.hosts_path = write_echo_hosts(ctx);
   }
   req.dry_run = false;
-  req.out = stdout;
+  req.out = &out.out;
+  req.err = &out.err;
+  req.terminal = out.out_terminal;
   int rc = 1;
   for (int round = 1; round <= 30; ++round) {
-    std::printf("$ smsup apply %s --target %s --journal %s%s\n", req.plan_path.c_str(), req.target.c_str(),
+    fmt::print(out.out, "$ smsup apply {} --target {} --journal {}{}\n", req.plan_path.c_str(), req.target.c_str(),
                 req.journal_path.c_str(), req.resume ? " --resume" : "");
-    std::fflush(stdout);
+    out.out.flush();
     rc = run::run_apply(req);
     if (rc == 0) break;
     int confirmed = play_operator(req.journal_path);
     if (confirmed == 0) break;  // failed steps: a person must look
-    std::printf("\nThe demo operator does the %d manual step(s) waiting and confirms each:\n"
-                "$ smsup confirm STEP --journal %s --note 'done by the demo operator'\n\n",
+    fmt::print(out.out, "\nThe demo operator does the {} manual step(s) waiting and confirms each:\n"
+                "$ smsup confirm STEP --journal {} --note 'done by the demo operator'\n\n",
                 confirmed, req.journal_path.c_str());
     req.resume = true;
   }
-  std::printf("\n$ smsup status --journal %s\n", req.journal_path.c_str());
+  fmt::print(out.out, "\n$ smsup status --journal {}\n", req.journal_path.c_str());
   run::Journal j(req.journal_path, false);
-  std::fputs(run::status_text(j, false, use_color()).c_str(), stdout);
+  out.out << (run::status_text(j, false, out.color).c_str());
   if (rc == 0) return 0;
   // The example carries problems on purpose: a step the target fails (the
   // rehearsal predicts the same) is an expected end; steps still waiting or
@@ -112,8 +116,8 @@ int demo_apply(const DemoContext& ctx) {
     if (r.state == run::State::pending || r.state == run::State::waiting || r.state == run::State::running) ++open;
   }
   if (open == 0 && failed > 0) {
-    std::printf("\nThe run reached its end: %d step(s) failed on the %s and stopped what depends on "
-                "them, as a real run would. Fix the cause, then smsup retry STEP --journal %s and "
+    fmt::print(out.out, "\nThe run reached its end: {} step(s) failed on the {} and stopped what depends on "
+                "them, as a real run would. Fix the cause, then smsup retry STEP --journal {} and "
                 "apply --resume.\n",
                 failed, req.target.c_str(), req.journal_path.c_str());
     return 0;

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 
+#include <fmt/ostream.h>
+
+#include "cli/demo.h"
 #include "cli/verbs.h"
 #include "dbtest/dbtest.h"
 #include "inventory/inventory.h"
@@ -18,7 +20,7 @@
 
 namespace smsup::cli {
 
-int demo_dbtest(const DemoContext& ctx) {
+int demo_dbtest(const DemoContext& ctx, Output& out) {
   namespace fs = std::filesystem;
   fs::path dir = ctx.out / "dbtest";
   fs::remove_all(dir);  // the demo's own files from an earlier run
@@ -27,7 +29,7 @@ int demo_dbtest(const DemoContext& ctx) {
   Hierarchy h = inventory::load(ctx.example.string());
   twin::Twin t = twin::Twin::from(h, 1, {});
   sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, 1);
-  attach_with_progress(t, dbs);
+  attach_with_progress(t, dbs, out);
   // A primary site the inventory has no test result for, and whose
   // database can be tested as it is (no replication).
   const twin::TwinSite* site = nullptr;
@@ -41,12 +43,12 @@ int demo_dbtest(const DemoContext& ctx) {
     }
   }
   if (!site) {
-    std::printf("No primary site of %s lacks a database test: nothing to show.\n", h.name.c_str());
+    fmt::print(out.out, "No primary site of {} lacks a database test: nothing to show.\n", h.name.c_str());
     return 1;
   }
-  std::printf("The twin of %s made a site database for each primary site in %s.\n", h.name.c_str(),
+  fmt::print(out.out, "The twin of {} made a site database for each primary site in {}.\n", h.name.c_str(),
               (dir / sitedb::kSiteDatabasesDir).c_str());
-  std::printf("%s's is a stand-in for its %s MB of data and %s MB of log, with %lld clients' inventory:\n\n",
+  fmt::print(out.out, "{}'s is a stand-in for its {} MB of data and {} MB of log, with {} clients' inventory:\n\n",
               site->code.c_str(), fmt::format("{}", site->db->data_mb).c_str(),
               fmt::format("{}", site->db->log_mb).c_str(),
               static_cast<long long>(miniature_clients(site->db->clients_held)));
@@ -55,13 +57,13 @@ int demo_dbtest(const DemoContext& ctx) {
   o.migration = dbtest::builtin_migration();
   o.free_disk_mb = site->db->free_disk_mb;
   dbtest::Report r = dbtest::run(o);
-  std::fputs(dbtest::format_text(r).c_str(), stdout);
+  out.out << (dbtest::format_text(r).c_str());
 
   int64_t estimate = db_growth(*inv->database).total_mb();
   int64_t twin_growth = site->db->growth_data_mb + site->db->growth_log_mb;
-  std::printf(
-      "\nOne set of numbers for %s: the disk rule estimates %lld MB without a test (db-disk-space; the runbook's disk check),\n"
-      "dbtest measures %lld MB on the twin's database, and the twin's upgrade takes %lld MB (smsup rehearse).\n",
+  fmt::print(out.out, 
+      "\nOne set of numbers for {}: the disk rule estimates {} MB without a test (db-disk-space; the runbook's disk check),\n"
+      "dbtest measures {} MB on the twin's database, and the twin's upgrade takes {} MB (smsup rehearse).\n",
       site->code.c_str(), static_cast<long long>(estimate), static_cast<long long>(r.growth_mb()),
       static_cast<long long>(twin_growth));
   bool same = r.growth_mb() == twin_growth &&
@@ -78,7 +80,7 @@ int demo_dbtest(const DemoContext& ctx) {
     dbtest::run(o);
   } catch (const InputError& e) {
     refused = true;
-    std::printf("\nWith replication enabled, dbtest refuses (exit 2):\n  %s\n", e.what());
+    fmt::print(out.out, "\nWith replication enabled, dbtest refuses (exit 2):\n  {}\n", e.what());
   }
   return r.passed() && same && refused ? 0 : 1;
 }

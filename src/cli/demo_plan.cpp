@@ -2,11 +2,13 @@
 // Server 2003 SP1 track, waiving (and saying so) the blockers the example
 // carries on purpose, and write plan.json and runbook.md.
 #include <algorithm>
-#include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
 
+#include <fmt/ostream.h>
+
+#include "cli/demo.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/planner.h"
@@ -17,7 +19,7 @@
 
 namespace smsup::cli {
 
-int demo_plan(const DemoContext& ctx) {
+int demo_plan(const DemoContext& ctx, Output& out) {
   Hierarchy h = inventory::load(ctx.example.string());
   plan::Options o;
   o.as_of = ctx.as_of;
@@ -30,13 +32,13 @@ int demo_plan(const DemoContext& ctx) {
   std::set<std::string> waive;
   for (const auto& f : blockers) waive.insert(std::string(f.rule));
   if (!blockers.empty()) {
-    std::printf("The example carries %zu blocker(s) on purpose; a real plan is refused until they are "
-                "fixed. Waiving %zu rule(s) to show the plan:\n",
+    fmt::print(out.out, "The example carries {} blocker(s) on purpose; a real plan is refused until they are "
+                "fixed. Waiving {} rule(s) to show the plan:\n",
                 blockers.size(), waive.size());
     for (const auto& f : blockers) {
-      std::printf("  --waive %-20s %s: %s\n", std::string(f.rule).c_str(), f.object.c_str(), f.message.c_str());
+      fmt::print(out.out, "  --waive {:<20} {}: {}\n", std::string(f.rule).c_str(), f.object.c_str(), f.message.c_str());
     }
-    std::printf("\n");
+    fmt::print(out.out, "\n");
   }
   o.waived.assign(waive.begin(), waive.end());
   plan::Plan p = plan::make_plan(h, report, o);
@@ -52,12 +54,12 @@ int demo_plan(const DemoContext& ctx) {
     for (const auto& st : p.steps) {
       if (!plan::is(st, plan::Kind::readiness) && std::find(st.why.begin(), st.why.end(), rule) != st.why.end()) by.push_back(st.id);
     }
-    std::printf("Waived %s: %s\n", rule.c_str(),
+    fmt::print(out.out, "Waived {}: {}\n", rule.c_str(),
                 by.empty() ? "no step answers it; the risk stays (see the readiness step)"
                            : fmt::format("the plan answers it with {}", fmt::join(by, ", ")).c_str());
   }
-  std::printf("%s", plan::render_summary(p, s).c_str());
-  std::printf("Wrote %s and %s (smsup show %s --format gantt for the timeline).\n", plan_file.c_str(),
+  fmt::print(out.out, "{}", plan::render_summary(p, s).c_str());
+  fmt::print(out.out, "Wrote {} and {} (smsup show {} --format gantt for the timeline).\n", plan_file.c_str(),
               runbook_file.c_str(), plan_file.c_str());
   // As expected: every site below SP2 has its upgrade and verify, and the
   // plan file reads back as written.

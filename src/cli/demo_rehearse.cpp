@@ -1,9 +1,11 @@
 // `smsup demo` stage: rehearse the example's plan on a fresh twin, then again
 // with an injected fault, showing the recovery.
-#include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
 
+#include <fmt/ostream.h>
+
+#include "cli/demo.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
@@ -42,7 +44,7 @@ std::optional<plan::Plan> demo_plan_of(const DemoContext& ctx, const Hierarchy& 
 
 twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs::path& dir,
                               const std::string& faults, bool recover, twin::Twin*& keep,
-                              std::unique_ptr<twin::Twin>& holder) {
+                              std::unique_ptr<twin::Twin>& holder, Output& out) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir);
@@ -53,7 +55,7 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
   twin::FileLogSink sink(dir);
   holder->set_log_sink(&sink);
   sitedb::SqliteSiteDatabases dbs(dir / sitedb::kSiteDatabasesDir, o.seed);
-  attach_with_progress(*holder, dbs);
+  attach_with_progress(*holder, dbs, out);
   twin::RehearseOptions ro;
   ro.recover = recover;
   ro.days = 7;
@@ -66,18 +68,18 @@ twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs:
 
 }  // namespace
 
-int demo_rehearse(const DemoContext& ctx) {
+int demo_rehearse(const DemoContext& ctx, Output& out) {
   Hierarchy h = inventory::load(ctx.example.string());
   auto p = demo_plan_of(ctx, h);
   if (!p) {
-    std::printf("The planner refused the example even with its blockers waived: nothing to rehearse.\n");
+    fmt::print(out.out, "The planner refused the example even with its blockers waived: nothing to rehearse.\n");
     return 1;
   }
   twin::Twin* t = nullptr;
   std::unique_ptr<twin::Twin> holder;
-  std::printf("1. The plan on a fresh twin of %s (logs in %s):\n\n", h.name.c_str(), (ctx.out / "twin").c_str());
-  auto r1 = rehearse_into(*p, h, ctx.out / "twin", "", false, t, holder);
-  std::fputs(to_text(r1, *t, *p).c_str(), stdout);
+  fmt::print(out.out, "1. The plan on a fresh twin of {} (logs in {}):\n\n", h.name.c_str(), (ctx.out / "twin").c_str());
+  auto r1 = rehearse_into(*p, h, ctx.out / "twin", "", false, t, holder, out);
+  out.out << (to_text(r1, *t, *p).c_str());
 
   // The fault: the database step of the first primary child site's upgrade.
   std::string victim;
@@ -91,18 +93,18 @@ int demo_rehearse(const DemoContext& ctx) {
   }
   if (victim.empty()) return 0;
   std::string fault = "upgrade@" + victim + "=fail";
-  std::printf("\n2. Again with --faults %s --recover: setup fails in %s's database step, the site is\n"
+  fmt::print(out.out, "\n2. Again with --faults {} --recover: setup fails in {}'s database step, the site is\n"
               "   restored from the backup the plan took, and the upgrade runs again:\n\n", fault.c_str(), victim.c_str());
-  auto r2 = rehearse_into(*p, h, ctx.out / "twin-fault", fault, true, t, holder);
+  auto r2 = rehearse_into(*p, h, ctx.out / "twin-fault", fault, true, t, holder, out);
   bool recovered = false;
   for (const auto& s : r2.steps) {
     if (s.id == victim + "/upgrade") {
-      std::printf("  %s: %s after %d attempt(s); %s\n", s.id.c_str(), s.status.c_str(), s.attempts,
+      fmt::print(out.out, "  {}: {} after {} attempt(s); {}\n", s.id.c_str(), s.status.c_str(), s.attempts,
                   s.recovery.empty() ? "no recovery needed" : s.recovery.c_str());
       recovered = s.status == "ok" && s.attempts == 2;
     }
   }
-  std::printf("  result: %s; same outcome as without the fault: %s\n",
+  fmt::print(out.out, "  result: {}; same outcome as without the fault: {}\n",
               r2.fully_upgraded ? "fully upgraded" : "not fully upgraded",
               r2.fully_upgraded == r1.fully_upgraded ? "yes" : "no");
   return recovered ? 0 : 1;

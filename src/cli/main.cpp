@@ -1,10 +1,10 @@
 // smsup: the SMS 2003 SP2 upgrade checklist as software.
+// Everything else is the library smsup_cli (verbs.h): this file turns the
+// command line into one verb's run and its outcome into the exit status.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +14,6 @@
 #include "util/error.h"
 
 namespace smsup::cli {
-
-bool use_color() { return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 namespace {
 
@@ -54,6 +52,8 @@ std::optional<std::string> unknown_verb(const CLI::App& app, int argc, char** ar
 
 int main(int argc, char** argv) {
   using namespace smsup::cli;
+  // Every verb writes through std::cout and std::cerr (Output), never stdio.
+  std::ios::sync_with_stdio(false);
   CLI::App app{
       "smsup: plan, rehearse, run and verify the upgrade of an SMS 2003 hierarchy to SP2.\n"
       "Exit status: 0 done and fine, 1 done and not fine, 2 could not do it.",
@@ -62,20 +62,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   Status status;
-  register_check(app, status);
-  register_plan(app, status);
-  register_show(app, status);
-  register_rehearse(app, status);
-  register_apply(app, status);
-  register_verify(app, status);
-  register_logs(app, status);
-  register_dbtest(app, status);
-  register_clients(app, status);
-  register_twin(app, status);
-  register_demo(app, status);
-  register_inventory(app, status);
+  register_all(app, status);
   if (auto bad = unknown_verb(app, argc, argv)) {
-    std::fprintf(stderr, "smsup: %s\n", bad->c_str());
+    std::cerr << "smsup: " << *bad << "\n";
     return 2;
   }
   try {
@@ -89,12 +78,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
-  } catch (const smsup::InputError& e) {
-    std::fprintf(stderr, "smsup: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "smsup: %s\n", e.what());
+  } catch (const std::exception& e) {  // smsup::InputError and the rest: one line, exit 2
+    std::cout.flush();
+    std::cerr << "smsup: " << e.what() << "\n";
     return 2;
   }
+  std::cout.flush();
   return status.code;
 }

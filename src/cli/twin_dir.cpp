@@ -1,8 +1,7 @@
 // Shared by the verbs that give the twin a folder (rehearse, twin make, the
 // demo): preparing the folder, and making the sites' databases in it.
-#include <unistd.h>
+#include <fmt/ostream.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -31,12 +30,12 @@ void prepare_twin_dir(const fs::path& dir) {
   std::ofstream(dir / ".smsup-twin") << "made by smsup (rehearse or twin make); its content is replaced the next time\n";
 }
 
-void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs) {
+void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs, Output& out) {
   dbs.check_room(t.sites());
-  bool tty = isatty(STDERR_FILENO) != 0;
-  t.attach_databases(&dbs, [tty](size_t done, size_t total) {
-    if (tty) std::fprintf(stderr, "\r  making the sites' databases: %zu/%zu", done, total);
-    if (tty && done == total) std::fprintf(stderr, "\n");
+  t.attach_databases(&dbs, [&out](size_t done, size_t total) {
+    if (!out.err_terminal) return;
+    fmt::print(out.err, "\r  making the sites' databases: {}/{}{}", done, total, done == total ? "\n" : "");
+    out.err.flush();
   });
 }
 

@@ -1,10 +1,11 @@
-// `smsup apply`, `status`, `confirm`, `retry` (shared/spec/apply.md): run a
+// `smsup apply`, `status`, `confirm`, `retry` (docs/apply.md): run a
 // plan journaled and resumable, and watch and steer the run from anywhere.
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <memory>
 
+#include "cli/apply.h"
+#include "cli/checks.h"
 #include "cli/verbs.h"
 #include "run/journal.h"
 #include "run/session.h"
@@ -25,99 +26,120 @@ void require_step(const run::Journal& j, const std::string& journal, const std::
   throw InputError({journal, 0, 0}, "STEP", fmt::format("no step '{}' in this journal{}", id, did_you_mean(id, ids)));
 }
 
+}  // namespace
+
+int run_apply(const ApplyOptions& o, Output& out) {
+  if (o.max_parallel) require_range("--max-parallel", *o.max_parallel, 1, 100000);
+  require_range("--max-failures", o.max_failures, 0, 100000000);
+  require_range("--per-site", o.per_site, 1, 100000);
+  run::ApplyRequest req{.plan_path = o.plan,
+                        .target = o.target,
+                        .hosts_path = o.hosts,
+                        .journal_path = o.journal,
+                        .inventory_path = o.inventory,
+                        .resume = o.resume,
+                        .dry_run = o.dry_run,
+                        .plain = o.plain,
+                        .force = o.force,
+                        .wait = o.wait,
+                        .max_parallel = o.max_parallel,
+                        .max_failures = o.max_failures,
+                        .per_site = o.per_site,
+                        .seed = o.seed,
+                        .faults = o.faults,
+                        .databases = o.databases,
+                        .out = &out.out,
+                        .err = &out.err,
+                        .terminal = out.out_terminal};
+  return run::run_apply(req);
+}
+
+int run_status(const StatusOptions& o, Output& out) {
+  require_one_of("--format", o.format, {"text", "json"});
+  run::Journal j(o.journal, false);
+  if (o.format == "json") {
+    out.out << run::status_json(j).dump(1) << "\n";
+  } else {
+    out.out << run::status_text(j, o.all, out.color);
+  }
+  return run::status_code(j);
+}
+
+namespace {
+
+void say_how_to_go_on(const run::Journal& j, const std::string& journal, Output& out) {
+  if (!j.holder())
+    out.out << "No apply is running on this journal: go on with smsup apply PLAN --journal " << journal << " --resume\n";
+}
+
+}  // namespace
+
+int run_confirm(const ConfirmOptions& o, Output& out) {
+  run::Journal j(o.journal, false);
+  require_step(j, o.journal, o.step);
+  j.confirm(o.step, o.note, o.fail);
+  out.out << o.step << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
+          << (o.note.empty() ? "" : fmt::format(" (note: {})", o.note)) << "\n";
+  say_how_to_go_on(j, o.journal, out);
+  return 0;
+}
+
+int run_retry(const RetryOptions& o, Output& out) {
+  run::Journal j(o.journal, false);
+  require_step(j, o.journal, o.step);
+  j.retry(o.step);
+  out.out << o.step << ": set back to pending, with the steps it had held back\n";
+  say_how_to_go_on(j, o.journal, out);
+  return 0;
+}
+
+namespace {
+
 void register_apply_verb(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("apply", "Run a plan on the twin or on real hosts, journaled and resumable");
-  auto req = std::make_shared<run::ApplyRequest>();
-  auto max_parallel = std::make_shared<int>(0);
-  sub->add_option("PLAN", req->plan_path, "The plan file (smsup plan -o PLAN)")->required();
-  sub->add_option("--target", req->target, "twin (default) or shell")
-      ->check(CLI::IsMember({"twin", "shell"}));
-  sub->add_option("--hosts", req->hosts_path, "HOSTS.yaml: a command per step kind (--target shell)");
-  sub->add_option("--journal", req->journal_path, "Journal file (default: smsup-journal.db beside the plan)");
-  sub->add_option("--inventory", req->inventory_path,
-                  "Inventory to check the plan against (default: the plan's own)");
-  sub->add_flag("--resume", req->resume, "Go on with the run the journal holds");
-  sub->add_option("--max-parallel", *max_parallel, "Steps running at once (default: the plan's)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--max-failures", req->max_failures, "Start nothing more after N failures (0: never stop)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--per-site", req->per_site, "Steps running at once in one site (default 1)")
-      ->check(CLI::PositiveNumber);
-  sub->add_flag("--dry-run", req->dry_run, "Print what would run, in order, with the exact commands");
-  sub->add_flag("--plain", req->plain, "One line per state change, even on a terminal");
-  sub->add_flag("--wait", req->wait, "Keep running while manual steps wait for smsup confirm");
-  sub->add_flag("--force", req->force, "Run although the inventory changed since the plan was made");
-  sub->add_option("--seed", req->seed, "Twin: seed of its random choices");
-  sub->add_option("--faults", req->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
-  sub->add_flag_callback("--no-databases", [req] { req->databases = false; },
-                "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
-                "take the upgrade's growth from the model");
-  sub->callback([req, max_parallel, &status] {
-    if (*max_parallel > 0) req->max_parallel = *max_parallel;
-    status.code = run::run_apply(*req);
-  });
+  auto [sub, o] = add_verb(app, status, "apply", "Run a plan on the twin or on real hosts, journaled and resumable", run_apply);
+  sub->add_option("PLAN", o->plan, "The plan file (smsup plan -o PLAN)")->required();
+  sub->add_option("--target", o->target, "twin (default) or shell");
+  sub->add_option("--hosts", o->hosts, "HOSTS.yaml: a command per step kind (--target shell)");
+  sub->add_option("--journal", o->journal, "Journal file (default: smsup-journal.db beside the plan)");
+  sub->add_option("--inventory", o->inventory, "Inventory to check the plan against (default: the plan's own)");
+  sub->add_flag("--resume", o->resume, "Go on with the run the journal holds");
+  sub->add_option("--max-parallel", o->max_parallel, "Steps running at once, 1 or more (default: the plan's)");
+  sub->add_option("--max-failures", o->max_failures, "Start nothing more after N failures (0: never stop)");
+  sub->add_option("--per-site", o->per_site, "Steps running at once in one site, 1 or more (default 1)");
+  sub->add_flag("--dry-run", o->dry_run, "Print what would run, in order, with the exact commands");
+  sub->add_flag("--plain", o->plain, "One line per state change, even on a terminal");
+  sub->add_flag("--wait", o->wait, "Keep running while manual steps wait for smsup confirm");
+  sub->add_flag("--force", o->force, "Run although the inventory changed since the plan was made");
+  sub->add_option("--seed", o->seed, "Twin: seed of its random choices");
+  sub->add_option("--faults", o->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
+  sub->add_flag_callback("--no-databases", [opts = o] { opts->databases = false; },
+                         "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
+                         "take the upgrade's growth from the model");
 }
 
 void register_status_verb(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("status", "Show the state of every step of a run, from any terminal");
-  struct Opts {
-    std::string journal = "smsup-journal.db";
-    std::string format = "text";
-    bool all = false;
-  };
-  auto o = std::make_shared<Opts>();
+  auto [sub, o] = add_verb(app, status, "status", "Show the state of every step of a run, from any terminal", run_status);
   sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
-  sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("--format", o->format, "text or json");
   sub->add_flag("--all", o->all, "List every step, not only those that need a look");
-  sub->callback([o, &status] {
-    run::Journal j(o->journal, false);
-    if (o->format == "json") {
-      std::printf("%s\n", run::status_json(j).dump(1).c_str());
-    } else {
-      std::fputs(run::status_text(j, o->all, use_color()).c_str(), stdout);
-    }
-    status.code = run::status_code(j);
-  });
+}
+
+// STEP and --journal: what confirm and retry act on.
+void add_step_options(CLI::App* sub, std::string& step, std::string& journal, const char* step_help) {
+  sub->add_option("STEP", step, step_help)->required();
+  sub->add_option("--journal", journal, "Journal file")->capture_default_str();
 }
 
 void register_confirm_verb(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("confirm", "Confirm that a person did a manual step (or that it failed)");
-  struct Opts {
-    std::string step, journal = "smsup-journal.db", note;
-    bool fail = false;
-  };
-  auto o = std::make_shared<Opts>();
-  sub->add_option("STEP", o->step, "The step id, e.g. CEN/drw")->required();
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  auto [sub, o] = add_verb(app, status, "confirm", "Confirm that a person did a manual step (or that it failed)", run_confirm);
+  add_step_options(sub, o->step, o->journal, "The step id, e.g. CEN/drw");
   sub->add_option("--note", o->note, "What was done, for the journal");
   sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
-  sub->callback([o, &status] {
-    run::Journal j(o->journal, false);
-    require_step(j, o->journal, o->step);
-    j.confirm(o->step, o->note, o->fail);
-    std::printf("%s: %s%s\n", o->step.c_str(), o->fail ? "recorded as failed" : "confirmed as done",
-                o->note.empty() ? "" : fmt::format(" (note: {})", o->note).c_str());
-    if (!j.holder()) std::printf("No apply is running on this journal: go on with smsup apply PLAN --journal %s --resume\n", o->journal.c_str());
-    status.code = 0;
-  });
 }
 
 void register_retry_verb(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("retry", "Set a failed step back to pending, to run again");
-  struct Opts {
-    std::string step, journal = "smsup-journal.db";
-  };
-  auto o = std::make_shared<Opts>();
-  sub->add_option("STEP", o->step, "The failed step's id")->required();
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
-  sub->callback([o, &status] {
-    run::Journal j(o->journal, false);
-    require_step(j, o->journal, o->step);
-    j.retry(o->step);
-    std::printf("%s: set back to pending, with the steps it had held back\n", o->step.c_str());
-    if (!j.holder()) std::printf("No apply is running on this journal: go on with smsup apply PLAN --journal %s --resume\n", o->journal.c_str());
-    status.code = 0;
-  });
+  auto [sub, o] = add_verb(app, status, "retry", "Set a failed step back to pending, to run again", run_retry);
+  add_step_options(sub, o->step, o->journal, "The failed step's id");
 }
 
 }  // namespace

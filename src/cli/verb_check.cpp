@@ -1,28 +1,20 @@
-// smsup check INVENTORY: the readiness report (shared/spec/rules.md).
+// smsup check INVENTORY: the readiness report (docs/rules.md).
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
+#include "cli/check.h"
+#include "cli/checks.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "report/check_report.h"
 #include "rules/finding.h"
+#include "util/error.h"
 
 namespace smsup::cli {
 namespace {
 
-struct CheckArgs {
-  std::string inventory;
-  std::string format = "text";
-  std::string output;
-  std::string as_of;
-  bool with_os_sp1 = false;
-};
-
-Date today() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
-
-void write_report(std::ostream& out, const CheckArgs& a, const Hierarchy& h, const rules::Report& r,
+void write_report(std::ostream& out, const CheckOptions& a, const Hierarchy& h, const rules::Report& r,
                   const std::string& as_of, bool color) {
   if (a.format == "json") {
     report::write_check_json(out, h, r);
@@ -34,7 +26,7 @@ void write_report(std::ostream& out, const CheckArgs& a, const Hierarchy& h, con
 }
 
 // Writes next to the target and renames, so a failed run leaves no torn file.
-void write_file(const std::string& path, const CheckArgs& a, const Hierarchy& h,
+void write_file(const std::string& path, const CheckOptions& a, const Hierarchy& h,
                 const rules::Report& r, const std::string& as_of) {
   std::string tmp = path + ".tmp";
   {
@@ -49,49 +41,42 @@ void write_file(const std::string& path, const CheckArgs& a, const Hierarchy& h,
   if (ec) throw InputError({path, 0, 0}, "-o", "cannot write this file: " + ec.message());
 }
 
-int run_check(const CheckArgs& a) {
+}  // namespace
+
+int run_check(const CheckOptions& a, Output& out) {
+  require_one_of("--format", a.format, {"text", "json", "junit"});
   rules::Options opts;
   opts.with_os_sp1 = a.with_os_sp1;
-  opts.as_of = today();
-  if (!a.as_of.empty()) {
-    auto d = parse_date(a.as_of);
-    if (!d) throw InputError({}, "--as-of", "'" + a.as_of + "' is not a date; expected YYYY-MM-DD");
-    opts.as_of = *d;
-  }
+  opts.as_of = a.as_of.empty() ? std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())
+                               : require_date("--as-of", a.as_of);
   std::string as_of = to_string(opts.as_of);
   Hierarchy h = inventory::load(a.inventory);
   rules::Report r = rules::evaluate(h, opts);
   if (a.output.empty() || a.output == "-") {
-    std::ios::sync_with_stdio(false);
-    write_report(std::cout, a, h, r, as_of, a.format == "text" && use_color());
-    std::cout.flush();
+    write_report(out.out, a, h, r, as_of, a.format == "text" && out.color);
+    out.out.flush();
   } else {
     write_file(a.output, a, h, r, as_of);
-    std::cerr << "smsup check: wrote " << a.output << " (" << (r.ready() ? "ready" : "not ready")
-              << ": " << r.count(rules::Gravity::blocker) << " blocker(s))\n";
+    out.err << "smsup check: wrote " << a.output << " (" << (r.ready() ? "ready" : "not ready") << ": "
+            << r.count(rules::Gravity::blocker) << " blocker(s))\n";
   }
   return r.ready() ? 0 : 1;
 }
 
-}  // namespace
-
 void register_check(CLI::App& app, Status& status) {
-  auto args = std::make_shared<CheckArgs>();
-  auto* sub = app.add_subcommand(
+  auto [sub, args] = add_verb(app, status,
       "check",
       "Readiness report: every rule of the SP2 upgrade checklist on every site, site system, "
-      "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.");
+      "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.", run_check);
   sub->add_option("INVENTORY", args->inventory, "the inventory YAML (smsup-inventory/1)")
       ->required();
-  sub->add_option("--format", args->format, "text (default, for people), json or junit")
-      ->check(CLI::IsMember({"text", "json", "junit"}));
+  sub->add_option("--format", args->format, "text (default, for people), json or junit");
   sub->add_option("-o,--output", args->output, "write the report to FILE instead of stdout");
   sub->add_option("--as-of", args->as_of,
                   "reference date for the age of backups, YYYY-MM-DD (default: today)");
   sub->add_flag("--with-os-sp1", args->with_os_sp1,
                 "also apply the Windows Server 2003 SP1 rules to Windows Server 2003 hosts the "
                 "plan moves to SP1");
-  sub->callback([args, &status] { status.code = run_check(*args); });
 }
 
 }  // namespace smsup::cli

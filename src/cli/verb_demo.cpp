@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdio>
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
+#include "cli/checks.h"
+#include "cli/demo.h"
 #include "cli/verbs.h"
 #include "util/error.h"
 
@@ -34,45 +36,41 @@ fs::path find_example(const std::string& given) {
 
 }  // namespace
 
-void register_demo(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand(
-      "demo", "Run the whole path on the bundled example hierarchy (examples/contoso)");
-  struct Opts {
-    std::string out = "demo-out";
-    std::string example;
-    std::string as_of = "2006-06-12";
+int run_demo(const DemoOptions& o, Output& out) {
+  require_date("--as-of", o.as_of);
+  if (!o.example.empty()) require_file("--example", o.example);
+  DemoContext ctx{find_example(o.example), o.out, o.as_of};
+  fs::create_directories(ctx.out);
+  struct Stage {
+    const char* name;
+    int (*run)(const DemoContext&, Output&);
   };
-  auto opts = std::make_shared<Opts>();
-  sub->add_option("--out", opts->out, "Folder for the demo's files")->capture_default_str();
-  sub->add_option("--example", opts->example, "Inventory to use instead of examples/contoso");
-  sub->add_option("--as-of", opts->as_of, "Reference date of the example (YYYY-MM-DD)")
-      ->capture_default_str();
-  sub->callback([opts, &status] {
-    DemoContext ctx{find_example(opts->example), opts->out, opts->as_of};
-    fs::create_directories(ctx.out);
-    struct Stage {
-      const char* name;
-      int (*run)(const DemoContext&);
-    };
-    const std::array<Stage, 6> stages{{{"check", demo_check},
-                                       {"plan", demo_plan},
-                                       {"dbtest", demo_dbtest},
-                                       {"rehearse", demo_rehearse},
-                                       {"apply", demo_apply},
-                                       {"verify", demo_verify}}};
-    int failed = 0;
-    for (const auto& st : stages) {
-      std::printf("\n==== smsup demo: %s ====\n\n", st.name);
-      std::fflush(stdout);
-      int rc = st.run(ctx);
-      if (rc != 0) {
-        std::printf("\n!! demo stage %s did not go as expected (status %d)\n", st.name, rc);
-        ++failed;
-      }
+  const std::array<Stage, 6> stages{{{"check", demo_check},
+                                     {"plan", demo_plan},
+                                     {"dbtest", demo_dbtest},
+                                     {"rehearse", demo_rehearse},
+                                     {"apply", demo_apply},
+                                     {"verify", demo_verify}}};
+  int failed = 0;
+  for (const auto& st : stages) {
+    fmt::print(out.out, "\n==== smsup demo: {} ====\n\n", st.name);
+    out.out.flush();
+    int rc = st.run(ctx, out);
+    if (rc != 0) {
+      fmt::print(out.out, "\n!! demo stage {} did not go as expected (status {})\n", st.name, rc);
+      ++failed;
     }
-    std::printf("\nDemo files are in %s\n", ctx.out.c_str());
-    status.code = failed == 0 ? 0 : 1;
-  });
+  }
+  fmt::print(out.out, "\nDemo files are in {}\n", ctx.out.string());
+  return failed == 0 ? 0 : 1;
+}
+
+void register_demo(CLI::App& app, Status& status) {
+  auto [sub, o] = add_verb(app, status,
+      "demo", "Run the whole path on the bundled example hierarchy (examples/contoso)", run_demo);
+  sub->add_option("--out", o->out, "Folder for the demo's files")->capture_default_str();
+  sub->add_option("--example", o->example, "Inventory to use instead of examples/contoso");
+  sub->add_option("--as-of", o->as_of, "Reference date of the example (YYYY-MM-DD)")->capture_default_str();
 }
 
 }  // namespace smsup::cli

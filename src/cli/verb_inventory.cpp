@@ -1,12 +1,12 @@
-// `smsup inventory collect` (shared/spec/collect.md): the inventory read from
+// `smsup inventory collect` (docs/collect.md): the inventory read from
 // the hierarchy's own SMS 2003 site databases instead of typed by a person.
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
-#include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/checks.h"
+#include "cli/inventory.h"
 #include "cli/verbs.h"
 #include "collect/collect.h"
 #include "model/hierarchy.h"
@@ -14,20 +14,77 @@
 
 namespace smsup::cli {
 
+int run_inventory_collect(const CollectOptions& o, Output& out) {
+  require_one_of("--format", o.format, {"text", "json"});
+  collect::Options c;
+  c.central = o.central;
+  for (const auto& d : o.site_dbs) {
+    auto eq = d.find('=');
+    if (eq != 3) {
+      throw InputError({}, "--site-db", fmt::format("'{}' is not CODE=CONN (a 3-character site code, '=', a "
+                                                    "connection)", d.substr(0, 3) + (d.size() > 3 ? "..." : "")));
+    }
+    c.site_dbs.push_back({d.substr(0, 3), d.substr(4)});
+  }
+  if (!o.as_of.empty()) require_date("--as-of", o.as_of);
+  c.facts = o.facts;
+  c.as_of = o.as_of;
+  c.out = o.out;
+  c.tool_version = SMSUP_VERSION;
+  if (out.err_terminal) {
+    c.progress = [&out](int64_t n) { out.err << fmt::format("\rsmsup inventory collect: {} client rows read", n) << std::flush; };
+  }
+  collect::Summary s = collect::collect(c);
+  if (out.err_terminal) out.err << "\n";
+  if (o.format == "json") {
+    nlohmann::ordered_json j{{"format", "smsup-collect/1"},
+                             {"hierarchy", s.hierarchy},
+                             {"inventory", s.inventory.string()},
+                             {"clients_csv", s.clients_csv.string()},
+                             {"sites", s.sites},
+                             {"primary_sites", s.primaries},
+                             {"secondary_sites", s.secondaries},
+                             {"site_systems", s.systems},
+                             {"clients", s.clients},
+                             {"obsolete_client_rows", s.obsolete},
+                             {"duplicate_client_rows", s.duplicates},
+                             {"clients_left_out", s.left_out},
+                             {"site_databases_read", s.site_databases},
+                             {"unknown_facts", s.unknown_facts},
+                             {"notes", s.notes},
+                             {"seconds", s.seconds}};
+    out.out << j.dump(2) << "\n";
+  } else {
+    out.out << fmt::format("Collected {}: {} sites ({} primary, {} secondary), {} site systems, {} clients in {:.1f} s\n",
+                             s.hierarchy, s.sites, s.primaries, s.secondaries, s.systems, s.clients, s.seconds);
+    out.out << fmt::format("Wrote {} and {}\n", s.inventory.string(), s.clients_csv.string());
+    out.out << fmt::format("Database facts read for: {}\n",
+                             s.site_databases.empty() ? std::string("none (give --site-db CODE=CONN per primary)")
+                                                      : fmt::format("{}", fmt::join(s.site_databases, ", ")));
+    if (s.obsolete > 0) out.out << fmt::format("Obsolete client records not read: {}\n", s.obsolete);
+    auto list = [&out](const char* title, const std::vector<std::string>& v) {
+      if (v.empty()) return;
+      out.out << title << "\n";
+      for (const auto& line : v) out.out << "  " << line << "\n";
+    };
+    list("Duplicate client rows (the first row of each name kept):", s.duplicates);
+    list("Clients left out:", s.left_out);
+    list("Notes:", s.notes);
+    out.out << fmt::format("Unknown facts (~): {}; smsup check reports the rules they leave unjudged as "
+                             "unknown-fact. Give them in FACTS.yaml (--facts).\n", s.unknown_facts);
+  }
+  return 0;
+}
+
 void register_inventory(CLI::App& app, Status& status) {
   auto* inv = app.add_subcommand("inventory", "Work on the inventory itself (collect it from the site databases)");
   inv->require_subcommand(1);
-  auto* sub = inv->add_subcommand(
+  auto [sub, o] = add_verb(*inv, status,
       "collect",
       "Collect the inventory from the SMS 2003 site databases over ODBC, read-only: sites, site systems and "
       "roles, clients from the central site's database; database facts from each primary's own (--site-db); "
       "what no database holds from FACTS.yaml, else written as unknown (~). Writes DIR/inventory.yaml and "
-      "DIR/clients.csv");
-  struct Opts {
-    std::string central, facts, as_of, out, format = "text";
-    std::vector<std::string> site_dbs;
-  };
-  auto o = std::make_shared<Opts>();
+      "DIR/clients.csv", run_inventory_collect);
   sub->add_option("--central", o->central,
                   "the central site's database: an ODBC connection string (DRIVER=FreeTDS;SERVER=...;"
                   "DATABASE=SMS_CEN;UID=...; the password in SMSUP_ODBC_PWD), sqlite:PATH or postgresql://...")
@@ -38,72 +95,7 @@ void register_inventory(CLI::App& app, Status& status) {
                                        "and host; never overwritten");
   sub->add_option("--as-of", o->as_of, "the date the inventory stands for (YYYY-MM-DD), recorded in collected:");
   sub->add_option("-o,--out", o->out, "the folder to write inventory.yaml and clients.csv into")->required();
-  sub->add_option("--format", o->format, "text or json (the summary on stdout)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  sub->callback([o, &status] {
-    collect::Options c;
-    c.central = o->central;
-    for (const auto& d : o->site_dbs) {
-      auto eq = d.find('=');
-      if (eq != 3) {
-        throw InputError({}, "--site-db", fmt::format("'{}' is not CODE=CONN (a 3-character site code, '=', a "
-                                                      "connection)", d.substr(0, 3) + (d.size() > 3 ? "..." : "")));
-      }
-      c.site_dbs.push_back({d.substr(0, 3), d.substr(4)});
-    }
-    if (!o->as_of.empty() && !smsup::parse_date(o->as_of)) {
-      throw InputError({}, "--as-of", fmt::format("'{}' is not a date; expected YYYY-MM-DD", o->as_of));
-    }
-    c.facts = o->facts;
-    c.as_of = o->as_of;
-    c.out = o->out;
-    c.tool_version = SMSUP_VERSION;
-    bool tty = isatty(STDERR_FILENO) != 0;
-    if (tty) {
-      c.progress = [](int64_t n) { std::cerr << fmt::format("\rsmsup inventory collect: {} client rows read", n) << std::flush; };
-    }
-    collect::Summary s = collect::collect(c);
-    if (tty) std::cerr << "\n";
-    if (o->format == "json") {
-      nlohmann::ordered_json j{{"format", "smsup-collect/1"},
-                               {"hierarchy", s.hierarchy},
-                               {"inventory", s.inventory.string()},
-                               {"clients_csv", s.clients_csv.string()},
-                               {"sites", s.sites},
-                               {"primary_sites", s.primaries},
-                               {"secondary_sites", s.secondaries},
-                               {"site_systems", s.systems},
-                               {"clients", s.clients},
-                               {"obsolete_client_rows", s.obsolete},
-                               {"duplicate_client_rows", s.duplicates},
-                               {"clients_left_out", s.left_out},
-                               {"site_databases_read", s.site_databases},
-                               {"unknown_facts", s.unknown_facts},
-                               {"notes", s.notes},
-                               {"seconds", s.seconds}};
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::cout << fmt::format("Collected {}: {} sites ({} primary, {} secondary), {} site systems, {} clients in {:.1f} s\n",
-                               s.hierarchy, s.sites, s.primaries, s.secondaries, s.systems, s.clients, s.seconds);
-      std::cout << fmt::format("Wrote {} and {}\n", s.inventory.string(), s.clients_csv.string());
-      std::cout << fmt::format("Database facts read for: {}\n",
-                               s.site_databases.empty() ? std::string("none (give --site-db CODE=CONN per primary)")
-                                                        : fmt::format("{}", fmt::join(s.site_databases, ", ")));
-      if (s.obsolete > 0) std::cout << fmt::format("Obsolete client records not read: {}\n", s.obsolete);
-      auto list = [](const char* title, const std::vector<std::string>& v) {
-        if (v.empty()) return;
-        std::cout << title << "\n";
-        for (const auto& line : v) std::cout << "  " << line << "\n";
-      };
-      list("Duplicate client rows (the first row of each name kept):", s.duplicates);
-      list("Clients left out:", s.left_out);
-      list("Notes:", s.notes);
-      std::cout << fmt::format("Unknown facts (~): {}; smsup check reports the rules they leave unjudged as "
-                               "unknown-fact. Give them in FACTS.yaml (--facts).\n", s.unknown_facts);
-    }
-    status.code = 0;
-  });
+  sub->add_option("--format", o->format, "text or json (the summary on stdout)")->capture_default_str();
 }
 
 }  // namespace smsup::cli

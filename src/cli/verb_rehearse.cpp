@@ -1,12 +1,13 @@
-// smsup rehearse PLAN: the plan run on a fresh twin (shared/spec/twin.md).
+// smsup rehearse PLAN: the plan run on a fresh twin (docs/twin.md).
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 #include <fstream>
-#include <iostream>
 #include <stdlib.h>  // mkdtemp
 
+#include "cli/checks.h"
+#include "cli/rehearse.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
@@ -19,23 +20,6 @@ namespace smsup::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct RehearseArgs {
-  std::string plan;
-  std::string inventory;
-  uint64_t seed = 1;
-  std::string faults;
-  std::string twin_dir;
-  std::string format = "text";
-  std::string durations;
-  int days = 30;
-  int max_parallel = 0;
-  bool recover = false;
-  bool force = false;
-  bool stats = false;
-  bool naive_clients = false;
-  bool no_databases = false;
-};
 
 // A folder for the sites' databases when there is no --twin-dir: made
 // under TMPDIR, removed with everything in it on the way out.
@@ -56,7 +40,7 @@ struct TempDir {
 
 // The plan names the inventory it was made from; a relative name is tried
 // as given, then beside the plan.
-std::string inventory_of(const RehearseArgs& a, const plan::Plan& p) {
+std::string inventory_of(const RehearseOptions& a, const plan::Plan& p) {
   if (!a.inventory.empty()) return a.inventory;
   if (p.inventory.empty()) {
     throw InputError({a.plan, 0, 0}, "inventory", "the plan does not name its inventory; give it with --inventory");
@@ -87,7 +71,12 @@ int64_t epoch_of(const plan::Plan& p) {
   return twin::TwinOptions{}.epoch_s;
 }
 
-int run_rehearse(const RehearseArgs& a) {
+}  // namespace
+
+int run_rehearse(const RehearseOptions& a, Output& out) {
+  require_one_of("--format", a.format, {"text", "json"});
+  require_range("--days", a.days, 1, 3650);
+  if (a.max_parallel) require_range("--max-parallel", *a.max_parallel, 1, 10000);
   auto wall0 = std::chrono::steady_clock::now();
   plan::Plan p = plan::load(a.plan);
   std::string inv = inventory_of(a, p);
@@ -119,47 +108,42 @@ int run_rehearse(const RehearseArgs& a) {
   }
   if (!a.no_databases) {
     dbs = std::make_unique<sitedb::SqliteSiteDatabases>(db_dir, a.seed);
-    attach_with_progress(t, *dbs);
+    attach_with_progress(t, *dbs, out);
   }
   twin::RehearseOptions ro;
   ro.days = a.days;
   ro.recover = a.recover;
-  ro.max_parallel = a.max_parallel;
+  ro.max_parallel = a.max_parallel.value_or(0);  // 0: the plan's
   twin::Rehearsal r = twin::rehearse(p, t, ro);
   if (sink) {
     sink->flush();
     t.save((fs::path(a.twin_dir) / "twin-state.json").string());
   }
   if (a.format == "json") {
-    std::cout << to_json(r, t, p).dump(2) << "\n";
+    out.out << to_json(r, t, p).dump(2) << "\n";
   } else {
-    std::cout << to_text(r, t, p);
+    out.out << to_text(r, t, p);
     if (!a.twin_dir.empty()) {
-      std::cout << "Site logs and site databases of the twin are in " << a.twin_dir << "\n";
+      out.out << "Site logs and site databases of the twin are in " << a.twin_dir << "\n";
     } else if (temp) {
-      std::cout << "The sites' databases were made in " << temp->path.string()
-                << " and removed (--twin-dir keeps them)\n";
+      out.out << "The sites' databases were made in " << temp->path.string() << " and removed (--twin-dir keeps them)\n";
     }
   }
-  std::cout.flush();
+  out.out.flush();
   if (a.stats) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-    std::fprintf(stderr, "smsup rehearse: %zu sites, %zu clients, %llu events, %llu log lines, %.3f s wall, %.0f events/s\n",
-                 h.sites.size(), h.clients.size(), static_cast<unsigned long long>(t.events_processed()),
-                 static_cast<unsigned long long>(t.lines_written()), wall,
-                 static_cast<double>(t.events_processed()) / std::max(wall, 1e-9));
+    fmt::print(out.err, "smsup rehearse: {} sites, {} clients, {} events, {} log lines, {:.3f} s wall, {:.0f} events/s\n",
+               h.sites.size(), h.clients.size(), t.events_processed(), t.lines_written(), wall,
+               static_cast<double>(t.events_processed()) / std::max(wall, 1e-9));
   }
   return r.ok() ? 0 : 1;
 }
 
-}  // namespace
-
 void register_rehearse(CLI::App& app, Status& status) {
-  auto a = std::make_shared<RehearseArgs>();
-  auto* sub = app.add_subcommand(
+  auto [sub, a] = add_verb(app, status,
       "rehearse",
       "Run a plan on a fresh twin of its hierarchy, in virtual time, and report what happened.\n"
-      "Exit status: 0 fully upgraded with nothing lost, 1 otherwise, 2 bad input.");
+      "Exit status: 0 fully upgraded with nothing lost, 1 otherwise, 2 bad input.", run_rehearse);
   sub->add_option("PLAN", a->plan, "the plan (smsup-plan/1) made by smsup plan")->required();
   sub->add_option("--inventory", a->inventory, "the inventory (default: the one the plan names)");
   sub->add_option("--seed", a->seed, "seed of the twin's chance and jitter (same seed, same run)")->capture_default_str();
@@ -168,10 +152,10 @@ void register_rehearse(CLI::App& app, Status& status) {
                   "e.g. upgrade@PR1=fail,verify@SEC2=hang,upgrade=0.05");
   sub->add_option("--twin-dir", a->twin_dir,
                   "write each site's logs, its site database (site-databases/CODE.db) and the twin's state under this folder");
-  sub->add_option("--format", a->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-  sub->add_option("--days", a->days, "follow the clients for this many days")->capture_default_str()->check(CLI::Range(1, 3650));
+  sub->add_option("--format", a->format, "text (default) or json");
+  sub->add_option("--days", a->days, "follow the clients for this many days (1 to 3650)")->capture_default_str();
   sub->add_option("--durations", a->durations, "JSON file overriding the twin's durations (minutes)");
-  sub->add_option("--max-parallel", a->max_parallel, "site upgrades at once (default: the plan's)")->check(CLI::Range(1, 10000));
+  sub->add_option("--max-parallel", a->max_parallel, "site upgrades at once, 1 to 10000 (default: the plan's)");
   sub->add_flag("--recover", a->recover, "after a failed step, restore the site from its backup if it broke, and retry once");
   sub->add_flag("--force", a->force, "rehearse even if the inventory changed since the plan was made");
   sub->add_flag("--stats", a->stats, "print events, wall time and events per second on stderr");
@@ -180,7 +164,6 @@ void register_rehearse(CLI::App& app, Status& status) {
                 "upgrade's growth from the model, as the disk rule's estimate does");
   sub->add_flag("--naive-clients", a->naive_clients,
                 "simulate one event per client per CCIM cycle and heartbeat (the benchmark's baseline)");
-  sub->callback([a, &status] { status.code = run_rehearse(*a); });
 }
 
 }  // namespace smsup::cli

@@ -1,8 +1,9 @@
 // `smsup show PLAN`: the runbook (Markdown), the JSON with its schedule, a
 // Graphviz graph, or a text Gantt chart.
-#include <cstdio>
 #include <fstream>
 
+#include "cli/checks.h"
+#include "cli/plan.h"
 #include "cli/verbs.h"
 #include "plan/plan.h"
 #include "plan/render.h"
@@ -10,16 +11,10 @@
 #include "util/error.h"
 
 namespace smsup::cli {
-namespace {
 
-struct ShowArgs {
-  std::string plan;
-  std::string format = "md";
-  std::string out;
-  int width = 60;
-};
-
-int run(const ShowArgs& a) {
+int run_show(const ShowOptions& a, Output& out) {
+  require_one_of("--format", a.format, {"md", "json", "dot", "gantt"});
+  require_range("--width", a.width, 10, 400);
   auto p = plan::load(a.plan);
   plan::Schedule s;
   try {
@@ -33,7 +28,7 @@ int run(const ShowArgs& a) {
   else if (a.format == "dot") text = plan::render_dot(p, s);
   else text = plan::render_gantt(p, s, a.width);
   if (a.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    out.out << text;
     return 0;
   }
   std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
@@ -42,20 +37,12 @@ int run(const ShowArgs& a) {
   return 0;
 }
 
-}  // namespace
-
 void register_show(CLI::App& app, Status& status) {
-  auto* sub = app.add_subcommand("show", "Show a plan: runbook (md), json, Graphviz (dot) or Gantt chart");
-  auto a = std::make_shared<ShowArgs>();
+  auto [sub, a] = add_verb(app, status, "show", "Show a plan: runbook (md), json, Graphviz (dot) or Gantt chart", run_show);
   sub->add_option("plan", a->plan, "Plan file written by smsup plan")->required();
-  sub->add_option("--format", a->format, "md (runbook), json, dot or gantt")
-      ->check(CLI::IsMember({"md", "json", "dot", "gantt"}))
-      ->capture_default_str();
+  sub->add_option("--format", a->format, "md (runbook), json, dot or gantt")->capture_default_str();
   sub->add_option("-o,--out", a->out, "Write to this file instead of standard output");
-  sub->add_option("--width", a->width, "Columns of the Gantt timeline")
-      ->check(CLI::Range(10, 400))
-      ->capture_default_str();
-  sub->callback([a, &status] { status.code = run(*a); });
+  sub->add_option("--width", a->width, "Columns of the Gantt timeline (10 to 400)")->capture_default_str();
 }
 
 }  // namespace smsup::cli

@@ -1,4 +1,5 @@
-#include "cli/verbs.h"
+// `smsup twin`: the verbs that make twins.
+#include "cli/twin.h"
 
 namespace smsup::cli {
 

@@ -1,34 +1,32 @@
 // `smsup twin inventory`: a synthetic, valid inventory of any size.
-#include <cstdio>
+#include <fmt/ostream.h>
 
+#include "cli/checks.h"
+#include "cli/twin.h"
 #include "cli/verbs.h"
-#include "inventory/synth.h"
 #include "util/error.h"
 
 namespace smsup::cli {
 
+int run_twin_inventory(const TwinInventoryOptions& o, Output& out) {
+  require_range("--sites", o.synth.sites, 1, 46000);
+  require_range("--clients", o.synth.clients, 0, 50'000'000);
+  auto files = inventory::write_synthetic(o.synth, o.out);
+  fmt::print(out.out, "wrote {} ({} sites) and {} ({} clients)\n", files.inventory.string(), o.synth.sites,
+             files.clients.string(), o.synth.clients);
+  return 0;
+}
+
 void register_twin_inventory(CLI::App& twin, Status& status) {
-  auto* sub = twin.add_subcommand(
-      "inventory", "Write a synthetic, valid inventory (DIR/inventory.yaml + DIR/clients.csv)");
-  auto opts = std::make_shared<inventory::SynthOptions>();
-  auto out = std::make_shared<std::string>();
-  sub->add_option("--sites", opts->sites, "Number of sites (about a third primary)")
-      ->check(CLI::Range(1, 46000))
+  auto [sub, o] = add_verb(twin, status,
+      "inventory", "Write a synthetic, valid inventory (DIR/inventory.yaml + DIR/clients.csv)", run_twin_inventory);
+  sub->add_option("--sites", o->synth.sites, "Number of sites, 1 to 46000 (about a third primary)")
       ->capture_default_str();
-  sub->add_option("--clients", opts->clients, "Number of clients")
-      ->check(CLI::Range(int64_t{0}, int64_t{50'000'000}))
-      ->capture_default_str();
-  sub->add_option("--seed", opts->seed, "Seed; the same seed writes the same files")
-      ->capture_default_str();
-  sub->add_flag("--messy", opts->messy, "Give about one site in twenty a blocker");
-  sub->add_option("--name", opts->name, "Hierarchy name")->capture_default_str();
-  sub->add_option("-o,--out", *out, "Folder to write into")->required();
-  sub->callback([opts, out, &status] {
-    auto files = inventory::write_synthetic(*opts, *out);
-    std::printf("wrote %s (%d sites) and %s (%lld clients)\n", files.inventory.c_str(),
-                opts->sites, files.clients.c_str(), static_cast<long long>(opts->clients));
-    status.code = 0;
-  });
+  sub->add_option("--clients", o->synth.clients, "Number of clients, 0 to 50000000")->capture_default_str();
+  sub->add_option("--seed", o->synth.seed, "Seed; the same seed writes the same files")->capture_default_str();
+  sub->add_flag("--messy", o->synth.messy, "Give about one site in twenty a blocker");
+  sub->add_option("--name", o->synth.name, "Hierarchy name")->capture_default_str();
+  sub->add_option("-o,--out", o->out, "Folder to write into")->required();
 }
 
 }  // namespace smsup::cli

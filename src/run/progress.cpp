@@ -1,6 +1,7 @@
 #include "run/progress.h"
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,18 +22,18 @@ int done_of(const Progress& p) {
 
 class PlainProgress : public Observer {
  public:
-  explicit PlainProgress(std::FILE* out) : out_(out) {}
+  explicit PlainProgress(std::ostream& out) : out_(out) {}
   void changed(const std::string& id, State state, const std::string& detail,
                const Progress& p) override {
     std::string extra = detail.empty() ? "" : "  " + one_line(detail);
     fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), id,
                extra, done_of(p), p.total);
-    std::fflush(out_);
+    out_.flush();
   }
   void tick(const Progress&) override {}
   void note(const std::string& line) override {
     fmt::print(out_, "{} note      {}\n", iso_time(now_seconds()), line);
-    std::fflush(out_);
+    out_.flush();
   }
 
  private:
@@ -40,12 +41,12 @@ class PlainProgress : public Observer {
     std::replace(s.begin(), s.end(), '\n', ' ');
     return s;
   }
-  std::FILE* out_;
+  std::ostream& out_;
 };
 
 class TerminalProgress : public Observer {
  public:
-  TerminalProgress(std::FILE* out, std::string journal)
+  TerminalProgress(std::ostream& out, std::string journal)
       : out_(out), journal_(std::move(journal)), began_(now_seconds()) {}
   ~TerminalProgress() override { clear(); }
 
@@ -64,7 +65,7 @@ class TerminalProgress : public Observer {
   void note(const std::string& line) override {
     clear();
     fmt::print(out_, "  {}\n", line);
-    std::fflush(out_);
+    out_.flush();
   }
 
  private:
@@ -102,11 +103,11 @@ class TerminalProgress : public Observer {
                            p.waiting[i], journal_);
     }
     fmt::print(out_, "{}", block);
-    std::fflush(out_);
+    out_.flush();
     lines_ = n;
   }
 
-  std::FILE* out_;
+  std::ostream& out_;
   std::string journal_;
   double began_;
   double last_draw_ = 0;
@@ -115,10 +116,10 @@ class TerminalProgress : public Observer {
 
 }  // namespace
 
-std::unique_ptr<Observer> make_terminal_progress(std::FILE* out, std::string journal) {
+std::unique_ptr<Observer> make_terminal_progress(std::ostream& out, std::string journal) {
   return std::make_unique<TerminalProgress>(out, std::move(journal));
 }
-std::unique_ptr<Observer> make_plain_progress(std::FILE* out) {
+std::unique_ptr<Observer> make_plain_progress(std::ostream& out) {
   return std::make_unique<PlainProgress>(out);
 }
 

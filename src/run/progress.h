@@ -4,7 +4,7 @@
 // state change, for logs and pipes.
 #pragma once
 
-#include <cstdio>
+#include <ostream>
 #include <memory>
 #include <string>
 
@@ -13,8 +13,8 @@
 namespace smsup::run {
 
 // `journal` is named in the hints ("smsup confirm X --journal J").
-std::unique_ptr<Observer> make_terminal_progress(std::FILE* out, std::string journal);
-std::unique_ptr<Observer> make_plain_progress(std::FILE* out);
+std::unique_ptr<Observer> make_terminal_progress(std::ostream& out, std::string journal);
+std::unique_ptr<Observer> make_plain_progress(std::ostream& out);
 
 // "1:02:03" / "2:03"
 std::string elapsed_text(double seconds);

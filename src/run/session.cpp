@@ -1,6 +1,7 @@
 #include "run/session.h"
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 #include <fmt/ranges.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -58,23 +59,23 @@ std::string hex_sha256(const std::string& data) {
 
 void print_dry_run(const ApplyRequest& req, const plan::Plan& plan, drivers::Driver& driver) {
   auto order = dry_run(plan, driver);
-  fmt::print(req.out, "Dry run of {} on the {}: {} steps in the order they would run; nothing runs.\n",
+  fmt::print(*req.out, "Dry run of {} on the {}: {} steps in the order they would run; nothing runs.\n",
              req.plan_path, req.target, plan.steps.size());
   int wave = 0, n = 0;
   for (const auto& d : order) {
     if (d.wave != wave) {
       wave = d.wave;
-      fmt::print(req.out, "\nwave {} (may run at the same time):\n", wave);
+      fmt::print(*req.out, "\nwave {} (may run at the same time):\n", wave);
     }
     std::string where = d.step->host.empty() ? "" : " on " + d.step->host;
     if (d.step->manual) {
-      fmt::print(req.out, "{:>4}. {}{}  [manual: waits for smsup confirm {}]\n", ++n, d.step->id, where,
+      fmt::print(*req.out, "{:>4}. {}{}  [manual: waits for smsup confirm {}]\n", ++n, d.step->id, where,
                  d.step->id);
     } else {
       // A process prints as the exact argument vector; a timer or a log
       // reading (no process) as words.
       bool words = !d.action.empty() && d.action[0].starts_with("(");
-      fmt::print(req.out, "{:>4}. {}{}\n      {}\n", ++n, d.step->id, where,
+      fmt::print(*req.out, "{:>4}. {}{}\n      {}\n", ++n, d.step->id, where,
                  words ? fmt::format("{}", fmt::join(d.action, " ")) : drivers::quoted(d.action));
     }
   }
@@ -82,25 +83,25 @@ void print_dry_run(const ApplyRequest& req, const plan::Plan& plan, drivers::Dri
 
 void print_summary(const ApplyRequest& req, const Summary& s, const Journal& j) {
   auto c = [&](State st) { return s.counts[static_cast<int>(st)]; };
-  fmt::print(req.out, "\n{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run\n",
+  fmt::print(*req.out, "\n{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run\n",
              s.total, c(State::succeeded), c(State::failed), c(State::skipped), c(State::waiting),
              c(State::pending) + c(State::running));
   if (s.all_succeeded()) {
-    fmt::print(req.out, "All steps succeeded. Journal: {}\n", j.path());
+    fmt::print(*req.out, "All steps succeeded. Journal: {}\n", j.path());
     return;
   }
   for (const auto& r : j.steps()) {
     if (r.state == State::waiting) {
-      fmt::print(req.out, "  waiting: {}  ->  smsup confirm {} --journal {} [--note TEXT] [--fail]\n",
+      fmt::print(*req.out, "  waiting: {}  ->  smsup confirm {} --journal {} [--note TEXT] [--fail]\n",
                  r.id, r.id, j.path());
     } else if (r.state == State::failed) {
-      fmt::print(req.out, "  failed:  {}: {}  ->  smsup retry {} --journal {}\n", r.id,
+      fmt::print(*req.out, "  failed:  {}: {}  ->  smsup retry {} --journal {}\n", r.id,
                  r.message.substr(0, r.message.find('\n')), r.id, j.path());
     }
   }
-  fmt::print(req.out, "Then go on with: smsup apply {} --journal {} --resume{}\n", req.plan_path,
+  fmt::print(*req.out, "Then go on with: smsup apply {} --journal {} --resume{}\n", req.plan_path,
              j.path(), req.target == "shell" ? " --target shell --hosts " + req.hosts_path : "");
-  if (s.stopped_early) fmt::print(req.out, "(the run was stopped before every step could start)\n");
+  if (s.stopped_early) fmt::print(*req.out, "(the run was stopped before every step could start)\n");
 }
 
 // A run goes on where it began: on the same target, and on the twin only
@@ -155,7 +156,7 @@ int run_apply(const ApplyRequest& req) {
                      "or name a new --journal");
   }
   if (auto old = journal.lock()) {
-    fmt::print(req.err, "smsup: taking over the journal's lock from pid {} on {}, which no longer runs\n",
+    fmt::print(*req.err, "smsup: taking over the journal's lock from pid {} on {}, which no longer runs\n",
                old->pid, old->host);
   }
   struct Unlock {
@@ -179,8 +180,8 @@ int run_apply(const ApplyRequest& req) {
   opts.limits.per_site = req.per_site;
   opts.wait_for_people = req.wait;
   opts.stop = &g_stop;
-  bool terminal = !req.plain && isatty(fileno(req.out)) != 0;
-  auto observer = terminal ? make_terminal_progress(req.out, journal_path) : make_plain_progress(req.out);
+  bool terminal = !req.plain && req.terminal;
+  auto observer = terminal ? make_terminal_progress(*req.out, journal_path) : make_plain_progress(*req.out);
   catch_signals();
   Summary sum;
   try {

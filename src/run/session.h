@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <iostream>
 #include <optional>
 #include <string>
 
@@ -28,8 +28,9 @@ struct ApplyRequest {
   uint64_t seed = 1;            // twin
   std::string faults;           // twin: --faults spec
   bool databases = true;        // twin: make each primary site's database (--no-databases: the model's figures)
-  std::FILE* out = stdout;
-  std::FILE* err = stderr;
+  std::ostream* out = &std::cout;  // the dry run, progress and the summary
+  std::ostream* err = &std::cerr;  // notes
+  bool terminal = false;           // out is a terminal: progress redraws in place (unless plain)
 };
 
 // 0 every step succeeded, 1 some failed or wait for a person (or the run was

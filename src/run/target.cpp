@@ -1,6 +1,7 @@
 #include "run/target.h"
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include <filesystem>
 
@@ -51,7 +52,7 @@ std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const pl
         "the plan again, or run it anyway with --force",
         h->sha256.substr(0, 12), plan.inventory_sha256.substr(0, 12));
     if (!req.force) throw InputError({path, 0, 0}, "inventory_sha256", what);
-    fmt::print(req.err, "smsup: warning: {} (--force given)\n", what);
+    fmt::print(*req.err, "smsup: warning: {} (--force given)\n", what);
   }
   return h;
 }

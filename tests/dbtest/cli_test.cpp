@@ -60,15 +60,6 @@ TEST(DbtestCli, BadDbIsExitTwoWithOneMessage) {
       run_smsup({"dbtest", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"}).status,
       2);
   EXPECT_EQ(run_smsup({"dbtest"}).status, 2);
-  EXPECT_EQ(run_smsup({"dbtest", "--db", "sqlite:x", "--format", "xml"}).status, 2);
-}
-
-TEST(DbtestCli, MissingMigrationFileIsExitTwo) {
-  TempDir d;
-  ASSERT_EQ(run_smsup({"twin", "db", "--clients", "10", "-o", d / "s.db"}).status, 0);
-  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "none.sql"});
-  EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("none.sql"), std::string::npos);
 }
 
 TEST(DbtestCli, UserMigrationFileFromTheCommandLine) {
@@ -87,10 +78,6 @@ TEST(DbtestCli, UserMigrationFileFromTheCommandLine) {
 TEST(TwinDbCli, BadOptionsAreExitTwo) {
   TempDir d;
   EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10"}).status, 2);  // no -o
-  EXPECT_EQ(run_smsup({"twin", "db", "--clients", "-5", "-o", d / "x.db"}).status, 2);
-  EXPECT_EQ(
-      run_smsup({"twin", "db", "--clients", "10", "--engine", "oracle", "-o", d / "x.db"}).status,
-      2);
   ASSERT_EQ(run_smsup({"twin", "db", "--clients", "10", "-o", d / "x.db"}).status, 0);
   auto again = run_smsup({"twin", "db", "--clients", "10", "-o", d / "x.db"});
   EXPECT_EQ(again.status, 2);

@@ -27,8 +27,3 @@ TEST(Demo, WholePathOnTheExampleEndsUpgradedAndVerified) {
   }
 }
 
-TEST(Demo, MissingExampleIsRefusedWithExitTwo) {
-  auto r = smsup::test::run_smsup(
-      {"demo", "--example", "/nonexistent/inv.yaml", "--out", (smsup::test::test_dir() / "x").string()});
-  EXPECT_EQ(r.status, 2) << r.out << r.err;
-}

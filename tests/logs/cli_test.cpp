@@ -64,15 +64,13 @@ TEST(VerifyCli, MissingMilestoneExitsOneAndJsonSaysWhich) {
   EXPECT_EQ(j["setup_began"], "2006-06-05T16:40:00.000Z");
 }
 
-TEST(VerifyCli, MissingFolderAndBadOptionsExitTwo) {
+// The option checks are tests/cli's (in-process); here what only the binary
+// shows: a missing folder and a missing option end in one line and exit 2.
+TEST(VerifyCli, MissingFolderAndMissingOptionExitTwo) {
   Result missing = run_smsup({"verify", "LAB", "--logs", "/nonexistent/smsup"});
   EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err.rfind("smsup: ", 0), 0u) << missing.err;
   EXPECT_NE(missing.err.find("--logs"), std::string::npos) << missing.err;
-  auto root = finished_site("site");
-  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--since", "yesterday"}).code, 2);
-  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "soon"}).code, 2);
-  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "1s", "--poll-ms", "0"}).code, 2);
-  EXPECT_EQ(run_smsup({"verify", "LAB", "--logs", root.string(), "--format", "xml"}).code, 2);
   EXPECT_EQ(run_smsup({"verify", "LAB"}).code, 2);
 }
 
@@ -122,11 +120,9 @@ TEST(LogsCli, GrepFiltersByTextComponentSeverityAndTime) {
 TEST(LogsCli, BadInputExitsTwo) {
   auto root = finished_site("site");
   auto sitecomp = (root / "SMS" / "Logs" / "sitecomp.log").string();
-  EXPECT_EQ(run_smsup({"logs", "grep", "x", "/nonexistent/a.log"}).code, 2);
   Result bad_re = run_smsup({"logs", "grep", "(unclosed", sitecomp, "--regex"});
   EXPECT_EQ(bad_re.code, 2);
   EXPECT_NE(bad_re.err.find("PATTERN"), std::string::npos);
-  EXPECT_EQ(run_smsup({"logs", "grep", "x", sitecomp, "--severity", "loud"}).code, 2);
   EXPECT_EQ(run_smsup({"logs", "stats"}).code, 2);
   EXPECT_EQ(run_smsup({"logs", "merge", sitecomp, "--nope"}).code, 2);
 }

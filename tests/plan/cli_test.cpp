@@ -81,29 +81,6 @@ TEST_F(PlanCli, PlanRefusesNamingEachBlockerUntilWaived) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["plan"], path("p.json"));
 }
 
-TEST_F(PlanCli, BadOptionsAndFilesExitTwo) {
-  auto inv = data_path("small.yaml");
-  auto plan = [&](std::vector<std::string> more) {
-    std::vector<std::string> args = {"plan", inv, "-o", path("p.json")};
-    args.insert(args.end(), more.begin(), more.end());
-    return smsup(args);
-  };
-  EXPECT_EQ(plan({"--waive", "no-such-rule"}).status, 2);
-  auto typo = plan({"--waive", "sql-versoin"});
-  EXPECT_EQ(typo.status, 2);
-  EXPECT_NE(typo.err.find("'sql-versoin' is not a rule id; did you mean 'sql-version'?"), std::string::npos)
-      << typo.err;
-  EXPECT_EQ(plan({"--max-parallel", "0"}).status, 2);
-  EXPECT_EQ(plan({"--method", "fast"}).status, 2);
-  EXPECT_EQ(plan({"--as-of", "12/06/2006"}).status, 2);
-  EXPECT_EQ(smsup({"plan", path("missing.yaml"), "-o", path("p.json")}).status, 2);
-  auto est = write("est.yaml", "upgrade: {base: 10}\nsetle: {base: 40}\n");
-  auto r = plan({"--estimates", est});
-  EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("est.yaml:2:1: setle"), std::string::npos) << r.err;
-  EXPECT_EQ(smsup({"show", inv, "--format", "pdf"}).status, 2);
-}
-
 TEST_F(PlanCli, EstimatesFileChangesTheTotal) {
   auto inv = data_path("small.yaml");
   auto r1 = smsup({"plan", inv, "-o", path("a.json"), "--as-of", "2006-06-12", "--format", "json"});

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "fake_driver.h"
@@ -13,7 +13,7 @@ using namespace smsup::run;
 
 namespace {
 
-std::string run_with(std::unique_ptr<Observer> (*make)(std::FILE*, const std::string&), bool manual) {
+std::string run_with(std::unique_ptr<Observer> (*make)(std::ostream&, const std::string&), bool manual) {
   test::TempDir t;
   Journal j(t / "j.db");
   auto p = test::plan_of({test::step("A/backup"), test::step("A/drw", {"A/backup"}, "", "A", manual),
@@ -21,9 +21,7 @@ std::string run_with(std::unique_ptr<Observer> (*make)(std::FILE*, const std::st
   j.bind(p, "d", "p", "fake");
   test::FakeDriver d;
   d.fail = {"B/backup"};
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* out = open_memstream(&buf, &len);
+  std::ostringstream out;
   {
     auto obs = make(out, t / "j.db");
     Options o;
@@ -31,14 +29,11 @@ std::string run_with(std::unique_ptr<Observer> (*make)(std::FILE*, const std::st
     Executor ex(p, j, d, o, obs.get());
     ex.run();
   }
-  std::fclose(out);
-  std::string s(buf, len);
-  free(buf);
-  return s;
+  return out.str();
 }
 
-std::unique_ptr<Observer> plain(std::FILE* f, const std::string&) { return make_plain_progress(f); }
-std::unique_ptr<Observer> term(std::FILE* f, const std::string& j) { return make_terminal_progress(f, j); }
+std::unique_ptr<Observer> plain(std::ostream& f, const std::string&) { return make_plain_progress(f); }
+std::unique_ptr<Observer> term(std::ostream& f, const std::string& j) { return make_terminal_progress(f, j); }
 
 int count(const std::string& s, const std::string& part) {
   int n = 0;

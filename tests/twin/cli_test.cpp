@@ -158,11 +158,6 @@ TEST_F(CliTest, ClientsReportsTheCampaignAndWritesPushCollections) {
   EXPECT_EQ(js.status, j["cannot"].get<int64_t>() == 0 ? 0 : 1);
 }
 
-TEST_F(CliTest, ClientsRefusesBadFormatWithStatus2) {
-  EXPECT_EQ(smsup({"clients", example, "--format", "xml"}).status, 2);
-  EXPECT_EQ(smsup({"clients", (dir / "missing.yaml").string()}).status, 2);
-}
-
 TEST_F(CliTest, RehearseWithoutDatabasesTakesTheModelsGrowth) {
   std::string plan = write_plan(true);
   std::string err;

@@ -1,0 +1,55 @@
+// `smsup apply PLAN`, `status`, `confirm STEP`, `retry STEP`: a plan run
+// journaled and resumable, watched and steered from any terminal.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/output.h"
+
+namespace smsup::cli {
+
+struct ApplyOptions {
+  std::string plan;            // PLAN
+  std::string target = "twin";  // twin | shell
+  std::string hosts;           // HOSTS.yaml (--target shell)
+  std::string journal;         // default: smsup-journal.db beside the plan
+  std::string inventory;       // default: the plan's own
+  bool resume = false;
+  std::optional<int> max_parallel;  // default: the plan's; >= 1
+  int max_failures = 0;        // 0: never stop; >= 0
+  int per_site = 1;            // >= 1
+  bool dry_run = false;
+  bool plain = false;          // one line per change even on a terminal
+  bool wait = false;
+  bool force = false;
+  uint64_t seed = 1;           // twin
+  std::string faults;          // twin
+  bool databases = true;       // twin: --no-databases clears it
+};
+// 0 every step succeeded, 1 some failed or wait for a person.
+int run_apply(const ApplyOptions& o, Output& out);
+
+struct StatusOptions {
+  std::string journal = "smsup-journal.db";
+  std::string format = "text";  // text | json
+  bool all = false;
+};
+int run_status(const StatusOptions& o, Output& out);
+
+struct ConfirmOptions {
+  std::string step;  // STEP
+  std::string journal = "smsup-journal.db";
+  std::string note;
+  bool fail = false;
+};
+int run_confirm(const ConfirmOptions& o, Output& out);
+
+struct RetryOptions {
+  std::string step;  // STEP
+  std::string journal = "smsup-journal.db";
+};
+int run_retry(const RetryOptions& o, Output& out);
+
+}  // namespace smsup::cli
