@@ -2,6 +2,7 @@
 // it runs a large plan of real processes, resumed with --resume each time, and
 // the end must equal an uninterrupted run's with no completed step run twice.
 // Each step's command appends the step id to a file; its probe looks there.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -31,16 +32,21 @@ plan::Plan big_plan(int sites, int per_site) {
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
   for (int s = 0; s < sites; ++s) {
-    std::string site = "S" + std::to_string(s);
+    // Plans hold real kinds and site codes (the loader refuses others).
+    auto code = [](int n) {  // S00..SZZ: 1,296 sites
+      const char* d = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      return fmt::format("S{}{}", d[(n / 36) % 36], d[n % 36]);
+    };
+    std::string site = code(s);
     for (int k = 0; k < per_site; ++k) {
       plan::Step st;
       st.site = site;
-      st.kind = "work";
-      st.id = site + "/work/" + std::to_string(k);
+      st.kind = "backup";
+      st.id = site + "/backup/" + std::to_string(k);
       st.host = site + "-H" + std::to_string(k % 2);
-      if (k > 0) st.after.push_back(site + "/work/" + std::to_string(k - 1));
+      if (k > 0) st.after.push_back(site + "/backup/" + std::to_string(k - 1));
       if (k == 2 && s > 0) {
-        st.after.push_back("S" + std::to_string(s - 1) + "/work/" + std::to_string(per_site - 1));
+        st.after.push_back(code(s - 1) + "/backup/" + std::to_string(per_site - 1));
       }
       st.title = st.id;
       p.steps.push_back(st);
@@ -50,7 +56,7 @@ plan::Plan big_plan(int sites, int per_site) {
 }
 
 void write_hosts(const std::string& path, const std::string& record_file) {
-  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  work:\n    command: ["
+  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  backup:\n    command: ["
                       << SMSUP_TEST_HELPER << ", record, " << record_file << ", '{step}']\n"
                       << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record_file
                       << ", '{step}']\n";
