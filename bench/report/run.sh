@@ -50,7 +50,7 @@ trap 'kill $serve_pid $apply_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do grep -q 'http://' "$out/serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*/' "$out/serve.log" | head -1)
 t_status=$(secs "$smsup" status --journal "$journal" --format json)
-ab -q -n 2000 -c 100 "${url}api/status" >"$out/ab.txt" 2>&1 || true
+ab -q -r -s 120 -n 2000 -c 100 "${url}api/status" >"$out/ab.txt" 2>&1 || true
 median=$(awk '/^ *50%/ {print $2}' "$out/ab.txt")
 p99=$(awk '/^ *99%/ {print $2}' "$out/ab.txt")
 rps=$(awk '/Requests per second/ {print $4}' "$out/ab.txt")

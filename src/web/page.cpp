@@ -106,8 +106,10 @@ function refresh(){
     if(v===version){busy=false;return;}
     return fetch('live',{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.text();}).then(function(h){
       var keep={};$$('#live input[type=text]').forEach(function(i){if(i.id)keep[i.id]=i.value;});
+      var a=document.activeElement,focus=a&&a.id&&$('#live').contains(a)?[a.id,a.selectionStart,a.selectionEnd]:null;
       $('#live').innerHTML=h;version=v;body.dataset.version=v;
       Object.keys(keep).forEach(function(k){var i=document.getElementById(k);if(i)i.value=keep[k];});
+      if(focus){var f=document.getElementById(focus[0]);if(f){f.focus();try{f.setSelectionRange(focus[1],focus[2]);}catch(e){}}}
       busy=false;
     });
   }).catch(function(e){busy=false;msg('cannot reach smsup serve: '+e.message,false);});
@@ -127,6 +129,8 @@ document.addEventListener('submit',function(e){
 });
 })();
 )JS";
+
+constexpr size_t kRunbookSteps = 3000;
 
 constexpr std::array<std::string_view, 7> kStates = {"ready",    "blocked", "upgrading", "waiting",
                                                      "verified", "failed",  "unknown"};
@@ -491,6 +495,14 @@ void section_evidence(std::string& o, const Inputs& in) {
 
 void section_runbook(std::string& o, const Inputs& in) {
   if (!in.plan) return;
+  // A big campaign's runbook (thousands of steps) would be most of the
+  // page; it is printed from the plan instead.
+  if (in.plan->steps.size() > kRunbookSteps) {
+    put(o, "<section id=\"runbook\"><h2>Runbook</h2><p>{} steps: too many to carry here. Print it with "
+           "<code>smsup show PLAN --format md</code>.</p></section>",
+        in.plan->steps.size());
+    return;
+  }
   std::string md = plan::render_markdown(*in.plan, plan::schedule(*in.plan));
   o += "<section id=\"runbook\"><h2>Runbook <button type=button id=\"runbook-toggle\" class=\"no-print\">show / hide</button></h2>";
   put(o, "<pre class=\"hidden\">{}</pre></section>", esc(md));

@@ -115,6 +115,7 @@ struct Server::Impl {
   std::mutex wake_mu;
   std::condition_variable wake;
   double evidence_at = 0;
+  double refreshed_at = 0;
   std::shared_ptr<std::vector<Evidence>> evidence;
 
   explicit Impl(const ServeOptions& o) : opts(o) {
@@ -155,7 +156,11 @@ struct Server::Impl {
     {
       std::lock_guard lk(journal_mu);
       bool changed = journal->changed_elsewhere();
-      if (!changed && !dirty.exchange(false) && snap) return;
+      // Unchanged: keep the snapshot, but redraw every 5 s all the same so
+      // that running steps' elapsed times and the ETA move on.
+      bool stale = run::now_seconds() - refreshed_at > 5;
+      if (!changed && !dirty.exchange(false) && snap && !stale) return;
+      refreshed_at = run::now_seconds();
       dirty = false;
       s->steps = journal->steps();
       status = run::status_json(*journal);
