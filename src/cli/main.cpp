@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
   register_twin(app, status);
   register_demo(app, status);
   register_inventory(app, status);
+  register_report(app, status);
+  register_serve(app, status);
   if (auto bad = unknown_verb(app, argc, argv)) {
     std::fprintf(stderr, "smsup: %s\n", bad->c_str());
     return 2;

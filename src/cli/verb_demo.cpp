@@ -54,12 +54,13 @@ void register_demo(CLI::App& app, Status& status) {
       const char* name;
       int (*run)(const DemoContext&);
     };
-    const std::array<Stage, 6> stages{{{"check", demo_check},
+    const std::array<Stage, 7> stages{{{"check", demo_check},
                                        {"plan", demo_plan},
                                        {"dbtest", demo_dbtest},
                                        {"rehearse", demo_rehearse},
                                        {"apply", demo_apply},
-                                       {"verify", demo_verify}}};
+                                       {"verify", demo_verify},
+                                       {"report", demo_report}}};
     int failed = 0;
     for (const auto& st : stages) {
       std::printf("\n==== smsup demo: %s ====\n\n", st.name);

@@ -33,6 +33,8 @@ void register_clients(CLI::App& app, Status& status);
 void register_twin(CLI::App& app, Status& status);     // twin inventory|db|...
 void register_demo(CLI::App& app, Status& status);
 void register_inventory(CLI::App& app, Status& status);  // inventory collect
+void register_report(CLI::App& app, Status& status);
+void register_serve(CLI::App& app, Status& status);
 
 // `smsup twin` subcommands, each in its own file.
 void register_twin_inventory(CLI::App& twin, Status& status);
@@ -52,6 +54,7 @@ int demo_rehearse(const DemoContext& ctx);
 int demo_apply(const DemoContext& ctx);
 int demo_verify(const DemoContext& ctx);
 int demo_dbtest(const DemoContext& ctx);
+int demo_report(const DemoContext& ctx);
 
 // A fresh twin folder: new, empty, or one smsup made before (it holds the
 // marker .smsup-twin; its content is replaced). Anything else: InputError.

@@ -319,7 +319,7 @@ void Journal::confirm(std::string_view id, const std::string& note, bool fail) {
   tx.commit();
 }
 
-void Journal::retry(std::string_view id) {
+void Journal::retry(std::string_view id, std::string_view detail) {
   sql::Tx tx(*db_);
   auto s = step(id);
   if (!s) throw InputError({path_, 0, 0}, "STEP", fmt::format("no step '{}' in this journal", id));
@@ -333,7 +333,7 @@ void Journal::retry(std::string_view id) {
                   "WHERE id=?1")
       .bind(1, id)
       .run();
-  add_event(id, State::pending, "retry", "", now);
+  add_event(id, State::pending, "retry", detail, now);
   // Gives back what only this failure skipped; a step behind another
   // failure stays skipped, naming that one.
   apply_cascade(now, true);

@@ -108,8 +108,17 @@ class Journal {
   // `smsup confirm`: a step waiting for a person becomes succeeded (or failed).
   void confirm(std::string_view id, const std::string& note, bool fail);
   // `smsup retry`: a failed step becomes pending again, with the steps it had
-  // skipped (unless they also depend on another failed step).
-  void retry(std::string_view id);
+  // skipped (unless they also depend on another failed step). `detail` goes
+  // to the history event (who asked, from where).
+  void retry(std::string_view id, std::string_view detail = "");
+
+  // The history, oldest first: events with seq > `after`, at most `limit`.
+  struct Event {
+    int64_t seq = 0;
+    double at = 0;
+    std::string step, state, how, detail;
+  };
+  std::vector<Event> events(int64_t after = 0, int limit = 1000) const;
 
   // Makes every change so far durable (a checkpoint with a sync).
   void flush();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "run/eta.h"
 #include "run/progress.h"
 
 namespace smsup::run {
@@ -43,6 +44,8 @@ nlohmann::json status_json(const Journal& j) {
     if (r.state == State::succeeded || r.state == State::failed) s["exit_code"] = r.exit_code;
     steps.push_back(std::move(s));
   }
+  json eta = nullptr;
+  if (auto e = journal_eta(j, now_seconds())) eta = to_json(*e);
   return {{"format", "smsup-status/1"},
           {"journal", j.path()},
           {"plan", j.meta("plan_path")},
@@ -52,6 +55,7 @@ nlohmann::json status_json(const Journal& j) {
           {"created", j.meta("created")},
           {"lock", lock_json(j)},
           {"counts", counts},
+          {"eta", std::move(eta)},
           {"steps", std::move(steps)}};
 }
 
@@ -71,6 +75,7 @@ std::string status_text(const Journal& j, bool all, bool color) {
   out += fmt::format("{} steps: {} succeeded, {} running, {} waiting, {} failed, {} skipped, {} pending\n",
                      steps.size(), counts[3], counts[1], counts[2], counts[4], counts[5], counts[0]);
   double now = now_seconds();
+  if (auto e = journal_eta(j, now)) out += to_text(*e);
   bool header = false;
   for (const auto& r : steps) {
     bool show = all || (r.state != State::pending && r.state != State::succeeded);
