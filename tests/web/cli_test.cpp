@@ -17,12 +17,12 @@ plan::Plan small_plan() {
   p.created = "test";
   for (int i = 0; i < 3; ++i) {
     plan::Step s;
-    s.id = "S1/step" + std::to_string(i);
+    s.id = "SE1/step" + std::to_string(i);
     s.kind = "upgrade";
-    s.site = "S1";
+    s.site = "SE1";
     s.title = "step " + std::to_string(i);
     s.estimate_min = 10;
-    if (i > 0) s.after = {"S1/step" + std::to_string(i - 1)};
+    if (i > 0) s.after = {"SE1/step" + std::to_string(i - 1)};
     p.steps.push_back(s);
   }
   return p;
@@ -51,15 +51,15 @@ TEST(ReportCli, PlanAndJournalMakeOnePageWithTheEta) {
   {
     run::Journal j(d / "j.db");
     j.bind(p, "digest", d / "plan.json", "twin");
-    j.record(run::Change("S1/step0", run::State::running));
-    j.record(run::Change("S1/step0", run::State::succeeded));
-    j.record(run::Change("S1/step1", run::State::running));
+    j.record(run::Change("SE1/step0", run::State::running));
+    j.record(run::Change("SE1/step0", run::State::succeeded));
+    j.record(run::Change("SE1/step1", run::State::running));
   }
   auto r = run_smsup({"report", "--journal", d / "j.db", "-o", d / "r.html"});
   ASSERT_EQ(r.status, 0) << r.err;
   std::string html = test::read_file(d / "r.html");
   EXPECT_NE(html.find("id=\"eta\""), std::string::npos);
-  EXPECT_NE(html.find("data-step=\"S1/step1\" data-state=\"running\""), std::string::npos);
+  EXPECT_NE(html.find("data-step=\"SE1/step1\" data-state=\"running\""), std::string::npos);
 
   auto st = run_smsup({"status", "--journal", d / "j.db", "--format", "json"});
   auto js = nlohmann::json::parse(st.out);
