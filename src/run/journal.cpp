@@ -41,11 +41,25 @@ std::string iso_time(double t) {
 }
 
 Journal::Journal(const std::string& path, bool create) : path_(path) {
-  if (!create && !std::filesystem::exists(path)) {
-    throw InputError({path, 0, 0}, "--journal", "no such journal (has apply run with it?)");
+  // Only apply creates a journal, and only where there is nothing yet (no
+  // file, or an empty one). Any other file must already be a journal: it is
+  // looked at before anything is written, so that a database that is not a
+  // journal is refused untouched (no tables added, no switch to WAL).
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  bool fresh = false;
+  if (!std::filesystem::exists(st)) {
+    if (!create) throw InputError({path, 0, 0}, "--journal", "no such journal (has apply run with it?)");
+    fresh = true;
+  } else if (!std::filesystem::is_regular_file(st)) {
+    throw InputError({path, 0, 0}, "--journal", "not a regular file, so not a journal");
+  } else if (std::filesystem::file_size(path, ec) == 0) {
+    if (!create) throw InputError({path, 0, 0}, "--journal", "an empty file, not a journal (has apply run with it?)");
+    fresh = true;
   }
   try {
     db_ = std::make_unique<sql::Db>(path);
+    if (!fresh) check_is_journal();
     // WAL: readers (status from another terminal) never block the run.
     // synchronous=FULL: a commit is on disk before the next action starts,
     // so even a power loss cannot forget a step that completed (NORMAL could
@@ -56,6 +70,28 @@ Journal::Journal(const std::string& path, bool create) : path_(path) {
     if (dynamic_cast<const InputError*>(&e)) throw;
     throw InputError({path, 0, 0}, "--journal",
                      fmt::format("not a usable smsup journal ({})", e.what()));
+  }
+}
+
+// Reads only: a file that is not an SQLite database, or one without the
+// journal's meta table and format row, is bad input.
+void Journal::check_is_journal() {
+  sql::Stmt t(*db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+  bool has_meta = t.step() && t.integer(0) > 0;
+  t.reset();
+  std::string format;
+  if (has_meta) {
+    sql::Stmt q(*db_, "SELECT value FROM meta WHERE key='format'");
+    if (q.step()) format = q.text(0);
+  }
+  if (format.empty()) {
+    throw InputError({path_, 0, 0}, "--journal",
+                     "an SQLite database that is not an smsup journal (it has no journal format "
+                     "record); left untouched. Name a new file for a new journal");
+  }
+  if (format != kFormat) {
+    throw InputError({path_, 0, 0}, "--journal",
+                     fmt::format("journal format '{}' is not {}; left untouched", format, kFormat));
   }
 }
 

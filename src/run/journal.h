@@ -119,6 +119,7 @@ class Journal {
 
  private:
   void create_schema();
+  void check_is_journal();
   void set_sync(bool full);
   // The plan's graph as bound, read once (cascade.h).
   const Waits& waits();

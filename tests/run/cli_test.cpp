@@ -5,6 +5,7 @@
 
 #include "plan/plan.h"
 #include "run/journal.h"
+#include "run/sqlite.h"
 #include "support.h"
 
 using namespace smsup;
@@ -189,4 +190,49 @@ TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
   EXPECT_EQ(n.status, 1) << n.out;
   EXPECT_TRUE(std::filesystem::exists(t / "n.db.twin/twin-state.json"));
   EXPECT_FALSE(std::filesystem::exists(t / "n.db.twin/site-databases"));
+}
+
+// issue 17 item 6: a database that is not a journal is refused untouched by
+// every verb; only apply creates a journal, and only where nothing is yet.
+TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
+  test::TempDir t;
+  write_case(t);
+  {
+    run::sql::Db db(t / "other.db");
+    db.exec("CREATE TABLE customers(id INTEGER, name TEXT); INSERT INTO customers VALUES(1, 'x');");
+  }
+  std::string before = test::read_file(t / "other.db");
+  ASSERT_FALSE(before.empty());
+  std::vector<std::vector<std::string>> verbs = {
+      {"status", "--journal", t / "other.db"},
+      {"status", "--journal", t / "other.db", "--format", "json"},
+      {"confirm", "CEN/drw", "--journal", t / "other.db"},
+      {"retry", "CEN/drw", "--journal", t / "other.db"},
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain"},
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain", "--resume"}};
+  for (const auto& v : verbs) {
+    auto r = test::run_smsup(v);
+    EXPECT_EQ(r.status, 2) << v[0] << ": " << r.out << r.err;
+    EXPECT_TRUE(has(r.err, "not an smsup journal")) << v[0] << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "other.db")) << r.err;
+    EXPECT_EQ(test::read_file(t / "other.db"), before) << v[0] << " changed the database";
+    EXPECT_FALSE(std::filesystem::exists(t / "other.db-wal")) << v[0] << " switched it to WAL";
+  }
+  {
+    run::sql::Db db(t / "other.db");
+    run::sql::Stmt q(db, "SELECT group_concat(name) FROM sqlite_master");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.text(0), "customers");
+  }
+
+  // An empty file: status refuses it; apply makes the journal there.
+  test::write_file(t / "empty.db", "");
+  auto st = test::run_smsup({"status", "--journal", t / "empty.db"});
+  EXPECT_EQ(st.status, 2);
+  EXPECT_TRUE(has(st.err, "empty file")) << st.err;
+  EXPECT_EQ(test::read_file(t / "empty.db"), "");
+  auto made = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
+                               "--journal", t / "empty.db", "--plain"});
+  EXPECT_EQ(made.status, 1) << made.out << made.err;  // CEN/drw waits for a person
+  EXPECT_EQ(test::run_smsup({"status", "--journal", t / "empty.db"}).status, 1);
 }
