@@ -104,7 +104,7 @@ TEST(Journal, AfterAPowerLossArmedStepsAreAskedAboutNotRunBlindly) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     sql::Db raw(t / "j.db");
-    sql::Stmt(raw, "INSERT INTO lock VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
+    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since, boot) VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
         .bind(1, std::string(host))
         .run();
   }
