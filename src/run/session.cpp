@@ -161,7 +161,7 @@ int run_apply(const ApplyRequest& req) {
                      "(or name another --journal) to start on a fresh twin");
   }
   auto inv = load_plan_inventory(req, plan);
-  auto driver = make_driver(req, plan, inv.get(), base);
+  auto driver = make_driver(req, plan, inv.get(), base, sqlite ? "" : store::parse_spec(journal_path).shown);
   driver->validate(plan);
   if (req.dry_run) {
     print_dry_run(req, plan, *driver);

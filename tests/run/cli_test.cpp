@@ -1,6 +1,8 @@
 // The apply verbs end to end, through the real binary, as a user runs them.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "plan/plan.h"
@@ -235,4 +237,45 @@ TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
                                "--journal", t / "empty.db", "--plain"});
   EXPECT_EQ(made.status, 1) << made.out << made.err;  // CEN/drw waits for a person
   EXPECT_EQ(test::run_smsup({"status", "--journal", t / "empty.db"}).status, 1);
+}
+
+// issue 15: every state change names who made it and from where; status
+// --events lists them; a manual upgrade is confirmed only with a note.
+TEST(ApplyCli, EventsNameTheOperatorAndAManualUpgradeNeedsANote) {
+  test::TempDir t;
+  plan::Plan p;
+  p.hierarchy = "Contoso";
+  p.inventory_sha256 = "none";
+  p.created = "2026-11-25T00:00:00Z";
+  p.steps = {st("SEC/backup", "backup", {}), st("SEC/upgrade", "upgrade", {"SEC/backup"}, true)};
+  plan::save(p, t / "plan.json");
+  std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/true]\n";
+  auto first = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
+                                "--journal", t / "j.db", "--plain", "--operator", "ann"});
+  EXPECT_EQ(first.status, 1) << first.out << first.err;
+  auto bare = test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob"});
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_TRUE(has(bare.err, "--note")) << bare.err;
+  EXPECT_EQ(run::Journal(t / "j.db", false).step("SEC/upgrade")->state, run::State::waiting);
+  EXPECT_EQ(test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob",
+                             "--note", "setup log clean"})
+                .status,
+            0);
+  auto js = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--events", "--format", "json"}).out);
+  EXPECT_EQ(js["format"], "smsup-events/1");
+  std::vector<std::string> seen;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  for (const auto& e : js["events"]) {
+    seen.push_back(e["step"].get<std::string>() + " " + e["state"].get<std::string>() + " " +
+                   e["how"].get<std::string>() + " " + e["who"].get<std::string>());
+    EXPECT_EQ(e["from"], host);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"SEC/backup running executor ann", "SEC/backup succeeded driver ann",
+                                            "SEC/upgrade waiting executor ann", "SEC/upgrade succeeded confirm bob"}));
+  auto text = test::run_smsup({"status", "--journal", t / "j.db", "--events"});
+  EXPECT_EQ(text.status, 0);
+  EXPECT_TRUE(has(text.out, "SEC/upgrade")) << text.out;
+  EXPECT_TRUE(has(text.out, std::string("bob (") + host + ")")) << text.out;
+  EXPECT_TRUE(has(text.out, "setup log clean")) << text.out;
 }
