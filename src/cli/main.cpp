@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   register_twin(app, status);
   register_demo(app, status);
   register_inventory(app, status);
+  register_journal(app, status);
   if (auto bad = unknown_verb(app, argc, argv)) {
     std::fprintf(stderr, "smsup: %s\n", bad->c_str());
     return 2;

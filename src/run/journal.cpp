@@ -483,6 +483,63 @@ void Journal::retry(std::string_view id) {
 
 void Journal::flush() { db_->flush(); }
 
+namespace {
+
+// Copies `cols` of `table` in `order`, each read and written by its kind:
+// t text, i integer, r real; NULL stays NULL.
+size_t copy_rows(store::Conn& from, store::Conn& to, const std::string& table,
+                 const std::vector<std::pair<std::string, char>>& cols, const std::string& order,
+                 const std::string& where = "") {
+  std::string names, marks;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    names += (i ? ", " : "") + cols[i].first;
+    marks += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  }
+  store::Stmt q(from, fmt::format("SELECT {} FROM {} {} ORDER BY {}", names, table, where, order));
+  store::Stmt ins(to, fmt::format("INSERT INTO {}({}) VALUES({})", table, names, marks));
+  size_t n = 0;
+  while (q.step()) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      int c = static_cast<int>(i);
+      if (q.is_null(c)) {
+        ins.bind_null(c + 1);
+      } else if (cols[i].second == 'i') {
+        ins.bind(c + 1, q.integer(c));
+      } else if (cols[i].second == 'r') {
+        ins.bind(c + 1, q.real(c));
+      } else {
+        ins.bind(c + 1, q.text(c));
+      }
+    }
+    ins.run();
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+Journal::Copied Journal::copy_into(Journal& target) const {
+  Copied c;
+  store::Tx tx(*target.db_);
+  copy_rows(*db_, *target.db_, "meta", {{"key", 't'}, {"value", 't'}}, "key",
+            "WHERE key NOT IN ('format', 'schema')");
+  c.steps = copy_rows(*db_, *target.db_, "steps",
+                      {{"id", 't'}, {"ord", 'i'}, {"kind", 't'}, {"site", 't'}, {"host", 't'},
+                       {"title", 't'}, {"manual", 'i'}, {"state", 't'}, {"attempts", 'i'},
+                       {"started", 'r'}, {"finished", 'r'}, {"exit_code", 'i'}, {"output_tail", 't'},
+                       {"message", 't'}, {"note", 't'}, {"how", 't'}, {"armed", 'i'}},
+                      "ord");
+  c.edges = copy_rows(*db_, *target.db_, "edges", {{"step", 't'}, {"after", 't'}, {"lane", 'i'}}, "rowid");
+  c.events = copy_rows(*db_, *target.db_, "events",
+                       {{"at", 'r'}, {"step", 't'}, {"state", 't'}, {"how", 't'}, {"detail", 't'},
+                        {"who", 't'}, {"origin", 't'}},
+                       "seq");
+  tx.commit();
+  target.ids_.clear();
+  return c;
+}
+
 bool Journal::changed_elsewhere() { return db_->changed_elsewhere(); }
 
 }  // namespace smsup::run

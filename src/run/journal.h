@@ -179,6 +179,13 @@ class Journal {
   // Makes every change so far durable.
   void flush();
 
+  // Copies this journal's plan, steps, graph and events into `target`, a
+  // journal with no plan yet, in one transaction (journal_copy.h).
+  struct Copied {
+    size_t steps = 0, edges = 0, events = 0;
+  };
+  Copied copy_into(Journal& target) const;
+
   // True when another process committed a change since the last call.
   bool changed_elsewhere();
 

@@ -341,3 +341,44 @@ TEST(PgJournal, ABackendTerminatedMidRunEndsApplyCleanlyAndResumeFinishesTheRun)
   Journal j(url, false);
   for (const auto& r : j.steps()) EXPECT_EQ(r.state, State::succeeded) << r.id;
 }
+
+// ---- journal copy ----
+
+TEST(JournalCopy, ARunCopiedToPostgreSQLAndBackIsTheSameRunAndANonEmptyTargetIsRefused) {
+  REQUIRE_POSTGRES();
+  test::TempDir t;
+  std::string url = fresh_db(pg, "copies") + "?campaign=published";
+  Seen lite = run_mixed(t / "rehearsal.db");
+  auto up = test::run_smsup({"journal", "copy", t / "rehearsal.db", url});
+  ASSERT_EQ(up.status, 0) << up.err;
+  EXPECT_TRUE(has(up.out, "copied 6 steps")) << up.out;
+  auto back = test::run_smsup({"journal", "copy", url, t / "back.db"});
+  ASSERT_EQ(back.status, 0) << back.err;
+  auto seen = [](const std::string& journal) {
+    Journal j(journal, false);
+    Seen s;
+    for (const auto& r : j.steps()) {
+      s.steps.emplace_back(r.id, std::string(to_string(r.state)), r.attempts, r.message, r.note);
+    }
+    for (const auto& e : j.events()) s.events.emplace_back(e.step, e.state, e.how, e.who);
+    return s;
+  };
+  for (const auto& where : {url, t / "back.db"}) {
+    Seen s = seen(where);
+    EXPECT_EQ(s.steps, lite.steps) << where;
+    EXPECT_EQ(s.events, lite.events) << where;
+    Journal j(where, false);
+    EXPECT_EQ(j.meta("plan_digest"), "digest");
+    EXPECT_EQ(j.steps().at(1).after, std::vector<std::string>{"A/backup"});
+    auto sj = test::run_smsup({"status", "--journal", where, "--format", "json"});
+    EXPECT_EQ(nlohmann::json::parse(sj.out)["counts"]["succeeded"], 2) << sj.out;
+  }
+  // A target that already holds a journal, or a file that is not one, is refused untouched.
+  auto again = test::run_smsup({"journal", "copy", t / "rehearsal.db", url});
+  EXPECT_EQ(again.status, 2);
+  EXPECT_TRUE(has(again.err, "already holds a journal")) << again.err;
+  test::write_file(t / "notes.txt", "not a database at all, some text long enough for a header......");
+  auto other = test::run_smsup({"journal", "copy", t / "rehearsal.db", t / "notes.txt"});
+  EXPECT_EQ(other.status, 2);
+  EXPECT_EQ(test::read_file(t / "notes.txt"), "not a database at all, some text long enough for a header......");
+}
