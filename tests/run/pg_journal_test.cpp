@@ -180,14 +180,14 @@ TEST(PgLease, AHeartbeatKeepsTheLeaseWellPastItsLength) {
   std::string url = fresh_db(pg, "heartbeat");
   Journal a(url);
   a.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
-  a.lock(1);
+  a.lock(2);
   a.start_heartbeat(std::chrono::milliseconds(200));
   Journal b(url, false);
   auto began = std::chrono::steady_clock::now();
   int refused = 0;
-  // Three lease lengths, tried every 100 ms: never taken.
-  while (std::chrono::steady_clock::now() - began < std::chrono::seconds(3)) {
-    EXPECT_THROW(b.lock(1), InputError);
+  // Two and a half lease lengths, tried every 100 ms: never taken.
+  while (std::chrono::steady_clock::now() - began < std::chrono::seconds(5)) {
+    EXPECT_THROW(b.lock(2), InputError);
     ++refused;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
