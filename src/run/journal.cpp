@@ -88,13 +88,19 @@ void Journal::open_sqlite(bool create) {
   }
   try {
     db_ = store::open_sqlite(path);
+    // An SQLite database without any table is empty too: what an apply
+    // killed while it made the journal leaves behind.
+    if (!fresh && create) {
+      store::Stmt q(*db_, "SELECT count(*) FROM sqlite_master");
+      fresh = q.step() && q.integer(0) == 0;
+    }
     if (!fresh) check_is_journal();
     // WAL: readers (status from another terminal) never block the run.
     // synchronous=FULL: a commit is on disk before the next action starts,
     // so even a power loss cannot forget a step that completed (NORMAL could
     // roll back the last commits and a step would then run twice).
     db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-    create_schema();
+    if (fresh || meta("schema") != std::to_string(kSchema)) create_schema();
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const InputError*>(&e)) throw;
     throw InputError({path, 0, 0}, "--journal",
@@ -106,6 +112,9 @@ void Journal::open_postgresql(bool create) {
   db_ = store::open_postgresql(spec_, create);
   if (db_->has_table("meta")) {
     check_is_journal();
+    // A journal of this schema is only read here: a reader (status, ten
+    // operators polling) takes no writers' turn and wakes no apply.
+    if (meta("schema") == std::to_string(kSchema)) return;
   } else {
     if (!create) {
       throw InputError({spec_.shown, 0, 0}, "--journal",

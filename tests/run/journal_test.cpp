@@ -138,3 +138,17 @@ TEST(Journal, WithoutARebootArmedStepsRunNormally) {
   EXPECT_EQ(d.probed, std::vector<std::string>{"A/x"});
   EXPECT_EQ(d.started, (std::vector<std::string>{"A/x", "A/y"}));
 }
+
+// An apply killed while it made the journal leaves an SQLite database with
+// no table: the next apply makes the journal there; status still refuses it.
+TEST(Journal, ADatabaseWithoutAnyTableLeftByAKilledApplyBecomesTheJournal) {
+  test::TempDir t;
+  {
+    sql::Db raw(t / "j.db");
+    raw.exec("PRAGMA journal_mode=WAL");
+  }
+  EXPECT_THROW(Journal(t / "j.db", false), InputError);
+  Journal j(t / "j.db");
+  j.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
+  EXPECT_EQ(Journal(t / "j.db", false).steps().size(), 1u);
+}
