@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   register_inventory(app, status);
   register_report(app, status);
   register_serve(app, status);
+  register_journal(app, status);
   if (auto bad = unknown_verb(app, argc, argv)) {
     std::fprintf(stderr, "smsup: %s\n", bad->c_str());
     return 2;

@@ -16,6 +16,10 @@ namespace smsup::cli {
 
 namespace {
 
+constexpr const char* kJournalHelp =
+    "Journal: an SQLite file or a PostgreSQL database (postgresql://... or libpq keywords; "
+    "campaign=NAME); default $SMSUP_JOURNAL, else smsup-journal.db";
+
 // A step id a person typed for confirm or retry: one the journal holds, or
 // bad input naming the nearest id (a slip such as CEN/bakup).
 void require_step(const run::Journal& j, const std::string& journal, const std::string& id) {
@@ -33,7 +37,17 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_option("--target", req->target, "twin (default) or shell")
       ->check(CLI::IsMember({"twin", "shell"}));
   sub->add_option("--hosts", req->hosts_path, "HOSTS.yaml: a command per step kind (--target shell)");
-  sub->add_option("--journal", req->journal_path, "Journal file (default: smsup-journal.db beside the plan)");
+  sub->add_option("--journal", req->journal_path,
+                  "Journal: an SQLite file, or a PostgreSQL database (postgresql://... or a libpq "
+                  "keyword string; campaign=NAME picks the campaign). Default: $SMSUP_JOURNAL, else "
+                  "smsup-journal.db beside the plan");
+  sub->add_option("--operator", req->operator_name, "Who runs it, written with every event (default user@host)");
+  sub->add_option("--lease", req->lease,
+                  "Seconds the journal's lease lasts unrenewed; another apply may take over a lease not "
+                  "renewed for that long (renewed every fifth of it)")
+      ->capture_default_str();
+  sub->add_option("--work-dir", req->work_dir,
+                  "PostgreSQL journal: folder for step output and the twin's state (default smsup-<campaign>)");
   sub->add_option("--inventory", req->inventory_path,
                   "Inventory to check the plan against (default: the plan's own)");
   sub->add_flag("--resume", req->resume, "Go on with the run the journal holds");
@@ -61,16 +75,27 @@ void register_apply_verb(CLI::App& app, Status& status) {
 void register_status_verb(CLI::App& app, Status& status) {
   auto* sub = app.add_subcommand("status", "Show the state of every step of a run, from any terminal");
   struct Opts {
-    std::string journal = "smsup-journal.db";
+    std::string journal = run::default_journal();
     std::string format = "text";
     bool all = false;
+    bool events = false;
   };
   auto o = std::make_shared<Opts>();
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->add_option("--journal", o->journal, kJournalHelp)->capture_default_str();
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sub->add_flag("--all", o->all, "List every step, not only those that need a look");
+  sub->add_flag("--events", o->events, "List every state change: when, which step, what, who and from where");
   sub->callback([o, &status] {
     run::Journal j(o->journal, false);
+    if (o->events) {
+      if (o->format == "json") {
+        std::printf("%s\n", run::events_json(j).dump(1).c_str());
+      } else {
+        std::fputs(run::events_text(j).c_str(), stdout);
+      }
+      status.code = 0;
+      return;
+    }
     if (o->format == "json") {
       std::printf("%s\n", run::status_json(j).dump(1).c_str());
     } else {
@@ -83,16 +108,18 @@ void register_status_verb(CLI::App& app, Status& status) {
 void register_confirm_verb(CLI::App& app, Status& status) {
   auto* sub = app.add_subcommand("confirm", "Confirm that a person did a manual step (or that it failed)");
   struct Opts {
-    std::string step, journal = "smsup-journal.db", note;
+    std::string step, journal = run::default_journal(), note, who;
     bool fail = false;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("STEP", o->step, "The step id, e.g. CEN/drw")->required();
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
-  sub->add_option("--note", o->note, "What was done, for the journal");
+  sub->add_option("--journal", o->journal, kJournalHelp)->capture_default_str();
+  sub->add_option("--note", o->note, "What was done, for the journal (required for a manual upgrade)");
+  sub->add_option("--operator", o->who, "Who confirms, written with the event (default user@host)");
   sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
   sub->callback([o, &status] {
     run::Journal j(o->journal, false);
+    if (!o->who.empty()) j.set_operator(o->who);
     require_step(j, o->journal, o->step);
     j.confirm(o->step, o->note, o->fail);
     std::printf("%s: %s%s\n", o->step.c_str(), o->fail ? "recorded as failed" : "confirmed as done",
@@ -105,13 +132,15 @@ void register_confirm_verb(CLI::App& app, Status& status) {
 void register_retry_verb(CLI::App& app, Status& status) {
   auto* sub = app.add_subcommand("retry", "Set a failed step back to pending, to run again");
   struct Opts {
-    std::string step, journal = "smsup-journal.db";
+    std::string step, journal = run::default_journal(), who;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("STEP", o->step, "The failed step's id")->required();
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->add_option("--journal", o->journal, kJournalHelp)->capture_default_str();
+  sub->add_option("--operator", o->who, "Who sets it back, written with the event (default user@host)");
   sub->callback([o, &status] {
     run::Journal j(o->journal, false);
+    if (!o->who.empty()) j.set_operator(o->who);
     require_step(j, o->journal, o->step);
     j.retry(o->step);
     std::printf("%s: set back to pending, with the steps it had held back\n", o->step.c_str());

@@ -35,6 +35,7 @@ void register_demo(CLI::App& app, Status& status);
 void register_inventory(CLI::App& app, Status& status);  // inventory collect
 void register_report(CLI::App& app, Status& status);
 void register_serve(CLI::App& app, Status& status);
+void register_journal(CLI::App& app, Status& status);    // journal copy
 
 // `smsup twin` subcommands, each in its own file.
 void register_twin_inventory(CLI::App& twin, Status& status);

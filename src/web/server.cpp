@@ -381,7 +381,7 @@ struct Server::Impl {
         return send_error(res, 400, "after and limit must be whole numbers");
       }
       if (after < 0 || limit < 1 || limit > 5000) return send_error(res, 400, "after must be >= 0 and limit 1..5000");
-      std::vector<run::Journal::Event> ev;
+      std::vector<run::Event> ev;
       {
         std::lock_guard lk(journal_mu);
         ev = journal->events(after, limit);
@@ -389,7 +389,7 @@ struct Server::Impl {
       json out = json::array();
       for (const auto& e : ev) {
         out.push_back({{"seq", e.seq}, {"at", run::iso_time(e.at)}, {"step", e.step}, {"state", e.state},
-                       {"how", e.how}, {"detail", e.detail}});
+                       {"how", e.how}, {"detail", e.detail}, {"who", e.who}, {"origin", e.origin}});
       }
       send_json(res, 200, {{"events", out}});
     });

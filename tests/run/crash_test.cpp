@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "plan/plan.h"
 #include "run/journal.h"
 #include "kills.h"
+#include "pg_cluster.h"
 #include "support.h"
 
 using namespace smsup;
@@ -83,7 +85,49 @@ std::vector<std::string> apply_args(const test::TempDir& t, const std::string& t
           "--plain",   "--max-parallel", "6",       "--per-site",   "2"};
 }
 
+// The same on a PostgreSQL journal: the campaign `tag` in database `url`.
+std::vector<std::string> pg_apply_args(const test::TempDir& t, const std::string& url, const std::string& tag) {
+  auto a = apply_args(t, tag);
+  auto j = std::find(a.begin(), a.end(), "--journal");
+  *(j + 1) = url + "?campaign=" + tag;
+  a.insert(a.end(), {"--work-dir", t / ("work-" + tag)});
+  return a;
+}
+
 }  // namespace
+
+// Fewer kills than on SQLite (each resume connects and reads the journal
+// over the network): the suite stays fast; SMSUP_CRASH_PG_ROUNDS for more.
+TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
+  REQUIRE_POSTGRES();
+  test::TempDir t;
+  pg->create_db("crash");
+  std::string url = pg->url("crash");
+  int steps = env_int("SMSUP_CRASH_PG_STEPS", 240);
+  int rounds = env_int("SMSUP_CRASH_PG_ROUNDS", 8);
+  int per_site = 12;
+  auto p = big_plan(std::max(1, steps / per_site), per_site);
+  plan::save(p, t / "plan.json");
+  write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
+  write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
+  auto k = test::kill_at_random_instants(pg_apply_args(t, url, "ref"), pg_apply_args(t, url, "crash"),
+                                         t / "crash.out", rounds,
+                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261129)));
+  ASSERT_EQ(k.reference.status, 0) << k.reference.out << k.reference.err;
+  if (k.ended_status) {
+    ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
+  }
+  auto last = test::run_smsup(pg_apply_args(t, url, "crash"));
+  ASSERT_EQ(last.status, 0) << last.out << last.err;
+  EXPECT_GE(k.killed, std::min(rounds, 3)) << "the kills came too late to test anything";
+  EXPECT_EQ(states(url + "?campaign=crash"), states(url + "?campaign=ref"));
+  auto ran = counts(t / "crash.txt");
+  EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
+  for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
+  EXPECT_EQ(counts(t / "ref.txt"), ran);
+  std::printf("[crash pg] kills within %d ms of a start, %zu steps, killed %d times, every step ran exactly once\n",
+              k.span_ms, p.steps.size(), k.killed);
+}
 
 TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   test::TempDir t;
