@@ -241,11 +241,11 @@ plan::Plan chain_plan(int n) {
   p.created = "2026-11-29T00:00:00Z";
   for (int i = 0; i < n; ++i) {
     plan::Step s;
-    s.site = "S" + std::to_string(i % 2);
-    s.kind = "work";
-    s.id = s.site + "/work/" + std::to_string(i);
+    s.site = "S0" + std::to_string(i % 2);  // plans hold real kinds and site codes
+    s.kind = "backup";
+    s.id = s.site + "/backup/" + std::to_string(i);
     s.host = s.site + "-H";
-    if (i >= 2) s.after.push_back("S" + std::to_string(i % 2) + "/work/" + std::to_string(i - 2));
+    if (i >= 2) s.after.push_back(s.site + "/backup/" + std::to_string(i - 2));
     s.title = s.id;
     p.steps.push_back(s);
   }
@@ -253,7 +253,7 @@ plan::Plan chain_plan(int n) {
 }
 
 void write_hosts(const std::string& path, const std::string& record, int sleep_ms) {
-  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  work:\n    command: [/bin/sh, -c, '"
+  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  backup:\n    command: [/bin/sh, -c, '"
                       << SMSUP_TEST_HELPER << " sleep " << sleep_ms << " && " << SMSUP_TEST_HELPER
                       << " record \"$0\" \"$1\"', '" << record << "', '{step}']\n"
                       << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record << ", '{step}']\n";
