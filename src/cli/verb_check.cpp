@@ -3,11 +3,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "report/check_report.h"
 #include "rules/finding.h"
+#include "util/output_file.h"
 
 namespace smsup::cli {
 namespace {
@@ -33,20 +35,12 @@ void write_report(std::ostream& out, const CheckArgs& a, const Hierarchy& h, con
   }
 }
 
-// Writes next to the target and renames, so a failed run leaves no torn file.
+// Whole or not at all, and never by renaming over a device (util/output_file.h).
 void write_file(const std::string& path, const CheckArgs& a, const Hierarchy& h,
                 const rules::Report& r, const std::string& as_of) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError({path, 0, 0}, "-o", "cannot write this file");
-    write_report(out, a, h, r, as_of, false);
-    out.flush();
-    if (!out) throw InputError({path, 0, 0}, "-o", "write failed (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError({path, 0, 0}, "-o", "cannot write this file: " + ec.message());
+  std::ostringstream out;
+  write_report(out, a, h, r, as_of, false);
+  write_output_file(path, "-o", out.str());
 }
 
 int run_check(const CheckArgs& a) {

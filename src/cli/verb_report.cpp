@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "web/load.h"
 #include "web/report.h"
+#include "util/output_file.h"
 
 namespace smsup::cli {
 
@@ -25,17 +26,7 @@ int run_report(const ReportOptions& o, std::FILE* out) {
   web::Loaded d;
   web::load(s, d);
   std::string html = web::render_page(d.inputs);
-  std::string tmp = o.output + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw InputError({o.output, 0, 0}, "-o", "cannot write this file");
-    f.write(html.data(), static_cast<std::streamsize>(html.size()));
-    f.flush();
-    if (!f) throw InputError({o.output, 0, 0}, "-o", "write failed (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, o.output, ec);
-  if (ec) throw InputError({o.output, 0, 0}, "-o", "cannot write this file: " + ec.message());
+  write_output_file(o.output, "-o", html);
   std::fprintf(out, "smsup report: wrote %s (%.1f MB)\n", o.output.c_str(), static_cast<double>(html.size()) / 1e6);
   return 0;
 }

@@ -127,3 +127,16 @@ TEST(SpecialInputs, ClientNamesNoComputerCanHaveAreRefused) {
   EXPECT_NE(m.find("clients.csv:2:"), std::string::npos) << m;
   EXPECT_NE(m.find("is not a name a Windows computer can have"), std::string::npos) << m;
 }
+
+TEST(SpecialInputs, DashOToADeviceWritesThroughItAndADirectoryIsRefused) {
+  write_file(test_dir() / "clients.csv", kClients);
+  write_file(test_dir() / "inv.yaml", kInventory);
+  auto r = run_smsup({"check", (test_dir() / "inv.yaml").string(), "-o", "/dev/null"});
+  EXPECT_LT(r.status, 2) << r.err;
+  struct stat st {};
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced by a regular file";
+  r = run_smsup({"check", (test_dir() / "inv.yaml").string(), "-o", test_dir().string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("-o: is a directory; expected a file name"), std::string::npos) << r.err;
+}
