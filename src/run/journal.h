@@ -142,6 +142,13 @@ class Journal {
   // Before a step starts: LeaseLost when the lease was taken, or when it
   // cannot be confirmed ours within half a lease (a renewal is made then).
   void check_lease();
+  // After the store's connection was lost while this process held the lease
+  // (PostgreSQL): LeaseLost, naming the new holder, when another apply holds
+  // it now. The server ends a session left inside a transaction for longer
+  // than a lease (lock()), so a process paused there and taken over first
+  // sees a lost connection. Returns when the lease is still this process's,
+  // or when the server cannot be asked.
+  void check_lease_after_disconnect();
 
   std::vector<JournalStep> steps() const;
   std::optional<JournalStep> step(std::string_view id) const;
@@ -205,7 +212,9 @@ class Journal {
                  std::string_view detail, double now);
   // In a transaction: renews this process's lease; false when it was taken.
   bool renew(store::Conn& c);
-  [[noreturn]] void lease_lost();
+  // Throws LeaseLost naming the holder, read through `asked` (default: the
+  // journal's own connection).
+  [[noreturn]] void lease_lost(store::Conn* asked = nullptr);
   double now() const { return clock_->wall(); }
 
   std::string path_;

@@ -62,15 +62,17 @@ const char* now_sql(const store::Conn& c) {
 
 int64_t ticks(std::chrono::steady_clock::time_point t) { return t.time_since_epoch().count(); }
 
-}  // namespace
-
-std::optional<LockHolder> Journal::holder() const {
-  store::Stmt q(*db_, fmt::format("SELECT pid, host, since, who, renewed, lease, {} - renewed "
-                                  "FROM lock WHERE id=1",
-                                  now_sql(*db_)));
+std::optional<LockHolder> holder_in(store::Conn& c) {
+  store::Stmt q(c, fmt::format("SELECT pid, host, since, who, renewed, lease, {} - renewed "
+                               "FROM lock WHERE id=1",
+                               now_sql(c)));
   if (!q.step()) return std::nullopt;
   return LockHolder{q.integer(0), q.text(1), q.real(2), q.text(3), q.real(4), q.real(5), q.real(6)};
 }
+
+}  // namespace
+
+std::optional<LockHolder> Journal::holder() const { return holder_in(*db_); }
 
 std::optional<LockHolder> Journal::lock(double lease) {
   bool sqlite = db_->engine() == store::Engine::sqlite;
@@ -222,11 +224,24 @@ void Journal::check_lease() {
   confirmed_ = ticks(sent);
 }
 
-void Journal::lease_lost() {
+void Journal::check_lease_after_disconnect() {
+  if (token_.empty() || spec_.engine != store::Engine::postgresql) return;
+  std::unique_ptr<store::Conn> c;
+  try {
+    c = store::open_postgresql(spec_, false);
+    store::Stmt q(*c, "SELECT token FROM lock WHERE id=1");
+    if (q.step() && q.text(0) == token_) return;
+  } catch (const std::exception&) {
+    return;  // the server cannot be asked: the lost connection is the news
+  }
+  lease_lost(c.get());
+}
+
+void Journal::lease_lost(store::Conn* asked) {
   lost_ = true;
   std::string by;
   try {
-    if (auto h = holder()) {
+    if (auto h = holder_in(asked ? *asked : *db_)) {
       by = fmt::format(" by pid {} on host {}{}", h->pid, h->host,
                        h->who.empty() ? "" : " (operator " + h->who + ")");
     }

@@ -220,6 +220,12 @@ int run_apply(const ApplyRequest& req) {
   } catch (const store::Unavailable& e) {
     restore_signals();
     observer.reset();
+    try {
+      journal.check_lease_after_disconnect();
+    } catch (const LeaseLost& lost) {
+      fmt::print(req.err, "smsup: {}\n", lost.what());
+      return 1;
+    }
     fmt::print(req.err,
                "smsup: {}\nNo step starts without the journal. The steps already running go on; "
                "go on with: smsup apply {} --journal {} --resume\n",

@@ -15,6 +15,7 @@
 #include "plan/plan.h"
 #include "run/executor.h"
 #include "run/journal.h"
+#include "run/store.h"
 #include "support.h"
 #include "util/error.h"
 
@@ -173,6 +174,38 @@ TEST(PgLease, ALiveLeaseIsRefusedAnExpiredOneTakenOverAndTheOldHolderStops) {
   EXPECT_THROW(a.record({Change("A/x", State::running)}, {}, true), LeaseLost);
   EXPECT_EQ(b.step("A/x")->state, State::pending);
   EXPECT_THROW(a.check_lease(), LeaseLost);
+}
+
+// The server ends a session left inside a transaction for longer than a
+// lease, so a holder paused there and taken over wakes to a lost connection:
+// it says who holds the journal now, as when its heartbeat sees it.
+TEST(PgLease, AHolderWhoseConnectionWasEndedLearnsWhetherItWasTakenOver) {
+  REQUIRE_POSTGRES();
+  std::string url = fresh_db(pg, "ended");
+  Journal a(url);
+  a.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
+  a.lock(60);
+  auto end_others = [&] {
+    pg->psql("ended", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname='ended' AND pid <> pg_backend_pid()");
+  };
+  // Still its lease: the lost connection is the whole story.
+  end_others();
+  EXPECT_THROW(a.record({Change("A/x", State::running)}, {}, true), store::Unavailable);
+  EXPECT_NO_THROW(a.check_lease_after_disconnect());
+  // Its lease runs out (renewed long ago by the store's clock) and bob takes over.
+  pg->psql("ended", "UPDATE smsup_main.lock SET renewed = renewed - 3600");
+  Journal b(url, false);
+  b.set_operator("bob@desk2");
+  ASSERT_TRUE(b.lock(60).has_value());
+  try {
+    a.check_lease_after_disconnect();
+    FAIL() << "a lease taken over was not noticed";
+  } catch (const LeaseLost& e) {
+    EXPECT_TRUE(has(e.what(), "taken over by pid " + std::to_string(getpid()))) << e.what();
+    EXPECT_TRUE(has(e.what(), "(operator bob@desk2)")) << e.what();
+    EXPECT_TRUE(has(e.what(), "starts nothing more")) << e.what();
+  }
 }
 
 TEST(PgLease, AHeartbeatKeepsTheLeaseWellPastItsLength) {
