@@ -17,9 +17,12 @@ packages=(
   unixodbc-dev odbcinst libsqliteodbc odbc-postgresql tdsodbc
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev ccache
+  # smsup serve (cpp-httplib); the browser tests of report and serve drive
+  # Debian's chromium with puppeteer-core from npm (tests/web/package.json).
+  libcpp-httplib-dev chromium
 )
 # Peers the benchmarks compare against (not needed to build or test).
-bench_packages=(ripgrep hyperfine ansible-core bc time)
+bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
@@ -30,6 +33,11 @@ for p in "${want[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js and npm for the browser tests, from Debian unless a node with its
+# own npm (e.g. NodeSource's package) is already there.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "scripts/deps.sh: installing ${missing[*]}" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/apply: the per-step overhead of smsup apply (executor + SQLite journal
-# with synchronous=FULL, every state change committed) against Ansible, both
-# running /bin/true once per step on this host, in the same run.
+# with synchronous=FULL, every state change committed; then the same with a
+# PostgreSQL journal on a throwaway cluster on loopback, fsync on) against
+# Ansible, all running /bin/true once per step on this host, in the same run.
 #   bash bench/apply/run.sh [BUILD_DIR]    (STEPS=10000 ANSIBLE_TASKS=200 to change)
 # Per-step overhead = (time for N steps - time for 1 step) / (N - 1), so that
 # neither tool's start-up counts; smsup runs its steps one at a time here, as
@@ -46,19 +47,25 @@ YAML
 
 now() { date +%s.%N; }
 # seconds for: smsup apply PLAN with a fresh journal, extra options after
+JOURNAL=""  # set below for the PostgreSQL runs
 time_smsup() {
   local plan=$1; shift
-  rm -rf "$out/j.db" "$out/j.db-wal" "$out/j.db-shm" "$out/j.db.out"
-  local s e
+  rm -rf "$out/j.db" "$out/j.db-wal" "$out/j.db-shm" "$out/j.db.out" "$out/work"
+  local s e j=${JOURNAL:-$out/j.db}
+  [[ -n "$JOURNAL" ]] && j="$JOURNAL?campaign=b$RANDOM$RANDOM"
   s=$(now)
-  "$smsup" apply "$plan" --target shell --hosts "$out/hosts.yaml" --journal "$out/j.db" --plain "$@" >/dev/null
+  "$smsup" apply "$plan" --target shell --hosts "$out/hosts.yaml" --journal "$j" --work-dir "$out/work" --plain "$@" >/dev/null
   e=$(now)
   echo "$e - $s" | bc -l
 }
+# The null callback (community.general) when installed, else ansible-core's
+# minimal one; the output goes to /dev/null either way.
+acb=minimal
+ansible-doc -t callback -l 2>/dev/null | grep -q '^community.general.null\|^null ' && acb=null
 time_ansible() {
   local s e
   s=$(now)
-  ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=null ansible-playbook -i localhost, -c local "$1" >/dev/null
+  ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=$acb ansible-playbook -i localhost, -c local "$1" >/dev/null
   e=$(now)
   echo "$e - $s" | bc -l
 }
@@ -83,6 +90,47 @@ printf '  smsup apply --target shell, 8 in parallel %8.3f s total  %7.3f ms/step
 printf '  ansible-playbook -c local                 %8.3f s total  %7.3f ms/step  (%d tasks)\n' "$an" "$per_a" "$na"
 printf '  ratio Ansible/smsup per step: %.0fx (one at a time), %.0fx (parallel)\n' \
   "$(echo "$per_a / $per_s" | bc -l)" "$(echo "$per_a / $per_p" | bc -l)"
+
+# The same with the journal on PostgreSQL: a throwaway cluster on loopback
+# (fsync on, as a real server), started and removed here.
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [[ -z "$pgbin" ]]; then echo "bench/apply: PostgreSQL missing (scripts/deps.sh)"; exit 2; fi
+pgdir=$(mktemp -d /tmp/smsup-bench-pg-XXXXXX)
+as=()
+if [[ $(id -u) -eq 0 ]]; then chown postgres "$pgdir"; as=(runuser -u postgres --); fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"${as[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
+"${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" start >/dev/null
+trap '"${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+JOURNAL="postgresql://postgres@127.0.0.1:$port/postgres"
+g1=$(time_smsup "$out/plan-1.json" --max-parallel 1)
+gn=$(time_smsup "$out/plan-$n.json" --max-parallel 1)
+gp=$(time_smsup "$out/plan-$n.json" --max-parallel 8)
+per_g=$(echo "($gn - $g1) / ($n - 1) * 1000" | bc -l)
+per_gp=$(echo "($gp - $g1) / ($n - 1) * 1000" | bc -l)
+printf '  PostgreSQL journal, 1 at a time           %8.3f s total  %7.3f ms/step  (SQLite/PG %.2f, Ansible/PG %.0fx)\n' \
+  "$gn" "$per_g" "$(echo "$per_s / $per_g" | bc -l)" "$(echo "$per_a / $per_g" | bc -l)"
+printf '  PostgreSQL journal, 8 in parallel         %8.3f s total  %7.3f ms/step  (SQLite/PG %.2f)\n' \
+  "$gp" "$per_gp" "$(echo "$per_p / $per_gp" | bc -l)"
+# 2,000 steps while 10 operators poll status every second.
+make_plan 2000 "$out/plan-2000.json"
+camp="watched$RANDOM"
+( "$smsup" apply "$out/plan-2000.json" --target shell --hosts "$out/hosts.yaml" --journal "$JOURNAL?campaign=$camp" \
+    --work-dir "$out/work-w" --plain --max-parallel 1 >/dev/null ) &
+apid=$!
+s=$(now)
+pollers=()
+for ((w = 0; w < 10; w++)); do
+  ( while kill -0 $apid 2>/dev/null; do "$smsup" status --journal "$JOURNAL?campaign=$camp" >/dev/null 2>&1 || true; sleep 1; done ) &
+  pollers+=($!)
+done
+wait $apid
+e=$(now)
+wait "${pollers[@]}" 2>/dev/null || true
+tw=$(echo "$e - $s" | bc -l)
+printf '  PostgreSQL journal, 2000 steps, 10 operators polling status every second: %.3f s, %.3f ms/step\n' \
+  "$tw" "$(echo "($tw - $g1) / 1999 * 1000" | bc -l)"
+JOURNAL=""
 
 # The twin driver: a planned synthetic hierarchy of about $n steps (manual
 # steps done by the twin, as in a rehearsal), one step at a time. Start-up

@@ -14,7 +14,10 @@ struct ApplyOptions {
   std::string plan;            // PLAN
   std::string target = "twin";  // twin | shell
   std::string hosts;           // HOSTS.yaml (--target shell)
-  std::string journal;         // default: smsup-journal.db beside the plan
+  std::string journal;         // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
+  std::string operator_name;   // default user@host
+  double lease = 60;           // seconds; > 0
+  std::string work_dir;        // PostgreSQL journal: default smsup-<campaign>
   std::string inventory;       // default: the plan's own
   bool resume = false;
   std::optional<int> max_parallel;  // default: the plan's; >= 1
@@ -31,16 +34,22 @@ struct ApplyOptions {
 // 0 every step succeeded, 1 some failed or wait for a person.
 int run_apply(const ApplyOptions& o, Output& out);
 
+// The journal status, confirm and retry read by default: $SMSUP_JOURNAL,
+// else smsup-journal.db here.
+std::string default_journal();
+
 struct StatusOptions {
-  std::string journal = "smsup-journal.db";
+  std::string journal = default_journal();
   std::string format = "text";  // text | json
   bool all = false;
+  bool events = false;  // the history instead of the steps
 };
 int run_status(const StatusOptions& o, Output& out);
 
 struct ConfirmOptions {
   std::string step;  // STEP
-  std::string journal = "smsup-journal.db";
+  std::string journal = default_journal();
+  std::string who;   // --operator; default user@host
   std::string note;
   bool fail = false;
 };
@@ -48,7 +57,8 @@ int run_confirm(const ConfirmOptions& o, Output& out);
 
 struct RetryOptions {
   std::string step;  // STEP
-  std::string journal = "smsup-journal.db";
+  std::string journal = default_journal();
+  std::string who;   // --operator; default user@host
 };
 int run_retry(const RetryOptions& o, Output& out);
 

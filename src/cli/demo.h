@@ -31,5 +31,6 @@ int demo_rehearse(const DemoContext& ctx, Output& out);
 int demo_apply(const DemoContext& ctx, Output& out);
 int demo_verify(const DemoContext& ctx, Output& out);
 int demo_dbtest(const DemoContext& ctx, Output& out);
+int demo_report(const DemoContext& ctx, Output& out);
 
 }  // namespace smsup::cli

@@ -1,5 +1,6 @@
 // `smsup demo` stage: rehearse the example's plan on a fresh twin, then again
 // with an injected fault, showing the recovery.
+#include <fstream>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -104,6 +105,8 @@ int demo_rehearse(const DemoContext& ctx, Output& out) {
       recovered = s.status == "ok" && s.attempts == 2;
     }
   }
+  // The faulty run, recovered, for the report stage (smsup report --rehearsal).
+  std::ofstream(ctx.out / "rehearsal.json", std::ios::binary | std::ios::trunc) << to_json(r2, *t, *p).dump(1) << "\n";
   fmt::print(out.out, "  result: {}; same outcome as without the fault: {}\n",
               r2.fully_upgraded ? "fully upgraded" : "not fully upgraded",
               r2.fully_upgraded == r1.fully_upgraded ? "yes" : "no");

@@ -17,6 +17,10 @@ namespace smsup::cli {
 
 namespace {
 
+constexpr const char* kJournalHelp =
+    "Journal: an SQLite file or a PostgreSQL database (postgresql://... or libpq keywords; "
+    "campaign=NAME); default $SMSUP_JOURNAL, else smsup-journal.db";
+
 // A step id a person typed for confirm or retry: one the journal holds, or
 // bad input naming the nearest id (a slip such as CEN/bakup).
 void require_step(const run::Journal& j, const std::string& journal, const std::string& id) {
@@ -28,6 +32,8 @@ void require_step(const run::Journal& j, const std::string& journal, const std::
 
 }  // namespace
 
+std::string default_journal() { return run::default_journal(); }
+
 int run_apply(const ApplyOptions& o, Output& out) {
   if (o.max_parallel) require_range("--max-parallel", *o.max_parallel, 1, 100000);
   require_range("--max-failures", o.max_failures, 0, 100000000);
@@ -36,6 +42,9 @@ int run_apply(const ApplyOptions& o, Output& out) {
                         .target = o.target,
                         .hosts_path = o.hosts,
                         .journal_path = o.journal,
+                        .operator_name = o.operator_name,
+                        .lease = o.lease,
+                        .work_dir = o.work_dir,
                         .inventory_path = o.inventory,
                         .resume = o.resume,
                         .dry_run = o.dry_run,
@@ -57,6 +66,10 @@ int run_apply(const ApplyOptions& o, Output& out) {
 int run_status(const StatusOptions& o, Output& out) {
   require_one_of("--format", o.format, {"text", "json"});
   run::Journal j(o.journal, false);
+  if (o.events) {
+    out.out << (o.format == "json" ? run::events_json(j).dump(1) + "\n" : run::events_text(j));
+    return 0;
+  }
   if (o.format == "json") {
     out.out << run::status_json(j).dump(1) << "\n";
   } else {
@@ -76,6 +89,7 @@ void say_how_to_go_on(const run::Journal& j, const std::string& journal, Output&
 
 int run_confirm(const ConfirmOptions& o, Output& out) {
   run::Journal j(o.journal, false);
+  if (!o.who.empty()) j.set_operator(o.who);
   require_step(j, o.journal, o.step);
   j.confirm(o.step, o.note, o.fail);
   out.out << o.step << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
@@ -86,6 +100,7 @@ int run_confirm(const ConfirmOptions& o, Output& out) {
 
 int run_retry(const RetryOptions& o, Output& out) {
   run::Journal j(o.journal, false);
+  if (!o.who.empty()) j.set_operator(o.who);
   require_step(j, o.journal, o.step);
   j.retry(o.step);
   out.out << o.step << ": set back to pending, with the steps it had held back\n";
@@ -100,7 +115,17 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_option("PLAN", o->plan, "The plan file (smsup plan -o PLAN)")->required();
   sub->add_option("--target", o->target, "twin (default) or shell");
   sub->add_option("--hosts", o->hosts, "HOSTS.yaml: a command per step kind (--target shell)");
-  sub->add_option("--journal", o->journal, "Journal file (default: smsup-journal.db beside the plan)");
+  sub->add_option("--journal", o->journal,
+                  "Journal: an SQLite file, or a PostgreSQL database (postgresql://... or a libpq "
+                  "keyword string; campaign=NAME picks the campaign). Default: $SMSUP_JOURNAL, else "
+                  "smsup-journal.db beside the plan");
+  sub->add_option("--operator", o->operator_name, "Who runs it, written with every event (default user@host)");
+  sub->add_option("--lease", o->lease,
+                  "Seconds the journal's lease lasts unrenewed; another apply may take over a lease not "
+                  "renewed for that long (renewed every fifth of it)")
+      ->capture_default_str();
+  sub->add_option("--work-dir", o->work_dir,
+                  "PostgreSQL journal: folder for step output and the twin's state (default smsup-<campaign>)");
   sub->add_option("--inventory", o->inventory, "Inventory to check the plan against (default: the plan's own)");
   sub->add_flag("--resume", o->resume, "Go on with the run the journal holds");
   sub->add_option("--max-parallel", o->max_parallel, "Steps running at once, 1 or more (default: the plan's)");
@@ -119,27 +144,30 @@ void register_apply_verb(CLI::App& app, Status& status) {
 
 void register_status_verb(CLI::App& app, Status& status) {
   auto [sub, o] = add_verb(app, status, "status", "Show the state of every step of a run, from any terminal", run_status);
-  sub->add_option("--journal", o->journal, "Journal file")->capture_default_str();
+  sub->add_option("--journal", o->journal, kJournalHelp)->capture_default_str();
   sub->add_option("--format", o->format, "text or json");
   sub->add_flag("--all", o->all, "List every step, not only those that need a look");
+  sub->add_flag("--events", o->events, "List every state change: when, which step, what, who and from where");
 }
 
-// STEP and --journal: what confirm and retry act on.
-void add_step_options(CLI::App* sub, std::string& step, std::string& journal, const char* step_help) {
+// STEP, --journal and --operator: what confirm and retry act on, and who acts.
+void add_step_options(CLI::App* sub, std::string& step, std::string& journal, std::string& who,
+                      const char* step_help) {
   sub->add_option("STEP", step, step_help)->required();
-  sub->add_option("--journal", journal, "Journal file")->capture_default_str();
+  sub->add_option("--journal", journal, kJournalHelp)->capture_default_str();
+  sub->add_option("--operator", who, "Who acts, written with the event (default user@host)");
 }
 
 void register_confirm_verb(CLI::App& app, Status& status) {
   auto [sub, o] = add_verb(app, status, "confirm", "Confirm that a person did a manual step (or that it failed)", run_confirm);
-  add_step_options(sub, o->step, o->journal, "The step id, e.g. CEN/drw");
-  sub->add_option("--note", o->note, "What was done, for the journal");
+  add_step_options(sub, o->step, o->journal, o->who, "The step id, e.g. CEN/drw");
+  sub->add_option("--note", o->note, "What was done, for the journal (required for a manual upgrade)");
   sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
 }
 
 void register_retry_verb(CLI::App& app, Status& status) {
   auto [sub, o] = add_verb(app, status, "retry", "Set a failed step back to pending, to run again", run_retry);
-  add_step_options(sub, o->step, o->journal, "The failed step's id");
+  add_step_options(sub, o->step, o->journal, o->who, "The failed step's id");
 }
 
 }  // namespace

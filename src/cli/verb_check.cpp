@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/check.h"
 #include "cli/checks.h"
@@ -10,6 +11,7 @@
 #include "report/check_report.h"
 #include "rules/finding.h"
 #include "util/error.h"
+#include "util/output_file.h"
 
 namespace smsup::cli {
 namespace {
@@ -25,20 +27,12 @@ void write_report(std::ostream& out, const CheckOptions& a, const Hierarchy& h, 
   }
 }
 
-// Writes next to the target and renames, so a failed run leaves no torn file.
+// Whole or not at all, and never by renaming over a device (util/output_file.h).
 void write_file(const std::string& path, const CheckOptions& a, const Hierarchy& h,
                 const rules::Report& r, const std::string& as_of) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError({path, 0, 0}, "-o", "cannot write this file");
-    write_report(out, a, h, r, as_of, false);
-    out.flush();
-    if (!out) throw InputError({path, 0, 0}, "-o", "write failed (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError({path, 0, 0}, "-o", "cannot write this file: " + ec.message());
+  std::ostringstream out;
+  write_report(out, a, h, r, as_of, false);
+  write_output_file(path, "-o", out.str());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "inventory/inventory.h"
 #include "twin/campaign_report.h"
 #include "util/error.h"
+#include "util/output_file.h"
 
 namespace smsup::cli {
 namespace {
@@ -15,17 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 void write_text_file(const fs::path& path, const std::string& text) {
-  fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError({path.string(), 0, 0}, "--push-csv", "cannot write this file");
-    out << text;
-    out.flush();
-    if (!out) throw InputError({path.string(), 0, 0}, "--push-csv", "write failed (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw InputError({path.string(), 0, 0}, "--push-csv", "cannot write this file: " + ec.message());
+  write_output_file(path, "--push-csv", text);
 }
 
 }  // namespace

@@ -45,12 +45,13 @@ int run_demo(const DemoOptions& o, Output& out) {
     const char* name;
     int (*run)(const DemoContext&, Output&);
   };
-  const std::array<Stage, 6> stages{{{"check", demo_check},
+  const std::array<Stage, 7> stages{{{"check", demo_check},
                                      {"plan", demo_plan},
                                      {"dbtest", demo_dbtest},
                                      {"rehearse", demo_rehearse},
                                      {"apply", demo_apply},
-                                     {"verify", demo_verify}}};
+                                     {"verify", demo_verify},
+                                     {"report", demo_report}}};
   int failed = 0;
   for (const auto& st : stages) {
     fmt::print(out.out, "\n==== smsup demo: {} ====\n\n", st.name);

@@ -15,6 +15,7 @@
 #include "twin/rehearsal.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::cli {
 namespace {
@@ -55,10 +56,9 @@ std::string inventory_of(const RehearseOptions& a, const plan::Plan& p) {
 
 twin::Durations load_durations(const std::string& path) {
   if (path.empty()) return {};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "--durations", "cannot open this file");
+  std::string text = read_input_file(path, "durations (JSON)", limits::kSmallText);
   try {
-    return twin::durations_from_json(nlohmann::json::parse(in), path);
+    return twin::durations_from_json(nlohmann::json::parse(text), path);
   } catch (const nlohmann::json::parse_error&) {
     throw InputError({path, 0, 0}, "--durations", "not valid JSON; expected an object of durations in minutes");
   }

@@ -1,7 +1,5 @@
 // `smsup show PLAN`: the runbook (Markdown), the JSON with its schedule, a
 // Graphviz graph, or a text Gantt chart.
-#include <fstream>
-
 #include "cli/checks.h"
 #include "cli/plan.h"
 #include "cli/verbs.h"
@@ -9,6 +7,7 @@
 #include "plan/render.h"
 #include "plan/schedule.h"
 #include "util/error.h"
+#include "util/output_file.h"
 
 namespace smsup::cli {
 
@@ -31,9 +30,7 @@ int run_show(const ShowOptions& a, Output& out) {
     out.out << text;
     return 0;
   }
-  std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-  f << text;
-  if (!f) throw InputError({a.out, 0, 0}, "-o", "cannot write the file");
+  write_output_file(a.out, "-o", text);
   return 0;
 }
 

@@ -15,6 +15,9 @@ void register_all(CLI::App& app, Status& status) {
   register_twin(app, status);
   register_demo(app, status);
   register_inventory(app, status);
+  register_report(app, status);
+  register_serve(app, status);
+  register_journal(app, status);
 }
 
 }  // namespace smsup::cli

@@ -63,6 +63,9 @@ void register_clients(CLI::App& app, Status& status);
 void register_twin(CLI::App& app, Status& status);       // twin inventory|db|make
 void register_demo(CLI::App& app, Status& status);
 void register_inventory(CLI::App& app, Status& status);  // inventory collect
+void register_report(CLI::App& app, Status& status);
+void register_serve(CLI::App& app, Status& status);
+void register_journal(CLI::App& app, Status& status);    // journal copy
 
 // A fresh twin folder: new, empty, or one smsup made before (it holds the
 // marker .smsup-twin; its content is replaced). Anything else: InputError.

@@ -18,6 +18,8 @@
 #include "collect/queries.h"
 #include "inventory/inventory.h"
 #include "util/error.h"
+#include "util/input_file.h"
+#include "util/output_file.h"
 
 namespace smsup::collect {
 namespace {
@@ -167,9 +169,7 @@ void merge(YAML::Node target, const YAML::Node& facts) {
 YAML::Node load_facts(const std::string& file) {
   YAML::Node facts;
   try {
-    facts = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw InputError({file, 0, 0}, "--facts", "cannot open file");
+    facts = YAML::Load(read_input_file(file, "a facts file (YAML)", limits::kInventory));
   } catch (const YAML::Exception& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
   }
@@ -294,15 +294,7 @@ std::vector<size_t> top_down(const std::vector<SiteRow>& sites) {
 }
 
 void write_file(const fs::path& p, std::string_view bytes) {
-  fs::path tmp = p;
-  tmp += ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError({p.string(), 0, 0}, "-o", "cannot write file");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw InputError({p.string(), 0, 0}, "-o", "cannot write file");
-  }
-  fs::rename(tmp, p);
+  write_output_file(p, "-o", bytes);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "dbtest/dbtest.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::dbtest {
 
@@ -30,11 +31,7 @@ Migration builtin_migration() {
 }
 
 Migration migration_from_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError({path, 0, 0}, "--migration", "cannot read the migration file");
-  std::ostringstream s;
-  s << f.rdbuf();
-  std::string sql = s.str();
+  std::string sql = read_input_file(path, "a migration script (SQL)", limits::kSql);
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InputError({path, 0, 0}, "--migration", "the migration file is empty; expected SQL");
   }

@@ -9,9 +9,13 @@
 // log is what a WAL would have held: the pre-existing pages the migration
 // changed (the journal's records) plus the pages it added to the file.
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <vector>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -149,6 +153,40 @@ MigrationRun empty_run(const Options& opts) {
   return run;
 }
 
+// SHA-256 of a file's bytes ("" when it cannot be read): the original is
+// proven byte-identical after every run, whatever the migration did.
+std::string file_sha256(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  bool ok = true;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return "";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+// The copy's connection may not reach any other database file: ATTACH (and
+// so a migration that ends the transaction, attaches the original and writes
+// to it) is denied by SQLite itself, before the statement runs.
+int deny_attach(void*, int action, const char*, const char*, const char*, const char*) {
+  return action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK;
+}
+
 // Removes the working copy on every way out except a kill (next run's job).
 struct CopyGuard {
   std::string path;
@@ -175,6 +213,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   if (!fs::is_regular_file(path)) throw InputError({path, 0, 0}, "--db", "no such database file");
   SqliteDb original(path, SQLITE_OPEN_READONLY);
   original.text("SELECT count(*) FROM sqlite_master");  // "file is not a database" here
+  const std::string original_sha = file_sha256(path);
   refuse_copies_and_replication(path, original);
   if (opts.migration.sql == sp2_migration_sql() && original.has_table("SiteSettings") &&
       original.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'") == kSp2SchemaVersion) {
@@ -224,6 +263,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   const int64_t page = copy.scalar("PRAGMA page_size");
   r.before = {sqlite_data_bytes(copy), 0};
 
+  sqlite3_set_authorizer(copy.get(), deny_attach, nullptr);
   auto tm = Clock::now();
   copy.exec("BEGIN");
   r.migration_error = copy.try_exec(opts.migration.sql);
@@ -277,6 +317,12 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   } else {
     copy.close();
   }
+  const std::string after_sha = file_sha256(path);
+  r.checks.push_back({"original unchanged", !original_sha.empty() && after_sha == original_sha,
+                      after_sha == original_sha ? "SHA-256 of the original before and after: " + original_sha
+                                                : "THE ORIGINAL CHANGED DURING THE TEST: SHA-256 " + original_sha +
+                                                      " before, " + (after_sha.empty() ? "unreadable" : after_sha) +
+                                                      " after"});
   r.total_seconds = seconds_since(t0);
   return r;
 }

@@ -9,39 +9,34 @@
 
 #include "drivers/placeholders.h"
 #include "inventory/yaml_reader.h"
+#include "util/duration.h"
 #include "util/closest.h"
+#include "util/input_file.h"
 
 namespace smsup::drivers {
 
 using inventory::MapReader;
 
 std::optional<Seconds> parse_duration(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  if (v < 0) return std::nullopt;
-  std::string unit = s.substr(used);
-  if (unit.empty() || unit == "s") return Seconds(v);
-  if (unit == "ms") return Seconds(v / 1000);
-  if (unit == "m") return Seconds(v * 60);
-  if (unit == "h") return Seconds(v * 3600);
-  return std::nullopt;
+  auto d = smsup::parse_duration(s);
+  if (!d) return std::nullopt;
+  return Seconds(static_cast<double>(d->count()) / 1000.0);
 }
 
 namespace {
 
-std::optional<Seconds> duration(MapReader& r, const std::string& key) {
+// A duration of HOSTS.yaml, in its range: a timeout of 0 or inf would kill
+// every step at once or never, a wait of inf would skip past the settle.
+std::optional<Seconds> duration(MapReader& r, const std::string& key, std::chrono::milliseconds min,
+                                std::chrono::milliseconds max) {
   auto s = r.opt_str(key);
   if (!s) return std::nullopt;
-  auto d = parse_duration(*s);
-  if (!d) r.fail(key, fmt::format("'{}' is not a duration; expected e.g. 90s, 30m, 2h", *s));
-  return d;
+  auto d = checked_duration(*s, r.value_loc(key), r.field(key), min, max);
+  return Seconds(static_cast<double>(d.count()) / 1000.0);
 }
+
+using namespace std::chrono_literals;
+constexpr auto kDays30 = std::chrono::milliseconds(std::chrono::hours(24 * 30));
 
 // " (did you mean {host}?)" for a placeholder with a typo, or "".
 std::string near_placeholder(const std::string& name) {
@@ -86,9 +81,9 @@ KindConfig read_kind(MapReader& r) {
   k.loc = r.loc();
   k.command = argv(r, "command");
   k.probe = argv(r, "probe");
-  k.timeout = duration(r, "timeout");
-  k.wait = duration(r, "wait");
-  if (auto p = duration(r, "poll")) k.poll = *p;
+  k.timeout = duration(r, "timeout", 10ms, kDays30);
+  k.wait = duration(r, "wait", 1ms, kDays30);
+  if (auto p = duration(r, "poll", 1ms, 1h)) k.poll = *p;
   k.rerun_safe = r.boolean("rerun_safe", false);
   if (!k.command.empty() && k.wait) r.fail("wait", "a kind has either a command or a wait, not both");
   r.finish();
@@ -98,13 +93,7 @@ KindConfig read_kind(MapReader& r) {
 }  // namespace
 
 HostsConfig parse_hosts(const std::string& text, const std::string& display_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError({display_name, e.mark.line + 1, e.mark.column + 1}, "",
-                     fmt::format("not valid YAML ({}); expected a hosts file", e.msg));
-  }
+  YAML::Node root = inventory::load_one_document(text, display_name, "a hosts file");
   if (!root.IsMap()) throw InputError({display_name, 1, 1}, "", "expected a mapping (format: smsup-hosts/1, logs:, kinds:)");
   MapReader r(root, display_name, "");
   HostsConfig c;
@@ -119,8 +108,8 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
         r.fail("logs", fmt::format("unknown placeholder {{{}}}{}", n, near_placeholder(n)));
     }
   }
-  if (auto t = duration(r, "timeout")) c.timeout = *t;
-  if (auto t = duration(r, "probe_timeout")) c.probe_timeout = *t;
+  if (auto t = duration(r, "timeout", 10ms, kDays30)) c.timeout = *t;
+  if (auto t = duration(r, "probe_timeout", 10ms, kDays30)) c.probe_timeout = *t;
   auto kinds = r.child("kinds");
   if (!kinds || !kinds->IsMap()) r.fail("kinds", "expected a mapping of step kind to command");
   for (const auto& kv : *kinds) {
@@ -136,11 +125,7 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
 }
 
 HostsConfig load_hosts(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "--hosts", "cannot open hosts file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_hosts(ss.str(), path);
+  return parse_hosts(read_input_file(path, "a hosts file (YAML)", limits::kHosts), path);
 }
 
 }  // namespace smsup::drivers

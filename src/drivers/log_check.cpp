@@ -46,6 +46,13 @@ LogCheckResult not_a_folder(const std::string& root) {
   return {false, fmt::format("cannot read the logs: {} is not a folder (is the share mounted?)", root)};
 }
 
+// True when the setup run the logs show began at or after the step started
+// (`since`, seconds since the epoch): only then are its milestones this
+// step's. A site is never verified on the logs of an earlier setup.
+bool began_after(const logs::VerifyResult& r, double since) {
+  return r.setup_began && *r.setup_began >= time_of(since);
+}
+
 // The logs of one site followed from one check to the next; a second
 // follower counts from the journal's start when SMSSetup.log has no times.
 struct Followed {
@@ -58,8 +65,9 @@ LogCheckResult check_site_logs(const std::string& root, const std::string& insta
                                std::optional<double> since) {
   if (!is_folder(root)) return not_a_folder(root);
   auto r = logs::verify_site(root, install_dir);
-  if (!r.setup_began && since) {
-    // SMSSetup.log carries no times: count from the start the journal recorded.
+  if (since && !began_after(r, *since)) {
+    // SMSSetup.log carries no times, or the setup it shows ran before this
+    // step began (logs of an earlier setup): count from the step's start.
     r = logs::verify_site(root, install_dir, time_of(*since));
   }
   return {r.verified, summary_of(r)};
@@ -78,8 +86,8 @@ LogCheck follow_site_logs() {
     if (!f.plain) f.plain = std::make_unique<logs::SiteFollower>(root, install_dir, std::nullopt);
     f.plain->poll();
     const logs::VerifyResult* r = &f.plain->result();
-    if (!r->setup_began && since) {
-      // SMSSetup.log carries no times: count from the start the journal recorded.
+    if (since && !began_after(*r, *since)) {
+      // No times in SMSSetup.log, or an earlier setup's: count from the step's start.
       if (!f.from_since) f.from_since = std::make_unique<logs::SiteFollower>(root, install_dir, time_of(*since));
       f.from_since->poll();
       r = &f.from_since->result();

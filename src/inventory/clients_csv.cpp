@@ -152,14 +152,27 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
   Splitter split(csv);
   std::vector<std::string_view> f;
   std::string err;
+  std::array<int, kColCount> idx;
+  idx.fill(-1);
+  // The column (in bytes from the start of its line) where the named field of
+  // the current record begins, when it lies in the file's text; else 0.
+  auto column_of = [&](std::string_view field) -> int {
+    for (size_t c = 0; c < kColCount; ++c) {
+      if (kColNames[c] != field || idx[c] < 0 || static_cast<size_t>(idx[c]) >= f.size()) continue;
+      const char* at = f[static_cast<size_t>(idx[c])].data();
+      if (at < csv.data() || at > csv.data() + csv.size()) return 0;
+      auto pos = static_cast<size_t>(at - csv.data());
+      auto nl = pos == 0 ? std::string_view::npos : csv.rfind('\n', pos - 1);
+      return static_cast<int>(pos - (nl == std::string_view::npos ? 0 : nl + 1)) + 1;
+    }
+    return 0;
+  };
   auto fail = [&](int line, std::string_view field, const std::string& msg) -> void {
-    throw InputError({display_name, line, 0}, std::string(field), msg);
+    throw InputError({display_name, line, column_of(field)}, std::string(field), msg);
   };
   if (split.done() || !split.next(f, err)) {
     fail(1, "", err.empty() ? "empty file; expected a header row naming the columns" : err);
   }
-  std::array<int, kColCount> idx;
-  idx.fill(-1);
   for (size_t i = 0; i < f.size(); ++i) {
     bool known = false;
     for (size_t c = 0; c < kColCount; ++c) {
@@ -194,6 +207,10 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     cl.line = line;
     auto name = get(kName);
     if (name.empty()) fail(line, "name", "empty; expected a computer name");
+    if (!windows_host_name(name)) {
+      fail(line, "name", fmt::format("'{}' is not a name a Windows computer can have; expected a "
+                                     "NetBIOS or DNS name", name));
+    }
     cl.name = std::string(name);
     auto site = get(kSite);
     uint32_t key = pack_code(site);

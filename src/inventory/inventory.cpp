@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "inventory/yaml_reader.h"
+#include "util/input_file.h"
 
 namespace smsup::inventory {
 namespace {
@@ -53,12 +55,65 @@ uint32_t bit_list(MapReader& r, const std::string& key, Parse parse, const char*
   return out;
 }
 
+// A name a Windows host can have: a NetBIOS name or a DNS name, i.e. labels of
+// letters, digits, '-' and '_' (NetBIOS allows it, Microsoft DNS tolerates
+// it), 1-63 characters each, not starting or ending with '-', separated by
+// dots, 253 characters in all. Everything else (spaces, quotes, ';', '$',
+// '`', '<', ...) is refused here, so no inventory value that later appears in
+// a command, a path or a page can be anything but a name.
+}  // namespace
+
+bool windows_host_name(std::string_view h) {
+  if (h.empty() || h.size() > 253 || h.back() == '.') return false;
+  std::size_t label = 0;
+  for (std::size_t i = 0; i <= h.size(); ++i) {
+    if (i == h.size() || h[i] == '.') {
+      if (label == 0 || label > 63 || h[i - 1] == '-' || h[i - label] == '-') return false;
+      label = 0;
+      continue;
+    }
+    char c = h[i];
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+    ++label;
+  }
+  return true;
+}
+
+namespace {
+
+std::string read_host(MapReader& r, const char* key, bool sql_instance) {
+  std::string h = r.str(key);
+  std::string_view host = h;
+  if (sql_instance) {
+    // SQL Server names: HOST, HOST\INSTANCE (a named instance), HOST,PORT.
+    if (auto comma = host.find(','); comma != std::string_view::npos) {
+      auto port = host.substr(comma + 1);
+      bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos;
+      if (!digits) r.fail(key, fmt::format("'{}' has a port that is not a number; expected HOST, HOST\\INSTANCE or HOST,PORT", h));
+      host = host.substr(0, comma);
+    }
+    if (auto bs = host.find('\\'); bs != std::string_view::npos) {
+      auto inst = host.substr(bs + 1);
+      bool ok = !inst.empty() && inst.size() <= 16;
+      for (char c : inst) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$');
+      if (!ok) r.fail(key, fmt::format("'{}' has an instance name SQL Server cannot have; expected 1-16 letters, digits, _ or $", h));
+      host = host.substr(0, bs);
+    }
+  }
+  if (!windows_host_name(host)) {
+    r.fail(key, fmt::format("'{}' is not a name a Windows host can have; expected a NetBIOS or DNS name "
+                            "(letters, digits, '-' and '_', dots between labels)", h));
+  }
+  return h;
+}
+
 SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::string& path) {
   MapReader r(n, file, path);
   SiteSystem s;
   s.loc = r.loc();
   s.path = path;
-  s.host = r.str("host");
+  s.host = read_host(r, "host", false);
   s.host_loc = r.value_loc("host");
   auto unknown = [&](const char* key, SystemFact f) {
     if (r.is_unknown(key)) s.unknown |= static_cast<uint32_t>(f);
@@ -117,7 +172,7 @@ Database read_database(const YAML::Node& n, const std::string& file, const std::
   MapReader r(n, file, path);
   Database d;
   d.loc = r.loc();
-  d.server = r.str("server");
+  d.server = read_host(r, "server", true);
   d.name = r.opt_str("name").value_or("SMS_" + code);
   for (auto [key, fact] : {std::pair{"sql", DbFact::sql}, {"replication", DbFact::replication},
                            {"data_mb", DbFact::data_mb}, {"log_mb", DbFact::log_mb},
@@ -220,7 +275,7 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
       MapReader cr((*consoles)[i], file, fmt::format("{}.consoles[{}]", path, i));
       Console c;
       c.loc = cr.loc();
-      c.host = cr.str("host");
+      c.host = read_host(cr, "host", false);
       c.version = sms_version(cr, "version");
       cr.finish();
       s.consoles.push_back(std::move(c));
@@ -230,13 +285,8 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
   return s;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError({path, 0, 0}, "", "cannot read file");
-  return ss.str();
+std::string read_file(const std::string& path, std::string_view what, std::uint64_t limit) {
+  return read_input_file(path, what, limit);
 }
 
 std::string sha256_hex(std::string_view a, std::string_view b) {
@@ -257,15 +307,7 @@ std::string sha256_hex(std::string_view a, std::string_view b) {
 
 Hierarchy load_text(std::string_view yaml, const std::string& display_name,
                     const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    // yaml-cpp says "bad file" when nesting exceeds its depth limit.
-    std::string why = e.msg == "bad file" ? "nested too deeply or malformed" : e.msg;
-    throw InputError({display_name, e.mark.line + 1, e.mark.column + 1}, "",
-                     "not valid YAML: " + why);
-  }
+  YAML::Node root = load_one_document(std::string(yaml), display_name, "an smsup inventory");
   if (!root.IsMap()) {
     throw InputError({display_name, 1, 1}, "", "expected an smsup inventory (a YAML mapping "
                                                "starting with format: smsup-inventory/1)");
@@ -302,7 +344,7 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
                                                  : fs::path(base_dir) / *clients;
     h.clients_source = p.string();
     if (!fs::exists(p)) r.fail("clients", fmt::format("no such file '{}'", p.string()));
-    csv = read_file(p.string());
+    csv = utf8_from_utf16(read_file(p.string(), "a clients CSV", limits::kClientsCsv), p);
     load_clients(h, csv, p.string());
   }
   h.sha256 = sha256_hex(yaml, csv);
@@ -310,7 +352,7 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
 }
 
 Hierarchy load(const std::string& path) {
-  auto text = read_file(path);
+  auto text = read_file(path, "an smsup inventory (YAML)", limits::kInventory);
   auto base = std::filesystem::path(path).parent_path().string();
   return load_text(text, path, base.empty() ? "." : base);
 }

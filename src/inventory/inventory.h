@@ -20,6 +20,9 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
 
 // Parses a clients CSV (bytes already in memory) into h.clients; site codes
 // must exist in h. `display_name` is used in messages.
+// True when `name` is a name a Windows host can have (NetBIOS or DNS rules).
+bool windows_host_name(std::string_view name);
+
 void load_clients(Hierarchy& h, std::string_view csv, const std::string& display_name);
 
 // Checks the structure of a loaded hierarchy (one central site, no cycles,

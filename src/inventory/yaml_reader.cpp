@@ -7,6 +7,26 @@
 
 namespace smsup::inventory {
 
+YAML::Node load_one_document(const std::string& text, const std::string& file,
+                             const std::string& expected) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp says "bad file" when nesting exceeds its depth limit.
+    std::string why = e.msg == "bad file" ? "nested too deeply or malformed" : e.msg;
+    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                     fmt::format("not valid YAML ({}); expected {}", why, expected));
+  }
+  if (docs.size() > 1) {
+    const auto m = docs[1].Mark();
+    throw InputError({file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0}, "",
+                     fmt::format("a second YAML document starts here; expected one document ({}), "
+                                 "so nothing after a '---' line is silently ignored", expected));
+  }
+  return docs.empty() ? YAML::Node() : docs[0];
+}
+
 MapReader::MapReader(const YAML::Node& node, std::string file, std::string path)
     : node_(node), file_(std::move(file)), path_(std::move(path)) {
   if (!node_.IsMap()) {

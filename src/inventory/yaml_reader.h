@@ -17,6 +17,13 @@
 
 namespace smsup::inventory {
 
+// The one YAML document in `text`. Syntax errors are located; a file holding
+// several documents (a `---` line between two) is refused rather than cut to
+// its first: what follows would be silently ignored. `expected` names what the
+// file should be ("an smsup inventory").
+YAML::Node load_one_document(const std::string& text, const std::string& file,
+                             const std::string& expected);
+
 class MapReader {
  public:
   // `node` must be a mapping; `path` is its key path ("sites[2]").

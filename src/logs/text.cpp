@@ -110,7 +110,8 @@ LogText LogText::from_bytes(std::string bytes, std::string name) {
 LogText LogText::open(const std::filesystem::path& path) {
   LogText t;
   t.name_ = path.string();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO without a writer would block the open for ever.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) fail(path, "cannot open log");
   struct stat st {};
   if (fstat(fd, &st) != 0) {

@@ -250,23 +250,5 @@ std::string format_utc(TimePoint t) {
   return s + "Z";
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
-  s = trim(s);
-  if (s.empty()) return std::nullopt;
-  std::size_t i = 0;
-  milliseconds total{0};
-  while (i < s.size()) {
-    auto v = number(s, i, 9);
-    if (!v) return std::nullopt;
-    char unit = i < s.size() ? s[i++] : 's';
-    switch (unit) {
-      case 'h': total += hours{*v}; break;
-      case 'm': total += minutes{*v}; break;
-      case 's': total += seconds{*v}; break;
-      default: return std::nullopt;
-    }
-  }
-  return total;
-}
 
 }  // namespace smsup::logs

@@ -1,6 +1,8 @@
 // Dates and times as SMS logs write them, and as users type them.
 #pragma once
 
+#include "util/duration.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,7 +37,7 @@ std::optional<TimePoint> parse_user_time(std::string_view s);
 std::string format_local(LocalTime t);
 std::string format_utc(TimePoint t);
 
-// "30m", "90s", "2h", "1h30m", "45" (seconds).
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
+// "30m", "90s", "2h", "1h30m", "45" (seconds): the one grammar of util/duration.h.
+using smsup::parse_duration;
 
 }  // namespace smsup::logs

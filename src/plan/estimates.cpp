@@ -10,6 +10,7 @@
 
 #include "plan/step_kinds.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::plan {
 
@@ -119,12 +120,8 @@ void apply_estimates(Estimates& into, std::string_view text, const std::string& 
 }
 
 Estimates load_estimates(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open estimates file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
   Estimates e = Estimates::defaults();
-  apply_estimates(e, ss.str(), path);
+  apply_estimates(e, read_input_file(path, "an estimates file (YAML)", limits::kSmallText), path);
   return e;
 }
 

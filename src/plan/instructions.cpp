@@ -197,6 +197,17 @@ Instructions mp_reinstall(const Step& s) {
           {"mpsetup.log shows no error 1603; the MP troubleshooter is clean."}};
 }
 
+Instructions kb906570(const Step& s) {
+  std::string mp = s.params.contains("management_point") ? str(s, "management_point") : "the management point";
+  return {"Real World Problems and Solutions to Upgrading (error 997, KB906570)",
+          {fmt::format("Symptom: on {}, reading the registry of remote management point {} fails with error 997 "
+                       "(SMS runs under the computer account; Windows Server 2003 SP1 changed remote registry access).",
+                       s.host, mp),
+           fmt::format("Apply the fix of Microsoft Knowledge Base article KB906570 on {}.", s.host),
+           "Or run SMS under a service account instead of the computer account."},
+          {fmt::format("The site status of {} shows no error 997 for {}.", s.host, mp)}};
+}
+
 Instructions replication_disable(const Step& s) {
   return {"Disable SQL Replication of the SMS Site Database If You Enabled It",
           {fmt::format("In SQL Server Enterprise Manager, select the site database server {} (the publisher).", str(s, "publisher")),

@@ -15,6 +15,7 @@ Instructions dcom_sms_admins(const Step& s);
 Instructions firewall(const Step& s);
 Instructions scw(const Step& s);
 Instructions mp_reinstall(const Step& s);
+Instructions kb906570(const Step& s);
 Instructions replication_disable(const Step& s);
 Instructions backup(const Step& s);
 Instructions dbtest(const Step& s);

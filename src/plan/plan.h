@@ -25,6 +25,10 @@ struct Step {
   std::string title;
 };
 
+// Ranges of the numbers a plan holds, checked on load (and by the options that set them).
+inline constexpr int kMaxParallelLimit = 10000;          // lanes of site upgrades at once
+inline constexpr double kMaxEstimateMin = 525600.0;      // one step: at most a year, in minutes
+
 struct Options {
   std::string method;        // default method for primaries
   bool with_os_sp1 = false;

@@ -3,9 +3,14 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <yaml-cpp/yaml.h>
 
 #include "plan/plan.h"
+#include "plan/step_kinds.h"
+#include "util/closest.h"
+#include "util/input_file.h"
 #include "util/error.h"
+#include "util/output_file.h"
 
 namespace smsup::plan {
 
@@ -110,9 +115,13 @@ Plan from_json(const json& j, const std::string& file) {
   if (o.contains("method") && o["method"].is_string()) p.options.method = o["method"];
   if (o.contains("with_os_sp1") && o["with_os_sp1"].is_boolean()) p.options.with_os_sp1 = o["with_os_sp1"];
   if (o.contains("clients_first") && o["clients_first"].is_boolean()) p.options.clients_first = o["clients_first"];
-  if (o.contains("max_parallel") && o["max_parallel"].is_number_integer()) {
-    p.options.max_parallel = o["max_parallel"];
-    if (p.options.max_parallel < 1) r.fail("options.max_parallel", "expected 1 or more");
+  if (o.contains("max_parallel")) {
+    const auto& m = o["max_parallel"];
+    if (!m.is_number_integer() || m.get<int64_t>() < 1 || m.get<int64_t>() > kMaxParallelLimit) {
+      r.fail("options.max_parallel", fmt::format("'{}' is not a number of lanes; expected a whole number from 1 to {}",
+                                                 m.dump(), kMaxParallelLimit));
+    }
+    p.options.max_parallel = m.get<int>();
   }
   if (o.contains("waived") && o["waived"].is_array()) p.options.waived = r.strs(o, "waived", "options");
   if (o.contains("as_of") && o["as_of"].is_string()) p.options.as_of = o["as_of"];
@@ -131,8 +140,20 @@ Plan from_json(const json& j, const std::string& file) {
     s.manual = r.get(js, "manual", path, json::value_t::boolean, "true or false").get<bool>();
     if (js.contains("params")) s.params = js["params"];
     s.estimate_min = r.get(js, "estimate_min", path, json::value_t::number_float, "a number").get<double>();
-    if (!(s.estimate_min >= 0) || !std::isfinite(s.estimate_min)) {
-      r.fail(path + ".estimate_min", "expected a number of minutes, 0 or more");
+    if (!(s.estimate_min >= 0) || !(s.estimate_min <= kMaxEstimateMin)) {
+      r.fail(path + ".estimate_min", fmt::format("'{}' is not an estimate; expected minutes from 0 to {} (a year)",
+                                                 js["estimate_min"].dump(), kMaxEstimateMin));
+    }
+    if (find_kind(s.kind) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& k : kind_table()) names.emplace_back(name(k.kind));
+      r.fail(path + ".kind", fmt::format("unknown step kind '{}'; expected a kind of docs/plan.md{}", s.kind,
+                                         did_you_mean(s.kind, names)));
+    }
+    if (s.site.size() != 3 || !std::all_of(s.site.begin(), s.site.end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        })) {
+      if (s.site != "*") r.fail(path + ".site", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.site));
     }
     if (js.contains("why")) s.why = r.strs(js, "why", path);
     s.title = r.str(js, "title", path);
@@ -149,25 +170,77 @@ Plan from_json(const json& j, const std::string& file) {
   return p;
 }
 
+namespace {
+
+// Where a field path of from_json's errors ("steps[12].after[0]") stands in
+// the text: nlohmann's values carry no position, so on this error path only
+// the text is read again by yaml-cpp (JSON is YAML's flow style), whose nodes
+// have marks. The deepest part of the path that exists is used.
+SourceLoc locate(const std::string& text, const std::string& file, const std::string& field) {
+  SourceLoc loc{file, 0, 0};
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return loc;
+  }
+  auto mark = [&](const YAML::Node& n) {
+    if (n.Mark().line >= 0) loc = {file, n.Mark().line + 1, n.Mark().column + 1};
+  };
+  mark(node);
+  std::size_t at = 0;
+  while (at < field.size() && node.IsDefined()) {
+    std::size_t end = field.find_first_of(".[", at);
+    std::string key = field.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (!key.empty()) {
+      if (!node.IsMap() || !node[key]) break;
+      node = YAML::Node(node[key]);
+      mark(node);
+    }
+    if (end == std::string::npos) break;
+    if (field[end] == '[') {
+      std::size_t close = field.find(']', end);
+      if (close == std::string::npos) break;
+      std::size_t i = std::stoul(field.substr(end + 1, close - end - 1));
+      if (!node.IsSequence() || i >= node.size()) break;
+      node = YAML::Node(node[i]);
+      mark(node);
+      at = close + 1;
+      if (at < field.size() && field[at] == '.') ++at;
+    } else {
+      at = end + 1;
+    }
+  }
+  return loc;
+}
+
+}  // namespace
+
 Plan load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open plan file");
+  std::string text = read_input_file(path, "an smsup plan (JSON)", limits::kPlan);
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(text);
   } catch (const json::parse_error& e) {
     // nlohmann reports a byte offset; turn it into line:column.
-    std::ifstream again(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << again.rdbuf();
-    auto text = ss.str();
     int line = 1, col = 1;
     for (size_t i = 0; i < text.size() && i + 1 < e.byte; ++i) {
       if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
     }
     throw InputError({path, line, col}, "", "not valid JSON; expected an smsup plan");
   }
-  return from_json(j, path);
+  try {
+    return from_json(j, path);
+  } catch (const InputError& e) {
+    if (e.loc().line > 0 || e.field().empty()) throw;
+    SourceLoc loc{path, 0, 0};
+    try {
+      loc = locate(text, path, e.field());
+    } catch (const std::exception&) {
+      // no position: the message still names the file and the field
+    }
+    throw InputError(loc, e.field(), e.message());
+  }
 }
 
 namespace {
@@ -197,16 +270,9 @@ void write_plan(std::ostream& out, const Plan& p) {
 }  // namespace
 
 void save(const Plan& p, const std::string& path) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError({path, 0, 0}, "", "cannot write plan file");
-    write_plan(out, p);
-    if (!out) throw InputError({path, 0, 0}, "", "cannot write plan file");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw InputError({path, 0, 0}, "", "cannot write plan file");
-  }
+  std::ostringstream out;
+  write_plan(out, p);
+  write_output_file(path, "-o", out.str());
 }
 
 }  // namespace smsup::plan

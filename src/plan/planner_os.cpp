@@ -171,6 +171,25 @@ void add_os_track(Builder& b, int i) {
       }
       sp.os_work.push_back(id);
     }
+    // KB906570 as a step of its own where no OS step carries it: the MP is at
+    // SP1 already (no step group can cover it), or both hosts move together
+    // (the field report saw error 997 even then). On the site server, after
+    // the site's OS work, before its backup.
+    bool grouped = group && moves;
+    if (remote_mp_997(sys, server) && (grouped || (!moves && at_w2003_sp1(sys.os)))) {
+      std::string fix = fmt::format("{}/{}/{}", s.code, name(Kind::kb906570), server.host);
+      if (!b.has(fix)) {
+        fix = b.add(s.code, Kind::kb906570, server.host, server.host,
+                    fmt::format("Apply the fix of KB906570 on {} (error 997 reading the registry of "
+                                "management point {})", server.host, sys.host),
+                    {});
+        b.at(fix).params = {{"kb", "KB906570"}, {"management_point", sys.host},
+                            {"alternative", "run SMS under a service account"}};
+        b.at(fix).why.emplace_back("remote-mp-997");
+        sp.os_work.push_back(fix);
+      }
+      b.wait_all(fix, sp.os_sp1);
+    }
   }
 }
 

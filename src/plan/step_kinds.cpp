@@ -56,7 +56,7 @@ constexpr std::array<KindRow, 29> kKinds{{
      false},
     {K::itmu, "itmu", S::hierarchy, M::always, true, {30, 0, 0, 0}, rb::itmu, T::clients, false},
     {K::remote_mp_997, "remote-mp-997", S::host, M::never, false, {}, rb::title_only, T::host, false},
-    {K::kb906570, "kb906570", S::host, M::never, false, {}, rb::title_only, T::host, false},
+    {K::kb906570, "kb906570", S::host, M::never, true, {15, 0, 0, 0}, rb::kb906570, T::host, false},
     {K::restore, "restore", S::site, M::never, false, {}, rb::title_only, T::site, false},
 }};
 

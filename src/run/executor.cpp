@@ -223,6 +223,9 @@ struct Executor::Impl {
       set(i, State::waiting, "waits for a person: smsup confirm " + nodes[i].step->id);
     }
     for (int i : to_start) {
+      // The lease is checked again at each start: a process paused between
+      // the commit and here may have lost it.
+      journal.check_lease();
       ready.erase(i);
       nodes[i].started = now;
       set(i, State::running, nodes[i].step->host);
@@ -300,6 +303,7 @@ struct Executor::Impl {
     load();
     resolve_interrupted();
     while (true) {
+      journal.check_lease();
       if (journal.changed_elsewhere()) on_outside_change();
       start_ready();
       if (running == 0) {

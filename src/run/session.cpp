@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -127,7 +128,21 @@ void check_same_target(const Journal& journal, const ApplyRequest& req, const st
 std::string plan_digest_of(const std::string& plan_json) { return hex_sha256(plan_json); }
 
 std::string default_journal(const std::string& plan_path) {
+  if (const char* e = std::getenv("SMSUP_JOURNAL"); e && *e) return e;
   return (fs::path(plan_path).parent_path() / "smsup-journal.db").string();
+}
+
+std::string default_journal() {
+  if (const char* e = std::getenv("SMSUP_JOURNAL"); e && *e) return e;
+  return "smsup-journal.db";
+}
+
+std::string local_base(const std::string& journal, const std::string& work_dir) {
+  auto spec = store::parse_spec(journal);
+  if (spec.engine == store::Engine::sqlite) return journal;
+  fs::path dir = work_dir.empty() ? fs::path("smsup-" + spec.campaign) : fs::path(work_dir);
+  fs::create_directories(dir);
+  return (dir / "journal").string();
 }
 
 int run_apply(const ApplyRequest& req) {
@@ -136,13 +151,18 @@ int run_apply(const ApplyRequest& req) {
     throw InputError({}, "--target", fmt::format("'{}' is not a target; expected twin or shell", req.target));
   }
   std::string journal_path = req.journal_path.empty() ? default_journal(req.plan_path) : req.journal_path;
-  if (req.target == "twin" && !fs::exists(journal_path) && fs::exists(journal_path + ".twin")) {
+  if (!(req.lease >= 1 && req.lease <= 86400)) {
+    throw InputError({}, "--lease", fmt::format("{} s is not a lease; expected 1 to 86400 seconds", req.lease));
+  }
+  bool sqlite = store::parse_spec(journal_path).engine == store::Engine::sqlite;
+  std::string base = sqlite ? journal_path : local_base(journal_path, req.work_dir);
+  if (req.target == "twin" && sqlite && !fs::exists(journal_path) && fs::exists(journal_path + ".twin")) {
     throw InputError({journal_path + ".twin", 0, 0}, "--journal",
                      "a twin from an earlier run is here but its journal is gone; remove the folder "
                      "(or name another --journal) to start on a fresh twin");
   }
   auto inv = load_plan_inventory(req, plan);
-  auto driver = make_driver(req, plan, inv.get(), journal_path);
+  auto driver = make_driver(req, plan, inv.get(), base, sqlite ? "" : store::parse_spec(journal_path).shown);
   driver->validate(plan);
   if (req.dry_run) {
     print_dry_run(req, plan, *driver);
@@ -150,14 +170,18 @@ int run_apply(const ApplyRequest& req) {
   }
 
   Journal journal(journal_path);
+  if (!req.operator_name.empty()) journal.set_operator(req.operator_name);
   if (journal.has_plan() && !req.resume) {
-    throw InputError({journal_path, 0, 0}, "--journal",
+    throw InputError({journal.shown(), 0, 0}, "--journal",
                      "this journal already holds a run of a plan; pass --resume to go on with it, "
                      "or name a new --journal");
   }
-  if (auto old = journal.lock()) {
-    fmt::print(*req.err, "smsup: taking over the journal's lock from pid {} on {}, which no longer runs\n",
-               old->pid, old->host);
+  if (auto old = journal.lock(req.lease)) {
+    fmt::print(*req.err, "smsup: taking the journal over from pid {} on {}{}, {}\n", old->pid, old->host,
+               old->who.empty() ? "" : " (" + old->who + ")",
+               old->lease > 0 && old->age > old->lease
+                   ? fmt::format("whose lease ran out {:.0f} s ago", old->age - old->lease)
+                   : std::string("which no longer runs"));
   }
   struct Unlock {
     Journal& j;
@@ -168,7 +192,8 @@ int run_apply(const ApplyRequest& req) {
       }
     }
   } unlock{journal};
-  check_same_target(journal, req, journal_path);
+  journal.start_heartbeat();
+  check_same_target(journal, req, base);
   journal.bind(plan, plan_digest_of(plan::to_json(plan).dump()), req.plan_path, req.target);
   attach_journal(*driver, journal);
   driver->prepare();
@@ -187,6 +212,26 @@ int run_apply(const ApplyRequest& req) {
   try {
     Executor ex(plan, journal, *driver, opts, observer.get());
     sum = ex.run();
+  } catch (const LeaseLost& e) {
+    // Another apply holds the journal now: write nothing more, start nothing.
+    restore_signals();
+    observer.reset();
+    fmt::print(*req.err, "smsup: {}\n", e.what());
+    return 1;
+  } catch (const store::Unavailable& e) {
+    restore_signals();
+    observer.reset();
+    try {
+      journal.check_lease_after_disconnect();
+    } catch (const LeaseLost& lost) {
+      fmt::print(*req.err, "smsup: {}\n", lost.what());
+      return 1;
+    }
+    fmt::print(*req.err,
+               "smsup: {}\nNo step starts without the journal. The steps already running go on; "
+               "go on with: smsup apply {} --journal {} --resume\n",
+               e.what(), req.plan_path, journal.path());
+    return 1;
   } catch (...) {
     restore_signals();
     throw;

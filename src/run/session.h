@@ -15,7 +15,10 @@ struct ApplyRequest {
   std::string plan_path;
   std::string target = "twin";  // twin | shell
   std::string hosts_path;       // shell: HOSTS.yaml
-  std::string journal_path;     // default: smsup-journal.db beside the plan
+  std::string journal_path;     // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
+  std::string operator_name;    // who runs it (default user@host), in every event
+  double lease = 60;            // seconds the journal's lease lasts unrenewed
+  std::string work_dir;         // PostgreSQL journal: where step output and twin state go
   std::string inventory_path;   // default: the plan's own inventory (twin)
   bool resume = false;
   bool dry_run = false;
@@ -37,8 +40,16 @@ struct ApplyRequest {
 // stopped). Bad input throws InputError (exit 2 in main).
 int run_apply(const ApplyRequest& req);
 
-// The journal a plan uses when none is named.
+// The journal a plan uses when none is named: $SMSUP_JOURNAL, else
+// smsup-journal.db beside the plan.
 std::string default_journal(const std::string& plan_path);
+// The journal status, confirm and retry use when none is named:
+// $SMSUP_JOURNAL, else smsup-journal.db here.
+std::string default_journal();
+// Where a run keeps its local files (step output, the twin's state): beside
+// an SQLite journal (the file's own name), or for a PostgreSQL journal
+// `work_dir` (default smsup-<campaign> here).
+std::string local_base(const std::string& journal, const std::string& work_dir);
 
 // sha256 of the plan's canonical JSON.
 std::string plan_digest_of(const std::string& plan_json);

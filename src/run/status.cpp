@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "run/eta.h"
 #include "run/progress.h"
 
 namespace smsup::run {
@@ -13,7 +14,9 @@ namespace {
 json lock_json(const Journal& j) {
   auto h = j.holder();
   if (!h) return nullptr;
-  return {{"pid", h->pid}, {"host", h->host}, {"since", iso_time(h->since)}};
+  return {{"pid", h->pid},           {"host", h->host},   {"since", iso_time(h->since)},
+          {"operator", h->who},      {"lease_s", h->lease}, {"renewed_s_ago", h->age},
+          {"expired", h->lease > 0 && h->age > h->lease}};
 }
 
 std::string paint(const std::string& s, State st, bool color) {
@@ -43,8 +46,10 @@ nlohmann::json status_json(const Journal& j) {
     if (r.state == State::succeeded || r.state == State::failed) s["exit_code"] = r.exit_code;
     steps.push_back(std::move(s));
   }
+  json eta = nullptr;
+  if (auto e = journal_eta(j, now_seconds())) eta = to_json(*e);
   return {{"format", "smsup-status/1"},
-          {"journal", j.path()},
+          {"journal", j.shown()},
           {"plan", j.meta("plan_path")},
           {"plan_digest", j.meta("plan_digest")},
           {"hierarchy", j.meta("hierarchy")},
@@ -52,6 +57,7 @@ nlohmann::json status_json(const Journal& j) {
           {"created", j.meta("created")},
           {"lock", lock_json(j)},
           {"counts", counts},
+          {"eta", std::move(eta)},
           {"steps", std::move(steps)}};
 }
 
@@ -59,18 +65,25 @@ std::string status_text(const Journal& j, bool all, bool color) {
   auto steps = j.steps();
   int counts[6] = {};
   for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
-  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.path(),
+  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(),
                                 j.meta("plan_path"), j.meta("hierarchy"), j.meta("target"),
                                 j.meta("plan_digest").substr(0, 12));
   if (auto h = j.holder()) {
-    out += fmt::format("apply is running: pid {} on host {}, since {}\n", h->pid, h->host,
-                       iso_time(h->since));
+    out += fmt::format("apply is running: pid {} on host {}{}, since {}", h->pid, h->host,
+                       h->who.empty() ? "" : " (operator " + h->who + ")", iso_time(h->since));
+    if (h->lease > 0) {
+      out += h->age > h->lease
+                 ? fmt::format("; its lease ran out {:.0f} s ago: another apply may take over", h->age - h->lease)
+                 : fmt::format("; lease renewed {:.0f} s ago, lasts {:.0f} s", h->age, h->lease);
+    }
+    out += "\n";
   } else {
     out += "no apply is running\n";
   }
   out += fmt::format("{} steps: {} succeeded, {} running, {} waiting, {} failed, {} skipped, {} pending\n",
                      steps.size(), counts[3], counts[1], counts[2], counts[4], counts[5], counts[0]);
   double now = now_seconds();
+  if (auto e = journal_eta(j, now)) out += to_text(*e);
   bool header = false;
   for (const auto& r : steps) {
     bool show = all || (r.state != State::pending && r.state != State::succeeded);
@@ -99,6 +112,34 @@ std::string status_text(const Journal& j, bool all, bool color) {
         if (e > p) out += "    | " + tail.substr(p, e - p) + "\n";
       }
     }
+  }
+  return out;
+}
+
+nlohmann::json events_json(const Journal& j) {
+  json list = json::array();
+  for (const auto& e : j.events()) {
+    list.push_back({{"seq", e.seq},
+                    {"at", iso_time(e.at)},
+                    {"step", e.step.empty() ? json(nullptr) : json(e.step)},
+                    {"state", e.state},
+                    {"how", e.how},
+                    {"who", e.who.empty() ? json(nullptr) : json(e.who)},
+                    {"from", e.origin.empty() ? json(nullptr) : json(e.origin)},
+                    {"detail", e.detail}});
+  }
+  return {{"format", "smsup-events/1"}, {"journal", j.shown()}, {"events", std::move(list)}};
+}
+
+std::string events_text(const Journal& j) {
+  std::string out = fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", "AT", "STEP", "STATE", "BY",
+                                "WHO (FROM)", "DETAIL");
+  for (const auto& e : j.events()) {
+    std::string who = e.who.empty() ? "-" : e.who;
+    if (!e.origin.empty()) who += " (" + e.origin + ")";
+    std::string detail = e.detail.substr(0, e.detail.find('\n'));
+    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : e.step,
+                       e.state, e.how, who, detail);
   }
   return out;
 }

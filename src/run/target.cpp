@@ -59,7 +59,8 @@ std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const pl
 
 std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan::Plan& plan,
                                              const Hierarchy* inventory,
-                                             const std::string& journal_path) {
+                                             const std::string& journal_path,
+                                             const std::string& run_key) {
   if (req.target == "shell") {
     if (req.hosts_path.empty()) {
       throw InputError({}, "--hosts", "--target shell needs --hosts HOSTS.yaml (a command per step kind)");
@@ -68,7 +69,7 @@ std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan
     o.hosts = drivers::load_hosts(req.hosts_path);
     o.inventory = inventory;
     o.output_dir = journal_path + ".out";
-    o.run_id = run_id_of(journal_path);
+    o.run_id = run_key.empty() ? run_id_of(journal_path) : plan_digest_of(run_key).substr(0, 16);
     return std::make_unique<drivers::ShellDriver>(std::move(o));
   }
   return make_twin_target(req, plan, inventory, journal_path);

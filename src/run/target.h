@@ -18,9 +18,13 @@ namespace smsup::run {
 // Refuses one whose sha256 differs from the plan's unless --force.
 std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const plan::Plan& plan);
 
+// `journal_path`: where local files go (local_base()); `run_key`: what names
+// the run's processes (default: that path; a PostgreSQL journal's identity,
+// so that an apply that takes over on this host finds them).
 std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan::Plan& plan,
                                              const Hierarchy* inventory,
-                                             const std::string& journal_path);
+                                             const std::string& journal_path,
+                                             const std::string& run_key = "");
 
 std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req,
                                                   const plan::Plan& plan,

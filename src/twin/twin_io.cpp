@@ -10,6 +10,8 @@
 
 #include "twin/world.h"
 #include "util/error.h"
+#include "util/input_file.h"
+#include "util/output_file.h"
 
 namespace smsup::twin {
 
@@ -273,32 +275,14 @@ Twin Twin::from_json(const json& j, const std::string& file) {
 }
 
 void Twin::save(const std::string& path) const {
-  std::string tmp = path + ".tmp";
-  std::string text = to_json().dump();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw InputError({path, 0, 0}, "", "cannot write the twin state");
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      throw InputError({path, 0, 0}, "", "cannot write the twin state");
-    }
-    off += static_cast<size_t>(n);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw InputError({path, 0, 0}, "", "cannot write the twin state");
-  }
+  write_output_file(path, "twin state", to_json().dump(), WriteOptions{.sync = true});
 }
 
 Twin Twin::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot open the twin state");
+  std::string text = read_input_file(path, "a saved twin (JSON)", limits::kRehearsal);
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(text);
   } catch (const json::parse_error&) {
     throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/2)");
   }

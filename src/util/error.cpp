@@ -10,19 +10,56 @@ InputError::InputError(SourceLoc loc, std::string field, std::string message)
       field_(std::move(field)),
       message_(std::move(message)) {}
 
+namespace {
+
+// A message is one line of readable size, whatever a value in it holds: control
+// characters (a newline, a NUL) are written as escapes, and a message longer
+// than kMaxMessage bytes is cut in the middle of its text.
+constexpr std::size_t kMaxMessage = 480;
+
+std::string one_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case 0: out += "\\0"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+        else out += ch;
+    }
+  }
+  return out;
+}
+
+std::string shortened(std::string s) {
+  if (s.size() <= kMaxMessage) return s;
+  std::size_t head = kMaxMessage * 2 / 3, tail = kMaxMessage / 4;
+  // Cut on UTF-8 character boundaries (never inside a multi-byte sequence).
+  while (head > 0 && (static_cast<unsigned char>(s[head]) & 0xC0) == 0x80) --head;
+  std::size_t from = s.size() - tail;
+  while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80) ++from;
+  return fmt::format("{} ...({} bytes cut)... {}", s.substr(0, head), from - head, s.substr(from));
+}
+
+}  // namespace
+
 std::string format_error(const SourceLoc& loc, const std::string& field,
                          const std::string& message) {
   std::string out;
   if (!loc.file.empty()) {
-    out += loc.file;
+    out += shortened(one_line(loc.file));
     if (loc.line > 0) {
       out += fmt::format(":{}", loc.line);
       if (loc.column > 0) out += fmt::format(":{}", loc.column);
     }
     out += ": ";
   }
-  if (!field.empty()) out += field + ": ";
-  out += message;
+  if (!field.empty()) out += shortened(one_line(field)) + ": ";
+  out += shortened(one_line(message));
   return out;
 }
 

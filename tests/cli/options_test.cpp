@@ -14,9 +14,11 @@
 #include "cli/dbtest.h"
 #include "cli/demo.h"
 #include "cli/inventory.h"
+#include "cli/journal.h"
 #include "cli/logs.h"
 #include "cli/plan.h"
 #include "cli/rehearse.h"
+#include "cli/report.h"
 #include "cli/twin.h"
 #include "cli/verify.h"
 #include "support.h"
@@ -234,6 +236,45 @@ std::vector<Refusal> refusals() {
        "--site-db", "is not CODE=CONN"},
       {"CollectAsOf", [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .as_of = "June", .out = "o"}, o); },
        "--as-of", "'June' is not a date"},
+      {"ApplyLeaseZero", [](Output& o) { return run_apply({.plan = a_plan(), .lease = 0}, o); }, "--lease",
+       "expected 1 to 86400 seconds"},
+      {"StatusEventsFormat",
+       [](Output& o) { return run_status({.journal = scratch("j.db"), .format = "csv", .events = true}, o); },
+       "--format", "'csv' is not one of text, json"},
+      {"ReportDaysZero",
+       [](Output& o) {
+         ReportOptions r;
+         r.sources.inventory = small();
+         r.sources.days = 0;
+         r.output = scratch("r.html");
+         int rc = run_report(r, o);
+         EXPECT_FALSE(fs::exists(scratch("r.html"))) << "report wrote a page";
+         return rc;
+       },
+       "--days", "0 is out of range; expected 1 to 3650"},
+      {"ReportNothingToShow",
+       [](Output& o) {
+         ReportOptions r;
+         r.output = scratch("r.html");
+         return run_report(r, o);
+       },
+       "", "nothing"},
+      {"ReportAsOf",
+       [](Output& o) {
+         ReportOptions r;
+         r.sources.inventory = small();
+         r.sources.as_of = "next week";
+         r.output = scratch("r.html");
+         return run_report(r, o);
+       },
+       "--as-of", "'next week' is not a date"},
+      {"JournalCopyNoRun",
+       [](Output& o) {
+         int rc = run_journal_copy({.from = scratch("none.db"), .to = scratch("to.db")}, o);
+         EXPECT_FALSE(fs::exists(scratch("to.db"))) << "copy made a journal";
+         return rc;
+       },
+       "", "none.db"},
       {"DemoAsOf", [](Output& o) { return run_demo({.out = scratch("d"), .as_of = "tomorrow"}, o); }, "--as-of",
        "'tomorrow' is not a date"},
       {"DemoMissingExample", [](Output& o) { return run_demo({.out = scratch("d"), .example = "/nonexistent/inv.yaml"}, o); },

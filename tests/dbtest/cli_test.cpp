@@ -72,7 +72,8 @@ TEST(DbtestCli, UserMigrationFileFromTheCommandLine) {
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["migration"]["name"], d / "m.sql");
-  ASSERT_EQ(j["checks"].size(), 2u);  // integrity and System_DISC rows
+  ASSERT_EQ(j["checks"].size(), 3u);  // integrity, System_DISC rows, the original unchanged
+  EXPECT_EQ(j["checks"][2]["name"], "original unchanged");
 }
 
 TEST(TwinDbCli, BadOptionsAreExitTwo) {

@@ -230,3 +230,34 @@ TEST(SqliteDbtest, FullCheckRunsTheCompleteIntegrityCheck) {
   o.full_check = true;
   EXPECT_NE(find_check(run(o), "integrity")->detail.find("integrity_check: ok"), std::string::npos);
 }
+
+TEST(SqliteDbtest, AMigrationCannotReachTheOriginalThroughAttach) {
+  // Ends dbtest's transaction, attaches the original by its path and deletes
+  // from it: SQLite refuses the ATTACH on the copy's connection, so the run
+  // fails and the original keeps every byte.
+  TempDir d;
+  generate_sqlite(d / "s.db", 200, 5);
+  std::string sum = sha256_file(d / "s.db");
+  Options o = opts_for(d / "s.db");
+  o.migration = migration_from_text(
+      "evil.sql", "COMMIT; ATTACH DATABASE '" + std::string(d / "s.db") +
+                      "' AS orig; DELETE FROM orig.System_DISC; BEGIN;");
+  Report r = run(o);
+  EXPECT_FALSE(r.migration_ok);
+  EXPECT_NE(r.migration_error.find("not authorized"), std::string::npos) << r.migration_error;
+  EXPECT_FALSE(r.passed());
+  EXPECT_EQ(sha256_file(d / "s.db"), sum);
+  const Check* same = find_check(r, "original unchanged");
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(same->ok) << same->detail;
+}
+
+TEST(SqliteDbtest, EveryRunProvesTheOriginalByteIdentical) {
+  TempDir d;
+  generate_sqlite(d / "s.db", 200, 5);
+  Report r = run(opts_for(d / "s.db"));
+  const Check* same = find_check(r, "original unchanged");
+  ASSERT_TRUE(same) << "no check of the original";
+  EXPECT_TRUE(same->ok);
+  EXPECT_NE(same->detail.find(sha256_file(d / "s.db")), std::string::npos) << same->detail;
+}

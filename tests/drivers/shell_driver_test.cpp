@@ -236,6 +236,26 @@ TEST(LogCheck, TheDefaultFollowsASitesLogsFromOneCheckToTheNext) {
   EXPECT_NE(gone.summary.find("is not a folder"), std::string::npos) << gone.summary;
 }
 
+TEST(LogCheck, MilestonesOfASetupThatRanBeforeTheStepBeganNeverVerifyIt) {
+  // A site upgraded in 2006 whose logs are still there; the step began in 2026.
+  test::TempDir t;
+  logs::SampleSite s;
+  s.setup_start = logs::make_local_time(2006, 6, 5, 9, 40, 0);  // bias 420: 16:40 UTC
+  logs::write_sample_site(t.path, s);
+  using namespace std::chrono;
+  auto epoch = [](sys_seconds at) { return static_cast<double>(at.time_since_epoch().count()); };
+  double step_2026 = epoch(sys_days{year{2026} / 11 / 29} + hours(9));
+  double step_2006 = epoch(sys_days{year{2006} / 6 / 5} + hours(16));  // 40 min before setup began
+  auto old = check_site_logs(t.path.string(), "C:\\SMS", step_2026);
+  EXPECT_FALSE(old.verified) << old.summary;
+  LogCheck follow = follow_site_logs();
+  EXPECT_FALSE(follow(t.path.string(), "C:\\SMS", step_2026).verified);
+  // The same logs for a step that began before that setup: verified.
+  auto ours = check_site_logs(t.path.string(), "C:\\SMS", step_2006);
+  EXPECT_TRUE(ours.verified) << ours.summary;
+  EXPECT_TRUE(follow(t.path.string(), "C:\\SMS", step_2006).verified);
+}
+
 TEST(HostsFile, UnknownPlaceholderIsRefusedWithItsLine) {
   try {
     parse_hosts(hosts("  backup:\n    command: [tool, '{hots}']\n"), "HOSTS.yaml");
@@ -279,6 +299,23 @@ TEST(HostsFile, DurationsTakeUnits) {
   EXPECT_DOUBLE_EQ(parse_duration("250ms")->count(), 0.25);
   EXPECT_FALSE(parse_duration("2 days"));
   EXPECT_FALSE(parse_duration("-1s"));
+}
+
+TEST(HostsFile, DurationsOutOfRangeAreRefusedWhereTheyStand) {
+  // Each of these killed every step at once, or skipped the settle wait.
+  for (const char* bad : {"inf", "nan", "1e308", "1e-300", "-0", "0"}) {
+    try {
+      parse_hosts(hosts(std::string("  backup:\n    command: [tool]\n    timeout: '") + bad + "'\n"), "HOSTS.yaml");
+      FAIL() << "accepted timeout " << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.loc().line, 7) << e.what();
+      EXPECT_EQ(e.field(), "kinds.backup.timeout") << e.what();
+    }
+  }
+  EXPECT_THROW(parse_hosts(hosts("  settle:\n    wait: inf\n"), "H"), InputError);
+  EXPECT_THROW(parse_hosts("format: smsup-hosts/1\ntimeout: 1e308\nkinds:\n  backup:\n    command: [tool]\n", "H"),
+               InputError);
+  EXPECT_NO_THROW(parse_hosts(hosts("  settle:\n    wait: 30m\n"), "H"));
 }
 
 TEST(ShellDriver, AStepKindWithoutACommandIsRefusedBeforeAnythingRuns) {

@@ -242,16 +242,24 @@ TEST_F(ClientsCsv, ColumnsInAnyOrderQuotedFieldsAndCrlf) {
       h,
       "\xEF\xBB\xBFkind,name,os,site,client_version,ie,os_sp,http_port\r\n"
       "advanced,W1,xp,CEN,sp1,6.0,2,8080\r\n"
-      "legacy,\"W,\"\"2\",win98,SE1,sms20,5.5,,\r\n",
+      "legacy,\"W2\",win98,SE1,sms20,5.5,,\r\n",
       "c.csv");
   ASSERT_EQ(h.clients.size(), 2u);
   EXPECT_EQ(h.clients[0].http_port, 8080);
   EXPECT_EQ(h.clients[0].os.sp, 2);
-  EXPECT_EQ(h.clients[1].name, "W,\"2");
+  EXPECT_EQ(h.clients[1].name, "W2");
   EXPECT_EQ(h.clients[1].site, 2);
   EXPECT_EQ(h.clients[1].ie_tenths, 55);
   EXPECT_EQ(h.clients[1].version, SmsLevel::sms20);
   EXPECT_EQ(h.clients[1].http_port, 80);
+  // A quoted field keeps its commas and doubled quotes as one value (which
+  // no computer can have as a name: the value is refused, whole).
+  try {
+    inventory::load_clients(h, "name,site,kind,os,client_version\n\"W,\"\"2\",CEN,advanced,xp,sp1\n", "c.csv");
+    FAIL() << "a name with a comma and a quote was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.csv:2: name: 'W,\"2' is not a name"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(ClientsCsv, EveryBadValueIsRefusedWithItsLineAndColumn) {

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sys/stat.h>
+#include <algorithm>
 
 #include "helpers.h"
 #include "plan/planner.h"
@@ -85,6 +87,58 @@ TEST(PlanFile, MissingOrMistypedFieldIsNamed) {
   j = plan::to_json(plan::make_plan(small(), {}, {}));
   j["steps"][3]["id"] = j["steps"][2]["id"];
   EXPECT_EQ(load_error(j.dump()).field(), "steps[3].id");
+}
+
+TEST(PlanFile, ErrorsInsideTheStepsNameLineAndColumn) {
+  auto p = plan::make_plan(small(), {}, {});
+  auto path = tmp_file("plan.json", "");
+  plan::save(p, path);  // one step per line, as smsup writes plans
+  std::string text = test::read_file(path);
+  std::string kind = "\"kind\":\"" + p.steps[3].kind + "\"";
+  auto at = text.find(kind);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, kind.size(), "\"kind\":\"backup-db\"");
+  auto e = load_error(text);
+  EXPECT_EQ(e.field(), "steps[3].kind");
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  EXPECT_EQ(e.loc().line, line) << e.what();
+  EXPECT_GT(e.loc().column, 1) << e.what();
+}
+
+TEST(PlanFile, UnknownKindsAndSiteCodesAreRefusedOnLoadBeforeAnythingRuns) {
+  auto j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][2]["kind"] = "upgrde";
+  auto e = load_error(j.dump());
+  EXPECT_EQ(e.field(), "steps[2].kind");
+  EXPECT_NE(e.message().find("unknown step kind 'upgrde'; expected a kind of docs/plan.md; did you mean 'upgrade'?"), std::string::npos)
+      << e.what();
+  j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["steps"][2]["site"] = "C;N";
+  EXPECT_EQ(load_error(j.dump()).field(), "steps[2].site");
+}
+
+TEST(PlanFile, NumbersOutOfRangeAreRefusedNotReplacedOrOverflowed) {
+  for (auto bad : {nlohmann::json(1e308), nlohmann::json(600000), nlohmann::json(-0.5)}) {
+    auto j = plan::to_json(plan::make_plan(small(), {}, {}));
+    j["steps"][1]["estimate_min"] = bad;
+    auto e = load_error(j.dump());
+    EXPECT_EQ(e.field(), "steps[1].estimate_min") << bad;
+    EXPECT_NE(e.message().find("expected minutes from 0 to 525600"), std::string::npos) << e.what();
+  }
+  for (auto bad : {nlohmann::json(0), nlohmann::json(100000), nlohmann::json(2.5), nlohmann::json("4")}) {
+    auto j = plan::to_json(plan::make_plan(small(), {}, {}));
+    j["options"]["max_parallel"] = bad;
+    auto e = load_error(j.dump());
+    EXPECT_EQ(e.field(), "options.max_parallel") << bad;
+    EXPECT_NE(e.message().find("expected a whole number from 1 to 10000"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PlanFile, AFifoOrDeviceIsRefusedWithoutBlocking) {
+  auto fifo = test::test_dir() / "plan.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(plan::load(fifo.string()), InputError);
+  EXPECT_THROW(plan::load("/dev/zero"), InputError);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ class Graph {
 
 bool is_os_work(const std::string& kind) {
   return kind == "os-sp1" || kind.starts_with("dcom-") || kind.starts_with("scw-") ||
-         kind == "firewall-exceptions" || kind == "mp-reinstall";
+         kind == "firewall-exceptions" || kind == "mp-reinstall" || kind == "kb906570";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "order_rules.h"
 #include "inventory/inventory.h"
 #include "model/client_fate.h"
+#include "plan/instructions.h"
 #include "plan/planner.h"
 
 namespace smsup::testing {
@@ -310,6 +311,36 @@ TEST(Planner, RemoteMpGoesToSp1TogetherWithItsSiteServer) {
   EXPECT_EQ(server->params["group"], "CEN/os-sp1/CEN01");
   EXPECT_EQ(mp->after, server->after);
   EXPECT_EQ(mp->why, std::vector<std::string>{"remote-mp-997"});
+}
+
+TEST(Planner, GroupedRemoteMpAlsoGetsTheKb906570FixAfterBothMove) {
+  Options o;
+  o.with_os_sp1 = true;
+  auto p = plan::make_plan(small(), {}, o);
+  const auto* fix = p.find("CEN/kb906570/CEN01");
+  ASSERT_TRUE(fix) << "no KB906570 step for the grouped pair";
+  EXPECT_EQ(fix->host, "CEN01");
+  EXPECT_EQ(fix->why, std::vector<std::string>{"remote-mp-997"});
+  EXPECT_TRUE(waits_for(p, "CEN/kb906570/CEN01", "CEN/os-sp1/CENMP"));
+  EXPECT_TRUE(waits_for(p, "CEN/kb906570/CEN01", "CEN/os-sp1/CEN01"));
+  EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/kb906570/CEN01"));
+  EXPECT_TRUE(order_violations(small(), p).empty());
+}
+
+TEST(Planner, RemoteMpAlreadyAtSp1GetsTheKb906570FixAsAStep) {
+  // No OS step can carry the fix: both hosts are at SP1 already.
+  auto h = small();
+  for (auto& sys : h.sites[0].systems) {
+    if (sys.host == "CENMP" || sys.host == "CEN01") sys.os.sp = 1;
+  }
+  auto p = plan::make_plan(h, {}, {});
+  const auto* fix = p.find("CEN/kb906570/CEN01");
+  ASSERT_TRUE(fix) << "the rule fires and the plan has no step applying its fix";
+  EXPECT_FALSE(fix->manual);
+  EXPECT_EQ(fix->params["management_point"], "CENMP");
+  EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/kb906570/CEN01"));
+  EXPECT_FALSE(plan::instructions_for(*fix).todo.empty());
+  EXPECT_TRUE(order_violations(h, p).empty());
 }
 
 TEST(Planner, WithoutOsTrackOnlyHostsAlreadyAtSp1GetFixes) {

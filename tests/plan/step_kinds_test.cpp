@@ -46,6 +46,13 @@ const std::map<std::string, std::string> kSpecKinds{
     {"itmu", "*"},
 };
 
+// Kinds the planner emits beyond plan.md's table, each with the issue that
+// asked for it: kb906570 (issue 16, item 4: the error 997 fix as a step where
+// no OS step carries it). docs/plan.md lists them with the others.
+const std::map<std::string, std::string> kAddedKinds{
+    {"kb906570", "site/host"},
+};
+
 constexpr std::string_view kFamily = "…";
 
 // The kinds of the spec's Steps table, from the file.
@@ -98,7 +105,9 @@ TEST(StepKinds, TheTableHoldsEveryKindOfTheSpecAndNoOther) {
       EXPECT_EQ(it->second, scope_text(r.scope)) << r.name << ": one family, one scope";
     }
   }
-  EXPECT_EQ(table, kSpecKinds);
+  auto wanted = kSpecKinds;
+  wanted.insert(kAddedKinds.begin(), kAddedKinds.end());
+  EXPECT_EQ(table, wanted);
 }
 
 TEST(StepKinds, RowsAreIndexedByKindAndNamedOnce) {

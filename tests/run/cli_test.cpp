@@ -1,10 +1,13 @@
 // The apply verbs end to end, through the real binary, as a user runs them.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "plan/plan.h"
 #include "run/journal.h"
+#include "run/sqlite.h"
 #include "support.h"
 
 using namespace smsup;
@@ -184,4 +187,90 @@ TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
   EXPECT_EQ(n.status, 1) << n.out;
   EXPECT_TRUE(std::filesystem::exists(t / "n.db.twin/twin-state.json"));
   EXPECT_FALSE(std::filesystem::exists(t / "n.db.twin/site-databases"));
+}
+
+// issue 17 item 6: a database that is not a journal is refused untouched by
+// every verb; only apply creates a journal, and only where nothing is yet.
+TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
+  test::TempDir t;
+  write_case(t);
+  {
+    run::sql::Db db(t / "other.db");
+    db.exec("CREATE TABLE customers(id INTEGER, name TEXT); INSERT INTO customers VALUES(1, 'x');");
+  }
+  std::string before = test::read_file(t / "other.db");
+  ASSERT_FALSE(before.empty());
+  std::vector<std::vector<std::string>> verbs = {
+      {"status", "--journal", t / "other.db"},
+      {"status", "--journal", t / "other.db", "--format", "json"},
+      {"confirm", "CEN/drw", "--journal", t / "other.db"},
+      {"retry", "CEN/drw", "--journal", t / "other.db"},
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain"},
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain", "--resume"}};
+  for (const auto& v : verbs) {
+    auto r = test::run_smsup(v);
+    EXPECT_EQ(r.status, 2) << v[0] << ": " << r.out << r.err;
+    EXPECT_TRUE(has(r.err, "not an smsup journal")) << v[0] << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "other.db")) << r.err;
+    EXPECT_EQ(test::read_file(t / "other.db"), before) << v[0] << " changed the database";
+    EXPECT_FALSE(std::filesystem::exists(t / "other.db-wal")) << v[0] << " switched it to WAL";
+  }
+  {
+    run::sql::Db db(t / "other.db");
+    run::sql::Stmt q(db, "SELECT group_concat(name) FROM sqlite_master");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.text(0), "customers");
+  }
+
+  // An empty file: status refuses it; apply makes the journal there.
+  test::write_file(t / "empty.db", "");
+  auto st = test::run_smsup({"status", "--journal", t / "empty.db"});
+  EXPECT_EQ(st.status, 2);
+  EXPECT_TRUE(has(st.err, "empty file")) << st.err;
+  EXPECT_EQ(test::read_file(t / "empty.db"), "");
+  auto made = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
+                               "--journal", t / "empty.db", "--plain"});
+  EXPECT_EQ(made.status, 1) << made.out << made.err;  // CEN/drw waits for a person
+  EXPECT_EQ(test::run_smsup({"status", "--journal", t / "empty.db"}).status, 1);
+}
+
+// issue 15: every state change names who made it and from where; status
+// --events lists them; a manual upgrade is confirmed only with a note.
+TEST(ApplyCli, EventsNameTheOperatorAndAManualUpgradeNeedsANote) {
+  test::TempDir t;
+  plan::Plan p;
+  p.hierarchy = "Contoso";
+  p.inventory_sha256 = "none";
+  p.created = "2026-11-25T00:00:00Z";
+  p.steps = {st("SEC/backup", "backup", {}), st("SEC/upgrade", "upgrade", {"SEC/backup"}, true)};
+  plan::save(p, t / "plan.json");
+  std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/true]\n";
+  auto first = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
+                                "--journal", t / "j.db", "--plain", "--operator", "ann"});
+  EXPECT_EQ(first.status, 1) << first.out << first.err;
+  auto bare = test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob"});
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_TRUE(has(bare.err, "--note")) << bare.err;
+  EXPECT_EQ(run::Journal(t / "j.db", false).step("SEC/upgrade")->state, run::State::waiting);
+  EXPECT_EQ(test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob",
+                             "--note", "setup log clean"})
+                .status,
+            0);
+  auto js = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--events", "--format", "json"}).out);
+  EXPECT_EQ(js["format"], "smsup-events/1");
+  std::vector<std::string> seen;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  for (const auto& e : js["events"]) {
+    seen.push_back(e["step"].get<std::string>() + " " + e["state"].get<std::string>() + " " +
+                   e["how"].get<std::string>() + " " + e["who"].get<std::string>());
+    EXPECT_EQ(e["from"], host);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"SEC/backup running executor ann", "SEC/backup succeeded driver ann",
+                                            "SEC/upgrade waiting executor ann", "SEC/upgrade succeeded confirm bob"}));
+  auto text = test::run_smsup({"status", "--journal", t / "j.db", "--events"});
+  EXPECT_EQ(text.status, 0);
+  EXPECT_TRUE(has(text.out, "SEC/upgrade")) << text.out;
+  EXPECT_TRUE(has(text.out, std::string("bob (") + host + ")")) << text.out;
+  EXPECT_TRUE(has(text.out, "setup log clean")) << text.out;
 }

@@ -104,7 +104,7 @@ TEST(Journal, AfterAPowerLossArmedStepsAreAskedAboutNotRunBlindly) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     sql::Db raw(t / "j.db");
-    sql::Stmt(raw, "INSERT INTO lock VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
+    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since, boot) VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
         .bind(1, std::string(host))
         .run();
   }
@@ -137,4 +137,18 @@ TEST(Journal, WithoutARebootArmedStepsRunNormally) {
   EXPECT_TRUE(ex.run().all_succeeded());
   EXPECT_EQ(d.probed, std::vector<std::string>{"A/x"});
   EXPECT_EQ(d.started, (std::vector<std::string>{"A/x", "A/y"}));
+}
+
+// An apply killed while it made the journal leaves an SQLite database with
+// no table: the next apply makes the journal there; status still refuses it.
+TEST(Journal, ADatabaseWithoutAnyTableLeftByAKilledApplyBecomesTheJournal) {
+  test::TempDir t;
+  {
+    sql::Db raw(t / "j.db");
+    raw.exec("PRAGMA journal_mode=WAL");
+  }
+  EXPECT_THROW(Journal(t / "j.db", false), InputError);
+  Journal j(t / "j.db");
+  j.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
+  EXPECT_EQ(Journal(t / "j.db", false).steps().size(), 1u);
 }

@@ -1,0 +1,63 @@
+// When a campaign will end: per site, per wave and for the whole run, from the
+// plan's estimates corrected by what this journal has already observed. A step
+// kind whose finished steps took 40 % longer than their estimate makes its
+// remaining steps 40 % longer. Rehearsal durations, when given, replace the
+// plan's estimates as the base. Pure: the caller reads the journal and plan.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/plan.h"
+#include "run/journal.h"
+
+namespace smsup::run {
+
+struct KindFactor {
+  std::string kind;
+  int observed = 0;          // finished steps of this kind with both times
+  double planned_min = 0;    // their base durations, summed
+  double actual_min = 0;     // their observed durations, summed
+  double factor = 1;         // actual / planned (1 when nothing observed)
+};
+
+struct PartEta {
+  std::string name;          // site code, or wave number as text
+  int steps = 0, done = 0;   // done: succeeded or skipped
+  double remaining_min = 0;  // from now until its last step ends
+  double finish = 0;         // Unix seconds
+};
+
+struct Eta {
+  double now = 0;            // Unix seconds the estimate was made at
+  double remaining_min = 0;
+  double finish = 0;         // Unix seconds
+  bool complete = false;     // every step succeeded
+  int failed = 0;            // failed steps: the estimate assumes each is retried now
+  std::string base;          // "plan estimates" or "rehearsal durations"
+  std::vector<KindFactor> kinds;  // only kinds with an observation
+  std::vector<PartEta> sites;     // in plan order of first appearance
+  std::vector<PartEta> waves;     // ascending
+};
+
+// `rehearsal_min` maps a step id to its rehearsed duration in minutes (may be
+// empty). Journal steps not in the plan are ignored; plan steps the journal
+// does not hold count as pending.
+Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, double now,
+             const std::map<std::string, double>& rehearsal_min = {});
+
+// The step durations of a rehearsal JSON (format smsup-rehearsal/1), by id.
+std::map<std::string, double> rehearsal_durations(const nlohmann::json& rehearsal);
+
+// The ETA of a journal whose plan file (as bound) can still be read;
+// nullopt when it cannot.
+std::optional<Eta> journal_eta(const Journal& j, double now);
+
+nlohmann::json to_json(const Eta& e);
+std::string to_text(const Eta& e);
+
+}  // namespace smsup::run

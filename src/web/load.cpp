@@ -1,0 +1,133 @@
+#include "web/load.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "inventory/inventory.h"
+#include "twin/campaign_report.h"
+#include "util/error.h"
+
+namespace smsup::web {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json read_json(const std::string& path, const char* option) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0}, option, "cannot read this file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    int line = 1;
+    for (size_t i = 0; i < std::min(e.byte, text.size()); ++i) line += text[i] == '\n';
+    throw InputError({path, line, 0}, option, std::string("not JSON: ") + e.what());
+  }
+}
+
+}  // namespace
+
+void load(const Sources& s, Loaded& d) {
+  auto say = [&](const char* what) {
+    if (s.progress) *s.progress << "  " << what << "\n" << std::flush;
+  };
+  auto& in = d.inputs;
+  in.now = run::now_seconds();
+  std::string plan_path = s.plan;
+  std::optional<run::Journal> journal;
+  if (!s.journal.empty()) {
+    if (!fs::is_regular_file(s.journal)) throw InputError({s.journal, 0, 0}, "--journal", "no such journal file");
+    journal.emplace(s.journal, false);
+    if (plan_path.empty()) {
+      std::string bound = journal->meta("plan_path");
+      if (!bound.empty() && fs::is_regular_file(bound)) plan_path = bound;
+    }
+  }
+  if (!plan_path.empty()) {
+    say("reading the plan");
+    d.plan = plan::load(plan_path);
+    in.plan = &*d.plan;
+    in.sources.push_back(plan_path);
+    in.title = "SMS 2003 SP2 upgrade of " + d.plan->hierarchy;
+  }
+  std::string inventory = s.inventory;
+  if (inventory.empty() && d.plan && !d.plan->inventory.empty() && fs::is_regular_file(d.plan->inventory)) {
+    inventory = d.plan->inventory;
+  }
+  if (!inventory.empty()) {
+    say("reading the inventory and checking its readiness");
+    d.hierarchy = inventory::load(inventory);
+    in.hierarchy = &*d.hierarchy;
+    in.sources.push_back(inventory);
+    rules::Options ro;
+    ro.as_of = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    if (!s.as_of.empty()) {
+      auto date = parse_date(s.as_of);
+      if (!date) throw InputError({}, "--as-of", "'" + s.as_of + "' is not a date; expected YYYY-MM-DD");
+      ro.as_of = *date;
+    } else if (d.plan && !d.plan->options.as_of.empty()) {
+      if (auto date = parse_date(d.plan->options.as_of)) ro.as_of = *date;
+    }
+    ro.with_os_sp1 = d.plan && d.plan->options.with_os_sp1;
+    in.as_of = to_string(ro.as_of);
+    d.readiness = rules::evaluate(*d.hierarchy, ro);
+    in.readiness = &*d.readiness;
+    in.title = "SMS 2003 SP2 upgrade of " + d.hierarchy->name;
+  }
+  if (!s.rehearsal.empty()) {
+    say("reading the rehearsal");
+    d.rehearsal = read_json(s.rehearsal, "--rehearsal");
+    if (!d.rehearsal->is_object() || d.rehearsal->value("format", "") != "smsup-rehearsal/1") {
+      throw InputError({s.rehearsal, 1, 0}, "--rehearsal",
+                       "not a rehearsal (expected \"format\": \"smsup-rehearsal/1\", as "
+                       "smsup rehearse PLAN --format json writes)");
+    }
+    d.rehearsal_min = run::rehearsal_durations(*d.rehearsal);
+    in.rehearsal = &*d.rehearsal;
+    in.sources.push_back(s.rehearsal);
+  } else if (d.hierarchy && !d.hierarchy->clients.empty()) {
+    say("forecasting the client campaign");
+    d.client_days = twin::plan_campaign(*d.hierarchy, 1, s.days).days;
+    in.client_days = &*d.client_days;
+  }
+  if (journal) {
+    say("reading the journal");
+    d.journal = journal->steps();
+    in.journal = &*d.journal;
+    in.journal_path = s.journal;
+    in.sources.push_back(s.journal);
+    if (d.plan) {
+      d.eta = run::estimate(*d.plan, *d.journal, in.now, d.rehearsal_min);
+      in.eta = &*d.eta;
+    }
+  }
+  d.logs = s.logs;
+  std::error_code ec;
+  if (d.logs.empty() && !s.journal.empty() && d.hierarchy && fs::is_directory(s.journal + ".twin", ec)) {
+    d.logs = s.journal + ".twin";
+  }
+  if (!d.logs.empty()) {
+    if (!fs::is_directory(d.logs, ec)) throw InputError({d.logs, 0, 0}, "--logs", "not a folder");
+    if (!d.hierarchy) {
+      throw InputError({d.logs, 0, 0}, "--logs",
+                       "needs the inventory (--inventory, or a plan naming a readable one) to know each site's server");
+    }
+    say("reading the sites' logs");
+    d.evidence = collect_evidence(*d.hierarchy, d.logs);
+    in.evidence = &*d.evidence;
+  }
+  if (!in.hierarchy && !in.plan && !in.rehearsal && !in.journal) {
+    throw InputError({}, "--inventory",
+                     "nothing to show: give at least one of --inventory, --plan, --rehearsal, --journal");
+  }
+}
+
+}  // namespace smsup::web

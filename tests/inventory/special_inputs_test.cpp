@@ -1,0 +1,142 @@
+// Whatever a person names as an input (a FIFO, a device, a huge or endless
+// file, a file of another encoding, several YAML documents, a name no host can
+// have), smsup ends at once with one located message and exit status 2.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <string>
+
+#include "inventory/inventory.h"
+#include "support.h"
+#include "util/error.h"
+
+using namespace smsup;
+using smsup::test::run_smsup;
+using smsup::test::test_dir;
+using smsup::test::write_file;
+
+namespace {
+
+const char* kInventory = R"(format: smsup-inventory/1
+hierarchy: Special
+method: update-quiet
+clients: clients.csv
+sites:
+  - code: CEN
+    type: primary
+    parent: ~
+    version: sp1
+    database: {server: CEN01, sql: 2000-sp4, data_mb: 100, log_mb: 10, free_disk_mb: 1000}
+    systems:
+      - {host: CEN01, os: w2003, roles: [site_server, provider]}
+)";
+
+const char* kClients = "name,site,kind,os,client_version\nWS001,CEN,advanced,xp,sp1\n";
+
+std::string refusal(const std::string& yaml, const std::string& csv = kClients) {
+  write_file(test_dir() / "clients.csv", csv);
+  try {
+    inventory::load_text(yaml, "t.yaml", test_dir().string());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string with_host(const std::string& host) {
+  std::string y = kInventory;
+  y.replace(y.find("{host: CEN01"), 12, "{host: '" + host + "'");
+  return y;
+}
+
+}  // namespace
+
+TEST(SpecialInputs, AFifoAsInventoryEndsAtOnceWithExitStatus2) {
+  auto fifo = test_dir() / "inv.yaml";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto r = run_smsup({"check", fifo.string()});  // hung for ever before
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("is a FIFO (named pipe), not a file"), std::string::npos) << r.err;
+}
+
+TEST(SpecialInputs, AFifoAsClientsCsvOrHostsFileEndsAtOnce) {
+  write_file(test_dir() / "inv.yaml", kInventory);
+  ASSERT_EQ(mkfifo((test_dir() / "clients.csv").c_str(), 0600), 0);
+  auto r = run_smsup({"check", (test_dir() / "inv.yaml").string()});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("clients.csv: is a FIFO"), std::string::npos) << r.err;
+}
+
+TEST(SpecialInputs, AnEndlessStreamAsInventoryIsRefusedNotRead) {
+  auto r = run_smsup({"check", "/dev/zero"});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("/dev/zero: is a character device"), std::string::npos) << r.err;
+}
+
+TEST(SpecialInputs, SeveralYamlDocumentsAreRefusedAtTheSecond) {
+  std::string y = std::string(kInventory) + "---\nformat: smsup-inventory/1\n";
+  auto m = refusal(y);
+  EXPECT_NE(m.find("t.yaml:14:1: a second YAML document starts here"), std::string::npos) << m;
+}
+
+TEST(SpecialInputs, AUtf16ClientsCsvIsRead) {
+  std::string csv = kClients, utf16 = "\xFF\xFE";
+  for (char c : csv) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  write_file(test_dir() / "clients.csv", utf16);
+  auto h = inventory::load_text(kInventory, "t.yaml", test_dir().string());
+  ASSERT_EQ(h.clients.size(), 1u);
+  EXPECT_EQ(h.clients[0].name, "WS001");
+}
+
+TEST(SpecialInputs, CsvErrorsNameLineColumnAndField) {
+  auto m = refusal(kInventory, "name,site,kind,os,client_version\nWS001,CEN,advansed,xp,sp1\n");
+  EXPECT_NE(m.find("clients.csv:2:11: kind: unknown client kind 'advansed'"), std::string::npos) << m;
+}
+
+TEST(SpecialInputs, HostNamesNoWindowsHostCanHaveAreRefusedWhereTheyStand) {
+  for (const std::string& bad : std::vector<std::string>{"CEN01; rm -rf ~", "$(reboot)", "a b", "`id`", "-CEN01", "CEN01-", "x..y",
+                          "<script>", "\"><img", std::string(64, 'A')}) {
+    auto m = refusal(with_host(bad));
+    EXPECT_NE(m.find("t.yaml:12:"), std::string::npos) << bad << ": " << m;
+    EXPECT_NE(m.find("is not a name a Windows host can have"), std::string::npos) << bad << ": " << m;
+  }
+  for (const std::string& good : std::vector<std::string>{"CEN01", "cen01.corp.contoso.com", "SMS_CEN", "a-b"}) {
+    EXPECT_EQ(refusal(with_host(good)), "") << good;
+  }
+}
+
+TEST(SpecialInputs, DatabaseServersMayNameAnInstanceOrAPort) {
+  auto with_server = [](const std::string& s) {
+    std::string y = kInventory;
+    y.replace(y.find("server: CEN01"), 13, "server: '" + s + "'");
+    return y;
+  };
+  EXPECT_EQ(refusal(with_server("CEN01\\SMS")), "");
+  EXPECT_EQ(refusal(with_server("CEN01,1433")), "");
+  EXPECT_NE(refusal(with_server("CEN01\\S;MS")).find("instance name SQL Server cannot have"), std::string::npos);
+  EXPECT_NE(refusal(with_server("CEN01,x")).find("port that is not a number"), std::string::npos);
+  EXPECT_NE(refusal(with_server("CEN 01")).find("is not a name a Windows host can have"), std::string::npos);
+}
+
+TEST(SpecialInputs, ClientNamesNoComputerCanHaveAreRefused) {
+  auto m = refusal(kInventory, "name,site,kind,os,client_version\n\"WS 1;id\",CEN,advanced,xp,sp1\n");
+  EXPECT_NE(m.find("clients.csv:2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("is not a name a Windows computer can have"), std::string::npos) << m;
+}
+
+TEST(SpecialInputs, DashOToADeviceWritesThroughItAndADirectoryIsRefused) {
+  write_file(test_dir() / "clients.csv", kClients);
+  write_file(test_dir() / "inv.yaml", kInventory);
+  auto r = run_smsup({"check", (test_dir() / "inv.yaml").string(), "-o", "/dev/null"});
+  EXPECT_LT(r.status, 2) << r.err;
+  struct stat st {};
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced by a regular file";
+  r = run_smsup({"check", (test_dir() / "inv.yaml").string(), "-o", test_dir().string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("-o: is a directory; expected a file name"), std::string::npos) << r.err;
+}
