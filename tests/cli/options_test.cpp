@@ -101,7 +101,8 @@ std::vector<Refusal> refusals() {
        "'pdf' is not one of md, json, dot, gantt"},
       {"ShowWidth", [](Output& o) { return run_show({.plan = a_plan(), .format = "gantt", .width = 5}, o); }, "--width",
        "5 is out of range; expected 10 to 400"},
-      {"ShowMissingPlan", [](Output& o) { return run_show({.plan = scratch("nothing.json")}, o); }, "", "cannot open"},
+      {"ShowMissingPlan", [](Output& o) { return run_show({.plan = scratch("nothing.json")}, o); }, "",
+       "nothing.json: no such file; expected an smsup plan"},
       {"RehearseFormat", [](Output& o) { return run_rehearse({.plan = a_plan(), .format = "xml"}, o); }, "--format",
        "'xml' is not one of text, json"},
       {"RehearseDaysZero", [](Output& o) { return run_rehearse({.plan = a_plan(), .days = 0}, o); }, "--days",
@@ -179,8 +180,8 @@ std::vector<Refusal> refusals() {
        "--free-disk-mb", "-5 is out of range"},
       {"DbtestEngine", [](Output& o) { return run_dbtest({.db = "oracle:foo"}, o); }, "--db", "oracle:foo"},
       {"DbtestMissingMigration",
-       [](Output& o) { return run_dbtest({.db = "sqlite:x", .migration = scratch("none.sql")}, o); }, "--migration",
-       "cannot read the migration file"},
+       [](Output& o) { return run_dbtest({.db = "sqlite:x", .migration = scratch("none.sql")}, o); }, "",
+       "none.sql: no such file; expected a migration script (SQL)"},
       {"ClientsFormat", [](Output& o) { return run_clients({.inventory = small(), .format = "xml"}, o); }, "--format",
        "'xml' is not one of text, json, csv"},
       {"ClientsDays", [](Output& o) { return run_clients({.inventory = small(), .days = 0}, o); }, "--days",
@@ -281,6 +282,9 @@ std::vector<Refusal> refusals() {
        "--example", "no such file"},
   };
 }
+
+// The row's name, not its bytes, in test listings (ctest shows GetParam()).
+void PrintTo(const Refusal& r, std::ostream* os) { *os << r.name; }
 
 class Refused : public ::testing::TestWithParam<Refusal> {};
 
