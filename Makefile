@@ -4,7 +4,7 @@ JOBS    ?= $(shell nproc)
 GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo bench fuzz test-sanitize clean
+.PHONY: all deps build test demo bench fuzz soak test-sanitize clean
 
 all: build
 
@@ -33,16 +33,22 @@ test-sanitize: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60).
+# libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60), then
+# a line per target (executions, corpus size, findings): scripts/fuzz.sh.
+# Builds only the libraries the targets feed, not the tests or the CLI.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz:
+	@bash scripts/deps.sh --fuzz
 	CXX=clang++ cmake -S . -B build-fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMSUP_FUZZ=ON -DSMSUP_TESTS=OFF
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_all
-	@for f in build-fuzz/fuzz/fuzz_*; do \
-	  [ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
-	  echo "== $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 build-fuzz/corpus/$$n fuzz/seeds/$$n || exit 1; \
-	done
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# The long randomized run (never part of `make test`): crash tests with many
+# more SIGKILLs, SIGSTOP/SIGCONT pauses and a new seed each round, on SQLite,
+# on PostgreSQL and on the twin, for SOAK_SECONDS (default 600): scripts/soak.sh.
+SOAK_SECONDS ?= 600
+soak: build
+	SOAK_SECONDS=$(SOAK_SECONDS) bash scripts/soak.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz demo-out

@@ -16,16 +16,22 @@ packages=(
   # through (FreeTDS for SQL Server 2000/2005, SQLite and PostgreSQL for the twin).
   unixodbc-dev odbcinst libsqliteodbc odbc-postgresql tdsodbc
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev ccache
+  ccache
   # smsup serve (cpp-httplib); the browser tests of report and serve drive
   # Debian's chromium with puppeteer-core from npm (tests/web/package.json).
   libcpp-httplib-dev chromium
 )
 # Peers the benchmarks compare against (not needed to build or test).
 bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils)
+# The libFuzzer targets (make fuzz): clang and its fuzzer runtime. Not needed
+# to build or test.
+fuzz_packages=(clang libclang-rt-14-dev)
 
 want=("${packages[@]}")
-if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
+case "${1:-}" in
+  --bench) want+=("${bench_packages[@]}") ;;
+  --fuzz) want+=("${fuzz_packages[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

@@ -57,7 +57,9 @@ void write_sample_site(const std::filesystem::path& root, const SampleSite& s) {
   save(logs / "sitecomp.log", sc.out);
 
   Writer hm{s, "SMS_HIERARCHY_MANAGER", 3012, {}};
-  LocalTime hman_at = s.hman_before_setup ? t0 - hours(24) : t0 + s.finish_after - minutes(8);
+  LocalTime hman_at = s.hman_before_setup          ? t0 - hours(24)
+                      : s.hman_after > minutes(0) ? t0 + s.hman_after
+                                                  : t0 + s.finish_after - minutes(8);
   hm.line(hman_at - minutes(1), "Updating the site's entry in Active Directory.");
   if (keep(5)) hm.line(hman_at, "Wait for site control changes for maximum 3600 seconds...");
   save(logs / "hman.log", hm.out);

@@ -43,7 +43,10 @@ std::string encode(std::string_view s) {
 // in the URL, shown with any password in it replaced.
 [[noreturn]] void fail(std::string_view text, std::size_t pos, const std::string& field, const std::string& what) {
   std::string shown(text);
-  std::size_t host_start = kScheme.size();
+  // After whatever scheme it has: "http://user:pw@host/" is refused as not
+  // smb:// and must not show its password either (found by fuzz/smb_url.cpp).
+  std::size_t scheme_end = shown.find("://");
+  std::size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
   std::size_t slash = shown.find('/', host_start);
   std::size_t at = shown.rfind('@', slash == std::string::npos ? std::string::npos : slash);
   if (at != std::string::npos && at >= host_start) {

@@ -50,7 +50,11 @@ Durations durations_from_json(const nlohmann::json& j, const std::string& file) 
   if (!j.is_object()) throw InputError({file, 0, 0}, "", "expected a JSON object of durations");
   Durations d;
   auto fs = fields();
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named, not a structured binding: clang (the fuzz build) cannot capture
+    // a structured binding in a lambda before C++20's P1091 landed.
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     auto it = std::find_if(fs.begin(), fs.end(), [&](const auto& f) { return key == f.first; });
     if (it == fs.end()) {
       throw InputError({file, 0, 0}, key, "unknown key; expected one of the twin's durations");

@@ -86,6 +86,47 @@ TEST(SqliteDbtest, RefusesReplicationNamingWhatToDisableAndMakesNoCopy) {
   EXPECT_EQ(dbtest_test::files_in(d.path).size(), 1u);
 }
 
+// Every spelling SQL Server and people use for "on" is refused, not one.
+TEST(SqliteDbtest, RefusesReplicationWhateverItsSpelling) {
+  for (const char* on : {"true", "TRUE", "True", "1", "yes", "Yes", "on", "ON"}) {
+    TempDir d;
+    GenerateOptions g;
+    g.clients = 20;
+    g.replication = true;
+    generate_sqlite(d / "r.db", g);
+    {
+      SqliteDb db(d / "r.db", SQLITE_OPEN_READWRITE);
+      db.exec(std::string("UPDATE SiteSettings SET Value = '") + on + "' WHERE Name = 'Replication'");
+    }
+    std::string sum = sha256_file(d / "r.db");
+    EXPECT_THROW(run(opts_for(d / "r.db")), smsup::InputError) << "Replication = " << on;
+    EXPECT_EQ(sha256_file(d / "r.db"), sum) << on;
+    EXPECT_EQ(dbtest_test::files_in(d.path).size(), 1u) << on;
+  }
+}
+
+// The copy is created with O_EXCL: a file already where the copy would go
+// (this process's own pid, this second or the next few) is never written
+// over or removed; the run refuses instead.
+TEST(SqliteDbtest, NeverWritesOverAFileWhereTheCopyWouldGo) {
+  TempDir d;
+  generate_sqlite(d / "s.db", 50, 5);
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::vector<std::string> taken;
+  for (int64_t t = now - 1; t <= now + 5; ++t) {
+    taken.push_back(sqlite_copy_path(d / "s.db", getpid(), t));
+    std::ofstream(taken.back()) << "precious";
+  }
+  EXPECT_THROW(run(opts_for(d / "s.db")), smsup::InputError);
+  for (const auto& f : taken) {
+    std::ifstream in(f);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "precious") << f;
+  }
+}
+
 TEST(SqliteDbtest, RefusesACopyNamedInputAndACopyRenamedByHand) {
   TempDir d;
   generate_sqlite(d / "s.db", 50, 5);

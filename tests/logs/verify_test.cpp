@@ -88,6 +88,22 @@ TEST(Verify, MilestoneBeforeThePreviousOneIsOutOfOrder) {
   EXPECT_EQ(r.milestones[5].state, MilestoneState::Found);
 }
 
+// Each milestone follows the one before it, not only the setup start: hman's
+// line 20 minutes after setup began, but before the component manager's
+// milestone (30 minutes in), is out of order.
+TEST(Verify, AMilestoneAfterSetupBeganButBeforeThePreviousOneIsOutOfOrder) {
+  auto root = fresh_dir("site");
+  SampleSite s = finished_site();
+  s.hman_after = minutes(20);
+  write_sample_site(root, s);
+  VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
+  ASSERT_TRUE(r.setup_began);
+  ASSERT_TRUE(r.milestones[4].local);
+  EXPECT_FALSE(r.verified);
+  EXPECT_EQ(r.milestones[3].state, MilestoneState::Found);
+  EXPECT_EQ(r.milestones[4].state, MilestoneState::OutOfOrder);
+}
+
 // The checklist's 30 minutes are a wait before anyone touches the site, not a
 // span the milestones must cover: six lines within 25 minutes verify, and the
 // site may be touched 30 minutes after setup began.

@@ -2,6 +2,7 @@
 // hierarchies: small and large, deep and wide, every option combination.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -83,6 +84,34 @@ TEST(PlanProperties, MaxParallelOneRunsUpgradesOneAtATime) {
   ASSERT_EQ(ups.size(), 40u);
   std::sort(ups.begin(), ups.end());
   for (size_t i = 1; i < ups.size(); ++i) EXPECT_LE(ups[i - 1].second, ups[i].first);
+}
+
+// The lower bound of --max-parallel: forty sibling primaries, all free to
+// upgrade once the central site is verified, upgrade max_parallel at a time
+// at the peak, not fewer (all forced into one lane kept every upper bound).
+TEST(PlanProperties, SiblingUpgradesRunInParallelUpToTheLimitNotFewer) {
+  Shape wide;
+  wide.sites = 40;
+  wide.depth_bias = 0;
+  wide.sp2_share = 0;
+  wide.secondary_share = 0;
+  auto h = random_hierarchy(99, wide);
+  for (int limit : {2, 3, 5, 8}) {
+    plan::Options o;
+    o.max_parallel = limit;
+    auto p = plan::make_plan(h, {}, o);
+    auto s = plan::schedule(p);
+    std::vector<std::pair<double, int>> edges;  // (time, +1 start / -1 end), ends first at a tie
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+      if (p.steps[i].kind != "upgrade") continue;
+      edges.push_back({s.start[i], +1});
+      edges.push_back({s.finish[i], -1});
+    }
+    std::sort(edges.begin(), edges.end());
+    int now = 0, peak = 0;
+    for (const auto& e : edges) peak = std::max(peak, now += e.second);
+    EXPECT_EQ(peak, limit) << "--max-parallel " << limit;
+  }
 }
 
 TEST(PlanProperties, MoreLanesNeverMakeThePlanLonger) {

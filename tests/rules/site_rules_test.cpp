@@ -1,5 +1,7 @@
 // Site and platform rules: each fires where it must and stays silent at the
 // boundary of its condition.
+#include <set>
+
 #include "fixture.h"
 
 using namespace smsup;
@@ -33,6 +35,19 @@ TEST(SiteRules, Sp2SiteIsReportedAndSkipsUpgradeRules) {
   EXPECT_FALSE(fx.fires("site-system-os"));
   EXPECT_FALSE(fx.fires("backup-stale"));
   EXPECT_FALSE(Fixture().set("version", "sp1").fires("already-sp2"));
+}
+
+// The whole set, not a few rules that must stay silent: a site already at
+// SP2 with every condition an upgrade rule looks at (replication published,
+// SQL 2000 SP3, no backup, Windows 2000 SP3, a small disk, no dbtest) gets
+// only what is said of a site that needs no upgrade.
+TEST(SiteRules, AnSp2SiteGetsExactlyTheFindingsOfASiteThatNeedsNoUpgrade) {
+  Fixture fx;
+  fx.set("version", "sp2").set("sql", "2000-sp3").set("backup", "~").set("os", "w2000").set("os_sp", "3")
+      .set("db", "replication: true").set("free", "10").set("dbtest", "");
+  std::multiset<std::string> rules;
+  for (const auto& f : fx.report().findings) rules.insert(std::string(f.rule));
+  EXPECT_EQ(rules, (std::multiset<std::string>{"already-sp2", "itmu-after-upgrade"}));
 }
 
 TEST(SiteRules, SiteSystemOsBoundaryIsWindows2000Sp4) {

@@ -79,6 +79,32 @@ std::map<std::string, std::string> states(const std::string& journal) {
   return m;
 }
 
+// Whether a killed run left a step `running` in the journal: the kill landed
+// inside a step (no journal yet, or one without steps: it did not).
+bool left_a_step_running(const std::string& journal) {
+  try {
+    run::Journal j(journal, false);
+    if (std::getenv("SMSUP_CRASH_DEBUG")) {
+      std::map<std::string, int> n;
+      for (const auto& r : j.steps()) ++n[std::string(run::to_string(r.state))];
+      for (const auto& [st, c] : n) std::fprintf(stderr, "%s=%d ", st.c_str(), c);
+      std::fprintf(stderr, "\n");
+    }
+    for (const auto& r : j.steps())
+      if (r.state == run::State::running) return true;
+  } catch (const std::exception& e) {
+    if (std::getenv("SMSUP_CRASH_DEBUG")) std::fprintf(stderr, "journal after a kill: %s\n", e.what());
+  }
+  return false;
+}
+
+// How many step starts the helper has recorded in all.
+size_t counts_total(const std::string& record_file) {
+  size_t n = 0;
+  for (const auto& [id, c] : counts(record_file)) n += static_cast<size_t>(c);
+  return n;
+}
+
 std::vector<std::string> apply_args(const test::TempDir& t, const std::string& tag) {
   return {"apply",     t / "plan.json", "--target", "shell",        "--hosts",
           t / ("hosts-" + tag + ".yaml"), "--journal", t / (tag + ".db"), "--resume",
@@ -110,9 +136,18 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   plan::save(p, t / "plan.json");
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
+  size_t seen = 0;  // steps recorded when the last run was killed
   auto k = test::kill_at_random_instants(pg_apply_args(t, url, "ref"), pg_apply_args(t, url, "crash"),
                                          t / "crash.out", rounds,
-                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261129)));
+                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261129)),
+                                         [&] {
+                                           seen = counts_total(t / "crash.txt");
+                                           return left_a_step_running(url + "?campaign=crash");
+                                         },
+                                         // Each run spends its first moments connecting, taking
+                                         // the lease and asking about what the last one left: the
+                                         // random instant counts from this run's first step.
+                                         [&] { return counts_total(t / "crash.txt") > seen; });
   ASSERT_EQ(k.reference.status, 0) << k.reference.out << k.reference.err;
   if (k.ended_status) {
     ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
@@ -120,13 +155,16 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   auto last = test::run_smsup(pg_apply_args(t, url, "crash"));
   ASSERT_EQ(last.status, 0) << last.out << last.err;
   EXPECT_GE(k.killed, std::min(rounds, 3)) << "the kills came too late to test anything";
+  EXPECT_GE(k.mid_step * 3, k.killed) << "fewer than a third of the kills landed while a step ran ("
+                                      << k.mid_step << " of " << k.killed << ")";
   EXPECT_EQ(states(url + "?campaign=crash"), states(url + "?campaign=ref"));
   auto ran = counts(t / "crash.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   EXPECT_EQ(counts(t / "ref.txt"), ran);
-  std::printf("[crash pg] kills within %d ms of a start, %zu steps, killed %d times, every step ran exactly once\n",
-              k.span_ms, p.steps.size(), k.killed);
+  std::printf("[crash pg] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a "
+              "pause), every step ran exactly once\n",
+              k.span_ms, p.steps.size(), k.killed, k.mid_step, k.paused);
 }
 
 TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
@@ -141,7 +179,8 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
 
   auto k = test::kill_at_random_instants(apply_args(t, "ref"), apply_args(t, "crash"),
                                          t / "crash.out", rounds,
-                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261125)));
+                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261125)),
+                                         [&] { return left_a_step_running(t / "crash.db"); });
   ASSERT_EQ(k.reference.status, 0) << k.reference.out;
   if (k.ended_status) {
     ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
@@ -151,6 +190,8 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   auto last = test::run_smsup(apply_args(t, "crash"));
   ASSERT_EQ(last.status, 0) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
+  EXPECT_GE(k.mid_step * 3, killed) << "fewer than a third of the kills landed while a step ran ("
+                                    << k.mid_step << " of " << killed << ")";
 
   auto ref_states = states(t / "ref.db");
   EXPECT_EQ(states(t / "crash.db"), ref_states);
@@ -158,6 +199,7 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   EXPECT_EQ(counts(t / "ref.txt"), ran);
-  std::printf("[crash] kills within %d ms of a start, %zu steps, killed %d times, every step ran exactly once\n", span_ms, p.steps.size(),
-              killed);
+  std::printf("[crash] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a pause), "
+              "every step ran exactly once\n",
+              span_ms, p.steps.size(), killed, k.mid_step, k.paused);
 }

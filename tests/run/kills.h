@@ -4,11 +4,30 @@
 // fast the machine is), stopping early when a run ends before its kill. The
 // pause before each kill is the instant chosen at random, not a wait for an
 // event.
+//
+// `mid_step`, when given, is asked after each kill whether the dead run left
+// a step running (it reads the journal): a kill counts as interrupting only
+// then, so that tests can require a share of kills to land inside steps, not
+// merely during start-up or between steps.
+//
+// `ready`, when given, is polled (every 10 ms, for at most 60 s) after each
+// start until it holds (e.g. this run has started a step: a PostgreSQL apply
+// spends its first few hundred ms connecting, taking the lease and asking
+// about what the last run left, and kills that all land there test nothing),
+// and the random instant is counted from there: an event waited for with a
+// bound.
+//
+// With SMSUP_CRASH_PAUSES=1 (make soak), half of the runs are also stopped
+// (SIGSTOP) for a random moment and continued (SIGCONT) before their kill:
+// a pause the run must survive as if the host had stalled.
 #pragma once
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -23,12 +42,16 @@ struct Kills {
   Ran reference;
   int span_ms = 0;
   int killed = 0;
+  int mid_step = 0;   // kills after which the journal showed a step running
+  int paused = 0;     // runs stopped and continued before their kill
   std::optional<int> ended_status;  // a run that ended before its kill
 };
 
 inline Kills kill_at_random_instants(const std::vector<std::string>& ref_args,
                                      const std::vector<std::string>& args,
-                                     const std::string& out_file, int rounds, unsigned seed) {
+                                     const std::string& out_file, int rounds, unsigned seed,
+                                     const std::function<bool()>& mid_step = {},
+                                     const std::function<bool()>& ready = {}) {
   Kills k;
   auto began = std::chrono::steady_clock::now();
   k.reference = run_smsup(ref_args);
@@ -36,9 +59,34 @@ inline Kills kill_at_random_instants(const std::vector<std::string>& ref_args,
   k.span_ms = std::max(10, static_cast<int>(ms.count() / 40));
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> delay_ms(2, k.span_ms);
+  const char* pauses_env = std::getenv("SMSUP_CRASH_PAUSES");
+  bool pauses = pauses_env && std::string(pauses_env) == "1";
   for (int i = 0; i < rounds; ++i) {
     pid_t pid = start_smsup(args, out_file);
+    if (ready) {
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      int st = 0;
+      bool ended = false;
+      while (!ready() && std::chrono::steady_clock::now() < until) {
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+          ended = true;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (ended) {  // the run ended before it was ready to be killed
+        k.ended_status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+        break;
+      }
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    if (pauses && rng() % 2 == 0) {
+      kill(pid, SIGSTOP);
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+      kill(pid, SIGCONT);
+      ++k.paused;
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    }
     kill(pid, SIGKILL);
     int st = wait_status(pid);
     if (st != -SIGKILL) {
@@ -46,6 +94,7 @@ inline Kills kill_at_random_instants(const std::vector<std::string>& ref_args,
       break;
     }
     ++k.killed;
+    if (mid_step && mid_step()) ++k.mid_step;
   }
   return k;
 }

@@ -242,6 +242,15 @@ TEST(SmbInput, BadUrlsAreLocatedAndNeverEchoAPassword) {
     EXPECT_NE(what.find("--logs"), std::string::npos) << what;
     EXPECT_EQ(e.loc().column, 12) << what;
   }
+  // Found by fuzz/smb_url.cpp: a URL of another scheme was shown whole.
+  for (const char* other : {"http://admin:Secret-Pw-9@server/C$", "smsms01.cob://user:Secret-Pw-9@s/x"}) {
+    try {
+      smb::parse_url(other, "--logs");
+      FAIL() << other;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).find("Secret-Pw-9"), std::string::npos) << e.what();
+    }
+  }
   auto u = smb::parse_url("SMB://CORP;admin@site-srv.corp.example:4455/SMS_ABC/Logs/%41.log", "--logs");
   EXPECT_EQ(u.domain, "CORP");
   EXPECT_EQ(u.user, "admin");

@@ -106,6 +106,22 @@ TEST(OutputFile, RefusesADirectory) {
   }
 }
 
+// Found by fuzz/clients_csv.cpp and fuzz/estimates.cpp: a value in the field
+// (a CSV column name, an estimates key) made messages of 556 and 514 bytes.
+// File, field and text together stay under 512 bytes.
+TEST(ErrorMessages, StayUnder512BytesWhenFileAndFieldHoldLongValuesToo) {
+  std::string column = std::string("slas\0\0", 6) + std::string(300, '-') + std::string(200, '\xa5');
+  InputError e({std::string(400, 'f') + ".csv", 1, 0}, column,
+               "unknown column; expected name, site, kind, os, os_sp, arch, ie, client_version, "
+               "autoupgrade_disabled, reassign_to, http_port");
+  std::string m = e.what();
+  EXPECT_LE(m.size(), 512u) << m;
+  EXPECT_EQ(m.find('\0'), std::string::npos);
+  EXPECT_TRUE(m.ends_with("reassign_to, http_port")) << m;
+  InputError short_one({"c.csv", 1, 0}, "slas", "unknown column");
+  EXPECT_EQ(std::string(short_one.what()), "c.csv:1: slas: unknown column");
+}
+
 TEST(ErrorMessages, AreOneLineOfReadableSizeWhateverTheValue) {
   std::string value = std::string("a\nb\0c", 5) + std::string(1 << 20, 'x');
   InputError e({"inv.yaml", 3, 7}, "sites[0].code", "'" + value + "' is not a site code");
