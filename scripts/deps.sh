@@ -22,7 +22,7 @@ packages=(
   libcpp-httplib-dev chromium
 )
 # Peers the benchmarks compare against (not needed to build or test).
-bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils)
+bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils curl)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_packages[@]}"); fi
