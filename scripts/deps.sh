@@ -22,7 +22,7 @@ packages=(
   libcpp-httplib-dev chromium
 )
 # Peers the benchmarks compare against (not needed to build or test).
-bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils)
+bench_packages=(ripgrep hyperfine ansible-core bc time apache2-utils curl)
 # The libFuzzer targets (make fuzz): clang and its fuzzer runtime. Not needed
 # to build or test.
 fuzz_packages=(clang libclang-rt-14-dev)

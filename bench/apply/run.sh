@@ -23,9 +23,9 @@ make_plan() {
     printf "{\"format\":\"smsup-plan/1\",\"hierarchy\":\"Bench\",\"inventory_sha256\":\"none\",";
     printf "\"created\":\"2026-11-25T00:00:00Z\",\"options\":{\"method\":\"update-quiet\",\"max_parallel\":1},\"steps\":[\n";
     for (i = 0; i < n; i++) {
-      site = sprintf("B%03d", int(i / 100)); k = i % 100;
-      after = k == 0 ? "" : sprintf("\"%s/work/%d\"", site, k - 1);
-      printf "%s{\"id\":\"%s/work/%d\",\"kind\":\"work\",\"site\":\"%s\",\"host\":\"%s-H\",\"after\":[%s],", (i ? ",\n" : ""), site, k, site, site, after;
+      site = sprintf("B%02d", int(i / 100)); k = i % 100;
+      after = k == 0 ? "" : sprintf("\"%s/backup/%d\"", site, k - 1);
+      printf "%s{\"id\":\"%s/backup/%d\",\"kind\":\"backup\",\"site\":\"%s\",\"host\":\"%s-H\",\"after\":[%s],", (i ? ",\n" : ""), site, k, site, site, after;
       printf "\"manual\":false,\"params\":{},\"estimate_min\":0,\"why\":[],\"title\":\"step %d\"}", i;
     }
     print "]}";
@@ -41,7 +41,7 @@ cat > "$out/hosts.yaml" <<'YAML'
 format: smsup-hosts/1
 timeout: 60s
 kinds:
-  work:
+  backup:
     command: [/bin/true]
 YAML
 
@@ -112,25 +112,10 @@ printf '  PostgreSQL journal, 1 at a time           %8.3f s total  %7.3f ms/step
   "$gn" "$per_g" "$(echo "$per_s / $per_g" | bc -l)" "$(echo "$per_a / $per_g" | bc -l)"
 printf '  PostgreSQL journal, 8 in parallel         %8.3f s total  %7.3f ms/step  (SQLite/PG %.2f)\n' \
   "$gp" "$per_gp" "$(echo "$per_p / $per_gp" | bc -l)"
-# 2,000 steps while 10 operators poll status every second.
-make_plan 2000 "$out/plan-2000.json"
-camp="watched$RANDOM"
-( "$smsup" apply "$out/plan-2000.json" --target shell --hosts "$out/hosts.yaml" --journal "$JOURNAL?campaign=$camp" \
-    --work-dir "$out/work-w" --plain --max-parallel 1 >/dev/null ) &
-apid=$!
-s=$(now)
-pollers=()
-for ((w = 0; w < 10; w++)); do
-  ( while kill -0 $apid 2>/dev/null; do "$smsup" status --journal "$JOURNAL?campaign=$camp" >/dev/null 2>&1 || true; sleep 1; done ) &
-  pollers+=($!)
-done
-wait $apid
-e=$(now)
-wait "${pollers[@]}" 2>/dev/null || true
-tw=$(echo "$e - $s" | bc -l)
-printf '  PostgreSQL journal, 2000 steps, 10 operators polling status every second: %.3f s, %.3f ms/step\n' \
-  "$tw" "$(echo "($tw - $g1) / 1999 * 1000" | bc -l)"
 JOURNAL=""
+# 2,000 steps while 10 operators watch (status loops; serve with HTTP
+# pollers), with a control: bench/apply/watched.sh, its own cluster.
+STEPS=2000 POLLERS=10 bash "$(dirname "$0")/watched.sh" "$build"
 
 # The twin driver: a planned synthetic hierarchy of about $n steps (manual
 # steps done by the twin, as in a rehearsal), one step at a time. Start-up

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/output.h"
 
@@ -30,6 +31,10 @@ struct ApplyOptions {
   uint64_t seed = 1;           // twin
   std::string faults;          // twin
   bool databases = true;       // twin: --no-databases clears it
+  std::vector<std::string> notify;  // receivers' URLs (default: $SMSUP_NOTIFY)
+  std::string notify_header;   // file of "Name: value" lines
+  double notify_wait = 10;     // seconds at the end; 0 to 3600
+  int notify_queue = 1000;     // per URL; >= 1
 };
 // 0 every step succeeded, 1 some failed or wait for a person.
 int run_apply(const ApplyOptions& o, Output& out);

@@ -2,12 +2,15 @@
 // plan journaled and resumable, and watch and steer the run from anywhere.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <memory>
+#include <sstream>
 
 #include "cli/apply.h"
 #include "cli/checks.h"
 #include "cli/verbs.h"
 #include "run/journal.h"
+#include "run/notify.h"
 #include "run/session.h"
 #include "run/status.h"
 #include "util/closest.h"
@@ -38,6 +41,21 @@ int run_apply(const ApplyOptions& o, Output& out) {
   if (o.max_parallel) require_range("--max-parallel", *o.max_parallel, 1, 100000);
   require_range("--max-failures", o.max_failures, 0, 100000000);
   require_range("--per-site", o.per_site, 1, 100000);
+  auto notify = o.notify;
+  if (const char* env = std::getenv("SMSUP_NOTIFY"); notify.empty() && env) {
+    std::istringstream words(env);
+    for (std::string w; words >> w;) notify.push_back(w);
+  }
+  for (const auto& url : notify) run::parse_notify_url(url);
+  if (!o.notify_header.empty()) {
+    if (notify.empty()) throw InputError({}, "--notify-header", "is for the receivers of --notify (or $SMSUP_NOTIFY); none is named");
+    require_file("--notify-header", o.notify_header);
+    run::read_notify_headers(o.notify_header);
+  }
+  if (!(o.notify_wait >= 0 && o.notify_wait <= 3600)) {
+    throw InputError({}, "--notify-wait", fmt::format("{} s is not a wait; expected 0 to 3600 seconds", o.notify_wait));
+  }
+  require_range("--notify-queue", o.notify_queue, 1, 1000000);
   run::ApplyRequest req{.plan_path = o.plan,
                         .target = o.target,
                         .hosts_path = o.hosts,
@@ -57,6 +75,10 @@ int run_apply(const ApplyOptions& o, Output& out) {
                         .seed = o.seed,
                         .faults = o.faults,
                         .databases = o.databases,
+                        .notify = notify,
+                        .notify_header = o.notify_header,
+                        .notify_wait = o.notify_wait,
+                        .notify_queue = static_cast<size_t>(o.notify_queue),
                         .out = &out.out,
                         .err = &out.err,
                         .terminal = out.out_terminal};
@@ -140,6 +162,19 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_flag_callback("--no-databases", [opts = o] { opts->databases = false; },
                          "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
                          "take the upgrade's growth from the model");
+  sub->add_option("--notify", o->notify,
+                  "POST every state change (and a lease taken over, and the run's end) as JSON to this "
+                  "http:// or https:// URL; repeatable (default: $SMSUP_NOTIFY, URLs separated by spaces). "
+                  "A failing receiver never slows the run");
+  sub->add_option("--notify-header", o->notify_header,
+                  "File of 'Name: value' lines sent as headers with every notification (e.g. "
+                  "Authorization: Bearer ...), so that no secret is on the command line");
+  sub->add_option("--notify-wait", o->notify_wait,
+                  "Seconds apply waits at its end for notifications still queued (0 to 3600)")
+      ->capture_default_str();
+  sub->add_option("--notify-queue", o->notify_queue,
+                  "Notifications kept per URL while the receiver lags; the oldest is dropped beyond it")
+      ->capture_default_str();
 }
 
 void register_status_verb(CLI::App& app, Status& status) {

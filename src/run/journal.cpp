@@ -315,17 +315,37 @@ std::optional<JournalStep> Journal::step(std::string_view id) const {
 
 void Journal::add_event(std::string_view id, std::string_view state, std::string_view how,
                         std::string_view detail, double at) {
-  store::Stmt(*db_,
-              "INSERT INTO events(at, step, state, how, detail, who, origin) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-      .bind(1, at)
-      .bind(2, id)
-      .bind(3, state)
-      .bind(4, how)
-      .bind(5, detail)
-      .bind(6, who_)
-      .bind(7, hostname())
-      .run();
+  if (!on_event_) {
+    store::Stmt(*db_,
+                "INSERT INTO events(at, step, state, how, detail, who, origin) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, at)
+        .bind(2, id)
+        .bind(3, state)
+        .bind(4, how)
+        .bind(5, detail)
+        .bind(6, who_)
+        .bind(7, hostname())
+        .run();
+    return;
+  }
+  // Someone listens (apply --notify): the event's number too, handed on
+  // once the transaction commits (publish()).
+  store::Stmt q(*db_,
+                "INSERT INTO events(at, step, state, how, detail, who, origin) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq");
+  q.bind(1, at).bind(2, id).bind(3, state).bind(4, how).bind(5, detail).bind(6, who_).bind(7, hostname());
+  int64_t seq = q.step() ? q.integer(0) : 0;
+  q.reset();
+  unpublished_.push_back({seq, at, std::string(id), std::string(state), std::string(how), std::string(detail),
+                          who_, hostname()});
+}
+
+void Journal::publish() {
+  auto events = std::move(unpublished_);
+  unpublished_.clear();
+  if (!on_event_) return;
+  for (const auto& e : events) on_event_(e);
 }
 
 std::vector<Event> Journal::events(int64_t after, int64_t limit) const {
@@ -403,6 +423,7 @@ void Journal::record(const std::vector<Change>& changes, const std::vector<std::
   if (changes.empty() && arm.empty()) return;
   double now = this->now();
   auto sent = clock_->steady();
+  unpublished_.clear();
   store::Tx tx(*db_, durable);
   // Fenced: nothing is written by an apply whose lease was taken.
   if (!token_.empty() && !renew(*db_)) lease_lost();
@@ -438,9 +459,11 @@ void Journal::record(const std::vector<Change>& changes, const std::vector<std::
   }
   tx.commit();
   if (!token_.empty()) confirmed_ = sent.time_since_epoch().count();
+  publish();
 }
 
 void Journal::confirm(std::string_view id, const std::string& note, bool fail) {
+  unpublished_.clear();
   store::Tx tx(*db_);
   auto s = step(id);
   if (!s) throw InputError({spec_.shown, 0, 0}, "STEP", fmt::format("no step '{}' in this journal", id));
@@ -470,9 +493,11 @@ void Journal::confirm(std::string_view id, const std::string& note, bool fail) {
   add_event(id, to_string(st), "confirm", note, now);
   if (fail) apply_cascade(now, false);
   tx.commit();
+  publish();
 }
 
 void Journal::retry(std::string_view id, std::string_view detail) {
+  unpublished_.clear();
   store::Tx tx(*db_);
   auto s = step(id);
   if (!s) throw InputError({spec_.shown, 0, 0}, "STEP", fmt::format("no step '{}' in this journal", id));
@@ -491,6 +516,7 @@ void Journal::retry(std::string_view id, std::string_view detail) {
   // failure stays skipped, naming that one.
   apply_cascade(now, true);
   tx.commit();
+  publish();
 }
 
 void Journal::flush() { db_->flush(); }

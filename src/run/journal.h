@@ -121,6 +121,9 @@ class Journal {
   void set_operator(std::string who) { who_ = std::move(who); }
   const std::string& operator_name() const { return who_; }
   void set_clock(std::shared_ptr<Clock> c) { clock_ = std::move(c); }
+  // Called with every event this object records, once its transaction has
+  // committed, in order (apply --notify, notify.h). Must not block.
+  void on_event(std::function<void(const Event&)> f) { on_event_ = std::move(f); }
 
   // Records the plan on a new journal; on one that has a plan, refuses
   // (InputError) a plan with another digest.
@@ -216,6 +219,8 @@ class Journal {
   // journal's own connection).
   [[noreturn]] void lease_lost(store::Conn* asked = nullptr);
   double now() const { return clock_->wall(); }
+  // Hands the events of the transaction just committed to on_event_.
+  void publish();
 
   std::string path_;
   store::Spec spec_;
@@ -223,6 +228,8 @@ class Journal {
   std::shared_ptr<Clock> clock_;
   std::string who_;
   bool rebooted_ = false;
+  std::function<void(const Event&)> on_event_;
+  std::vector<Event> unpublished_;  // recorded in the open transaction
   std::vector<std::string> ids_;  // steps in plan order, for waits_
   Waits waits_;
 

@@ -84,6 +84,7 @@ std::optional<LockHolder> Journal::lock(double lease) {
                           static_cast<int64_t>(lease * 1000)));
   }
   auto sent = clock_->steady();
+  unpublished_.clear();
   store::Tx tx(*db_, true);
   double store_now = db_->now();
   std::string boot = db_->boot();
@@ -143,6 +144,7 @@ std::optional<LockHolder> Journal::lock(double lease) {
               now());
   }
   tx.commit();
+  publish();
   lease_ = lease;
   lost_ = false;
   confirmed_ = ticks(sent);

@@ -18,6 +18,8 @@
 #include "plan/plan.h"
 #include "run/executor.h"
 #include "run/journal.h"
+#include "run/journal_host.h"
+#include "run/notify.h"
 #include "run/progress.h"
 #include "run/target.h"
 #include "util/error.h"
@@ -169,7 +171,28 @@ int run_apply(const ApplyRequest& req) {
     return 0;
   }
 
+  // --notify: senders start before the journal is opened, so that a lease
+  // taken over is sent too; they outlive it.
+  std::unique_ptr<HttpNotifier> notifier;
+  if (!req.notify.empty()) {
+    auto spec = store::parse_spec(journal_path);
+    NotifyOptions no;
+    no.urls = req.notify;
+    if (!req.notify_header.empty()) no.headers = read_notify_headers(req.notify_header);
+    no.campaign = sqlite ? spec.shown : spec.campaign;
+    no.queue = req.notify_queue;
+    notifier = std::make_unique<HttpNotifier>(std::move(no));
+  }
+  // At every way out of the run: the senders get a bounded time to deliver
+  // what is queued, and what became of the notices is said.
+  auto finish_notify = [&](std::ostream& to) {
+    if (!notifier) return;
+    auto wait = std::chrono::milliseconds(static_cast<int64_t>(req.notify_wait * 1000));
+    to << notify_summary(notifier->finish(wait));
+  };
+
   Journal journal(journal_path);
+  if (notifier) journal.on_event([n = notifier.get()](const Event& e) { n->send(e); });
   if (!req.operator_name.empty()) journal.set_operator(req.operator_name);
   if (journal.has_plan() && !req.resume) {
     throw InputError({journal.shown(), 0, 0}, "--journal",
@@ -217,6 +240,7 @@ int run_apply(const ApplyRequest& req) {
     restore_signals();
     observer.reset();
     fmt::print(*req.err, "smsup: {}\n", e.what());
+    finish_notify(*req.err);
     return 1;
   } catch (const store::Unavailable& e) {
     restore_signals();
@@ -225,12 +249,14 @@ int run_apply(const ApplyRequest& req) {
       journal.check_lease_after_disconnect();
     } catch (const LeaseLost& lost) {
       fmt::print(*req.err, "smsup: {}\n", lost.what());
+      finish_notify(*req.err);
       return 1;
     }
     fmt::print(*req.err,
                "smsup: {}\nNo step starts without the journal. The steps already running go on; "
                "go on with: smsup apply {} --journal {} --resume\n",
                e.what(), req.plan_path, journal.path());
+    finish_notify(*req.err);
     return 1;
   } catch (...) {
     restore_signals();
@@ -241,6 +267,17 @@ int run_apply(const ApplyRequest& req) {
   journal.flush();
   observer.reset();
   print_summary(req, sum, journal);
+  if (notifier) {
+    // The run's end is no journal event (seq 0): what a receiver waits for.
+    auto c = [&](State st) { return sum.counts[static_cast<int>(st)]; };
+    Event end{0, now_seconds(), "", "finished", "executor",
+              fmt::format("{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run",
+                          sum.total, c(State::succeeded), c(State::failed), c(State::skipped),
+                          c(State::waiting), c(State::pending) + c(State::running)),
+              journal.operator_name(), hostname()};
+    notifier->send(end);
+    finish_notify(*req.out);
+  }
   return sum.all_succeeded() ? 0 : 1;
 }
 

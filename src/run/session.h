@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace smsup::run {
 
@@ -31,6 +32,10 @@ struct ApplyRequest {
   uint64_t seed = 1;            // twin
   std::string faults;           // twin: --faults spec
   bool databases = true;        // twin: make each primary site's database (--no-databases: the model's figures)
+  std::vector<std::string> notify;  // --notify URLs (notify.h), checked
+  std::string notify_header;        // file of header lines sent with each notice
+  double notify_wait = 10;          // seconds apply waits at its end for notices queued
+  size_t notify_queue = 1000;       // notices kept per URL
   std::ostream* out = &std::cout;  // the dry run, progress and the summary
   std::ostream* err = &std::cerr;  // notes
   bool terminal = false;           // out is a terminal: progress redraws in place (unless plain)

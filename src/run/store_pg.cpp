@@ -122,7 +122,10 @@ class PgConn : public Conn {
     }
     PQsetNoticeProcessor(pg_, quiet, nullptr);
     lock_key_ = key_of(spec.schema);
-    exec(fmt::format("SET search_path TO {}; LISTEN {}", spec.schema, spec.schema));
+    // LISTEN waits for the first changed_elsewhere(): a one-shot reader
+    // (status, ten operators polling) is then no listener the server must
+    // signal at every commit of the run.
+    exec(fmt::format("SET search_path TO {}", spec.schema));
   }
   ~PgConn() override { PQfinish(pg_); }
 
@@ -173,6 +176,11 @@ class PgConn : public Conn {
     exec("BEGIN; SET LOCAL synchronous_commit TO on; SELECT txid_current(); COMMIT");
   }
   bool changed_elsewhere() override {
+    if (!listening_) {
+      exec(fmt::format("LISTEN {}", spec_.schema));
+      listening_ = true;
+      return false;
+    }
     bool changed = false;
     if (!PQconsumeInput(pg_)) lost("cannot read from the server");
     while (PGnotify* n = PQnotifies(pg_)) {
@@ -182,7 +190,9 @@ class PgConn : public Conn {
     return changed;
   }
   bool has_table(std::string_view name) override {
-    auto q = prepare("SELECT count(*) FROM information_schema.tables WHERE table_schema=?1 AND table_name=?2");
+    // pg_tables, not information_schema.tables: the same answer without
+    // the standard view's privilege checks over every table of the database.
+    auto q = prepare("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname=?1 AND tablename=?2");
     q->bind(1, std::string_view(spec_.schema));
     q->bind(2, name);
     return q->step() && q->integer(0) > 0;
@@ -214,6 +224,7 @@ class PgConn : public Conn {
   PGconn* pg_ = nullptr;
   int64_t lock_key_ = 0;
   int64_t changes_ = 0;
+  bool listening_ = false;
   std::map<std::string, std::pair<std::string, int>> prepared_;
 };
 

@@ -44,7 +44,10 @@ void load(const Sources& s, Loaded& d) {
   std::string plan_path = s.plan;
   std::optional<run::Journal> journal;
   if (!s.journal.empty()) {
-    if (!fs::is_regular_file(s.journal)) throw InputError({s.journal, 0, 0}, "--journal", "no such journal file");
+    // An SQLite journal is a file; a PostgreSQL one (postgresql://...) is a
+    // campaign the Journal itself finds or refuses.
+    bool file = run::store::parse_spec(s.journal).engine == run::store::Engine::sqlite;
+    if (file && !fs::is_regular_file(s.journal)) throw InputError({s.journal, 0, 0}, "--journal", "no such journal file");
     journal.emplace(s.journal, false);
     if (plan_path.empty()) {
       std::string bound = journal->meta("plan_path");
@@ -103,7 +106,7 @@ void load(const Sources& s, Loaded& d) {
     d.journal = journal->steps();
     in.journal = &*d.journal;
     in.journal_path = s.journal;
-    in.sources.push_back(s.journal);
+    in.sources.push_back(journal->shown());  // without a password
     if (d.plan) {
       d.eta = run::estimate(*d.plan, *d.journal, in.now, d.rehearsal_min);
       in.eta = &*d.eta;
