@@ -7,6 +7,9 @@
 #   smbclient -c 'get ...'  of the four logs (the wire and the server: the floor)
 #   smsup verify --logs smb://...   (read over SMB + the scan)
 #   smsup verify --logs DIR         (the same tree read locally)
+#   smsup verify --logs smb://... --wait 60s  (the follower over SMB: the site
+#                                   is verified at the first poll, so this is
+#                                   the follower's first full read + the scan)
 # and prints the ratios. Needs samba and smbclient (scripts/deps.sh), run as root.
 set -euo pipefail
 BUILD=${1:?usage: bench/logs/smb.sh BUILD_DIR}
@@ -93,6 +96,8 @@ get="get SMSSetup.log $T/got/SMSSetup.log; get SMS/Logs/sitecomp.log $T/got/site
 t_get=$(best smbclient "//127.0.0.1/site" -p "$PORT" -A "$T/auth" -c "$get")
 t_smb=$(best "$SMSUP" verify LAB --logs "$URL" --smb-auth "$T/auth")
 t_local=$(best "$SMSUP" verify LAB --logs "$SITE")
+t_wait=$(best "$SMSUP" verify LAB --logs "$URL" --smb-auth "$T/auth" --wait 60s)
 printf '%-44s %8s s\n' "smbclient get of the four logs" "$t_get"
 printf '%-44s %8s s   %sx the smbclient get\n' "smsup verify over SMB" "$t_smb" "$(ratio "$t_smb" "$t_get")"
 printf '%-44s %8s s   (over SMB is %sx local)\n' "smsup verify on the local tree" "$t_local" "$(ratio "$t_smb" "$t_local")"
+printf '%-44s %8s s   %sx the smbclient get\n' "smsup verify --wait over SMB (follower)" "$t_wait" "$(ratio "$t_wait" "$t_get")"

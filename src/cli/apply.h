@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "cli/smb_cli.h"
 
 namespace smsup::cli {
 
@@ -15,6 +16,8 @@ struct ApplyOptions {
   std::string plan;            // PLAN
   std::string target = "twin";  // twin | shell
   std::string hosts;           // HOSTS.yaml (--target shell)
+  bool no_preflight = false;   // shell: start without checking the hosts first
+  SmbCliOptions smb;           // shell: logs: smb://... in HOSTS.yaml
   std::string journal;         // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
   std::string operator_name;   // default user@host
   double lease = 60;           // seconds; > 0

@@ -15,7 +15,7 @@ namespace smsup::cli {
 
 // What every logs verb reads, and how it writes.
 struct LogFilesOptions {
-  std::vector<std::string> files;  // FILES: paths, or smb:// URLs (not tail)
+  std::vector<std::string> files;  // FILES: paths, or smb:// URLs
   std::string format = "text";     // text | json (one object a line)
   SmbCliOptions smb;
 };

@@ -59,6 +59,8 @@ int run_apply(const ApplyOptions& o, Output& out) {
   run::ApplyRequest req{.plan_path = o.plan,
                         .target = o.target,
                         .hosts_path = o.hosts,
+                        .preflight = !o.no_preflight,
+                        .smb = smb_access(o.smb),
                         .journal_path = o.journal,
                         .operator_name = o.operator_name,
                         .lease = o.lease,
@@ -137,6 +139,10 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_option("PLAN", o->plan, "The plan file (smsup plan -o PLAN)")->required();
   sub->add_option("--target", o->target, "twin (default) or shell");
   sub->add_option("--hosts", o->hosts, "HOSTS.yaml: a command per step kind (--target shell)");
+  sub->add_flag("--no-preflight", o->no_preflight,
+                "--target shell: start without the preflight of every host (smsup hosts check), "
+                "which otherwise runs first and refuses to start when something is wrong");
+  add_smb_options(sub, o->smb);
   sub->add_option("--journal", o->journal,
                   "Journal: an SQLite file, or a PostgreSQL database (postgresql://... or a libpq "
                   "keyword string; campaign=NAME picks the campaign). Default: $SMSUP_JOURNAL, else "

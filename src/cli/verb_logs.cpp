@@ -17,6 +17,7 @@
 #include "cli/smb_cli.h"
 #include "cli/verbs.h"
 #include "logs/follow.h"
+#include "smb/follow.h"
 #include "logs/generate.h"
 #include "logs/milestones.h"
 #include "logs/query.h"
@@ -241,11 +242,23 @@ int run_logs_tail(const LogsTailOptions& o, Output& out) {
     return count > static_cast<std::size_t>(o.lines) ? count - static_cast<std::size_t>(o.lines) : 0;
   };
   std::vector<std::unique_ptr<LogFollower>> followed;
-  for (const fs::path path : o.files) {
+  std::vector<std::string> shown_prefix;  // smb://SERVER/SHARE/ for a file followed over SMB
+  smb::Session session(smb_access(o.smb));
+  for (const std::string& name : o.files) {
     // open_logs: a missing file is bad input, and the rotated NAME.lo_ shows
     // its last entries first, as the other verbs read it.
-    for (const auto& f : open_logs({path})) {
-      if (f.path == path) continue;
+    bool remote = smb::is_smb_url(name);
+    std::string path = name;
+    std::string prefix;
+    if (remote) {
+      auto url = smb::parse_url(name, "FILES");
+      path = smb::url_path_of(url);
+      smb::Url share = url;
+      share.path.clear();
+      prefix = share.display() + "/";
+    }
+    for (const auto& f : smb::open_logs({name}, session)) {
+      if (f.path == (remote ? fs::path(prefix + path) : fs::path(path))) continue;
       std::string_view t = f.text.text();
       std::size_t nl = t.rfind('\n');
       std::vector<Span> spans;
@@ -254,21 +267,29 @@ int run_logs_tail(const LogsTailOptions& o, Output& out) {
       for (std::size_t i = last_n(spans.size()); i < spans.size(); ++i)
         print_entry(o, out.out, f.path.string(), parse_entry(t, spans[i]));
     }
-    followed.push_back(std::make_unique<LogFollower>(path));
+    if (remote) {
+      auto url = smb::parse_url(name, "FILES");
+      followed.push_back(std::make_unique<LogFollower>(path, smb::smb_opener(session.client_for(url), url)));
+    } else {
+      followed.push_back(std::make_unique<LogFollower>(path));
+    }
+    shown_prefix.push_back(prefix);
     const auto& entries = followed.back()->poll();
     for (std::size_t i = last_n(entries.size()); i < entries.size(); ++i)
-      print_entry(o, out.out, std::string(entries[i].file), entries[i].entry);
+      print_entry(o, out.out, prefix + std::string(entries[i].file), entries[i].entry);
   }
   out.out.flush();
   if (!o.follow) return 0;
-  std::vector<fs::path> dirs;
-  for (const auto& f : followed) dirs.push_back(f->path().parent_path().empty() ? fs::path(".") : f->path().parent_path());
+  std::vector<fs::path> dirs;  // local files only: SMB has no change notification here, it is polled
+  for (std::size_t i = 0; i < followed.size(); ++i)
+    if (shown_prefix[i].empty())
+      dirs.push_back(followed[i]->path().parent_path().empty() ? fs::path(".") : followed[i]->path().parent_path());
   FolderWatch watch(dirs, std::chrono::milliseconds(o.poll_ms));
   auto deadline = std::chrono::steady_clock::now() + limit.value_or(std::chrono::hours(24 * 365));
   while (std::chrono::steady_clock::now() < deadline) {
     watch.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-    for (auto& f : followed)
-      for (const auto& e : f->poll()) print_entry(o, out.out, std::string(e.file), e.entry);
+    for (std::size_t i = 0; i < followed.size(); ++i)
+      for (const auto& e : followed[i]->poll()) print_entry(o, out.out, shown_prefix[i] + std::string(e.file), e.entry);
     out.out.flush();
   }
   return 0;
@@ -321,11 +342,12 @@ void register_logs(CLI::App& app, Status& status) {
     auto [sub, o] = add_verb(*logs, status, "tail", "The last entries of each file; -f follows them as they are written",
                              run_logs_tail);
     add_common(sub, *o);
-    sub->add_flag("-f,--follow", o->follow, "Keep printing new entries (inotify, else polling)");
+    sub->add_flag("-f,--follow", o->follow, "Keep printing new entries (inotify, else polling; smb:// files are polled)");
     sub->add_option("-n,--lines", o->lines, "Entries to show first")->capture_default_str();
     sub->add_option("--for", o->run_for, "Stop following after this long (30s, 5m)");
     sub->add_option("--poll-ms", o->poll_ms, "Look at the files at least this often, in ms, 1 to 3600000 (inotify may wake sooner)")
         ->capture_default_str();
+    add_smb_options(sub, o->smb);
   }
   {
     auto [sub, o] = add_verb(*logs, status, "stats", "Entries per component and severity, errors first", run_logs_stats);

@@ -12,6 +12,7 @@
 #include "cli/verify.h"
 #include "logs/time.h"
 #include "logs/verify.h"
+#include "smb/follow.h"
 #include "util/error.h"
 
 namespace smsup::cli {
@@ -87,19 +88,25 @@ int run_verify(const VerifyOptions& o, Output& out) {
   std::optional<std::chrono::milliseconds> wait;
   if (!o.wait.empty()) wait = require_duration("--wait", o.wait);
   VerifyResult r;
+  bool text = o.format == "text";
+  auto progress = [&](const VerifyResult& now) {
+    if (!text) return;
+    int found = 0;
+    for (const auto& m : now.milestones) found += m.state == MilestoneState::Found;
+    fmt::print(out.err, "smsup verify: {}: {} of 6 milestones so far\n", o.site, found);
+    out.err.flush();
+  };
   if (smb::is_smb_url(o.logs_dir)) {
-    if (wait) throw InputError({}, "--wait", "following logs over SMB is not built yet: run verify again without --wait");
     smb::Session session(smb_access(o.smb));
-    r = smb::verify_site(smb::parse_url(o.logs_dir, "--logs"), session, o.install_dir, since);
+    auto root = smb::parse_url(o.logs_dir, "--logs");
+    if (wait)
+      r = smb::verify_site_waiting(root, session, o.install_dir, since, *wait, progress,
+                                   std::chrono::milliseconds(o.poll_ms));
+    else
+      r = smb::verify_site(root, session, o.install_dir, since);
   } else if (wait) {
-    bool text = o.format == "text";
-    r = verify_site_waiting(o.logs_dir, o.install_dir, since, *wait, [&](const VerifyResult& now) {
-      if (!text) return;
-      int found = 0;
-      for (const auto& m : now.milestones) found += m.state == MilestoneState::Found;
-      fmt::print(out.err, "smsup verify: {}: {} of 6 milestones so far\n", o.site, found);
-      out.err.flush();
-    }, WaitOptions{std::chrono::milliseconds(o.poll_ms)});
+    r = verify_site_waiting(o.logs_dir, o.install_dir, since, *wait, progress,
+                            WaitOptions{std::chrono::milliseconds(o.poll_ms)});
   } else {
     r = verify_site(o.logs_dir, o.install_dir, since);
   }
@@ -119,7 +126,7 @@ void register_verify(CLI::App& app, Status& status) {
       ->required();
   sub->add_option("--since", o->since, "When the upgrade started (UTC unless a zone is given), e.g. 2006-06-05T16:40:00Z");
   sub->add_option("--wait", o->wait, "Follow the logs as they grow until verified or this long has passed (30m, 90s)");
-  sub->add_option("--poll-ms", o->poll_ms, "With --wait: look at the logs at least this often, in ms (1 to 3600000)")
+  sub->add_option("--poll-ms", o->poll_ms, "With --wait: look at the logs at least this often, in ms (1 to 3600000; over SMB, exactly this often)")
       ->capture_default_str();
   sub->add_option("--install-dir", o->install_dir, "The site's install folder as Windows names it")
       ->capture_default_str();

@@ -8,6 +8,7 @@ void register_all(CLI::App& app, Status& status) {
   register_show(app, status);
   register_rehearse(app, status);
   register_apply(app, status);
+  register_hosts(app, status);
   register_verify(app, status);
   register_logs(app, status);
   register_dbtest(app, status);

@@ -66,6 +66,7 @@ void register_inventory(CLI::App& app, Status& status);  // inventory collect
 void register_report(CLI::App& app, Status& status);
 void register_serve(CLI::App& app, Status& status);
 void register_journal(CLI::App& app, Status& status);    // journal copy
+void register_hosts(CLI::App& app, Status& status);      // hosts check
 
 // A fresh twin folder: new, empty, or one smsup made before (it holds the
 // marker .smsup-twin; its content is replaced). Anything else: InputError.

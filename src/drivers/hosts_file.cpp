@@ -81,6 +81,7 @@ KindConfig read_kind(MapReader& r) {
   k.loc = r.loc();
   k.command = argv(r, "command");
   k.probe = argv(r, "probe");
+  k.check = argv(r, "check");
   k.timeout = duration(r, "timeout", 10ms, kDays30);
   k.wait = duration(r, "wait", 1ms, kDays30);
   if (auto p = duration(r, "poll", 1ms, 1h)) k.poll = *p;
@@ -90,7 +91,36 @@ KindConfig read_kind(MapReader& r) {
   return k;
 }
 
+// A `logs:` template: a folder or an smb:// URL, with placeholders of ours only.
+std::string logs_template(MapReader& r) {
+  std::string logs = r.opt_str("logs").value_or("");
+  std::vector<std::string> names;
+  try {
+    names = placeholders_in(logs);
+  } catch (const std::invalid_argument& e) {
+    r.fail("logs", e.what());
+  }
+  for (const auto& n : names) {
+    if (!is_placeholder(n)) r.fail("logs", fmt::format("unknown placeholder {{{}}}{}", n, near_placeholder(n)));
+  }
+  return logs;
+}
+
 }  // namespace
+
+const std::string& HostsConfig::logs_for(const std::string& site, const std::string& host,
+                                         std::string* field) const {
+  if (auto it = host_logs.find(host); !host.empty() && it != host_logs.end() && !it->second.empty()) {
+    if (field) *field = "hosts." + host + ".logs";
+    return it->second;
+  }
+  if (auto it = site_logs.find(site); !site.empty() && it != site_logs.end() && !it->second.empty()) {
+    if (field) *field = "sites." + site + ".logs";
+    return it->second;
+  }
+  if (field) *field = "logs";
+  return logs;
+}
 
 HostsConfig parse_hosts(const std::string& text, const std::string& display_name) {
   YAML::Node root = inventory::load_one_document(text, display_name, "a hosts file");
@@ -101,15 +131,27 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
   if (auto f = r.str("format"); f != "smsup-hosts/1") {
     r.fail("format", fmt::format("'{}' is not a known hosts format; expected smsup-hosts/1", f));
   }
-  c.logs = r.opt_str("logs").value_or("");
-  if (!c.logs.empty()) {
-    for (const auto& n : placeholders_in(c.logs)) {
-      if (!is_placeholder(n))
-        r.fail("logs", fmt::format("unknown placeholder {{{}}}{}", n, near_placeholder(n)));
+  c.logs = logs_template(r);
+  for (const char* section : {"sites", "hosts"}) {
+    auto node = r.child(section);
+    if (!node) continue;
+    if (!node->IsMap()) {
+      r.fail(section, fmt::format("expected a mapping of {} to {{logs: ...}}",
+                                  std::string(section) == "sites" ? "site code" : "host name"));
+    }
+    auto& into = std::string(section) == "sites" ? c.site_logs : c.host_logs;
+    for (const auto& kv : *node) {
+      std::string name = kv.first.as<std::string>();
+      std::string field = fmt::format("{}.{}", section, name);
+      if (!kv.second.IsMap()) r.fail_at(kv.second, field, "expected a mapping (logs: ...)");
+      MapReader er(kv.second, display_name, field);
+      into[name] = logs_template(er);
+      er.finish();
     }
   }
   if (auto t = duration(r, "timeout", 10ms, kDays30)) c.timeout = *t;
   if (auto t = duration(r, "probe_timeout", 10ms, kDays30)) c.probe_timeout = *t;
+  if (auto t = duration(r, "check_timeout", 10ms, 24h)) c.check_timeout = *t;
   auto kinds = r.child("kinds");
   if (!kinds || !kinds->IsMap()) r.fail("kinds", "expected a mapping of step kind to command");
   for (const auto& kv : *kinds) {

@@ -10,6 +10,9 @@
 #include <tuple>
 
 #include "logs/verify.h"
+#include "smb/follow.h"
+#include "smb/url.h"
+#include "util/error.h"
 
 namespace smsup::drivers {
 
@@ -63,6 +66,17 @@ struct Followed {
 
 LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
                                std::optional<double> since) {
+  if (smb::is_smb_url(root)) {
+    try {
+      smb::Session session{smb::Access{}};
+      smb::Url url = smb::parse_url(root, "logs");
+      auto r = smb::verify_site(url, session, install_dir);
+      if (since && !began_after(r, *since)) r = smb::verify_site(url, session, install_dir, time_of(*since));
+      return {r.verified, summary_of(r)};
+    } catch (const InputError& e) {
+      return {false, "cannot read the logs: " + e.message()};
+    }
+  }
   if (!is_folder(root)) return not_a_folder(root);
   auto r = logs::verify_site(root, install_dir);
   if (since && !began_after(r, *since)) {
@@ -73,10 +87,51 @@ LogCheckResult check_site_logs(const std::string& root, const std::string& insta
   return {r.verified, summary_of(r)};
 }
 
-LogCheck follow_site_logs() {
+namespace {
+
+// The logs of one site over SMB, followed from one check to the next.
+struct RemoteFollowed {
+  std::unique_ptr<smb::RemoteSiteFollower> plain, from_since;
+};
+
+struct Remote {
+  explicit Remote(smb::Access access) : session(std::move(access)) {}
+  smb::Session session;
+  std::map<std::tuple<std::string, std::string, std::optional<double>>, RemoteFollowed> sites;
+};
+
+LogCheckResult check_remote(Remote& remote, const std::string& root, const std::string& install_dir,
+                            std::optional<double> since) {
+  auto key = std::make_tuple(root, install_dir, since);
+  try {
+    smb::Url url = smb::parse_url(root, "logs");
+    RemoteFollowed& f = remote.sites[key];
+    if (!f.plain) f.plain = std::make_unique<smb::RemoteSiteFollower>(url, remote.session, install_dir, std::nullopt);
+    f.plain->poll();
+    const logs::VerifyResult* r = &f.plain->result();
+    if (since && !began_after(*r, *since)) {
+      if (!f.from_since)
+        f.from_since = std::make_unique<smb::RemoteSiteFollower>(url, remote.session, install_dir, time_of(*since));
+      f.from_since->poll();
+      r = &f.from_since->result();
+    }
+    return {r->verified, summary_of(*r)};
+  } catch (const InputError& e) {
+    // An unreachable server or a refused logon: not verified this time,
+    // followed from scratch once it answers again.
+    remote.sites.erase(key);
+    return {false, "cannot read the logs: " + e.message()};
+  }
+}
+
+}  // namespace
+
+LogCheck follow_site_logs(smb::Access access) {
   using Key = std::tuple<std::string, std::string, std::optional<double>>;
   auto sites = std::make_shared<std::map<Key, Followed>>();
-  return [sites](const std::string& root, const std::string& install_dir, std::optional<double> since) {
+  auto remote = std::make_shared<Remote>(std::move(access));
+  return [sites, remote](const std::string& root, const std::string& install_dir, std::optional<double> since) {
+    if (smb::is_smb_url(root)) return check_remote(*remote, root, install_dir, since);
     // A share not mounted (yet) is checked again next time, from scratch.
     if (!is_folder(root)) {
       sites->erase({root, install_dir, since});

@@ -76,14 +76,17 @@ std::vector<std::string> ShellDriver::command_of(const plan::Step& step) const {
 }
 
 std::string ShellDriver::logs_root(const plan::Step& step) const {
-  if (opts_.hosts.logs.empty()) {
+  auto values = values_of(step, opts_.inventory);
+  std::string field;
+  const std::string& templ =
+      opts_.hosts.logs_for(step.site, values.count("host") ? values["host"] : "", &field);
+  if (templ.empty()) {
     throw InputError({opts_.hosts.file, 0, 0}, "logs",
                      fmt::format("step {} reads the site's logs; give their place, e.g. "
-                                 "logs: /mnt/{{host}}/C$",
+                                 "logs: /mnt/{{host}}/C$ or logs: smb://USER@{{host}}/C$",
                                  step.id));
   }
-  return expand({opts_.hosts.logs}, values_of(step, opts_.inventory),
-                fmt::format("logs (step {})", step.id))[0];
+  return expand({templ}, values, fmt::format("{} (step {})", field, step.id))[0];
 }
 
 std::string ShellDriver::output_path(const std::string& step_id) {

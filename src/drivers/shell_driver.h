@@ -16,6 +16,7 @@
 #include "drivers/hosts_file.h"
 #include "drivers/placeholders.h"
 #include "model/hierarchy.h"
+#include "smb/remote_logs.h"
 
 namespace smsup::drivers {
 
@@ -23,7 +24,8 @@ struct LogCheckResult {
   bool verified = false;
   std::string summary;  // which milestones were found or are missing
 };
-// Reads a site's logs under `root` (its system drive) once. `since` is when
+// Reads a site's logs under `root` (its system drive: a folder, or an smb://
+// URL) once. `since` is when
 // the site's setup started, as the journal recorded it (Unix seconds).
 using LogCheck = std::function<LogCheckResult(const std::string& root,
                                               const std::string& install_dir,
@@ -33,9 +35,11 @@ using LogCheck = std::function<LogCheckResult(const std::string& root,
 LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
                                std::optional<double> since);
 // The default LogCheck: follows each site's logs between checks (a
-// logs::SiteFollower per site), reading only what they gained and verifying
-// again only when they changed. Its copies share what they follow.
-LogCheck follow_site_logs();
+// logs::SiteFollower per site, or an smb::RemoteSiteFollower for an smb://
+// root, reached with `access`), reading only what they gained and verifying
+// again only when they changed. Its copies share what they follow. A root
+// that cannot be read is "not verified", with the reason, until it can.
+LogCheck follow_site_logs(smb::Access access = {});
 
 struct ShellOptions {
   HostsConfig hosts;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "drivers/preflight.h"
 #include "drivers/process.h"
 #include "drivers/shell_driver.h"
 #include "inventory/inventory.h"
@@ -169,6 +170,19 @@ int run_apply(const ApplyRequest& req) {
   if (req.dry_run) {
     print_dry_run(req, plan, *driver);
     return 0;
+  }
+  if (req.target == "shell" && req.preflight) {
+    // Every host reachable and every program here before anything runs: a
+    // wrong password or a missing tool found now, not hours into the run.
+    auto probes = drivers::system_probes(req.smb);
+    auto report = drivers::preflight(plan, drivers::load_hosts(req.hosts_path), inv.get(), *probes);
+    if (!report.ok()) {
+      *req.err << drivers::preflight_text(report);
+      throw InputError({req.hosts_path, 0, 0}, "--target shell",
+                       fmt::format("the preflight found {} problem(s) (above); nothing was started. Fix them "
+                                   "(smsup hosts check shows them again), or start anyway with --no-preflight",
+                                   report.failures()));
+    }
   }
 
   // --notify: senders start before the journal is opened, so that a lease

@@ -10,12 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "smb/remote_logs.h"
+
 namespace smsup::run {
 
 struct ApplyRequest {
   std::string plan_path;
   std::string target = "twin";  // twin | shell
   std::string hosts_path;       // shell: HOSTS.yaml
+  bool preflight = true;        // shell: check every host first (drivers/preflight.h); refuse when it fails
+  smb::Access smb;              // shell: reaching logs given as smb:// in HOSTS.yaml
   std::string journal_path;     // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
   std::string operator_name;    // who runs it (default user@host), in every event
   double lease = 60;            // seconds the journal's lease lasts unrenewed

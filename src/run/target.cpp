@@ -68,6 +68,7 @@ std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan
     drivers::ShellOptions o;
     o.hosts = drivers::load_hosts(req.hosts_path);
     o.inventory = inventory;
+    o.log_check = drivers::follow_site_logs(req.smb);
     o.output_dir = journal_path + ".out";
     o.run_id = run_key.empty() ? run_id_of(journal_path) : plan_digest_of(run_key).substr(0, 16);
     return std::make_unique<drivers::ShellDriver>(std::move(o));

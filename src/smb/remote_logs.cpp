@@ -123,18 +123,7 @@ std::vector<logs::LogFile> open_logs(const std::vector<std::string>& names, Sess
   return out;
 }
 
-// logs::verify_site reads a local folder; rather than a second verification
-// over another kind of file, the four logs (and their .lo_) are read over SMB
-// into a private snapshot laid out as verify_site expects, verified there, and
-// the result's paths are turned back into URLs. The snapshot is a few files
-// in a folder only this user can read, removed on return.
-logs::VerifyResult verify_site(const Url& root, Session& session, const std::string& install_dir,
-                               std::optional<logs::TimePoint> since) {
-  Client& client = session.client_for(root);
-  // The root must answer: an unreachable server, a refused logon or a
-  // missing share is bad input (exit 2), as a missing local folder is.
-  std::vector<DirEntry> root_entries = client.list(root);
-
+Url install_folder(const Url& root, const std::string& install_dir) {
   // C:\SMS -> SMS below the root; another drive's letter names its admin
   // share when the root is one (smb://HOST/C$ with D:\SMS -> smb://HOST/D$/SMS).
   std::string dir = install_dir;
@@ -147,17 +136,36 @@ logs::VerifyResult verify_site(const Url& root, Session& session, const std::str
       install.share = std::string(1, upper(dir[0])) + "$";
     dir = dir.substr(2);
   }
-  TempDir tmp;
-  fs::path local_root = tmp.path / "root";
-  fs::path local_install = local_root;
   for (std::size_t pos = 0; pos <= dir.size();) {
     std::size_t slash = std::min(dir.find('/', pos), dir.size());
     std::string part = dir.substr(pos, slash - pos);
-    if (!part.empty() && part != "." && part != "..") {
-      install = install.child(part);
-      local_install /= part;
-    }
+    if (!part.empty() && part != "." && part != "..") install = install.child(part);
     pos = slash + 1;
+  }
+  return install;
+}
+
+// logs::verify_site reads a local folder; rather than a second verification
+// over another kind of file, the four logs (and their .lo_) are read over SMB
+// into a private snapshot laid out as verify_site expects, verified there, and
+// the result's paths are turned back into URLs. The snapshot is a few files
+// in a folder only this user can read, removed on return.
+logs::VerifyResult verify_site(const Url& root, Session& session, const std::string& install_dir,
+                               std::optional<logs::TimePoint> since) {
+  Client& client = session.client_for(root);
+  // The root must answer: an unreachable server, a refused logon or a
+  // missing share is bad input (exit 2), as a missing local folder is.
+  std::vector<DirEntry> root_entries = client.list(root);
+
+  Url install = install_folder(root, install_dir);
+  TempDir tmp;
+  fs::path local_root = tmp.path / "root";
+  fs::path local_install = local_root;
+  for (std::size_t pos = root.path.size(); pos < install.path.size();) {
+    if (install.path[pos] == '/') ++pos;
+    std::size_t slash = std::min(install.path.find('/', pos), install.path.size());
+    if (slash > pos) local_install /= install.path.substr(pos, slash - pos);
+    pos = slash;
   }
   fs::create_directories(local_install);
   PathMap map;

@@ -42,6 +42,11 @@ class Session {
 std::vector<logs::LogFile> open_logs(const std::vector<std::string>& names, Session& session,
                                      const std::string& field = "FILES");
 
+// The install folder of a site whose system drive root is `root`: C:\SMS ->
+// ROOT/SMS; another drive's letter names that drive's admin share when the
+// root is an admin share (smb://HOST/C$ with D:\SMS -> smb://HOST/D$/SMS).
+Url install_folder(const Url& root, const std::string& install_dir);
+
 // logs::verify_site for a site server's system drive reached over SMB (for
 // example smb://ADMIN@SERVER/C$): SMSSetup.log at `root`, the component logs
 // under `install_dir` (a drive letter other than that of an admin share X$

@@ -12,6 +12,7 @@
 #include "cli/check.h"
 #include "cli/clients.h"
 #include "cli/dbtest.h"
+#include "cli/hosts.h"
 #include "cli/demo.h"
 #include "cli/inventory.h"
 #include "cli/journal.h"
@@ -142,6 +143,18 @@ std::vector<Refusal> refusals() {
        "--since", "got 'yesterday'"},
       {"VerifyWait", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .wait = "soon"}, o); },
        "--wait", "expected a duration such as 30s, 5m or 1h, got 'soon'"},
+      {"HostsCheckFormat",
+       [](Output& o) { return run_hosts_check({.hosts = scratch("hosts.yaml"), .plan = a_plan(), .format = "xml"}, o); },
+       "--format", "'xml' is not one of text, json"},
+      {"HostsCheckSmbTimeout",
+       [](Output& o) {
+         return run_hosts_check({.hosts = scratch("hosts.yaml"), .plan = a_plan(), .smb = {.timeout = "soon"}}, o);
+       },
+       "--smb-timeout", "got 'soon'"},
+      {"HostsCheckMissingHosts", [](Output& o) { return run_hosts_check({.hosts = scratch("none.yaml"), .plan = a_plan()}, o); },
+       "", "none.yaml"},
+      {"ApplySmbTimeout", [](Output& o) { return run_apply({.plan = a_plan(), .smb = {.timeout = "0s"}}, o); },
+       "--smb-timeout", "got '0s'"},
       {"VerifyMissingFolder", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/nonexistent/smsup"}, o); },
        "--logs", "/nonexistent/smsup"},
       {"LogsGrepFormat", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.format = "csv"; }),

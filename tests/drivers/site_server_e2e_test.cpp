@@ -35,7 +35,9 @@ void write_case(const test::TempDir& t, const std::string& server_args, const st
   p.steps = {st("CEN/backup", "backup", {}), st("CEN/upgrade", "upgrade", {"CEN/backup"}),
              st("CEN/settle", "settle", {"CEN/upgrade"}), st("CEN/verify", "verify", {"CEN/settle"})};
   plan::save(p, t / "plan.json");
-  std::filesystem::create_directories(t / "mnt/CEN01/C$");
+  // SMS 2003 is installed before its SP2 upgrade: its Logs folder is there
+  // (the preflight of apply checks it), SMSSetup.log not yet.
+  std::filesystem::create_directories(t / "mnt/CEN01/C$/SMS/Logs");
   std::ofstream(t / "hosts.yaml")
       << "format: smsup-hosts/1\n"
       << "logs: " << (t / "mnt") << "/{host}/C$\n"

@@ -1,0 +1,3 @@
+-- The preflight's check: the server answers and the login works.
+SELECT @@VERSION
+GO
