@@ -55,16 +55,20 @@ struct StatusOptions {
 int run_status(const StatusOptions& o, Output& out);
 
 struct ConfirmOptions {
-  std::string step;  // STEP
+  std::vector<std::string> steps;  // STEP...; or all_waiting
+  bool all_waiting = false;        // every step waiting for a person (after a preview)
+  std::string site;                // --all-waiting: only this site's
+  std::string kind;                // --all-waiting: only this kind
+  bool yes = false;                // --all-waiting: no question
   std::string journal = default_journal();
   std::string who;   // --operator; default user@host
-  std::string note;
+  std::string note;  // for every step confirmed
   bool fail = false;
 };
 int run_confirm(const ConfirmOptions& o, Output& out);
 
 struct RetryOptions {
-  std::string step;  // STEP
+  std::vector<std::string> steps;  // STEP...
   std::string journal = default_journal();
   std::string who;   // --operator; default user@host
 };

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <fmt/ostream.h>
 
@@ -18,6 +20,7 @@
 #include "run/session.h"
 #include "run/status.h"
 #include "util/error.h"
+#include "util/shell_quote.h"
 
 namespace smsup::cli {
 
@@ -47,16 +50,16 @@ std::string write_echo_hosts(const DemoContext& ctx) {
 }
 
 // Confirms every step waiting for a person, as the operator would after
-// doing it; returns how many.
-int play_operator(const std::string& journal) {
+// doing it; returns their ids.
+std::vector<std::string> play_operator(const std::string& journal) {
   run::Journal j(journal, false);
-  int n = 0;
+  std::vector<std::string> ids;
   for (const auto& r : j.steps()) {
     if (r.state != run::State::waiting) continue;
     j.confirm(r.id, "done by the demo operator", false);
-    ++n;
+    ids.push_back(r.id);
   }
-  return n;
+  return ids;
 }
 
 }  // namespace
@@ -91,19 +94,24 @@ int demo_apply(const DemoContext& ctx, Output& out) {
   req.terminal = out.out_terminal;
   int rc = 1;
   for (int round = 1; round <= 30; ++round) {
-    fmt::print(out.out, "$ smsup apply {} --target {} --journal {}{}\n", req.plan_path.c_str(), req.target.c_str(),
-                req.journal_path.c_str(), req.resume ? " --resume" : "");
+    std::vector<std::string> argv{"smsup", "apply", req.plan_path, "--target", req.target};
+    if (!req.hosts_path.empty()) argv.insert(argv.end(), {"--hosts", req.hosts_path});
+    argv.insert(argv.end(), {"--journal", req.journal_path});
+    if (req.resume) argv.push_back("--resume");
+    fmt::print(out.out, "$ {}\n", shell_join(argv));
     out.out.flush();
     rc = run::run_apply(req);
     if (rc == 0) break;
-    int confirmed = play_operator(req.journal_path);
-    if (confirmed == 0) break;  // failed steps: a person must look
-    fmt::print(out.out, "\nThe demo operator does the {} manual step(s) waiting and confirms each:\n"
-                "$ smsup confirm STEP --journal {} --note 'done by the demo operator'\n\n",
-                confirmed, req.journal_path.c_str());
+    auto confirmed = play_operator(req.journal_path);
+    if (confirmed.empty()) break;  // failed steps: a person must look
+    std::vector<std::string> confirm{"smsup", "confirm"};
+    confirm.insert(confirm.end(), confirmed.begin(), confirmed.end());
+    confirm.insert(confirm.end(), {"--journal", req.journal_path, "--note", "done by the demo operator"});
+    fmt::print(out.out, "\nThe demo operator does the {} manual step(s) waiting and confirms them:\n$ {}\n\n",
+               confirmed.size(), shell_join(confirm));
     req.resume = true;
   }
-  fmt::print(out.out, "\n$ smsup status --journal {}\n", req.journal_path.c_str());
+  fmt::print(out.out, "\n$ {}\n", shell_join({"smsup", "status", "--journal", req.journal_path}));
   run::Journal j(req.journal_path, false);
   out.out << (run::status_text(j, false, out.color).c_str());
   if (rc == 0) return 0;
@@ -111,15 +119,16 @@ int demo_apply(const DemoContext& ctx, Output& out) {
   // rehearsal predicts the same) is an expected end; steps still waiting or
   // never reached are not.
   int failed = 0, open = 0;
+  std::vector<std::string> retry{"smsup", "retry"};
   for (const auto& r : j.steps()) {
-    if (r.state == run::State::failed) ++failed;
+    if (r.state == run::State::failed) ++failed, retry.push_back(r.id);
     if (r.state == run::State::pending || r.state == run::State::waiting || r.state == run::State::running) ++open;
   }
   if (open == 0 && failed > 0) {
+    retry.insert(retry.end(), {"--journal", req.journal_path});
     fmt::print(out.out, "\nThe run reached its end: {} step(s) failed on the {} and stopped what depends on "
-                "them, as a real run would. Fix the cause, then smsup retry STEP --journal {} and "
-                "apply --resume.\n",
-                failed, req.target.c_str(), req.journal_path.c_str());
+                "them, as a real run would. Fix the cause, then\n  {}\nand go on with\n  {}\n",
+                failed, req.target, shell_join(retry), run::go_on_command(j));
     return 0;
   }
   return rc;

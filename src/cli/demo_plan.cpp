@@ -11,6 +11,7 @@
 #include "cli/demo.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
+#include "plan/plan_inventory.h"
 #include "plan/planner.h"
 #include "plan/render.h"
 #include "plan/schedule.h"
@@ -43,8 +44,8 @@ int demo_plan(const DemoContext& ctx, Output& out) {
   o.waived.assign(waive.begin(), waive.end());
   plan::Plan p = plan::make_plan(h, report, o);
   p.created = "demo";
-  p.inventory = ctx.example.string();
   auto plan_file = (ctx.out / "plan.json").string();
+  p.inventory = plan::inventory_ref(ctx.example.string(), plan_file);
   auto runbook_file = (ctx.out / "runbook.md").string();
   plan::save(p, plan_file);
   auto s = plan::schedule(p);

@@ -2,9 +2,12 @@
 // plan journaled and resumable, and watch and steer the run from anywhere.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/apply.h"
 #include "cli/checks.h"
@@ -104,31 +107,139 @@ int run_status(const StatusOptions& o, Output& out) {
 
 namespace {
 
-void say_how_to_go_on(const run::Journal& j, const std::string& journal, Output& out) {
-  if (!j.holder())
-    out.out << "No apply is running on this journal: go on with smsup apply PLAN --journal " << journal << " --resume\n";
+void say_how_to_go_on(const run::Journal& j, Output& out) {
+  if (!j.holder()) out.out << "No apply is running on this journal: go on with: " << run::go_on_command(j) << "\n";
+}
+
+// The steps a person named, each once, in the order named; each one the
+// journal holds (or bad input naming the nearest id).
+std::vector<std::string> named_steps(const run::Journal& j, const std::string& journal,
+                                     const std::vector<std::string>& steps) {
+  std::vector<std::string> ids;
+  for (const auto& id : steps) {
+    require_step(j, journal, id);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return ids;
+}
+
+// A value of --site or --kind that no step of the journal has: bad input
+// naming the nearest one (a slip), before anything is confirmed.
+void require_among(const std::vector<run::JournalStep>& steps, const std::string& journal, const char* option,
+                   const std::string& value, std::string run::JournalStep::*field) {
+  if (value.empty()) return;
+  std::vector<std::string> known;
+  for (const auto& s : steps) {
+    if (std::find(known.begin(), known.end(), s.*field) == known.end()) known.push_back(s.*field);
+  }
+  if (std::find(known.begin(), known.end(), value) != known.end()) return;
+  throw InputError({journal, 0, 0}, option,
+                   fmt::format("no step of this journal has {} '{}'{}", option + 2, value, did_you_mean(value, known)));
+}
+
+// --all-waiting without --yes: a person at a terminal is asked; anyone else
+// is told to add --yes. True to go on.
+bool agreed(const ConfirmOptions& o, size_t n, Output& out) {
+  if (o.yes) return true;
+  if (out.in && out.in_terminal) {
+    out.out << fmt::format("{} these {} steps? [y/N] ", o.fail ? "Record as failed" : "Confirm", n) << std::flush;
+    std::string answer;
+    std::getline(*out.in, answer);
+    if (answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes") return true;
+    out.out << "Nothing confirmed.\n";
+    return false;
+  }
+  out.out << fmt::format("Nothing confirmed: add --yes to {} these {} steps.\n",
+                         o.fail ? "record as failed" : "confirm", n);
+  return false;
 }
 
 }  // namespace
 
 int run_confirm(const ConfirmOptions& o, Output& out) {
+  if (o.all_waiting && !o.steps.empty()) {
+    throw InputError({}, "--all-waiting", "name steps or give --all-waiting, not both");
+  }
+  if (!o.all_waiting && o.steps.empty()) {
+    throw InputError({}, "STEP", "name the steps to confirm (STEP...), or give --all-waiting");
+  }
+  if (!o.all_waiting && !(o.site.empty() && o.kind.empty())) {
+    throw InputError({}, o.site.empty() ? "--kind" : "--site",
+                     "--site and --kind choose among --all-waiting; give --all-waiting with them");
+  }
   run::Journal j(o.journal, false);
   if (!o.who.empty()) j.set_operator(o.who);
-  require_step(j, o.journal, o.step);
-  j.confirm(o.step, o.note, o.fail);
-  out.out << o.step << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
-          << (o.note.empty() ? "" : fmt::format(" (note: {})", o.note)) << "\n";
-  say_how_to_go_on(j, o.journal, out);
+  std::vector<std::string> ids;
+  auto steps = j.steps();
+  if (o.all_waiting) {
+    require_among(steps, o.journal, "--site", o.site, &run::JournalStep::site);
+    require_among(steps, o.journal, "--kind", o.kind, &run::JournalStep::kind);
+    for (const auto& s : steps) {
+      if (s.state == run::State::waiting && (o.site.empty() || s.site == o.site) &&
+          (o.kind.empty() || s.kind == o.kind)) {
+        ids.push_back(s.id);
+      }
+    }
+    if (ids.empty()) {
+      out.out << "No step waits for a person" << (o.site.empty() ? "" : " in site " + o.site)
+              << (o.kind.empty() ? "" : " of kind " + o.kind) << ": nothing to confirm.\n";
+      return 0;
+    }
+  } else {
+    ids = named_steps(j, o.journal, o.steps);
+  }
+  // Every step is checked before any is confirmed: all or none.
+  for (const auto& id : ids) {
+    auto s = j.step(id);
+    if (s->state != run::State::waiting) {
+      throw InputError({o.journal, 0, 0}, "STEP",
+                       fmt::format("step '{}' is {}; only a step waiting for a person can be confirmed (nothing "
+                                   "was confirmed)",
+                                   id, run::to_string(s->state)));
+    }
+    if (s->manual && s->kind == "upgrade" && o.note.empty()) {
+      throw InputError({o.journal, 0, 0}, "--note",
+                       fmt::format("step '{}' is an upgrade a person did by hand: say what was done and what was "
+                                   "checked with --note TEXT (nothing was confirmed)",
+                                   id));
+    }
+  }
+  if (o.all_waiting) {
+    out.out << fmt::format("{} step{} wait{} for a person and would be {}:\n", ids.size(),
+                           ids.size() == 1 ? "" : "s", ids.size() == 1 ? "s" : "",
+                           o.fail ? "recorded as failed" : "confirmed as done");
+    for (const auto& id : ids) {
+      auto s = j.step(id);
+      out.out << fmt::format("  {:<36} {:<5} {:<22} {}\n", id, s->site, s->kind, s->title);
+    }
+    if (!agreed(o, ids.size(), out)) return 1;
+  }
+  for (const auto& id : ids) {
+    j.confirm(id, o.note, o.fail);
+    out.out << id << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
+            << (o.note.empty() ? "" : fmt::format(" (note: {})", o.note)) << "\n";
+  }
+  say_how_to_go_on(j, out);
   return 0;
 }
 
 int run_retry(const RetryOptions& o, Output& out) {
+  if (o.steps.empty()) throw InputError({}, "STEP", "name the failed steps to retry (STEP...)");
   run::Journal j(o.journal, false);
   if (!o.who.empty()) j.set_operator(o.who);
-  require_step(j, o.journal, o.step);
-  j.retry(o.step);
-  out.out << o.step << ": set back to pending, with the steps it had held back\n";
-  say_how_to_go_on(j, o.journal, out);
+  auto ids = named_steps(j, o.journal, o.steps);
+  for (const auto& id : ids) {
+    if (auto s = j.step(id); s->state != run::State::failed) {
+      throw InputError({o.journal, 0, 0}, "STEP",
+                       fmt::format("step '{}' is {}; only a failed step can be retried (nothing was set back)", id,
+                                   run::to_string(s->state)));
+    }
+  }
+  for (const auto& id : ids) {
+    j.retry(id);
+    out.out << id << ": set back to pending, with the steps it had held back\n";
+  }
+  say_how_to_go_on(j, out);
   return 0;
 }
 
@@ -191,24 +302,33 @@ void register_status_verb(CLI::App& app, Status& status) {
   sub->add_flag("--events", o->events, "List every state change: when, which step, what, who and from where");
 }
 
-// STEP, --journal and --operator: what confirm and retry act on, and who acts.
-void add_step_options(CLI::App* sub, std::string& step, std::string& journal, std::string& who,
+// STEP..., --journal and --operator: what confirm and retry act on, and who acts.
+void add_step_options(CLI::App* sub, std::vector<std::string>& steps, std::string& journal, std::string& who,
                       const char* step_help) {
-  sub->add_option("STEP", step, step_help)->required();
+  sub->add_option("STEP", steps, step_help);
   sub->add_option("--journal", journal, kJournalHelp)->capture_default_str();
   sub->add_option("--operator", who, "Who acts, written with the event (default user@host)");
 }
 
 void register_confirm_verb(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status, "confirm", "Confirm that a person did a manual step (or that it failed)", run_confirm);
-  add_step_options(sub, o->step, o->journal, o->who, "The step id, e.g. CEN/drw");
-  sub->add_option("--note", o->note, "What was done, for the journal (required for a manual upgrade)");
-  sub->add_flag("--fail", o->fail, "The step failed: stop what depends on it");
+  auto [sub, o] = add_verb(app, status, "confirm", "Confirm that a person did manual steps (or that they failed)", run_confirm);
+  add_step_options(sub, o->steps, o->journal, o->who,
+                   "The ids of the steps to confirm, e.g. CEN/drw PR1/drw (each recorded as its own event)");
+  sub->add_flag("--all-waiting", o->all_waiting,
+                "Every step waiting for a person (narrowed by --site, --kind): lists them, then confirms "
+                "after --yes or a yes typed at the terminal");
+  sub->add_option("--site", o->site, "With --all-waiting: only the steps of this site code, e.g. PR1");
+  sub->add_option("--kind", o->kind, "With --all-waiting: only the steps of this kind, e.g. drw");
+  sub->add_flag("--yes", o->yes, "With --all-waiting: confirm without asking");
+  sub->add_option("--note", o->note,
+                  "What was done, for the journal, written with each step confirmed (required for a manual "
+                  "upgrade)");
+  sub->add_flag("--fail", o->fail, "The steps failed: stop what depends on them");
 }
 
 void register_retry_verb(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status, "retry", "Set a failed step back to pending, to run again", run_retry);
-  add_step_options(sub, o->step, o->journal, o->who, "The failed step's id");
+  auto [sub, o] = add_verb(app, status, "retry", "Set failed steps back to pending, to run again", run_retry);
+  add_step_options(sub, o->steps, o->journal, o->who, "The failed steps' ids, one or more");
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "cli/check.h"
 #include "cli/checks.h"
 #include "cli/verbs.h"
@@ -35,9 +38,51 @@ void write_file(const std::string& path, const CheckOptions& a, const Hierarchy&
   write_output_file(path, "-o", out.str());
 }
 
+std::string_view scope_name(rules::Scope s) {
+  switch (s) {
+    case rules::Scope::site: return "site";
+    case rules::Scope::site_system: return "site system";
+    case rules::Scope::client: return "client";
+    case rules::Scope::hierarchy: return "hierarchy";
+  }
+  return "?";
+}
+
+// --list-rules: the catalogue from the rules' own tables (rules::rule_catalog).
+int list_rules(const CheckOptions& a, Output& out) {
+  require_one_of("--format", a.format, {"text", "json"});
+  auto catalog = rules::rule_catalog();
+  if (a.format == "json") {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& r : catalog) {
+      rows.push_back({{"id", r.id},
+                      {"severity", rules::to_string(r.severity)},
+                      {"scope", scope_name(r.scope)},
+                      {"os_sp1", r.os_sp1},
+                      {"reference", r.reference}});
+    }
+    out.out << nlohmann::ordered_json{{"rules", rows}}.dump(1) << "\n";
+    return 0;
+  }
+  out.out << fmt::format("{} rules (docs/rules.md says what each checks and what to do):\n\n", catalog.size());
+  out.out << fmt::format("{:<32} {:<8} {:<12} {}\n", "RULE", "SEVERITY", "SCOPE", "CHECKLIST SECTION");
+  for (const auto& r : catalog) {
+    out.out << fmt::format("{:<32} {:<8} {:<12} {}{}\n", r.id, rules::to_string(r.severity), scope_name(r.scope),
+                           r.reference, r.os_sp1 ? " (Windows Server 2003 SP1 hosts)" : "");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_check(const CheckOptions& a, Output& out) {
+  if (a.list_rules) {
+    if (!a.inventory.empty()) throw InputError({}, "--list-rules", "--list-rules takes no INVENTORY");
+    return list_rules(a, out);
+  }
+  if (a.inventory.empty()) {
+    throw InputError({}, "INVENTORY", "name the inventory YAML to check (or --list-rules for the rule catalogue)");
+  }
   require_one_of("--format", a.format, {"text", "json", "junit"});
   rules::Options opts;
   opts.with_os_sp1 = a.with_os_sp1;
@@ -62,9 +107,11 @@ void register_check(CLI::App& app, Status& status) {
       "check",
       "Readiness report: every rule of the SP2 upgrade checklist on every site, site system, "
       "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.", run_check);
-  sub->add_option("INVENTORY", args->inventory, "the inventory YAML (smsup-inventory/1)")
-      ->required();
-  sub->add_option("--format", args->format, "text (default, for people), json or junit");
+  sub->add_option("INVENTORY", args->inventory, "the inventory YAML (smsup-inventory/1; docs/inventory.md)");
+  sub->add_flag("--list-rules", args->list_rules,
+                "print the rule catalogue (id, severity, scope, checklist section) instead; needs no INVENTORY");
+  sub->add_option("--format", args->format,
+                  "text (default, for people), json or junit; --list-rules: text or json");
   sub->add_option("-o,--output", args->output, "write the report to FILE instead of stdout");
   sub->add_option("--as-of", args->as_of,
                   "reference date for the age of backups, YYYY-MM-DD (default: today)");

@@ -9,6 +9,8 @@
 #include "cli/plan.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
+#include "util/shell_quote.h"
+#include "plan/plan_inventory.h"
 #include "plan/planner.h"
 #include "plan/render.h"
 #include "plan/schedule.h"
@@ -64,7 +66,7 @@ int run_plan(const PlanOptions& a, Output& out) {
     return refuse(r, a.format, out);
   }
   p.created = now_utc();
-  p.inventory = a.inventory;
+  p.inventory = plan::inventory_ref(a.inventory, a.out);
   plan::save(p, a.out);
   auto s = plan::schedule(p);
   if (a.format == "json") {
@@ -74,7 +76,7 @@ int run_plan(const PlanOptions& a, Output& out) {
   } else {
     out.out << plan::render_summary(p, s);
     if (!o.waived.empty()) fmt::print(out.out, "Waived: {}\n", fmt::join(o.waived, ", "));
-    fmt::print(out.out, "Plan written to {} (smsup show {} for the runbook).\n", a.out, a.out);
+    fmt::print(out.out, "Plan written to {} ({} for the runbook).\n", a.out, shell_join({"smsup", "show", a.out}));
   }
   return 0;
 }

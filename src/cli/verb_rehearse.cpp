@@ -10,6 +10,7 @@
 #include "cli/rehearse.h"
 #include "cli/verbs.h"
 #include "inventory/inventory.h"
+#include "plan/plan_inventory.h"
 #include "plan/plan.h"
 #include "twin/file_sink.h"
 #include "twin/rehearsal.h"
@@ -39,19 +40,14 @@ struct TempDir {
   }
 };
 
-// The plan names the inventory it was made from; a relative name is tried
-// as given, then beside the plan.
+// The plan names the inventory it was made from, relative to the plan's
+// folder (plan::inventory_path).
 std::string inventory_of(const RehearseOptions& a, const plan::Plan& p) {
   if (!a.inventory.empty()) return a.inventory;
   if (p.inventory.empty()) {
     throw InputError({a.plan, 0, 0}, "inventory", "the plan does not name its inventory; give it with --inventory");
   }
-  fs::path inv(p.inventory);
-  if (inv.is_relative() && !fs::exists(inv)) {
-    fs::path beside = fs::path(a.plan).parent_path() / inv;
-    if (fs::exists(beside)) return beside.string();
-  }
-  return inv.string();
+  return plan::inventory_path(p, a.plan);
 }
 
 twin::Durations load_durations(const std::string& path) {

@@ -1,4 +1,5 @@
 #include "drivers/process.h"
+#include "util/shell_quote.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -179,27 +180,6 @@ std::string tail_of(const std::string& path, int max_lines) {
   return s.substr(pos);
 }
 
-std::string quoted(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) {
-    if (!out.empty()) out += ' ';
-    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                   "0123456789-_./:=,+@%") == std::string::npos;
-    if (plain) {
-      out += a;
-      continue;
-    }
-    out += '\'';
-    for (char c : a) {
-      if (c == '\'') {
-        out += "'\\''";
-      } else {
-        out += c;
-      }
-    }
-    out += '\'';
-  }
-  return out;
-}
+std::string quoted(const std::vector<std::string>& argv) { return shell_join(argv); }
 
 }  // namespace smsup::drivers

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
@@ -6,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "plan/plan.h"
+#include "plan/plan_inventory.h"
 #include "plan/step_kinds.h"
 #include "util/closest.h"
 #include "util/input_file.h"
@@ -268,6 +270,30 @@ void write_plan(std::ostream& out, const Plan& p) {
 }
 
 }  // namespace
+
+std::string inventory_ref(const std::string& inventory, const std::string& plan_path) {
+  namespace fs = std::filesystem;
+  if (inventory.empty()) return inventory;
+  std::error_code ec;
+  fs::path inv = fs::absolute(inventory, ec).lexically_normal();
+  if (ec) return inventory;
+  if (plan_path.empty() || plan_path == "-") return inv.string();
+  fs::path dir = fs::absolute(plan_path, ec).lexically_normal().parent_path();
+  if (ec) return inv.string();
+  fs::path rel = inv.lexically_relative(dir);
+  return rel.empty() ? inv.string() : rel.string();
+}
+
+std::string inventory_path(const Plan& p, const std::string& plan_path) {
+  namespace fs = std::filesystem;
+  if (p.inventory.empty()) return "";
+  fs::path inv(p.inventory);
+  if (inv.is_absolute()) return inv.string();
+  fs::path beside = (fs::path(plan_path).parent_path() / inv).lexically_normal();
+  std::error_code ec;
+  if (!fs::exists(beside, ec) && fs::exists(inv, ec)) return inv.string();
+  return beside.string();
+}
 
 void save(const Plan& p, const std::string& path) {
   std::ostringstream out;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "run/cascade.h"
+#include "util/shell_quote.h"
 
 namespace smsup::run {
 
@@ -220,7 +221,7 @@ struct Executor::Impl {
     double now = now_seconds();
     for (int i : to_wait) {
       ready.erase(i);
-      set(i, State::waiting, "waits for a person: smsup confirm " + nodes[i].step->id);
+      set(i, State::waiting, "waits for a person: smsup confirm " + shell_quote(nodes[i].step->id));
     }
     for (int i : to_start) {
       // The lease is checked again at each start: a process paused between

@@ -224,6 +224,13 @@ std::string Journal::meta(std::string_view key) const {
   return q.step() ? q.text(0) : std::string();
 }
 
+void Journal::set_meta(std::string_view key, std::string_view value) {
+  store::Tx tx(*db_);
+  store::Stmt(*db_, "DELETE FROM meta WHERE key=?1").bind(1, key).run();
+  store::Stmt(*db_, "INSERT INTO meta VALUES(?1, ?2)").bind(1, key).bind(2, value).run();
+  tx.commit();
+}
+
 bool Journal::has_plan() const { return !meta("plan_digest").empty(); }
 
 void Journal::bind(const plan::Plan& plan, const std::string& digest,

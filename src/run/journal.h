@@ -115,6 +115,9 @@ class Journal {
   const store::Spec& spec() const { return spec_; }
   bool has_plan() const;
   std::string meta(std::string_view key) const;  // "" when absent
+  // Sets one meta value (e.g. "go_on": the command that goes on with the
+  // run, written by each apply), replacing what was there.
+  void set_meta(std::string_view key, std::string_view value);
 
   // Who makes the changes this object records (--operator; default
   // user@host), written with every event.

@@ -1,4 +1,5 @@
 #include "run/progress.h"
+#include "util/shell_quote.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -99,8 +100,8 @@ class TerminalProgress : public Observer {
                            r.host.empty() ? "" : "  on " + r.host);
     }
     for (size_t i = 0; i < p.waiting.size() && i < 5; ++i, ++n) {
-      block += fmt::format("  waiting  {:<36} smsup confirm {} --journal {}\n", p.waiting[i],
-                           p.waiting[i], journal_);
+      block += fmt::format("  waiting  {:<36} {}\n", p.waiting[i],
+                           shell_join({"smsup", "confirm", p.waiting[i], "--journal", journal_}));
     }
     fmt::print(out_, "{}", block);
     out_.flush();

@@ -24,6 +24,7 @@
 #include "run/progress.h"
 #include "run/target.h"
 #include "util/error.h"
+#include "util/shell_quote.h"
 
 namespace smsup::run {
 
@@ -74,7 +75,7 @@ void print_dry_run(const ApplyRequest& req, const plan::Plan& plan, drivers::Dri
     std::string where = d.step->host.empty() ? "" : " on " + d.step->host;
     if (d.step->manual) {
       fmt::print(*req.out, "{:>4}. {}{}  [manual: waits for smsup confirm {}]\n", ++n, d.step->id, where,
-                 d.step->id);
+                 shell_quote(d.step->id));
     } else {
       // A process prints as the exact argument vector; a timer or a log
       // reading (no process) as words.
@@ -94,17 +95,28 @@ void print_summary(const ApplyRequest& req, const Summary& s, const Journal& j) 
     fmt::print(*req.out, "All steps succeeded. Journal: {}\n", j.path());
     return;
   }
+  int waiting = 0;
+  bool upgrade_waits = false;
   for (const auto& r : j.steps()) {
     if (r.state == State::waiting) {
-      fmt::print(*req.out, "  waiting: {}  ->  smsup confirm {} --journal {} [--note TEXT] [--fail]\n",
-                 r.id, r.id, j.path());
+      ++waiting;
+      bool needs_note = r.manual && r.kind == "upgrade";
+      upgrade_waits = upgrade_waits || needs_note;
+      fmt::print(*req.out, "  waiting: {}  ->  {}{}\n", r.id, confirm_command(j, r.id),
+                 needs_note ? "   (a manual upgrade: add --note TEXT saying what was done and checked)" : "");
     } else if (r.state == State::failed) {
-      fmt::print(*req.out, "  failed:  {}: {}  ->  smsup retry {} --journal {}\n", r.id,
-                 r.message.substr(0, r.message.find('\n')), r.id, j.path());
+      fmt::print(*req.out, "  failed:  {}: {}  ->  {}\n", r.id, r.message.substr(0, r.message.find('\n')),
+                 retry_command(j, r.id));
     }
   }
-  fmt::print(*req.out, "Then go on with: smsup apply {} --journal {} --resume{}\n", req.plan_path,
-             j.path(), req.target == "shell" ? " --target shell --hosts " + req.hosts_path : "");
+  if (waiting > 0) {
+    fmt::print(*req.out, "  (confirm takes --note TEXT for the journal, and --fail when the step failed)\n");
+  }
+  if (waiting > 1 && !upgrade_waits) {
+    fmt::print(*req.out, "Confirm all {} at once with: {}\n", waiting,
+               shell_join({"smsup", "confirm", "--all-waiting", "--journal", j.spec().retype, "--yes"}));
+  }
+  fmt::print(*req.out, "Then go on with: {}\n", shell_join(go_on_argv(req, j.path())));
   if (s.stopped_early) fmt::print(*req.out, "(the run was stopped before every step could start)\n");
 }
 
@@ -127,6 +139,74 @@ void check_same_target(const Journal& journal, const ApplyRequest& req, const st
 }
 
 }  // namespace
+
+namespace {
+
+std::string absolute_path(const std::string& p) {
+  if (p.empty()) return p;
+  std::error_code ec;
+  auto a = fs::absolute(p, ec);
+  return ec ? p : a.lexically_normal().string();
+}
+
+}  // namespace
+
+std::vector<std::string> go_on_argv(const ApplyRequest& req, const std::string& journal_path) {
+  auto spec = store::parse_spec(journal_path);
+  std::vector<std::string> a{"smsup", "apply", absolute_path(req.plan_path), "--journal", spec.retype, "--resume"};
+  auto add = [&](std::string opt, std::string value) {
+    a.push_back(std::move(opt));
+    a.push_back(std::move(value));
+  };
+  if (req.target != "twin") add("--target", req.target);
+  if (!req.hosts_path.empty()) add("--hosts", absolute_path(req.hosts_path));
+  if (!req.inventory_path.empty()) add("--inventory", absolute_path(req.inventory_path));
+  // A PostgreSQL journal's local files default to a folder of the current
+  // one: name it, so that the run goes on with them from anywhere.
+  if (spec.engine == store::Engine::postgresql) {
+    add("--work-dir", absolute_path(req.work_dir.empty() ? "smsup-" + spec.campaign : req.work_dir));
+  }
+  if (req.lease != 60) add("--lease", fmt::format("{}", req.lease));
+  if (req.max_parallel) add("--max-parallel", std::to_string(*req.max_parallel));
+  if (req.max_failures != 0) add("--max-failures", std::to_string(req.max_failures));
+  if (req.per_site != 1) add("--per-site", std::to_string(req.per_site));
+  if (req.wait) a.push_back("--wait");
+  if (req.force) a.push_back("--force");
+  if (req.target == "shell") {
+    if (!req.preflight) a.push_back("--no-preflight");
+    if (!req.smb.auth_file.empty()) add("--smb-auth", absolute_path(req.smb.auth_file));
+    if (req.smb.client.timeout != smb::ClientOptions{}.timeout) {
+      add("--smb-timeout", fmt::format("{}ms", req.smb.client.timeout.count()));
+    }
+  }
+  // Where notices go (a URL, never a secret: headers come from a file).
+  for (const auto& url : req.notify) add("--notify", url);
+  if (!req.notify_header.empty()) add("--notify-header", absolute_path(req.notify_header));
+  if (req.target == "twin") {
+    if (req.seed != 1) add("--seed", std::to_string(req.seed));
+    if (!req.faults.empty()) add("--faults", req.faults);
+    if (!req.databases) a.push_back("--no-databases");
+  }
+  return a;
+}
+
+std::string go_on_command(const Journal& j) {
+  if (auto kept = j.meta("go_on"); !kept.empty()) return kept;
+  std::vector<std::string> a{"smsup", "apply", j.meta("plan_path"), "--journal", j.spec().retype, "--resume"};
+  if (std::string t = j.meta("target"); !t.empty() && t != "twin") {
+    a.push_back("--target");
+    a.push_back(t);
+  }
+  return shell_join(a);
+}
+
+std::string confirm_command(const Journal& j, const std::string& id) {
+  return shell_join({"smsup", "confirm", id, "--journal", j.spec().retype});
+}
+
+std::string retry_command(const Journal& j, const std::string& id) {
+  return shell_join({"smsup", "retry", id, "--journal", j.spec().retype});
+}
 
 std::string plan_digest_of(const std::string& plan_json) { return hex_sha256(plan_json); }
 
@@ -232,6 +312,7 @@ int run_apply(const ApplyRequest& req) {
   journal.start_heartbeat();
   check_same_target(journal, req, base);
   journal.bind(plan, plan_digest_of(plan::to_json(plan).dump()), req.plan_path, req.target);
+  journal.set_meta("go_on", shell_join(go_on_argv(req, journal.path())));
   attach_journal(*driver, journal);
   driver->prepare();
 
@@ -268,8 +349,8 @@ int run_apply(const ApplyRequest& req) {
     }
     fmt::print(*req.err,
                "smsup: {}\nNo step starts without the journal. The steps already running go on; "
-               "go on with: smsup apply {} --journal {} --resume\n",
-               e.what(), req.plan_path, journal.path());
+               "go on with: {}\n",
+               e.what(), shell_join(go_on_argv(req, journal.path())));
     finish_notify(*req.err);
     return 1;
   } catch (...) {

@@ -60,6 +60,24 @@ std::string default_journal();
 // `work_dir` (default smsup-<campaign> here).
 std::string local_base(const std::string& journal, const std::string& work_dir);
 
+// Advice: commands smsup prints for a person to run next, complete and
+// quoted for a POSIX shell (util/shell_quote.h).
+//
+// The command that goes on with this run: `smsup apply PLAN --journal J
+// --resume` with every option of `req` that the run needs to go on the same
+// way (target, hosts, inventory, work folder, seed, faults, databases,
+// limits, --wait, --force), each path absolute so that it works from any
+// folder, and the journal without a password. Each apply writes it to the
+// journal's meta ("go_on") for confirm and retry to print.
+std::vector<std::string> go_on_argv(const ApplyRequest& req, const std::string& journal_path);
+class Journal;
+// The go-on command a journal holds (quoted), or one made from its plan
+// path and target for a journal written before smsup kept it.
+std::string go_on_command(const Journal& j);
+// `smsup confirm ID --journal J` and `smsup retry ID --journal J`, quoted.
+std::string confirm_command(const Journal& j, const std::string& id);
+std::string retry_command(const Journal& j, const std::string& id);
+
 // sha256 of the plan's canonical JSON.
 std::string plan_digest_of(const std::string& plan_json);
 

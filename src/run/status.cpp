@@ -4,6 +4,7 @@
 
 #include "run/eta.h"
 #include "run/progress.h"
+#include "run/session.h"
 
 namespace smsup::run {
 
@@ -97,7 +98,7 @@ std::string status_text(const Journal& j, bool all, bool color) {
                                                          : "-";
     std::string detail = r.message;
     if (!r.note.empty()) detail += (detail.empty() ? "" : "; ") + std::string("note: ") + r.note;
-    if (r.state == State::waiting) detail += fmt::format(" (smsup confirm {} --journal {})", r.id, j.path());
+    if (r.state == State::waiting) detail += fmt::format(" ({})", confirm_command(j, r.id));
     detail = detail.substr(0, detail.find('\n'));
     out += fmt::format("{:<32} {} {:>3} {:>8}  {}\n", r.id,
                        paint(fmt::format("{:<9}", to_string(r.state)), r.state, color), r.attempts,

@@ -134,6 +134,11 @@ struct Spec {
   std::string campaign;  // PostgreSQL
   std::string schema;    // PostgreSQL: smsup_<campaign>
   std::string shown;     // for messages: no password
+  // The journal as a person may type it again in a command smsup prints as
+  // advice: an SQLite file's absolute path; a PostgreSQL string in libpq
+  // keywords with its campaign and without a password (libpq then reads
+  // PGPASSWORD or ~/.pgpass).
+  std::string retype;
 };
 // InputError (field --journal) for a PostgreSQL string libpq cannot parse or
 // a campaign name that is not letters, digits and _.

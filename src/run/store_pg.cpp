@@ -247,6 +247,9 @@ Spec parse_spec(const std::string& journal) {
   if (!is_uri(journal) && !is_keywords(journal)) {
     s.path = journal;
     s.shown = journal;
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(journal, ec);
+    s.retype = ec ? journal : abs.lexically_normal().string();
     return s;
   }
   s.engine = Engine::postgresql;
@@ -293,6 +296,18 @@ Spec parse_spec(const std::string& journal) {
     if (o->val) v[o->keyword] = o->val;
   }
   PQconninfoFree(opts);
+  // Keywords again, each value quoted as libpq's grammar wants it.
+  for (const auto& [k, val] : v) {
+    if (k == "password") continue;
+    std::string q;
+    for (char c : val) {
+      if (c == '\\' || c == '\'') q += '\\';
+      q += c;
+    }
+    bool bare = !val.empty() && val.find_first_of(" \t\n'\\") == std::string::npos;
+    s.retype += k + "=" + (bare ? val : "'" + q + "'") + " ";
+  }
+  s.retype += "campaign=" + s.campaign;
   if (v.count("user")) shown += v["user"] + "@";
   shown += v.count("host") ? v["host"] : "";
   if (v.count("port")) shown += ":" + v["port"];

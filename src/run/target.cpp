@@ -7,6 +7,7 @@
 
 #include "drivers/shell_driver.h"
 #include "inventory/inventory.h"
+#include "plan/plan_inventory.h"
 #include "run/session.h"
 #include "util/error.h"
 
@@ -19,7 +20,7 @@ namespace {
 std::string find_inventory(const ApplyRequest& req, const plan::Plan& plan) {
   if (!req.inventory_path.empty()) return req.inventory_path;
   if (plan.inventory.empty()) return "";
-  if (fs::exists(plan.inventory)) return plan.inventory;
+  if (auto named = plan::inventory_path(plan, req.plan_path); fs::exists(named)) return named;
   auto beside = fs::path(req.plan_path).parent_path() / fs::path(plan.inventory).filename();
   if (fs::exists(beside)) return beside.string();
   return "";

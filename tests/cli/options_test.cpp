@@ -128,12 +128,28 @@ std::vector<Refusal> refusals() {
        "none.db"},
       {"ConfirmMissingJournal",
        [](Output& o) {
-         int rc = run_confirm({.step = "CEN/drw", .journal = scratch("none.db")}, o);
+         int rc = run_confirm({.steps = {"CEN/drw"}, .journal = scratch("none.db")}, o);
          EXPECT_FALSE(fs::exists(scratch("none.db"))) << "confirm made a journal";
          return rc;
        },
        "--journal", "none.db"},
-      {"RetryMissingJournal", [](Output& o) { return run_retry({.step = "CEN/drw", .journal = scratch("none.db")}, o); },
+      {"ConfirmNoStep", [](Output& o) { return run_confirm({.journal = scratch("none.db")}, o); }, "STEP",
+       "or give --all-waiting"},
+      {"ConfirmStepsAndAllWaiting",
+       [](Output& o) { return run_confirm({.steps = {"CEN/drw"}, .all_waiting = true, .journal = scratch("none.db")}, o); },
+       "--all-waiting", "not both"},
+      {"ConfirmSiteWithoutAllWaiting",
+       [](Output& o) { return run_confirm({.steps = {"CEN/drw"}, .site = "PR1", .journal = scratch("none.db")}, o); },
+       "--site", "give --all-waiting with them"},
+      {"RetryNoStep", [](Output& o) { return run_retry({.journal = scratch("none.db")}, o); }, "STEP",
+       "name the failed steps"},
+      {"CheckNoInventory", [](Output& o) { return run_check({}, o); }, "INVENTORY", "--list-rules"},
+      {"CheckListRulesFormat", [](Output& o) { return run_check({.format = "junit", .list_rules = true}, o); },
+       "--format", "'junit' is not one of text, json"},
+      {"CheckListRulesWithInventory",
+       [](Output& o) { return run_check({.inventory = small(), .list_rules = true}, o); }, "--list-rules",
+       "takes no INVENTORY"},
+      {"RetryMissingJournal", [](Output& o) { return run_retry({.steps = {"CEN/drw"}, .journal = scratch("none.db")}, o); },
        "--journal", "none.db"},
       {"VerifyFormat", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .format = "xml"}, o); },
        "--format", "'xml' is not one of text, json"},
