@@ -241,7 +241,15 @@ int run_apply(const ApplyRequest& req) {
   journal.flush();
   observer.reset();
   print_summary(req, sum, journal);
-  return sum.all_succeeded() ? 0 : 1;
+  if (!sum.all_succeeded()) return 1;
+  // Every step succeeded: what the target is left with (on the twin, the
+  // verdict `smsup rehearse` gives the same plan and seed).
+  auto verdict = driver->verdict();
+  for (const auto& w : verdict.warnings) fmt::print(*req.out, "warning: {}\n", w);
+  if (verdict.failures.empty()) return 0;
+  fmt::print(*req.out, "But the {} is not left as the checklist wants it:\n", req.target);
+  for (const auto& f : verdict.failures) fmt::print(*req.out, "  {}\n", f);
+  return 1;
 }
 
 }  // namespace smsup::run
