@@ -81,6 +81,16 @@ class Driver {
 
   // Stops every step still running (the run is ending early).
   virtual void cancel_all() {}
+
+  // Once every step succeeded: what the target is left with that the steps'
+  // outcomes do not say. `failures` make the run not fine (the twin: sites
+  // not at SP2, files setup deleted, problems left open on site systems, the
+  // same verdict as `smsup rehearse`); `warnings` are for people (an upgrade
+  // begun on a stale backup). Targets that keep no state know nothing more.
+  struct Verdict {
+    std::vector<std::string> failures, warnings;
+  };
+  virtual Verdict verdict() { return {}; }
 };
 
 }  // namespace smsup::drivers

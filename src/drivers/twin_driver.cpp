@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "twin/end_state.h"
 #include "twin/faults.h"
 #include "twin/file_sink.h"
 #include "sitedb/sqlite_site_databases.h"
@@ -77,6 +78,16 @@ class TwinDriver : public Driver {
   // at a time: the same steps in the same order give the same twin, which
   // makes a resumed run end exactly as an uninterrupted one.
   int max_parallel() const override { return 1; }
+
+  Verdict verdict() override {
+    twin::EndState e = twin::end_state(*twin_);
+    Verdict v;
+    for (const auto& s : e.not_upgraded) v.failures.push_back("not fully upgraded: " + s);
+    for (const auto& s : e.lost_files) v.failures.push_back("file deleted by setup: " + s);
+    for (const auto& s : e.open_problems) v.failures.push_back("problem left open: " + s);
+    v.warnings = std::move(e.stale_backups);
+    return v;
+  }
 
   // The snapshot exists before the journal records any start, so that a
   // resumed run always finds the twin as it was.

@@ -1,30 +1,69 @@
 #include "inventory/yaml_reader.h"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <charconv>
+#include <sstream>
 
 #include "util/closest.h"
 
 namespace smsup::inventory {
 
+namespace {
+
+// Counts the documents a parse starts, remembering where the second begins;
+// builds nothing.
+struct DocumentStarts : YAML::EventHandler {
+  int docs = 0;
+  YAML::Mark second = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++docs == 2) second = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+[[noreturn]] void not_yaml(const YAML::Exception& e, const std::string& file, const std::string& expected) {
+  // yaml-cpp says "bad file" when nesting exceeds its depth limit.
+  std::string why = e.msg == "bad file" ? "nested too deeply or malformed" : e.msg;
+  throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                   fmt::format("not valid YAML ({}); expected {}", why, expected));
+}
+
+}  // namespace
+
 YAML::Node load_one_document(const std::string& text, const std::string& file,
                              const std::string& expected) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  DocumentStarts starts;
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    // Is there a second document? Asked of the parser one document at a
+    // time, at most two: YAML::LoadAll loops for ever, taking memory, on a
+    // stray ']' or ',' after the first document (found by fuzzing).
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {
+    }
   } catch (const YAML::Exception& e) {
-    // yaml-cpp says "bad file" when nesting exceeds its depth limit.
-    std::string why = e.msg == "bad file" ? "nested too deeply or malformed" : e.msg;
-    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "",
-                     fmt::format("not valid YAML ({}); expected {}", why, expected));
+    not_yaml(e, file, expected);
   }
-  if (docs.size() > 1) {
-    const auto m = docs[1].Mark();
+  if (starts.docs > 1) {
+    const auto& m = starts.second;
     throw InputError({file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0}, "",
-                     fmt::format("a second YAML document starts here; expected one document ({}), "
-                                 "so nothing after a '---' line is silently ignored", expected));
+                     fmt::format("a second YAML document starts here (after a '---' line, or a stray ']', "
+                                 "'}}' or ','); expected one document ({})",
+                                 expected));
   }
-  return docs.empty() ? YAML::Node() : docs[0];
+  return root;
 }
 
 MapReader::MapReader(const YAML::Node& node, std::string file, std::string path)

@@ -156,6 +156,12 @@ struct Console {
   SourceLoc loc;
 };
 
+// A site backup older than this many days when the upgrade begins is stale:
+// the checklist backs every site up right before its upgrade, and a restore
+// from an older backup loses what changed since (the rule backup-stale, and
+// the twin's verdict).
+inline constexpr int kBackupMaxAgeDays = 7;
+
 struct Site {
   std::string code;
   std::string name;
@@ -170,7 +176,7 @@ struct Site {
   std::optional<Method> method;  // overrides the hierarchy's method
   std::string install_dir = "C:\\SMS";
   std::vector<std::string> foreign_files;
-  std::optional<Date> last_backup;
+  std::optional<Date> last_backup;  // stale after kBackupMaxAgeDays
   std::optional<Database> database;  // primary sites only
   std::vector<SiteSystem> systems;
   std::vector<Console> consoles;

@@ -193,7 +193,7 @@ void backup_stale(const Context& c, const Site& s, Emit& e) {
     return;
   }
   auto days = (c.opts.as_of - *s.last_backup).count();
-  if (days <= 7) return;
+  if (days <= kBackupMaxAgeDays) return;
   e.fire(s.code,
          fmt::format("{} was last backed up on {}, {} days before {}", s.code, smsup::to_string(*s.last_backup),
                      days, smsup::to_string(c.opts.as_of)),

@@ -362,18 +362,32 @@ int run_apply(const ApplyRequest& req) {
   journal.flush();
   observer.reset();
   print_summary(req, sum, journal);
+  int status = sum.all_succeeded() ? 0 : 1;
+  if (status == 0) {
+    // Every step succeeded: what the target is left with (on the twin, the
+    // verdict `smsup rehearse` gives the same plan and seed).
+    auto verdict = driver->verdict();
+    for (const auto& w : verdict.warnings) fmt::print(*req.out, "warning: {}\n", w);
+    if (!verdict.failures.empty()) {
+      fmt::print(*req.out, "But the {} is not left as the checklist wants it:\n", req.target);
+      for (const auto& f : verdict.failures) fmt::print(*req.out, "  {}\n", f);
+      status = 1;
+    }
+  }
   if (notifier) {
     // The run's end is no journal event (seq 0): what a receiver waits for.
     auto c = [&](State st) { return sum.counts[static_cast<int>(st)]; };
     Event end{0, now_seconds(), "", "finished", "executor",
-              fmt::format("{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run",
+              fmt::format("{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run{}",
                           sum.total, c(State::succeeded), c(State::failed), c(State::skipped),
-                          c(State::waiting), c(State::pending) + c(State::running)),
+                          c(State::waiting), c(State::pending) + c(State::running),
+                          sum.all_succeeded() && status != 0 ? "; the target is not left as the checklist wants it"
+                                                             : ""),
               journal.operator_name(), hostname()};
     notifier->send(end);
     finish_notify(*req.out);
   }
-  return sum.all_succeeded() ? 0 : 1;
+  return status;
 }
 
 }  // namespace smsup::run

@@ -1,7 +1,6 @@
 #include "twin/rehearsal.h"
 
 #include <algorithm>
-#include <bit>
 #include <fmt/format.h>
 #include <map>
 #include <queue>
@@ -166,15 +165,10 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
   out.steps = std::move(rows);
   twin.advance_to(std::max(out.plan_end, static_cast<VTime>(opts.days) * kDay));
   out.clients = twin.clients_by_day(opts.days);
-  out.fully_upgraded = true;
-  out.nothing_lost = true;
-  for (const auto& site : twin.sites()) {
-    out.fully_upgraded = out.fully_upgraded && site.version == SmsLevel::sp2 &&
-                         site.state == SiteState::upgraded && site.verified;
-    out.nothing_lost = out.nothing_lost && site.lost_files.empty();
-  }
-  for (const auto& c : twin.consoles()) out.fully_upgraded = out.fully_upgraded && c.version == SmsLevel::sp2;
-  for (const auto& h : twin.hosts()) out.open_problems += std::popcount(h.problems);
+  out.end = end_state(twin);
+  out.fully_upgraded = out.end.fully_upgraded();
+  out.nothing_lost = out.end.nothing_lost();
+  out.open_problems = static_cast<int>(out.end.open_problems.size());
   return out;
 }
 

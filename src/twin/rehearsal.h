@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "plan/plan.h"
+#include "twin/end_state.h"
 #include "twin/twin.h"
 
 namespace smsup::twin {
@@ -40,6 +41,7 @@ struct Rehearsal {
   // Problems the checklist describes (DCOM, error 997, MP 1603...) still open
   // on a site system at the end: the hierarchy is not left as it should be.
   int open_problems = 0;
+  EndState end;  // the above, in words (end_state.h), and stale backups
   bool ok() const { return fully_upgraded && nothing_lost && open_problems == 0 && failed == 0 && skipped == 0; }
 };
 

@@ -27,14 +27,6 @@ std::map<std::string, int64_t> not_sp2(const Twin& twin) {
   return out;
 }
 
-std::vector<std::string> host_problems(const TwinHost& h) {
-  std::vector<std::string> out;
-  for (uint32_t bit = 1; bit <= static_cast<uint32_t>(HostProblem::mp_1603); bit <<= 1) {
-    if (h.problems & bit) out.emplace_back(describe(static_cast<HostProblem>(bit)));
-  }
-  return out;
-}
-
 template <class... A>
 void out(std::string& o, fmt::format_string<A...> f, A&&... a) {
   fmt::format_to(std::back_inserter(o), f, std::forward<A>(a)...);
@@ -82,7 +74,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   }
   json problems = json::array();
   for (const auto& h : twin.hosts()) {
-    for (const auto& p : host_problems(h)) problems.push_back({{"host", h.host}, {"problem", p}});
+    for (const auto& p : describe_problems(h.problems)) problems.push_back({{"host", h.host}, {"problem", p}});
   }
   json consoles = json::array();
   for (const auto& c : twin.consoles()) consoles.push_back({{"host", c.host}, {"version", to_string(c.version)}});
@@ -110,6 +102,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
           {"sites", sites},
           {"lost_files", lost},
           {"host_problems", problems},
+          {"stale_backups", r.end.stale_backups},
           {"consoles", consoles},
           {"clients", {{"days", days}, {"not_sp2", never}, {"rejected_heartbeats", rejected_total(r)}}},
           {"events", twin.events_processed()},
@@ -153,7 +146,7 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   }
   bool any_problem = false;
   for (const auto& h : twin.hosts()) {
-    for (const auto& p : host_problems(h)) {
+    for (const auto& p : describe_problems(h.problems)) {
       if (!any_problem) out(o, "\nOpen problems on site systems\n");
       any_problem = true;
       out(o, "  {}: {}\n", h.host, p);
@@ -162,6 +155,8 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   for (const auto& c : twin.consoles()) {
     if (c.version != SmsLevel::sp2) out(o, "\nConsole on {} is still SMS 2003 {}: it cannot open SP2 sites\n", c.host, to_string(c.version));
   }
+  if (!r.end.stale_backups.empty()) out(o, "\nStale backups (warning)\n");
+  for (const auto& w : r.end.stale_backups) out(o, "  {}\n", w);
   if (!r.clients.empty() && !twin.cohorts().empty()) {
     out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20", "rtm", "sp1", "sp2", "rejected-hb");
     for (const auto& d : r.clients) {

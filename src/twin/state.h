@@ -73,6 +73,8 @@ struct TwinSite {
   std::vector<Backup> backups;
   std::vector<std::string> foreign_files;
   std::vector<std::string> lost_files;
+  // How old the last backup was when the (last) upgrade began; -1: none yet.
+  VTime backup_age_at_upgrade = -1;
   int systems = 1;
   int64_t clients = 0;
   // The upgrade in progress or done.

@@ -96,6 +96,8 @@ Decision upgrade(World& w, StepRun& rec) {
   if (!s.primary && rec.step.params.value("method", "") == "parent-console" && s.parent >= 0) {
     w.activity(s.parent, t, "an Administrator console connection (secondary upgrade)");
   }
+  // Setup starts here: how old is the backup a failure would restore?
+  s.backup_age_at_upgrade = s.backups.empty() ? -1 : t - s.backups.back().time;
   auto fault = fault_for(w.opt.faults, plan::name(plan::Kind::upgrade), s.code, rec.step.id, rec.attempt, w.opt.seed);
   if (s.db) {
     VTime db_at = t + dur / 3;
@@ -138,6 +140,10 @@ Decision upgrade(World& w, StepRun& rec) {
   w.schedule(t + dur, EventKind::milestone, rec.site, 0, s.gen);
   std::string msg = fmt::format("setup completed ({})", command_of(m));
   if (!s.lost_files.empty()) msg += fmt::format("; deleted {} non-SMS file(s) in the SMS folder", s.lost_files.size());
+  if (s.backup_age_at_upgrade > static_cast<VTime>(kBackupMaxAgeDays) * kDay) {
+    msg += fmt::format("; the last backup was {:.1f} days old when setup began",
+                       static_cast<double>(s.backup_age_at_upgrade) / static_cast<double>(kDay));
+  }
   return {true, msg, dur};
 }
 

@@ -89,8 +89,12 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
     t.server = s.site_server().host;
     if (s.database) t.db = db_of(s, held[i]);
     if (s.last_backup) {
-      // Taken before the twin started; its age does not matter to a restore here.
-      t.backups.push_back({-kDay, s.database && s.database->replication, true});
+      // Taken before the twin started, at the end of its day (the inventory
+      // has the date only), and never after the twin's start.
+      int64_t taken_s = std::chrono::sys_seconds(std::chrono::sys_days(*s.last_backup)).time_since_epoch().count() +
+                        24 * 3600 - 1;
+      VTime at = std::min<VTime>(-kSecond, (taken_s - opts.epoch_s) * kSecond);
+      t.backups.push_back({at, s.database && s.database->replication, true});
     }
     t.foreign_files = s.foreign_files;
     t.systems = static_cast<int>(s.systems.size());

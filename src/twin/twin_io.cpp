@@ -87,7 +87,7 @@ json site_json(const TwinSite& s) {
           {"method", static_cast<int>(s.method)}, {"drw_passed", s.drw_passed}, {"http_port", s.http_port},
           {"client_auth", s.client_auth}, {"install_dir", s.install_dir}, {"server", s.server},
           {"db", opt_db(s.db)}, {"backups", backups}, {"foreign_files", s.foreign_files},
-          {"lost_files", s.lost_files}, {"systems", s.systems}, {"clients", s.clients},
+          {"lost_files", s.lost_files}, {"backup_age_at_upgrade", s.backup_age_at_upgrade}, {"systems", s.systems}, {"clients", s.clients},
           {"setup_start", s.setup_start}, {"setup_end", s.setup_end}, {"reinstall_start", s.reinstall_start},
           {"gen", s.gen}, {"reinstall_restarts", s.reinstall_restarts}, {"milestones", s.milestones},
           {"verified", s.verified}, {"itmu", s.itmu}, {"failure", s.failure},
@@ -112,6 +112,7 @@ TwinSite site_from(const json& j) {
   for (const auto& b : j.at("backups")) s.backups.push_back({b.at(0), b.at(1), b.at(2)});
   s.foreign_files = j.at("foreign_files").get<std::vector<std::string>>();
   s.lost_files = j.at("lost_files").get<std::vector<std::string>>();
+  s.backup_age_at_upgrade = j.value("backup_age_at_upgrade", VTime{-1});  // twins saved before it was kept
   s.systems = j.at("systems");
   s.clients = j.at("clients");
   s.setup_start = j.at("setup_start");

@@ -77,7 +77,27 @@ TEST(SpecialInputs, AnEndlessStreamAsInventoryIsRefusedNotRead) {
 TEST(SpecialInputs, SeveralYamlDocumentsAreRefusedAtTheSecond) {
   std::string y = std::string(kInventory) + "---\nformat: smsup-inventory/1\n";
   auto m = refusal(y);
-  EXPECT_NE(m.find("t.yaml:14:1: a second YAML document starts here"), std::string::npos) << m;
+  EXPECT_NE(m.find("t.yaml:13:1: a second YAML document starts here"), std::string::npos) << m;
+}
+
+// Found by fuzzing (a cut of examples/contoso): a stray ']' then ',' after a
+// document made yaml-cpp's LoadAll produce empty documents for ever, taking
+// memory. Now refused at once, naming the line.
+TEST(SpecialInputs, AStrayFlowEndAfterTheDocumentIsRefusedNotLoopedOn) {
+  const std::string y = R"yaml(# Contoso's SMS 2003 hierarchy in June 2006, before the SP2ement_point, distribution_point, client_access_point]
+      ,  dcom_fixed: [sms-admins-rem9ote]
+
+  - code: NY1
+    name: New York branch (secondary)
+    type: secondary
+    parent: NAM
+    version: sp1
+    systems:
+      - {host: NYC-SMS01, os: w2003, os_sp: 1, roles: [site_server, client_access_point, cnt]}
+)yaml";
+  auto m = refusal(y);
+  EXPECT_NE(m.find("t.yaml:2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("a stray ']'"), std::string::npos) << m;
 }
 
 TEST(SpecialInputs, AUtf16ClientsCsvIsRead) {

@@ -274,3 +274,41 @@ TEST(ApplyCli, EventsNameTheOperatorAndAManualUpgradeNeedsANote) {
   EXPECT_TRUE(has(text.out, std::string("bob (") + host + ")")) << text.out;
   EXPECT_TRUE(has(text.out, "setup log clean")) << text.out;
 }
+
+// issue 18: the same plan and seed get one verdict from `rehearse` and from
+// `apply` on the twin: setup deleting files the inventory lists inside the
+// SMS folder fails both (exit 1, the files named), and without them both
+// pass or fail alike.
+TEST(ApplyCli, RehearseAndApplyOnTheTwinGiveOneVerdict) {
+  test::TempDir t;
+  std::string small = std::string(SMSUP_SOURCE_DIR) + "/tests/plan/data/small.yaml";
+  std::string text = test::read_file(small);
+  auto at = text.find("    foreign_files:");
+  ASSERT_NE(at, std::string::npos) << "small.yaml lost its foreign_files line";
+  test::write_file(t / "clean.yaml", text.substr(0, at) + text.substr(text.find('\n', at) + 1));
+  std::filesystem::copy_file(std::string(SMSUP_SOURCE_DIR) + "/tests/plan/data/small-clients.csv",
+                             t / "small-clients.csv");
+  for (const auto& [inventory, loses] : {std::pair<std::string, bool>{small, true}, {t / "clean.yaml", false}}) {
+    SCOPED_TRACE(inventory);
+    std::string tag = loses ? "lost" : "clean";
+    auto planned = test::run_smsup({"plan", inventory, "-o", t / (tag + ".json"), "--as-of", "2006-06-12"});
+    ASSERT_EQ(planned.status, 0) << planned.out << planned.err;
+    {
+      // Nobody confirms here: the twin plays the person, as rehearse does.
+      auto p = nlohmann::json::parse(test::read_file(t / (tag + ".json")));
+      for (auto& s : p["steps"]) s["manual"] = false;
+      test::write_file(t / (tag + ".json"), p.dump());
+    }
+    auto rh = test::run_smsup({"rehearse", t / (tag + ".json"), "--format", "json", "--seed", "3",
+                               "--no-databases", "--twin-dir", t / (tag + "-twin")});
+    ASSERT_NE(rh.status, 2) << rh.err;
+    auto verdict = nlohmann::json::parse(rh.out);
+    auto ap = test::run_smsup({"apply", t / (tag + ".json"), "--journal", t / (tag + ".db"), "--seed", "3",
+                               "--no-databases", "--plain"});
+    ASSERT_NE(ap.status, 2) << ap.err;
+    EXPECT_EQ(ap.status, rh.status) << "rehearse: " << rh.out.substr(0, 400) << "\napply: " << ap.out;
+    EXPECT_EQ(verdict["nothing_lost"], !loses);
+    EXPECT_EQ(has(ap.out, "file deleted by setup: PR1: C:\\SMS\\custom\\report.vbs"), loses) << ap.out;
+    EXPECT_EQ(has(ap.out, "All steps succeeded"), true) << ap.out;
+  }
+}
