@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "inventory/inventory.h"
+#include "plan/plan_inventory.h"
 #include "twin/campaign_report.h"
 #include "util/error.h"
 
@@ -62,8 +63,10 @@ void load(const Sources& s, Loaded& d) {
     in.title = "SMS 2003 SP2 upgrade of " + d.plan->hierarchy;
   }
   std::string inventory = s.inventory;
-  if (inventory.empty() && d.plan && !d.plan->inventory.empty() && fs::is_regular_file(d.plan->inventory)) {
-    inventory = d.plan->inventory;
+  if (inventory.empty() && d.plan) {
+    // Kept relative to the plan's folder (plan/plan_inventory.h).
+    std::string named = plan::inventory_path(*d.plan, plan_path);
+    if (!named.empty() && fs::is_regular_file(named)) inventory = named;
   }
   if (!inventory.empty()) {
     say("reading the inventory and checking its readiness");
