@@ -43,15 +43,17 @@ std::string encode(std::string_view s) {
 // in the URL, shown with any password in it replaced.
 [[noreturn]] void fail(std::string_view text, std::size_t pos, const std::string& field, const std::string& what) {
   std::string shown(text);
-  // After whatever scheme it has: "http://user:pw@host/" is refused as not
-  // smb:// and must not show its password either (found by fuzz/smb_url.cpp).
-  std::size_t scheme_end = shown.find("://");
-  std::size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-  std::size_t slash = shown.find('/', host_start);
-  std::size_t at = shown.rfind('@', slash == std::string::npos ? std::string::npos : slash);
-  if (at != std::string::npos && at >= host_start) {
-    std::size_t colon = shown.find(':', host_start);
-    if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+  // Any "user:secret@" in it, whatever the scheme or none ("http://u:pw@h/",
+  // "//u:pw@h/share"): the text between the ':' and the '@' of a path
+  // segment is replaced (found by fuzz/smb_url.cpp).
+  for (std::size_t at = shown.find('@'); at != std::string::npos; at = shown.find('@', at + 1)) {
+    std::size_t slash = shown.rfind('/', at);
+    std::size_t seg = slash == std::string::npos ? 0 : slash + 1;
+    std::size_t colon = shown.find(':', seg);
+    if (colon != std::string::npos && colon < at && at - colon > 1) {
+      shown.replace(colon + 1, at - colon - 1, "***");
+      at = colon + 4;
+    }
   }
   throw InputError({shown, 1, static_cast<int>(pos) + 1}, field,
                    what + " (expected smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/path)");

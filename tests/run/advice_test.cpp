@@ -170,7 +170,7 @@ TEST(Advice, MovedPlanRunsOnTheTwinAndItsAdviceFinishesTheRun) {
                        "' --journal j.db --no-databases --seed 7 --plain",
                    elsewhere);
   int rounds = 0;
-  while (ran.status == 1 && ++rounds <= 40) {
+  while (ran.status == 1 && !has(ran.out, "All steps succeeded") && ++rounds <= 40) {
     ASSERT_FALSE(has(ran.out, "failed:")) << ran.out;
     std::string go_on = advice(ran.out, "Then go on with:");
     EXPECT_TRUE(has(go_on, "--no-databases") && has(go_on, "--seed 7")) << go_on;
@@ -190,6 +190,9 @@ TEST(Advice, MovedPlanRunsOnTheTwinAndItsAdviceFinishesTheRun) {
     }
     ran = paste(go_on, t.path);
   }
-  EXPECT_EQ(ran.status, 0) << ran.out << ran.err;
   EXPECT_TRUE(has(ran.out, "All steps succeeded")) << ran.out;
+  // small.yaml keeps a file inside PR1's SMS folder: the twin's verdict (and
+  // rehearse's) is that setup deleted it, exit 1.
+  EXPECT_EQ(ran.status, 1) << ran.out << ran.err;
+  EXPECT_TRUE(has(ran.out, "file deleted by setup: PR1")) << ran.out;
 }

@@ -243,7 +243,8 @@ TEST(SmbInput, BadUrlsAreLocatedAndNeverEchoAPassword) {
     EXPECT_EQ(e.loc().column, 12) << what;
   }
   // Found by fuzz/smb_url.cpp: a URL of another scheme was shown whole.
-  for (const char* other : {"http://admin:Secret-Pw-9@server/C$", "smsms01.cob://user:Secret-Pw-9@s/x"}) {
+  for (const char* other : {"http://admin:Secret-Pw-9@server/C$", "smsms01.cob://user:Secret-Pw-9@s/x",
+                            "//admin:Secret-Pw-9@server/C$", "admin:Secret-Pw-9@server"}) {
     try {
       smb::parse_url(other, "--logs");
       FAIL() << other;
