@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "plan/plan.h"
+#include "plan_steps.h"
 #include "support.h"
 
 using namespace smsup;
@@ -43,17 +44,7 @@ test::Ran paste(const std::string& command, const fs::path& cwd) {
   return test::run({"/bin/bash", "-c", "cd \"$0\" && " + command, cwd.string()}, {"PATH=" + path});
 }
 
-plan::Step st(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
-  plan::Step s;
-  s.id = std::move(id);
-  s.kind = std::move(kind);
-  s.site = s.id.substr(0, 3);
-  s.host = s.site + "01";
-  s.after = std::move(after);
-  s.manual = manual;
-  s.title = s.id;
-  return s;
-}
+using test::site_step;
 
 // A step id that runs `touch pwned` if it reaches a shell unquoted.
 const std::string kHostile = "CEN/drw';touch pwned;'$(touch pwned)";
@@ -84,9 +75,9 @@ TEST(Advice, ShellTargetConfirmRetryAndGoOnWorkPastedFromAnotherFolder) {
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("CEN/backup", "backup", {}), st(kHostile, "drw", {"CEN/backup"}, true),
-             st("CEN/upgrade", "upgrade", {kHostile}), st("PR1/backup", "backup", {}),
-             st("PR1/upgrade", "upgrade", {"PR1/backup"})};
+  p.steps = {site_step("CEN/backup", "backup", {}), site_step(kHostile, "drw", {"CEN/backup"}, true),
+             site_step("CEN/upgrade", "upgrade", {kHostile}), site_step("PR1/backup", "backup", {}),
+             site_step("PR1/upgrade", "upgrade", {"PR1/backup"})};
   plan::save(p, (dir / "plan.json").string());
   std::ofstream(dir / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                     << "  backup:\n    command: [/bin/sh, -c, 'if test -e \"$0\"; then exit 4; fi', '"
@@ -123,7 +114,7 @@ TEST(Advice, ConfirmAndRetryAdviceWhileAStepFailedAgainGoesOnWithTheSameOptions)
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("CEN/backup", "backup", {}), st("CEN/upgrade", "upgrade", {"CEN/backup"})};
+  p.steps = {site_step("CEN/backup", "backup", {}), site_step("CEN/upgrade", "upgrade", {"CEN/backup"})};
   plan::save(p, t / "plan.json");
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                   << "  backup:\n    command: [/bin/sh, -c, 'test ! -e \"$0\"', '" << (t / "broken")

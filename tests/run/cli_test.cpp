@@ -8,23 +8,14 @@
 #include "plan/plan.h"
 #include "run/journal.h"
 #include "run/sqlite.h"
+#include "plan_steps.h"
 #include "support.h"
 
 using namespace smsup;
 
 namespace {
 
-plan::Step st(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
-  plan::Step s;
-  s.id = std::move(id);
-  s.kind = std::move(kind);
-  s.site = s.id.substr(0, 3);
-  s.host = s.site + "01";
-  s.after = std::move(after);
-  s.manual = manual;
-  s.title = s.id;
-  return s;
-}
+using test::site_step;
 
 // CEN: backup -> drw (manual) -> upgrade; PR1: backup (fails until fixed) -> upgrade.
 void write_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
@@ -32,9 +23,9 @@ void write_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("CEN/backup", "backup", {}), st("CEN/drw", "drw", {"CEN/backup"}, true),
-             st("CEN/upgrade", "upgrade", {"CEN/drw"}), st("PR1/backup", "backup", {}),
-             st("PR1/upgrade", "upgrade", {"PR1/backup"})};
+  p.steps = {site_step("CEN/backup", "backup", {}), site_step("CEN/drw", "drw", {"CEN/backup"}, true),
+             site_step("CEN/upgrade", "upgrade", {"CEN/drw"}), site_step("PR1/backup", "backup", {}),
+             site_step("PR1/upgrade", "upgrade", {"PR1/backup"})};
   plan::save(p, t / "plan.json");
   // backup fails while the file "broken-<site>" exists.
   std::ofstream(t / "hosts.yaml")
@@ -242,7 +233,7 @@ TEST(ApplyCli, EventsNameTheOperatorAndAManualUpgradeNeedsANote) {
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("SEC/backup", "backup", {}), st("SEC/upgrade", "upgrade", {"SEC/backup"}, true)};
+  p.steps = {site_step("SEC/backup", "backup", {}), site_step("SEC/upgrade", "upgrade", {"SEC/backup"}, true)};
   plan::save(p, t / "plan.json");
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/true]\n";
   auto first = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",

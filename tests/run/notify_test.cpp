@@ -20,6 +20,7 @@
 #include "run/executor.h"
 #include "run/journal.h"
 #include "run/notify.h"
+#include "plan_steps.h"
 #include "support.h"
 #include "util/error.h"
 
@@ -255,25 +256,15 @@ TEST(Notify, TheJournalHandsOnEveryCommittedEventInOrder) {
 
 namespace {
 
-plan::Step st(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
-  plan::Step s;
-  s.id = std::move(id);
-  s.kind = std::move(kind);
-  s.site = s.id.substr(0, 3);
-  s.host = s.site + "01";
-  s.after = std::move(after);
-  s.manual = manual;
-  s.title = s.id;
-  return s;
-}
+using test::site_step;
 
 void write_case(const test::TempDir& t) {
   plan::Plan p;
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("CEN/backup", "backup", {}), st("CEN/drw", "drw", {"CEN/backup"}, true),
-             st("PR1/backup", "backup", {}), st("PR1/upgrade", "upgrade", {"PR1/backup"})};
+  p.steps = {site_step("CEN/backup", "backup", {}), site_step("CEN/drw", "drw", {"CEN/backup"}, true),
+             site_step("PR1/backup", "backup", {}), site_step("PR1/upgrade", "upgrade", {"PR1/backup"})};
   plan::save(p, t / "plan.json");
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                   << "  backup:\n    command: [/bin/true]\n"

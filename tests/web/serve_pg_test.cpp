@@ -13,6 +13,7 @@
 #include "pg_cluster.h"
 #include "plan/plan.h"
 #include "run/journal.h"
+#include "plan_steps.h"
 #include "support.h"
 #include "web/server.h"
 
@@ -21,17 +22,7 @@ using json = nlohmann::json;
 
 namespace {
 
-plan::Step st(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
-  plan::Step s;
-  s.id = std::move(id);
-  s.kind = std::move(kind);
-  s.site = s.id.substr(0, 3);
-  s.host = s.site + "01";
-  s.after = std::move(after);
-  s.manual = manual;
-  s.title = s.id;
-  return s;
-}
+using test::site_step;
 
 // The server of `opts` on a port of its own, stopped when this goes.
 struct Serving {
@@ -66,8 +57,8 @@ TEST(ServePg, ServesARunOnPostgreSQLAndAConfirmThroughTheApiReachesTheJournal) {
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
   p.created = "2026-11-25T00:00:00Z";
-  p.steps = {st("CEN/backup", "backup", {}), st("CEN/drw", "drw", {"CEN/backup"}, true),
-             st("CEN/upgrade", "upgrade", {"CEN/drw"})};
+  p.steps = {site_step("CEN/backup", "backup", {}), site_step("CEN/drw", "drw", {"CEN/backup"}, true),
+             site_step("CEN/upgrade", "upgrade", {"CEN/drw"})};
   plan::save(p, t / "plan.json");
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                   << "  backup:\n    command: [/bin/true]\n"
