@@ -14,7 +14,6 @@
 #include <fmt/ostream.h>
 
 #include "cli/demo.h"
-#include "cli/verbs.h"
 #include "plan/step_kinds.h"
 #include "run/journal.h"
 #include "run/session.h"

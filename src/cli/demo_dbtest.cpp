@@ -10,7 +10,7 @@
 #include <fmt/ostream.h>
 
 #include "cli/demo.h"
-#include "cli/verbs.h"
+#include "cli/twin_dir.h"
 #include "dbtest/dbtest.h"
 #include "inventory/inventory.h"
 #include "model/db_growth.h"

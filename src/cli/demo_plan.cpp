@@ -9,7 +9,6 @@
 #include <fmt/ostream.h>
 
 #include "cli/demo.h"
-#include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "plan/plan_inventory.h"
 #include "plan/planner.h"

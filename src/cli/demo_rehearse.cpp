@@ -7,12 +7,12 @@
 #include <fmt/ostream.h>
 
 #include "cli/demo.h"
-#include "cli/verbs.h"
+#include "cli/twin_dir.h"
 #include "inventory/inventory.h"
 #include "plan/plan.h"
 #include "plan/step_kinds.h"
-#include "twin/file_sink.h"
 #include "sitedb/sqlite_site_databases.h"
+#include "twin/file_sink.h"
 #include "twin/rehearsal.h"
 #include "util/error.h"
 

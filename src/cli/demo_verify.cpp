@@ -5,7 +5,6 @@
 #include <fmt/ostream.h>
 
 #include "cli/demo.h"
-#include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "logs/verify.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/verbs.h"
+#include "cli/add_verb.h"
 #include "util/closest.h"
 #include "util/error.h"
 

@@ -1,5 +1,7 @@
 #include "cli/smb_cli.h"
 
+#include <CLI/CLI.hpp>
+
 #include "logs/time.h"
 #include "util/error.h"
 

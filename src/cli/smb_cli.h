@@ -2,11 +2,13 @@
 // stats|scan): where the credentials are and how long to wait for a server.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "smb/remote_logs.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace smsup::cli {
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/verbs.h"
+#include "cli/twin_dir.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
 #include "util/error.h"

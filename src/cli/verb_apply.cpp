@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/add_verb.h"
 #include "cli/apply.h"
 #include "cli/checks.h"
-#include "cli/verbs.h"
 #include "run/journal.h"
 #include "run/notify.h"
 #include "run/session.h"

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/check.h"
 #include "cli/checks.h"
-#include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "report/check_report.h"
 #include "rules/finding.h"

@@ -2,9 +2,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/clients.h"
-#include "cli/verbs.h"
 #include "inventory/inventory.h"
 #include "twin/campaign_report.h"
 #include "util/error.h"

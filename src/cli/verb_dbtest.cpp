@@ -1,7 +1,7 @@
 // `smsup dbtest`: the database upgrade test on a copy (docs/dbtest.md).
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/dbtest.h"
-#include "cli/verbs.h"
 #include "dbtest/dbtest.h"
 #include "util/error.h"
 

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/demo.h"
-#include "cli/verbs.h"
 #include "util/error.h"
 
 namespace smsup::cli {

@@ -1,7 +1,7 @@
 // smsup hosts check: the preflight of a shell run.
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/hosts.h"
-#include "cli/verbs.h"
 #include "drivers/hosts_file.h"
 #include "drivers/preflight.h"
 #include "inventory/inventory.h"

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/inventory.h"
-#include "cli/verbs.h"
 #include "collect/collect.h"
 #include "model/hierarchy.h"
 #include "util/error.h"

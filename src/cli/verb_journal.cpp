@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "cli/add_verb.h"
 #include "cli/journal.h"
-#include "cli/verbs.h"
 #include "run/journal_copy.h"
 #include "run/store.h"
 

@@ -12,17 +12,17 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/logs.h"
 #include "cli/smb_cli.h"
-#include "cli/verbs.h"
 #include "logs/follow.h"
-#include "smb/follow.h"
 #include "logs/generate.h"
 #include "logs/milestones.h"
 #include "logs/query.h"
 #include "logs/time.h"
 #include "logs/writer.h"
+#include "smb/follow.h"
 #include "util/error.h"
 
 namespace smsup::cli {

@@ -5,16 +5,16 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/plan.h"
-#include "cli/verbs.h"
 #include "inventory/inventory.h"
-#include "util/shell_quote.h"
 #include "plan/plan_inventory.h"
 #include "plan/planner.h"
 #include "plan/render.h"
 #include "plan/schedule.h"
 #include "util/error.h"
+#include "util/shell_quote.h"
 
 namespace smsup::cli {
 namespace {

@@ -6,15 +6,16 @@
 #include <fstream>
 #include <stdlib.h>  // mkdtemp
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/rehearse.h"
-#include "cli/verbs.h"
+#include "cli/twin_dir.h"
 #include "inventory/inventory.h"
-#include "plan/plan_inventory.h"
 #include "plan/plan.h"
+#include "plan/plan_inventory.h"
+#include "sitedb/sqlite_site_databases.h"
 #include "twin/file_sink.h"
 #include "twin/rehearsal.h"
-#include "sitedb/sqlite_site_databases.h"
 #include "util/error.h"
 #include "util/input_file.h"
 

@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/report.h"
-#include "cli/verbs.h"
 #include "util/output_file.h"
 #include "web/report.h"
 

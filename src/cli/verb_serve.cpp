@@ -7,8 +7,8 @@
 #include <csignal>
 #include <thread>
 
+#include "cli/add_verb.h"
 #include "cli/report.h"
-#include "cli/verbs.h"
 #include "web/server.h"
 
 namespace smsup::cli {

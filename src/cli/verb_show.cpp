@@ -1,8 +1,8 @@
 // `smsup show PLAN`: the runbook (Markdown), the JSON with its schedule, a
 // Graphviz graph, or a text Gantt chart.
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/plan.h"
-#include "cli/verbs.h"
 #include "plan/plan.h"
 #include "plan/render.h"
 #include "plan/schedule.h"

@@ -1,4 +1,5 @@
 // `smsup twin`: the verbs that make twins.
+#include "cli/add_verb.h"
 #include "cli/twin.h"
 
 namespace smsup::cli {

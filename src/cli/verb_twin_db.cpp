@@ -7,9 +7,9 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/twin.h"
-#include "cli/verbs.h"
 #include "dbtest/pg_conn.h"
 #include "dbtest/site_db.h"
 #include "util/error.h"

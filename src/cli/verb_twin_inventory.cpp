@@ -1,9 +1,9 @@
 // `smsup twin inventory`: a synthetic, valid inventory of any size.
 #include <fmt/ostream.h>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/twin.h"
-#include "cli/verbs.h"
 #include "util/error.h"
 
 namespace smsup::cli {

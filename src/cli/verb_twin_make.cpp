@@ -8,9 +8,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/twin.h"
-#include "cli/verbs.h"
+#include "cli/twin_dir.h"
 #include "collect/twin_shape.h"
 #include "inventory/inventory.h"
 #include "model/db_growth.h"

@@ -5,10 +5,10 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/logs.h"
 #include "cli/smb_cli.h"
-#include "cli/verbs.h"
 #include "cli/verify.h"
 #include "logs/time.h"
 #include "logs/verify.h"

@@ -1,4 +1,4 @@
-#include "cli/verbs.h"
+#include "cli/add_verb.h"
 
 namespace smsup::cli {
 

@@ -13,40 +13,20 @@
 // not in the library smsup_cli.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <utility>
-
 #include "cli/output.h"
 
-namespace smsup::twin {
-class Twin;
-}  // namespace smsup::twin
-namespace smsup::sitedb {
-class SqliteSiteDatabases;
-}  // namespace smsup::sitedb
+// CLI11 is header-only in Debian (2.1) and costs seconds per translation
+// unit that includes it: only the files that declare options include it,
+// through cli/add_verb.h.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace smsup::cli {
 
 struct Status {
   int code = 0;
 };
-
-// The shape of every verb: adds `name` under `parent` with a fresh Options
-// struct for register_<verb> to declare its options into; when the verb is
-// run, its exit status is run(options, standard_output()).
-template <typename Options>
-std::pair<CLI::App*, std::shared_ptr<Options>> add_verb(CLI::App& parent, Status& status, const std::string& name,
-                                                        const std::string& help,
-                                                        int (*run)(const Options&, Output&)) {
-  auto o = std::make_shared<Options>();
-  auto* sub = parent.add_subcommand(name, help);
-  sub->callback([o, run, &status] { status.code = run(*o, standard_output()); });
-  return {sub, o};
-}
 
 // Every verb, registered in the order --help lists them.
 void register_all(CLI::App& app, Status& status);
@@ -67,14 +47,5 @@ void register_report(CLI::App& app, Status& status);
 void register_serve(CLI::App& app, Status& status);
 void register_journal(CLI::App& app, Status& status);    // journal copy
 void register_hosts(CLI::App& app, Status& status);      // hosts check
-
-// A fresh twin folder: new, empty, or one smsup made before (it holds the
-// marker .smsup-twin; its content is replaced). Anything else: InputError.
-void prepare_twin_dir(const std::filesystem::path& dir);
-
-// Gives the twin its sites' databases (Twin::attach_databases), counting them
-// on out.err when it is a terminal: making them takes a moment per site.
-// Refuses (InputError) when the disk under them cannot hold them.
-void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs, Output& out);
 
 }  // namespace smsup::cli
