@@ -301,7 +301,7 @@ void write_facts(Writer& w, const Site& s) {
     emit({db.name, version, level, std::string("Standard Edition")});
   });
   w.bulk("backupset", {"database_name", "backup_finish_date", "type"}, [&](auto emit) {
-    if (s.last_backup) emit({db.name, to_string(*s.last_backup) + " 02:00:00", std::string("D")});
+    if (s.last_backup) emit({db.name, smsup::to_string(*s.last_backup) + " 02:00:00", std::string("D")});
   });
 }
 
@@ -327,7 +327,7 @@ void sqlite_site_settings(SqliteWriter& w, const Site& s) {
     emit({std::string("smsup.sysfiles.data.size"), std::to_string(db.data_mb * 128)});
     emit({std::string("smsup.sysfiles.log.size"), std::to_string(db.log_mb * 128)});
     emit({std::string("smsup.sysfiles.growth"), growth});
-    if (s.last_backup) emit({std::string("smsup.backupset.last_full"), to_string(*s.last_backup) + " 02:00:00"});
+    if (s.last_backup) emit({std::string("smsup.backupset.last_full"), smsup::to_string(*s.last_backup) + " 02:00:00"});
   });
   if (!s.last_backup) w.exec("DELETE FROM SiteSettings WHERE Name = 'smsup.backupset.last_full'");
 }

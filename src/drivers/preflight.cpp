@@ -19,6 +19,7 @@
 #include "smb/client.h"
 #include "smb/url.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace smsup::drivers {
 
@@ -85,11 +86,6 @@ std::optional<std::string> find_in_path(const std::string& program, const std::s
 
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string size_text(std::uint64_t n) {
   if (n < 10 * 1024) return fmt::format("{} bytes", n);
@@ -105,7 +101,7 @@ LogsProbe local_logs(const std::string& root, const std::string& install_dir) {
   std::string setup = "SMSSetup.log not there yet";
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) break;
-    if (!iequal(it->path().filename().string(), "SMSSetup.log")) continue;
+    if (!util::iequal(it->path().filename().string(), "SMSSetup.log")) continue;
     auto size = logs::LocalFile(it->path()).size();
     if (!size) return {false, fmt::format("{} is not a regular file", it->path().string())};
     if (*size > 0 && logs::LocalFile(it->path()).read(0, 1).empty())
@@ -132,7 +128,7 @@ LogsProbe smb_logs(const std::string& root_text, const std::string& install_dir,
     auto entries = client.list(root);
     std::string setup = "SMSSetup.log not there yet";
     for (const auto& e : entries) {
-      if (e.folder || !iequal(e.name, "SMSSetup.log")) continue;
+      if (e.folder || !util::iequal(e.name, "SMSSetup.log")) continue;
       smb::Url file = root.child(e.name);
       if (e.size > 0) client.read(file, 0, 1);
       setup = fmt::format("SMSSetup.log present ({}, readable)", size_text(e.size));
@@ -142,7 +138,7 @@ LogsProbe smb_logs(const std::string& root_text, const std::string& install_dir,
     if (!in_install)
       return {false, fmt::format("{}; no install folder {} ({})", setup, install.display(), install_dir)};
     for (const auto& e : *in_install) {
-      if (!e.folder || !iequal(e.name, "Logs")) continue;
+      if (!e.folder || !util::iequal(e.name, "Logs")) continue;
       smb::Url logs = install.child(e.name);
       auto files = client.list(logs);
       return {true, fmt::format("{}; {} listed ({} entries)", setup, logs.display(), files.size())};

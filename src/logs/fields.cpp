@@ -7,20 +7,14 @@
 
 #include "logs/reader.h"
 #include "logs/time.h"
+#include "util/text.h"
 
 namespace smsup::logs {
 namespace {
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
 
 char lower(char c) { return static_cast<char>(c | 0x20); }
 
-bool ieq(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower_b[i]) return false;
-  return true;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -32,7 +26,7 @@ std::optional<std::uint32_t> hex_number(std::string_view s) {
   std::uint64_t v = 0;
   std::size_t i = 0;
   for (; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])); ++i) {
-    v = v * 16 + static_cast<std::uint64_t>(digit(s[i]) ? s[i] - '0' : lower(s[i]) - 'a' + 10);
+    v = v * 16 + static_cast<std::uint64_t>(util::is_digit(s[i]) ? s[i] - '0' : lower(s[i]) - 'a' + 10);
     if (v > 0xFFFFFFFFu) return std::nullopt;
   }
   if (i == 0 || i != s.size()) return std::nullopt;
@@ -46,18 +40,18 @@ std::optional<std::uint32_t> thread_number(std::string_view s, bool hex = false)
   s = trim(s);
   if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') return hex_number(s.substr(2));
   bool letters = false;
-  for (char c : s) letters |= std::isxdigit(static_cast<unsigned char>(c)) && !digit(c);
+  for (char c : s) letters |= std::isxdigit(static_cast<unsigned char>(c)) && !util::is_digit(c);
   if (hex || letters) return hex_number(s);
   std::uint64_t v = 0;
   std::size_t i = 0;
-  for (; i < s.size() && digit(s[i]) && i < 10; ++i) v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+  for (; i < s.size() && util::is_digit(s[i]) && i < 10; ++i) v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
   if (i == 0 || i != s.size() || v > 0xFFFFFFFFu) return std::nullopt;
   return static_cast<std::uint32_t>(v);
 }
 
 // "06-05-2006 10:02:11.453+420" (bias optional) or an SMS 2.0 date.
 bool sms_date(std::string_view s, Entry& e) {
-  if (s.size() >= 23 && s[10] == ' ' && digit(s[0])) {
+  if (s.size() >= 23 && s[10] == ' ' && util::is_digit(s[0])) {
     // The usual layout, read by position.
     std::string_view rest = s.substr(23);
     if (!rest.empty()) {
@@ -67,7 +61,7 @@ bool sms_date(std::string_view s, Entry& e) {
     e.local = parse_mdy_time(s.substr(0, 10), s.substr(11, 12));
     if (e.local) return true;
   }
-  if (!s.empty() && digit(s[0])) {
+  if (!s.empty() && util::is_digit(s[0])) {
     e.bias_minutes.reset();
     std::size_t sp = s.find(' ');
     if (sp == std::string_view::npos) return false;
@@ -106,7 +100,7 @@ void sms_trailer(std::string_view s, Entry& e) {
     i = gt + 1;
     if (group++ == 0) {
       e.component = g;
-    } else if (g.size() >= 7 && ieq(g.substr(0, 7), "thread=")) {
+    } else if (g.size() >= 7 && util::iequal(g.substr(0, 7), "thread=")) {
       // "2216 (0x8A8)": the hex part, when present, is the one to trust.
       std::string_view v = g.substr(7);
       std::size_t paren = v.find("(0x");
@@ -147,23 +141,23 @@ void cmtrace_attributes(std::string_view s, Entry& e) {
     }
     std::string_view v = s.substr(i, q - i);
     i = q + 1;
-    if (ieq(key, "time")) {
+    if (util::iequal(key, "time")) {
       time = v;
-    } else if (ieq(key, "date")) {
+    } else if (util::iequal(key, "date")) {
       date = v;
-    } else if (ieq(key, "component")) {
+    } else if (util::iequal(key, "component")) {
       e.component = v;
-    } else if (ieq(key, "type")) {
+    } else if (util::iequal(key, "type")) {
       typed = v.size() == 1 && v[0] >= '0' && v[0] <= '3';
       if (typed) e.severity = v[0] == '0' ? Severity::Info : static_cast<Severity>(v[0] - '0');
-    } else if (ieq(key, "thread")) {
+    } else if (util::iequal(key, "thread")) {
       e.thread = thread_number(v);
-    } else if (ieq(key, "file")) {
+    } else if (util::iequal(key, "file")) {
       std::size_t colon = v.rfind(':');
-      if (colon != std::string_view::npos && colon + 1 < v.size() && digit(v[colon + 1])) {
+      if (colon != std::string_view::npos && colon + 1 < v.size() && util::is_digit(v[colon + 1])) {
         e.source_file = v.substr(0, colon);
         std::uint64_t n = 0;
-        for (std::size_t j = colon + 1; j < v.size() && digit(v[j]) && n < 0xFFFFFFFFu; ++j)
+        for (std::size_t j = colon + 1; j < v.size() && util::is_digit(v[j]) && n < 0xFFFFFFFFu; ++j)
           n = n * 10 + static_cast<std::uint64_t>(v[j] - '0');
         e.source_line = static_cast<std::uint32_t>(n > 0xFFFFFFFFu ? 0xFFFFFFFFu : n);
       } else {
@@ -294,9 +288,9 @@ std::string_view to_string(Severity s) {
 }
 
 std::optional<Severity> parse_severity(std::string_view s) {
-  if (ieq(s, "error") || s == "3") return Severity::Error;
-  if (ieq(s, "warning") || ieq(s, "warn") || s == "2") return Severity::Warning;
-  if (ieq(s, "info") || s == "1") return Severity::Info;
+  if (util::iequal(s, "error") || s == "3") return Severity::Error;
+  if (util::iequal(s, "warning") || util::iequal(s, "warn") || s == "2") return Severity::Warning;
+  if (util::iequal(s, "info") || s == "1") return Severity::Info;
   return std::nullopt;
 }
 

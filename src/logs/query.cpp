@@ -9,18 +9,11 @@
 #include <unordered_map>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace smsup::logs {
 namespace {
 
-char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
-
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (fold(a[i]) != fold(b[i])) return false;
-  return true;
-}
 
 }  // namespace
 
@@ -46,7 +39,7 @@ Matcher::Matcher(Filter f) : f_(std::move(f)) {
     if (hs_alloc_scratch(re_->db, &re_->scratch) != HS_SUCCESS)
       throw InputError({}, "PATTERN", "vectorscan cannot allocate scratch space");
   } else if (f_.ignore_case) {
-    for (char c : f_.pattern) folded_.push_back(fold(c));
+    for (char c : f_.pattern) folded_.push_back(util::ascii_lower(c));
   }
 }
 
@@ -66,12 +59,12 @@ bool Matcher::text_matches(std::string_view m) const {
   }
   if (!f_.ignore_case) return m.find(f_.pattern) != std::string_view::npos;
   auto it = std::search(m.begin(), m.end(), folded_.begin(), folded_.end(),
-                        [](char a, char b) { return fold(a) == b; });
+                        [](char a, char b) { return util::ascii_lower(a) == b; });
   return it != m.end();
 }
 
 bool Matcher::operator()(const Entry& e) const {
-  if (!f_.component.empty() && !ieq(e.component, f_.component)) return false;
+  if (!f_.component.empty() && !util::iequal(e.component, f_.component)) return false;
   if (f_.severity && static_cast<int>(e.severity) < static_cast<int>(*f_.severity)) return false;
   if (f_.from || f_.to) {
     auto t = e.timeline();  // a line without a zone is compared by its local time

@@ -4,6 +4,7 @@
 
 #include "logs/milestones.h"
 #include "logs/time.h"
+#include "util/text.h"
 
 namespace smsup::logs {
 namespace {
@@ -13,7 +14,6 @@ constexpr std::string_view kClose = "]LOG]!>";
 constexpr std::string_view kOpenLine = "\n<![LOG[";
 constexpr std::size_t kTrailerWindow = 512;  // an SMS trailer is ~60-110 bytes
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // First byte of `needle` located with memchr, the rest compared: the markers
 // start with bytes that are rare in messages (']', '\n'), so this beats memmem.
@@ -76,7 +76,7 @@ bool sms_marked(std::string_view line) {
 
 // `<MM-DD-YYYY HH:MM:SS> ...`: offset of the '>' or npos.
 std::size_t setup_mark(std::string_view line) {
-  if (line.size() < 12 || line[0] != '<' || !digit(line[1])) return std::string_view::npos;
+  if (line.size() < 12 || line[0] != '<' || !util::is_digit(line[1])) return std::string_view::npos;
   std::size_t gt = line.find('>');
   if (gt == std::string_view::npos || gt > 40) return std::string_view::npos;
   std::string_view inside = line.substr(1, gt - 1);

@@ -6,18 +6,19 @@
 
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace smsup::logs {
 namespace {
 
 using namespace std::chrono;
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads 1..max_digits digits at s[i], advancing i.
 std::optional<int> number(std::string_view s, std::size_t& i, std::size_t max_digits) {
   std::size_t start = i;
   int v = 0;
-  while (i < s.size() && digit(s[i]) && i - start < max_digits) v = v * 10 + (s[i++] - '0');
+  while (i < s.size() && util::is_digit(s[i]) && i - start < max_digits) v = v * 10 + (s[i++] - '0');
   if (i == start) return std::nullopt;
   return v;
 }
@@ -52,7 +53,7 @@ bool clock_time(std::string_view s, std::size_t& i, int& h, int& mi, int& sec, i
   ms = 0;
   if (expect(s, i, '.')) {
     int scale = 100, digits = 0;
-    while (i < s.size() && digit(s[i])) {
+    while (i < s.size() && util::is_digit(s[i])) {
       if (digits++ < 3) ms += (s[i] - '0') * scale, scale /= 10;
       ++i;
     }
@@ -81,19 +82,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 int d2(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 bool all_digits(const char* p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
-    if (!digit(p[i])) return false;
+    if (!util::is_digit(p[i])) return false;
   return true;
 }
 
@@ -177,7 +171,7 @@ std::optional<int> windows_zone_bias(std::string_view name) {
   };
   name = trim(name);
   for (const auto& z : zones)
-    if (iequal(z.name, name)) return z.bias;
+    if (util::iequal(z.name, name)) return z.bias;
   return std::nullopt;
 }
 

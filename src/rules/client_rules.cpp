@@ -64,7 +64,7 @@ void vista_limited(const Context&, const Client& c, Emit& e) {
 }
 
 using namespace section;
-const Rule kRules[] = {
+const Rule kClientRules[] = {
     {"advclient-os", Gravity::warning, kAdvClientSupport, advclient_os},
     {"legacy-on-nt5", Gravity::warning, kLegacySupport, legacy_on_nt5},
     {"legacy-win98-ie", Gravity::warning, kLegacySupport, legacy_win98_ie},
@@ -75,6 +75,6 @@ const Rule kRules[] = {
 
 }  // namespace
 
-std::span<const Rule> client_rules() { return kRules; }
+std::span<const Rule> client_rules() { return kClientRules; }
 
 }  // namespace smsup::rules

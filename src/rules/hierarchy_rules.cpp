@@ -127,13 +127,13 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
 }
 
 using namespace section;
-const Rule kRules[] = {
+const Rule kHierarchyRules[] = {
     {"http-port-mismatch", Gravity::blocker, kPreparing, http_port_mismatch},
     {"auth-reassign", Gravity::blocker, kPreparing, auth_reassign},
 };
 
 }  // namespace
 
-std::span<const Rule> hierarchy_rules() { return kRules; }
+std::span<const Rule> hierarchy_rules() { return kHierarchyRules; }
 
 }  // namespace smsup::rules

@@ -180,7 +180,7 @@ void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emi
 }
 
 using namespace section;
-const Rule kRules[] = {
+const Rule kOsSp1Rules[] = {
     {"dcom-slp", Gravity::action, kDcom, dcom_slp, true},
     {"dcom-rp", Gravity::action, kDcom, dcom_rp, true},
     {"dcom-sms-admins", Gravity::action, kRealWorld, dcom_sms_admins, true},
@@ -197,6 +197,6 @@ const Rule kRules[] = {
 
 }  // namespace
 
-std::span<const Rule> os_sp1_rules() { return kRules; }
+std::span<const Rule> os_sp1_rules() { return kOsSp1Rules; }
 
 }  // namespace smsup::rules

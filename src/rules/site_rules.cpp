@@ -253,7 +253,7 @@ void itmu_after_upgrade(const Context& c, Emit& e) {
 }
 
 using namespace section;
-const Rule kRules[] = {
+const Rule kSiteRules[] = {
     {"sms-version-path", Gravity::blocker, kChecklist, sms_version_path},
     {"already-sp2", Gravity::info, kUpgradeSite, already_sp2},
     {"site-system-os", Gravity::blocker, kPrerequisites, site_system_os},
@@ -275,6 +275,6 @@ const Rule kRules[] = {
 
 }  // namespace
 
-std::span<const Rule> site_rules() { return kRules; }
+std::span<const Rule> site_rules() { return kSiteRules; }
 
 }  // namespace smsup::rules

@@ -12,28 +12,23 @@
 #include "logs/milestones.h"
 #include "logs/text.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace smsup::smb {
 namespace fs = std::filesystem;
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The entry named `name` without regard to case (Windows shares), as the
 // server spells it.
 const DirEntry* find_nocase(const std::vector<DirEntry>& entries, std::string_view name, bool folder) {
   for (const auto& e : entries)
-    if (e.folder == folder && iequal(e.name, name)) return &e;
+    if (e.folder == folder && util::iequal(e.name, name)) return &e;
   return nullptr;
 }
 
 // NAME.lo_ beside NAME.log (SMS rotation), as logs::with_rotated finds it locally.
 const DirEntry* rotated_of(const std::vector<DirEntry>& entries, std::string_view log_name) {
-  if (log_name.size() < 4 || !iequal(log_name.substr(log_name.size() - 4), ".log")) return nullptr;
+  if (log_name.size() < 4 || !util::iequal(log_name.substr(log_name.size() - 4), ".log")) return nullptr;
   std::string want = std::string(log_name.substr(0, log_name.size() - 4)) + ".lo_";
   return find_nocase(entries, want, false);
 }
