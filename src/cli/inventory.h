@@ -1,5 +1,5 @@
 // `smsup inventory collect`: the inventory read from the hierarchy's own
-// SMS 2003 site databases.
+// SMS 2003 site databases. `smsup inventory schema`: every key it may hold.
 #pragma once
 
 #include <string>
@@ -18,5 +18,11 @@ struct CollectOptions {
   std::string format = "text";         // text | json
 };
 int run_inventory_collect(const CollectOptions& o, Output& out);
+
+struct SchemaOptions {
+  std::string format = "text";  // text | json
+};
+// Prints the reader's own key table (inventory/schema.h).
+int run_inventory_schema(const SchemaOptions& o, Output& out);
 
 }  // namespace smsup::cli

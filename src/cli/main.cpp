@@ -47,6 +47,35 @@ std::optional<std::string> unknown_verb(const CLI::App& app, int argc, char** ar
   return std::nullopt;
 }
 
+// CLI11 names a missing required option by one spelling ("--out is
+// required"), which need not be the one the documents use (-o): name every
+// spelling the user can type, and the verb's --help.
+std::optional<std::string> missing_option(const CLI::App& app, const CLI::RequiredError& e) {
+  static constexpr std::string_view kTail = " is required";
+  std::string_view what = e.what();
+  if (!what.ends_with(kTail)) return std::nullopt;
+  std::string name(what.substr(0, what.size() - kTail.size()));
+  std::vector<const CLI::App*> chain{&app};
+  while (true) {
+    auto subs = chain.back()->get_subcommands();
+    if (subs.empty()) break;
+    chain.push_back(subs.back());
+  }
+  std::string verb;
+  for (size_t i = 1; i < chain.size(); ++i) verb += chain[i]->get_name() + " ";
+  for (auto at = chain.rbegin(); at != chain.rend(); ++at) {
+    for (const auto* o : (*at)->get_options()) {
+      if (o->get_positional() || o->get_name() != name) continue;
+      std::string all = o->get_name(false, true);
+      for (auto& c : all) {
+        if (c == ',') c = '/';
+      }
+      return fmt::format("{} is required; see smsup {}--help", all, verb);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 }  // namespace smsup::cli
 
@@ -75,6 +104,13 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    if (auto named = missing_option(app, e)) {
+      std::cerr << "smsup: " << *named << "\n";
+      return 2;
+    }
+    app.exit(e);
+    return 2;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;

@@ -59,16 +59,20 @@ int list_rules(const CheckOptions& a, Output& out) {
                       {"severity", rules::to_string(r.severity)},
                       {"scope", scope_name(r.scope)},
                       {"os_sp1", r.os_sp1},
+                      {"checks", r.checks},
                       {"reference", r.reference}});
     }
     out.out << nlohmann::ordered_json{{"rules", rows}}.dump(1) << "\n";
     return 0;
   }
-  out.out << fmt::format("{} rules (docs/rules.md says what each checks and what to do):\n\n", catalog.size());
-  out.out << fmt::format("{:<32} {:<8} {:<12} {}\n", "RULE", "SEVERITY", "SCOPE", "CHECKLIST SECTION");
+  out.out << fmt::format("{} rules (docs/rules.md gives each one's remedy):\n\n", catalog.size());
+  out.out << fmt::format("{:<32} {:<8} {:<12} {}\n", "RULE", "SEVERITY", "SCOPE", "WHAT IT CHECKS");
+  out.out << fmt::format("{:<32} {:<8} {:<12} [checklist section]\n", "", "", "");
   for (const auto& r : catalog) {
-    out.out << fmt::format("{:<32} {:<8} {:<12} {}{}\n", r.id, rules::to_string(r.severity), scope_name(r.scope),
-                           r.reference, r.os_sp1 ? " (Windows Server 2003 SP1 hosts)" : "");
+    out.out << fmt::format("{:<32} {:<8} {:<12} {}\n", r.id, rules::to_string(r.severity), scope_name(r.scope),
+                           r.checks);
+    out.out << fmt::format("{:<32} {:<8} {:<12} [{}]{}\n", "", "", "", r.reference,
+                           r.os_sp1 ? " (Windows Server 2003 SP1 hosts)" : "");
   }
   return 0;
 }
@@ -109,7 +113,8 @@ void register_check(CLI::App& app, Status& status) {
       "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.", run_check);
   sub->add_option("INVENTORY", args->inventory, "the inventory YAML (smsup-inventory/1; docs/inventory.md)");
   sub->add_flag("--list-rules", args->list_rules,
-                "print the rule catalogue (id, severity, scope, checklist section) instead; needs no INVENTORY");
+                "print the rule catalogue (id, severity, scope, what it checks, checklist section) instead; "
+                "needs no INVENTORY");
   sub->add_option("--format", args->format,
                   "text (default, for people), json or junit; --list-rules: text or json");
   sub->add_option("-o,--output", args->output, "write the report to FILE instead of stdout");

@@ -1,14 +1,18 @@
 // `smsup inventory collect` (docs/collect.md): the inventory read from
 // the hierarchy's own SMS 2003 site databases instead of typed by a person.
+// `smsup inventory schema`: every key an inventory may hold, from the
+// reader's own table (inventory/schema.h; docs/inventory.md explains them).
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/inventory.h"
 #include "collect/collect.h"
+#include "inventory/schema.h"
 #include "model/hierarchy.h"
 #include "util/error.h"
 
@@ -76,8 +80,54 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
   return 0;
 }
 
+int run_inventory_schema(const SchemaOptions& o, Output& out) {
+  require_one_of("--format", o.format, {"text", "json"});
+  using inventory::schema::Object;
+  if (o.format == "json") {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& k : inventory::schema::keys()) {
+      nlohmann::ordered_json row{{"path", inventory::schema::path_of(k)},
+                                 {"file", k.object == Object::client ? "clients CSV" : "inventory YAML"},
+                                 {"object", inventory::schema::object_name(k.object)},
+                                 {"key", k.name},
+                                 {"type", k.type},
+                                 {"unit", k.unit},
+                                 {"required", k.required},
+                                 {"default", k.def},
+                                 {"allowed", k.allowed},
+                                 {"unknown_allowed", k.unknown},
+                                 {"meaning", k.meaning}};
+      if (k.min != k.max) row["range"] = {k.min, k.max};
+      rows.push_back(std::move(row));
+    }
+    out.out << nlohmann::ordered_json{{"format", "smsup-inventory/1"}, {"keys", rows}}.dump(1) << "\n";
+    return 0;
+  }
+  out.out << "Every key of an smsup-inventory/1 inventory (docs/inventory.md explains each with an example).\n"
+             "~ marks a fact unknown where the key allows it; check then reports the rules it leaves unjudged.\n";
+  std::optional<Object> at;
+  for (const auto& k : inventory::schema::keys()) {
+    if (k.object != at) {
+      at = k.object;
+      out.out << "\n"
+              << (k.object == Object::client ? "Clients CSV (the file named by clients:), columns"
+                                             : fmt::format("Inventory YAML, {}", inventory::schema::object_name(k.object)))
+              << ":\n";
+    }
+    std::string type(k.type);
+    if (!k.unit.empty()) type += fmt::format(" ({})", k.unit);
+    std::string need = k.required ? "required" : fmt::format("default {}", k.def);
+    out.out << fmt::format("  {:<34} {}, {}{}\n", inventory::schema::path_of(k), type, need,
+                           k.unknown ? ", ~ = unknown" : "");
+    out.out << fmt::format("  {:<34}   values: {}\n", "", k.allowed);
+    out.out << fmt::format("  {:<34}   {}\n", "", k.meaning);
+  }
+  return 0;
+}
+
 void register_inventory(CLI::App& app, Status& status) {
-  auto* inv = app.add_subcommand("inventory", "Work on the inventory itself (collect it from the site databases)");
+  auto* inv = app.add_subcommand("inventory", "Work on the inventory itself (collect it from the site databases; "
+                                              "list the keys it may hold)");
   inv->require_subcommand(1);
   auto [sub, o] = add_verb(*inv, status,
       "collect",
@@ -96,6 +146,14 @@ void register_inventory(CLI::App& app, Status& status) {
   sub->add_option("--as-of", o->as_of, "the date the inventory stands for (YYYY-MM-DD), recorded in collected:");
   sub->add_option("-o,--out", o->out, "the folder to write inventory.yaml and clients.csv into")->required();
   sub->add_option("--format", o->format, "text or json (the summary on stdout)")->capture_default_str();
+
+  auto [schema, so] = add_verb(*inv, status,
+      "schema",
+      "Every key an inventory may hold (the YAML's keys and the clients CSV's columns): path, type, unit, "
+      "required or default, allowed values, whether ~ (unknown) is accepted, what it is for. The reader's own table",
+      run_inventory_schema);
+  schema->add_option("--format", so->format, "text (default, for people) or json (for programs)")
+      ->capture_default_str();
 }
 
 }  // namespace smsup::cli

@@ -85,6 +85,10 @@ struct Report {
   bool checks_ok() const;
   std::optional<bool> fits() const;  // unset without free_disk_mb
   bool passed() const { return migration_ok && checks_ok() && fits().value_or(true); }
+  // A stand-in's migration time scaled to the real database's size: the
+  // stand-in's measured rate (MB migrated per second) applied to the real
+  // data and log. An estimate; unset for a plain database or a failed run.
+  std::optional<double> seconds_at_site_size() const;
   int exit_code() const { return passed() ? 0 : 1; }
 };
 

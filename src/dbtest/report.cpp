@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "dbtest/dbtest.h"
 #include "util/error.h"
 
@@ -12,6 +14,14 @@ namespace {
 constexpr int64_t kMiB = 1024 * 1024;
 int64_t mb_up(int64_t bytes) { return (bytes + kMiB - 1) / kMiB; }
 double mb(int64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
+// An estimate in words, rounded as an estimate should be: "40 s", "12 min", "1 h 38 min".
+std::string about(double seconds) {
+  auto s = static_cast<int64_t>(seconds + 0.5);
+  if (s < 90) return fmt::format("{} s", std::max<int64_t>(s, 1));
+  auto min = (s + 30) / 60;
+  if (min < 90) return fmt::format("{} min", min);
+  return fmt::format("{} h {} min", min / 60, min % 60);
+}
 }  // namespace
 
 int64_t Report::data_mb_after() const { return site ? site->after.data_mb_after : mb_up(after.data_bytes); }
@@ -23,6 +33,13 @@ bool Report::checks_ok() const {
     if (!c.ok) return false;
   }
   return true;
+}
+
+std::optional<double> Report::seconds_at_site_size() const {
+  int64_t stand_in = before.data_bytes + before.log_bytes;
+  if (!site || !migration_ok || stand_in <= 0) return std::nullopt;
+  double real = static_cast<double>(site->data_mb + site->log_mb) * static_cast<double>(kMiB);
+  return migration_seconds * real / static_cast<double>(stand_in);
 }
 
 std::optional<bool> Report::fits() const {
@@ -71,10 +88,25 @@ std::string format_text(const Report& r) {
   }
   out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n",
                      r.copy_seconds, r.migration_seconds, r.check_seconds);
-  out += fmt::format("  result      {} in {:.1f} s\n",
-                     r.passed() ? "PASSED: the database part of the upgrade will succeed"
-                                : "FAILED: fix this before the upgrade",
-                     r.total_seconds);
+  if (auto real = r.seconds_at_site_size()) {
+    // A stand-in: its own time says nothing of the real database's.
+    double stand_in = mb(r.before.data_bytes + r.before.log_bytes);
+    out += fmt::format("  result      {} on this {:.1f} MB stand-in in {:.1f} s\n",
+                       r.passed() ? "PASSED: the database part of the upgrade succeeds"
+                                  : "FAILED: fix this before the upgrade",
+                       stand_in, r.total_seconds);
+    out += fmt::format(
+        "  real size   for the real {} MB ({} MB data, {} MB log) the migration would take about {} "
+        "(an estimate: the stand-in's {:.1f} MB/s, scaled by size)\n",
+        r.site->data_mb + r.site->log_mb, r.site->data_mb, r.site->log_mb,
+        about(*real),
+        stand_in / std::max(r.migration_seconds, 1e-9));
+  } else {
+    out += fmt::format("  result      {} in {:.1f} s\n",
+                       r.passed() ? "PASSED: the database part of the upgrade will succeed"
+                                  : "FAILED: fix this before the upgrade",
+                       r.total_seconds);
+  }
   out += fmt::format(
       "\nFor the inventory (database:):\n  dbtest:\n    data_mb_after: {}\n"
       "    log_mb_after: {}\n",
@@ -107,6 +139,9 @@ std::string format_json(const Report& r) {
                                 {"data_mb_after", r.site->after.data_mb_after},
                                 {"log_mb_after", r.site->after.log_mb_after},
                                 {"growth_mb", r.site->growth_mb()},
+                                {"estimated_migration_seconds", r.seconds_at_site_size()
+                                                                    ? json(*r.seconds_at_site_size())
+                                                                    : json(nullptr)},
                                 {"empty_baseline",
                                  {{"data_bytes_before", r.site->empty.before},
                                   {"data_bytes_after", r.site->empty.after},

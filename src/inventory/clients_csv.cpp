@@ -10,17 +10,45 @@
 #include <functional>
 
 #include "inventory/inventory.h"
+#include "inventory/schema.h"
 
 namespace smsup::inventory {
 namespace {
 
+// The columns are the table's (schema.h, Object::client); this enum only
+// names where each is parsed below, and the static_asserts hold the two equal.
 enum Col { kName, kSite, kKind, kOs, kOsSp, kArch, kIe, kVersion, kAutoDisabled, kReassign,
            kHttpPort, kColCount };
 constexpr std::array<std::string_view, kColCount> kColNames{
     "name", "site", "kind", "os", "os_sp", "arch", "ie", "client_version",
     "autoupgrade_disabled", "reassign_to", "http_port"};
-constexpr std::array<bool, kColCount> kRequired{true, true, true, true, false, false,
-                                                false, true, false, false, false};
+
+constexpr const schema::Key& column(Col c) { return *schema::find(schema::Object::client, kColNames[c]); }
+
+constexpr bool columns_are_the_tables() {
+  size_t in_table = 0;
+  for (const auto& k : schema::kKeys) in_table += k.object == schema::Object::client ? 1 : 0;
+  for (auto name : kColNames) {
+    if (schema::find(schema::Object::client, name) == nullptr) return false;
+  }
+  return in_table == kColCount;
+}
+static_assert(columns_are_the_tables(), "the clients CSV's columns must be the rows of schema.h");
+// Ranges, found at compile time: the loop below runs a million times.
+constexpr std::int64_t kOsSpMin = column(kOsSp).min, kOsSpMax = column(kOsSp).max;
+constexpr std::int64_t kPortMin = column(kHttpPort).min, kPortMax = column(kHttpPort).max;
+
+std::string expected(Col c) { return std::string(column(c).allowed); }
+
+std::string column_list() {
+  std::string out;
+  for (const auto& k : schema::keys()) {
+    if (k.object != schema::Object::client) continue;
+    if (!out.empty()) out += ", ";
+    out += k.name;
+  }
+  return out;
+}
 
 // Splits records; handles quoted fields ("a,b", "a""b"), which may span lines.
 class Splitter {
@@ -183,12 +211,11 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
       }
     }
     if (!known) {
-      fail(1, f[i], "unknown column; expected name, site, kind, os, os_sp, arch, ie, "
-                    "client_version, autoupgrade_disabled, reassign_to, http_port");
+      fail(1, f[i], "unknown column; expected " + column_list());
     }
   }
   for (size_t c = 0; c < kColCount; ++c) {
-    if (kRequired[c] && idx[c] < 0) fail(1, kColNames[c], "required column is missing");
+    if (column(static_cast<Col>(c)).required && idx[c] < 0) fail(1, kColNames[c], "required column is missing");
   }
 
   size_t columns = 0;
@@ -219,7 +246,7 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     auto kind = get(kKind);
     if (kind == "legacy") cl.kind = ClientKind::legacy;
     else if (kind == "advanced") cl.kind = ClientKind::advanced;
-    else fail(line, "kind", fmt::format("unknown client kind '{}'; expected legacy or advanced", kind));
+    else fail(line, "kind", fmt::format("unknown client kind '{}'; expected {}", kind, expected(kKind)));
     if (cl.kind == ClientKind::advanced && !h.sites[cl.site].is_primary()) {
       fail(line, "site", fmt::format("advanced client '{}' is assigned to secondary site {}; "
                                      "advanced clients are assigned to primary sites only",
@@ -227,34 +254,33 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     }
     auto os = parse_win_family(get(kOs));
     if (!os) {
-      fail(line, "os", fmt::format("unknown operating system '{}'; expected win95, win98, winme, "
-                                   "nt4, w2000, xp, w2003, vista, longhorn or vs2005", get(kOs)));
+      fail(line, "os", fmt::format("unknown operating system '{}'; expected {}", get(kOs), expected(kOs)));
     }
     cl.os.family = *os;
     if (auto sp = get(kOsSp); !sp.empty()) {
-      if (!parse_num(sp, cl.os.sp) || cl.os.sp < 0 || cl.os.sp > 9) {
-        fail(line, "os_sp", fmt::format("'{}' is not a service pack number; expected 0 to 9", sp));
+      if (!parse_num(sp, cl.os.sp) || cl.os.sp < kOsSpMin || cl.os.sp > kOsSpMax) {
+        fail(line, "os_sp", fmt::format("'{}' is not a service pack number; expected {}", sp, expected(kOsSp)));
       }
     }
     if (auto a = get(kArch); a == "x64") cl.arch = Arch::x64;
-    else if (!a.empty() && a != "x86") fail(line, "arch", fmt::format("unknown architecture '{}'; expected x86 or x64", a));
+    else if (!a.empty() && a != "x86") fail(line, "arch", fmt::format("unknown architecture '{}'; expected {}", a, expected(kArch)));
     if (auto ie = get(kIe); !ie.empty()) {
       int major = 0, minor = 0;
       auto dot = ie.find('.');
       bool ok = parse_num(ie.substr(0, dot), major) &&
                 (dot == std::string_view::npos || parse_num(ie.substr(dot + 1, 1), minor));
       if (!ok || major < 1 || major > 20) {
-        fail(line, "ie", fmt::format("'{}' is not an Internet Explorer version; expected like 5.5 or 6.0", ie));
+        fail(line, "ie", fmt::format("'{}' is not an Internet Explorer version; expected {}", ie, expected(kIe)));
       }
       cl.ie_tenths = major * 10 + minor;
     }
     auto ver = parse_sms_version(get(kVersion));
-    if (!ver) fail(line, "client_version", fmt::format("unknown client version '{}'; expected sms20, rtm, sp1 or sp2", get(kVersion)));
+    if (!ver) fail(line, "client_version", fmt::format("unknown client version '{}'; expected {}", get(kVersion), expected(kVersion)));
     cl.version = ver->level;
     // ~: unknown (a collected inventory: no database holds it).
     if (auto d = get(kAutoDisabled); d == "~") cl.unknown |= static_cast<uint8_t>(ClientFact::autoupgrade_disabled);
     else if (d == "true") cl.autoupgrade_disabled = true;
-    else if (!d.empty() && d != "false") fail(line, "autoupgrade_disabled", fmt::format("'{}' is not a boolean; expected true, false or empty", d));
+    else if (!d.empty() && d != "false") fail(line, "autoupgrade_disabled", fmt::format("'{}' is not a boolean; expected {}", d, expected(kAutoDisabled)));
     if (auto r = get(kReassign); !r.empty()) {
       uint32_t rk = pack_code(r);
       cl.reassign_to = rk == UINT32_MAX ? -1 : site_of[rk];
@@ -263,8 +289,8 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     if (auto p = get(kHttpPort); p == "~") {
       cl.unknown |= static_cast<uint8_t>(ClientFact::http_port);
     } else if (!p.empty()) {
-      if (!parse_num(p, cl.http_port) || cl.http_port < 1 || cl.http_port > 65535) {
-        fail(line, "http_port", fmt::format("'{}' is not a port; expected 1 to 65535", p));
+      if (!parse_num(p, cl.http_port) || cl.http_port < kPortMin || cl.http_port > kPortMax) {
+        fail(line, "http_port", fmt::format("'{}' is not a port; expected {}", p, expected(kHttpPort)));
       }
     }
     h.clients.push_back(std::move(cl));

@@ -15,16 +15,13 @@
 namespace smsup::inventory {
 namespace {
 
-constexpr const char* kSmsLevels = "sms20, rtm, sp1, sp2 or a build like 2.50.3174.1018";
-constexpr const char* kWinFamilies =
-    "win95, win98, winme, nt4, w2000, xp, w2003, vista, longhorn or vs2005";
-constexpr const char* kSqlVersions =
-    "sql65, sql7-spN, 2000, 2000-sp1, 2000-sp2, 2000-sp3, 2000-sp3a, 2000-sp4, 2005 or 2005-spN";
+using schema::Object;
 
+// Every "expected ..." below is the key's row of schema.h (MapReader::expected).
 SmsVersion sms_version(MapReader& r, const std::string& key) {
   auto text = r.str(key);
   auto v = parse_sms_version(text);
-  if (!v) r.fail(key, fmt::format("unknown SMS version '{}'; expected {}", text, kSmsLevels));
+  if (!v) r.fail(key, fmt::format("unknown SMS version '{}'; expected {}", text, r.expected(key)));
   return *v;
 }
 
@@ -33,14 +30,14 @@ Method method(MapReader& r, const std::string& key, Method def) {
   if (!text) return def;
   auto m = parse_method(*text);
   if (!m) {
-    r.fail(key, fmt::format("unknown method '{}'; expected interactive, update-quiet or "
-                            "update-passive", *text));
+    r.fail(key, fmt::format("unknown method '{}'; expected {}", *text, r.expected(key)));
   }
   return *m;
 }
 
 template <class Bits, class Parse>
-uint32_t bit_list(MapReader& r, const std::string& key, Parse parse, const char* expected) {
+uint32_t bit_list(MapReader& r, const std::string& key, Parse parse) {
+  const std::string expected = r.expected(key);
   uint32_t out = 0;
   auto list = r.str_list(key);
   for (size_t i = 0; i < list.size(); ++i) {
@@ -109,7 +106,7 @@ std::string read_host(MapReader& r, const char* key, bool sql_instance) {
 }
 
 SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::string& path) {
-  MapReader r(n, file, path);
+  MapReader r(n, file, path, Object::system);
   SiteSystem s;
   s.loc = r.loc();
   s.path = path;
@@ -135,41 +132,33 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   } else {
     auto os = r.str("os");
     auto fam = parse_win_family(os);
-    if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {} or ~", os, kWinFamilies));
+    if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {} or ~", os, r.expected("os")));
     s.os.family = *fam;
   }
-  s.os.sp = static_cast<int>(r.integer("os_sp", 0, 0, 9));
+  s.os.sp = static_cast<int>(r.integer("os_sp", 0));
   if (auto e = r.opt_str("edition")) {
     if (*e == "standard") s.edition = Edition::standard;
     else if (*e == "enterprise") s.edition = Edition::enterprise;
     else if (*e == "datacenter") s.edition = Edition::datacenter;
     else if (*e == "advanced") s.edition = Edition::advanced;
-    else r.fail("edition", fmt::format("unknown edition '{}'; expected standard, enterprise, "
-                                       "datacenter or advanced", *e));
+    else r.fail("edition", fmt::format("unknown edition '{}'; expected {}", *e, r.expected("edition")));
   }
-  s.roles = bit_list<Role>(r, "roles", parse_role,
-                           "site_server, provider, management_point, reporting_point, "
-                           "server_locator_point, client_access_point, distribution_point, "
-                           "database_server");
+  s.roles = bit_list<Role>(r, "roles", parse_role);
   s.bits = r.boolean("bits", false);
   s.firewall = r.boolean("firewall", false);
   s.scw = r.boolean("scw", false);
   s.scw_before_role_change = r.boolean("scw_before_role_change", false);
   s.sms_client_installed = r.boolean("sms_client_installed", false);
   s.service_account = r.boolean("service_account", true);
-  s.firewall_exceptions = bit_list<FirewallException>(
-      r, "firewall_exceptions", parse_firewall_exception,
-      "rc-2701, rc-2702, rc-2703, rc-2704, helpsvc, tcp-135, file-printer-sharing, statview, "
-      "unsecapp");
-  s.dcom_fixed = bit_list<DcomFix>(r, "dcom_fixed", parse_dcom_fix,
-                                   "slp-iusr, rp-reporting-users, sms-admins-remote");
+  s.firewall_exceptions = bit_list<FirewallException>(r, "firewall_exceptions", parse_firewall_exception);
+  s.dcom_fixed = bit_list<DcomFix>(r, "dcom_fixed", parse_dcom_fix);
   r.finish();
   return s;
 }
 
 Database read_database(const YAML::Node& n, const std::string& file, const std::string& path,
                        const std::string& code) {
-  MapReader r(n, file, path);
+  MapReader r(n, file, path, Object::database);
   Database d;
   d.loc = r.loc();
   d.server = read_host(r, "server", true);
@@ -184,22 +173,27 @@ Database read_database(const YAML::Node& n, const std::string& file, const std::
   } else {
     auto sql = r.str("sql");
     auto v = parse_sql_version(sql);
-    if (!v) r.fail("sql", fmt::format("unknown SQL Server version '{}'; expected {} or ~", sql, kSqlVersions));
+    if (!v) r.fail("sql", fmt::format("unknown SQL Server version '{}'; expected {} or ~", sql, r.expected("sql")));
     d.sql = *v;
   }
   d.replication = r.boolean("replication", false);
-  constexpr int64_t kMax = int64_t{1} << 40;
-  d.data_mb = r.integer("data_mb", 0, 0, kMax);
-  d.log_mb = r.integer("log_mb", 0, 0, kMax);
-  d.free_disk_mb = r.integer("free_disk_mb", 0, 0, kMax);
+  d.data_mb = r.integer("data_mb", 0);
+  d.log_mb = r.integer("log_mb", 0);
+  d.free_disk_mb = r.integer("free_disk_mb", 0);
   d.autogrow = r.boolean("autogrow", true);
   if (auto t = r.child("dbtest")) {
-    MapReader tr(*t, file, r.field("dbtest"));
+    MapReader tr(*t, file, r.field("dbtest"), Object::dbtest);
     DbTestResult res;
-    res.data_mb_after = tr.integer("data_mb_after", -1, 0, kMax);
-    res.log_mb_after = tr.integer("log_mb_after", -1, 0, kMax);
-    if (res.data_mb_after < 0) tr.fail("data_mb_after", "required key is missing");
-    if (res.log_mb_after < 0) tr.fail("log_mb_after", "required key is missing");
+    auto required = [&tr](const std::string& key) {
+      int64_t v = tr.integer(key, -1);
+      if (v < 0) {
+        tr.fail(key, fmt::format("required key is missing; expected {} ({}): {}", tr.spec(key).type,
+                                 tr.spec(key).unit, tr.expected(key)));
+      }
+      return v;
+    };
+    res.data_mb_after = required("data_mb_after");
+    res.log_mb_after = required("log_mb_after");
     tr.finish();
     d.dbtest = res;
   }
@@ -217,7 +211,7 @@ bool valid_code(const std::string& c) {
 
 Site read_site(const YAML::Node& n, const std::string& file, const std::string& path,
                Method def_method) {
-  MapReader r(n, file, path);
+  MapReader r(n, file, path, Object::site);
   Site s;
   s.loc = r.loc();
   s.path = path;
@@ -225,7 +219,7 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
   s.code_loc = r.value_loc("code");
   s.parent_loc = r.value_loc("parent");
   if (!valid_code(s.code)) {
-    r.fail("code", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.code));
+    r.fail("code", fmt::format("'{}' is not a site code; expected {}", s.code, r.expected("code")));
   }
   s.name = r.opt_str("name").value_or("");
   for (auto [key, fact] : {std::pair{"security", SiteFact::security},
@@ -239,16 +233,16 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
   auto type = r.str("type");
   if (type == "primary") s.type = SiteType::primary;
   else if (type == "secondary") s.type = SiteType::secondary;
-  else r.fail("type", fmt::format("unknown site type '{}'; expected primary or secondary", type));
+  else r.fail("type", fmt::format("unknown site type '{}'; expected {}", type, r.expected("type")));
   s.parent = r.opt_str("parent").value_or("");
   s.version = sms_version(r, "version");
   if (auto sec = r.opt_str("security")) {
     if (*sec == "standard") s.security = Security::standard;
     else if (*sec == "advanced") s.security = Security::advanced;
-    else r.fail("security", fmt::format("unknown security mode '{}'; expected standard or advanced", *sec));
+    else r.fail("security", fmt::format("unknown security mode '{}'; expected {}", *sec, r.expected("security")));
   }
   s.advanced_security_ready = r.boolean("advanced_security_ready", false);
-  s.http_port = static_cast<int>(r.integer("http_port", 80, 1, 65535));
+  s.http_port = static_cast<int>(r.integer("http_port", 80));
   s.client_auth_encryption = r.boolean("client_auth_encryption", false);
   s.drw_passed = r.boolean("drw_passed", false);
   if (r.has("method")) s.method = method(r, "method", def_method);
@@ -257,7 +251,7 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
   s.foreign_files = r.str_list("foreign_files");
   if (auto b = r.opt_str("last_backup")) {
     auto d = parse_date(*b);
-    if (!d) r.fail("last_backup", fmt::format("'{}' is not a date; expected YYYY-MM-DD or ~", *b));
+    if (!d) r.fail("last_backup", fmt::format("'{}' is not a date; expected {}", *b, r.expected("last_backup")));
     s.last_backup = d;
   }
   if (auto db = r.child("database")) {
@@ -272,7 +266,7 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
   if (auto consoles = r.child("consoles")) {
     if (!consoles->IsSequence()) r.fail("consoles", "expected a list of consoles");
     for (size_t i = 0; i < consoles->size(); ++i) {
-      MapReader cr((*consoles)[i], file, fmt::format("{}.consoles[{}]", path, i));
+      MapReader cr((*consoles)[i], file, fmt::format("{}.consoles[{}]", path, i), Object::console);
       Console c;
       c.loc = cr.loc();
       c.host = read_host(cr, "host", false);
@@ -314,7 +308,7 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
   }
   Hierarchy h;
   h.source = display_name;
-  MapReader r(root, display_name, "");
+  MapReader r(root, display_name, "", Object::top);
   auto format = r.str("format");
   if (format != "smsup-inventory/1") {
     r.fail("format", fmt::format("'{}' is not a known format; expected smsup-inventory/1", format));

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <sstream>
+#include <stdexcept>
 
 #include "util/closest.h"
 
@@ -80,6 +81,25 @@ MapReader::MapReader(const YAML::Node& node, std::string file, std::string path)
   }
 }
 
+MapReader::MapReader(const YAML::Node& node, std::string file, std::string path, schema::Object object)
+    : MapReader(node, std::move(file), std::move(path)) {
+  object_ = object;
+}
+
+const schema::Key& MapReader::spec(const std::string& key) const {
+  const schema::Key* k = object_ ? schema::find(*object_, key) : nullptr;
+  if (k == nullptr) {
+    throw std::logic_error(fmt::format("inventory key '{}' of {} is not in inventory/schema.h", key,
+                                       object_ ? schema::object_name(*object_) : "an unnamed mapping"));
+  }
+  return *k;
+}
+
+void MapReader::mark(const std::string& key) {
+  if (object_) spec(key);  // a key the table lacks is a reader bug
+  read_.insert(key);
+}
+
 SourceLoc MapReader::loc_of(const YAML::Node& n) const {
   auto m = n.Mark();
   if (m.is_null()) return {file_, 0, 0};
@@ -116,6 +136,12 @@ bool MapReader::has(const std::string& key) const {
 }
 
 bool MapReader::is_unknown(const std::string& key) const {
+  if (object_) {
+    if (!spec(key).unknown) {
+      throw std::logic_error(fmt::format("inventory key '{}' may not be ~ (unknown) in inventory/schema.h", key));
+    }
+    asked_unknown_.insert(key);
+  }
   const auto* n = find(key);
   return n != nullptr && n->IsNull();
 }
@@ -126,14 +152,18 @@ std::string MapReader::scalar(const std::string& key, const YAML::Node& n) const
 }
 
 std::string MapReader::str(const std::string& key) {
-  read_.insert(key);
+  mark(key);
   const auto* n = find(key);
-  if (n == nullptr || n->IsNull()) fail(key, "required key is missing");
+  if (n == nullptr || n->IsNull()) {
+    if (!object_) fail(key, "required key is missing");
+    const auto& k = spec(key);
+    fail(key, fmt::format("required key is missing; expected {}: {}", k.type, k.allowed));
+  }
   return scalar(key, *n);
 }
 
 std::optional<std::string> MapReader::opt_str(const std::string& key) {
-  read_.insert(key);
+  mark(key);
   const auto* n = find(key);
   if (n == nullptr || n->IsNull()) return std::nullopt;
   return scalar(key, *n);
@@ -144,7 +174,13 @@ bool MapReader::boolean(const std::string& key, bool def) {
   if (!v) return def;
   if (*v == "true" || *v == "True" || *v == "yes") return true;
   if (*v == "false" || *v == "False" || *v == "no") return false;
-  fail(key, fmt::format("'{}' is not a boolean; expected true or false", *v));
+  fail(key, fmt::format("'{}' is not a boolean; expected {}", *v,
+                        object_ ? spec(key).allowed : schema::kBoolean));
+}
+
+int64_t MapReader::integer(const std::string& key, int64_t def) {
+  const auto& k = spec(key);
+  return integer(key, def, k.min, k.max);
 }
 
 int64_t MapReader::integer(const std::string& key, int64_t def, int64_t min, int64_t max) {
@@ -162,7 +198,7 @@ int64_t MapReader::integer(const std::string& key, int64_t def, int64_t min, int
 }
 
 std::vector<std::string> MapReader::str_list(const std::string& key) {
-  read_.insert(key);
+  mark(key);
   std::vector<std::string> out;
   const auto* n = find(key);
   if (n == nullptr || n->IsNull()) return out;
@@ -178,13 +214,39 @@ std::vector<std::string> MapReader::str_list(const std::string& key) {
 }
 
 std::optional<YAML::Node> MapReader::child(const std::string& key) {
-  read_.insert(key);
+  mark(key);
   const auto* n = find(key);
   if (n == nullptr || n->IsNull()) return std::nullopt;
   return *n;
 }
 
 void MapReader::finish() const {
+  if (object_) {
+    // The table is the reader's list of keys: a key it has and the reader
+    // did not read is a reader bug, like one the reader reads and it lacks.
+    for (const auto& key : schema::keys()) {
+      if (key.object != *object_ || key.name == "extra") continue;
+      if (!read_.contains(std::string(key.name))) {
+        throw std::logic_error(fmt::format("inventory key '{}' of {} is in inventory/schema.h but not read",
+                                           key.name, schema::object_name(*object_)));
+      }
+      if (key.unknown && !asked_unknown_.contains(std::string(key.name))) {
+        throw std::logic_error(fmt::format("inventory key '{}' of {} may be ~ in inventory/schema.h but the "
+                                           "reader does not ask", key.name, schema::object_name(*object_)));
+      }
+    }
+    std::vector<std::string> known;
+    for (const auto& key : schema::keys()) {
+      if (key.object == *object_) known.emplace_back(key.name);
+    }
+    for (const auto& [k, e] : keys_) {
+      if (schema::find(*object_, k) == nullptr) fail_at(e.key, field(k), "unknown key" + did_you_mean(k, known));
+      if (k == "extra" && !e.value.IsMap() && !e.value.IsNull()) {
+        fail_at(e.value, field(k), "expected a mapping (extra: holds free-form keys)");
+      }
+    }
+    return;
+  }
   for (const auto& [k, e] : keys_) {
     if (k == "extra") {
       if (!e.value.IsMap() && !e.value.IsNull()) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "inventory/schema.h"
 #include "util/error.h"
 
 namespace smsup::inventory {
@@ -28,6 +29,11 @@ class MapReader {
  public:
   // `node` must be a mapping; `path` is its key path ("sites[2]").
   MapReader(const YAML::Node& node, std::string file, std::string path);
+  // A mapping of the inventory: its keys are the rows of `object` in
+  // schema.h. Unknown keys are refused against the table, refusals say what
+  // the table allows, and reading a key the table lacks (or not reading one
+  // it has) is a logic error.
+  MapReader(const YAML::Node& node, std::string file, std::string path, schema::Object object);
 
   bool has(const std::string& key) const;
   // The key is there with the value ~: an unknown fact (collect.md).
@@ -41,6 +47,8 @@ class MapReader {
   std::optional<std::string> opt_str(const std::string& key);  // absent or ~ -> nullopt
   bool boolean(const std::string& key, bool def);
   int64_t integer(const std::string& key, int64_t def, int64_t min, int64_t max);
+  // A schema mapping's whole number: the range is the table's.
+  int64_t integer(const std::string& key, int64_t def);
   std::vector<std::string> str_list(const std::string& key);
   // A child mapping or sequence (nullopt when absent or ~).
   std::optional<YAML::Node> child(const std::string& key);
@@ -54,11 +62,16 @@ class MapReader {
   // Where a key's value stands (the map itself when the key is absent).
   SourceLoc value_loc(const std::string& key) const;
   std::string field(const std::string& key) const;
+  // A schema mapping: the table's row for `key` (a logic error if none), and
+  // what it allows, as refusals say it ("primary or secondary").
+  const schema::Key& spec(const std::string& key) const;
+  std::string expected(const std::string& key) const { return std::string(spec(key).allowed); }
 
   // Refuses any key that was not read (except `extra`).
   void finish() const;
 
  private:
+  void mark(const std::string& key);
   const YAML::Node* find(const std::string& key) const;
   std::string scalar(const std::string& key, const YAML::Node& n) const;
 
@@ -71,6 +84,8 @@ class MapReader {
   std::string file_;
   std::string path_;
   std::set<std::string> read_;
+  std::optional<schema::Object> object_;
+  mutable std::set<std::string> asked_unknown_;  // keys is_unknown() was asked about
 };
 
 }  // namespace smsup::inventory

@@ -65,12 +65,12 @@ void vista_limited(const Context&, const Client& c, Emit& e) {
 
 using namespace section;
 const Rule kClientRules[] = {
-    {"advclient-os", Gravity::warning, kAdvClientSupport, advclient_os},
-    {"legacy-on-nt5", Gravity::warning, kLegacySupport, legacy_on_nt5},
-    {"legacy-win98-ie", Gravity::warning, kLegacySupport, legacy_win98_ie},
-    {"legacy-autoupgrade-disabled", Gravity::warning, kLegacyClients, legacy_autoupgrade_disabled},
-    {"sms20-client-nt5", Gravity::warning, kLegacyClients, sms20_client_nt5},
-    {"vista-limited", Gravity::info, kAdvClientSupport, vista_limited},
+    {"advclient-os", Gravity::warning, kAdvClientSupport, "an Advanced Client's system will not take the SP2 client", advclient_os},
+    {"legacy-on-nt5", Gravity::warning, kLegacySupport, "a Legacy Client on Windows 2000 or later: unsupported at SP2", legacy_on_nt5},
+    {"legacy-win98-ie", Gravity::warning, kLegacySupport, "a Legacy Client on Windows 98 with Internet Explorer below 5.5", legacy_win98_ie},
+    {"legacy-autoupgrade-disabled", Gravity::warning, kLegacyClients, "a Legacy Client with automatic upgrade disabled", legacy_autoupgrade_disabled},
+    {"sms20-client-nt5", Gravity::warning, kLegacyClients, "an SMS 2.0 client on NT5 cannot report software inventory to SP2", sms20_client_nt5},
+    {"vista-limited", Gravity::info, kAdvClientSupport, "an Advanced Client on Vista or Longhorn: limited support", vista_limited},
 };
 
 }  // namespace

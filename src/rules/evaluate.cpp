@@ -163,7 +163,7 @@ std::vector<RuleInfo> rule_catalog() {
   std::vector<RuleInfo> out;
   for (auto table : tables()) {
     for (const Rule& r : table) {
-      out.push_back(RuleInfo{r.id, r.severity, r.reference, scope_of(r), r.os_sp1});
+      out.push_back(RuleInfo{r.id, r.severity, r.reference, scope_of(r), r.os_sp1, r.checks});
     }
   }
   return out;

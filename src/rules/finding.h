@@ -60,6 +60,7 @@ struct RuleInfo {
   std::string_view reference;  // checklist section
   Scope scope;
   bool os_sp1 = false;         // one of the Windows Server 2003 SP1 rules
+  std::string_view checks;     // one line: what the rule checks
 };
 // Every rule, in catalog order (the order of shared/spec/rules.md).
 std::vector<RuleInfo> rule_catalog();

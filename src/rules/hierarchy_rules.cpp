@@ -128,8 +128,8 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
 
 using namespace section;
 const Rule kHierarchyRules[] = {
-    {"http-port-mismatch", Gravity::blocker, kPreparing, http_port_mismatch},
-    {"auth-reassign", Gravity::blocker, kPreparing, auth_reassign},
+    {"http-port-mismatch", Gravity::blocker, kPreparing, "sites and Advanced Clients do not all use one HTTP port", http_port_mismatch},
+    {"auth-reassign", Gravity::blocker, kPreparing, "an Advanced Client moves to a site without client authentication and encryption", auth_reassign},
 };
 
 }  // namespace

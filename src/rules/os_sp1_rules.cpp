@@ -181,18 +181,18 @@ void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emi
 
 using namespace section;
 const Rule kOsSp1Rules[] = {
-    {"dcom-slp", Gravity::action, kDcom, dcom_slp, true},
-    {"dcom-rp", Gravity::action, kDcom, dcom_rp, true},
-    {"dcom-sms-admins", Gravity::action, kRealWorld, dcom_sms_admins, true},
-    {"remote-mp-997", Gravity::warning, kRealWorld, remote_mp_997, true},
-    {"mp-client-first", Gravity::warning, kRealWorld, mp_client_first, true},
-    {"readonly-push", Gravity::info, kRealWorld, readonly_push, true},
-    {"scw-remote-wmi", Gravity::action, kScwWmi, scw_remote_wmi, true},
-    {"scw-sql-monitor", Gravity::action, kScwSqlMonitor, scw_sql_monitor, true},
-    {"scw-bits-dp", Gravity::action, kScwBits, scw_bits_dp, true},
-    {"scw-cap-misdetect", Gravity::action, kScwCap, scw_cap_misdetect, true},
-    {"scw-rerun", Gravity::action, kScwRerun, scw_rerun, true},
-    {"firewall-exceptions", Gravity::action, kFirewall, firewall_exceptions, true},
+    {"dcom-slp", Gravity::action, kDcom, "a server locator point lacks the IUSR DCOM launch permission", dcom_slp, true},
+    {"dcom-rp", Gravity::action, kDcom, "a reporting point lacks the SMS Reporting Users DCOM permissions", dcom_rp, true},
+    {"dcom-sms-admins", Gravity::action, kRealWorld, "a site server or provider lacks SMS Admins Remote Activation", dcom_sms_admins, true},
+    {"remote-mp-997", Gravity::warning, kRealWorld, "a remote management point with the computer account: error 997", remote_mp_997, true},
+    {"mp-client-first", Gravity::warning, kRealWorld, "a management point host had an SMS client first: MP setup fails (1603)", mp_client_first, true},
+    {"readonly-push", Gravity::info, kRealWorld, "read-only users on a collection can install clients", readonly_push, true},
+    {"scw-remote-wmi", Gravity::action, kScwWmi, "an SCW policy on a provider host without Remote WMI", scw_remote_wmi, true},
+    {"scw-sql-monitor", Gravity::action, kScwSqlMonitor, "an SCW policy on a remote database server without the SQL monitor ports", scw_sql_monitor, true},
+    {"scw-bits-dp", Gravity::action, kScwBits, "an SCW policy on a BITS distribution point without IIS remote administration", scw_bits_dp, true},
+    {"scw-cap-misdetect", Gravity::action, kScwCap, "the SCW assumes a CAP role on a site server that has none", scw_cap_misdetect, true},
+    {"scw-rerun", Gravity::action, kScwRerun, "roles changed after the SCW policy was applied", scw_rerun, true},
+    {"firewall-exceptions", Gravity::action, kFirewall, "Windows Firewall is on and exceptions SMS needs are missing", firewall_exceptions, true},
 };
 
 }  // namespace

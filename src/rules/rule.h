@@ -1,5 +1,5 @@
 // How a rule is written: one function per rule, and one table row next to it
-// with the rule's id, severity and checklist section. Each rule file ends with
+// with the rule's id, severity, checklist section and what it checks. Each rule file ends with
 // its table; evaluate.cpp (rule_catalog) chains the tables in the spec's order.
 #pragma once
 
@@ -96,6 +96,7 @@ struct Rule {
   std::string_view id;
   Gravity severity;
   std::string_view reference;
+  std::string_view checks;  // one line: what it checks (`check --list-rules`; docs/rules.md says more)
   std::variant<SiteCheck, SystemCheck, ClientCheck, HierarchyCheck> check;
   bool os_sp1 = false;  // only on hosts where Context::os_sp1() holds
 };

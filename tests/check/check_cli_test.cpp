@@ -126,6 +126,21 @@ TEST(CheckCli, HelpDescribesTheOptions) {
   }
 }
 
+// A required option left out is named by every spelling the user can type
+// (the README writes -o, CLI11 alone says --out), with the verb's --help.
+TEST(Cli, AMissingRequiredOptionIsNamedAsTheUserTypesIt) {
+  auto plan = run_cli({"plan", data("fabrikam.yaml")});
+  EXPECT_EQ(plan.status, 2);
+  EXPECT_TRUE(plan.out.empty());
+  EXPECT_EQ(plan.err, "smsup: -o/--out is required; see smsup plan --help\n");
+  auto collect = run_cli({"inventory", "collect", "--central", "sqlite:x"});
+  EXPECT_EQ(collect.status, 2);
+  EXPECT_EQ(collect.err, "smsup: -o/--out is required; see smsup inventory collect --help\n");
+  // An option with one spelling keeps it.
+  auto central = run_cli({"inventory", "collect", "-o", "x"});
+  EXPECT_EQ(central.err, "smsup: --central is required; see smsup inventory collect --help\n");
+}
+
 // Not `check` only: any verb typed wrong. Here because this binary runs smsup
 // and nothing else.
 TEST(Cli, AMistypedVerbNamesTheNearestOneAndExitsTwo) {

@@ -22,19 +22,27 @@ TEST(ListRules, JsonHoldsEveryRuleOfTheTablesWithItsSeverityAndSection) {
     EXPECT_EQ(j["rules"][i]["id"], std::string(catalog[i].id));
     EXPECT_EQ(j["rules"][i]["severity"], std::string(rules::to_string(catalog[i].severity)));
     EXPECT_EQ(j["rules"][i]["reference"], std::string(catalog[i].reference));
+    EXPECT_EQ(j["rules"][i]["checks"], std::string(catalog[i].checks));
+    EXPECT_FALSE(catalog[i].checks.empty()) << catalog[i].id;
   }
   EXPECT_EQ(j["rules"][0]["id"], "sms-version-path");
   EXPECT_EQ(j["rules"][0]["severity"], "blocker");
 }
 
-TEST(ListRules, TextHasALinePerRule) {
+TEST(ListRules, TextHasALinePerRuleSayingWhatItChecks) {
   std::ostringstream out, err;
   Output o{out, err};
   ASSERT_EQ(run_check({.list_rules = true}, o), 0);
   for (const auto& r : rules::rule_catalog()) {
     EXPECT_NE(out.str().find("\n" + std::string(r.id) + " "), std::string::npos) << r.id;
+    EXPECT_NE(out.str().find(std::string(r.checks) + "\n"), std::string::npos) << r.id;
   }
-  EXPECT_NE(out.str().find("db-disk-space                    blocker  site"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("db-disk-space                    blocker  site         "
+                           "the database's free disk is below its upgrade growth\n"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("WHAT IT CHECKS"), std::string::npos);
+  EXPECT_NE(out.str().find("[Test the Database Upgrade Process]"), std::string::npos);
 }
 
 }  // namespace

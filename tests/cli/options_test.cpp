@@ -266,6 +266,8 @@ std::vector<Refusal> refusals() {
        "--site-db", "is not CODE=CONN"},
       {"CollectAsOf", [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .as_of = "June", .out = "o"}, o); },
        "--as-of", "'June' is not a date"},
+      {"SchemaFormat", [](Output& o) { return run_inventory_schema({.format = "yaml"}, o); },
+       "--format", "'yaml' is not one of text, json"},
       {"ApplyLeaseZero", [](Output& o) { return run_apply({.plan = a_plan(), .lease = 0}, o); }, "--lease",
        "expected 1 to 86400 seconds"},
       {"ApplyNotifyNoScheme", [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"hooks.example.org/x"}}, o); },

@@ -1,6 +1,7 @@
 // Stand-ins: the twin's site databases name the real database they stand
 // for, and dbtest gives its figures at that size, the same the disk rule's
 // model gives; the twin's replication and upgrade operations on them.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,32 @@ TEST(StandIn, DbtestGivesTheFiguresAtTheSitesSizeAsTheModelDoes) {
   EXPECT_EQ(j["growth_mb"], r.growth_mb());
 }
 
+// A stand-in's few seconds are not the real database's: the report says the
+// stand-in's size and estimates the real size's time at the measured rate.
+TEST(StandIn, TheTimeIsGivenForTheStandInAndEstimatedForTheRealSize) {
+  TempDir d;
+  std::string path = stand_in(d, "EUR.db", 2000, 7400, 1600);
+  Report r = run_sqlite(path, opts_for(path));
+  ASSERT_TRUE(r.passed());
+  auto real = r.seconds_at_site_size();
+  ASSERT_TRUE(real.has_value());
+  double stand_in_bytes = static_cast<double>(r.before.data_bytes + r.before.log_bytes);
+  EXPECT_NEAR(*real, r.migration_seconds * 9000.0 * 1048576.0 / stand_in_bytes, 1e-6 * *real);
+  EXPECT_GT(*real, 100 * r.migration_seconds);  // 9,000 MB against the stand-in's few MB
+  std::string text = format_text(r);
+  EXPECT_NE(text.find(fmt::format("PASSED: the database part of the upgrade succeeds on this {:.1f} MB stand-in in",
+                                  stand_in_bytes / 1048576.0)),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("real size   for the real 9000 MB (7400 MB data, 1600 MB log) the migration would take about "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(an estimate: the stand-in's"), std::string::npos) << text;
+  EXPECT_EQ(text.find("will succeed"), std::string::npos) << text;
+  auto j = nlohmann::json::parse(format_json(r));
+  EXPECT_DOUBLE_EQ(j["site"]["estimated_migration_seconds"].get<double>(), *real);
+}
+
 TEST(StandIn, FitIsJudgedAtTheSitesSize) {
   TempDir d;
   std::string path = stand_in(d, "EUR.db", 1000, 7400, 1600);
@@ -82,6 +109,9 @@ TEST(StandIn, APlainDatabaseIsMeasuredAsItIs) {
   EXPECT_FALSE(r.site.has_value());
   EXPECT_EQ(r.data_mb_after(), (r.after.data_bytes + 1048575) / 1048576);
   EXPECT_TRUE(nlohmann::json::parse(format_json(r))["site"].is_null());
+  EXPECT_FALSE(r.seconds_at_site_size().has_value());
+  EXPECT_EQ(format_text(r).find("real size"), std::string::npos);
+  EXPECT_NE(format_text(r).find("PASSED: the database part of the upgrade will succeed in"), std::string::npos);
 }
 
 TEST(StandIn, ModelPerClientFiguresHoldOnFreshDatabases) {

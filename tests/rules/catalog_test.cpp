@@ -33,6 +33,30 @@ TEST(Catalog, MatchesEveryRuleOfTheSpec) {
   EXPECT_EQ(actual, expected);
 }
 
+// docs/rules.md, the users' catalogue, has a row for every rule of the
+// tables and no other, with the same severity and checklist section; every
+// rule says in one line what it checks (`check --list-rules`).
+TEST(Catalog, DocsRulesHasARowForEveryRuleAndNoOther) {
+  std::ifstream in(SMSUP_SOURCE_DIR "/docs/rules.md");
+  ASSERT_TRUE(in) << "cannot read docs/rules.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  std::map<std::string, std::pair<std::string, std::string>> documented;  // id -> severity, section
+  std::regex row(R"(\n\| `([a-z0-9-]+)` \| ([a-z /]+) \|[^\n]*\| \*([^*\n]+)\* \|)");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(documented.emplace((*it)[1], std::pair{(*it)[2], (*it)[3]}).second) << "twice: " << (*it)[1];
+  }
+  std::map<std::string, std::pair<std::string, std::string>> actual;
+  for (const auto& r : rules::rule_catalog()) {
+    EXPECT_FALSE(r.checks.empty()) << r.id << " does not say what it checks";
+    std::string severity(rules::to_string(r.severity));
+    if (r.id == "http-port-mismatch") severity = "blocker / warning";  // its severity depends on the case
+    actual[std::string(r.id)] = {severity, std::string(r.reference)};
+  }
+  EXPECT_EQ(documented, actual);
+}
+
 TEST(Catalog, EveryReferenceIsASectionTitleOfTheChecklist) {
   std::ifstream in(SMSUP_SHARED_DIR "/seed/000_45f6a120af3282bb.txt");
   ASSERT_TRUE(in);
