@@ -8,7 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev sqlite3 libssl-dev
   libvectorscan-dev
-  # src/smb links libsmbclient; tests/smb starts a real smbd (samba) on
+  # src/smb loads libsmbclient (dlopen; libsmbclient-dev for its header and the library); tests/smb starts a real smbd (samba) on
   # loopback; the SMB benchmark's raw transfer is smbclient's.
   libsmbclient-dev samba smbclient
   libpq-dev postgresql

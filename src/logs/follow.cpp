@@ -97,43 +97,51 @@ void LogFollower::read_rest_of_rotated() {
   read_new(*rotated_src_, *size, &rotated_name_);
 }
 
-void LogFollower::read_new(FileSource& src, std::uint64_t size, const std::string* name) {
-  if (size <= consumed_) return;
-  if (enc_ == Enc::Unknown) {
-    // The encoding, as LogText decides it, once enough bytes are there to tell.
-    std::string b = src.read(0, 4);
-    auto at = [&](std::size_t i) { return static_cast<unsigned char>(b[i]); };
-    if (b.size() >= 3 && at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF) {
-      enc_ = Enc::Utf8;
-      data_start_ = 3;
-    } else if (b.size() >= 2 && at(0) == 0xFF && at(1) == 0xFE) {
-      enc_ = Enc::Utf16Le;
-      data_start_ = 2;
-    } else if (b.size() >= 2 && at(0) == 0xFE && at(1) == 0xFF) {
-      enc_ = Enc::Utf16Be;
-      data_start_ = 2;
-    } else if (b.size() >= 4) {
-      enc_ = at(0) != 0 && at(1) == 0 && at(2) != 0 && at(3) == 0 ? Enc::Utf16Le : Enc::Utf8;
-    } else if (b.find('\n') != std::string::npos && b.find('\0') == std::string::npos &&
-               at(0) != 0xEF && at(0) != 0xFF && at(0) != 0xFE) {
-      enc_ = Enc::Utf8;  // a short first line, plainly not UTF-16
-    } else {
-      pending_ = size;
-      return;  // too few bytes to tell yet
-    }
-    consumed_ = data_start_;
+bool LogFollower::detect_encoding(FileSource& src, std::uint64_t size) {
+  if (enc_ != Enc::Unknown) return true;
+  // The encoding, as LogText decides it, once enough bytes are there to tell.
+  std::string b = src.read(0, 4);
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(b[i]); };
+  if (b.size() >= 3 && at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF) {
+    enc_ = Enc::Utf8;
+    data_start_ = 3;
+  } else if (b.size() >= 2 && at(0) == 0xFF && at(1) == 0xFE) {
+    enc_ = Enc::Utf16Le;
+    data_start_ = 2;
+  } else if (b.size() >= 2 && at(0) == 0xFE && at(1) == 0xFF) {
+    enc_ = Enc::Utf16Be;
+    data_start_ = 2;
+  } else if (b.size() >= 4) {
+    enc_ = at(0) != 0 && at(1) == 0 && at(2) != 0 && at(3) == 0 ? Enc::Utf16Le : Enc::Utf8;
+  } else if (b.find('\n') != std::string::npos && b.find('\0') == std::string::npos &&
+             at(0) != 0xEF && at(0) != 0xFF && at(0) != 0xFE) {
+    enc_ = Enc::Utf8;  // a short first line, plainly not UTF-16
+  } else {
+    pending_ = size;
+    return false;  // too few bytes to tell yet
   }
+  consumed_ = data_start_;
+  return true;
+}
+
+// The file's first lines (up to 4 KiB), raw: a file with others is a new file.
+void LogFollower::keep_head(FileSource& src, std::string_view raw) {
+  if (!head_.empty()) return;
+  bool utf16 = enc_ == Enc::Utf16Le || enc_ == Enc::Utf16Be;
+  std::size_t first = complete_end(raw.substr(0, std::min<std::size_t>(raw.size(), 4096)), utf16,
+                                   enc_ == Enc::Utf16Be);
+  head_ = src.read(0, static_cast<std::size_t>(data_start_) + (first ? first : std::min<std::size_t>(raw.size(), 4096)));
+}
+
+void LogFollower::read_new(FileSource& src, std::uint64_t size, const std::string* name) {
+  if (size <= consumed_ || !detect_encoding(src, size)) return;
   bool utf16 = enc_ == Enc::Utf16Le || enc_ == Enc::Utf16Be;
   std::string raw = src.read(consumed_, static_cast<std::size_t>(size - consumed_));
   std::size_t end = complete_end(raw, utf16, enc_ == Enc::Utf16Be);
   pending_ = raw.size() - end;
   if (end == 0) return;
   raw.resize(end);
-  if (head_.empty()) {
-    std::size_t first = complete_end(raw.substr(0, std::min<std::size_t>(raw.size(), 4096)), utf16,
-                                     enc_ == Enc::Utf16Be);
-    head_ = src.read(0, static_cast<std::size_t>(data_start_) + (first ? first : std::min<std::size_t>(raw.size(), 4096)));
-  }
+  keep_head(src, raw);
   std::string& text = chunks_.emplace_back(utf16 ? utf16_to_utf8(raw, enc_ == Enc::Utf16Be) : std::move(raw));
   Splitter split(text, lines_ + 1);
   for (Span span; split.next(span);) {
@@ -141,6 +149,46 @@ void LogFollower::read_new(FileSource& src, std::uint64_t size, const std::strin
     e.offset += decoded_;
     out_.push_back({*name, e});
   }
+  consumed_ += end;
+  decoded_ += text.size();
+  lines_ += count_lines(text);
+}
+
+namespace {
+
+// Bytes already read, served as a file.
+class Bytes : public FileSource {
+ public:
+  explicit Bytes(std::string_view bytes) : bytes_(bytes) {}
+  std::optional<std::uint64_t> size() override { return bytes_.size(); }
+  std::string read(std::uint64_t offset, std::size_t n) override {
+    if (offset >= bytes_.size()) return {};
+    return std::string(bytes_.substr(static_cast<std::size_t>(offset), n));
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+}  // namespace
+
+void LogFollower::start_after(std::string_view bytes) {
+  // What a first poll of these bytes would leave behind (the encoding, the
+  // first lines, the lines counted, a last line still being written left
+  // for the next poll), without making entries of them or copying them.
+  restart();
+  Bytes src(bytes);
+  if (bytes.empty() || !detect_encoding(src, bytes.size())) return;
+  bool utf16 = enc_ == Enc::Utf16Le || enc_ == Enc::Utf16Be;
+  std::string_view raw = bytes.substr(std::min<std::size_t>(bytes.size(), static_cast<std::size_t>(consumed_)));
+  std::size_t end = complete_end(raw, utf16, enc_ == Enc::Utf16Be);
+  pending_ = raw.size() - end;
+  if (end == 0) return;
+  raw = raw.substr(0, end);
+  keep_head(src, raw);
+  // Entries' offsets and line numbers count decoded text.
+  std::string decoded = utf16 ? utf16_to_utf8(raw, enc_ == Enc::Utf16Be) : std::string();
+  std::string_view text = utf16 ? std::string_view(decoded) : raw;
   consumed_ += end;
   decoded_ += text.size();
   lines_ += count_lines(text);

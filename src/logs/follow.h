@@ -70,6 +70,11 @@ class LogFollower {
   // next call. The entries' views stay valid until the next call.
   const std::vector<FollowedEntry>& poll();
 
+  // Takes `bytes` as the file's first bytes, read already by someone else
+  // (a verification that read the whole file): no entries come of them, and
+  // the next poll reads only what follows. For a follower not polled yet.
+  void start_after(std::string_view bytes);
+
   // What the last poll found besides entries.
   bool rotated() const { return rotated_; }    // the file was renamed away and a new one started
   bool truncated() const { return truncated_; }  // it shrank or was replaced: read again from its start
@@ -81,6 +86,8 @@ class LogFollower {
   enum class Enc { Unknown, Utf8, Utf16Le, Utf16Be };
   bool replaced();
   void read_rest_of_rotated();
+  bool detect_encoding(FileSource& src, std::uint64_t size);
+  void keep_head(FileSource& src, std::string_view raw);
   void read_new(FileSource& src, std::uint64_t size, const std::string* name);
   void restart();
 

@@ -166,39 +166,48 @@ fs::path logs_folder(const fs::path& root_given, const std::string& install_dir)
 
 namespace {
 
-// Reads the four logs (rotated ones first) and scans each once for its milestones.
-std::vector<std::unique_ptr<Source>> read_sources(const fs::path& root, const fs::path& logs,
-                                                  const MilestoneScanner& scanner,
-                                                  VerifyResult& r) {
-  std::vector<std::unique_ptr<Source>> sources;
+// The four logs under a local site (rotated ones first), read.
+void read_local(const fs::path& root, const fs::path& logs, std::vector<SiteLog>& read,
+                std::vector<fs::path>& missing, std::vector<std::string>& notes) {
   std::vector<std::string_view> names;
   for (const auto& m : milestones())
     if (std::find(names.begin(), names.end(), m.log) == names.end()) names.push_back(m.log);
   for (std::string_view name : names) {
-    unsigned mask = 0;
     bool at_root = false;
     for (const auto& m : milestones())
-      if (m.log == name) mask |= 1u << (m.number - 1), at_root = m.at_drive_root;
+      if (m.log == name) at_root = m.at_drive_root;
     fs::path dir = at_root ? root : logs;
     fs::path path = find_nocase(dir, name);
     if (path.empty()) {
-      r.files_missing.push_back(dir / name);
+      missing.push_back(dir / name);
       continue;
     }
     for (const auto& file : with_rotated(path)) {
-      auto s = std::make_unique<Source>();
-      s->path = file;
-      s->setup_log = at_root;
       try {
-        s->text = LogText::open(file);
+        read.push_back({file, name, LogText::open(file)});
       } catch (const InputError& e) {
-        r.notes.push_back(e.what());
-        continue;
+        notes.push_back(e.what());
       }
-      s->hits = scanner.scan(s->text.text(), mask);
-      r.files_read.push_back(file);
-      sources.push_back(std::move(s));
     }
+  }
+}
+
+// Scans each log once for its milestones.
+std::vector<std::unique_ptr<Source>> scan_sources(std::vector<SiteLog> logs, const MilestoneScanner& scanner,
+                                                  VerifyResult& r) {
+  std::vector<std::unique_ptr<Source>> sources;
+  for (auto& log : logs) {
+    unsigned mask = 0;
+    bool at_root = false;
+    for (const auto& m : milestones())
+      if (m.log == log.log) mask |= 1u << (m.number - 1), at_root = m.at_drive_root;
+    auto s = std::make_unique<Source>();
+    s->path = std::move(log.path);
+    s->setup_log = at_root;
+    s->text = std::move(log.text);
+    s->hits = scanner.scan(s->text.text(), mask);
+    r.files_read.push_back(s->path);
+    sources.push_back(std::move(s));
   }
   return sources;
 }
@@ -233,9 +242,20 @@ VerifyResult verify_site(const fs::path& root, const std::string& install_dir,
   std::error_code ec;
   if (!fs::is_directory(root, ec))
     throw InputError({root.string(), 0, 0}, "--logs", "not a folder (expected the system drive root of the site server, holding SMSSetup.log)");
+  std::vector<SiteLog> read;
+  std::vector<fs::path> missing;
+  std::vector<std::string> notes;
+  read_local(root, logs_folder(root, install_dir), read, missing, notes);
+  return verify_logs(std::move(read), std::move(missing), std::move(notes), since);
+}
+
+VerifyResult verify_logs(std::vector<SiteLog> logs, std::vector<fs::path> missing, std::vector<std::string> notes,
+                         std::optional<TimePoint> since) {
   static thread_local MilestoneScanner scanner;
   VerifyResult r;
-  auto sources = read_sources(root, logs_folder(root, install_dir), scanner, r);
+  r.notes = std::move(notes);
+  r.files_missing = std::move(missing);
+  auto sources = scan_sources(std::move(logs), scanner, r);
   int bias = site_bias(sources);
   if (since) {
     r.setup_began = since;
@@ -296,25 +316,60 @@ VerifyResult verify_site(const fs::path& root, const std::string& install_dir,
   return r;
 }
 
-struct SiteFollower::Followed {
-  std::string_view name;
-  bool at_root = false;
+std::string milestones_key(const VerifyResult& r) {
+  std::string key;
+  for (const auto& m : r.milestones) key += fmt::format("{}:{};", static_cast<int>(m.state), m.line);
+  return key;
+}
+
+struct FollowedLogs::Followed {
+  Log log;
   fs::path path;  // as found (case) when the follower was made
   std::unique_ptr<LogFollower> follower;
 };
 
-SiteFollower::SiteFollower(fs::path root, std::string install_dir, std::optional<TimePoint> since,
-                           SourceOpener open)
-    : root_(std::move(root)), install_dir_(std::move(install_dir)), since_(since), open_(std::move(open)) {
+FollowedLogs::FollowedLogs() {
   for (const auto& m : milestones()) {
-    bool known = std::any_of(logs_.begin(), logs_.end(), [&](const auto& f) { return f->name == m.log; });
+    bool known = std::any_of(logs_.begin(), logs_.end(), [&](const auto& f) { return f->log.name == m.log; });
     if (known) continue;
     auto f = std::make_unique<Followed>();
-    f->name = m.log;
-    f->at_root = m.at_drive_root;
+    f->log = {m.log, m.at_drive_root};
     logs_.push_back(std::move(f));
   }
 }
+
+FollowedLogs::~FollowedLogs() = default;
+
+const FollowedLogs::Log& FollowedLogs::log(std::size_t i) const { return logs_.at(i)->log; }
+
+bool FollowedLogs::poll(std::size_t i, const fs::path& path, const SourceOpener& open) {
+  Followed& f = *logs_.at(i);
+  bool changed = false;
+  if (!f.follower || path != f.path) {
+    f.path = path;
+    f.follower = std::make_unique<LogFollower>(path, open);
+    changed = true;
+  }
+  std::uint64_t pending = f.follower->pending();
+  // A half-written last line counts as a change too: verify_logs decides
+  // what a line still being written is worth, as it does on one reading.
+  if (!f.follower->poll().empty() || f.follower->rotated() || f.follower->truncated() ||
+      f.follower->pending() != pending)
+    changed = true;
+  return changed;
+}
+
+void FollowedLogs::start_after(std::size_t i, const fs::path& path, const SourceOpener& open,
+                               std::string_view bytes) {
+  Followed& f = *logs_.at(i);
+  f.path = path;
+  f.follower = std::make_unique<LogFollower>(path, open);
+  f.follower->start_after(bytes);
+}
+
+SiteFollower::SiteFollower(fs::path root, std::string install_dir, std::optional<TimePoint> since,
+                           SourceOpener open)
+    : root_(std::move(root)), install_dir_(std::move(install_dir)), since_(since), open_(std::move(open)) {}
 
 SiteFollower::~SiteFollower() = default;
 
@@ -323,23 +378,14 @@ std::vector<fs::path> SiteFollower::folders() const { return {root_, logs_folder
 bool SiteFollower::poll() {
   fs::path logs = logs_folder(root_, install_dir_);
   bool changed = first_;
-  for (auto& f : logs_) {
+  for (std::size_t i = 0; i < logs_.size(); ++i) {
     // Names match without regard to case, as verify_site reads them: a log
     // that appears (or reappears in another case) is followed anew.
-    fs::path dir = f->at_root ? root_ : logs;
-    fs::path path = find_nocase(dir, f->name);
-    if (path.empty()) path = dir / f->name;
-    if (!f->follower || path != f->path) {
-      f->path = path;
-      f->follower = std::make_unique<LogFollower>(path, open_);
-      changed = true;
-    }
-    std::uint64_t pending = f->follower->pending();
-    // A half-written last line counts as a change too: verify_site decides
-    // what a line still being written is worth, as it does on one reading.
-    if (!f->follower->poll().empty() || f->follower->rotated() || f->follower->truncated() ||
-        f->follower->pending() != pending)
-      changed = true;
+    const auto& log = logs_.log(i);
+    fs::path dir = log.at_root ? root_ : logs;
+    fs::path path = find_nocase(dir, log.name);
+    if (path.empty()) path = dir / log.name;
+    if (logs_.poll(i, path, open_)) changed = true;
   }
   first_ = false;
   if (changed) result_ = verify_site(root_, install_dir_, since_);
@@ -356,8 +402,7 @@ VerifyResult verify_site_waiting(const fs::path& root, const std::string& instal
   std::string last_key;
   for (;;) {
     if (site.poll()) {
-      std::string key;
-      for (const auto& m : site.result().milestones) key += fmt::format("{}:{};", static_cast<int>(m.state), m.line);
+      std::string key = milestones_key(site.result());
       if (key != last_key && on_change) on_change(site.result());
       last_key = key;
     }

@@ -17,6 +17,7 @@
 #include "logs/entry.h"
 #include "logs/follow.h"
 #include "logs/milestones.h"
+#include "logs/text.h"
 
 namespace smsup::logs {
 
@@ -64,6 +65,57 @@ VerifyResult verify_site(const std::filesystem::path& system_drive_root,
                          const std::string& install_dir = "C:\\SMS",
                          std::optional<TimePoint> since = std::nullopt);
 
+// One of a site's logs as read by whoever reads them (a local folder, an SMB
+// share), for verify_logs.
+struct SiteLog {
+  std::filesystem::path path;  // as results and notes name it (a path, a URL)
+  std::string_view log;        // which of the four: the file name of milestones(), such as "sitecomp.log"
+  LogText text;
+};
+
+// verify_site's verification of logs already read: `logs` in the order
+// verify_site reads them (each log's rotated NAME.lo_ before it), `missing`
+// the logs not found, `notes` what could not be read. verify_site is
+// verify_logs of the files found under a local folder; smb::verify_site of
+// those read over SMB.
+VerifyResult verify_logs(std::vector<SiteLog> logs, std::vector<std::filesystem::path> missing,
+                         std::vector<std::string> notes, std::optional<TimePoint> since);
+
+// The milestones' states and lines as one string: two results with the same
+// key tell a person the same, for a caller that reports only changes.
+std::string milestones_key(const VerifyResult& r);
+
+// The four logs of a site, each with a LogFollower: the part of following a
+// site that does not depend on where the files are (SiteFollower here,
+// smb::RemoteSiteFollower over SMB).
+class FollowedLogs {
+ public:
+  struct Log {
+    std::string_view name;  // as milestones() spells it
+    bool at_root = false;   // at the system drive root (SMSSetup.log), else in the Logs folder
+  };
+  FollowedLogs();
+  ~FollowedLogs();
+  FollowedLogs(const FollowedLogs&) = delete;
+  FollowedLogs& operator=(const FollowedLogs&) = delete;
+
+  std::size_t size() const { return logs_.size(); }
+  const Log& log(std::size_t i) const;
+  // Reads what log `i`, now found at `path`, gained since the last poll; a
+  // path not followed before (a log that appeared, or in another case) is
+  // followed anew from its start. True when anything changed, a last line
+  // still being written included.
+  bool poll(std::size_t i, const std::filesystem::path& path, const SourceOpener& open);
+  // Follows log `i` at `path` from after `bytes`, its first bytes as read
+  // by a verification just now: the next poll reads only what follows.
+  void start_after(std::size_t i, const std::filesystem::path& path, const SourceOpener& open,
+                   std::string_view bytes);
+
+ private:
+  struct Followed;
+  std::vector<std::unique_ptr<Followed>> logs_;
+};
+
 // A site's logs followed as they are written: each poll() reads what the four
 // logs gained (a LogFollower each, rotation and truncation handled there) and
 // runs verify_site again only when one of them changed. Used by
@@ -84,12 +136,11 @@ class SiteFollower {
   std::vector<std::filesystem::path> folders() const;
 
  private:
-  struct Followed;
   std::filesystem::path root_;
   std::string install_dir_;
   std::optional<TimePoint> since_;
   SourceOpener open_;
-  std::vector<std::unique_ptr<Followed>> logs_;
+  FollowedLogs logs_;
   VerifyResult result_;
   bool first_ = true;
 };

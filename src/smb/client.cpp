@@ -1,12 +1,16 @@
 #include "smb/client.h"
 
+// For the types and prototypes only: the functions are called through the
+// table below, loaded at run time.
 #include <libsmbclient.h>
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -14,12 +18,112 @@
 
 namespace smsup::smb {
 
+namespace {
+
+// libsmbclient, loaded when an smb:// location is first used. Linked into the
+// binary it pulls in some 110 shared libraries (Samba's private ones,
+// Kerberos, GnuTLS, LDAP...) that the dynamic loader maps and relocates at
+// every start of smsup, about 0.1 s of CPU for each `status` or `--version`
+// that never reads over SMB. Written by hand because no Debian library loads
+// a shared library lazily (glibc's lazy binding defers symbol lookups, not
+// the loading of the libraries): dlopen once, then one dlsym per function.
+struct Smbc {
+  decltype(&smbc_new_context) new_context;
+  decltype(&smbc_init_context) init_context;
+  decltype(&smbc_free_context) free_context;
+  decltype(&smbc_setDebug) setDebug;
+  decltype(&smbc_setOptionDebugToStderr) setOptionDebugToStderr;
+  decltype(&smbc_setFunctionAuthDataWithContext) setFunctionAuthDataWithContext;
+  decltype(&smbc_setOptionNoAutoAnonymousLogin) setOptionNoAutoAnonymousLogin;
+  decltype(&smbc_setOptionUseKerberos) setOptionUseKerberos;
+  decltype(&smbc_setOptionFallbackAfterKerberos) setOptionFallbackAfterKerberos;
+  decltype(&smbc_setOptionUseCCache) setOptionUseCCache;
+  decltype(&smbc_setTimeout) setTimeout;
+  decltype(&smbc_setPort) setPort;
+  decltype(&smbc_setOptionUserData) setOptionUserData;
+  decltype(&smbc_getOptionUserData) getOptionUserData;
+  decltype(&smbc_getFunctionOpen) getFunctionOpen;
+  decltype(&smbc_getFunctionRead) getFunctionRead;
+  decltype(&smbc_getFunctionLseek) getFunctionLseek;
+  decltype(&smbc_getFunctionFstat) getFunctionFstat;
+  decltype(&smbc_getFunctionClose) getFunctionClose;
+  decltype(&smbc_getFunctionStat) getFunctionStat;
+  decltype(&smbc_getFunctionOpendir) getFunctionOpendir;
+  decltype(&smbc_getFunctionReaddirPlus) getFunctionReaddirPlus;
+  decltype(&smbc_getFunctionClosedir) getFunctionClosedir;
+};
+
+constexpr const char* kSmbclientLibrary = "libsmbclient.so.0";
+
+// Set once, under load_smbc's lock, before the first context is made.
+const Smbc* g_smbc = nullptr;
+// The table, for code that runs only once a Client has loaded it.
+const Smbc& api() { return *g_smbc; }
+
+// The table, or null with `error` saying why. Loaded once; a failure is
+// tried again at the next call (nothing is kept of it).
+const Smbc* load_smbc(std::string& error) {
+  static std::mutex mutex;
+  static Smbc table{};
+  std::lock_guard lock(mutex);
+  if (g_smbc != nullptr) return g_smbc;
+  // Never closed: the library stays for the life of the process.
+  void* lib = ::dlopen(kSmbclientLibrary, RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    const char* why = ::dlerror();
+    error = fmt::format("cannot load {} ({}): install the Debian package libsmbclient to read over SMB",
+                        kSmbclientLibrary, why != nullptr ? why : "unknown error");
+    return nullptr;
+  }
+  Smbc t{};
+  bool ok = true;
+  auto get = [&](auto& slot, const char* name) {
+    void* sym = ::dlsym(lib, name);
+    if (sym == nullptr) {
+      if (ok) error = fmt::format("cannot use {}: it has no {} (install the Debian package libsmbclient)",
+                                  kSmbclientLibrary, name);
+      ok = false;
+      return;
+    }
+    slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(sym);
+  };
+  get(t.new_context, "smbc_new_context");
+  get(t.init_context, "smbc_init_context");
+  get(t.free_context, "smbc_free_context");
+  get(t.setDebug, "smbc_setDebug");
+  get(t.setOptionDebugToStderr, "smbc_setOptionDebugToStderr");
+  get(t.setFunctionAuthDataWithContext, "smbc_setFunctionAuthDataWithContext");
+  get(t.setOptionNoAutoAnonymousLogin, "smbc_setOptionNoAutoAnonymousLogin");
+  get(t.setOptionUseKerberos, "smbc_setOptionUseKerberos");
+  get(t.setOptionFallbackAfterKerberos, "smbc_setOptionFallbackAfterKerberos");
+  get(t.setOptionUseCCache, "smbc_setOptionUseCCache");
+  get(t.setTimeout, "smbc_setTimeout");
+  get(t.setPort, "smbc_setPort");
+  get(t.setOptionUserData, "smbc_setOptionUserData");
+  get(t.getOptionUserData, "smbc_getOptionUserData");
+  get(t.getFunctionOpen, "smbc_getFunctionOpen");
+  get(t.getFunctionRead, "smbc_getFunctionRead");
+  get(t.getFunctionLseek, "smbc_getFunctionLseek");
+  get(t.getFunctionFstat, "smbc_getFunctionFstat");
+  get(t.getFunctionClose, "smbc_getFunctionClose");
+  get(t.getFunctionStat, "smbc_getFunctionStat");
+  get(t.getFunctionOpendir, "smbc_getFunctionOpendir");
+  get(t.getFunctionReaddirPlus, "smbc_getFunctionReaddirPlus");
+  get(t.getFunctionClosedir, "smbc_getFunctionClosedir");
+  if (!ok) return nullptr;
+  table = t;
+  g_smbc = &table;
+  return g_smbc;
+}
+
+}  // namespace
+
 struct Client::Context {
   SMBCCTX* ctx = nullptr;
   ~Context() {
     // 1: close the connections even if a file is still open (an exception
     // may have left one behind).
-    if (ctx != nullptr) smbc_free_context(ctx, 1);
+    if (ctx != nullptr) api().free_context(ctx, 1);
   }
 };
 
@@ -42,7 +146,7 @@ struct Auth {
 // so several clients may run in several threads).
 void auth_callback(SMBCCTX* c, const char* /*server*/, const char* /*share*/, char* workgroup, int wglen,
                    char* user, int userlen, char* password, int pwlen) {
-  const auto* a = static_cast<const Auth*>(smbc_getOptionUserData(c));
+  const auto* a = static_cast<const Auth*>(api().getOptionUserData(c));
   if (a == nullptr) return;
   if (!a->domain.empty()) put(workgroup, wglen, a->domain);
   put(user, userlen, a->user);
@@ -57,9 +161,9 @@ struct Handle {
   ~Handle() {
     if (file == nullptr) return;
     if (folder)
-      smbc_getFunctionClosedir(ctx)(ctx, file);
+      api().getFunctionClosedir(ctx)(ctx, file);
     else
-      smbc_getFunctionClose(ctx)(ctx, file);
+      api().getFunctionClose(ctx)(ctx, file);
   }
 };
 
@@ -74,32 +178,34 @@ Client::Client(const Url& server, Credentials credentials, ClientOptions options
   if (!server_.user.empty()) credentials_.user = server_.user;
   if (!server_.domain.empty()) credentials_.domain = server_.domain;
   auto auth = std::make_unique<Auth>(Auth{credentials_.user, credentials_.password, credentials_.domain});
-  ctx_->ctx = smbc_new_context();
+  std::string why;
+  if (load_smbc(why) == nullptr) throw InputError({server_.display()}, "", why);
+  ctx_->ctx = api().new_context();
   if (ctx_->ctx == nullptr) throw InputError({server_.display()}, "", "cannot create an SMB client context (out of memory?)");
   SMBCCTX* c = ctx_->ctx;
   // Quiet: the library would otherwise write its debug lines to stdout,
   // into the JSON that verify and logs print.
-  smbc_setDebug(c, 0);
-  smbc_setOptionDebugToStderr(c, 1);
-  smbc_setFunctionAuthDataWithContext(c, auth_callback);
+  api().setDebug(c, 0);
+  api().setOptionDebugToStderr(c, 1);
+  api().setFunctionAuthDataWithContext(c, auth_callback);
   // A refused password must be a logon failure, not a silent guest session.
-  smbc_setOptionNoAutoAnonymousLogin(c, 1);
-  smbc_setOptionUseKerberos(c, 0);
-  smbc_setOptionFallbackAfterKerberos(c, 1);
-  smbc_setOptionUseCCache(c, 0);
-  smbc_setTimeout(c, static_cast<int>(std::min<std::chrono::milliseconds::rep>(options_.timeout.count(), 1 << 30)));
-  if (server_.port != 0) smbc_setPort(c, server_.port);
-  if (smbc_init_context(c) == nullptr) {
+  api().setOptionNoAutoAnonymousLogin(c, 1);
+  api().setOptionUseKerberos(c, 0);
+  api().setOptionFallbackAfterKerberos(c, 1);
+  api().setOptionUseCCache(c, 0);
+  api().setTimeout(c, static_cast<int>(std::min<std::chrono::milliseconds::rep>(options_.timeout.count(), 1 << 30)));
+  if (server_.port != 0) api().setPort(c, server_.port);
+  if (api().init_context(c) == nullptr) {
     int err = errno;
     throw InputError({server_.display()}, "", fmt::format("cannot start the SMB client: {}", std::strerror(err)));
   }
   // The Auth lives as long as the context: it is freed with the Client.
-  smbc_setOptionUserData(c, auth.release());
+  api().setOptionUserData(c, auth.release());
 }
 
 Client::~Client() {
   if (ctx_ && ctx_->ctx != nullptr) {
-    std::unique_ptr<Auth> auth(static_cast<Auth*>(smbc_getOptionUserData(ctx_->ctx)));
+    std::unique_ptr<Auth> auth(static_cast<Auth*>(api().getOptionUserData(ctx_->ctx)));
     ctx_.reset();  // the context first: it may still call back while closing
   }
 }
@@ -137,7 +243,7 @@ std::string Client::reason(const Url& where, int err) {
       ipc.path = "smsup-logon-probe";
       struct stat st {};
       errno = 0;
-      bool refused = smbc_getFunctionStat(c)(c, ipc.library_url().c_str(), &st) < 0 && (errno == EACCES || errno == EPERM);
+      bool refused = api().getFunctionStat(c)(c, ipc.library_url().c_str(), &st) < 0 && (errno == EACCES || errno == EPERM);
       if (refused)
         return fmt::format("logon failure: the server refused the user name or password in {}",
                            credentials_.file.empty() ? std::string("the authentication file")
@@ -152,7 +258,7 @@ std::string Client::reason(const Url& where, int err) {
       Url root = where;
       root.path.clear();
       if (where.path.empty()) return "no such share";
-      Handle h{c, smbc_getFunctionOpendir(c)(c, root.library_url().c_str()), true};
+      Handle h{c, api().getFunctionOpendir(c)(c, root.library_url().c_str()), true};
       if (h.file == nullptr && (errno == ENOENT || errno == ENODEV || errno == ENXIO)) return "no such share";
       return "no such file or folder";
     }
@@ -178,7 +284,7 @@ std::optional<std::vector<DirEntry>> Client::list(const Url& folder, bool missin
   check_server(folder);
   SMBCCTX* c = ctx_->ctx;
   errno = 0;
-  Handle h{c, smbc_getFunctionOpendir(c)(c, folder.library_url().c_str()), true};
+  Handle h{c, api().getFunctionOpendir(c)(c, folder.library_url().c_str()), true};
   if (h.file == nullptr) {
     int err = errno;
     if (missing_ok && (err == ENOTDIR || (err == ENOENT && reason(folder, err) == "no such file or folder")))
@@ -188,7 +294,7 @@ std::optional<std::vector<DirEntry>> Client::list(const Url& folder, bool missin
   std::vector<DirEntry> out;
   // libsmbclient fetches the whole listing at opendir: the walk below
   // cannot fail halfway, and ends with a null.
-  auto readdirplus = smbc_getFunctionReaddirPlus(c);
+  auto readdirplus = api().getFunctionReaddirPlus(c);
   while (const libsmb_file_info* info = readdirplus(c, h.file)) {
     std::string name = info->name != nullptr ? info->name : "";
     if (name.empty() || name == "." || name == "..") continue;
@@ -202,7 +308,7 @@ std::optional<std::uint64_t> Client::size(const Url& file) {
   SMBCCTX* c = ctx_->ctx;
   struct stat st {};
   errno = 0;
-  if (smbc_getFunctionStat(c)(c, file.library_url().c_str(), &st) < 0) {
+  if (api().getFunctionStat(c)(c, file.library_url().c_str(), &st) < 0) {
     int err = errno;
     // A missing file is an answer (not yet written, or being rotated); a
     // missing share is not.
@@ -219,14 +325,14 @@ std::string Client::read(const Url& file, std::uint64_t offset, std::size_t n) {
   check_server(file);
   SMBCCTX* c = ctx_->ctx;
   errno = 0;
-  Handle h{c, smbc_getFunctionOpen(c)(c, file.library_url().c_str(), O_RDONLY, 0), false};
+  Handle h{c, api().getFunctionOpen(c)(c, file.library_url().c_str(), O_RDONLY, 0), false};
   if (h.file == nullptr) fail(file, "open", errno);
   struct stat st {};
-  if (smbc_getFunctionFstat(c)(c, h.file, &st) < 0) fail(file, "read", errno);
+  if (api().getFunctionFstat(c)(c, h.file, &st) < 0) fail(file, "read", errno);
   if (S_ISDIR(st.st_mode)) fail(file, "read", EISDIR);
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (offset >= size && n != static_cast<std::size_t>(-1)) return {};
-  if (offset > 0 && smbc_getFunctionLseek(c)(c, h.file, static_cast<off_t>(offset), SEEK_SET) < 0)
+  if (offset > 0 && api().getFunctionLseek(c)(c, h.file, static_cast<off_t>(offset), SEEK_SET) < 0)
     fail(file, "seek in", errno);
   std::string out;
   // The size is a hint (the file may grow while it is read): read to the end
@@ -236,7 +342,7 @@ std::string Client::read(const Url& file, std::uint64_t offset, std::size_t n) {
   // libsmbclient keeps one read in flight per call: 256 KiB calls were the
   // quickest on loopback Samba (64 KiB: per-request cost; 1 MiB and more: slower).
   constexpr std::size_t kChunk = 256u << 10;
-  auto reader = smbc_getFunctionRead(c);
+  auto reader = api().getFunctionRead(c);
   while (out.size() < n) {
     std::size_t chunk = std::min(kChunk, n - out.size());
     std::size_t at = out.size();

@@ -44,8 +44,9 @@ std::string url_path_of(const Url& file);
 
 // A site's logs over SMB followed as they are written: each poll() lists the
 // root and the Logs folder (names in any case), reads what the four logs
-// gained through a LogFollower each and, only when one of them changed,
-// verifies again with smb::verify_site. Throws InputError as verify_site does
+// gained (logs::FollowedLogs) and, only when one of them changed, verifies
+// again as smb::verify_site does. The first poll reads each log once: the
+// verification's reading is where the followers start. Throws InputError as verify_site does
 // (an unreachable server, a refused logon, no such share).
 class RemoteSiteFollower {
  public:
@@ -60,12 +61,11 @@ class RemoteSiteFollower {
   const logs::VerifyResult& result() const { return result_; }
 
  private:
-  struct Followed;
   Url root_;
   Session& session_;
   std::string install_dir_;
   std::optional<logs::TimePoint> since_;
-  std::vector<std::unique_ptr<Followed>> logs_;
+  logs::FollowedLogs logs_;
   logs::VerifyResult result_;
   bool first_ = true;
 };

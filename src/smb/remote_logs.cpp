@@ -1,11 +1,9 @@
 #include "smb/remote_logs.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -32,56 +30,6 @@ const DirEntry* rotated_of(const std::vector<DirEntry>& entries, std::string_vie
   std::string want = std::string(log_name.substr(0, log_name.size() - 4)) + ".lo_";
   return find_nocase(entries, want, false);
 }
-
-// A private folder for verify's snapshot, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "smsup-smb-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr)
-      throw InputError({templ}, "", "cannot make a temporary folder for the logs read over SMB");
-    path = fs::canonical(templ);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
-
-void write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw InputError({path.string()}, "", "cannot write the snapshot of a log read over SMB (disk full?)");
-}
-
-// Local snapshot paths back to the URLs they were read from: the longest
-// local prefix that matches wins (a file before its folder).
-class PathMap {
- public:
-  void add(const fs::path& local, const Url& remote) { pairs_.emplace_back(local.string(), remote.display()); }
-  void sort() {
-    std::sort(pairs_.begin(), pairs_.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  }
-  std::string path(const fs::path& p) const {
-    std::string s = p.string();
-    for (const auto& [local, remote] : pairs_)
-      if (s.compare(0, local.size(), local) == 0 && (s.size() == local.size() || s[local.size()] == '/'))
-        return remote + s.substr(local.size());
-    return s;
-  }
-  std::string text(std::string s) const {
-    for (const auto& [local, remote] : pairs_)
-      for (std::size_t at = s.find(local); at != std::string::npos; at = s.find(local, at + remote.size()))
-        s.replace(at, local.size(), remote);
-    return s;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> pairs_;
-};
 
 }  // namespace
 
@@ -140,87 +88,74 @@ Url install_folder(const Url& root, const std::string& install_dir) {
   return install;
 }
 
-// logs::verify_site reads a local folder; rather than a second verification
-// over another kind of file, the four logs (and their .lo_) are read over SMB
-// into a private snapshot laid out as verify_site expects, verified there, and
-// the result's paths are turned back into URLs. The snapshot is a few files
-// in a folder only this user can read, removed on return.
-logs::VerifyResult verify_site(const Url& root, Session& session, const std::string& install_dir,
-                               std::optional<logs::TimePoint> since) {
-  Client& client = session.client_for(root);
+SiteListing list_site(Client& client, const Url& root, const std::string& install_dir) {
+  SiteListing site;
+  site.root = root;
   // The root must answer: an unreachable server, a refused logon or a
   // missing share is bad input (exit 2), as a missing local folder is.
-  std::vector<DirEntry> root_entries = client.list(root);
-
+  site.root_entries = client.list(root);
   Url install = install_folder(root, install_dir);
-  TempDir tmp;
-  fs::path local_root = tmp.path / "root";
-  fs::path local_install = local_root;
-  for (std::size_t pos = root.path.size(); pos < install.path.size();) {
-    if (install.path[pos] == '/') ++pos;
-    std::size_t slash = std::min(install.path.find('/', pos), install.path.size());
-    if (slash > pos) local_install /= install.path.substr(pos, slash - pos);
-    pos = slash;
-  }
-  fs::create_directories(local_install);
-  PathMap map;
-  map.add(local_root, root);
-  map.add(local_install, install);
-
-  std::vector<std::string> notes;
-  std::optional<std::vector<DirEntry>> logs_entries;
-  Url logs_url = install.child("Logs");
-  fs::path local_logs = local_install / "Logs";
+  site.logs = install.child("Logs");
   try {
     if (auto entries = client.list_if_exists(install))
       if (const DirEntry* found = find_nocase(*entries, "Logs", true)) {
-        logs_url = install.child(found->name);
-        local_logs = local_install / found->name;
-        logs_entries = client.list(logs_url);
-        fs::create_directories(local_logs);
-        map.add(local_logs, logs_url);
+        site.logs = install.child(found->name);
+        site.logs_entries = client.list(site.logs);
       }
   } catch (const InputError& e) {
-    notes.push_back(e.what());  // an unreadable Logs folder: its logs are missing, as locally
+    site.notes.push_back(e.what());  // an unreadable Logs folder: its logs are missing, as locally
   }
+  return site;
+}
 
+Url SiteListing::file(std::string_view log, bool at_root) const {
+  const Url& dir = at_root ? root : logs;
+  const std::vector<DirEntry>* entries = at_root ? &root_entries : logs_entries ? &*logs_entries : nullptr;
+  if (entries != nullptr)
+    if (const DirEntry* e = find_nocase(*entries, log, false)) return dir.child(e->name);
+  return dir.child(std::string(log));
+}
+
+// The same verification as logs::verify_site (logs::verify_logs), of the
+// logs read over SMB into memory: named by their URLs, found and missing as
+// verify_site finds them in a local folder.
+logs::VerifyResult verify_listed(Client& client, const SiteListing& site, std::optional<logs::TimePoint> since,
+                                 const ReadHook& on_read) {
+  std::vector<logs::SiteLog> read;
+  std::vector<fs::path> missing;
+  std::vector<std::string> notes = site.notes;
   std::vector<std::string_view> done;
   for (const auto& m : logs::milestones()) {
     if (std::find(done.begin(), done.end(), m.log) != done.end()) continue;
     done.push_back(m.log);
-    const std::vector<DirEntry>* entries = m.at_drive_root ? &root_entries : logs_entries ? &*logs_entries : nullptr;
-    if (entries == nullptr) continue;
-    const Url& remote_dir = m.at_drive_root ? root : logs_url;
-    const fs::path& local_dir = m.at_drive_root ? local_root : local_logs;
-    const DirEntry* file = find_nocase(*entries, m.log, false);
-    if (file == nullptr) continue;
-    std::vector<std::pair<Url, fs::path>> wanted;
-    if (const DirEntry* rotated = rotated_of(*entries, file->name)) {
-      // Named as with_rotated looks for it beside the .log.
-      std::string stem = file->name.substr(0, file->name.size() - 4);
-      wanted.emplace_back(remote_dir.child(rotated->name), local_dir / (stem + ".lo_"));
+    const std::vector<DirEntry>* entries =
+        m.at_drive_root ? &site.root_entries : site.logs_entries ? &*site.logs_entries : nullptr;
+    const Url& dir = m.at_drive_root ? site.root : site.logs;
+    const DirEntry* file = entries != nullptr ? find_nocase(*entries, m.log, false) : nullptr;
+    if (file == nullptr) {
+      missing.push_back(dir.child(std::string(m.log)).display());
+      continue;
     }
-    wanted.emplace_back(remote_dir.child(file->name), local_dir / file->name);
-    for (const auto& [remote, local] : wanted) {
-      map.add(local, remote);
+    std::vector<Url> wanted;
+    if (const DirEntry* rotated = rotated_of(*entries, file->name)) wanted.push_back(dir.child(rotated->name));
+    wanted.push_back(dir.child(file->name));
+    for (const auto& remote : wanted) {
       try {
-        write_file(local, client.read(remote));
+        std::string bytes = client.read(remote);
+        if (on_read && &remote == &wanted.back()) on_read(m.log, remote, bytes);
+        read.push_back({remote.display(), m.log, logs::LogText::from_bytes(std::move(bytes), remote.display())});
       } catch (const InputError& e) {
         notes.push_back(e.what());  // one unreadable log is a note, as locally
       }
     }
   }
-  map.sort();
+  return logs::verify_logs(std::move(read), std::move(missing), std::move(notes), since);
+}
 
-  logs::VerifyResult r = logs::verify_site(local_root, install_dir, since);
-  for (auto& m : r.milestones)
-    if (!m.file.empty()) m.file = map.path(m.file);
-  for (auto& f : r.files_read) f = map.path(f);
-  for (auto& f : r.files_missing) f = map.path(f);
-  for (auto& n : r.notes) n = map.text(n);
-  r.setup_began_from = map.text(r.setup_began_from);
-  r.notes.insert(r.notes.end(), notes.begin(), notes.end());
-  return r;
+logs::VerifyResult verify_site(const Url& root, Session& session, const std::string& install_dir,
+                               std::optional<logs::TimePoint> since) {
+  Client& client = session.client_for(root);
+  return verify_listed(client, list_site(client, root, install_dir), since);
 }
 
 }  // namespace smsup::smb

@@ -3,10 +3,12 @@
 // files are, so a log reads the same from a share as from a disk.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "logs/query.h"
@@ -46,6 +48,27 @@ std::vector<logs::LogFile> open_logs(const std::vector<std::string>& names, Sess
 // ROOT/SMS; another drive's letter names that drive's admin share when the
 // root is an admin share (smb://HOST/C$ with D:\SMS -> smb://HOST/D$/SMS).
 Url install_folder(const Url& root, const std::string& install_dir);
+
+// Where a site's logs are on its server, as listed at one moment (names in
+// any case, as the server spells them): for verify_site and
+// RemoteSiteFollower.
+struct SiteListing {
+  Url root;  // the system drive root, holding SMSSetup.log
+  Url logs;  // the Logs folder; INSTALL/Logs when there is none
+  std::vector<DirEntry> root_entries;
+  std::optional<std::vector<DirEntry>> logs_entries;  // nullopt: no Logs folder
+  std::vector<std::string> notes;                     // a Logs folder that could not be listed
+  // Where the log `log` (a name of logs::milestones()) is, or would be.
+  Url file(std::string_view log, bool at_root) const;
+};
+// Throws InputError when the root cannot be listed (unreachable, logon
+// failure, no such share).
+SiteListing list_site(Client& client, const Url& root, const std::string& install_dir);
+
+// Called with each log's bytes (NAME.log, not its NAME.lo_) as verify read them.
+using ReadHook = std::function<void(std::string_view log, const Url& file, const std::string& bytes)>;
+logs::VerifyResult verify_listed(Client& client, const SiteListing& site, std::optional<logs::TimePoint> since,
+                                 const ReadHook& on_read = {});
 
 // logs::verify_site for a site server's system drive reached over SMB (for
 // example smb://ADMIN@SERVER/C$): SMSSetup.log at `root`, the component logs

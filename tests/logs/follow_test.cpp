@@ -28,6 +28,13 @@ std::vector<std::string> messages(const std::vector<FollowedEntry>& entries) {
 
 using Strings = std::vector<std::string>;
 
+// ASCII as UTF-16 LE code units.
+std::string utf16(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::string{c, '\0'};
+  return out;
+}
+
 }  // namespace
 
 TEST(LogFollower, FirstPollYieldsTheWholeEntriesAlreadyWritten) {
@@ -106,11 +113,6 @@ TEST(LogFollower, AFileNotThereYetIsFollowedOnceItIs) {
 
 TEST(LogFollower, Utf16IsDecodedAsItGrows) {
   auto log = fresh_dir("f") / "sitecomp.log";
-  auto utf16 = [](const std::string& s) {
-    std::string out;
-    for (char c : s) out += std::string{c, '\0'};
-    return out;
-  };
   write_file(log, "\xFF\xFE" + utf16("first\r\nsec"));
   LogFollower f(log);
   EXPECT_EQ(messages(f.poll()), (Strings{"first"}));
@@ -128,6 +130,7 @@ namespace {
 struct Files {
   std::map<std::filesystem::path, std::string> bytes;
   int reads = 0;
+  std::size_t bytes_read = 0;
 };
 
 class MemoryFile : public FileSource {
@@ -142,7 +145,9 @@ class MemoryFile : public FileSource {
     ++files_.reads;
     auto it = files_.bytes.find(path_);
     if (it == files_.bytes.end() || offset >= it->second.size()) return {};
-    return it->second.substr(offset, n);
+    std::string out = it->second.substr(offset, n);
+    files_.bytes_read += out.size();
+    return out;
   }
 
  private:
@@ -168,4 +173,44 @@ TEST(LogFollower, ReadsThroughAnyFileSource) {
   int reads = files.reads;
   EXPECT_TRUE(f.poll().empty());
   EXPECT_LE(files.reads - reads, 1);  // nothing new: one look at the first line, no more
+}
+
+// verify --wait over SMB: the verification's own reading of a log is where
+// its follower starts, so the first poll reads each log once.
+TEST(LogFollower, StartsAfterBytesReadElsewhereAndReadsOnlyWhatFollows) {
+  Files files;
+  SourceOpener open = [&](const std::filesystem::path& p) { return std::make_unique<MemoryFile>(files, p); };
+  const std::string name = "//server/C$/SMS/Logs/sitecomp.log";
+  std::string three = line("three");
+  files.bytes[name] = line("one") + line("two") + three.substr(0, 12);
+  LogFollower f(name, open);
+  f.start_after(files.bytes[name]);
+  EXPECT_EQ(files.bytes_read, 0u);
+  EXPECT_TRUE(f.poll().empty());  // nothing new, and the half line still waits
+  EXPECT_EQ(f.pending(), 12u);
+  // A look at the first lines (is it still the same file?) and the half line, no more.
+  EXPECT_LE(files.bytes_read, (line("one") + line("two")).size() + 12);
+  files.bytes[name] += three.substr(12) + line("four");
+  const auto& got = f.poll();
+  ASSERT_EQ(messages(got), (Strings{"three", "four"}));
+  EXPECT_EQ(got[0].entry.line, 3u);
+  EXPECT_EQ(got[0].entry.offset, (line("one") + line("two")).size());
+  // The first line came from the bytes given: a rotation is still recognised.
+  files.bytes["//server/C$/SMS/Logs/sitecomp.lo_"] = files.bytes[name] + line("five");
+  files.bytes[name] = line("six, the first line of a new file");
+  EXPECT_EQ(messages(f.poll()), (Strings{"five", "six, the first line of a new file"}));
+  EXPECT_TRUE(f.rotated());
+}
+
+TEST(LogFollower, StartsAfterUtf16BytesReadElsewhere) {
+  auto log = fresh_dir("f") / "sitecomp.log";
+  write_file(log, "\xFF\xFE" + utf16("first\r\nsec"));
+  LogFollower f(log);
+  f.start_after(smsup::test::read_file(log));
+  EXPECT_TRUE(f.poll().empty());
+  append_file(log, utf16("ond\r\n"));
+  const auto& got = f.poll();
+  ASSERT_EQ(messages(got), (Strings{"second"}));
+  EXPECT_EQ(got[0].entry.line, 2u);
+  EXPECT_EQ(got[0].entry.offset, 7u);  // in decoded text: "first\r\n"
 }

@@ -19,6 +19,7 @@
 #include "process.h"
 #include "samba_server.h"
 #include "smb/follow.h"
+#include "smb/remote_logs.h"
 #include "support.h"
 
 using namespace smsup;
@@ -89,6 +90,27 @@ void start(Case& c) {
   c.server = std::make_unique<SambaServer>(c.root);
   ASSERT_TRUE(c.server->running()) << "the real Samba server could not be started: " << c.server->error();
   c.auth = c.server->auth_file().string();
+}
+
+// The log that holds the last milestone, cut just before its line: `rest`
+// appended to `file` completes the site again.
+struct Cut {
+  fs::path file;
+  std::string rest;
+};
+
+void cut_last_milestone(const Case& c, Cut& cut) {
+  const auto& last = logs::milestones().back();
+  for (const auto& e : fs::recursive_directory_iterator(c.root))
+    if (e.path().filename() == std::string(last.log)) cut.file = e.path();
+  ASSERT_FALSE(cut.file.empty()) << "no " << last.log << " in the sample site";
+  std::string whole = test::read_file(cut.file);
+  auto at = whole.find(std::string(last.text));
+  ASSERT_NE(at, std::string::npos) << "milestone text not found in " << cut.file;
+  auto line_start = whole.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  test::write_file(cut.file, whole.substr(0, line_start));
+  cut.rest = whole.substr(line_start);
 }
 
 void write_hosts(const Case& c, const std::string& logs, const std::string& backup_command,
@@ -194,24 +216,15 @@ TEST(HostsCheck, ApplyOverSmbLogsRunsAfterAGoodPreflightAndVerifiesTheSite) {
 TEST(FollowOverSmb, VerifyWaitSeesAMilestoneAppendedWhileItRuns) {
   Case c;
   ASSERT_NO_FATAL_FAILURE(start(c));
-  // Cut the log that holds the last milestone just before its line.
-  const auto& last = logs::milestones().back();
-  fs::path file;
-  for (const auto& e : fs::recursive_directory_iterator(c.root))
-    if (e.path().filename() == std::string(last.log)) file = e.path();
-  ASSERT_FALSE(file.empty()) << "no " << last.log << " in the sample site";
-  std::string whole = test::read_file(file);
-  auto at = whole.find(std::string(last.text));
-  ASSERT_NE(at, std::string::npos) << "milestone text not found in " << file;
-  auto line_start = whole.rfind('\n', at);
-  line_start = line_start == std::string::npos ? 0 : line_start + 1;
-  test::write_file(file, whole.substr(0, line_start));
+  // The log that holds the last milestone cut just before its line.
+  Cut cut;
+  ASSERT_NO_FATAL_FAILURE(cut_last_milestone(c, cut));
 
   auto child = test::start_smsup({"verify", "CEN", "--logs", c.server->url(), "--smb-auth", c.auth, "--wait", "60s",
                                   "--poll-ms", "50"});
   ASSERT_TRUE(test::eventually([&] { return child.err().find("5 of 6 milestones so far") != std::string::npos; }))
       << child.err();
-  test::append_file(file, whole.substr(line_start));
+  test::append_file(cut.file, cut.rest);
   auto r = child.wait();
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("upgrade complete (verified)"), std::string::npos) << r.out;
@@ -261,4 +274,28 @@ TEST(FollowOverSmb, LogsTailPrintsAFileOverSmb) {
                             "-f", "--for", "300ms"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find(no_user(*c.server) + "/SMSSetup.log"), std::string::npos) << r.out;
+}
+
+// The first poll of a site followed over SMB verifies from one reading of
+// each log, and the followers start where that reading ended: a poll with
+// nothing written is no change, a milestone appended is one.
+TEST(FollowOverSmb, SiteFollowerReadsEachLogOnceThenOnlyWhatIsNew) {
+  Case c;
+  ASSERT_NO_FATAL_FAILURE(start(c));
+  Cut cut;
+  ASSERT_NO_FATAL_FAILURE(cut_last_milestone(c, cut));
+
+  smb::Session session(smb::Access{c.auth, {}});
+  auto root = smb::parse_url(c.server->url(), "test");
+  smb::RemoteSiteFollower site(root, session, "C:\\SMS", std::nullopt);
+  ASSERT_TRUE(site.poll());
+  auto once = smb::verify_site(root, session);
+  EXPECT_EQ(logs::milestones_key(site.result()), logs::milestones_key(once));
+  EXPECT_EQ(site.result().files_read, once.files_read);
+  EXPECT_FALSE(site.result().verified);
+  EXPECT_FALSE(site.poll());  // nothing written since the first reading
+  test::append_file(cut.file, cut.rest);
+  ASSERT_TRUE(site.poll());
+  EXPECT_TRUE(site.result().verified) << (site.result().notes.empty() ? "" : site.result().notes.front());
+  EXPECT_FALSE(site.poll());
 }

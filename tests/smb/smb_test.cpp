@@ -268,3 +268,16 @@ TEST(SmbInput, BadUrlsAreLocatedAndNeverEchoAPassword) {
   EXPECT_EQ(noauth.code, 2);
   EXPECT_NE(noauth.err.find("--smb-auth"), std::string::npos) << noauth.err;
 }
+
+// libsmbclient and the ~110 libraries it needs are loaded only when an smb://
+// location is used (src/smb/client.cpp): every other run of smsup starts
+// without them. ldd lists what the loader maps at start, the binary's own
+// needs and those of its libraries.
+TEST(SmbLinking, TheBinaryStartsWithoutLibsmbclient) {
+  Ran ldd = run({"ldd", SMSUP_BINARY});
+  ASSERT_EQ(ldd.code, 0) << "ldd (Debian libc-bin) could not list the libraries of " << SMSUP_BINARY << ": "
+                         << ldd.err;
+  EXPECT_NE(ldd.out.find("libstdc++"), std::string::npos) << ldd.out;  // ldd did list them
+  EXPECT_EQ(ldd.out.find("libsmbclient"), std::string::npos) << "smsup links libsmbclient at start:\n" << ldd.out;
+  EXPECT_EQ(ldd.out.find("libsamba"), std::string::npos) << "smsup loads Samba's libraries at start:\n" << ldd.out;
+}
