@@ -17,7 +17,7 @@
 using namespace smsup::dbtest;
 
 namespace {
-Options opts_for(const std::string& url) {
+Options pg_opts_for(const std::string& url) {
   Options o;
   o.db = url;
   o.migration = builtin_migration();
@@ -45,7 +45,7 @@ TEST(PgDbtest, MigratesATemplateCopyAndLeavesTheSourceContentUnchanged) {
   REQUIRE_POSTGRES();
   std::string url = site_db(pg, "SMS_CEN", 800);
   std::string sum = pg->checksum("SMS_CEN");
-  Report r = run(opts_for(url));
+  Report r = run(pg_opts_for(url));
   EXPECT_TRUE(r.migration_ok) << r.migration_error;
   EXPECT_TRUE(r.passed());
   EXPECT_EQ(r.database, "SMS_CEN");
@@ -64,7 +64,7 @@ TEST(PgDbtest, RefusesWhenAPublicationExistsNamingIt) {
   std::string url = site_db(pg, "SMS_REP", 20, true);
   std::string sum = pg->checksum("SMS_REP");
   try {
-    run(opts_for(url));
+    run(pg_opts_for(url));
     FAIL() << "expected a refusal";
   } catch (const smsup::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("DROP PUBLICATION \"sms_site_publication\""),
@@ -79,7 +79,7 @@ TEST(PgDbtest, FailingMigrationIsReportedAndTheSourceIsUntouched) {
   REQUIRE_POSTGRES();
   std::string url = site_db(pg, "SMS_BAD", 50);
   std::string sum = pg->checksum("SMS_BAD");
-  Options o = opts_for(url);
+  Options o = pg_opts_for(url);
   o.migration =
       migration_from_text("bad.sql", "DELETE FROM System_DISC; SELECT * FROM no_such_table;");
   Report r = run(o);
@@ -96,7 +96,7 @@ TEST(PgDbtest, RefusesWhileAnotherSessionHoldsTheSource) {
   PGconn* other = PQconnectdb(url.c_str());
   ASSERT_EQ(PQstatus(other), CONNECTION_OK);
   try {
-    run(opts_for(url));
+    run(pg_opts_for(url));
     FAIL() << "expected a refusal";
   } catch (const smsup::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("other session"), std::string::npos) << e.what();
@@ -108,20 +108,20 @@ TEST(PgDbtest, RefusesWhileAnotherSessionHoldsTheSource) {
 TEST(PgDbtest, RefusesACopyAsInputByNameAndByComment) {
   REQUIRE_POSTGRES();
   std::string url = site_db(pg, "SMS_K", 20);
-  Options o = opts_for(url);
+  Options o = pg_opts_for(url);
   o.keep_copy = true;
   Report r = run(o);
   ASSERT_TRUE(r.copy_kept);
   EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
             "2.50.4160.2000\n");
-  EXPECT_THROW(run(opts_for(pg->url(r.copy))), smsup::InputError);
+  EXPECT_THROW(run(pg_opts_for(pg->url(r.copy))), smsup::InputError);
   smsup::test::eventually([&] {  // our last connection to it may linger a moment
     return pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy + "'") ==
            "0\n";
   }, std::chrono::seconds(30), std::chrono::milliseconds(50));
   pg->psql("postgres", "ALTER DATABASE \"" + r.copy + "\" RENAME TO innocent");
-  EXPECT_THROW(run(opts_for(pg->url("innocent"))), smsup::InputError);
-  Report again = run(opts_for(url));
+  EXPECT_THROW(run(pg_opts_for(pg->url("innocent"))), smsup::InputError);
+  Report again = run(pg_opts_for(url));
   EXPECT_TRUE(again.cleaned.empty());  // a kept copy is not a leftover
 }
 
@@ -149,7 +149,7 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
   EXPECT_EQ(pg->checksum("SMS_KILL"), sum);
   Report r;
   smsup::test::eventually([&] {  // the server notices the dead client's lock soon
-    r = run(opts_for(url));
+    r = run(pg_opts_for(url));
     return !r.cleaned.empty();
   }, std::chrono::seconds(30), std::chrono::milliseconds(50));
   ASSERT_EQ(r.cleaned.size(), 1u);
@@ -162,7 +162,7 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
 TEST(PgDbtest, UserMigrationFileWorks) {
   REQUIRE_POSTGRES();
   std::string url = site_db(pg, "SMS_USER", 50);
-  Options o = opts_for(url);
+  Options o = pg_opts_for(url);
   o.migration = migration_from_text("user.sql",
                                     "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD "
                                     "COLUMN Note VARCHAR(20) DEFAULT 'x';");
@@ -174,7 +174,7 @@ TEST(PgDbtest, UserMigrationFileWorks) {
 }
 
 TEST(PgDbtest, UnreachableServerIsBadInput) {
-  Options o = opts_for("postgresql://nobody@127.0.0.1:1/SMS_X?connect_timeout=2");
+  Options o = pg_opts_for("postgresql://nobody@127.0.0.1:1/SMS_X?connect_timeout=2");
   try {
     run(o);
     FAIL();

@@ -171,7 +171,7 @@ sites:
       - {host: CEN01, os: w2003, roles: [site_server]}
 )";
 
-std::string refusal(const std::string& yaml) {
+std::string schema_refusal(const std::string& yaml) {
   try {
     inventory::load_text(yaml, "t.yaml", ".");
   } catch (const InputError& e) {
@@ -187,23 +187,23 @@ std::string with(std::string text, const std::string& from, const std::string& t
 }
 
 TEST(Schema, RefusalsSayWhatTheTableAllows) {
-  ASSERT_EQ(refusal(kSmall), "accepted");
+  ASSERT_EQ(schema_refusal(kSmall), "accepted");
   const auto& type = *inventory::schema::find(Object::site, "type");
-  auto missing = refusal(with(kSmall, "    type: primary\n", ""));
+  auto missing = schema_refusal(with(kSmall, "    type: primary\n", ""));
   EXPECT_NE(missing.find("sites[0].type: required key is missing; expected text: " + std::string(type.allowed)),
             std::string::npos) << missing;
-  auto dbtest = refusal(with(kSmall, ", log_mb_after: 5", ""));
+  auto dbtest = schema_refusal(with(kSmall, ", log_mb_after: 5", ""));
   EXPECT_NE(dbtest.find("log_mb_after: required key is missing; expected whole number (MB)"), std::string::npos)
       << dbtest;
   const auto& edition = *inventory::schema::find(Object::system, "edition");
-  auto bad = refusal(with(kSmall, "os: w2003,", "os: w2003, edition: home,"));
+  auto bad = schema_refusal(with(kSmall, "os: w2003,", "os: w2003, edition: home,"));
   EXPECT_NE(bad.find("expected " + std::string(edition.allowed)), std::string::npos) << bad;
   // An unknown key is judged against the table: the suggestion is its key.
-  auto typo = refusal(with(kSmall, "os: w2003,", "os: w2003, firewall_exception: [],"));
+  auto typo = schema_refusal(with(kSmall, "os: w2003,", "os: w2003, firewall_exception: [],"));
   EXPECT_NE(typo.find("unknown key; did you mean 'firewall_exceptions'?"), std::string::npos) << typo;
   // extra: only where the table has it.
-  EXPECT_EQ(refusal(with(kSmall, "roles: [site_server]}", "roles: [site_server], extra: {a: 1}}")), "accepted");
-  EXPECT_NE(refusal(with(kSmall, "log_mb_after: 5}", "log_mb_after: 5, extra: {a: 1}}")).find("unknown key"),
+  EXPECT_EQ(schema_refusal(with(kSmall, "roles: [site_server]}", "roles: [site_server], extra: {a: 1}}")), "accepted");
+  EXPECT_NE(schema_refusal(with(kSmall, "log_mb_after: 5}", "log_mb_after: 5, extra: {a: 1}}")).find("unknown key"),
             std::string::npos);
 }
 

@@ -18,7 +18,7 @@ namespace {
 using test::site_step;
 
 // CEN: backup -> drw (manual) -> upgrade; PR1: backup (fails until fixed) -> upgrade.
-void write_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
+void write_apply_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
   plan::Plan p;
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
@@ -35,7 +35,7 @@ void write_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
       << "  upgrade:\n    command: [" << SMSUP_TEST_HELPER << ", sleep, '" << upgrade_ms << "']\n";
 }
 
-std::vector<std::string> apply(const test::TempDir& t, std::vector<std::string> extra = {}) {
+std::vector<std::string> apply_argv(const test::TempDir& t, std::vector<std::string> extra = {}) {
   std::vector<std::string> a = {"apply", t / "plan.json", "--target", "shell", "--hosts",
                                 t / "hosts.yaml", "--journal", t / "j.db", "--plain"};
   a.insert(a.end(), extra.begin(), extra.end());
@@ -48,9 +48,9 @@ bool has(const std::string& s, const std::string& part) { return s.find(part) !=
 
 TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
   test::TempDir t;
-  write_case(t);
+  write_apply_case(t);
   std::ofstream(t / "broken-PR1") << "";
-  auto first = test::run_smsup(apply(t));
+  auto first = test::run_smsup(apply_argv(t));
   EXPECT_EQ(first.status, 1) << first.out;
   EXPECT_TRUE(has(first.out, "smsup confirm CEN/drw")) << first.out;
   EXPECT_TRUE(has(first.out, "smsup retry PR1/backup")) << first.out;
@@ -68,7 +68,7 @@ TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
     }
   }
 
-  auto again = test::run_smsup(apply(t));
+  auto again = test::run_smsup(apply_argv(t));
   EXPECT_EQ(again.status, 2) << "a journal with a run needs --resume";
   EXPECT_TRUE(has(again.err, "--resume")) << again.err;
 
@@ -79,7 +79,7 @@ TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
   EXPECT_EQ(bad_retry.status, 2);
   EXPECT_TRUE(has(bad_retry.err, "only a failed step can be retried")) << bad_retry.err;
 
-  auto resumed = test::run_smsup(apply(t, {"--resume"}));
+  auto resumed = test::run_smsup(apply_argv(t, {"--resume"}));
   EXPECT_EQ(resumed.status, 0) << resumed.out;
   auto text = test::run_smsup({"status", "--journal", t / "j.db", "--all"});
   EXPECT_EQ(text.status, 0);
@@ -89,9 +89,9 @@ TEST(ApplyCli, ManualStepWaitsFailureStopsItsSiteConfirmAndRetryFinishTheRun) {
 
 TEST(ApplyCli, ConfirmAndRetryOfAStepIdNotInTheJournalNameTheNearestOne) {
   test::TempDir t;
-  write_case(t);
+  write_apply_case(t);
   test::write_file(t / "broken-PR1", "");
-  ASSERT_EQ(test::run_smsup(apply(t)).status, 1);
+  ASSERT_EQ(test::run_smsup(apply_argv(t)).status, 1);
   auto confirm = test::run_smsup({"confirm", "CEN/dwr", "--journal", t / "j.db"});
   EXPECT_EQ(confirm.status, 2);
   EXPECT_TRUE(has(confirm.err, "no step 'CEN/dwr' in this journal; did you mean 'CEN/drw'?")) << confirm.err;
@@ -109,8 +109,8 @@ TEST(ApplyCli, ConfirmAndRetryOfAStepIdNotInTheJournalNameTheNearestOne) {
 
 TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
   test::TempDir t;
-  write_case(t, "1500");
-  pid_t first = test::start_smsup(apply(t), t / "first.out");
+  write_apply_case(t, "1500");
+  pid_t first = test::start_smsup(apply_argv(t), t / "first.out");
   bool locked = test::eventually([&] {
     if (!std::filesystem::exists(t / "j.db")) return false;
     try {
@@ -120,7 +120,7 @@ TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
     }
   });
   ASSERT_TRUE(locked);
-  auto second = test::run_smsup(apply(t, {"--resume"}));
+  auto second = test::run_smsup(apply_argv(t, {"--resume"}));
   EXPECT_EQ(second.status, 2);
   EXPECT_TRUE(has(second.err, "pid " + std::to_string(first))) << second.err;
   auto status = test::run_smsup({"status", "--journal", t / "j.db"});
@@ -130,8 +130,8 @@ TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
 
 TEST(ApplyCli, DryRunPrintsTheArgumentVectorsAndRunsNothing) {
   test::TempDir t;
-  write_case(t);
-  auto r = test::run_smsup(apply(t, {"--dry-run"}));
+  write_apply_case(t);
+  auto r = test::run_smsup(apply_argv(t, {"--dry-run"}));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_TRUE(has(r.out, "wave 1")) << r.out;
   EXPECT_TRUE(has(r.out, std::string(SMSUP_TEST_HELPER) + " sleep 10")) << r.out;
@@ -142,7 +142,7 @@ TEST(ApplyCli, DryRunPrintsTheArgumentVectorsAndRunsNothing) {
 
 TEST(ApplyCli, BadInputExitsTwoWithOneMessage) {
   test::TempDir t;
-  write_case(t);
+  write_apply_case(t);
   std::ofstream(t / "bad-hosts.yaml") << "format: smsup-hosts/1\nkinds:\n  backup:\n    command: [x, '{sight}']\n";
   auto bad = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "bad-hosts.yaml"});
   EXPECT_EQ(bad.status, 2);
@@ -184,7 +184,7 @@ TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
 // every verb; only apply creates a journal, and only where nothing is yet.
 TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
   test::TempDir t;
-  write_case(t);
+  write_apply_case(t);
   {
     run::sql::Db db(t / "other.db");
     db.exec("CREATE TABLE customers(id INTEGER, name TEXT); INSERT INTO customers VALUES(1, 'x');");

@@ -21,11 +21,6 @@ using namespace smsup;
 
 namespace {
 
-int env_int(const char* name, int def) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : def;
-}
-
 // `sites` chains of `per_site` steps; each site's third step also waits for
 // the previous site's last step, as children wait for their parent's verify.
 plan::Plan big_plan(int sites, int per_site) {
@@ -64,48 +59,15 @@ void write_hosts(const std::string& path, const std::string& record_file) {
                       << ", '{step}']\n";
 }
 
-std::map<std::string, int> counts(const std::string& record_file) {
-  std::map<std::string, int> c;
-  std::ifstream in(record_file);
-  std::string line;
-  while (std::getline(in, line)) ++c[line];
-  return c;
-}
-
-std::map<std::string, std::string> states(const std::string& journal) {
-  run::Journal j(journal, false);
-  std::map<std::string, std::string> m;
-  for (const auto& r : j.steps()) m[r.id] = std::string(run::to_string(r.state));
-  return m;
-}
-
-// Whether a killed run left a step `running` in the journal: the kill landed
-// inside a step (no journal yet, or one without steps: it did not).
-bool left_a_step_running(const std::string& journal) {
-  try {
-    run::Journal j(journal, false);
-    if (std::getenv("SMSUP_CRASH_DEBUG")) {
-      std::map<std::string, int> n;
-      for (const auto& r : j.steps()) ++n[std::string(run::to_string(r.state))];
-      for (const auto& [st, c] : n) std::fprintf(stderr, "%s=%d ", st.c_str(), c);
-      std::fprintf(stderr, "\n");
-    }
-    for (const auto& r : j.steps())
-      if (r.state == run::State::running) return true;
-  } catch (const std::exception& e) {
-    if (std::getenv("SMSUP_CRASH_DEBUG")) std::fprintf(stderr, "journal after a kill: %s\n", e.what());
-  }
-  return false;
-}
 
 // How many step starts the helper has recorded in all.
 size_t counts_total(const std::string& record_file) {
   size_t n = 0;
-  for (const auto& [id, c] : counts(record_file)) n += static_cast<size_t>(c);
+  for (const auto& [id, c] : test::record_counts(record_file)) n += static_cast<size_t>(c);
   return n;
 }
 
-std::vector<std::string> apply_args(const test::TempDir& t, const std::string& tag) {
+std::vector<std::string> shell_apply_args(const test::TempDir& t, const std::string& tag) {
   return {"apply",     t / "plan.json", "--target", "shell",        "--hosts",
           t / ("hosts-" + tag + ".yaml"), "--journal", t / (tag + ".db"), "--resume",
           "--plain",   "--max-parallel", "6",       "--per-site",   "2"};
@@ -113,7 +75,7 @@ std::vector<std::string> apply_args(const test::TempDir& t, const std::string& t
 
 // The same on a PostgreSQL journal: the campaign `tag` in database `url`.
 std::vector<std::string> pg_apply_args(const test::TempDir& t, const std::string& url, const std::string& tag) {
-  auto a = apply_args(t, tag);
+  auto a = shell_apply_args(t, tag);
   auto j = std::find(a.begin(), a.end(), "--journal");
   *(j + 1) = url + "?campaign=" + tag;
   a.insert(a.end(), {"--work-dir", t / ("work-" + tag)});
@@ -129,8 +91,8 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   test::TempDir t;
   pg->create_db("crash");
   std::string url = pg->url("crash");
-  int steps = env_int("SMSUP_CRASH_PG_STEPS", 240);
-  int rounds = env_int("SMSUP_CRASH_PG_ROUNDS", 8);
+  int steps = test::env_int("SMSUP_CRASH_PG_STEPS", 240);
+  int rounds = test::env_int("SMSUP_CRASH_PG_ROUNDS", 8);
   int per_site = 12;
   auto p = big_plan(std::max(1, steps / per_site), per_site);
   plan::save(p, t / "plan.json");
@@ -139,10 +101,10 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   size_t seen = 0;  // steps recorded when the last run was killed
   auto k = test::kill_at_random_instants(pg_apply_args(t, url, "ref"), pg_apply_args(t, url, "crash"),
                                          t / "crash.out", rounds,
-                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261129)),
+                                         static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261129)),
                                          [&] {
                                            seen = counts_total(t / "crash.txt");
-                                           return left_a_step_running(url + "?campaign=crash");
+                                           return test::left_a_step_running(url + "?campaign=crash");
                                          },
                                          // Each run spends its first moments connecting, taking
                                          // the lease and asking about what the last one left: the
@@ -157,11 +119,11 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   EXPECT_GE(k.killed, std::min(rounds, 3)) << "the kills came too late to test anything";
   EXPECT_GE(k.mid_step * 3, k.killed) << "fewer than a third of the kills landed while a step ran ("
                                       << k.mid_step << " of " << k.killed << ")";
-  EXPECT_EQ(states(url + "?campaign=crash"), states(url + "?campaign=ref"));
-  auto ran = counts(t / "crash.txt");
+  EXPECT_EQ(test::journal_states(url + "?campaign=crash"), test::journal_states(url + "?campaign=ref"));
+  auto ran = test::record_counts(t / "crash.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
-  EXPECT_EQ(counts(t / "ref.txt"), ran);
+  EXPECT_EQ(test::record_counts(t / "ref.txt"), ran);
   std::printf("[crash pg] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a "
               "pause), every step ran exactly once\n",
               k.span_ms, p.steps.size(), k.killed, k.mid_step, k.paused);
@@ -169,36 +131,36 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
 
 TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   test::TempDir t;
-  int steps = env_int("SMSUP_CRASH_STEPS", 1200);
-  int rounds = env_int("SMSUP_CRASH_ROUNDS", 30);
+  int steps = test::env_int("SMSUP_CRASH_STEPS", 1200);
+  int rounds = test::env_int("SMSUP_CRASH_ROUNDS", 30);
   int per_site = 12;
   auto p = big_plan(std::max(1, steps / per_site), per_site);
   plan::save(p, t / "plan.json");
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
 
-  auto k = test::kill_at_random_instants(apply_args(t, "ref"), apply_args(t, "crash"),
+  auto k = test::kill_at_random_instants(shell_apply_args(t, "ref"), shell_apply_args(t, "crash"),
                                          t / "crash.out", rounds,
-                                         static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 20261125)),
-                                         [&] { return left_a_step_running(t / "crash.db"); });
+                                         static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261125)),
+                                         [&] { return test::left_a_step_running(t / "crash.db"); });
   ASSERT_EQ(k.reference.status, 0) << k.reference.out;
   if (k.ended_status) {
     ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
   }
   int killed = k.killed;
   int span_ms = k.span_ms;
-  auto last = test::run_smsup(apply_args(t, "crash"));
+  auto last = test::run_smsup(shell_apply_args(t, "crash"));
   ASSERT_EQ(last.status, 0) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
   EXPECT_GE(k.mid_step * 3, killed) << "fewer than a third of the kills landed while a step ran ("
                                     << k.mid_step << " of " << killed << ")";
 
-  auto ref_states = states(t / "ref.db");
-  EXPECT_EQ(states(t / "crash.db"), ref_states);
-  auto ran = counts(t / "crash.txt");
+  auto ref_states = test::journal_states(t / "ref.db");
+  EXPECT_EQ(test::journal_states(t / "crash.db"), ref_states);
+  auto ran = test::record_counts(t / "crash.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
-  EXPECT_EQ(counts(t / "ref.txt"), ran);
+  EXPECT_EQ(test::record_counts(t / "ref.txt"), ran);
   std::printf("[crash] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a pause), "
               "every step ran exactly once\n",
               span_ms, p.steps.size(), killed, k.mid_step, k.paused);

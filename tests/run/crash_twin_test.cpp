@@ -20,18 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-int env_int(const char* name, int def) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : def;
-}
-
-std::map<std::string, std::string> states(const std::string& journal) {
-  run::Journal j(journal, false);
-  std::map<std::string, std::string> m;
-  for (const auto& r : j.steps()) m[r.id] = std::string(run::to_string(r.state));
-  return m;
-}
-
 // The twin's state, with its sites' database files named without the
 // folder (each run keeps them beside its own journal).
 json twin_state(const std::string& journal) {
@@ -62,14 +50,7 @@ long events(const std::string& journal) {
   return n;
 }
 
-// Whether a killed run left a step running in the journal.
-bool left_a_step_running(const std::string& journal) {
-  for (const auto& [id, state] : states(journal))
-    if (state == "running") return true;
-  return false;
-}
-
-std::vector<std::string> apply_args(const test::TempDir& t, const std::string& tag) {
+std::vector<std::string> twin_apply_args(const test::TempDir& t, const std::string& tag) {
   return {"apply", t / "plan.json", "--journal", t / (tag + ".db"), "--resume", "--plain"};
 }
 
@@ -77,8 +58,8 @@ std::vector<std::string> apply_args(const test::TempDir& t, const std::string& t
 
 TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   test::TempDir t;
-  int sites = env_int("SMSUP_CRASH_SITES", 60);
-  int rounds = env_int("SMSUP_CRASH_ROUNDS", 20);
+  int sites = test::env_int("SMSUP_CRASH_SITES", 60);
+  int rounds = test::env_int("SMSUP_CRASH_ROUNDS", 20);
   ASSERT_EQ(test::run_smsup({"twin", "inventory", "--sites", std::to_string(sites), "--clients", "2000",
                              "--seed", "7", "-o", t / "inv"}).status, 0);
   auto planned = test::run_smsup({"plan", t / "inv/inventory.yaml", "-o", t / "plan.json", "--method",
@@ -97,23 +78,23 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   // land in steps, not all in the start-up.
   long seen = 0;
   auto k = test::kill_at_random_instants(
-      apply_args(t, "ref"), apply_args(t, "crash"), t / "crash.out", rounds,
-      static_cast<unsigned>(env_int("SMSUP_CRASH_SEED", 1125)),
+      twin_apply_args(t, "ref"), twin_apply_args(t, "crash"), t / "crash.out", rounds,
+      static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 1125)),
       [&] {
         seen = events(t / "crash.db");
-        return left_a_step_running(t / "crash.db");
+        return test::left_a_step_running(t / "crash.db");
       },
       [&] { return events(t / "crash.db") > seen; });
   const auto& ref = k.reference;
   ASSERT_NE(ref.status, 2) << ref.out;
   int killed = k.killed;
-  auto last = test::run_smsup(apply_args(t, "crash"));
+  auto last = test::run_smsup(twin_apply_args(t, "crash"));
   ASSERT_EQ(last.status, ref.status) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
   EXPECT_GE(k.mid_step * 3, killed) << "fewer than a third of the kills landed while a step ran (" << k.mid_step
                                     << " of " << killed << ")";
 
-  EXPECT_EQ(states(t / "crash.db"), states(t / "ref.db"));
+  EXPECT_EQ(test::journal_states(t / "crash.db"), test::journal_states(t / "ref.db"));
   json a = twin_state(t / "ref.db"), b = twin_state(t / "crash.db");
   std::map<std::string, int> runs;
   for (const auto& r : b["steps"]) ++runs[r["step"]["id"].get<std::string>()];

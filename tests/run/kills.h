@@ -26,17 +26,63 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "run/journal.h"
 #include "support.h"
 
 namespace smsup::test {
+
+// An integer from the environment (the crash tests' sizes and seeds), or def.
+inline int env_int(const char* name, int def) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : def;
+}
+
+// Each step's state in a journal, by step id.
+inline std::map<std::string, std::string> journal_states(const std::string& journal) {
+  run::Journal j(journal, false);
+  std::map<std::string, std::string> m;
+  for (const auto& r : j.steps()) m[r.id] = std::string(run::to_string(r.state));
+  return m;
+}
+
+// Whether a killed run left a step `running` in the journal: the kill landed
+// inside a step (no journal yet, or one without steps: it did not).
+inline bool left_a_step_running(const std::string& journal) {
+  try {
+    run::Journal j(journal, false);
+    if (std::getenv("SMSUP_CRASH_DEBUG")) {
+      std::map<std::string, int> n;
+      for (const auto& r : j.steps()) ++n[std::string(run::to_string(r.state))];
+      for (const auto& [st, c] : n) std::fprintf(stderr, "%s=%d ", st.c_str(), c);
+      std::fprintf(stderr, "\n");
+    }
+    for (const auto& r : j.steps())
+      if (r.state == run::State::running) return true;
+  } catch (const std::exception& e) {
+    if (std::getenv("SMSUP_CRASH_DEBUG")) std::fprintf(stderr, "journal after a kill: %s\n", e.what());
+  }
+  return false;
+}
+
+// How many times each step id was recorded, one line per run of a step, by
+// the test helper's `record` (the steps' command in the crash tests).
+inline std::map<std::string, int> record_counts(const std::string& record_file) {
+  std::map<std::string, int> c;
+  std::ifstream in(record_file);
+  for (std::string line; std::getline(in, line);) ++c[line];
+  return c;
+}
 
 struct Kills {
   Ran reference;

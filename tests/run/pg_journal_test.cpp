@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_driver.h"
+#include "kills.h"
 #include "pg_cluster.h"
 #include "plan/plan.h"
 #include "run/executor.h"
@@ -285,19 +286,13 @@ plan::Plan chain_plan(int n) {
   return p;
 }
 
-void write_hosts(const std::string& path, const std::string& record, int sleep_ms) {
+void write_slow_hosts(const std::string& path, const std::string& record, int sleep_ms) {
   std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  backup:\n    command: [/bin/sh, -c, '"
                       << SMSUP_TEST_HELPER << " sleep " << sleep_ms << " && " << SMSUP_TEST_HELPER
                       << " record \"$0\" \"$1\"', '" << record << "', '{step}']\n"
                       << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record << ", '{step}']\n";
 }
 
-std::map<std::string, int> counts(const std::string& record) {
-  std::map<std::string, int> c;
-  std::ifstream in(record);
-  for (std::string line; std::getline(in, line);) ++c[line];
-  return c;
-}
 
 }  // namespace
 
@@ -307,14 +302,14 @@ TEST(PgLease, APausedApplierIsTakenOverAndWhenItWakesEveryStepHasRunExactlyOnce)
   std::string url = fresh_db(pg, "paused");
   auto p = chain_plan(40);
   plan::save(p, t / "plan.json");
-  write_hosts(t / "hosts.yaml", t / "ran.txt", 40);
+  write_slow_hosts(t / "hosts.yaml", t / "ran.txt", 40);
   auto args = [&](const std::string& who) {
     return std::vector<std::string>{"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
                                     "--journal", url, "--resume", "--plain", "--lease", "2", "--operator", who,
                                     "--work-dir", t / ("work-" + who)};
   };
   test::Child a = test::start_smsup(args("ann"));
-  ASSERT_TRUE(test::eventually([&] { return counts(t / "ran.txt").size() >= 4; })) << a.err();
+  ASSERT_TRUE(test::eventually([&] { return test::record_counts(t / "ran.txt").size() >= 4; })) << a.err();
   kill(a.pid(), SIGSTOP);
   // Its lease runs out (status says so), then the second applier takes over.
   ASSERT_TRUE(test::eventually([&] {
@@ -331,7 +326,7 @@ TEST(PgLease, APausedApplierIsTakenOverAndWhenItWakesEveryStepHasRunExactlyOnce)
   EXPECT_TRUE(has(ra.err, "taken over by pid " + std::to_string(b.pid()))) << ra.err;
   EXPECT_TRUE(has(ra.err, "starts nothing more")) << ra.err;
   EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
-  auto ran = counts(t / "ran.txt");
+  auto ran = test::record_counts(t / "ran.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   auto events = nlohmann::json::parse(test::run_smsup({"status", "--journal", url, "--events", "--format", "json"}).out);
@@ -355,11 +350,11 @@ TEST(PgJournal, ABackendTerminatedMidRunEndsApplyCleanlyAndResumeFinishesTheRun)
   std::string url = fresh_db(pg, "terminated");
   auto p = chain_plan(30);
   plan::save(p, t / "plan.json");
-  write_hosts(t / "hosts.yaml", t / "ran.txt", 30);
+  write_slow_hosts(t / "hosts.yaml", t / "ran.txt", 30);
   std::vector<std::string> args{"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
                                 "--journal", url, "--resume", "--plain", "--work-dir", t / "work"};
   test::Child a = test::start_smsup(args);
-  ASSERT_TRUE(test::eventually([&] { return counts(t / "ran.txt").size() >= 4; })) << a.err();
+  ASSERT_TRUE(test::eventually([&] { return test::record_counts(t / "ran.txt").size() >= 4; })) << a.err();
   pg->psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='terminated' "
                        "AND application_name='smsup'");
   auto ra = a.wait();
@@ -368,7 +363,7 @@ TEST(PgJournal, ABackendTerminatedMidRunEndsApplyCleanlyAndResumeFinishesTheRun)
   EXPECT_TRUE(has(ra.err, "--resume")) << ra.err;
   auto again = test::run_smsup(args);
   EXPECT_EQ(again.status, 0) << again.out << again.err;
-  auto ran = counts(t / "ran.txt");
+  auto ran = test::record_counts(t / "ran.txt");
   EXPECT_EQ(ran.size(), p.steps.size());
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   Journal j(url, false);

@@ -47,7 +47,7 @@ int free_port() {
 }
 
 namespace {
-std::string slurp(const fs::path& p) {
+std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -114,8 +114,8 @@ Ran run(const std::vector<std::string>& argv, const std::string& input, std::chr
     r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     if (!r.timed_out && WIFEXITED(status)) r.code = WEXITSTATUS(status);
   }
-  r.out = slurp(out_file);
-  r.err = slurp(err_file);
+  r.out = read_all(out_file);
+  r.err = read_all(err_file);
   std::error_code ec;
   fs::remove(in_file, ec), fs::remove(out_file, ec), fs::remove(err_file, ec);
   return r;
