@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::has;
 
 // The command on the line of `out` holding `marker`: from the first "smsup "
 // after the marker to the end of the line (or to "   (" where a remark

@@ -42,7 +42,7 @@ std::vector<std::string> apply_argv(const test::TempDir& t, std::vector<std::str
   return a;
 }
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::has;
 
 }  // namespace
 

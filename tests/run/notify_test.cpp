@@ -31,7 +31,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::has;
 
 // A receiver on 127.0.0.1: keeps every body it accepts; answers 500 to the
 // first `fail_first` requests; with `hang`, holds every request until the

@@ -25,7 +25,7 @@ using namespace smsup::run;
 
 namespace {
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::has;
 
 std::string fresh_db(test::PgCluster* pg, const std::string& name) {
   pg->create_db(name);

@@ -95,6 +95,9 @@ void append_file(const fs::path& path, std::string_view bytes);
 // The whole file; "" when it cannot be read.
 std::string read_file(const fs::path& path);
 
+// Whether `part` occurs in `s` (output checks).
+inline bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
 // ---- waiting ----
 
 // Calls `done` every `every` until it is true or `bound` has passed;
