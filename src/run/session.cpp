@@ -408,6 +408,8 @@ int run_apply(const ApplyRequest& req) {
                           sum.all_succeeded() && status != 0 ? "; the target is not left as the checklist wants it"
                                                              : ""),
               journal.operator_name(), hostname()};
+    // Read once more: another process may have written after this apply's last event.
+    if (eta) eta->reset(journal.steps());
     notifier->send(end, eta ? std::optional<double>(eta->finish(end.at)) : std::nullopt);
     finish_notify(*req.out);
   }
