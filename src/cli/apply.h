@@ -36,6 +36,7 @@ struct ApplyOptions {
   bool databases = true;       // twin: --no-databases clears it
   std::vector<std::string> notify;  // receivers' URLs (default: $SMSUP_NOTIFY)
   std::string notify_header;   // file of "Name: value" lines
+  std::string notify_ca;       // PEM CAs for https receivers
   double notify_wait = 10;     // seconds at the end; 0 to 3600
   int notify_queue = 1000;     // per URL; >= 1
 };

@@ -55,6 +55,11 @@ int run_apply(const ApplyOptions& o, Output& out) {
     require_file("--notify-header", o.notify_header);
     run::read_notify_headers(o.notify_header);
   }
+  if (!o.notify_ca.empty()) {
+    if (notify.empty()) throw InputError({}, "--notify-ca", "is for the https receivers of --notify (or $SMSUP_NOTIFY); none is named");
+    require_file("--notify-ca", o.notify_ca);
+    run::check_notify_ca(o.notify_ca);
+  }
   if (!(o.notify_wait >= 0 && o.notify_wait <= 3600)) {
     throw InputError({}, "--notify-wait", fmt::format("{} s is not a wait; expected 0 to 3600 seconds", o.notify_wait));
   }
@@ -82,6 +87,7 @@ int run_apply(const ApplyOptions& o, Output& out) {
                         .databases = o.databases,
                         .notify = notify,
                         .notify_header = o.notify_header,
+                        .notify_ca = o.notify_ca,
                         .notify_wait = o.notify_wait,
                         .notify_queue = static_cast<size_t>(o.notify_queue),
                         .out = &out.out,
@@ -286,6 +292,9 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_option("--notify-header", o->notify_header,
                   "File of 'Name: value' lines sent as headers with every notification (e.g. "
                   "Authorization: Bearer ...), so that no secret is on the command line");
+  sub->add_option("--notify-ca", o->notify_ca,
+                  "PEM file of CA certificates (e.g. your organisation's own) that https receivers' "
+                  "certificates may be signed by, trusted besides the system's CAs");
   sub->add_option("--notify-wait", o->notify_wait,
                   "Seconds apply waits at its end for notifications still queued (0 to 3600)")
       ->capture_default_str();

@@ -8,6 +8,7 @@
 
 #include "plan/render.h"
 #include "plan/schedule.h"
+#include "plan/step_graph.h"
 
 namespace smsup::run {
 
@@ -135,6 +136,102 @@ std::optional<Eta> journal_eta(const Journal& j, double now) {
   } catch (const std::exception&) {
     return std::nullopt;  // the plan file changed or went: no ETA rather than a wrong one
   }
+}
+
+// estimate()'s arithmetic on integer indices made once: the kind factors
+// and the longest remaining path, each a pass over the steps in the same
+// order and with the same operations as estimate() and plan::schedule().
+EtaTracker::EtaTracker(const plan::Plan& plan, const std::vector<JournalStep>& steps, int64_t last_seq) {
+  const size_t n = plan.steps.size();
+  auto g = plan::step_graph(plan.steps);
+  std::map<std::string, int> kinds;
+  base_.resize(n);
+  kind_.resize(n);
+  preds_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& s = plan.steps[i];
+    base_[i] = s.estimate_min;
+    kind_[i] = kinds.try_emplace(s.kind, static_cast<int>(kinds.size())).first->second;
+    index_.emplace(s.id, static_cast<int>(i));
+    for (size_t p : g.preds[i]) preds_[i].push_back(static_cast<int>(p));
+  }
+  kinds_ = static_cast<int>(kinds.size());
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (g.missing[i] == 0) ready.push_back(i);
+  }
+  while (!ready.empty()) {
+    size_t i = ready.back();
+    ready.pop_back();
+    order_.push_back(static_cast<int>(i));
+    for (size_t q : g.succs[i]) {
+      if (--g.missing[q] == 0) ready.push_back(q);
+    }
+  }
+  if (order_.size() != n) throw std::invalid_argument("the plan's steps wait for each other in a cycle");
+  reset(steps, last_seq);
+}
+
+void EtaTracker::reset(const std::vector<JournalStep>& steps, int64_t last_seq) {
+  steps_.assign(base_.size(), Step{});
+  for (const auto& s : steps) {
+    auto it = index_.find(s.id);
+    if (it != index_.end()) steps_[static_cast<size_t>(it->second)] = {s.state, s.started, s.finished};
+  }
+  last_seq_ = last_seq;
+}
+
+bool EtaTracker::apply(const Event& e) {
+  if (e.seq > 0) {
+    if (last_seq_ > 0 && e.seq != last_seq_ + 1) return false;
+    last_seq_ = e.seq;
+  }
+  auto it = index_.find(e.step);
+  auto st = parse_state(e.state);
+  if (it == index_.end() || !st) return true;  // a takeover, the run's end: no step changes
+  Step& s = steps_[static_cast<size_t>(it->second)];
+  s.state = *st;
+  // As Journal::record() writes them.
+  if (*st == State::running) {
+    s.started = e.at;
+    s.finished = 0;
+  } else if (*st == State::succeeded || *st == State::failed) {
+    s.finished = e.at;
+  }
+  return true;
+}
+
+double EtaTracker::finish(double now) const {
+  const size_t n = base_.size();
+  std::vector<double> planned(static_cast<size_t>(kinds_)), actual(planned.size());
+  std::vector<char> seen(planned.size());
+  for (size_t i = 0; i < n; ++i) {
+    const Step& s = steps_[i];
+    if (s.state != State::succeeded || s.started <= 0 || s.finished < s.started) continue;
+    auto k = static_cast<size_t>(kind_[i]);
+    seen[k] = 1;
+    planned[k] += base_[i];
+    actual[k] += (s.finished - s.started) / 60.0;
+  }
+  std::vector<double> end(n);
+  double total = 0;
+  for (int oi : order_) {
+    auto i = static_cast<size_t>(oi);
+    auto k = static_cast<size_t>(kind_[i]);
+    double expected = base_[i] * (seen[k] && planned[k] > 0 ? actual[k] / planned[k] : 1);
+    const Step& s = steps_[i];
+    double left = expected;
+    if (s.state == State::succeeded) {
+      left = 0;
+    } else if (s.state == State::running || s.state == State::waiting) {
+      left = clamp_positive(expected - (s.started > 0 ? (now - s.started) / 60.0 : 0));
+    }
+    double start = 0;
+    for (int p : preds_[i]) start = std::max(start, end[static_cast<size_t>(p)]);
+    end[i] = start + left;
+    total = std::max(total, end[i]);
+  }
+  return now + total * 60;
 }
 
 nlohmann::json to_json(const Eta& e) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +57,36 @@ std::map<std::string, double> rehearsal_durations(const nlohmann::json& rehearsa
 // The ETA of a journal whose plan file (as bound) can still be read;
 // nullopt when it cannot.
 std::optional<Eta> journal_eta(const Journal& j, double now);
+
+// The whole run's ETA kept up to date event by event (apply --notify): the
+// same finish as estimate() gives for the journal's steps, without reading
+// the journal again for each event. apply() takes one event this process
+// wrote; it returns false when the event's number is not the next one (an
+// event another process wrote came between, e.g. a confirm): then reset()
+// from the journal's steps.
+class EtaTracker {
+ public:
+  // Throws std::invalid_argument when the plan's graph cannot be scheduled.
+  EtaTracker(const plan::Plan& plan, const std::vector<JournalStep>& steps, int64_t last_seq = 0);
+  void reset(const std::vector<JournalStep>& steps, int64_t last_seq = 0);
+  bool apply(const Event& e);
+  // Unix seconds the run is expected to end, as estimated at `now`.
+  double finish(double now) const;
+
+ private:
+  struct Step {
+    State state = State::pending;
+    double started = 0, finished = 0;
+  };
+  std::vector<double> base_;                  // per plan step, minutes
+  std::vector<int> kind_;                     // per plan step, index of its kind
+  std::vector<std::vector<int>> preds_;       // per plan step
+  std::vector<int> order_;                    // a topological order
+  std::map<std::string, int, std::less<>> index_;
+  std::vector<Step> steps_;
+  int kinds_ = 0;
+  int64_t last_seq_ = 0;                      // 0: take the next event as it comes
+};
 
 nlohmann::json to_json(const Eta& e);
 std::string to_text(const Eta& e);

@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
 #include <deque>
+#include <cmath>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -17,10 +22,15 @@ namespace smsup::run {
 
 using json = nlohmann::json;
 
-json notice_json(const Event& e, const std::string& campaign) {
-  return {{"seq", e.seq},   {"at", iso_time(e.at)}, {"step", e.step},     {"state", e.state},
-          {"how", e.how},   {"detail", e.detail},   {"who", e.who},       {"origin", e.origin},
-          {"campaign", campaign}};
+json notice_json(const Event& e, const std::string& campaign, std::optional<double> eta) {
+  json j = {{"seq", e.seq},   {"at", iso_time(e.at)}, {"step", e.step},     {"state", e.state},
+            {"how", e.how},   {"detail", e.detail},   {"who", e.who},       {"origin", e.origin},
+            {"campaign", campaign}, {"eta", nullptr}, {"remaining_seconds", nullptr}};
+  if (eta) {
+    j["eta"] = iso_time(*eta);
+    j["remaining_seconds"] = std::max<int64_t>(0, std::llround(*eta - e.at));
+  }
+  return j;
 }
 
 std::string NotifyUrl::origin() const { return fmt::format("{}://{}:{}", scheme, host, port); }
@@ -114,6 +124,56 @@ std::vector<std::pair<std::string, std::string>> read_notify_headers(const std::
   return out;
 }
 
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+
+// The certificates of a PEM file; InputError naming it for anything else.
+std::vector<X509*> read_ca_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0}, "--notify-ca", "cannot read this file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  std::vector<X509*> out;
+  auto bad = [&](const std::string& why) {
+    for (X509* c : out) X509_free(c);
+    return InputError({path, 0, 0}, "--notify-ca", why);
+  };
+  size_t begins = 0;
+  for (size_t at = 0; (at = text.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos; ++at) ++begins;
+  ERR_clear_error();
+  while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.push_back(c);
+  ERR_clear_error();  // the end of the file reads as an error
+  if (out.empty()) {
+    throw bad("expected PEM certificates of the CAs to trust (-----BEGIN CERTIFICATE----- blocks); found none");
+  }
+  if (out.size() != begins) {
+    throw bad(fmt::format("certificate {} of {} is not a valid PEM certificate", out.size() + 1, begins));
+  }
+  return out;
+}
+
+// A TLS failure the receiver's certificate causes: said once, not retried.
+std::string tls_problem(httplib::Client& cli, const NotifyUrl& url) {
+  long v = cli.get_openssl_verify_result();
+  if (v != X509_V_OK) {
+    return fmt::format("the certificate of {} is not trusted ({}); if a CA of your own signed it, name it "
+                       "with --notify-ca FILE",
+                       url.host, X509_verify_cert_error_string(v));
+  }
+  return fmt::format("the certificate {} shows is not for the host name {}", url.host, url.host);
+}
+
+}  // namespace
+
+int check_notify_ca(const std::string& path) {
+  auto certs = read_ca_file(path);
+  for (X509* c : certs) X509_free(c);
+  return static_cast<int>(certs.size());
+}
+
 struct HttpNotifier::Sender {
   NotifyUrl url;
   const NotifyOptions& opts;
@@ -150,11 +210,19 @@ struct HttpNotifier::Sender {
   // does not change; anything else (no answer, 5xx) is tried again.
   enum class Result { delivered, refused, again };
 
-  Result post(httplib::Client& cli, const std::string& body) {
+  Result post(httplib::Client& cli, const std::string& body, std::string& problem) {
     auto res = cli.Post(url.path.c_str(), body, "application/json");
-    if (!res) return Result::again;
+    if (!res) {
+      if (res.error() == httplib::Error::SSLServerVerification) {
+        problem = tls_problem(cli, url);
+        return Result::refused;
+      }
+      problem = fmt::format("no answer ({})", httplib::to_string(res.error()));
+      return Result::again;
+    }
     int s = res->status;
     if (s >= 200 && s < 300) return Result::delivered;
+    problem = fmt::format("HTTP status {}", s);
     if (s >= 400 && s < 500 && s != 408 && s != 429) return Result::refused;
     return Result::again;
   }
@@ -169,6 +237,21 @@ struct HttpNotifier::Sender {
     httplib::Headers headers{{"User-Agent", "smsup"}};
     for (const auto& [k, v] : opts.headers) headers.emplace(k, v);
     cli.set_default_headers(headers);
+    if (url.scheme == "https" && !opts.ca_file.empty()) {
+      // The system's CAs (OpenSSL's default paths, as httplib trusts without
+      // a store) and the team's own; the file was checked before the run.
+      X509_STORE* store = X509_STORE_new();
+      X509_STORE_set_default_paths(store);
+      try {
+        for (X509* c : read_ca_file(opts.ca_file)) {
+          X509_STORE_add_cert(store, c);
+          X509_free(c);
+        }
+      } catch (const std::exception&) {
+        // Gone or changed since apply checked it: the system's CAs only.
+      }
+      cli.set_ca_cert_store(store);  // owned by the client's TLS context now
+    }
     {
       std::lock_guard lk(mu);
       client = &cli;
@@ -185,8 +268,10 @@ struct HttpNotifier::Sender {
       }
       auto delay = opts.backoff;
       for (int attempt = 1;; ++attempt) {
-        Result r = post(cli, body);
+        std::string problem;
+        Result r = post(cli, body, problem);
         std::unique_lock lk(mu);
+        if (!problem.empty()) stats.problem = problem;
         if (r == Result::delivered) {
           ++stats.delivered;
           break;
@@ -217,9 +302,9 @@ HttpNotifier::HttpNotifier(NotifyOptions opts) : opts_(std::move(opts)) {
 
 HttpNotifier::~HttpNotifier() { finish(std::chrono::milliseconds(0)); }
 
-void HttpNotifier::send(const Event& e) {
+void HttpNotifier::send(const Event& e, std::optional<double> eta) {
   if (senders_.empty()) return;
-  std::string body = notice_json(e, opts_.campaign).dump();
+  std::string body = notice_json(e, opts_.campaign, eta).dump();
   for (auto& s : senders_) s->push(body);
 }
 
@@ -258,6 +343,8 @@ std::string notify_summary(const std::vector<NotifyStats>& stats) {
     if (s.dropped) out += fmt::format(", {} dropped (queue full)", s.dropped);
     if (s.failed) out += fmt::format(", {} given up after retries or refused", s.failed);
     if (s.unsent) out += fmt::format(", {} not sent before apply stopped waiting", s.unsent);
+    if (s.delivered == 0 && !s.problem.empty()) out += fmt::format("; {}", s.problem);
+    else if (s.failed && !s.problem.empty()) out += fmt::format("; the last: {}", s.problem);
     out += "\n";
   }
   return out;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,15 +22,19 @@
 namespace smsup::run {
 
 // What the executor's journal hands on: one event, as a document the same
-// shape as serve's /api/events entries, plus the campaign.
-nlohmann::json notice_json(const Event& e, const std::string& campaign);
+// shape as serve's /api/events entries, plus the campaign and when the run
+// is expected to end: `eta` (ISO 8601 UTC) and `remaining_seconds` from the
+// event's time, both null when nothing can be estimated (eta.h, EtaTracker).
+nlohmann::json notice_json(const Event& e, const std::string& campaign,
+                           std::optional<double> eta = std::nullopt);
 
 // Where notices go. The journal's events reach it through
 // Journal::on_event(); tests of the executor use a fake that keeps them.
 class Notifier {
  public:
   virtual ~Notifier() = default;
-  virtual void send(const Event& e) = 0;  // never blocks
+  // Never blocks. `eta`: Unix seconds the run is expected to end, if known.
+  virtual void send(const Event& e, std::optional<double> eta) = 0;
 };
 
 // A receiver as --notify names it: http:// or https://, a host, an optional
@@ -50,10 +55,17 @@ NotifyUrl parse_notify_url(const std::string& url);
 // for a line that is not a header; the values are never printed.
 std::vector<std::pair<std::string, std::string>> read_notify_headers(const std::string& path);
 
+// --notify-ca FILE: PEM certificates of the CAs (a team's own) that https
+// receivers' certificates may also be signed by, besides the system's.
+// Returns how many; InputError naming the file when it holds none or one
+// that is not a certificate.
+int check_notify_ca(const std::string& path);
+
 struct NotifyOptions {
   std::vector<std::string> urls;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string campaign;
+  std::string ca_file;  // --notify-ca: trusted besides the system's CAs (https)
   size_t queue = 1000;  // notices waiting per URL; the oldest goes when full
   std::chrono::milliseconds timeout{5000};  // per request: connect, send, read each
   int attempts = 5;                          // per notice, then it is given up
@@ -67,6 +79,7 @@ struct NotifyStats {
   int64_t dropped = 0;      // pushed out of a full queue
   int64_t failed = 0;       // given up after every attempt, or refused (4xx)
   int64_t unsent = 0;       // still queued when apply stopped waiting
+  std::string problem;      // why the last notice not delivered was not ("" none)
 };
 
 class HttpNotifier : public Notifier {
@@ -74,7 +87,7 @@ class HttpNotifier : public Notifier {
   // Checks the URLs (parse_notify_url) and starts a sender per URL.
   explicit HttpNotifier(NotifyOptions opts);
   ~HttpNotifier() override;  // finish(0)
-  void send(const Event& e) override;
+  void send(const Event& e, std::optional<double> eta) override;
   // Stops taking notices and waits up to `wait` for the queues to empty (a
   // request under way is cut off then); returns what became of them.
   std::vector<NotifyStats> finish(std::chrono::milliseconds wait);

@@ -20,6 +20,7 @@
 #include "run/executor.h"
 #include "run/journal.h"
 #include "run/journal_host.h"
+#include "run/eta.h"
 #include "run/notify.h"
 #include "run/progress.h"
 #include "run/target.h"
@@ -182,6 +183,7 @@ std::vector<std::string> go_on_argv(const ApplyRequest& req, const std::string& 
   // Where notices go (a URL, never a secret: headers come from a file).
   for (const auto& url : req.notify) add("--notify", url);
   if (!req.notify_header.empty()) add("--notify-header", absolute_path(req.notify_header));
+  if (!req.notify_ca.empty()) add("--notify-ca", absolute_path(req.notify_ca));
   if (req.target == "twin") {
     if (req.seed != 1) add("--seed", std::to_string(req.seed));
     if (!req.faults.empty()) add("--faults", req.faults);
@@ -274,6 +276,7 @@ int run_apply(const ApplyRequest& req) {
     no.urls = req.notify;
     if (!req.notify_header.empty()) no.headers = read_notify_headers(req.notify_header);
     no.campaign = sqlite ? spec.shown : spec.campaign;
+    no.ca_file = req.notify_ca;
     no.queue = req.notify_queue;
     notifier = std::make_unique<HttpNotifier>(std::move(no));
   }
@@ -286,7 +289,21 @@ int run_apply(const ApplyRequest& req) {
   };
 
   Journal journal(journal_path);
-  if (notifier) journal.on_event([n = notifier.get()](const Event& e) { n->send(e); });
+  // Each notice carries the run's ETA, kept up to date from the events this
+  // apply writes; the steps are read again only when another process wrote
+  // in between (a confirm, a retry). None before the plan is bound (a lease
+  // taken over).
+  std::unique_ptr<EtaTracker> eta;
+  if (notifier) {
+    journal.on_event([n = notifier.get(), &eta, &journal](const Event& e) {
+      std::optional<double> finish;
+      if (eta) {
+        if (!eta->apply(e)) eta->reset(journal.steps(), e.seq);
+        finish = eta->finish(e.at);
+      }
+      n->send(e, finish);
+    });
+  }
   if (!req.operator_name.empty()) journal.set_operator(req.operator_name);
   if (journal.has_plan() && !req.resume) {
     throw InputError({journal.shown(), 0, 0}, "--journal",
@@ -313,6 +330,13 @@ int run_apply(const ApplyRequest& req) {
   check_same_target(journal, req, base);
   journal.bind(plan, plan_digest_of(plan::to_json(plan).dump()), req.plan_path, req.target);
   journal.set_meta("go_on", shell_join(go_on_argv(req, journal.path())));
+  if (notifier) {
+    try {
+      eta = std::make_unique<EtaTracker>(plan, journal.steps());
+    } catch (const std::invalid_argument&) {
+      // A graph that cannot be scheduled has no ETA; the notices say null.
+    }
+  }
   attach_journal(*driver, journal);
   driver->prepare();
 
@@ -384,7 +408,9 @@ int run_apply(const ApplyRequest& req) {
                           sum.all_succeeded() && status != 0 ? "; the target is not left as the checklist wants it"
                                                              : ""),
               journal.operator_name(), hostname()};
-    notifier->send(end);
+    // Read once more: another process may have written after this apply's last event.
+    if (eta) eta->reset(journal.steps());
+    notifier->send(end, eta ? std::optional<double>(eta->finish(end.at)) : std::nullopt);
     finish_notify(*req.out);
   }
   return status;

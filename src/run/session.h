@@ -38,6 +38,7 @@ struct ApplyRequest {
   bool databases = true;        // twin: make each primary site's database (--no-databases: the model's figures)
   std::vector<std::string> notify;  // --notify URLs (notify.h), checked
   std::string notify_header;        // file of header lines sent with each notice
+  std::string notify_ca;            // PEM CAs trusted for https receivers besides the system's
   double notify_wait = 10;          // seconds apply waits at its end for notices queued
   size_t notify_queue = 1000;       // notices kept per URL
   std::ostream* out = &std::cout;  // the dry run, progress and the summary

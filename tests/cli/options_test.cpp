@@ -287,6 +287,21 @@ std::vector<Refusal> refusals() {
       {"ApplyNotifyHeaderAlone",
        [](Output& o) { return run_apply({.plan = a_plan(), .notify_header = a_log()}, o); }, "--notify-header",
        "none is named"},
+      {"ApplyNotifyCaMissing",
+       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = scratch("none.pem")}, o); },
+       "--notify-ca", "no such file"},
+      {"ApplyNotifyCaNotPem",
+       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = a_log()}, o); },
+       "--notify-ca", "a.log: --notify-ca: expected PEM certificates of the CAs to trust"},
+      {"ApplyNotifyCaBrokenPem",
+       [](Output& o) {
+         test::write_file(scratch("broken.pem"), "-----BEGIN CERTIFICATE-----\nMIIBnotbase64\n-----END CERTIFICATE-----\n");
+         return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = scratch("broken.pem")}, o);
+       },
+       "--notify-ca", "broken.pem: --notify-ca: expected PEM certificates"},
+      {"ApplyNotifyCaAlone",
+       [](Output& o) { return run_apply({.plan = a_plan(), .notify_ca = a_log()}, o); }, "--notify-ca",
+       "none is named"},
       {"ApplyNotifyWait",
        [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"http://h/x"}, .notify_wait = -1}, o); },
        "--notify-wait", "expected 0 to 3600 seconds"},

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <fstream>
@@ -45,7 +46,15 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
   for (auto& a : all) args.push_back(a.data());
   args.push_back(nullptr);
   std::vector<std::string> vars;
-  for (char** e = environ; *e != nullptr; ++e) vars.emplace_back(*e);
+  // An entry of `env` replaces an inherited variable of its name (the
+  // child's getenv() would find the inherited one first).
+  auto name_of = [](const std::string& v) { return v.substr(0, v.find('=')); };
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string v = *e;
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& x) { return name_of(x) == name_of(v); })) {
+      vars.push_back(std::move(v));
+    }
+  }
   vars.insert(vars.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& v : vars) envp.push_back(v.data());
