@@ -3,6 +3,7 @@
 // command line into one verb's run and its outcome into the exit status.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -47,6 +48,54 @@ std::optional<std::string> unknown_verb(const CLI::App& app, int argc, char** ar
   return std::nullopt;
 }
 
+// The verbs the command line selected, the application first.
+std::vector<const CLI::App*> selected(const CLI::App& app) {
+  std::vector<const CLI::App*> chain{&app};
+  while (true) {
+    auto subs = chain.back()->get_subcommands();
+    if (subs.empty()) break;
+    chain.push_back(subs.back());
+  }
+  return chain;
+}
+
+// "logs grep " for the chain [smsup, logs, grep].
+std::string verb_words(const std::vector<const CLI::App*>& chain) {
+  std::string verb;
+  for (size_t i = 1; i < chain.size(); ++i) verb += chain[i]->get_name() + " ";
+  return verb;
+}
+
+// The first option on the command line that the selected verb does not have,
+// with the nearest one it has: CLI11 says only "--waiv was not expected", or,
+// when the option was meant to give a required one, that the required one
+// is missing.
+std::optional<std::string> unknown_option(const CLI::App& app, int argc, char** argv) {
+  auto chain = selected(app);
+  std::vector<std::string> names;
+  for (const auto* at : chain) {
+    for (const auto* o : at->get_options()) {
+      for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+      for (const auto& n : o->get_snames()) names.push_back("-" + n);
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") break;
+    // Not an option: a word, a lone dash, or a negative number.
+    if (word.size() < 2 || word[0] != '-' || (word[1] >= '0' && word[1] <= '9')) continue;
+    std::string name(word.substr(0, word.find('=')));
+    if (name.size() > 2 && name[1] != '-') name = name.substr(0, 2);  // -ofile: the option -o
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string verb = verb_words(chain);
+    std::string of = verb.empty() ? "smsup" : verb.substr(0, verb.size() - 1);
+    if (auto near = smsup::closest(name, names))
+      return fmt::format("'{}' is not an option of {}; did you mean '{}'?", name, of, *near);
+    return fmt::format("'{}' is not an option of {}; see smsup {}--help", name, of, verb);
+  }
+  return std::nullopt;
+}
+
 // CLI11 names a missing required option by one spelling ("--out is
 // required"), which need not be the one the documents use (-o): name every
 // spelling the user can type, and the verb's --help.
@@ -55,14 +104,8 @@ std::optional<std::string> missing_option(const CLI::App& app, const CLI::Requir
   std::string_view what = e.what();
   if (!what.ends_with(kTail)) return std::nullopt;
   std::string name(what.substr(0, what.size() - kTail.size()));
-  std::vector<const CLI::App*> chain{&app};
-  while (true) {
-    auto subs = chain.back()->get_subcommands();
-    if (subs.empty()) break;
-    chain.push_back(subs.back());
-  }
-  std::string verb;
-  for (size_t i = 1; i < chain.size(); ++i) verb += chain[i]->get_name() + " ";
+  auto chain = selected(app);
+  std::string verb = verb_words(chain);
   for (auto at = chain.rbegin(); at != chain.rend(); ++at) {
     for (const auto* o : (*at)->get_options()) {
       if (o->get_positional() || o->get_name() != name) continue;
@@ -105,6 +148,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::RequiredError& e) {
+    if (auto unknown = unknown_option(app, argc, argv)) {
+      std::cerr << "smsup: " << *unknown << "\n";
+      return 2;
+    }
     if (auto named = missing_option(app, e)) {
       std::cerr << "smsup: " << *named << "\n";
       return 2;
@@ -112,6 +159,10 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   } catch (const CLI::ParseError& e) {
+    if (auto unknown = unknown_option(app, argc, argv)) {
+      std::cerr << "smsup: " << *unknown << "\n";
+      return 2;
+    }
     app.exit(e);
     return 2;
   } catch (const std::exception& e) {  // smsup::InputError and the rest: one line, exit 2

@@ -141,6 +141,24 @@ TEST(Cli, AMissingRequiredOptionIsNamedAsTheUserTypesIt) {
   EXPECT_EQ(central.err, "smsup: --central is required; see smsup inventory collect --help\n");
 }
 
+TEST(Cli, AMistypedOptionIsNamedWithTheNearestOneTheVerbHas) {
+  auto waive = run_cli({"plan", data("fabrikam.yaml"), "-o", "plan.json", "--waiv", "backup-stale"});
+  EXPECT_EQ(waive.status, 2);
+  EXPECT_TRUE(waive.out.empty());
+  EXPECT_EQ(waive.err, "smsup: '--waiv' is not an option of plan; did you mean '--waive'?\n");
+  auto format = run_cli({"check", data("fabrikam.yaml"), "--fromat", "json"});
+  EXPECT_EQ(format.err, "smsup: '--fromat' is not an option of check; did you mean '--format'?\n");
+  // A mistyped option that was meant to give a required one is named, not
+  // the required one as missing.
+  auto out = run_cli({"plan", data("fabrikam.yaml"), "--ot=plan.json"});
+  EXPECT_EQ(out.status, 2);
+  EXPECT_EQ(out.err, "smsup: '--ot' is not an option of plan; did you mean '--out'?\n");
+  // Options of a verb of a verb, and one nothing is near.
+  auto grep = run_cli({"logs", "grep", "--xyzzy-frobnicate", "x"});
+  EXPECT_EQ(grep.status, 2);
+  EXPECT_EQ(grep.err, "smsup: '--xyzzy-frobnicate' is not an option of logs grep; see smsup logs grep --help\n");
+}
+
 // Not `check` only: any verb typed wrong. Here because this binary runs smsup
 // and nothing else.
 TEST(Cli, AMistypedVerbNamesTheNearestOneAndExitsTwo) {
