@@ -29,7 +29,7 @@ constexpr bool columns_are_the_tables() {
   size_t in_table = 0;
   for (const auto& k : schema::kKeys) in_table += k.object == schema::Object::client ? 1 : 0;
   for (auto name : kColNames) {
-    if (schema::find(schema::Object::client, name) == nullptr) return false;
+    if (!schema::has(schema::Object::client, name)) return false;
   }
   return in_table == kColCount;
 }

@@ -199,6 +199,16 @@ constexpr const Key* find(Object object, std::string_view name) {
   return nullptr;
 }
 
+// Whether `object` has the key `name`. For compile-time checks: comparing
+// find()'s pointer with nullptr is not a constant expression under
+// -fsanitize=address (make test-sanitize).
+constexpr bool has(Object object, std::string_view name) {
+  for (const auto& k : kKeys) {
+    if (k.object == object && k.name == name) return true;
+  }
+  return false;
+}
+
 // "sites[]", "sites[].systems[]", ...: where keys of `object` stand.
 std::string_view object_path(Object object);
 // What an object is called in prose ("site system", "clients CSV").
