@@ -54,9 +54,9 @@ inline std::string scratch_dir() {
   }();
   static const bool cleanup = [] {
     return std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(*dir, ec);
-    }) == 0;
+             std::error_code ec;
+             std::filesystem::remove_all(*dir, ec);
+           }) == 0;
   }();
   (void)cleanup;
   return *dir;

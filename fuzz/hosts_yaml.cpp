@@ -14,8 +14,7 @@
 namespace {
 bool in_range(smsup::drivers::Seconds s) {
   using namespace std::chrono;
-  return std::isfinite(s.count()) && s.count() > 0 &&
-         s <= duration_cast<smsup::drivers::Seconds>(smsup::kMaxDuration);
+  return std::isfinite(s.count()) && s.count() > 0 && s <= duration_cast<smsup::drivers::Seconds>(smsup::kMaxDuration);
 }
 }  // namespace
 

@@ -15,8 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t last_end = 0, last_line = 0;
   for (std::size_t i = 0; i < log.size(); ++i) {
     const Span& s = log.span(i);
-    if (s.offset > s.end || s.end > log.text().size() || s.offset < last_end || s.line <= last_line)
-      std::abort();
+    if (s.offset > s.end || s.end > log.text().size() || s.offset < last_end || s.line <= last_line) std::abort();
     last_end = s.end;
     last_line = s.line;
     Entry e = log.entry(i);

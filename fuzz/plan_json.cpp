@@ -21,8 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(p.options.max_parallel >= 1 && p.options.max_parallel <= plan::kMaxParallelLimit,
                   "max_parallel in range");
     for (const auto& s : p.steps)
-      fuzz::require(s.estimate_min >= 0 && s.estimate_min <= plan::kMaxEstimateMin,
-                    "estimate_min in range");
+      fuzz::require(s.estimate_min >= 0 && s.estimate_min <= plan::kMaxEstimateMin, "estimate_min in range");
   } catch (const InputError& e) {
     fuzz::check_message(e.what());
   }

@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     smb::Url u = smb::parse_url(text, "--logs");
     fuzz::require(!u.server.empty() && !u.share.empty(), "an accepted URL has a server and a share");
     smb::Url back = smb::parse_url(u.display(), "--logs");
-    fuzz::require(back.server == u.server && back.port == u.port && back.share == u.share &&
-                      back.path == u.path,
+    fuzz::require(back.server == u.server && back.port == u.port && back.share == u.share && back.path == u.path,
                   "display() parses back to the same place");
     fuzz::require(u.parent().share == u.share, "the parent stays in the share");
   } catch (const InputError& e) {

@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     twin::Durations d = twin::durations_from_json(j, "durations.json");
     nlohmann::json once = twin::to_json(d);
-    fuzz::require(twin::to_json(twin::durations_from_json(once, "again")) == once,
-                  "accepted durations round-trip");
+    fuzz::require(twin::to_json(twin::durations_from_json(once, "again")) == once, "accepted durations round-trip");
   } catch (const InputError& e) {
     fuzz::check_message(e.what());
   }

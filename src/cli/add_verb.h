@@ -19,8 +19,7 @@ namespace smsup::cli {
 // run, its exit status is run(options, standard_output()).
 template <typename Options>
 std::pair<CLI::App*, std::shared_ptr<Options>> add_verb(CLI::App& parent, Status& status, const std::string& name,
-                                                        const std::string& help,
-                                                        int (*run)(const Options&, Output&)) {
+                                                        const std::string& help, int (*run)(const Options&, Output&)) {
   auto o = std::make_shared<Options>();
   auto* sub = parent.add_subcommand(name, help);
   sub->callback([o, run, &status] { status.code = run(*o, standard_output()); });

@@ -13,32 +13,32 @@
 namespace smsup::cli {
 
 struct ApplyOptions {
-  std::string plan;            // PLAN
+  std::string plan;             // PLAN
   std::string target = "twin";  // twin | shell
-  std::string hosts;           // HOSTS.yaml (--target shell)
-  bool no_preflight = false;   // shell: start without checking the hosts first
-  SmbCliOptions smb;           // shell: logs: smb://... in HOSTS.yaml
-  std::string journal;         // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
-  std::string operator_name;   // default user@host
-  double lease = 60;           // seconds; > 0
-  std::string work_dir;        // PostgreSQL journal: default smsup-<campaign>
-  std::string inventory;       // default: the plan's own
+  std::string hosts;            // HOSTS.yaml (--target shell)
+  bool no_preflight = false;    // shell: start without checking the hosts first
+  SmbCliOptions smb;            // shell: logs: smb://... in HOSTS.yaml
+  std::string journal;          // default: $SMSUP_JOURNAL, else smsup-journal.db beside the plan
+  std::string operator_name;    // default user@host
+  double lease = 60;            // seconds; > 0
+  std::string work_dir;         // PostgreSQL journal: default smsup-<campaign>
+  std::string inventory;        // default: the plan's own
   bool resume = false;
   std::optional<int> max_parallel;  // default: the plan's; >= 1
-  int max_failures = 0;        // 0: never stop; >= 0
-  int per_site = 1;            // >= 1
+  int max_failures = 0;             // 0: never stop; >= 0
+  int per_site = 1;                 // >= 1
   bool dry_run = false;
-  bool plain = false;          // one line per change even on a terminal
+  bool plain = false;  // one line per change even on a terminal
   bool wait = false;
   bool force = false;
-  uint64_t seed = 1;           // twin
-  std::string faults;          // twin
-  bool databases = true;       // twin: --no-databases clears it
+  uint64_t seed = 1;                // twin
+  std::string faults;               // twin
+  bool databases = true;            // twin: --no-databases clears it
   std::vector<std::string> notify;  // receivers' URLs (default: $SMSUP_NOTIFY)
-  std::string notify_header;   // file of "Name: value" lines
-  std::string notify_ca;       // PEM CAs for https receivers
-  double notify_wait = 10;     // seconds at the end; 0 to 3600
-  int notify_queue = 1000;     // per URL; >= 1
+  std::string notify_header;        // file of "Name: value" lines
+  std::string notify_ca;            // PEM CAs for https receivers
+  double notify_wait = 10;          // seconds at the end; 0 to 3600
+  int notify_queue = 1000;          // per URL; >= 1
 };
 // 0 every step succeeded, 1 some failed or wait for a person.
 int run_apply(const ApplyOptions& o, Output& out);
@@ -71,7 +71,7 @@ int run_confirm(const ConfirmOptions& o, Output& out);
 struct RetryOptions {
   std::vector<std::string> steps;  // STEP...
   std::string journal = default_journal();
-  std::string who;   // --operator; default user@host
+  std::string who;  // --operator; default user@host
 };
 int run_retry(const RetryOptions& o, Output& out);
 

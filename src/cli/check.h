@@ -13,7 +13,7 @@ struct CheckOptions {
   std::string output;           // -o FILE; empty or "-": out
   std::string as_of;            // YYYY-MM-DD; empty: today
   bool with_os_sp1 = false;
-  bool list_rules = false;      // print the rule catalogue instead (no INVENTORY)
+  bool list_rules = false;  // print the rule catalogue instead (no INVENTORY)
 };
 // 0 no blocker, 1 blockers.
 int run_check(const CheckOptions& o, Output& out);

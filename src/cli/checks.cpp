@@ -33,8 +33,7 @@ Date require_date(std::string_view option, const std::string& value) {
 std::chrono::milliseconds require_duration(std::string_view option, const std::string& value) {
   auto d = logs::parse_duration(value);
   if (d) return *d;
-  throw InputError({}, std::string(option),
-                   fmt::format("expected a duration such as 30s, 5m or 1h, got '{}'", value));
+  throw InputError({}, std::string(option), fmt::format("expected a duration such as 30s, 5m or 1h, got '{}'", value));
 }
 
 void require_file(std::string_view option, const std::string& path) {

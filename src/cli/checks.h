@@ -14,8 +14,7 @@
 namespace smsup::cli {
 
 // `value` is one of `allowed`; else "'xml' is not one of text, json (did you mean ...)".
-void require_one_of(std::string_view option, const std::string& value,
-                    std::initializer_list<std::string_view> allowed);
+void require_one_of(std::string_view option, const std::string& value, std::initializer_list<std::string_view> allowed);
 // lo <= value <= hi.
 void require_range(std::string_view option, int64_t value, int64_t lo, int64_t hi);
 // A date YYYY-MM-DD.

@@ -10,9 +10,9 @@
 namespace smsup::cli {
 
 struct DbtestOptions {
-  std::string db;               // sqlite:PATH or postgresql://HOST[:PORT]/DB
-  std::string migration;        // SQL file; empty: the SP2 migration shipped
-  std::string format = "text";  // text | json
+  std::string db;                       // sqlite:PATH or postgresql://HOST[:PORT]/DB
+  std::string migration;                // SQL file; empty: the SP2 migration shipped
+  std::string format = "text";          // text | json
   std::optional<int64_t> free_disk_mb;  // >= 0
   bool keep_copy = false;
   bool full_check = false;

@@ -81,9 +81,10 @@ int demo_apply(const DemoContext& ctx, Output& out) {
     req.out = &unseen;
     run::run_apply(req);
   } catch (const InputError& e) {
-    fmt::print(out.out, "The twin target cannot run here ({}).\nRunning the plan with the shell driver "
-                "instead, every command a harmless /bin/echo of what it would do.\n\n",
-                e.message().c_str());
+    fmt::print(out.out,
+               "The twin target cannot run here ({}).\nRunning the plan with the shell driver "
+               "instead, every command a harmless /bin/echo of what it would do.\n\n",
+               e.message().c_str());
     req.target = "shell";
     req.hosts_path = write_echo_hosts(ctx);
   }
@@ -125,17 +126,19 @@ int demo_apply(const DemoContext& ctx, Output& out) {
   }
   if (open == 0 && failed > 0) {
     retry.insert(retry.end(), {"--journal", req.journal_path});
-    fmt::print(out.out, "\nThe run reached its end: {} step(s) failed on the {} and stopped what depends on "
-                "them, as a real run would. Fix the cause, then\n  {}\nand go on with\n  {}\n",
-                failed, req.target, shell_join(retry), run::go_on_command(j));
+    fmt::print(out.out,
+               "\nThe run reached its end: {} step(s) failed on the {} and stopped what depends on "
+               "them, as a real run would. Fix the cause, then\n  {}\nand go on with\n  {}\n",
+               failed, req.target, shell_join(retry), run::go_on_command(j));
     return 0;
   }
   if (open == 0 && failed == 0) {
     // Every step done, and the target's verdict (on the twin, the
     // rehearsal's) names what is still wrong: the example's planted
     // problems, an expected end.
-    fmt::print(out.out, "\nEvery step is done; what the verdict above names is what the example plants on "
-                        "purpose, and what the rehearsal predicted.\n");
+    fmt::print(out.out,
+               "\nEvery step is done; what the verdict above names is what the example plants on "
+               "purpose, and what the rehearsal predicted.\n");
     return 0;
   }
   return rc;

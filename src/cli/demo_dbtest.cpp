@@ -47,11 +47,11 @@ int demo_dbtest(const DemoContext& ctx, Output& out) {
     return 1;
   }
   fmt::print(out.out, "The twin of {} made a site database for each primary site in {}.\n", h.name.c_str(),
-              (dir / sitedb::kSiteDatabasesDir).c_str());
+             (dir / sitedb::kSiteDatabasesDir).c_str());
   fmt::print(out.out, "{}'s is a stand-in for its {} MB of data and {} MB of log, with {} clients' inventory:\n\n",
-              site->code.c_str(), fmt::format("{}", site->db->data_mb).c_str(),
-              fmt::format("{}", site->db->log_mb).c_str(),
-              static_cast<long long>(miniature_clients(site->db->clients_held)));
+             site->code.c_str(), fmt::format("{}", site->db->data_mb).c_str(),
+             fmt::format("{}", site->db->log_mb).c_str(),
+             static_cast<long long>(miniature_clients(site->db->clients_held)));
   dbtest::Options o;
   o.db = "sqlite:" + site->db->file;
   o.migration = dbtest::builtin_migration();
@@ -61,11 +61,12 @@ int demo_dbtest(const DemoContext& ctx, Output& out) {
 
   int64_t estimate = db_growth(*inv->database).total_mb();
   int64_t twin_growth = site->db->growth_data_mb + site->db->growth_log_mb;
-  fmt::print(out.out, 
-      "\nOne set of numbers for {}: the disk rule estimates {} MB without a test (db-disk-space; the runbook's disk check),\n"
-      "dbtest measures {} MB on the twin's database, and the twin's upgrade takes {} MB (smsup rehearse).\n",
-      site->code.c_str(), static_cast<long long>(estimate), static_cast<long long>(r.growth_mb()),
-      static_cast<long long>(twin_growth));
+  fmt::print(out.out,
+             "\nOne set of numbers for {}: the disk rule estimates {} MB without a test (db-disk-space; the runbook's "
+             "disk check),\n"
+             "dbtest measures {} MB on the twin's database, and the twin's upgrade takes {} MB (smsup rehearse).\n",
+             site->code.c_str(), static_cast<long long>(estimate), static_cast<long long>(r.growth_mb()),
+             static_cast<long long>(twin_growth));
   bool same = r.growth_mb() == twin_growth &&
               std::abs(static_cast<double>(estimate - twin_growth)) <= 0.02 * static_cast<double>(twin_growth);
 

@@ -32,11 +32,13 @@ int demo_plan(const DemoContext& ctx, Output& out) {
   std::set<std::string> waive;
   for (const auto& f : blockers) waive.insert(std::string(f.rule));
   if (!blockers.empty()) {
-    fmt::print(out.out, "The example carries {} blocker(s) on purpose; a real plan is refused until they are "
-                "fixed. Waiving {} rule(s) to show the plan:\n",
-                blockers.size(), waive.size());
+    fmt::print(out.out,
+               "The example carries {} blocker(s) on purpose; a real plan is refused until they are "
+               "fixed. Waiving {} rule(s) to show the plan:\n",
+               blockers.size(), waive.size());
     for (const auto& f : blockers) {
-      fmt::print(out.out, "  --waive {:<20} {}: {}\n", std::string(f.rule).c_str(), f.object.c_str(), f.message.c_str());
+      fmt::print(out.out, "  --waive {:<20} {}: {}\n", std::string(f.rule).c_str(), f.object.c_str(),
+                 f.message.c_str());
     }
     fmt::print(out.out, "\n");
   }
@@ -52,15 +54,16 @@ int demo_plan(const DemoContext& ctx, Output& out) {
   for (const auto& rule : o.waived) {
     std::vector<std::string> by;
     for (const auto& st : p.steps) {
-      if (!plan::is(st, plan::Kind::readiness) && std::find(st.why.begin(), st.why.end(), rule) != st.why.end()) by.push_back(st.id);
+      if (!plan::is(st, plan::Kind::readiness) && std::find(st.why.begin(), st.why.end(), rule) != st.why.end())
+        by.push_back(st.id);
     }
     fmt::print(out.out, "Waived {}: {}\n", rule.c_str(),
-                by.empty() ? "no step answers it; the risk stays (see the readiness step)"
-                           : fmt::format("the plan answers it with {}", fmt::join(by, ", ")).c_str());
+               by.empty() ? "no step answers it; the risk stays (see the readiness step)"
+                          : fmt::format("the plan answers it with {}", fmt::join(by, ", ")).c_str());
   }
   fmt::print(out.out, "{}", plan::render_summary(p, s).c_str());
   fmt::print(out.out, "Wrote {} and {} (smsup show {} --format gantt for the timeline).\n", plan_file.c_str(),
-              runbook_file.c_str(), plan_file.c_str());
+             runbook_file.c_str(), plan_file.c_str());
   // As expected: every site below SP2 has its upgrade and verify, and the
   // plan file reads back as written.
   bool ok = !p.steps.empty() && plan::to_json(plan::load(plan_file)) == plan::to_json(p);

@@ -43,9 +43,8 @@ std::optional<plan::Plan> demo_plan_of(const DemoContext& ctx, const Hierarchy& 
   return std::nullopt;
 }
 
-twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs::path& dir,
-                              const std::string& faults, bool recover, twin::Twin*& keep,
-                              std::unique_ptr<twin::Twin>& holder, Output& out) {
+twin::Rehearsal rehearse_into(const plan::Plan& p, const Hierarchy& h, const fs::path& dir, const std::string& faults,
+                              bool recover, twin::Twin*& keep, std::unique_ptr<twin::Twin>& holder, Output& out) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir);
@@ -78,7 +77,8 @@ int demo_rehearse(const DemoContext& ctx, Output& out) {
   }
   twin::Twin* t = nullptr;
   std::unique_ptr<twin::Twin> holder;
-  fmt::print(out.out, "1. The plan on a fresh twin of {} (logs in {}):\n\n", h.name.c_str(), (ctx.out / "twin").c_str());
+  fmt::print(out.out, "1. The plan on a fresh twin of {} (logs in {}):\n\n", h.name.c_str(),
+             (ctx.out / "twin").c_str());
   auto r1 = rehearse_into(*p, h, ctx.out / "twin", "", false, t, holder, out);
   out.out << (to_text(r1, *t, *p).c_str());
 
@@ -94,22 +94,24 @@ int demo_rehearse(const DemoContext& ctx, Output& out) {
   }
   if (victim.empty()) return 0;
   std::string fault = "upgrade@" + victim + "=fail";
-  fmt::print(out.out, "\n2. Again with --faults {} --recover: setup fails in {}'s database step, the site is\n"
-              "   restored from the backup the plan took, and the upgrade runs again:\n\n", fault.c_str(), victim.c_str());
+  fmt::print(out.out,
+             "\n2. Again with --faults {} --recover: setup fails in {}'s database step, the site is\n"
+             "   restored from the backup the plan took, and the upgrade runs again:\n\n",
+             fault.c_str(), victim.c_str());
   auto r2 = rehearse_into(*p, h, ctx.out / "twin-fault", fault, true, t, holder, out);
   bool recovered = false;
   for (const auto& s : r2.steps) {
     if (s.id == victim + "/upgrade") {
       fmt::print(out.out, "  {}: {} after {} attempt(s); {}\n", s.id.c_str(), s.status.c_str(), s.attempts,
-                  s.recovery.empty() ? "no recovery needed" : s.recovery.c_str());
+                 s.recovery.empty() ? "no recovery needed" : s.recovery.c_str());
       recovered = s.status == "ok" && s.attempts == 2;
     }
   }
   // The faulty run, recovered, for the report stage (smsup report --rehearsal).
   std::ofstream(ctx.out / "rehearsal.json", std::ios::binary | std::ios::trunc) << to_json(r2, *t, *p).dump(1) << "\n";
   fmt::print(out.out, "  result: {}; same outcome as without the fault: {}\n",
-              r2.fully_upgraded ? "fully upgraded" : "not fully upgraded",
-              r2.fully_upgraded == r1.fully_upgraded ? "yes" : "no");
+             r2.fully_upgraded ? "fully upgraded" : "not fully upgraded",
+             r2.fully_upgraded == r1.fully_upgraded ? "yes" : "no");
   return recovered ? 0 : 1;
 }
 

@@ -28,9 +28,10 @@ int demo_report(const DemoContext& ctx, Output& out) {
   web::load(s, d);
   std::string html = web::render_page(d.inputs);
   std::ofstream(html_path, std::ios::binary | std::ios::trunc) << html;
-  fmt::print(out.out, "Wrote {} ({:.1f} MB): readiness, the hierarchy, the plan's Gantt chart against the apply's "
-              "timeline, the rehearsal, the client curve and each site's completion evidence, in one file "
-              "that loads nothing (open it in a browser, mail it, print it).\n",
+  fmt::print(out.out,
+             "Wrote {} ({:.1f} MB): readiness, the hierarchy, the plan's Gantt chart against the apply's "
+             "timeline, the rehearsal, the client curve and each site's completion evidence, in one file "
+             "that loads nothing (open it in a browser, mail it, print it).\n",
              html_path.string(), static_cast<double>(html.size()) / 1e6);
   if (!s.journal.empty()) {
     fmt::print(out.out,

@@ -10,12 +10,12 @@
 namespace smsup::cli {
 
 struct CollectOptions {
-  std::string central;                 // the central site's database
-  std::vector<std::string> site_dbs;   // CODE=CONN each
-  std::string facts;                   // FACTS.yaml
-  std::string as_of;                   // YYYY-MM-DD; empty: none recorded
-  std::string out;                     // -o DIR
-  std::string format = "text";         // text | json
+  std::string central;                // the central site's database
+  std::vector<std::string> site_dbs;  // CODE=CONN each
+  std::string facts;                  // FACTS.yaml
+  std::string as_of;                  // YYYY-MM-DD; empty: none recorded
+  std::string out;                    // -o DIR
+  std::string format = "text";        // text | json
 };
 int run_inventory_collect(const CollectOptions& o, Output& out);
 

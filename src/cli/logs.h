@@ -49,8 +49,8 @@ int run_logs_scan(const LogsScanOptions& o, Output& out);
 
 struct LogsTailOptions : LogFilesOptions {
   bool follow = false;
-  int lines = 10;       // >= 0
-  std::string run_for;  // with -f: a duration; empty: until stopped
+  int lines = 10;                                                      // >= 0
+  std::string run_for;                                                 // with -f: a duration; empty: until stopped
   int poll_ms = static_cast<int>(logs::kDefaultPollInterval.count());  // 1..3600000
 };
 int run_logs_tail(const LogsTailOptions& o, Output& out);

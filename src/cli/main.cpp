@@ -39,10 +39,10 @@ std::optional<std::string> unknown_verb(const CLI::App& app, int argc, char** ar
       continue;
     }
     // A word where a positional argument may stand is not a verb.
-    if (!at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty())
-      return std::nullopt;
+    if (!at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty()) return std::nullopt;
     std::string where = at == &app ? "" : at->get_name() + " ";
-    if (auto near = closest(word, names)) return fmt::format("'{}{}' is not a verb; did you mean '{}'?", where, word, *near);
+    if (auto near = closest(word, names))
+      return fmt::format("'{}{}' is not a verb; did you mean '{}'?", where, word, *near);
     return fmt::format("'{}{}' is not a verb; run smsup {}--help for the list", where, word, where);
   }
   return std::nullopt;

@@ -14,10 +14,10 @@ struct PlanOptions {
   std::string method;     // interactive | update-quiet | update-passive; empty: the planner's
   bool with_os_sp1 = false;
   bool clients_first = false;
-  int max_parallel = 4;   // 1..1000
-  std::string as_of;      // YYYY-MM-DD; empty: today
+  int max_parallel = 4;  // 1..1000
+  std::string as_of;     // YYYY-MM-DD; empty: today
   std::vector<std::string> waive;
-  std::string estimates;  // JSON or YAML file
+  std::string estimates;        // JSON or YAML file
   std::string format = "text";  // text | json
 };
 // 0 written, 1 refused (blockers remain).

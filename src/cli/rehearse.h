@@ -10,14 +10,14 @@
 namespace smsup::cli {
 
 struct RehearseOptions {
-  std::string plan;        // PLAN
-  std::string inventory;   // default: the one the plan names
+  std::string plan;       // PLAN
+  std::string inventory;  // default: the one the plan names
   uint64_t seed = 1;
-  std::string faults;      // KIND[@SITE]=fail|hang|activity|CHANCE,...
-  std::string twin_dir;    // keep logs, databases and state here
-  std::string format = "text";  // text | json
-  std::string durations;   // JSON file
-  int days = 30;           // 1..3650
+  std::string faults;               // KIND[@SITE]=fail|hang|activity|CHANCE,...
+  std::string twin_dir;             // keep logs, databases and state here
+  std::string format = "text";      // text | json
+  std::string durations;            // JSON file
+  int days = 30;                    // 1..3650
   std::optional<int> max_parallel;  // default: the plan's; 1..10000
   bool recover = false;
   bool force = false;

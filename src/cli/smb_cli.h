@@ -13,7 +13,7 @@ class App;
 namespace smsup::cli {
 
 struct SmbCliOptions {
-  std::string auth;            // --smb-auth FILE; empty: $SMSUP_SMB_AUTH
+  std::string auth;             // --smb-auth FILE; empty: $SMSUP_SMB_AUTH
   std::string timeout = "15s";  // --smb-timeout
 };
 

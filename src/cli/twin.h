@@ -18,12 +18,12 @@ struct TwinInventoryOptions {
 int run_twin_inventory(const TwinInventoryOptions& o, Output& out);
 
 struct TwinDbOptions {
-  int64_t clients = 1000;          // 0..100,000,000
-  std::string engine = "sqlite";   // sqlite | postgresql
-  std::string out;                 // -o FILE (sqlite)
-  std::string db;                  // --db postgresql://... (postgresql)
+  int64_t clients = 1000;         // 0..100,000,000
+  std::string engine = "sqlite";  // sqlite | postgresql
+  std::string out;                // -o FILE (sqlite)
+  std::string db;                 // --db postgresql://... (postgresql)
   std::string site = "CEN";
-  std::string format = "text";     // text | json
+  std::string format = "text";  // text | json
   uint64_t seed = 1;
   bool replication = false;
   int64_t site_data_mb = -1, site_log_mb = -1;  // a stand-in: both or neither

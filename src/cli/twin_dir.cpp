@@ -21,13 +21,15 @@ void prepare_twin_dir(const fs::path& dir) {
     if (!fs::is_directory(dir)) throw InputError({dir.string(), 0, 0}, "--twin-dir", "exists and is not a folder");
     bool empty = fs::is_empty(dir, ec);
     if (!empty && !fs::exists(dir / ".smsup-twin")) {
-      throw InputError({dir.string(), 0, 0}, "--twin-dir", "folder is not empty and was not made by smsup; name a new or empty folder");
+      throw InputError({dir.string(), 0, 0}, "--twin-dir",
+                       "folder is not empty and was not made by smsup; name a new or empty folder");
     }
     for (const auto& e : fs::directory_iterator(dir)) fs::remove_all(e.path());
   }
   fs::create_directories(dir, ec);
   if (ec) throw InputError({dir.string(), 0, 0}, "--twin-dir", "cannot create this folder: " + ec.message());
-  std::ofstream(dir / ".smsup-twin") << "made by smsup (rehearse or twin make); its content is replaced the next time\n";
+  std::ofstream(dir / ".smsup-twin")
+      << "made by smsup (rehearse or twin make); its content is replaced the next time\n";
 }
 
 void attach_with_progress(twin::Twin& t, sitedb::SqliteSiteDatabases& dbs, Output& out) {

@@ -51,12 +51,14 @@ int run_apply(const ApplyOptions& o, Output& out) {
   }
   for (const auto& url : notify) run::parse_notify_url(url);
   if (!o.notify_header.empty()) {
-    if (notify.empty()) throw InputError({}, "--notify-header", "is for the receivers of --notify (or $SMSUP_NOTIFY); none is named");
+    if (notify.empty())
+      throw InputError({}, "--notify-header", "is for the receivers of --notify (or $SMSUP_NOTIFY); none is named");
     require_file("--notify-header", o.notify_header);
     run::read_notify_headers(o.notify_header);
   }
   if (!o.notify_ca.empty()) {
-    if (notify.empty()) throw InputError({}, "--notify-ca", "is for the https receivers of --notify (or $SMSUP_NOTIFY); none is named");
+    if (notify.empty())
+      throw InputError({}, "--notify-ca", "is for the https receivers of --notify (or $SMSUP_NOTIFY); none is named");
     require_file("--notify-ca", o.notify_ca);
     run::check_notify_ca(o.notify_ca);
   }
@@ -211,9 +213,8 @@ int run_confirm(const ConfirmOptions& o, Output& out) {
     }
   }
   if (o.all_waiting) {
-    out.out << fmt::format("{} step{} wait{} for a person and would be {}:\n", ids.size(),
-                           ids.size() == 1 ? "" : "s", ids.size() == 1 ? "s" : "",
-                           o.fail ? "recorded as failed" : "confirmed as done");
+    out.out << fmt::format("{} step{} wait{} for a person and would be {}:\n", ids.size(), ids.size() == 1 ? "" : "s",
+                           ids.size() == 1 ? "s" : "", o.fail ? "recorded as failed" : "confirmed as done");
     for (const auto& id : ids) {
       auto s = j.step(id);
       out.out << fmt::format("  {:<36} {:<5} {:<22} {}\n", id, s->site, s->kind, s->title);
@@ -252,7 +253,8 @@ int run_retry(const RetryOptions& o, Output& out) {
 namespace {
 
 void register_apply_verb(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status, "apply", "Run a plan on the twin or on real hosts, journaled and resumable", run_apply);
+  auto [sub, o] =
+      add_verb(app, status, "apply", "Run a plan on the twin or on real hosts, journaled and resumable", run_apply);
   sub->add_option("PLAN", o->plan, "The plan file (smsup plan -o PLAN)")->required();
   sub->add_option("--target", o->target, "twin (default) or shell");
   sub->add_option("--hosts", o->hosts, "HOSTS.yaml: a command per step kind (--target shell)");
@@ -282,9 +284,10 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_flag("--force", o->force, "Run although the inventory changed since the plan was made");
   sub->add_option("--seed", o->seed, "Twin: seed of its random choices");
   sub->add_option("--faults", o->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
-  sub->add_flag_callback("--no-databases", [opts = o] { opts->databases = false; },
-                         "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
-                         "take the upgrade's growth from the model");
+  sub->add_flag_callback(
+      "--no-databases", [opts = o] { opts->databases = false; },
+      "Twin: do not make each primary site's database (<journal>.twin/site-databases); "
+      "take the upgrade's growth from the model");
   sub->add_option("--notify", o->notify,
                   "POST every state change (and a lease taken over, and the run's end) as JSON to this "
                   "http:// or https:// URL; repeatable (default: $SMSUP_NOTIFY, URLs separated by spaces). "
@@ -304,7 +307,8 @@ void register_apply_verb(CLI::App& app, Status& status) {
 }
 
 void register_status_verb(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status, "status", "Show the state of every step of a run, from any terminal", run_status);
+  auto [sub, o] =
+      add_verb(app, status, "status", "Show the state of every step of a run, from any terminal", run_status);
   sub->add_option("--journal", o->journal, kJournalHelp)->capture_default_str();
   sub->add_option("--format", o->format, "text or json");
   sub->add_flag("--all", o->all, "List every step, not only those that need a look");
@@ -320,7 +324,8 @@ void add_step_options(CLI::App* sub, std::vector<std::string>& steps, std::strin
 }
 
 void register_confirm_verb(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status, "confirm", "Confirm that a person did manual steps (or that they failed)", run_confirm);
+  auto [sub, o] =
+      add_verb(app, status, "confirm", "Confirm that a person did manual steps (or that they failed)", run_confirm);
   add_step_options(sub, o->steps, o->journal, o->who,
                    "The ids of the steps to confirm, e.g. CEN/drw PR1/drw (each recorded as its own event)");
   sub->add_flag("--all-waiting", o->all_waiting,

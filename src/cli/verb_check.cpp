@@ -31,8 +31,8 @@ void write_report(std::ostream& out, const CheckOptions& a, const Hierarchy& h, 
 }
 
 // Whole or not at all, and never by renaming over a device (util/output_file.h).
-void write_file(const std::string& path, const CheckOptions& a, const Hierarchy& h,
-                const rules::Report& r, const std::string& as_of) {
+void write_file(const std::string& path, const CheckOptions& a, const Hierarchy& h, const rules::Report& r,
+                const std::string& as_of) {
   std::ostringstream out;
   write_report(out, a, h, r, as_of, false);
   write_output_file(path, "-o", out.str());
@@ -40,10 +40,14 @@ void write_file(const std::string& path, const CheckOptions& a, const Hierarchy&
 
 std::string_view scope_name(rules::Scope s) {
   switch (s) {
-    case rules::Scope::site: return "site";
-    case rules::Scope::site_system: return "site system";
-    case rules::Scope::client: return "client";
-    case rules::Scope::hierarchy: return "hierarchy";
+    case rules::Scope::site:
+      return "site";
+    case rules::Scope::site_system:
+      return "site system";
+    case rules::Scope::client:
+      return "client";
+    case rules::Scope::hierarchy:
+      return "hierarchy";
   }
   return "?";
 }
@@ -107,19 +111,17 @@ int run_check(const CheckOptions& a, Output& out) {
 }
 
 void register_check(CLI::App& app, Status& status) {
-  auto [sub, args] = add_verb(app, status,
-      "check",
-      "Readiness report: every rule of the SP2 upgrade checklist on every site, site system, "
-      "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.", run_check);
+  auto [sub, args] = add_verb(app, status, "check",
+                              "Readiness report: every rule of the SP2 upgrade checklist on every site, site system, "
+                              "console and client.\nExit status: 0 no blocker, 1 blockers, 2 bad input.",
+                              run_check);
   sub->add_option("INVENTORY", args->inventory, "the inventory YAML (smsup-inventory/1; docs/inventory.md)");
   sub->add_flag("--list-rules", args->list_rules,
                 "print the rule catalogue (id, severity, scope, what it checks, checklist section) instead; "
                 "needs no INVENTORY");
-  sub->add_option("--format", args->format,
-                  "text (default, for people), json or junit; --list-rules: text or json");
+  sub->add_option("--format", args->format, "text (default, for people), json or junit; --list-rules: text or json");
   sub->add_option("-o,--output", args->output, "write the report to FILE instead of stdout");
-  sub->add_option("--as-of", args->as_of,
-                  "reference date for the age of backups, YYYY-MM-DD (default: today)");
+  sub->add_option("--as-of", args->as_of, "reference date for the age of backups, YYYY-MM-DD (default: today)");
   sub->add_flag("--with-os-sp1", args->with_os_sp1,
                 "also apply the Windows Server 2003 SP1 rules to Windows Server 2003 hosts the "
                 "plan moves to SP1");

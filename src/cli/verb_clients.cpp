@@ -15,9 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_text_file(const fs::path& path, const std::string& text) {
-  write_output_file(path, "--push-csv", text);
-}
+void write_text_file(const fs::path& path, const std::string& text) { write_output_file(path, "--push-csv", text); }
 
 }  // namespace
 
@@ -53,10 +51,11 @@ int run_clients(const ClientsOptions& a, Output& out) {
 }
 
 void register_clients(CLI::App& app, Status& status) {
-  auto [sub, a] = add_verb(app, status,
-      "clients",
+  auto [sub, a] = add_verb(
+      app, status, "clients",
       "The client campaign: who upgrades by itself and when, who must be pushed, who cannot take SP2 and why.\n"
-      "Exit status: 0 every client can reach SP2, 1 some cannot, 2 bad input.", run_clients);
+      "Exit status: 0 every client can reach SP2, 1 some cannot, 2 bad input.",
+      run_clients);
   sub->add_option("INVENTORY", a->inventory, "the inventory YAML (smsup-inventory/1)")->required();
   sub->add_option("--days", a->days, "days of the SP2 curve (1 to 3650)")->capture_default_str();
   sub->add_option("--format", a->format, "text (default), json or csv (one row per client)");

@@ -22,12 +22,12 @@ int run_dbtest(const DbtestOptions& o, Output& out) {
 }
 
 void register_dbtest(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status,
-      "dbtest",
-      "Test the database upgrade on a copy (setup /testdbupgrade): refuse on replication, copy, "
-      "migrate the copy, measure data and log growth, check, drop the copy.\n"
-      "Exit status: 0 passed (and fits), 1 migration failed, check failed or does not fit, "
-      "2 bad input, refused (replication, a copy given, other sessions) or cannot connect.", run_dbtest);
+  auto [sub, o] = add_verb(app, status, "dbtest",
+                           "Test the database upgrade on a copy (setup /testdbupgrade): refuse on replication, copy, "
+                           "migrate the copy, measure data and log growth, check, drop the copy.\n"
+                           "Exit status: 0 passed (and fits), 1 migration failed, check failed or does not fit, "
+                           "2 bad input, refused (replication, a copy given, other sessions) or cannot connect.",
+                           run_dbtest);
   sub->add_option("--db", o->db, "sqlite:PATH or postgresql://HOST[:PORT]/DB")->required();
   sub->add_option("--migration", o->migration,
                   "SQL file to run on the copy (default: the SP2 migration shipped with smsup)");

@@ -67,8 +67,8 @@ int run_demo(const DemoOptions& o, Output& out) {
 }
 
 void register_demo(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status,
-      "demo", "Run the whole path on the bundled example hierarchy (examples/contoso)", run_demo);
+  auto [sub, o] =
+      add_verb(app, status, "demo", "Run the whole path on the bundled example hierarchy (examples/contoso)", run_demo);
   sub->add_option("--out", o->out, "Folder for the demo's files")->capture_default_str();
   sub->add_option("--example", o->example, "Inventory to use instead of examples/contoso");
   sub->add_option("--as-of", o->as_of, "Reference date of the example (YYYY-MM-DD)")->capture_default_str();

@@ -25,8 +25,10 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
   for (const auto& d : o.site_dbs) {
     auto eq = d.find('=');
     if (eq != 3) {
-      throw InputError({}, "--site-db", fmt::format("'{}' is not CODE=CONN (a 3-character site code, '=', a "
-                                                    "connection)", d.substr(0, 3) + (d.size() > 3 ? "..." : "")));
+      throw InputError({}, "--site-db",
+                       fmt::format("'{}' is not CODE=CONN (a 3-character site code, '=', a "
+                                   "connection)",
+                                   d.substr(0, 3) + (d.size() > 3 ? "..." : "")));
     }
     c.site_dbs.push_back({d.substr(0, 3), d.substr(4)});
   }
@@ -36,7 +38,9 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
   c.out = o.out;
   c.tool_version = SMSUP_VERSION;
   if (out.err_terminal) {
-    c.progress = [&out](int64_t n) { out.err << fmt::format("\rsmsup inventory collect: {} client rows read", n) << std::flush; };
+    c.progress = [&out](int64_t n) {
+      out.err << fmt::format("\rsmsup inventory collect: {} client rows read", n) << std::flush;
+    };
   }
   collect::Summary s = collect::collect(c);
   if (out.err_terminal) out.err << "\n";
@@ -59,12 +63,13 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
                              {"seconds", s.seconds}};
     out.out << j.dump(2) << "\n";
   } else {
-    out.out << fmt::format("Collected {}: {} sites ({} primary, {} secondary), {} site systems, {} clients in {:.1f} s\n",
-                             s.hierarchy, s.sites, s.primaries, s.secondaries, s.systems, s.clients, s.seconds);
+    out.out << fmt::format(
+        "Collected {}: {} sites ({} primary, {} secondary), {} site systems, {} clients in {:.1f} s\n", s.hierarchy,
+        s.sites, s.primaries, s.secondaries, s.systems, s.clients, s.seconds);
     out.out << fmt::format("Wrote {} and {}\n", s.inventory.string(), s.clients_csv.string());
     out.out << fmt::format("Database facts read for: {}\n",
-                             s.site_databases.empty() ? std::string("none (give --site-db CODE=CONN per primary)")
-                                                      : fmt::format("{}", fmt::join(s.site_databases, ", ")));
+                           s.site_databases.empty() ? std::string("none (give --site-db CODE=CONN per primary)")
+                                                    : fmt::format("{}", fmt::join(s.site_databases, ", ")));
     if (s.obsolete > 0) out.out << fmt::format("Obsolete client records not read: {}\n", s.obsolete);
     auto list = [&out](const char* title, const std::vector<std::string>& v) {
       if (v.empty()) return;
@@ -74,8 +79,10 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
     list("Duplicate client rows (the first row of each name kept):", s.duplicates);
     list("Clients left out:", s.left_out);
     list("Notes:", s.notes);
-    out.out << fmt::format("Unknown facts (~): {}; smsup check reports the rules they leave unjudged as "
-                             "unknown-fact. Give them in FACTS.yaml (--facts).\n", s.unknown_facts);
+    out.out << fmt::format(
+        "Unknown facts (~): {}; smsup check reports the rules they leave unjudged as "
+        "unknown-fact. Give them in FACTS.yaml (--facts).\n",
+        s.unknown_facts);
   }
   return 0;
 }
@@ -110,8 +117,9 @@ int run_inventory_schema(const SchemaOptions& o, Output& out) {
     if (k.object != at) {
       at = k.object;
       out.out << "\n"
-              << (k.object == Object::client ? "Clients CSV (the file named by clients:), columns"
-                                             : fmt::format("Inventory YAML, {}", inventory::schema::object_name(k.object)))
+              << (k.object == Object::client
+                      ? "Clients CSV (the file named by clients:), columns"
+                      : fmt::format("Inventory YAML, {}", inventory::schema::object_name(k.object)))
               << ":\n";
     }
     std::string type(k.type);
@@ -126,29 +134,33 @@ int run_inventory_schema(const SchemaOptions& o, Output& out) {
 }
 
 void register_inventory(CLI::App& app, Status& status) {
-  auto* inv = app.add_subcommand("inventory", "Work on the inventory itself (collect it from the site databases; "
-                                              "list the keys it may hold)");
+  auto* inv = app.add_subcommand("inventory",
+                                 "Work on the inventory itself (collect it from the site databases; "
+                                 "list the keys it may hold)");
   inv->require_subcommand(1);
-  auto [sub, o] = add_verb(*inv, status,
-      "collect",
-      "Collect the inventory from the SMS 2003 site databases over ODBC, read-only: sites, site systems and "
-      "roles, clients from the central site's database; database facts from each primary's own (--site-db); "
-      "what no database holds from FACTS.yaml, else written as unknown (~). Writes DIR/inventory.yaml and "
-      "DIR/clients.csv", run_inventory_collect);
+  auto [sub, o] =
+      add_verb(*inv, status, "collect",
+               "Collect the inventory from the SMS 2003 site databases over ODBC, read-only: sites, site systems and "
+               "roles, clients from the central site's database; database facts from each primary's own (--site-db); "
+               "what no database holds from FACTS.yaml, else written as unknown (~). Writes DIR/inventory.yaml and "
+               "DIR/clients.csv",
+               run_inventory_collect);
   sub->add_option("--central", o->central,
                   "the central site's database: an ODBC connection string (DRIVER=FreeTDS;SERVER=...;"
                   "DATABASE=SMS_CEN;UID=...; the password in SMSUP_ODBC_PWD), sqlite:PATH or postgresql://...")
       ->required();
-  sub->add_option("--site-db", o->site_dbs, "CODE=CONN: a primary site's own database, for its database facts "
-                                            "(repeat for each primary)");
-  sub->add_option("--facts", o->facts, "FACTS.yaml: what no database holds, in the inventory's keys, by site code "
-                                       "and host; never overwritten");
+  sub->add_option("--site-db", o->site_dbs,
+                  "CODE=CONN: a primary site's own database, for its database facts "
+                  "(repeat for each primary)");
+  sub->add_option("--facts", o->facts,
+                  "FACTS.yaml: what no database holds, in the inventory's keys, by site code "
+                  "and host; never overwritten");
   sub->add_option("--as-of", o->as_of, "the date the inventory stands for (YYYY-MM-DD), recorded in collected:");
   sub->add_option("-o,--out", o->out, "the folder to write inventory.yaml and clients.csv into")->required();
   sub->add_option("--format", o->format, "text or json (the summary on stdout)")->capture_default_str();
 
-  auto [schema, so] = add_verb(*inv, status,
-      "schema",
+  auto [schema, so] = add_verb(
+      *inv, status, "schema",
       "Every key an inventory may hold (the YAML's keys and the clients CSV's columns): path, type, unit, "
       "required or default, allowed values, whether ~ (unknown) is accepted, what it is for. The reader's own table",
       run_inventory_schema);

@@ -20,9 +20,9 @@ int run_journal_copy(const JournalCopyOptions& o, Output& out) {
 void register_journal(CLI::App& app, Status& status) {
   auto* journal = app.add_subcommand("journal", "Work on journals themselves");
   journal->require_subcommand(1);
-  auto [copy, o] = add_verb(
-      *journal, status, "copy",
-      "Copy a journal (plan, steps, events) to a new SQLite file or PostgreSQL campaign", run_journal_copy);
+  auto [copy, o] =
+      add_verb(*journal, status, "copy",
+               "Copy a journal (plan, steps, events) to a new SQLite file or PostgreSQL campaign", run_journal_copy);
   copy->add_option("FROM", o->from, "The journal to copy: an SQLite file or a PostgreSQL database (campaign=NAME)")
       ->required();
   copy->add_option("TO", o->to, "Where to: a new (or empty) SQLite file, or a PostgreSQL campaign with no journal")

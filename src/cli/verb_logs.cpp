@@ -68,8 +68,8 @@ void print_entry(const LogFilesOptions& o, std::ostream& out, const std::string&
     out << entry_json(file, e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
-  fmt::print(out, "{}:{}  {}  {}  {}  {}\n", file, e.line, local_time_text(e.local, e.bias_minutes, "-"), e.component.empty() ? "-" : e.component,
-             to_string(e.severity), clean(e.message));
+  fmt::print(out, "{}:{}  {}  {}  {}  {}\n", file, e.line, local_time_text(e.local, e.bias_minutes, "-"),
+             e.component.empty() ? "-" : e.component, to_string(e.severity), clean(e.message));
 }
 
 // Local paths and smb:// URLs alike (smb/remote_logs.h). Checks --format first.
@@ -176,13 +176,19 @@ int run_logs_stats(const LogsStatsOptions& o, Output& out) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   warn_shrunk(files, out.err);
   if (o.format == "json") {
-    nlohmann::json j{{"entries", s.entries}, {"unreadable", s.unreadable}, {"bytes", s.bytes},
-                     {"parse_seconds", secs}, {"components", nlohmann::json::array()}};
-    j["formats"] = {{"plain", s.by_format[0]}, {"sms", s.by_format[1]}, {"cmtrace", s.by_format[2]},
-                    {"setup", s.by_format[3]}};
+    nlohmann::json j{{"entries", s.entries},
+                     {"unreadable", s.unreadable},
+                     {"bytes", s.bytes},
+                     {"parse_seconds", secs},
+                     {"components", nlohmann::json::array()}};
+    j["formats"] = {
+        {"plain", s.by_format[0]}, {"sms", s.by_format[1]}, {"cmtrace", s.by_format[2]}, {"setup", s.by_format[3]}};
     for (const auto& c : s.components)
-      j["components"].push_back({{"component", c.component}, {"errors", c.errors},
-                                 {"warnings", c.warnings}, {"info", c.infos}, {"total", c.total()}});
+      j["components"].push_back({{"component", c.component},
+                                 {"errors", c.errors},
+                                 {"warnings", c.warnings},
+                                 {"info", c.infos},
+                                 {"total", c.total()}});
     out.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -191,7 +197,8 @@ int run_logs_stats(const LogsStatsOptions& o, Output& out) {
     fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : c.component, c.errors,
                c.warnings, c.infos, c.total());
   fmt::print(out.out,
-             "{} entries ({} sms, {} cmtrace, {} setup, {} plain), {} unreadable; {:.1f} MB parsed in {:.3f} s ({:.0f} MB/s)\n",
+             "{} entries ({} sms, {} cmtrace, {} setup, {} plain), {} unreadable; {:.1f} MB parsed in {:.3f} s ({:.0f} "
+             "MB/s)\n",
              s.entries, s.by_format[1], s.by_format[2], s.by_format[3], s.by_format[0], s.unreadable,
              static_cast<double>(s.bytes) / 1e6, secs, secs > 0 ? static_cast<double>(s.bytes) / 1e6 / secs : 0.0);
   return 0;
@@ -218,8 +225,10 @@ int run_logs_scan(const LogsScanOptions& o, Output& out) {
     }
     for (std::size_t i = 0; i < 6; ++i) {
       if (o.format == "json")
-        found.push_back({{"file", f.path.string()}, {"milestone", i + 1}, {"count", count[i]},
-                       {"first_line", count[i] ? nlohmann::json(line[i]) : nlohmann::json()}});
+        found.push_back({{"file", f.path.string()},
+                         {"milestone", i + 1},
+                         {"count", count[i]},
+                         {"first_line", count[i] ? nlohmann::json(line[i]) : nlohmann::json()}});
       else
         fmt::print(out.out, "{}: milestone {} ({}): {}{}\n", f.path.string(), i + 1, milestones()[i].text, count[i],
                    count[i] ? fmt::format(", first at line {}", line[i]) : "");
@@ -305,25 +314,29 @@ int run_logs_generate(const LogsGenerateOptions& o, Output& out) {
     throw InputError({}, "--size", "expected a size such as 64M or 1G, got '" + o.size + "'");
   }
   std::string unit = o.size.substr(used);
-  if (unit == "K" || unit == "k") bytes <<= 10;
-  else if (unit == "M" || unit == "m") bytes <<= 20;
-  else if (unit == "G" || unit == "g") bytes <<= 30;
-  else if (!unit.empty()) throw InputError({}, "--size", "expected a size such as 64M or 1G, got '" + o.size + "'");
+  if (unit == "K" || unit == "k")
+    bytes <<= 10;
+  else if (unit == "M" || unit == "m")
+    bytes <<= 20;
+  else if (unit == "G" || unit == "g")
+    bytes <<= 30;
+  else if (!unit.empty())
+    throw InputError({}, "--size", "expected a size such as 64M or 1G, got '" + o.size + "'");
   auto start = parse_user_time(o.start);
   if (!start) throw InputError({}, "--start", "expected a time such as 2006-06-05T00:00:00");
   auto g = generate_log(o.out, o.kind == "cmtrace" ? Format::CmTrace : Format::Sms, bytes,
                         LocalTime{start->time_since_epoch()});
-  fmt::print(out.out, "{}: {} bytes, {} entries, {} .. {} (local)\n", o.out, g.bytes, g.entries,
-             format_local(g.first), format_local(g.last));
+  fmt::print(out.out, "{}: {} bytes, {} entries, {} .. {} (local)\n", o.out, g.bytes, g.entries, format_local(g.first),
+             format_local(g.last));
   return 0;
 }
-
 
 void register_logs(CLI::App& app, Status& status) {
   auto* logs = app.add_subcommand("logs", "Read, filter, merge and follow SMS logs (SMS trace, CMTrace, plain)");
   logs->require_subcommand(1);
   {
-    auto [sub, o] = add_verb(*logs, status, "grep", "Entries whose message holds PATTERN (exit 1 when none)", run_logs_grep);
+    auto [sub, o] =
+        add_verb(*logs, status, "grep", "Entries whose message holds PATTERN (exit 1 when none)", run_logs_grep);
     sub->add_option("PATTERN", o->pattern, "Literal text (or a regex with --regex)")->required();
     add_common(sub, *o);
     add_smb_options(sub, o->smb);
@@ -332,31 +345,34 @@ void register_logs(CLI::App& app, Status& status) {
     add_filters(sub, o->filter);
   }
   {
-    auto [sub, o] = add_verb(*logs, status, "merge", "All entries of all files in one timeline in UTC, like SMS Trace's merge",
-                             run_logs_merge);
+    auto [sub, o] = add_verb(*logs, status, "merge",
+                             "All entries of all files in one timeline in UTC, like SMS Trace's merge", run_logs_merge);
     add_common(sub, *o);
     add_smb_options(sub, o->smb);
     add_filters(sub, o->filter);
   }
   {
-    auto [sub, o] = add_verb(*logs, status, "tail", "The last entries of each file; -f follows them as they are written",
-                             run_logs_tail);
+    auto [sub, o] = add_verb(*logs, status, "tail",
+                             "The last entries of each file; -f follows them as they are written", run_logs_tail);
     add_common(sub, *o);
-    sub->add_flag("-f,--follow", o->follow, "Keep printing new entries (inotify, else polling; smb:// files are polled)");
+    sub->add_flag("-f,--follow", o->follow,
+                  "Keep printing new entries (inotify, else polling; smb:// files are polled)");
     sub->add_option("-n,--lines", o->lines, "Entries to show first")->capture_default_str();
     sub->add_option("--for", o->run_for, "Stop following after this long (30s, 5m)");
-    sub->add_option("--poll-ms", o->poll_ms, "Look at the files at least this often, in ms, 1 to 3600000 (inotify may wake sooner)")
+    sub->add_option("--poll-ms", o->poll_ms,
+                    "Look at the files at least this often, in ms, 1 to 3600000 (inotify may wake sooner)")
         ->capture_default_str();
     add_smb_options(sub, o->smb);
   }
   {
-    auto [sub, o] = add_verb(*logs, status, "stats", "Entries per component and severity, errors first", run_logs_stats);
+    auto [sub, o] =
+        add_verb(*logs, status, "stats", "Entries per component and severity, errors first", run_logs_stats);
     add_common(sub, *o);
     add_smb_options(sub, o->smb);
   }
   {
-    auto [sub, o] = add_verb(*logs, status, "scan", "Count the six completion milestones in any files, in one pass",
-                             run_logs_scan);
+    auto [sub, o] =
+        add_verb(*logs, status, "scan", "Count the six completion milestones in any files, in one pass", run_logs_scan);
     add_common(sub, *o);
     add_smb_options(sub, o->smb);
   }

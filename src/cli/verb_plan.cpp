@@ -24,9 +24,7 @@ std::string now_utc() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
 }
 
-std::string today() {
-  return to_string(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-}
+std::string today() { return to_string(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())); }
 
 int refuse(const plan::Refused& r, const std::string& format, Output& out) {
   if (format == "json") {
@@ -82,7 +80,8 @@ int run_plan(const PlanOptions& a, Output& out) {
 }
 
 void register_plan(CLI::App& app, Status& status) {
-  auto [sub, a] = add_verb(app, status, "plan", "Plan the upgrade: an ordered graph of steps written to a plan file", run_plan);
+  auto [sub, a] =
+      add_verb(app, status, "plan", "Plan the upgrade: an ordered graph of steps written to a plan file", run_plan);
   sub->add_option("inventory", a->inventory, "Inventory YAML (smsup-inventory/1)")->required();
   sub->add_option("-o,--out", a->out, "Plan file to write (JSON, smsup-plan/1)")->required();
   sub->add_option("--method", a->method,

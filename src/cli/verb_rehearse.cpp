@@ -32,7 +32,8 @@ struct TempDir {
     std::error_code ec;
     fs::path base = fs::temp_directory_path(ec);
     std::string tmpl = ((ec ? fs::path("/tmp") : base) / "smsup-rehearse-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw InputError({tmpl, 0, 0}, "TMPDIR", "cannot make a temporary folder for the sites' databases");
+    if (!mkdtemp(tmpl.data()))
+      throw InputError({tmpl, 0, 0}, "TMPDIR", "cannot make a temporary folder for the sites' databases");
     path = tmpl;
   }
   ~TempDir() {
@@ -79,8 +80,9 @@ int run_rehearse(const RehearseOptions& a, Output& out) {
   std::string inv = inventory_of(a, p);
   Hierarchy h = inventory::load(inv);
   if (!p.inventory_sha256.empty() && h.sha256 != p.inventory_sha256 && !a.force) {
-    throw InputError({a.plan, 0, 0}, "inventory_sha256",
-                     fmt::format("the inventory {} changed since this plan was made; make the plan again, or --force", inv));
+    throw InputError(
+        {a.plan, 0, 0}, "inventory_sha256",
+        fmt::format("the inventory {} changed since this plan was made; make the plan again, or --force", inv));
   }
   twin::TwinOptions o;
   o.seed = a.seed;
@@ -123,13 +125,15 @@ int run_rehearse(const RehearseOptions& a, Output& out) {
     if (!a.twin_dir.empty()) {
       out.out << "Site logs and site databases of the twin are in " << a.twin_dir << "\n";
     } else if (temp) {
-      out.out << "The sites' databases were made in " << temp->path.string() << " and removed (--twin-dir keeps them)\n";
+      out.out << "The sites' databases were made in " << temp->path.string()
+              << " and removed (--twin-dir keeps them)\n";
     }
   }
   out.out.flush();
   if (a.stats) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-    fmt::print(out.err, "smsup rehearse: {} sites, {} clients, {} events, {} log lines, {:.3f} s wall, {:.0f} events/s\n",
+    fmt::print(out.err,
+               "smsup rehearse: {} sites, {} clients, {} events, {} log lines, {:.3f} s wall, {:.0f} events/s\n",
                h.sites.size(), h.clients.size(), t.events_processed(), t.lines_written(), wall,
                static_cast<double>(t.events_processed()) / std::max(wall, 1e-9));
   }
@@ -137,23 +141,26 @@ int run_rehearse(const RehearseOptions& a, Output& out) {
 }
 
 void register_rehearse(CLI::App& app, Status& status) {
-  auto [sub, a] = add_verb(app, status,
-      "rehearse",
-      "Run a plan on a fresh twin of its hierarchy, in virtual time, and report what happened.\n"
-      "Exit status: 0 fully upgraded with nothing lost, 1 otherwise, 2 bad input.", run_rehearse);
+  auto [sub, a] = add_verb(app, status, "rehearse",
+                           "Run a plan on a fresh twin of its hierarchy, in virtual time, and report what happened.\n"
+                           "Exit status: 0 fully upgraded with nothing lost, 1 otherwise, 2 bad input.",
+                           run_rehearse);
   sub->add_option("PLAN", a->plan, "the plan (smsup-plan/1) made by smsup plan")->required();
   sub->add_option("--inventory", a->inventory, "the inventory (default: the one the plan names)");
-  sub->add_option("--seed", a->seed, "seed of the twin's chance and jitter (same seed, same run)")->capture_default_str();
+  sub->add_option("--seed", a->seed, "seed of the twin's chance and jitter (same seed, same run)")
+      ->capture_default_str();
   sub->add_option("--faults", a->faults,
                   "inject faults: KIND[@SITE]=fail|hang|activity|CHANCE, comma-separated, "
                   "e.g. upgrade@PR1=fail,verify@SEC2=hang,upgrade=0.05");
-  sub->add_option("--twin-dir", a->twin_dir,
-                  "write each site's logs, its site database (site-databases/CODE.db) and the twin's state under this folder");
+  sub->add_option(
+      "--twin-dir", a->twin_dir,
+      "write each site's logs, its site database (site-databases/CODE.db) and the twin's state under this folder");
   sub->add_option("--format", a->format, "text (default) or json");
   sub->add_option("--days", a->days, "follow the clients for this many days (1 to 3650)")->capture_default_str();
   sub->add_option("--durations", a->durations, "JSON file overriding the twin's durations (minutes)");
   sub->add_option("--max-parallel", a->max_parallel, "site upgrades at once, 1 to 10000 (default: the plan's)");
-  sub->add_flag("--recover", a->recover, "after a failed step, restore the site from its backup if it broke, and retry once");
+  sub->add_flag("--recover", a->recover,
+                "after a failed step, restore the site from its backup if it broke, and retry once");
   sub->add_flag("--force", a->force, "rehearse even if the inventory changed since the plan was made");
   sub->add_flag("--stats", a->stats, "print events, wall time and events per second on stderr");
   sub->add_flag("--no-databases", a->no_databases,

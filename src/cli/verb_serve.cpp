@@ -53,7 +53,8 @@ void register_serve(CLI::App& app, Status& status) {
   sub->add_option("--plan", w.sources.plan, "the plan file (default: the one the journal is bound to)");
   sub->add_option("--inventory", w.sources.inventory, "the inventory (default: the one the plan names, if readable)");
   sub->add_option("--rehearsal", w.sources.rehearsal, "a rehearsal as JSON: its durations feed the ETA");
-  sub->add_option("--logs", w.sources.logs, "folder of the sites' logs as the twin lays them out (default: <journal>.twin)");
+  sub->add_option("--logs", w.sources.logs,
+                  "folder of the sites' logs as the twin lays them out (default: <journal>.twin)");
   sub->add_option("--listen", w.listen,
                   "HOST:PORT to listen on; a non-loopback address needs --token-file (port 0: any free port)")
       ->capture_default_str();

@@ -22,10 +22,14 @@ int run_show(const ShowOptions& a, Output& out) {
     throw InputError({a.plan, 0, 0}, "steps", e.what());
   }
   std::string text;
-  if (a.format == "md") text = plan::render_markdown(p, s);
-  else if (a.format == "json") text = plan::render_json(p, s);
-  else if (a.format == "dot") text = plan::render_dot(p, s);
-  else text = plan::render_gantt(p, s, a.width);
+  if (a.format == "md")
+    text = plan::render_markdown(p, s);
+  else if (a.format == "json")
+    text = plan::render_json(p, s);
+  else if (a.format == "dot")
+    text = plan::render_dot(p, s);
+  else
+    text = plan::render_gantt(p, s, a.width);
   if (a.out.empty()) {
     out.out << text;
     return 0;
@@ -35,7 +39,8 @@ int run_show(const ShowOptions& a, Output& out) {
 }
 
 void register_show(CLI::App& app, Status& status) {
-  auto [sub, a] = add_verb(app, status, "show", "Show a plan: runbook (md), json, Graphviz (dot) or Gantt chart", run_show);
+  auto [sub, a] =
+      add_verb(app, status, "show", "Show a plan: runbook (md), json, Graphviz (dot) or Gantt chart", run_show);
   sub->add_option("plan", a->plan, "Plan file written by smsup plan")->required();
   sub->add_option("--format", a->format, "md (runbook), json, dot or gantt")->capture_default_str();
   sub->add_option("-o,--out", a->out, "Write to this file instead of standard output");

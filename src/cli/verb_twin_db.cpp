@@ -50,9 +50,8 @@ int run_twin_db(const TwinDbOptions& o, Output& out) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.format == "json") {
-    nlohmann::ordered_json j{{"engine", o.engine}, {"clients", st.clients},         {"rows", st.rows},
-                             {"seed", o.seed},     {"site", o.site},                {"replication", o.replication},
-                             {"seconds", secs}};
+    nlohmann::ordered_json j{{"engine", o.engine}, {"clients", st.clients},        {"rows", st.rows}, {"seed", o.seed},
+                             {"site", o.site},     {"replication", o.replication}, {"seconds", secs}};
     if (o.engine == "sqlite") j["path"] = where, j["data_bytes"] = sz.data_bytes;
     if (o.site_data_mb >= 0) j["stands_for"] = {{"data_mb", o.site_data_mb}, {"log_mb", o.site_log_mb}};
     out.out << j.dump(2) << "\n";
@@ -69,10 +68,10 @@ int run_twin_db(const TwinDbOptions& o, Output& out) {
 }
 
 void register_twin_db(CLI::App& twin, Status& status) {
-  auto [sub, o] = add_verb(twin, status,
-      "db",
-      "Generate an SMS 2003 SP1 site database with N clients' discovery, inventory and "
-      "status messages (SQLite file or PostgreSQL database)", run_twin_db);
+  auto [sub, o] = add_verb(twin, status, "db",
+                           "Generate an SMS 2003 SP1 site database with N clients' discovery, inventory and "
+                           "status messages (SQLite file or PostgreSQL database)",
+                           run_twin_db);
   sub->add_option("--clients", o->clients, "Number of clients (0 to 100000000)")->required();
   sub->add_option("--engine", o->engine, "sqlite or postgresql")->capture_default_str();
   sub->add_option("-o,--output", o->out, "SQLite file to create (must not exist)");

@@ -18,8 +18,9 @@ int run_twin_inventory(const TwinInventoryOptions& o, Output& out) {
 }
 
 void register_twin_inventory(CLI::App& twin, Status& status) {
-  auto [sub, o] = add_verb(twin, status,
-      "inventory", "Write a synthetic, valid inventory (DIR/inventory.yaml + DIR/clients.csv)", run_twin_inventory);
+  auto [sub, o] =
+      add_verb(twin, status, "inventory", "Write a synthetic, valid inventory (DIR/inventory.yaml + DIR/clients.csv)",
+               run_twin_inventory);
   sub->add_option("--sites", o->synth.sites, "Number of sites, 1 to 46000 (about a third primary)")
       ->capture_default_str();
   sub->add_option("--clients", o->synth.clients, "Number of clients, 0 to 50000000")->capture_default_str();

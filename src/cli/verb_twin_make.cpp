@@ -31,7 +31,8 @@ int run_twin_make(const TwinMakeOptions& o, Output& out) {
     fs::create_directories(dir / sitedb::kSiteDatabasesDir);
     collect::write_twin_shape_sqlite(h, dir / sitedb::kSiteDatabasesDir);
     out.out << fmt::format("SMS 2003 views of {} ({} sites, {} clients) in {}\n", h.name, h.sites.size(),
-                             h.clients.size(), (dir / sitedb::kSiteDatabasesDir / (h.sites[h.central].code + ".db")).string());
+                           h.clients.size(),
+                           (dir / sitedb::kSiteDatabasesDir / (h.sites[h.central].code + ".db")).string());
     return 0;
   }
   twin::Twin t = twin::Twin::from(h, o.seed, {});
@@ -44,20 +45,19 @@ int run_twin_make(const TwinMakeOptions& o, Output& out) {
   t.save((dir / "twin-state.json").string());
 
   nlohmann::ordered_json sites = nlohmann::ordered_json::array();
-  std::string text = fmt::format("Twin of {} in {}: {} sites, {} clients, seed {}\n", h.name, o.dir,
-                                 h.sites.size(), h.clients.size(), o.seed);
+  std::string text = fmt::format("Twin of {} in {}: {} sites, {} clients, seed {}\n", h.name, o.dir, h.sites.size(),
+                                 h.clients.size(), o.seed);
   text += fmt::format("Site databases (stand-ins in {}):\n", (dir / sitedb::kSiteDatabasesDir).string());
-  text += fmt::format("  {:<4} {:>9} {:>9} {:>10} {:>11} {:>11}  {:<17} {}\n", "site", "data MB", "log MB",
-                      "free MB", "growth MB", "estimate", "growth from", "clients");
+  text += fmt::format("  {:<4} {:>9} {:>9} {:>10} {:>11} {:>11}  {:<17} {}\n", "site", "data MB", "log MB", "free MB",
+                      "growth MB", "estimate", "growth from", "clients");
   std::string example;
   for (const auto& s : t.sites()) {
     if (!s.db) continue;
     int64_t growth = s.db->growth_data_mb + s.db->growth_log_mb;
     int64_t clients = miniature_clients(s.db->clients_held);
     text += fmt::format("  {:<4} {:>9} {:>9} {:>10} {:>11} {:>11}  {:<17} {} held, {} in its database{}\n", s.code,
-                        s.db->data_mb, s.db->log_mb, s.db->free_disk_mb, growth, s.db->estimate_mb,
-                        s.db->growth_from, s.db->clients_held, clients,
-                        growth > s.db->free_disk_mb ? "  DOES NOT FIT" : "");
+                        s.db->data_mb, s.db->log_mb, s.db->free_disk_mb, growth, s.db->estimate_mb, s.db->growth_from,
+                        s.db->clients_held, clients, growth > s.db->free_disk_mb ? "  DOES NOT FIT" : "");
     // The one to test: no measured figures yet, and testable as it is.
     if (example.empty() && !s.db->replication && s.db->growth_from != "inventory dbtest") example = s.db->file;
     sites.push_back({{"code", s.code},
@@ -73,9 +73,12 @@ int run_twin_make(const TwinMakeOptions& o, Output& out) {
                      {"replication", s.db->replication}});
   }
   if (o.format == "json") {
-    nlohmann::ordered_json j{{"format", "smsup-twin-make/1"}, {"hierarchy", h.name},
-                             {"dir", o.dir},            {"seed", o.seed},
-                             {"state", (dir / "twin-state.json").string()}, {"databases", sites}};
+    nlohmann::ordered_json j{{"format", "smsup-twin-make/1"},
+                             {"hierarchy", h.name},
+                             {"dir", o.dir},
+                             {"seed", o.seed},
+                             {"state", (dir / "twin-state.json").string()},
+                             {"databases", sites}};
     out.out << j.dump(2) << "\n";
   } else {
     out.out << text;
@@ -85,17 +88,17 @@ int run_twin_make(const TwinMakeOptions& o, Output& out) {
 }
 
 void register_twin_make(CLI::App& twin, Status& status) {
-  auto [sub, o] = add_verb(twin, status,
-      "make",
-      "Make the twin of an inventory in a folder: its state (twin-state.json) and each primary "
-      "site's own database (site-databases/CODE.db, SQLite), as rehearse and apply start from", run_twin_make);
+  auto [sub, o] = add_verb(twin, status, "make",
+                           "Make the twin of an inventory in a folder: its state (twin-state.json) and each primary "
+                           "site's own database (site-databases/CODE.db, SQLite), as rehearse and apply start from",
+                           run_twin_make);
   sub->add_option("INVENTORY", o->inventory, "the inventory (smsup-inventory/1)")->required();
   sub->add_option("--twin-dir", o->dir, "the folder (new, empty, or made by smsup before: replaced)")->required();
   sub->add_option("--seed", o->seed, "seed of the twin and of its databases' rows (rehearse --seed)")
       ->capture_default_str();
   sub->add_flag("--views-only", o->views_only,
-               "write only the SMS 2003 views of the central site and each primary's database facts "
-               "(site-databases/CODE.db), for `smsup inventory collect`; no twin state, no stand-in databases");
+                "write only the SMS 2003 views of the central site and each primary's database facts "
+                "(site-databases/CODE.db), for `smsup inventory collect`; no twin state, no stand-in databases");
   sub->add_option("--format", o->format, "text or json")->capture_default_str();
 }
 

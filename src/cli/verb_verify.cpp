@@ -26,14 +26,13 @@ nlohmann::json to_json(const std::string& site, const VerifyResult& r) {
   j["verified"] = r.verified;
   j["setup_began"] = r.setup_began ? nlohmann::json(format_utc(*r.setup_began)) : nlohmann::json();
   j["setup_began_from"] = r.setup_began_from;
-  j["settle_minutes"] = r.settle ? nlohmann::json(std::chrono::duration<double, std::ratio<60>>(*r.settle).count())
-                                 : nlohmann::json();
+  j["settle_minutes"] =
+      r.settle ? nlohmann::json(std::chrono::duration<double, std::ratio<60>>(*r.settle).count()) : nlohmann::json();
   j["touch_after"] = r.touch_after ? nlohmann::json(format_utc(*r.touch_after)) : nlohmann::json();
   j["milestones"] = nlohmann::json::array();
   for (const auto& m : r.milestones) {
-    nlohmann::json o{{"number", m.milestone->number}, {"log", m.milestone->log},
-                     {"label", m.milestone->label}, {"text", m.milestone->text}, {"means", m.milestone->means},
-                     {"state", to_string(m.state)}};
+    nlohmann::json o{{"number", m.milestone->number}, {"log", m.milestone->log},     {"label", m.milestone->label},
+                     {"text", m.milestone->text},     {"means", m.milestone->means}, {"state", to_string(m.state)}};
     if (m.state != MilestoneState::Missing) {
       o["file"] = m.file.string();
       o["line"] = m.line;
@@ -55,14 +54,16 @@ nlohmann::json to_json(const std::string& site, const VerifyResult& r) {
 void print_text(std::ostream& out, const std::string& site, const VerifyResult& r) {
   fmt::print(out, "Site {}: {}\n", site, r.verified ? "upgrade complete (verified)" : "NOT verified");
   for (const auto& m : r.milestones) {
-    const char* mark = m.state == MilestoneState::Found ? "ok" : m.state == MilestoneState::OutOfOrder ? "ORDER" : "MISSING";
+    const char* mark = m.state == MilestoneState::Found        ? "ok"
+                       : m.state == MilestoneState::OutOfOrder ? "ORDER"
+                                                               : "MISSING";
     std::string where = m.state == MilestoneState::Missing
                             ? fmt::format("(missing in {})", m.milestone->log)
-                            : fmt::format("{}  {}:{}", local_time_text(m.local, m.bias_minutes, "(no time)"), m.file.filename().string(), m.line);
+                            : fmt::format("{}  {}:{}", local_time_text(m.local, m.bias_minutes, "(no time)"),
+                                          m.file.filename().string(), m.line);
     fmt::print(out, "  {:<7} {}. {:<28} {}\n", mark, m.milestone->number, m.milestone->label, where);
   }
-  if (r.setup_began)
-    fmt::print(out, "Setup began: {} ({})\n", format_utc(*r.setup_began), r.setup_began_from);
+  if (r.setup_began) fmt::print(out, "Setup began: {} ({})\n", format_utc(*r.setup_began), r.setup_began_from);
   if (r.settle)
     fmt::print(out, "Milestones: the last came {} min after setup began\n",
                std::chrono::duration_cast<std::chrono::minutes>(*r.settle).count());
@@ -118,15 +119,21 @@ int run_verify(const VerifyOptions& o, Output& out) {
 }
 
 void register_verify(CLI::App& app, Status& status) {
-  auto [sub, o] = add_verb(app, status,
-      "verify",
-      "Which completion milestones a site's logs show (docs/logs.md), and when the site may be touched. Exit 0 verified, 1 not (yet).", run_verify);
+  auto [sub, o] = add_verb(app, status, "verify",
+                           "Which completion milestones a site's logs show (docs/logs.md), and when the site may be "
+                           "touched. Exit 0 verified, 1 not (yet).",
+                           run_verify);
   sub->add_option("SITE", o->site, "Site code (for the report)")->required();
-  sub->add_option("--logs", o->logs_dir, "System drive root of the site server (holds SMSSetup.log and SMS/Logs): a folder, or smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE (see --smb-auth)")
+  sub->add_option("--logs", o->logs_dir,
+                  "System drive root of the site server (holds SMSSetup.log and SMS/Logs): a folder, or "
+                  "smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE (see --smb-auth)")
       ->required();
-  sub->add_option("--since", o->since, "When the upgrade started (UTC unless a zone is given), e.g. 2006-06-05T16:40:00Z");
+  sub->add_option("--since", o->since,
+                  "When the upgrade started (UTC unless a zone is given), e.g. 2006-06-05T16:40:00Z");
   sub->add_option("--wait", o->wait, "Follow the logs as they grow until verified or this long has passed (30m, 90s)");
-  sub->add_option("--poll-ms", o->poll_ms, "With --wait: look at the logs at least this often, in ms (1 to 3600000; over SMB, exactly this often)")
+  sub->add_option(
+         "--poll-ms", o->poll_ms,
+         "With --wait: look at the logs at least this often, in ms (1 to 3600000; over SMB, exactly this often)")
       ->capture_default_str();
   sub->add_option("--install-dir", o->install_dir, "The site's install folder as Windows names it")
       ->capture_default_str();

@@ -35,17 +35,17 @@ void register_check(CLI::App& app, Status& status);
 void register_plan(CLI::App& app, Status& status);
 void register_show(CLI::App& app, Status& status);
 void register_rehearse(CLI::App& app, Status& status);
-void register_apply(CLI::App& app, Status& status);      // apply, status, confirm, retry
+void register_apply(CLI::App& app, Status& status);  // apply, status, confirm, retry
 void register_verify(CLI::App& app, Status& status);
-void register_logs(CLI::App& app, Status& status);       // logs grep|merge|tail|stats|scan
+void register_logs(CLI::App& app, Status& status);  // logs grep|merge|tail|stats|scan
 void register_dbtest(CLI::App& app, Status& status);
 void register_clients(CLI::App& app, Status& status);
-void register_twin(CLI::App& app, Status& status);       // twin inventory|db|make
+void register_twin(CLI::App& app, Status& status);  // twin inventory|db|make
 void register_demo(CLI::App& app, Status& status);
 void register_inventory(CLI::App& app, Status& status);  // inventory collect
 void register_report(CLI::App& app, Status& status);
 void register_serve(CLI::App& app, Status& status);
-void register_journal(CLI::App& app, Status& status);    // journal copy
-void register_hosts(CLI::App& app, Status& status);      // hosts check
+void register_journal(CLI::App& app, Status& status);  // journal copy
+void register_hosts(CLI::App& app, Status& status);    // hosts check
 
 }  // namespace smsup::cli

@@ -10,13 +10,13 @@
 namespace smsup::cli {
 
 struct VerifyOptions {
-  SmbCliOptions smb;            // --logs smb://...
-  std::string site;             // SITE
-  std::string logs_dir;         // --logs: a folder or smb:// URL
-  std::string since;            // a time; empty: none
-  std::string wait;             // a duration; empty: do not wait
+  SmbCliOptions smb;     // --logs smb://...
+  std::string site;      // SITE
+  std::string logs_dir;  // --logs: a folder or smb:// URL
+  std::string since;     // a time; empty: none
+  std::string wait;      // a duration; empty: do not wait
   std::string install_dir = "C:\\SMS";
-  std::string format = "text";  // text | json
+  std::string format = "text";                                         // text | json
   int poll_ms = static_cast<int>(logs::kDefaultPollInterval.count());  // with --wait: 1..3600000
 };
 // 0 verified, 1 not (yet).

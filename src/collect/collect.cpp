@@ -95,7 +95,8 @@ void check_views(Source& src, const std::string& option) {
     }
     throw InputError({}, option,
                      fmt::format("{}: no view {}; an SMS 2003 central site database has it ({}). Is this the "
-                                 "central site's SMS_<code> database?", where(src), first_missing, since));
+                                 "central site's SMS_<code> database?",
+                                 where(src), first_missing, since));
   }
 }
 
@@ -187,13 +188,16 @@ void client_defaults(const YAML::Node& facts, const std::string& file, std::stri
   const YAML::Node c = facts["clients"];
   auto m = c.Mark();
   SourceLoc loc{file, m.line + 1, m.column + 1};
-  if (!c.IsMap()) throw InputError(loc, "clients", "expected a mapping: autoupgrade_disabled, http_port (for every client)");
+  if (!c.IsMap())
+    throw InputError(loc, "clients", "expected a mapping: autoupgrade_disabled, http_port (for every client)");
   for (const auto& kv : c) {
     std::string k = kv.first.as<std::string>();
     std::string v = kv.second.IsScalar() ? kv.second.Scalar() : "";
-    if (k == "autoupgrade_disabled" && (v == "true" || v == "false")) autoupgrade = v;
+    if (k == "autoupgrade_disabled" && (v == "true" || v == "false"))
+      autoupgrade = v;
     else if (k == "http_port" && !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
-             v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535) port = v;
+             v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535)
+      port = v;
     else {
       throw InputError(loc, "clients." + k, "expected autoupgrade_disabled: true|false or http_port: 1 to 65535");
     }
@@ -212,7 +216,8 @@ void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& f
       continue;
     }
     if (key != "sites") {
-      throw InputError(loc, key, "unknown key; FACTS.yaml holds format, hierarchy, method, clients and sites (by code)");
+      throw InputError(loc, key,
+                       "unknown key; FACTS.yaml holds format, hierarchy, method, clients and sites (by code)");
     }
     if (!kv.second.IsSequence()) throw InputError(loc, "sites", "expected a list of sites, each with its code:");
     for (size_t i = 0; i < kv.second.size(); ++i) {
@@ -239,7 +244,8 @@ void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& f
       if (!found) {
         throw InputError(at, fmt::format("sites[{}].code", i),
                          fmt::format("no site '{}' in the collected hierarchy; FACTS.yaml adds facts to "
-                                     "collected sites only", code));
+                                     "collected sites only",
+                                     code));
       }
     }
   }
@@ -293,9 +299,7 @@ std::vector<size_t> top_down(const std::vector<SiteRow>& sites) {
   return out;
 }
 
-void write_file(const fs::path& p, std::string_view bytes) {
-  write_output_file(p, "-o", bytes);
-}
+void write_file(const fs::path& p, std::string_view bytes) { write_output_file(p, "-o", bytes); }
 
 }  // namespace
 
@@ -340,8 +344,10 @@ Summary collect(const Options& opts) {
     s.parent = r.null(2) ? "" : upper(trimmed(r[2]));
     if (s.parent == s.code) s.parent.clear();
     std::string type = trimmed(r[3]);
-    if (type == "1") s.type = 1;
-    else if (type == "2") s.type = 2;
+    if (type == "1")
+      s.type = 1;
+    else if (type == "2")
+      s.type = 2;
     else {
       throw InputError({}, kCentral,
                        fmt::format("{}: v_Site: site {} has Type {}; SMS 2003 knows 1 (secondary) and 2 "
@@ -367,8 +373,9 @@ Summary collect(const Options& opts) {
     sites.push_back(std::move(s));
   });
   if (sites.empty()) {
-    throw InputError({}, kCentral, fmt::format("{}: v_Site is empty; an SMS site database lists at least its own site",
-                                               where(*central)));
+    throw InputError(
+        {}, kCentral,
+        fmt::format("{}: v_Site is empty; an SMS site database lists at least its own site", where(*central)));
   }
   for (const auto& s : sites) {
     if (!s.parent.empty() && !by_code.contains(s.parent)) {
@@ -427,8 +434,8 @@ Summary collect(const Options& opts) {
     if (name == last_name) {
       ++dup_count;
       if (sum.duplicates.size() < kListed) {
-        sum.duplicates.push_back(fmt::format("{}: another row (ResourceID {}, assigned site {}) left out",
-                                             name, r[0], r.null(2) ? "none" : r[2]));
+        sum.duplicates.push_back(fmt::format("{}: another row (ResourceID {}, assigned site {}) left out", name, r[0],
+                                             r.null(2) ? "none" : r[2]));
       }
       return;
     }
@@ -447,9 +454,12 @@ Summary collect(const Options& opts) {
       return;
     }
     std::string type = r.null(3) ? "" : trimmed(r[3]);
-    if (type == "1") kind = "advanced";
-    else if (type == "0") kind = "legacy";
-    else if (type.empty() && *version == "sms20") kind = "legacy";  // SMS 2.0 clients: NULL type
+    if (type == "1")
+      kind = "advanced";
+    else if (type == "0")
+      kind = "legacy";
+    else if (type.empty() && *version == "sms20")
+      kind = "legacy";  // SMS 2.0 clients: NULL type
     else {
       leave_out(fmt::format("{}: Client_Type0 '{}' is neither 0 (Legacy) nor 1 (Advanced)", name, type));
       return;
@@ -460,8 +470,7 @@ Summary collect(const Options& opts) {
     }
     auto os = os_of(r.null(6) ? "" : r[6], r.null(5) ? "" : r[5]);
     if (!os) {
-      leave_out(fmt::format("{}: operating system unknown (no hardware inventory, '{}')", name,
-                            r.null(5) ? "" : r[5]));
+      leave_out(fmt::format("{}: operating system unknown (no hardware inventory, '{}')", name, r.null(5) ? "" : r[5]));
       return;
     }
     csv_field(csv, name);
@@ -490,9 +499,8 @@ Summary collect(const Options& opts) {
   if (left_count > static_cast<int64_t>(sum.left_out.size())) {
     sum.left_out.push_back(fmt::format("... and {} more", left_count - static_cast<int64_t>(sum.left_out.size())));
   }
-  run(*central, q.obsolete, "obsolete client records", kCentral, [&](const Row& r) {
-    sum.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0]));
-  });
+  run(*central, q.obsolete, "obsolete client records", kCentral,
+      [&](const Row& r) { sum.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0])); });
 
   // Each primary's own database: its database facts.
   YAML::Node site_dbs_node(YAML::NodeType::Sequence);
@@ -502,7 +510,8 @@ Summary collect(const Options& opts) {
     if (it == by_code.end()) throw InputError({}, "--site-db", fmt::format("no site {} in v_Site", d.code));
     auto& site = sites[it->second];
     if (site.type != 2) {
-      throw InputError({}, "--site-db", fmt::format("site {} is a secondary site; it has no database of its own", d.code));
+      throw InputError({}, "--site-db",
+                       fmt::format("site {} is a secondary site; it has no database of its own", d.code));
     }
     auto src = open(d.conn, option);
     const Queries& sq = queries(src->dialect());
@@ -531,20 +540,26 @@ Summary collect(const Options& opts) {
       (log ? log_pages : data_pages) += size;
       // Autogrow when every file may grow is what the rule means: a data
       // file that cannot grow stops the upgrade even if the log can.
-      if (files == 1) autogrow = growth != 0;
-      else autogrow = autogrow && growth != 0;
+      if (files == 1)
+        autogrow = growth != 0;
+      else
+        autogrow = autogrow && growth != 0;
     });
     run(*src, sq.last_backup, "the last full backup (msdb backupset)", option, [&](const Row& r) {
       if (!r.null(0) && r[0].size() >= 10) site.last_backup = std::string(r[0].substr(0, 10));
     });
     if (!db_name.empty()) db["name"] = db_name;
     auto sql = sql_version_of(product_version, product_level);
-    if (sql) db["sql"] = *sql;
-    else db["sql"] = YAML::Null;
+    if (sql)
+      db["sql"] = *sql;
+    else
+      db["sql"] = YAML::Null;
     if (!sql) {
-      sum.notes.push_back(fmt::format("{}: SQL Server {} {} cannot be named from the database{}; give database.sql in "
-                                      "FACTS.yaml", d.code, product_version, product_level,
-                                      product_version.starts_with("8.00.760") ? " (SP3 and SP3a share 8.00.760)" : ""));
+      sum.notes.push_back(
+          fmt::format("{}: SQL Server {} {} cannot be named from the database{}; give database.sql in "
+                      "FACTS.yaml",
+                      d.code, product_version, product_level,
+                      product_version.starts_with("8.00.760") ? " (SP3 and SP3a share 8.00.760)" : ""));
     }
     db["replication"] = published != 0;
     db["data_mb"] = data_pages * 8 / 1024;
@@ -602,8 +617,10 @@ Summary collect(const Options& opts) {
     n["drw_passed"] = YAML::Null;
     if (!s.install_dir.empty()) n["install_dir"] = s.install_dir;
     n["foreign_files"] = YAML::Null;
-    if (!s.last_backup.empty()) n["last_backup"] = s.last_backup;
-    else n["last_backup"] = YAML::Null;
+    if (!s.last_backup.empty())
+      n["last_backup"] = s.last_backup;
+    else
+      n["last_backup"] = YAML::Null;
     if (s.type == 2) {
       YAML::Node db;
       // No SQL Server role listed: the database is local to the site server.
@@ -631,7 +648,7 @@ Summary collect(const Options& opts) {
       if (family) {
         y["os"] = std::string(to_string(*family));
         y["os_sp"] = os->second.caption.empty() && os->second.csd.empty() ? YAML::Node(YAML::NodeType::Null)
-                                                                        : YAML::Node(os_sp_of(os->second.csd));
+                                                                          : YAML::Node(os_sp_of(os->second.csd));
         y["edition"] = std::string(edition_of(os->second.caption) == Edition::standard     ? "standard"
                                    : edition_of(os->second.caption) == Edition::enterprise ? "enterprise"
                                    : edition_of(os->second.caption) == Edition::datacenter ? "datacenter"
@@ -681,8 +698,9 @@ Summary collect(const Options& opts) {
     Hierarchy h = inventory::load(sum.inventory.string());
     (void)h;
   } catch (const InputError& e) {
-    throw InputError(e.loc(), e.field(),
-                     e.message() + " (in the collected inventory" + (opts.facts.empty() ? "" : " with FACTS.yaml") + ")");
+    throw InputError(
+        e.loc(), e.field(),
+        e.message() + " (in the collected inventory" + (opts.facts.empty() ? "" : " with FACTS.yaml") + ")");
   }
   sum.unknown_facts = unknown;
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

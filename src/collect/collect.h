@@ -21,12 +21,12 @@ struct SiteDb {
 };
 
 struct Options {
-  std::string central;          // connection of the central site's database
+  std::string central;  // connection of the central site's database
   std::vector<SiteDb> site_dbs;
-  std::string facts;            // FACTS.yaml, optional
-  std::string as_of;            // YYYY-MM-DD the inventory stands for, optional
-  std::filesystem::path out;    // DIR
-  std::string tool_version;     // for the collected: block
+  std::string facts;          // FACTS.yaml, optional
+  std::string as_of;          // YYYY-MM-DD the inventory stands for, optional
+  std::filesystem::path out;  // DIR
+  std::string tool_version;   // for the collected: block
   // Called now and then while clients are read (count so far), for progress.
   std::function<void(int64_t)> progress;
   // Opens a connection (tests put a fake here); default: ODBC.
@@ -37,11 +37,11 @@ struct Summary {
   std::string hierarchy;
   int sites = 0, primaries = 0, secondaries = 0, systems = 0;
   int64_t clients = 0;
-  int64_t obsolete = 0;                  // obsolete client records, not read
-  std::vector<std::string> duplicates;   // "NAME: ..." one per extra row left out
-  std::vector<std::string> left_out;     // clients not written, and why
-  std::vector<std::string> notes;        // what else a person should know
-  int unknown_facts = 0;                 // values written as ~
+  int64_t obsolete = 0;                     // obsolete client records, not read
+  std::vector<std::string> duplicates;      // "NAME: ..." one per extra row left out
+  std::vector<std::string> left_out;        // clients not written, and why
+  std::vector<std::string> notes;           // what else a person should know
+  int unknown_facts = 0;                    // values written as ~
   std::vector<std::string> site_databases;  // codes whose own database was read
   std::filesystem::path inventory, clients_csv;
   double seconds = 0;

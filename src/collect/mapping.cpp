@@ -53,10 +53,14 @@ std::optional<std::string> sms_version_of(std::string_view version) {
 
 std::string_view sms_build_string(SmsLevel l) {
   switch (l) {
-    case SmsLevel::sms20: return "2.00.1493.2000";
-    case SmsLevel::rtm: return "2.50.2726.0018";
-    case SmsLevel::sp1: return "2.50.3174.1018";
-    case SmsLevel::sp2: return "2.50.4160.2000";
+    case SmsLevel::sms20:
+      return "2.00.1493.2000";
+    case SmsLevel::rtm:
+      return "2.50.2726.0018";
+    case SmsLevel::sp1:
+      return "2.50.3174.1018";
+    case SmsLevel::sp2:
+      return "2.50.4160.2000";
   }
   return "";
 }
@@ -141,46 +145,61 @@ Edition edition_of(std::string_view caption) {
 
 std::string os_caption(WinFamily f, Edition e) {
   switch (f) {
-    case WinFamily::win95: return "Microsoft Windows 95";
-    case WinFamily::win98: return "Microsoft Windows 98";
-    case WinFamily::winme: return "Microsoft Windows Millennium Edition";
-    case WinFamily::nt4: return "Microsoft Windows NT Server 4.0";
+    case WinFamily::win95:
+      return "Microsoft Windows 95";
+    case WinFamily::win98:
+      return "Microsoft Windows 98";
+    case WinFamily::winme:
+      return "Microsoft Windows Millennium Edition";
+    case WinFamily::nt4:
+      return "Microsoft Windows NT Server 4.0";
     case WinFamily::w2000:
       return e == Edition::advanced     ? "Microsoft Windows 2000 Advanced Server"
              : e == Edition::datacenter ? "Microsoft Windows 2000 Datacenter Server"
                                         : "Microsoft Windows 2000 Server";
-    case WinFamily::xp: return "Microsoft Windows XP Professional";
+    case WinFamily::xp:
+      return "Microsoft Windows XP Professional";
     case WinFamily::w2003:
       return e == Edition::enterprise   ? "Microsoft(R) Windows(R) Server 2003, Enterprise Edition"
              : e == Edition::datacenter ? "Microsoft(R) Windows(R) Server 2003, Datacenter Edition"
                                         : "Microsoft(R) Windows(R) Server 2003, Standard Edition";
-    case WinFamily::vista: return "Microsoft Windows Vista Business";
-    case WinFamily::longhorn: return "Microsoft Windows Server Longhorn";
-    case WinFamily::vs2005: return "Microsoft Virtual Server 2005";
+    case WinFamily::vista:
+      return "Microsoft Windows Vista Business";
+    case WinFamily::longhorn:
+      return "Microsoft Windows Server Longhorn";
+    case WinFamily::vs2005:
+      return "Microsoft Virtual Server 2005";
   }
   return "";
 }
 
 std::string os_name_and(WinFamily f, Edition e) {
   switch (f) {
-    case WinFamily::win95: return "Microsoft Windows 95";
-    case WinFamily::win98: return "Microsoft Windows 98";
-    case WinFamily::winme: return "Microsoft Windows ME";
-    case WinFamily::nt4: return "Microsoft Windows NT Server 4.0";
+    case WinFamily::win95:
+      return "Microsoft Windows 95";
+    case WinFamily::win98:
+      return "Microsoft Windows 98";
+    case WinFamily::winme:
+      return "Microsoft Windows ME";
+    case WinFamily::nt4:
+      return "Microsoft Windows NT Server 4.0";
     case WinFamily::w2000:
       return e == Edition::advanced ? "Microsoft Windows NT Advanced Server 5.0" : "Microsoft Windows NT Server 5.0";
-    case WinFamily::xp: return "Microsoft Windows NT Workstation 5.1";
-    case WinFamily::w2003: return "Microsoft Windows NT Server 5.2";
-    case WinFamily::vista: return "Microsoft Windows NT Workstation 6.0";
-    case WinFamily::longhorn: return "Microsoft Windows NT Server 6.0";
-    case WinFamily::vs2005: return "Microsoft Windows NT Server 5.2";
+    case WinFamily::xp:
+      return "Microsoft Windows NT Workstation 5.1";
+    case WinFamily::w2003:
+      return "Microsoft Windows NT Server 5.2";
+    case WinFamily::vista:
+      return "Microsoft Windows NT Workstation 6.0";
+    case WinFamily::longhorn:
+      return "Microsoft Windows NT Server 6.0";
+    case WinFamily::vs2005:
+      return "Microsoft Windows NT Server 5.2";
   }
   return "";
 }
 
-Arch arch_of(std::string_view system_type) {
-  return contains(system_type, "x64") ? Arch::x64 : Arch::x86;
-}
+Arch arch_of(std::string_view system_type) { return contains(system_type, "x64") ? Arch::x64 : Arch::x86; }
 
 std::string ie_of(std::string_view v) {
   v = trim(v);
@@ -210,23 +229,29 @@ std::optional<std::string> sql_version_of(std::string_view pv, std::string_view 
   std::string sp = lv == "rtm" || lv.empty() ? "" : lv;  // "sp4"
   if (!sp.empty() && (sp.size() < 3 || sp.substr(0, 2) != "sp")) return std::nullopt;
   switch (major) {
-    case 6: return std::string("sql65");
-    case 7: return sp.empty() ? std::string("sql7") : "sql7-" + sp;
+    case 6:
+      return std::string("sql65");
+    case 7:
+      return sp.empty() ? std::string("sql7") : "sql7-" + sp;
     case 8:
       // SP3 and SP3a share build 8.00.760: the database cannot tell them
       // apart, and the rule needs to (SP3a is the minimum).
       if (sp == "sp3") return std::nullopt;
       return sp.empty() ? std::string("2000") : "2000-" + sp;
-    case 9: return sp.empty() ? std::string("2005") : "2005-" + sp;
-    default: return std::nullopt;
+    case 9:
+      return sp.empty() ? std::string("2005") : "2005-" + sp;
+    default:
+      return std::nullopt;
   }
 }
 
 std::pair<std::string, std::string> sql_product(const SqlVersion& v) {
   std::string level = v.sp_rank == 0 ? "RTM" : fmt::format("SP{}", v.sp_rank / 10);
   switch (v.major) {
-    case 65: return {"6.50.479", level};
-    case 70: return {"7.00.1063", level};
+    case 65:
+      return {"6.50.479", level};
+    case 70:
+      return {"7.00.1063", level};
     case 80: {
       static constexpr std::pair<int, std::string_view> builds[] = {
           {0, "8.00.194"}, {10, "8.00.384"}, {20, "8.00.532"}, {30, "8.00.760"}, {35, "8.00.760"}, {40, "8.00.2039"}};
@@ -236,8 +261,10 @@ std::pair<std::string, std::string> sql_product(const SqlVersion& v) {
       }
       return {b, level};
     }
-    case 90: return {v.sp_rank == 0 ? "9.00.1399.06" : fmt::format("9.00.{}", 2047 + v.sp_rank), level};
-    default: return {fmt::format("{}.00", v.major / 10), level};
+    case 90:
+      return {v.sp_rank == 0 ? "9.00.1399.06" : fmt::format("9.00.{}", 2047 + v.sp_rank), level};
+    default:
+      return {fmt::format("{}.00", v.major / 10), level};
   }
 }
 

@@ -16,9 +16,12 @@ namespace smsup::collect {
 
 std::string_view to_string(Dialect d) {
   switch (d) {
-    case Dialect::mssql: return "SQL Server";
-    case Dialect::sqlite: return "SQLite";
-    case Dialect::postgresql: return "PostgreSQL";
+    case Dialect::mssql:
+      return "SQL Server";
+    case Dialect::sqlite:
+      return "SQLite";
+    case Dialect::postgresql:
+      return "PostgreSQL";
   }
   return "?";
 }
@@ -36,7 +39,8 @@ bool is_select(std::string_view sql) {
     }
   }
   std::string head;
-  for (size_t j = i; j < sql.size() && j < i + 6; ++j) head += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[j])));
+  for (size_t j = i; j < sql.size() && j < i + 6; ++j)
+    head += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[j])));
   if (head != "SELECT") return false;
   // One statement: a ';' could start a second one the guard never saw. The
   // statements are ours (queries.cpp), so none has a ';' inside a literal.
@@ -92,8 +96,10 @@ std::string odbc_value(const std::string& v, const std::string& option) {
 std::string percent_encode_path(const std::string& p) {
   std::string out;
   for (unsigned char c : p) {
-    if (std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -146,7 +152,8 @@ std::string odbc_attr(const std::string& conn, std::string_view key) {
 
 Connection parse_connection(const std::string& conn, const std::string& option) {
   Connection c;
-  if (conn.empty()) throw InputError({}, option, "empty; expected an ODBC connection string, sqlite:PATH or postgresql://...");
+  if (conn.empty())
+    throw InputError({}, option, "empty; expected an ODBC connection string, sqlite:PATH or postgresql://...");
   if (conn.starts_with("sqlite:")) {
     std::string path = conn.substr(7);
     namespace fs = std::filesystem;
@@ -195,8 +202,10 @@ Connection parse_connection(const std::string& conn, const std::string& option) 
     for (size_t i = 0; i < query.size();) {
       size_t amp = query.find('&', i);
       std::string kv = query.substr(i, amp == std::string::npos ? std::string::npos : amp - i);
-      if (kv.starts_with("password=")) pwd = percent_decode(kv.substr(9));
-      else if (kv.starts_with("user=")) user = percent_decode(kv.substr(5));
+      if (kv.starts_with("password="))
+        pwd = percent_decode(kv.substr(9));
+      else if (kv.starts_with("user="))
+        user = percent_decode(kv.substr(5));
       if (amp == std::string::npos) break;
       i = amp + 1;
     }
@@ -220,9 +229,12 @@ Connection parse_connection(const std::string& conn, const std::string& option) 
   std::string driver = odbc_attr(conn, "DRIVER");
   std::string lower = driver;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  if (lower.find("sqlite") != std::string::npos) c.dialect = Dialect::sqlite;
-  else if (lower.find("postgres") != std::string::npos || lower.find("psql") != std::string::npos) c.dialect = Dialect::postgresql;
-  else c.dialect = Dialect::mssql;
+  if (lower.find("sqlite") != std::string::npos)
+    c.dialect = Dialect::sqlite;
+  else if (lower.find("postgres") != std::string::npos || lower.find("psql") != std::string::npos)
+    c.dialect = Dialect::postgresql;
+  else
+    c.dialect = Dialect::mssql;
   c.server = odbc_attr(conn, "SERVER");
   if (c.server.empty()) c.server = odbc_attr(conn, "SERVERNAME");
   if (c.server.empty()) c.server = odbc_attr(conn, "DSN");
@@ -269,9 +281,9 @@ class OdbcSource : public Source {
     SQLCHAR out[1024];
     SQLSMALLINT outlen = 0;
     std::string conn = c.odbc;
-    SQLRETURN rc = SQLDriverConnect(dbc_, nullptr, reinterpret_cast<SQLCHAR*>(conn.data()),
-                                    static_cast<SQLSMALLINT>(conn.size()), out, sizeof out, &outlen,
-                                    SQL_DRIVER_NOPROMPT);
+    SQLRETURN rc =
+        SQLDriverConnect(dbc_, nullptr, reinterpret_cast<SQLCHAR*>(conn.data()), static_cast<SQLSMALLINT>(conn.size()),
+                         out, sizeof out, &outlen, SQL_DRIVER_NOPROMPT);
     if (!SQL_SUCCEEDED(rc)) {
       std::string why = diagnostics(SQL_HANDLE_DBC, dbc_);
       cleanup();
@@ -290,7 +302,8 @@ class OdbcSource : public Source {
   std::string database() const override { return c_.database; }
 
   void select(std::string_view sql, const RowFn& each) override {
-    if (!is_select(sql)) throw std::logic_error("collect: only SELECT statements may be run: " + std::string(sql.substr(0, 40)));
+    if (!is_select(sql))
+      throw std::logic_error("collect: only SELECT statements may be run: " + std::string(sql.substr(0, 40)));
     SQLHSTMT st = SQL_NULL_HSTMT;
     SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &st);
     struct Guard {
@@ -319,7 +332,8 @@ class OdbcSource : public Source {
       SQLULEN size = 0;
       SQLSMALLINT type = 0, digits = 0, nullable = 0, namelen = 0;
       SQLCHAR name[256];
-      SQLDescribeCol(st, static_cast<SQLUSMALLINT>(i + 1), name, sizeof name, &namelen, &type, &size, &digits, &nullable);
+      SQLDescribeCol(st, static_cast<SQLUSMALLINT>(i + 1), name, sizeof name, &namelen, &type, &size, &digits,
+                     &nullable);
       // Wide enough for every value the views hold (names, versions, paths);
       // a longer one is reported, not cut silently.
       width[static_cast<size_t>(i)] = static_cast<SQLLEN>(std::clamp<SQLULEN>(size + 1, 256, 4096));

@@ -138,9 +138,12 @@ const Queries kPostgresql{kSites, kSystems, kSystemOs, kClients, kObsolete, kSer
 
 const Queries& queries(Dialect d) {
   switch (d) {
-    case Dialect::sqlite: return kSqlite;
-    case Dialect::postgresql: return kPostgresql;
-    case Dialect::mssql: break;
+    case Dialect::sqlite:
+      return kSqlite;
+    case Dialect::postgresql:
+      return kPostgresql;
+    case Dialect::mssql:
+      break;
   }
   return kMssql;
 }
@@ -149,12 +152,18 @@ const std::vector<ViewNeed>& central_views() {
   // "since": the SMS version whose site database has the view and columns
   // (SMS 2003 SDK / view references, see the research notes).
   static const std::vector<ViewNeed> kViews{
-      {"v_Site", {"SiteCode", "SiteName", "ReportingSiteCode", "Type", "Version", "BuildNumber", "ServerName",
-                  "InstallDir", "Status"}, "SMS 2003 (SMS_Site)"},
+      {"v_Site",
+       {"SiteCode", "SiteName", "ReportingSiteCode", "Type", "Version", "BuildNumber", "ServerName", "InstallDir",
+        "Status"},
+       "SMS 2003 (SMS_Site)"},
       {"v_SystemResourceList", {"SiteCode", "ServerName", "RoleName"}, "SMS 2003 (SMS_SystemResourceList)"},
-      {"v_R_System", {"ResourceID", "Netbios_Name0", "Client0", "Client_Type0", "Client_Version0", "Obsolete0",
-                      "Operating_System_Name_and0"}, "SMS 2003 (System_DISC, Advanced Client discovery)"},
-      {"v_RA_System_SMSAssignedSites", {"ResourceID", "SMS_Assigned_Sites0"}, "SMS 2003 (SMS_R_System.SMSAssignedSites)"},
+      {"v_R_System",
+       {"ResourceID", "Netbios_Name0", "Client0", "Client_Type0", "Client_Version0", "Obsolete0",
+        "Operating_System_Name_and0"},
+       "SMS 2003 (System_DISC, Advanced Client discovery)"},
+      {"v_RA_System_SMSAssignedSites",
+       {"ResourceID", "SMS_Assigned_Sites0"},
+       "SMS 2003 (SMS_R_System.SMSAssignedSites)"},
       {"v_GS_OPERATING_SYSTEM", {"ResourceID", "Caption0", "CSDVersion0"}, "SMS 2003 hardware inventory (SMS_def.mof)"},
       {"v_GS_COMPUTER_SYSTEM", {"ResourceID", "SystemType0"}, "SMS 2003 hardware inventory (SMS_def.mof)"},
       {"v_GS_SoftwareFile", {"ResourceID", "FileName", "FileVersion"}, "SMS 2003 software inventory"},

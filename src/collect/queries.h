@@ -11,12 +11,13 @@ namespace smsup::collect {
 
 struct Queries {
   // Central database: the hierarchy and the clients (columns in this order).
-  std::string_view sites;        // SiteCode, SiteName, ReportingSiteCode, Type, Version, BuildNumber, ServerName, InstallDir, Status
-  std::string_view systems;      // SiteCode, ServerName, RoleName
-  std::string_view system_os;    // Netbios_Name0, Caption0, CSDVersion0, Operating_System_Name_and0
-  std::string_view clients;      // ResourceID, Netbios_Name0, SMS_Assigned_Sites0, Client_Type0, Client_Version0,
-                                 // Operating_System_Name_and0, Caption0, CSDVersion0, SystemType0, ie_version
-  std::string_view obsolete;     // COUNT of obsolete client rows
+  std::string_view
+      sites;  // SiteCode, SiteName, ReportingSiteCode, Type, Version, BuildNumber, ServerName, InstallDir, Status
+  std::string_view systems;    // SiteCode, ServerName, RoleName
+  std::string_view system_os;  // Netbios_Name0, Caption0, CSDVersion0, Operating_System_Name_and0
+  std::string_view clients;    // ResourceID, Netbios_Name0, SMS_Assigned_Sites0, Client_Type0, Client_Version0,
+                               // Operating_System_Name_and0, Caption0, CSDVersion0, SystemType0, ie_version
+  std::string_view obsolete;   // COUNT of obsolete client rows
   // A primary site's own database.
   std::string_view server;       // db name, ProductVersion, ProductLevel, Edition, IsPublished, IsMergePublished
   std::string_view files;        // name, size (8-KB pages), maxsize, growth, status (sysfiles)

@@ -21,8 +21,7 @@ std::string_view to_string(Dialect d);
 // One row of a result: the columns as text, or null.
 class Row {
  public:
-  Row(const std::vector<std::string_view>& values, const std::vector<bool>& nulls)
-      : values_(values), nulls_(nulls) {}
+  Row(const std::vector<std::string_view>& values, const std::vector<bool>& nulls) : values_(values), nulls_(nulls) {}
   size_t size() const { return values_.size(); }
   bool null(size_t i) const { return nulls_[i]; }
   std::string_view operator[](size_t i) const { return values_[i]; }

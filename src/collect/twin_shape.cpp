@@ -116,8 +116,10 @@ class SqliteWriter : public Writer {
     rows([&](const std::vector<Cell>& r) {
       for (size_t i = 0; i < r.size(); ++i) {
         int col = static_cast<int>(i + 1);
-        if (r[i]) sqlite3_bind_text(st, col, r[i]->data(), static_cast<int>(r[i]->size()), SQLITE_TRANSIENT);
-        else sqlite3_bind_null(st, col);
+        if (r[i])
+          sqlite3_bind_text(st, col, r[i]->data(), static_cast<int>(r[i]->size()), SQLITE_TRANSIENT);
+        else
+          sqlite3_bind_null(st, col);
       }
       if (sqlite3_step(st) != SQLITE_DONE) {
         std::string why = sqlite3_errmsg(db_);
@@ -162,11 +164,16 @@ class PgWriter : public Writer {
           continue;
         }
         for (char c : *r[i]) {  // COPY text format escapes
-          if (c == '\\') buf += "\\\\";
-          else if (c == '\t') buf += "\\t";
-          else if (c == '\n') buf += "\\n";
-          else if (c == '\r') buf += "\\r";
-          else buf += c;
+          if (c == '\\')
+            buf += "\\\\";
+          else if (c == '\t')
+            buf += "\\t";
+          else if (c == '\n')
+            buf += "\\n";
+          else if (c == '\r')
+            buf += "\\r";
+          else
+            buf += c;
         }
       }
       buf += '\n';
@@ -201,8 +208,9 @@ std::string build_of_version(const std::string& v) {
 
 void write_central(Writer& w, const Hierarchy& h) {
   for (auto sql : kCentralDdl) w.exec(sql);
-  w.bulk("v_Site", {"SiteCode", "SiteName", "ReportingSiteCode", "Type", "Version", "BuildNumber", "ServerName",
-                    "InstallDir", "Status", "RequestedStatus"},
+  w.bulk("v_Site",
+         {"SiteCode", "SiteName", "ReportingSiteCode", "Type", "Version", "BuildNumber", "ServerName", "InstallDir",
+          "Status", "RequestedStatus"},
          [&](auto emit) {
            for (const auto& s : h.sites) {
              std::string v = site_version_string(s.version);
@@ -213,7 +221,8 @@ void write_central(Writer& w, const Hierarchy& h) {
   w.bulk("v_SystemResourceList", {"SiteCode", "RoleName", "ServerName", "NALPath", "ResourceType"}, [&](auto emit) {
     for (const auto& s : h.sites) {
       for (const auto& sys : s.systems) {
-        std::string nal = fmt::format("[\"Display=\\\\{}\\\"]MSWNET:[\"SMS_SITE={}\"]\\\\{}\\", sys.host, s.code, sys.host);
+        std::string nal =
+            fmt::format("[\"Display=\\\\{}\\\"]MSWNET:[\"SMS_SITE={}\"]\\\\{}\\", sys.host, s.code, sys.host);
         emit({s.code, std::string("SMS Site System"), sys.host, nal, std::string("Windows NT Server")});
         for (uint32_t bit = 1; bit <= static_cast<uint32_t>(Role::database_server); bit <<= 1) {
           if (sys.roles & bit) {
@@ -230,9 +239,10 @@ void write_central(Writer& w, const Hierarchy& h) {
   int64_t systems = 0;
   for (const auto& s : h.sites) systems += static_cast<int64_t>(s.systems.size());
   auto client_id = [&](size_t i) { return std::to_string(kFirstId + systems + static_cast<int64_t>(i)); };
-  w.bulk("v_R_System", {"ResourceID", "ResourceType", "Name0", "Netbios_Name0", "Client0", "Client_Type0",
-                        "Client_Version0", "Obsolete0", "Active0", "Decommissioned0", "Operating_System_Name_and0",
-                        "Resource_Domain_OR_Workgr0", "SMS_Unique_Identifier0"},
+  w.bulk("v_R_System",
+         {"ResourceID", "ResourceType", "Name0", "Netbios_Name0", "Client0", "Client_Type0", "Client_Version0",
+          "Obsolete0", "Active0", "Decommissioned0", "Operating_System_Name_and0", "Resource_Domain_OR_Workgr0",
+          "SMS_Unique_Identifier0"},
          [&](auto emit) {
            int64_t id = kFirstId;
            for (const auto& s : h.sites) {
@@ -291,8 +301,8 @@ void write_facts(Writer& w, const Site& s) {
   std::string pct = std::to_string(0x2 | 0x100000);
   std::string log_status = std::to_string(0x2 | 0x40 | 0x100000);
   w.bulk("sysfiles", {"fileid", "groupid", "name", "filename", "size", "maxsize", "growth", "status"}, [&](auto emit) {
-    emit({"1", "1", db.name + "_Data", fmt::format("D:\\SQLData\\{}_Data.MDF", db.name), std::to_string(db.data_mb * 128),
-          "-1", growth, pct});
+    emit({"1", "1", db.name + "_Data", fmt::format("D:\\SQLData\\{}_Data.MDF", db.name),
+          std::to_string(db.data_mb * 128), "-1", growth, pct});
     emit({"2", "0", db.name + "_Log", fmt::format("E:\\SQLLogs\\{}_Log.LDF", db.name), std::to_string(db.log_mb * 128),
           "-1", growth, log_status});
   });

@@ -51,8 +51,8 @@ struct Check {
 struct SiteScale {
   int64_t data_mb = 0;  // the real database's sizes, from SiteSettings
   int64_t log_mb = 0;
-  MigrationRun empty;   // bytes of an empty site database under the migration
-  AfterMb after;        // at the real size
+  MigrationRun empty;  // bytes of an empty site database under the migration
+  AfterMb after;       // at the real size
   int64_t growth_mb() const { return (after.data_mb_after - data_mb) + (after.log_mb_after - log_mb); }
 };
 
@@ -74,9 +74,7 @@ struct Report {
   std::optional<int64_t> free_disk_mb;
   std::optional<SiteScale> site;  // set for a stand-in whose migration succeeded
 
-  int64_t growth_bytes() const {
-    return (after.data_bytes - before.data_bytes) + (after.log_bytes - before.log_bytes);
-  }
+  int64_t growth_bytes() const { return (after.data_bytes - before.data_bytes) + (after.log_bytes - before.log_bytes); }
   // The inventory's dbtest block: MB, rounded up; for a stand-in, at the
   // real database's size.
   int64_t data_mb_after() const;

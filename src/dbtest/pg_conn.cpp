@@ -22,8 +22,7 @@ PgConn::PgConn(const std::string& url, const std::string& dbname) : where_(redac
     PQfinish(conn_);
     conn_ = nullptr;
     throw InputError({}, "--db",
-                     "cannot connect to " + where_ +
-                         (dbname.empty() ? "" : " (database " + dbname + ")") + ": " + msg);
+                     "cannot connect to " + where_ + (dbname.empty() ? "" : " (database " + dbname + ")") + ": " + msg);
   }
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
@@ -46,16 +45,13 @@ std::string PgConn::try_exec(const std::string& sql) {
 
 void PgConn::exec(const std::string& sql) {
   std::string err = try_exec(sql);
-  if (!err.empty())
-    throw InputError({}, "--db", where_ + ": " + err + " (in: " + sql.substr(0, 80) + ")");
+  if (!err.empty()) throw InputError({}, "--db", where_ + ": " + err + " (in: " + sql.substr(0, 80) + ")");
 }
 
-std::vector<std::vector<std::string>> PgConn::query(const std::string& sql,
-                                                    const std::vector<std::string>& params) {
+std::vector<std::vector<std::string>> PgConn::query(const std::string& sql, const std::vector<std::string>& params) {
   std::vector<const char*> p;
   for (const auto& s : params) p.push_back(s.c_str());
-  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
-                             nullptr, nullptr, 0);
+  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(p.size()), nullptr, p.data(), nullptr, nullptr, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
     std::string err = PQresultErrorMessage(r);
     PQclear(r);
@@ -63,8 +59,7 @@ std::vector<std::vector<std::string>> PgConn::query(const std::string& sql,
   }
   std::vector<std::vector<std::string>> rows(static_cast<size_t>(PQntuples(r)));
   for (int i = 0; i < PQntuples(r); ++i) {
-    for (int j = 0; j < PQnfields(r); ++j)
-      rows[static_cast<size_t>(i)].emplace_back(PQgetvalue(r, i, j));
+    for (int j = 0; j < PQnfields(r); ++j) rows[static_cast<size_t>(i)].emplace_back(PQgetvalue(r, i, j));
   }
   PQclear(r);
   return rows;

@@ -24,8 +24,7 @@ class PgConn {
   void exec(const std::string& sql);
   std::string try_exec(const std::string& sql);  // "" on success
   // Rows of a query with text parameters $1, $2...; each row as its columns.
-  std::vector<std::vector<std::string>> query(const std::string& sql,
-                                              const std::vector<std::string>& params = {});
+  std::vector<std::vector<std::string>> query(const std::string& sql, const std::vector<std::string>& params = {});
   std::string text(const std::string& sql, const std::vector<std::string>& params = {});
   int64_t scalar(const std::string& sql, const std::vector<std::string>& params = {});
   std::string dbname() const { return PQdb(conn_); }

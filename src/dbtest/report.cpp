@@ -58,16 +58,14 @@ Report run(const Options& opts) {
 
 std::string format_text(const Report& r) {
   std::string out = fmt::format("smsup dbtest: {} database {}\n", r.engine, r.database);
-  for (const auto& c : r.cleaned)
-    out += fmt::format("  cleaned     {} (left by a run that died)\n", c);
+  for (const auto& c : r.cleaned) out += fmt::format("  cleaned     {} (left by a run that died)\n", c);
   out += fmt::format("  copy        {} ({})\n", r.copy, r.copy_kept ? "kept" : "dropped");
-  out += fmt::format("  migration   {}: {} in {:.1f} s\n", r.migration,
-                     r.migration_ok ? "ok" : "FAILED", r.migration_seconds);
+  out += fmt::format("  migration   {}: {} in {:.1f} s\n", r.migration, r.migration_ok ? "ok" : "FAILED",
+                     r.migration_seconds);
   if (!r.migration_ok) out += fmt::format("              {}\n", r.migration_error);
   out += fmt::format("  {:<10}{:>12}{:>12}{:>12}\n", "", "before", "after", "growth");
-  out +=
-      fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "data", mb(r.before.data_bytes),
-                  mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
+  out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "data", mb(r.before.data_bytes),
+                     mb(r.after.data_bytes), mb(r.after.data_bytes - r.before.data_bytes));
   out += fmt::format("  {:<10}{:>9.1f} MB{:>9.1f} MB{:>+9.1f} MB\n", "log", mb(r.before.log_bytes),
                      mb(r.after.log_bytes), mb(r.after.log_bytes - r.before.log_bytes));
   if (r.site) {
@@ -83,29 +81,28 @@ std::string format_text(const Report& r) {
     out += fmt::format("  check       {:<32} {} ({})\n", c.name, c.ok ? "ok" : "FAILED", c.detail);
   }
   if (r.fits()) {
-    out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", r.growth_mb(),
-                       *r.free_disk_mb, *r.fits() ? "fits" : "DOES NOT FIT");
+    out += fmt::format("  disk        growth {} MB, free {} MB: {}\n", r.growth_mb(), *r.free_disk_mb,
+                       *r.fits() ? "fits" : "DOES NOT FIT");
   }
-  out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n",
-                     r.copy_seconds, r.migration_seconds, r.check_seconds);
+  out += fmt::format("  time        copy {:.1f} s, migration {:.1f} s, checks {:.1f} s\n", r.copy_seconds,
+                     r.migration_seconds, r.check_seconds);
   if (auto real = r.seconds_at_site_size()) {
     // A stand-in: its own time says nothing of the real database's.
     double stand_in = mb(r.before.data_bytes + r.before.log_bytes);
-    out += fmt::format("  result      {} on this {:.1f} MB stand-in in {:.1f} s\n",
-                       r.passed() ? "PASSED: the database part of the upgrade succeeds"
-                                  : "FAILED: fix this before the upgrade",
-                       stand_in, r.total_seconds);
+    out += fmt::format(
+        "  result      {} on this {:.1f} MB stand-in in {:.1f} s\n",
+        r.passed() ? "PASSED: the database part of the upgrade succeeds" : "FAILED: fix this before the upgrade",
+        stand_in, r.total_seconds);
     out += fmt::format(
         "  real size   for the real {} MB ({} MB data, {} MB log) the migration would take about {} "
         "(an estimate: the stand-in's {:.1f} MB/s, scaled by size)\n",
-        r.site->data_mb + r.site->log_mb, r.site->data_mb, r.site->log_mb,
-        about(*real),
+        r.site->data_mb + r.site->log_mb, r.site->data_mb, r.site->log_mb, about(*real),
         stand_in / std::max(r.migration_seconds, 1e-9));
   } else {
-    out += fmt::format("  result      {} in {:.1f} s\n",
-                       r.passed() ? "PASSED: the database part of the upgrade will succeed"
-                                  : "FAILED: fix this before the upgrade",
-                       r.total_seconds);
+    out += fmt::format(
+        "  result      {} in {:.1f} s\n",
+        r.passed() ? "PASSED: the database part of the upgrade will succeed" : "FAILED: fix this before the upgrade",
+        r.total_seconds);
   }
   out += fmt::format(
       "\nFor the inventory (database:):\n  dbtest:\n    data_mb_after: {}\n"
@@ -116,48 +113,42 @@ std::string format_text(const Report& r) {
 
 std::string format_json(const Report& r) {
   using json = nlohmann::ordered_json;
-  auto sizes = [](const Sizes& s) {
-    return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}};
-  };
+  auto sizes = [](const Sizes& s) { return json{{"data_bytes", s.data_bytes}, {"log_bytes", s.log_bytes}}; };
   json checks = json::array();
-  for (const auto& c : r.checks)
-    checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-  json j{{"engine", r.engine},
-         {"database", r.database},
-         {"copy", {{"name", r.copy}, {"kept", r.copy_kept}}},
-         {"cleaned", r.cleaned},
-         {"migration",
-          {{"name", r.migration},
-           {"ok", r.migration_ok},
-           {"error", r.migration_error},
-           {"seconds", r.migration_seconds}}},
-         {"before", sizes(r.before)},
-         {"after", sizes(r.after)},
-         {"growth_bytes", r.growth_bytes()},
-         {"site", r.site ? json{{"data_mb", r.site->data_mb},
-                                {"log_mb", r.site->log_mb},
-                                {"data_mb_after", r.site->after.data_mb_after},
-                                {"log_mb_after", r.site->after.log_mb_after},
-                                {"growth_mb", r.site->growth_mb()},
-                                {"estimated_migration_seconds", r.seconds_at_site_size()
-                                                                    ? json(*r.seconds_at_site_size())
-                                                                    : json(nullptr)},
-                                {"empty_baseline",
-                                 {{"data_bytes_before", r.site->empty.before},
-                                  {"data_bytes_after", r.site->empty.after},
-                                  {"log_bytes", r.site->empty.log}}}}
-                         : json(nullptr)},
-         {"growth_mb", r.growth_mb()},
-         {"checks", checks},
-         {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
-         {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},
-         {"passed", r.passed()},
-         {"seconds",
-          {{"copy", r.copy_seconds},
-           {"migration", r.migration_seconds},
-           {"check", r.check_seconds},
-           {"total", r.total_seconds}}},
-         {"dbtest", {{"data_mb_after", r.data_mb_after()}, {"log_mb_after", r.log_mb_after()}}}};
+  for (const auto& c : r.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  json j{
+      {"engine", r.engine},
+      {"database", r.database},
+      {"copy", {{"name", r.copy}, {"kept", r.copy_kept}}},
+      {"cleaned", r.cleaned},
+      {"migration",
+       {{"name", r.migration}, {"ok", r.migration_ok}, {"error", r.migration_error}, {"seconds", r.migration_seconds}}},
+      {"before", sizes(r.before)},
+      {"after", sizes(r.after)},
+      {"growth_bytes", r.growth_bytes()},
+      {"site", r.site ? json{{"data_mb", r.site->data_mb},
+                             {"log_mb", r.site->log_mb},
+                             {"data_mb_after", r.site->after.data_mb_after},
+                             {"log_mb_after", r.site->after.log_mb_after},
+                             {"growth_mb", r.site->growth_mb()},
+                             {"estimated_migration_seconds",
+                              r.seconds_at_site_size() ? json(*r.seconds_at_site_size()) : json(nullptr)},
+                             {"empty_baseline",
+                              {{"data_bytes_before", r.site->empty.before},
+                               {"data_bytes_after", r.site->empty.after},
+                               {"log_bytes", r.site->empty.log}}}}
+                      : json(nullptr)},
+      {"growth_mb", r.growth_mb()},
+      {"checks", checks},
+      {"free_disk_mb", r.free_disk_mb ? json(*r.free_disk_mb) : json(nullptr)},
+      {"fits", r.fits() ? json(*r.fits()) : json(nullptr)},
+      {"passed", r.passed()},
+      {"seconds",
+       {{"copy", r.copy_seconds},
+        {"migration", r.migration_seconds},
+        {"check", r.check_seconds},
+        {"total", r.total_seconds}}},
+      {"dbtest", {{"data_mb_after", r.data_mb_after()}, {"log_mb_after", r.log_mb_after()}}}};
   return j.dump(2) + "\n";
 }
 

@@ -88,8 +88,7 @@ void refuse_other_sessions(PgConn& maint, const std::string& source) {
     who += (who.empty() ? "" : ", ") + ("pid " + r[0] + " " + r[1] + " " + r[2]);
   }
   throw InputError({}, "--db",
-                   std::to_string(rows.size()) + " other session(s) are connected to " + source +
-                       " (" + who +
+                   std::to_string(rows.size()) + " other session(s) are connected to " + source + " (" + who +
                        "); CREATE DATABASE ... TEMPLATE needs it idle: stop the SMS services "
                        "using it and try again");
 }
@@ -136,8 +135,7 @@ Check index_check(PgConn& c) {
     std::string err = c.try_exec("SELECT bt_index_check(" + lit(quote_ident(r[0])) + "::regclass)");
     if (!err.empty()) return {"integrity", false, "index " + r[0] + ": " + err};
   }
-  return {"integrity", true,
-          "amcheck bt_index_check: " + std::to_string(rows.size()) + " indexes ok"};
+  return {"integrity", true, "amcheck bt_index_check: " + std::to_string(rows.size()) + " indexes ok"};
 }
 
 }  // namespace
@@ -164,14 +162,12 @@ Report run_postgresql(const std::string& url, const Options& opts) {
   PgConn& maint = *maint_conn;
   r.cleaned = clean_leftovers(maint, source);
   refuse_other_sessions(maint, source);
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.copy = pg_copy_name(source, getpid(), now);
   maint.query("SELECT pg_advisory_lock(hashtext($1))", {r.copy});  // held until we finish or die
   auto tc = Clock::now();
-  std::string err =
-      maint.try_exec("CREATE DATABASE " + quote_ident(r.copy) + " TEMPLATE " + quote_ident(source));
+  std::string err = maint.try_exec("CREATE DATABASE " + quote_ident(r.copy) + " TEMPLATE " + quote_ident(source));
   if (!err.empty()) throw InputError({}, "--db", "cannot copy " + source + ": " + err);
   struct Drop {  // on every way out except a kill (next run's job)
     PgConn& m;
@@ -183,16 +179,14 @@ Report run_postgresql(const std::string& url, const Options& opts) {
   } drop{maint, r.copy};
   r.copy_seconds = std::chrono::duration<double>(Clock::now() - tc).count();
   maint.exec("COMMENT ON DATABASE " + quote_ident(r.copy) + " IS " +
-             lit(std::string(kCopyComment) + " of " + source + " by pid " +
-                 std::to_string(getpid()) + ": never the original; safe to drop"));
+             lit(std::string(kCopyComment) + " of " + source + " by pid " + std::to_string(getpid()) +
+                 ": never the original; safe to drop"));
   {
     PgConn copy(url, r.copy);
-    std::vector<std::string> keep =
-        opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
+    std::vector<std::string> keep = opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
     std::map<std::string, int64_t> rows_before;
     for (const auto& t : keep) {
-      rows_before[t] =
-          has_table(copy, t) ? copy.scalar("SELECT count(*) FROM " + table_ref(copy, t)) : -1;
+      rows_before[t] = has_table(copy, t) ? copy.scalar("SELECT count(*) FROM " + table_ref(copy, t)) : -1;
     }
     std::string lsn0 = copy.text("SELECT pg_current_wal_lsn()::text");
     r.before = measure(copy, lsn0);

@@ -32,9 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 void remove_db_files(const std::string& path) {
   std::error_code ec;
@@ -63,16 +61,14 @@ void refuse_copies_and_replication(const std::string& path, SqliteDb& db) {
   if (db.has_table(kCopyMarkerTable)) {
     throw InputError({path, 0, 0}, "--db",
                      "this database is a copy made by smsup dbtest (it holds the table " +
-                         std::string(kCopyMarkerTable) +
-                         "), not a site database; give the original");
+                         std::string(kCopyMarkerTable) + "), not a site database; give the original");
   }
   if (!db.has_table("SiteSettings")) return;
   std::string v = db.text("SELECT Value FROM SiteSettings WHERE Name = 'Replication'");
   for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (v == "true" || v == "1" || v == "yes" || v == "on") {
     throw InputError({path, 0, 0}, "--db",
-                     "replication of the site database is enabled (SiteSettings.Replication = '" +
-                         v +
+                     "replication of the site database is enabled (SiteSettings.Replication = '" + v +
                          "'); nothing was touched. Disable publishing first (set SiteSettings "
                          "Replication to 'false'), back up again and test that backup; re-enable "
                          "replication after the upgrade is verified");
@@ -82,11 +78,10 @@ void refuse_copies_and_replication(const std::string& path, SqliteDb& db) {
 std::vector<std::string> user_tables(SqliteDb& db) {
   std::vector<std::string> out;
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(
-      db.get(),
-      "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-      "ORDER BY name",
-      -1, &st, nullptr);
+  sqlite3_prepare_v2(db.get(),
+                     "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                     "ORDER BY name",
+                     -1, &st, nullptr);
   while (sqlite3_step(st) == SQLITE_ROW) {
     std::string n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     if (n != kCopyMarkerTable) out.push_back(n);
@@ -129,9 +124,8 @@ MigrationRun empty_run(const Options& opts) {
   std::error_code ec;
   fs::path dir = fs::temp_directory_path(ec);
   static int counter = 0;
-  std::string path = (dir / ("smsup-empty-site-db-" + std::to_string(getpid()) + "-" +
-                             std::to_string(++counter) + ".db"))
-                         .string();
+  std::string path =
+      (dir / ("smsup-empty-site-db-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".db")).string();
   remove_db_files(path);
   struct Remove {
     std::string p;
@@ -207,8 +201,8 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   r.free_disk_mb = opts.free_disk_mb;
   if (looks_like_copy(fs::path(path).filename().string())) {
     throw InputError({path, 0, 0}, "--db",
-                     "this file is named as a copy made by smsup dbtest (" +
-                         std::string(kSqliteMarker) + "), not a site database; give the original");
+                     "this file is named as a copy made by smsup dbtest (" + std::string(kSqliteMarker) +
+                         "), not a site database; give the original");
   }
   if (!fs::is_regular_file(path)) throw InputError({path, 0, 0}, "--db", "no such database file");
   SqliteDb original(path, SQLITE_OPEN_READONLY);
@@ -224,13 +218,11 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   auto stand_in = stand_in_sizes(original);
   r.cleaned = clean_leftovers(path);
 
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.copy = sqlite_copy_path(path, getpid(), now);
   int fd = ::open(r.copy.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);  // never overwrite
-  if (fd < 0)
-    throw InputError({r.copy, 0, 0}, "--db", "cannot create the copy next to the original");
+  if (fd < 0) throw InputError({r.copy, 0, 0}, "--db", "cannot create the copy next to the original");
   ::close(fd);
   CopyGuard guard{r.copy};
   auto tc = Clock::now();
@@ -239,8 +231,7 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   sqlite3_backup* b = sqlite3_backup_init(copy.get(), "main", original.get(), "main");
   if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE) {
     sqlite3_backup_finish(b);
-    throw InputError({path, 0, 0}, "--db",
-                     std::string("cannot copy: ") + sqlite3_errmsg(copy.get()));
+    throw InputError({path, 0, 0}, "--db", std::string("cannot copy: ") + sqlite3_errmsg(copy.get()));
   }
   sqlite3_backup_finish(b);
   original.close();
@@ -249,13 +240,11 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   copy.exec(std::string("CREATE TABLE ") + kCopyMarkerTable +
             " (original TEXT, pid INTEGER, made TEXT);"
             "INSERT INTO " +
-            kCopyMarkerTable + " VALUES ('see the file name', " +
-            std::to_string(getpid()) + ", datetime('now'))");
+            kCopyMarkerTable + " VALUES ('see the file name', " + std::to_string(getpid()) + ", datetime('now'))");
   // From here on a journal: the migration must be able to roll back.
   copy.exec("PRAGMA journal_mode=PERSIST; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
 
-  std::vector<std::string> keep =
-      opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
+  std::vector<std::string> keep = opts.migration.keep_rows_declared ? opts.migration.keep_rows : user_tables(copy);
   std::map<std::string, int64_t> rows_before;
   for (const auto& t : keep) {
     rows_before[t] = copy.has_table(t) ? copy.scalar("SELECT count(*) FROM " + quote_ident(t)) : -1;
@@ -319,10 +308,10 @@ Report run_sqlite(const std::string& path, const Options& opts) {
   }
   const std::string after_sha = file_sha256(path);
   r.checks.push_back({"original unchanged", !original_sha.empty() && after_sha == original_sha,
-                      after_sha == original_sha ? "SHA-256 of the original before and after: " + original_sha
-                                                : "THE ORIGINAL CHANGED DURING THE TEST: SHA-256 " + original_sha +
-                                                      " before, " + (after_sha.empty() ? "unreadable" : after_sha) +
-                                                      " after"});
+                      after_sha == original_sha
+                          ? "SHA-256 of the original before and after: " + original_sha
+                          : "THE ORIGINAL CHANGED DURING THE TEST: SHA-256 " + original_sha + " before, " +
+                                (after_sha.empty() ? "unreadable" : after_sha) + " after"});
   r.total_seconds = seconds_since(t0);
   return r;
 }

@@ -50,13 +50,10 @@ class CopySink : public RowSink {
   PgConn& c_;
   std::string buf_;
   void flush() {
-    if (!buf_.empty() && PQputCopyData(c_.get(), buf_.data(), static_cast<int>(buf_.size())) != 1)
-      fail();
+    if (!buf_.empty() && PQputCopyData(c_.get(), buf_.data(), static_cast<int>(buf_.size())) != 1) fail();
     buf_.clear();
   }
-  [[noreturn]] void fail() {
-    throw InputError({}, "--db", c_.where() + ": generating: " + PQerrorMessage(c_.get()));
-  }
+  [[noreturn]] void fail() { throw InputError({}, "--db", c_.where() + ": generating: " + PQerrorMessage(c_.get())); }
 };
 
 }  // namespace

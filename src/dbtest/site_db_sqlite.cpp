@@ -32,8 +32,7 @@ class SqliteSink : public RowSink {
       if (fields[i].is_int) {
         sqlite3_bind_int64(stmt_, col, fields[i].i);
       } else {
-        sqlite3_bind_text(stmt_, col, fields[i].s.data(), static_cast<int>(fields[i].s.size()),
-                          SQLITE_STATIC);
+        sqlite3_bind_text(stmt_, col, fields[i].s.data(), static_cast<int>(fields[i].s.size()), SQLITE_STATIC);
       }
     }
     if (sqlite3_step(stmt_) != SQLITE_DONE) fail();
@@ -48,8 +47,7 @@ class SqliteSink : public RowSink {
   SqliteDb& db_;
   sqlite3_stmt* stmt_ = nullptr;
   [[noreturn]] void fail() {
-    throw InputError({db_.path(), 0, 0}, "",
-                     std::string("generating: ") + sqlite3_errmsg(db_.get()));
+    throw InputError({db_.path(), 0, 0}, "", std::string("generating: ") + sqlite3_errmsg(db_.get()));
   }
 };
 
@@ -175,7 +173,8 @@ bool upgrade_sqlite(const std::string& path, std::string_view migration_sql, int
   // database is either as before or wholly upgraded.
   db.exec("BEGIN IMMEDIATE");
   std::string err = db.try_exec(std::string(migration_sql));
-  if (err.empty() && !db.text("SELECT Value FROM SiteSettings WHERE Name = '" + std::string(kSiteDataMbSetting) + "'").empty()) {
+  if (err.empty() &&
+      !db.text("SELECT Value FROM SiteSettings WHERE Name = '" + std::string(kSiteDataMbSetting) + "'").empty()) {
     set_setting(db, kSiteDataMbSetting, std::to_string(site_data_mb_after));
     set_setting(db, kSiteLogMbSetting, std::to_string(site_log_mb_after));
   }

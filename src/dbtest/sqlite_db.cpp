@@ -70,9 +70,8 @@ int64_t SqliteDb::scalar(const std::string& sql) {
 
 bool SqliteDb::has_table(const std::string& name) {
   Stmt st;
-  sqlite3_prepare_v2(db_,
-                     "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1 COLLATE NOCASE",
-                     -1, &st.s, nullptr);
+  sqlite3_prepare_v2(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1 COLLATE NOCASE", -1, &st.s,
+                     nullptr);
   sqlite3_bind_text(st.s, 1, name.c_str(), -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st.s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -81,9 +80,7 @@ bool SqliteDb::has_table(const std::string& name) {
   return rc == SQLITE_ROW;
 }
 
-int64_t sqlite_data_bytes(SqliteDb& db) {
-  return db.scalar("PRAGMA page_count") * db.scalar("PRAGMA page_size");
-}
+int64_t sqlite_data_bytes(SqliteDb& db) { return db.scalar("PRAGMA page_count") * db.scalar("PRAGMA page_size"); }
 
 int64_t sqlite_wal_bytes(const std::string& path) {
   std::error_code ec;

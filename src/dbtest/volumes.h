@@ -24,8 +24,7 @@ struct Field {
 class RowSink {
  public:
   virtual ~RowSink() = default;
-  virtual void begin_table(std::string_view table,
-                           const std::vector<std::string_view>& columns) = 0;
+  virtual void begin_table(std::string_view table, const std::vector<std::string_view>& columns) = 0;
   virtual void row(std::span<const Field> fields) = 0;
   virtual void end_table() = 0;
 };

@@ -52,8 +52,9 @@ std::vector<std::string> argv(MapReader& r, const std::string& key) {
   if (!child) return {};
   auto node = *child;
   if (!node.IsSequence()) {
-    r.fail(key, "expected a list of arguments, e.g. [/opt/sms/backup, --site, \"{site}\"] "
-                "(a command is never one string for a shell)");
+    r.fail(key,
+           "expected a list of arguments, e.g. [/opt/sms/backup, --site, \"{site}\"] "
+           "(a command is never one string for a shell)");
   }
   auto args = r.str_list(key);
   if (args.empty()) r.fail(key, "expected at least the program to run");
@@ -108,8 +109,7 @@ std::string logs_template(MapReader& r) {
 
 }  // namespace
 
-const std::string& HostsConfig::logs_for(const std::string& site, const std::string& host,
-                                         std::string* field) const {
+const std::string& HostsConfig::logs_for(const std::string& site, const std::string& host, std::string* field) const {
   if (auto it = host_logs.find(host); !host.empty() && it != host_logs.end() && !it->second.empty()) {
     if (field) *field = "hosts." + host + ".logs";
     return it->second;
@@ -124,7 +124,8 @@ const std::string& HostsConfig::logs_for(const std::string& site, const std::str
 
 HostsConfig parse_hosts(const std::string& text, const std::string& display_name) {
   YAML::Node root = inventory::load_one_document(text, display_name, "a hosts file");
-  if (!root.IsMap()) throw InputError({display_name, 1, 1}, "", "expected a mapping (format: smsup-hosts/1, logs:, kinds:)");
+  if (!root.IsMap())
+    throw InputError({display_name, 1, 1}, "", "expected a mapping (format: smsup-hosts/1, logs:, kinds:)");
   MapReader r(root, display_name, "");
   HostsConfig c;
   c.file = display_name;

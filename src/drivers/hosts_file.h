@@ -44,7 +44,7 @@ struct KindConfig {
 
 struct HostsConfig {
   std::string file;
-  std::string logs;  // path template of a host's system drive (a folder or an smb:// URL)
+  std::string logs;                              // path template of a host's system drive (a folder or an smb:// URL)
   std::map<std::string, std::string> site_logs;  // sites.<CODE>.logs, before `logs`
   std::map<std::string, std::string> host_logs;  // hosts.<HOST>.logs, before site_logs
   Seconds timeout{2 * 3600};
@@ -55,8 +55,7 @@ struct HostsConfig {
   // The logs template for a site server: hosts.<host>.logs, else
   // sites.<site>.logs, else logs (empty when none is given); the field that
   // gave it, for messages, in `field` when not null.
-  const std::string& logs_for(const std::string& site, const std::string& host,
-                              std::string* field = nullptr) const;
+  const std::string& logs_for(const std::string& site, const std::string& host, std::string* field = nullptr) const;
 
   const KindConfig* kind(const std::string& k) const {
     auto it = kinds.find(k);

@@ -64,8 +64,7 @@ struct Followed {
 
 }  // namespace
 
-LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
-                               std::optional<double> since) {
+LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir, std::optional<double> since) {
   if (smb::is_smb_url(root)) {
     try {
       smb::Session session{smb::Access{}};

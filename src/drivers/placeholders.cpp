@@ -11,8 +11,7 @@ namespace smsup::drivers {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kNames = {"host", "site", "db", "method",
-                                                    "install_dir", "step", "kind"};
+constexpr std::array<std::string_view, 7> kNames = {"host", "site", "db", "method", "install_dir", "step", "kind"};
 
 // Walks `arg`, calling lit(text) for literal text and ph(name) for each
 // placeholder. "{{" and "}}" are literal braces.
@@ -27,8 +26,7 @@ void walk(std::string_view arg, Lit lit, Ph ph) {
     } else if (c == '{') {
       size_t close = arg.find('}', i);
       if (close == std::string_view::npos) {
-        throw std::invalid_argument(
-            fmt::format("unclosed '{{' in '{}'; write {{{{ for a literal brace", arg));
+        throw std::invalid_argument(fmt::format("unclosed '{{' in '{}'; write {{{{ for a literal brace", arg));
       }
       ph(arg.substr(i + 1, close - i - 1));
       i = close + 1;
@@ -58,7 +56,8 @@ bool is_placeholder(std::string_view name) {
 
 std::vector<std::string> placeholders_in(std::string_view arg) {
   std::vector<std::string> out;
-  walk(arg, [](std::string_view) {}, [&](std::string_view n) { out.emplace_back(n); });
+  walk(
+      arg, [](std::string_view) {}, [&](std::string_view n) { out.emplace_back(n); });
   return out;
 }
 
@@ -89,8 +88,7 @@ Values values_of(const plan::Step& step, const Hierarchy* inventory) {
   return v;
 }
 
-std::vector<std::string> expand(const std::vector<std::string>& templ, const Values& values,
-                                const std::string& where) {
+std::vector<std::string> expand(const std::vector<std::string>& templ, const Values& values, const std::string& where) {
   std::vector<std::string> out;
   out.reserve(templ.size());
   for (const auto& arg : templ) {

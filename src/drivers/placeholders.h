@@ -30,7 +30,6 @@ Values values_of(const plan::Step& step, const Hierarchy* inventory);
 
 // Expands every argument; throws InputError naming `where` and the placeholder
 // when a value is missing.
-std::vector<std::string> expand(const std::vector<std::string>& templ, const Values& values,
-                                const std::string& where);
+std::vector<std::string> expand(const std::vector<std::string>& templ, const Values& values, const std::string& where);
 
 }  // namespace smsup::drivers

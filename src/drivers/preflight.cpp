@@ -86,7 +86,6 @@ std::optional<std::string> find_in_path(const std::string& program, const std::s
 
 namespace {
 
-
 std::string size_text(std::uint64_t n) {
   if (n < 10 * 1024) return fmt::format("{} bytes", n);
   if (n < 10 * 1024 * 1024) return fmt::format("{} KiB", n / 1024);
@@ -304,15 +303,17 @@ PreflightReport preflight(const plan::Plan& plan, const HostsConfig& hosts, cons
     HostNeeds& n = *np;
     auto& rows = n.report.rows;
     if (n.filled > 0)
-      rows.insert(rows.begin(), {"placeholders", true, fmt::format("every command fills for {} step(s)", n.filled), ""});
+      rows.insert(rows.begin(),
+                  {"placeholders", true, fmt::format("every command fills for {} step(s)", n.filled), ""});
     for (const auto& [root, install] : n.logs_order) {
       LogsProbe p = probes.logs(root, install);
       std::string shown = smb::is_smb_url(root) ? smb::parse_url(root, n.logs[{root, install}]).display() : root;
       rows.push_back({"logs " + shown, p.ok, p.detail,
-                      p.ok ? "" : smb::is_smb_url(root)
-                                      ? "check the server, share, user and password (--smb-auth), and "
-                                        "that the account may read the share"
-                                      : "mount the site server's system drive there, or give an smb:// URL in logs:"});
+                      p.ok ? ""
+                      : smb::is_smb_url(root)
+                          ? "check the server, share, user and password (--smb-auth), and "
+                            "that the account may read the share"
+                          : "mount the site server's system drive there, or give an smb:// URL in logs:"});
     }
     std::map<std::string, bool> runnable;
     for (const auto& p : n.program_order) {
@@ -338,15 +339,15 @@ PreflightReport preflight(const plan::Plan& plan, const HostsConfig& hosts, cons
       if (!r.started)
         rows.push_back({what, false, fmt::format("{} could not be started", cmd), "see the program's row"});
       else if (r.timed_out)
-        rows.push_back({what, false, fmt::format("{} gave no answer within {:g}s; it was stopped", cmd,
-                                                 hosts.check_timeout.count()),
+        rows.push_back({what, false,
+                        fmt::format("{} gave no answer within {:g}s; it was stopped", cmd, hosts.check_timeout.count()),
                         "is the host up and reachable from here? (check_timeout: sets the bound)"});
       else if (r.status != 0)
-        rows.push_back({what, false,
-                        fmt::format("{} ended with {} {}{}", cmd, r.status < 0 ? "signal" : "exit status",
-                                    r.status < 0 ? -r.status : r.status,
-                                    r.output.empty() ? "" : ": " + one_line(r.output)),
-                        "run the command by hand to see why (user, password, firewall, service)"});
+        rows.push_back(
+            {what, false,
+             fmt::format("{} ended with {} {}{}", cmd, r.status < 0 ? "signal" : "exit status",
+                         r.status < 0 ? -r.status : r.status, r.output.empty() ? "" : ": " + one_line(r.output)),
+             "run the command by hand to see why (user, password, firewall, service)"});
       else
         rows.push_back({what, true, cmd + " succeeded", ""});
     }
@@ -358,7 +359,8 @@ PreflightReport preflight(const plan::Plan& plan, const HostsConfig& hosts, cons
 std::string preflight_text(const PreflightReport& r) {
   std::string out;
   for (const auto& h : r.hosts) {
-    out += fmt::format("Host {}{}: {}\n", h.host, h.sites.empty() ? "" : fmt::format(" (site {})", fmt::join(h.sites, ", ")),
+    out += fmt::format("Host {}{}: {}\n", h.host,
+                       h.sites.empty() ? "" : fmt::format(" (site {})", fmt::join(h.sites, ", ")),
                        h.ok() ? "ok" : "NOT ready");
     std::size_t width = 0;
     for (const auto& row : h.rows) width = std::max(width, row.what.size());

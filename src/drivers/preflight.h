@@ -25,7 +25,7 @@
 namespace smsup::drivers {
 
 struct PreflightRow {
-  std::string what;    // "logs smb://SEA-SMS01/C$", "program /usr/bin/sqsh", "check backup", ...
+  std::string what;  // "logs smb://SEA-SMS01/C$", "program /usr/bin/sqsh", "check backup", ...
   bool ok = false;
   std::string detail;  // what was found, or what is wrong
   std::string fix;     // how to fix it (empty when ok)

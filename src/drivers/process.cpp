@@ -35,8 +35,7 @@ int open_pidfd(pid_t pid) {
 
 }  // namespace
 
-SpawnResult spawn(const std::vector<std::string>& argv, const std::string& output,
-                  const std::string& marker) {
+SpawnResult spawn(const std::vector<std::string>& argv, const std::string& output, const std::string& marker) {
   SpawnResult r;
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -63,8 +62,7 @@ SpawnResult spawn(const std::vector<std::string>& argv, const std::string& outpu
   sigaddset(&dfl, SIGINT);
   sigaddset(&dfl, SIGTERM);
   posix_spawnattr_setsigdefault(&at, &dfl);
-  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                    POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   int rc = posix_spawnp(&pid, args[0], &fa, &at, args.data(), env.data());
   posix_spawn_file_actions_destroy(&fa);

@@ -14,16 +14,15 @@
 namespace smsup::drivers {
 
 struct SpawnResult {
-  pid_t pid = -1;   // -1: could not start
-  int error = 0;    // errno when it could not start
-  int pidfd = -1;   // a pidfd to poll for its exit, -1 where unsupported
+  pid_t pid = -1;  // -1: could not start
+  int error = 0;   // errno when it could not start
+  int pidfd = -1;  // a pidfd to poll for its exit, -1 where unsupported
 };
 
 // Starts argv[0] (looked up in PATH) with stdin from /dev/null and stdout and
 // stderr appended to `output`, in a new process group, with `marker`
 // ("NAME=value") added to the environment.
-SpawnResult spawn(const std::vector<std::string>& argv, const std::string& output,
-                  const std::string& marker);
+SpawnResult spawn(const std::vector<std::string>& argv, const std::string& output, const std::string& marker);
 
 // Non-blocking: the exit status (code, or -signal) once the child ended.
 std::optional<int> reap(pid_t pid);

@@ -61,9 +61,9 @@ ShellDriver::~ShellDriver() {
 const KindConfig& ShellDriver::config_of(const plan::Step& step) const {
   const KindConfig* k = opts_.hosts.kind(step.kind);
   if (!k) {
-    throw InputError({opts_.hosts.file, 0, 0}, "kinds." + step.kind,
-                     fmt::format("no command for step kind '{}' (step {}); add kinds.{}.command",
-                                 step.kind, step.id, step.kind));
+    throw InputError(
+        {opts_.hosts.file, 0, 0}, "kinds." + step.kind,
+        fmt::format("no command for step kind '{}' (step {}); add kinds.{}.command", step.kind, step.id, step.kind));
   }
   return *k;
 }
@@ -78,8 +78,7 @@ std::vector<std::string> ShellDriver::command_of(const plan::Step& step) const {
 std::string ShellDriver::logs_root(const plan::Step& step) const {
   auto values = values_of(step, opts_.inventory);
   std::string field;
-  const std::string& templ =
-      opts_.hosts.logs_for(step.site, values.count("host") ? values["host"] : "", &field);
+  const std::string& templ = opts_.hosts.logs_for(step.site, values.count("host") ? values["host"] : "", &field);
   if (templ.empty()) {
     throw InputError({opts_.hosts.file, 0, 0}, "logs",
                      fmt::format("step {} reads the site's logs; give their place, e.g. "
@@ -107,8 +106,7 @@ void ShellDriver::validate(const plan::Plan& plan) {
     }
     describe(s);  // every placeholder has a value
     if (!k.probe.empty()) {
-      expand(k.probe, values_of(s, opts_.inventory),
-             fmt::format("kinds.{}.probe (step {})", s.kind, s.id));
+      expand(k.probe, values_of(s, opts_.inventory), fmt::format("kinds.{}.probe (step {})", s.kind, s.id));
     }
   }
 }
@@ -150,8 +148,7 @@ void ShellDriver::start(const plan::Step& step) {
     }
     auto r = spawn(argv, t.output, "SMSUP_STEP=" + opts_.run_id + "/" + step.id);
     if (r.pid < 0) {
-      early_.push_back(end(t, false, 127,
-                           fmt::format("cannot run {}: {}", argv[0], std::strerror(r.error))));
+      early_.push_back(end(t, false, 127, fmt::format("cannot run {}: {}", argv[0], std::strerror(r.error))));
       return;
     }
     t.pid = r.pid;
@@ -257,8 +254,7 @@ Probe ShellDriver::probe(const plan::Step& step) {
   }
   if (!k.probe.empty()) {
     auto argv = expand(k.probe, values_of(step, opts_.inventory), "kinds." + step.kind + ".probe");
-    auto st = run_to_end(argv, output_path(step.id),
-                         duration_cast<milliseconds>(opts_.hosts.probe_timeout));
+    auto st = run_to_end(argv, output_path(step.id), duration_cast<milliseconds>(opts_.hosts.probe_timeout));
     if (st && *st == 0) return Probe::done;
     if (st && *st == 1) return Probe::not_done;
     return Probe::unknown;

@@ -27,13 +27,11 @@ struct LogCheckResult {
 // Reads a site's logs under `root` (its system drive: a folder, or an smb://
 // URL) once. `since` is when
 // the site's setup started, as the journal recorded it (Unix seconds).
-using LogCheck = std::function<LogCheckResult(const std::string& root,
-                                              const std::string& install_dir,
-                                              std::optional<double> since)>;
+using LogCheck =
+    std::function<LogCheckResult(const std::string& root, const std::string& install_dir, std::optional<double> since)>;
 
 // A LogCheck that reads the logs of shared/spec/logs.md once.
-LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir,
-                               std::optional<double> since);
+LogCheckResult check_site_logs(const std::string& root, const std::string& install_dir, std::optional<double> since);
 // The default LogCheck: follows each site's logs between checks (a
 // logs::SiteFollower per site, or an smb::RemoteSiteFollower for an smb://
 // root, reached with `access`), reading only what they gained and verifying
@@ -48,7 +46,7 @@ struct ShellOptions {
   std::string run_id;                    // names this run's processes (SMSUP_STEP=run/step)
   LogCheck log_check = follow_site_logs();
   std::function<std::optional<double>(const plan::Step&)> setup_started;  // for verify
-  std::chrono::milliseconds kill_grace{2000};  // SIGTERM, then SIGKILL after this
+  std::chrono::milliseconds kill_grace{2000};                             // SIGTERM, then SIGKILL after this
 };
 
 class ShellDriver : public Driver {

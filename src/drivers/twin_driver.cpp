@@ -205,8 +205,6 @@ class TwinDriver : public Driver {
 
 }  // namespace
 
-std::unique_ptr<Driver> make_twin_driver(const TwinDriverOptions& opts) {
-  return std::make_unique<TwinDriver>(opts);
-}
+std::unique_ptr<Driver> make_twin_driver(const TwinDriverOptions& opts) { return std::make_unique<TwinDriver>(opts); }
 
 }  // namespace smsup::drivers

@@ -17,11 +17,10 @@ namespace {
 
 // The columns are the table's (schema.h, Object::client); this enum only
 // names where each is parsed below, and the static_asserts hold the two equal.
-enum Col { kName, kSite, kKind, kOs, kOsSp, kArch, kIe, kVersion, kAutoDisabled, kReassign,
-           kHttpPort, kColCount };
+enum Col { kName, kSite, kKind, kOs, kOsSp, kArch, kIe, kVersion, kAutoDisabled, kReassign, kHttpPort, kColCount };
 constexpr std::array<std::string_view, kColCount> kColNames{
-    "name", "site", "kind", "os", "os_sp", "arch", "ie", "client_version",
-    "autoupgrade_disabled", "reassign_to", "http_port"};
+    "name",        "site",     "kind", "os", "os_sp", "arch", "ie", "client_version", "autoupgrade_disabled",
+    "reassign_to", "http_port"};
 
 constexpr const schema::Key& column(Col c) { return *schema::find(schema::Object::client, kColNames[c]); }
 
@@ -235,8 +234,10 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     auto name = get(kName);
     if (name.empty()) fail(line, "name", "empty; expected a computer name");
     if (!windows_host_name(name)) {
-      fail(line, "name", fmt::format("'{}' is not a name a Windows computer can have; expected a "
-                                     "NetBIOS or DNS name", name));
+      fail(line, "name",
+           fmt::format("'{}' is not a name a Windows computer can have; expected a "
+                       "NetBIOS or DNS name",
+                       name));
     }
     cl.name = std::string(name);
     auto site = get(kSite);
@@ -244,13 +245,17 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     cl.site = key == UINT32_MAX ? -1 : site_of[key];
     if (cl.site < 0) fail(line, "site", fmt::format("no site with code '{}'", site));
     auto kind = get(kKind);
-    if (kind == "legacy") cl.kind = ClientKind::legacy;
-    else if (kind == "advanced") cl.kind = ClientKind::advanced;
-    else fail(line, "kind", fmt::format("unknown client kind '{}'; expected {}", kind, expected(kKind)));
+    if (kind == "legacy")
+      cl.kind = ClientKind::legacy;
+    else if (kind == "advanced")
+      cl.kind = ClientKind::advanced;
+    else
+      fail(line, "kind", fmt::format("unknown client kind '{}'; expected {}", kind, expected(kKind)));
     if (cl.kind == ClientKind::advanced && !h.sites[cl.site].is_primary()) {
-      fail(line, "site", fmt::format("advanced client '{}' is assigned to secondary site {}; "
-                                     "advanced clients are assigned to primary sites only",
-                                     name, site));
+      fail(line, "site",
+           fmt::format("advanced client '{}' is assigned to secondary site {}; "
+                       "advanced clients are assigned to primary sites only",
+                       name, site));
     }
     auto os = parse_win_family(get(kOs));
     if (!os) {
@@ -262,8 +267,10 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
         fail(line, "os_sp", fmt::format("'{}' is not a service pack number; expected {}", sp, expected(kOsSp)));
       }
     }
-    if (auto a = get(kArch); a == "x64") cl.arch = Arch::x64;
-    else if (!a.empty() && a != "x86") fail(line, "arch", fmt::format("unknown architecture '{}'; expected {}", a, expected(kArch)));
+    if (auto a = get(kArch); a == "x64")
+      cl.arch = Arch::x64;
+    else if (!a.empty() && a != "x86")
+      fail(line, "arch", fmt::format("unknown architecture '{}'; expected {}", a, expected(kArch)));
     if (auto ie = get(kIe); !ie.empty()) {
       int major = 0, minor = 0;
       auto dot = ie.find('.');
@@ -275,12 +282,17 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
       cl.ie_tenths = major * 10 + minor;
     }
     auto ver = parse_sms_version(get(kVersion));
-    if (!ver) fail(line, "client_version", fmt::format("unknown client version '{}'; expected {}", get(kVersion), expected(kVersion)));
+    if (!ver)
+      fail(line, "client_version",
+           fmt::format("unknown client version '{}'; expected {}", get(kVersion), expected(kVersion)));
     cl.version = ver->level;
     // ~: unknown (a collected inventory: no database holds it).
-    if (auto d = get(kAutoDisabled); d == "~") cl.unknown |= static_cast<uint8_t>(ClientFact::autoupgrade_disabled);
-    else if (d == "true") cl.autoupgrade_disabled = true;
-    else if (!d.empty() && d != "false") fail(line, "autoupgrade_disabled", fmt::format("'{}' is not a boolean; expected {}", d, expected(kAutoDisabled)));
+    if (auto d = get(kAutoDisabled); d == "~")
+      cl.unknown |= static_cast<uint8_t>(ClientFact::autoupgrade_disabled);
+    else if (d == "true")
+      cl.autoupgrade_disabled = true;
+    else if (!d.empty() && d != "false")
+      fail(line, "autoupgrade_disabled", fmt::format("'{}' is not a boolean; expected {}", d, expected(kAutoDisabled)));
     if (auto r = get(kReassign); !r.empty()) {
       uint32_t rk = pack_code(r);
       cl.reassign_to = rk == UINT32_MAX ? -1 : site_of[rk];

@@ -87,20 +87,24 @@ std::string read_host(MapReader& r, const char* key, bool sql_instance) {
     if (auto comma = host.find(','); comma != std::string_view::npos) {
       auto port = host.substr(comma + 1);
       bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos;
-      if (!digits) r.fail(key, fmt::format("'{}' has a port that is not a number; expected HOST, HOST\\INSTANCE or HOST,PORT", h));
+      if (!digits)
+        r.fail(key, fmt::format("'{}' has a port that is not a number; expected HOST, HOST\\INSTANCE or HOST,PORT", h));
       host = host.substr(0, comma);
     }
     if (auto bs = host.find('\\'); bs != std::string_view::npos) {
       auto inst = host.substr(bs + 1);
       bool ok = !inst.empty() && inst.size() <= 16;
       for (char c : inst) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$');
-      if (!ok) r.fail(key, fmt::format("'{}' has an instance name SQL Server cannot have; expected 1-16 letters, digits, _ or $", h));
+      if (!ok)
+        r.fail(key, fmt::format(
+                        "'{}' has an instance name SQL Server cannot have; expected 1-16 letters, digits, _ or $", h));
       host = host.substr(0, bs);
     }
   }
   if (!windows_host_name(host)) {
     r.fail(key, fmt::format("'{}' is not a name a Windows host can have; expected a NetBIOS or DNS name "
-                            "(letters, digits, '-' and '_', dots between labels)", h));
+                            "(letters, digits, '-' and '_', dots between labels)",
+                            h));
   }
   return h;
 }
@@ -118,8 +122,10 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   unknown("os", SystemFact::os);
   unknown("os_sp", SystemFact::os_sp);
   unknown("edition", SystemFact::edition);
-  for (auto [key, fact] : {std::pair{"bits", SystemFact::bits}, {"firewall", SystemFact::firewall},
-                           {"scw", SystemFact::scw}, {"scw_before_role_change", SystemFact::scw_before_role_change},
+  for (auto [key, fact] : {std::pair{"bits", SystemFact::bits},
+                           {"firewall", SystemFact::firewall},
+                           {"scw", SystemFact::scw},
+                           {"scw_before_role_change", SystemFact::scw_before_role_change},
                            {"sms_client_installed", SystemFact::sms_client_installed},
                            {"service_account", SystemFact::service_account},
                            {"firewall_exceptions", SystemFact::firewall_exceptions},
@@ -137,11 +143,16 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   }
   s.os.sp = static_cast<int>(r.integer("os_sp", 0));
   if (auto e = r.opt_str("edition")) {
-    if (*e == "standard") s.edition = Edition::standard;
-    else if (*e == "enterprise") s.edition = Edition::enterprise;
-    else if (*e == "datacenter") s.edition = Edition::datacenter;
-    else if (*e == "advanced") s.edition = Edition::advanced;
-    else r.fail("edition", fmt::format("unknown edition '{}'; expected {}", *e, r.expected("edition")));
+    if (*e == "standard")
+      s.edition = Edition::standard;
+    else if (*e == "enterprise")
+      s.edition = Edition::enterprise;
+    else if (*e == "datacenter")
+      s.edition = Edition::datacenter;
+    else if (*e == "advanced")
+      s.edition = Edition::advanced;
+    else
+      r.fail("edition", fmt::format("unknown edition '{}'; expected {}", *e, r.expected("edition")));
   }
   s.roles = bit_list<Role>(r, "roles", parse_role);
   s.bits = r.boolean("bits", false);
@@ -156,16 +167,18 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   return s;
 }
 
-Database read_database(const YAML::Node& n, const std::string& file, const std::string& path,
-                       const std::string& code) {
+Database read_database(const YAML::Node& n, const std::string& file, const std::string& path, const std::string& code) {
   MapReader r(n, file, path, Object::database);
   Database d;
   d.loc = r.loc();
   d.server = read_host(r, "server", true);
   d.name = r.opt_str("name").value_or("SMS_" + code);
-  for (auto [key, fact] : {std::pair{"sql", DbFact::sql}, {"replication", DbFact::replication},
-                           {"data_mb", DbFact::data_mb}, {"log_mb", DbFact::log_mb},
-                           {"free_disk_mb", DbFact::free_disk_mb}, {"autogrow", DbFact::autogrow}}) {
+  for (auto [key, fact] : {std::pair{"sql", DbFact::sql},
+                           {"replication", DbFact::replication},
+                           {"data_mb", DbFact::data_mb},
+                           {"log_mb", DbFact::log_mb},
+                           {"free_disk_mb", DbFact::free_disk_mb},
+                           {"autogrow", DbFact::autogrow}}) {
     if (r.is_unknown(key)) d.unknown |= static_cast<uint32_t>(fact);
   }
   if (d.unknown_fact(DbFact::sql)) {
@@ -187,8 +200,8 @@ Database read_database(const YAML::Node& n, const std::string& file, const std::
     auto required = [&tr](const std::string& key) {
       int64_t v = tr.integer(key, -1);
       if (v < 0) {
-        tr.fail(key, fmt::format("required key is missing; expected {} ({}): {}", tr.spec(key).type,
-                                 tr.spec(key).unit, tr.expected(key)));
+        tr.fail(key, fmt::format("required key is missing; expected {} ({}): {}", tr.spec(key).type, tr.spec(key).unit,
+                                 tr.expected(key)));
       }
       return v;
     };
@@ -209,8 +222,7 @@ bool valid_code(const std::string& c) {
   return true;
 }
 
-Site read_site(const YAML::Node& n, const std::string& file, const std::string& path,
-               Method def_method) {
+Site read_site(const YAML::Node& n, const std::string& file, const std::string& path, Method def_method) {
   MapReader r(n, file, path, Object::site);
   Site s;
   s.loc = r.loc();
@@ -226,27 +238,36 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
                            {"advanced_security_ready", SiteFact::advanced_security_ready},
                            {"http_port", SiteFact::http_port},
                            {"client_auth_encryption", SiteFact::client_auth_encryption},
-                           {"drw_passed", SiteFact::drw_passed}, {"foreign_files", SiteFact::foreign_files},
+                           {"drw_passed", SiteFact::drw_passed},
+                           {"foreign_files", SiteFact::foreign_files},
                            {"consoles", SiteFact::consoles}}) {
     if (r.is_unknown(key)) s.unknown |= static_cast<uint32_t>(fact);
   }
   auto type = r.str("type");
-  if (type == "primary") s.type = SiteType::primary;
-  else if (type == "secondary") s.type = SiteType::secondary;
-  else r.fail("type", fmt::format("unknown site type '{}'; expected {}", type, r.expected("type")));
+  if (type == "primary")
+    s.type = SiteType::primary;
+  else if (type == "secondary")
+    s.type = SiteType::secondary;
+  else
+    r.fail("type", fmt::format("unknown site type '{}'; expected {}", type, r.expected("type")));
   s.parent = r.opt_str("parent").value_or("");
   s.version = sms_version(r, "version");
   if (auto sec = r.opt_str("security")) {
-    if (*sec == "standard") s.security = Security::standard;
-    else if (*sec == "advanced") s.security = Security::advanced;
-    else r.fail("security", fmt::format("unknown security mode '{}'; expected {}", *sec, r.expected("security")));
+    if (*sec == "standard")
+      s.security = Security::standard;
+    else if (*sec == "advanced")
+      s.security = Security::advanced;
+    else
+      r.fail("security", fmt::format("unknown security mode '{}'; expected {}", *sec, r.expected("security")));
   }
   s.advanced_security_ready = r.boolean("advanced_security_ready", false);
   s.http_port = static_cast<int>(r.integer("http_port", 80));
   s.client_auth_encryption = r.boolean("client_auth_encryption", false);
   s.drw_passed = r.boolean("drw_passed", false);
-  if (r.has("method")) s.method = method(r, "method", def_method);
-  else r.opt_str("method");
+  if (r.has("method"))
+    s.method = method(r, "method", def_method);
+  else
+    r.opt_str("method");
   s.install_dir = r.opt_str("install_dir").value_or("C:\\SMS");
   s.foreign_files = r.str_list("foreign_files");
   if (auto b = r.opt_str("last_backup")) {
@@ -299,12 +320,12 @@ std::string sha256_hex(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Hierarchy load_text(std::string_view yaml, const std::string& display_name,
-                    const std::string& base_dir) {
+Hierarchy load_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
   YAML::Node root = load_one_document(std::string(yaml), display_name, "an smsup inventory");
   if (!root.IsMap()) {
-    throw InputError({display_name, 1, 1}, "", "expected an smsup inventory (a YAML mapping "
-                                               "starting with format: smsup-inventory/1)");
+    throw InputError({display_name, 1, 1}, "",
+                     "expected an smsup inventory (a YAML mapping "
+                     "starting with format: smsup-inventory/1)");
   }
   Hierarchy h;
   h.source = display_name;
@@ -334,8 +355,7 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name,
   std::string csv;
   if (clients) {
     namespace fs = std::filesystem;
-    fs::path p = fs::path(*clients).is_absolute() ? fs::path(*clients)
-                                                 : fs::path(base_dir) / *clients;
+    fs::path p = fs::path(*clients).is_absolute() ? fs::path(*clients) : fs::path(base_dir) / *clients;
     h.clients_source = p.string();
     if (!fs::exists(p)) r.fail("clients", fmt::format("no such file '{}'", p.string()));
     csv = utf8_from_utf16(read_file(p.string(), "a clients CSV", limits::kClientsCsv), p);

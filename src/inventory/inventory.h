@@ -15,8 +15,7 @@ Hierarchy load(const std::string& path);
 
 // The same from text already in memory; `display_name` is used in messages and
 // `base_dir` resolves the clients CSV. For tests and for generated inventories.
-Hierarchy load_text(std::string_view yaml, const std::string& display_name,
-                    const std::string& base_dir);
+Hierarchy load_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir);
 
 // Parses a clients CSV (bytes already in memory) into h.clients; site codes
 // must exist in h. `display_name` is used in messages.

@@ -17,7 +17,8 @@ void check_site_shape(const Site& s) {
   if (s.is_primary() && !s.database) {
     refuse(s.loc, s.path + ".database",
            fmt::format("primary site {} has no database; expected its site database "
-                       "(server, sql, sizes)", s.code));
+                       "(server, sql, sizes)",
+                       s.code));
   }
   if (!s.is_primary() && s.database) {
     refuse(s.loc, s.path + ".database",
@@ -31,8 +32,7 @@ void check_site_shape(const Site& s) {
   }
   if (servers > 1) {
     refuse(s.loc, s.path + ".systems",
-           fmt::format("site {} has {} systems with role site_server; expected exactly one",
-                       s.code, servers));
+           fmt::format("site {} has {} systems with role site_server; expected exactly one", s.code, servers));
   }
 }
 
@@ -45,15 +45,14 @@ void link(Hierarchy& h) {
     auto& s = h.sites[i];
     if (!by_code.emplace(s.code, static_cast<int>(i)).second) {
       refuse(s.code_loc, s.path + ".code",
-             fmt::format("site code '{}' is used twice (first at {}); expected unique codes",
-                         s.code, h.sites[by_code[s.code]].path));
+             fmt::format("site code '{}' is used twice (first at {}); expected unique codes", s.code,
+                         h.sites[by_code[s.code]].path));
     }
     for (const auto& sys : s.systems) {
       auto [it, fresh] = by_host.emplace(sys.host, &sys);
       if (!fresh) {
         refuse(sys.host_loc, sys.path + ".host",
-               fmt::format("host '{}' appears twice (first at {}); expected unique hosts",
-                           sys.host, it->second->path));
+               fmt::format("host '{}' appears twice (first at {}); expected unique hosts", sys.host, it->second->path));
       }
     }
     check_site_shape(s);
@@ -84,13 +83,11 @@ void link(Hierarchy& h) {
     s.parent_index = it->second;
   }
   if (h.central < 0) {
-    refuse(h.sites.front().loc, "sites",
-           "no central site; expected exactly one site without a parent (parent: ~)");
+    refuse(h.sites.front().loc, "sites", "no central site; expected exactly one site without a parent (parent: ~)");
   }
   if (!h.sites[h.central].is_primary()) {
     const auto& c = h.sites[h.central];
-    refuse(c.loc, c.path + ".type", fmt::format("the central site {} is secondary; expected primary",
-                                                c.code));
+    refuse(c.loc, c.path + ".type", fmt::format("the central site {} is secondary; expected primary", c.code));
   }
   for (auto& s : h.sites) {
     if (s.parent_index < 0) continue;
@@ -98,7 +95,8 @@ void link(Hierarchy& h) {
     if (!s.is_primary() && !p.is_primary()) {
       refuse(s.parent_loc, s.path + ".parent",
              fmt::format("secondary site {} reports to secondary site {}; a secondary site's "
-                         "parent must be a primary site", s.code, p.code));
+                         "parent must be a primary site",
+                         s.code, p.code));
     }
   }
   // Parent cycles: walk up from each site; more steps than sites means a loop.
@@ -109,7 +107,8 @@ void link(Hierarchy& h) {
       if (++steps > h.sites.size()) {
         refuse(s.parent_loc, s.path + ".parent",
                fmt::format("site {} is in a parent cycle; every site must lead up to the central "
-                           "site", s.code));
+                           "site",
+                           s.code));
       }
       cur = h.sites[cur].parent_index;
     }

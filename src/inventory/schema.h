@@ -24,8 +24,8 @@ enum class Object : std::uint8_t { top, site, database, dbtest, system, console,
 struct Key {
   Object object;
   std::string_view name;
-  std::string_view type;     // text, boolean, whole number, site code, host name, date, list, mapping, path
-  std::string_view unit;     // "MB", or empty
+  std::string_view type;  // text, boolean, whole number, site code, host name, date, list, mapping, path
+  std::string_view unit;  // "MB", or empty
   bool required;
   std::string_view def;      // the default when absent (empty when required)
   std::string_view allowed;  // the values, as refusals say them ("expected ...")
@@ -38,8 +38,7 @@ struct Key {
 inline constexpr std::int64_t kMaxMb = std::int64_t{1} << 40;
 
 inline constexpr std::string_view kSmsVersions = "sms20, rtm, sp1, sp2 or a build like 2.50.3174.1018";
-inline constexpr std::string_view kWindows =
-    "win95, win98, winme, nt4, w2000, xp, w2003, vista, longhorn or vs2005";
+inline constexpr std::string_view kWindows = "win95, win98, winme, nt4, w2000, xp, w2003, vista, longhorn or vs2005";
 inline constexpr std::string_view kMethods = "interactive, update-quiet or update-passive";
 inline constexpr std::string_view kBoolean = "true or false";
 

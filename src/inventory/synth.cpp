@@ -53,8 +53,7 @@ std::vector<SiteShape> shape(const SynthOptions& o) {
       if (s.primary) {
         // Prefer recent primaries for depth, the central site for width.
         size_t k = primaries.size();
-        s.parent = rng.chance(30) ? primaries.front()
-                                  : primaries[k - 1 - rng.below(std::min<size_t>(k, 4))];
+        s.parent = rng.chance(30) ? primaries.front() : primaries[k - 1 - rng.below(std::min<size_t>(k, 4))];
       } else {
         s.parent = primaries[rng.below(primaries.size())];
       }
@@ -65,16 +64,14 @@ std::vector<SiteShape> shape(const SynthOptions& o) {
   return sites;
 }
 
-void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<SiteShape>& all,
-                size_t i, Rng& rng) {
+void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<SiteShape>& all, size_t i, Rng& rng) {
   const auto& s = all[i];
   bool broken = o.messy && i > 0 && rng.chance(5);
   bool rtm = rng.chance(30);
-  fmt::format_to(std::back_inserter(b), "  - code: {}\n    type: {}\n    parent: {}\n",
-                 s.code, s.primary ? "primary" : "secondary",
-                 s.parent < 0 ? "~" : all[static_cast<size_t>(s.parent)].code);
-  fmt::format_to(std::back_inserter(b), "    version: {}\n    drw_passed: {}\n",
-                 rtm ? "rtm" : "sp1", rtm && !broken ? "true" : "false");
+  fmt::format_to(std::back_inserter(b), "  - code: {}\n    type: {}\n    parent: {}\n", s.code,
+                 s.primary ? "primary" : "secondary", s.parent < 0 ? "~" : all[static_cast<size_t>(s.parent)].code);
+  fmt::format_to(std::back_inserter(b), "    version: {}\n    drw_passed: {}\n", rtm ? "rtm" : "sp1",
+                 rtm && !broken ? "true" : "false");
   fmt::format_to(std::back_inserter(b), "    last_backup: 2006-06-{:02}\n", 5 + rng.below(6));
   std::string host = s.code + "-SMS01";
   if (s.primary) {
@@ -86,8 +83,7 @@ void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<
                    host, broken && rng.chance(50) ? "2000-sp3" : (rng.chance(70) ? "2000-sp4" : "2005"),
                    rng.chance(5) ? "true" : "false", data, log, data * 4 + 20000);
     if (rng.chance(50)) {
-      fmt::format_to(std::back_inserter(b),
-                     "      dbtest:\n        data_mb_after: {}\n        log_mb_after: {}\n",
+      fmt::format_to(std::back_inserter(b), "      dbtest:\n        data_mb_after: {}\n        log_mb_after: {}\n",
                      data + data / 3, log * 2);
     }
   }
@@ -98,8 +94,7 @@ void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<
   fmt::format_to(std::back_inserter(b),
                  "    systems:\n      - host: {}\n        os: {}\n        os_sp: {}\n"
                  "        roles: [site_server{}, distribution_point, client_access_point]\n",
-                 host, w2003 ? "w2003" : "w2000", sp,
-                 s.primary ? ", provider, management_point" : "");
+                 host, w2003 ? "w2003" : "w2000", sp, s.primary ? ", provider, management_point" : "");
   if (s.primary && rng.chance(40)) {
     fmt::format_to(std::back_inserter(b),
                    "      - host: {}-RPT01\n        os: w2003\n        os_sp: {}\n"
@@ -107,8 +102,8 @@ void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<
                    s.code, rng.below(2));
   }
   if (s.primary && rng.chance(30)) {
-    fmt::format_to(std::back_inserter(b), "    consoles:\n      - {{host: {}-ADM01, version: {}}}\n",
-                   s.code, rng.chance(50) ? "sp1" : "rtm");
+    fmt::format_to(std::back_inserter(b), "    consoles:\n      - {{host: {}-ADM01, version: {}}}\n", s.code,
+                   rng.chance(50) ? "sp1" : "rtm");
   }
 }
 
@@ -139,10 +134,15 @@ std::string synthetic_csv(const SynthOptions& o) {
     int sp;
     int weight;
   };
-  static constexpr std::array<Os, 9> kAdvanced{{{"xp", 2, 50}, {"xp", 1, 15}, {"xp", 0, 3},
-                                                {"w2000", 4, 18}, {"w2000", 3, 3},
-                                                {"w2003", 1, 6}, {"w2003", 0, 3},
-                                                {"vista", 0, 1}, {"nt4", 6, 1}}};
+  static constexpr std::array<Os, 9> kAdvanced{{{"xp", 2, 50},
+                                                {"xp", 1, 15},
+                                                {"xp", 0, 3},
+                                                {"w2000", 4, 18},
+                                                {"w2000", 3, 3},
+                                                {"w2003", 1, 6},
+                                                {"w2003", 0, 3},
+                                                {"vista", 0, 1},
+                                                {"nt4", 6, 1}}};
   static constexpr std::array<Os, 5> kLegacy{
       {{"win98", 0, 40}, {"nt4", 6, 30}, {"winme", 0, 5}, {"xp", 2, 15}, {"w2000", 4, 10}}};
   auto pick = [](const auto& table, Rng& rng) -> const Os& {
@@ -163,9 +163,8 @@ std::string synthetic_csv(const SynthOptions& o) {
     const Os& os = legacy ? pick(kLegacy, rng) : pick(kAdvanced, rng);
     const char* version = legacy && rng.chance(10) ? "sms20" : (rng.chance(25) ? "rtm" : "sp1");
     fmt::format_to(std::back_inserter(b), "C{:07},{},{},{},{},{},{},{}\n", i, sites[site].code,
-                   legacy ? "legacy" : "advanced", os.name, os.sp,
-                   legacy ? (rng.chance(80) ? "5.5" : "5.0") : "6.0", version,
-                   legacy && rng.chance(3) ? "true" : "");
+                   legacy ? "legacy" : "advanced", os.name, os.sp, legacy ? (rng.chance(80) ? "5.5" : "5.0") : "6.0",
+                   version, legacy && rng.chance(3) ? "true" : "");
   }
   return fmt::to_string(b);
 }

@@ -9,8 +9,8 @@
 namespace smsup::inventory {
 
 struct SynthOptions {
-  int sites = 10;            // total sites, about a third of them primary
-  int64_t clients = 1000;    // total clients
+  int sites = 10;          // total sites, about a third of them primary
+  int64_t clients = 1000;  // total clients
   uint64_t seed = 1;
   // false: a hierarchy with no blocker (plans and rehearses as is);
   // true: about one site in twenty carries a blocker of the checklist.

@@ -41,8 +41,7 @@ struct DocumentStarts : YAML::EventHandler {
 
 }  // namespace
 
-YAML::Node load_one_document(const std::string& text, const std::string& file,
-                             const std::string& expected) {
+YAML::Node load_one_document(const std::string& text, const std::string& file, const std::string& expected) {
   YAML::Node root;
   DocumentStarts starts;
   try {
@@ -111,17 +110,14 @@ SourceLoc MapReader::value_loc(const std::string& key) const {
   return loc();
 }
 
-std::string MapReader::field(const std::string& key) const {
-  return path_.empty() ? key : path_ + "." + key;
-}
+std::string MapReader::field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 void MapReader::fail(const std::string& key, const std::string& message) const {
   if (const auto* n = find(key)) fail_at(*n, field(key), message);
   throw InputError(loc(), field(key), message);
 }
 
-void MapReader::fail_at(const YAML::Node& n, const std::string& f,
-                        const std::string& message) const {
+void MapReader::fail_at(const YAML::Node& n, const std::string& f, const std::string& message) const {
   throw InputError(loc_of(n), f, message);
 }
 
@@ -174,8 +170,7 @@ bool MapReader::boolean(const std::string& key, bool def) {
   if (!v) return def;
   if (*v == "true" || *v == "True" || *v == "yes") return true;
   if (*v == "false" || *v == "False" || *v == "no") return false;
-  fail(key, fmt::format("'{}' is not a boolean; expected {}", *v,
-                        object_ ? spec(key).allowed : schema::kBoolean));
+  fail(key, fmt::format("'{}' is not a boolean; expected {}", *v, object_ ? spec(key).allowed : schema::kBoolean));
 }
 
 int64_t MapReader::integer(const std::string& key, int64_t def) {
@@ -227,12 +222,14 @@ void MapReader::finish() const {
     for (const auto& key : schema::keys()) {
       if (key.object != *object_ || key.name == "extra") continue;
       if (!read_.contains(std::string(key.name))) {
-        throw std::logic_error(fmt::format("inventory key '{}' of {} is in inventory/schema.h but not read",
-                                           key.name, schema::object_name(*object_)));
+        throw std::logic_error(fmt::format("inventory key '{}' of {} is in inventory/schema.h but not read", key.name,
+                                           schema::object_name(*object_)));
       }
       if (key.unknown && !asked_unknown_.contains(std::string(key.name))) {
-        throw std::logic_error(fmt::format("inventory key '{}' of {} may be ~ in inventory/schema.h but the "
-                                           "reader does not ask", key.name, schema::object_name(*object_)));
+        throw std::logic_error(
+            fmt::format("inventory key '{}' of {} may be ~ in inventory/schema.h but the "
+                        "reader does not ask",
+                        key.name, schema::object_name(*object_)));
       }
     }
     std::vector<std::string> known;
@@ -255,8 +252,7 @@ void MapReader::finish() const {
       continue;
     }
     // The keys read are the ones this mapping knows: a typo is near one of them.
-    if (!read_.contains(k))
-      fail_at(e.key, field(k), "unknown key" + did_you_mean(k, {read_.begin(), read_.end()}));
+    if (!read_.contains(k)) fail_at(e.key, field(k), "unknown key" + did_you_mean(k, {read_.begin(), read_.end()}));
   }
 }
 

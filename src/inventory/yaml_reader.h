@@ -22,8 +22,7 @@ namespace smsup::inventory {
 // several documents (a `---` line between two) is refused rather than cut to
 // its first: what follows would be silently ignored. `expected` names what the
 // file should be ("an smsup inventory").
-YAML::Node load_one_document(const std::string& text, const std::string& file,
-                             const std::string& expected);
+YAML::Node load_one_document(const std::string& text, const std::string& file, const std::string& expected);
 
 class MapReader {
  public:
@@ -55,8 +54,7 @@ class MapReader {
 
   // Errors located at a key's value (or at the map when the key is absent).
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
-  [[noreturn]] void fail_at(const YAML::Node& n, const std::string& field,
-                            const std::string& message) const;
+  [[noreturn]] void fail_at(const YAML::Node& n, const std::string& field, const std::string& message) const;
   SourceLoc loc_of(const YAML::Node& n) const;
   SourceLoc loc() const { return loc_of(node_); }
   // Where a key's value stands (the map itself when the key is absent).

@@ -33,7 +33,7 @@ struct Entry {
   std::optional<int> bias_minutes;  // minutes to add to local time to get UTC
   std::optional<std::uint32_t> thread;
   Severity severity = Severity::Info;
-  std::string_view source_file;  // CMTrace file="x.cpp:12" -> x.cpp
+  std::string_view source_file;   // CMTrace file="x.cpp:12" -> x.cpp
   std::uint32_t source_line = 0;  // -> 12
   std::uint64_t line = 0;         // 1-based line of the log file where the entry begins
   std::uint64_t offset = 0;       // byte offset of the entry in the (decoded) text

@@ -12,9 +12,7 @@
 namespace smsup::logs {
 namespace {
 
-
 char lower(char c) { return static_cast<char>(c | 0x20); }
-
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -179,13 +177,11 @@ void cmtrace_attributes(std::string_view s, Entry& e) {
 // The words, checked from position i (any case): 3 error, 2 warn, 0 none.
 int word_at(const char* p, std::size_t i, std::size_t n) {
   char c = lower(p[i]);
-  if (c == 'e' && i + 5 <= n && lower(p[i + 1]) == 'r' && lower(p[i + 2]) == 'r' &&
-      lower(p[i + 3]) == 'o' && lower(p[i + 4]) == 'r')
+  if (c == 'e' && i + 5 <= n && lower(p[i + 1]) == 'r' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'o' &&
+      lower(p[i + 4]) == 'r')
     return 3;
-  if (c == 'f' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'i' && lower(p[i + 3]) == 'l')
-    return 3;
-  if (c == 'w' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'n')
-    return 2;
+  if (c == 'f' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'i' && lower(p[i + 3]) == 'l') return 3;
+  if (c == 'w' && i + 4 <= n && lower(p[i + 1]) == 'a' && lower(p[i + 2]) == 'r' && lower(p[i + 3]) == 'n') return 2;
   return 0;
 }
 
@@ -270,19 +266,26 @@ Entry parse_entry(std::string_view text, const Span& span) {
 
 std::string_view to_string(Format f) {
   switch (f) {
-    case Format::Plain: return "plain";
-    case Format::Sms: return "sms";
-    case Format::CmTrace: return "cmtrace";
-    case Format::Setup: return "setup";
+    case Format::Plain:
+      return "plain";
+    case Format::Sms:
+      return "sms";
+    case Format::CmTrace:
+      return "cmtrace";
+    case Format::Setup:
+      return "setup";
   }
   return "plain";
 }
 
 std::string_view to_string(Severity s) {
   switch (s) {
-    case Severity::Info: return "info";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
+    case Severity::Info:
+      return "info";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
   }
   return "info";
 }

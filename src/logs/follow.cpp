@@ -69,8 +69,12 @@ std::size_t complete_end(std::string_view raw, bool utf16, bool big_endian) {
 }  // namespace
 
 LogFollower::LogFollower(fs::path path, const SourceOpener& open)
-    : path_(std::move(path)), rotated_path_(rotated_of(path_)), name_(path_.string()),
-      rotated_name_(rotated_path_.string()), src_(open(path_)), rotated_src_(open(rotated_path_)) {}
+    : path_(std::move(path)),
+      rotated_path_(rotated_of(path_)),
+      name_(path_.string()),
+      rotated_name_(rotated_path_.string()),
+      src_(open(path_)),
+      rotated_src_(open(rotated_path_)) {}
 
 void LogFollower::restart() {
   enc_ = Enc::Unknown;
@@ -113,8 +117,8 @@ bool LogFollower::detect_encoding(FileSource& src, std::uint64_t size) {
     data_start_ = 2;
   } else if (b.size() >= 4) {
     enc_ = at(0) != 0 && at(1) == 0 && at(2) != 0 && at(3) == 0 ? Enc::Utf16Le : Enc::Utf8;
-  } else if (b.find('\n') != std::string::npos && b.find('\0') == std::string::npos &&
-             at(0) != 0xEF && at(0) != 0xFF && at(0) != 0xFE) {
+  } else if (b.find('\n') != std::string::npos && b.find('\0') == std::string::npos && at(0) != 0xEF && at(0) != 0xFF &&
+             at(0) != 0xFE) {
     enc_ = Enc::Utf8;  // a short first line, plainly not UTF-16
   } else {
     pending_ = size;
@@ -128,9 +132,9 @@ bool LogFollower::detect_encoding(FileSource& src, std::uint64_t size) {
 void LogFollower::keep_head(FileSource& src, std::string_view raw) {
   if (!head_.empty()) return;
   bool utf16 = enc_ == Enc::Utf16Le || enc_ == Enc::Utf16Be;
-  std::size_t first = complete_end(raw.substr(0, std::min<std::size_t>(raw.size(), 4096)), utf16,
-                                   enc_ == Enc::Utf16Be);
-  head_ = src.read(0, static_cast<std::size_t>(data_start_) + (first ? first : std::min<std::size_t>(raw.size(), 4096)));
+  std::size_t first = complete_end(raw.substr(0, std::min<std::size_t>(raw.size(), 4096)), utf16, enc_ == Enc::Utf16Be);
+  head_ =
+      src.read(0, static_cast<std::size_t>(data_start_) + (first ? first : std::min<std::size_t>(raw.size(), 4096)));
 }
 
 void LogFollower::read_new(FileSource& src, std::uint64_t size, const std::string* name) {
@@ -210,8 +214,7 @@ const std::vector<FollowedEntry>& LogFollower::poll() {
   return out_;
 }
 
-FolderWatch::FolderWatch(const std::vector<fs::path>& folders, std::chrono::milliseconds poll_every,
-                         bool inotify)
+FolderWatch::FolderWatch(const std::vector<fs::path>& folders, std::chrono::milliseconds poll_every, bool inotify)
     : poll_every_(poll_every) {
   if (!inotify) return;
   fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -76,7 +76,7 @@ class LogFollower {
   void start_after(std::string_view bytes);
 
   // What the last poll found besides entries.
-  bool rotated() const { return rotated_; }    // the file was renamed away and a new one started
+  bool rotated() const { return rotated_; }      // the file was renamed away and a new one started
   bool truncated() const { return truncated_; }  // it shrank or was replaced: read again from its start
   // Bytes of a last line still being written (no line break yet).
   std::uint64_t pending() const { return pending_; }

@@ -18,12 +18,16 @@ struct Line {
 
 // What a busy SMS 2003 site server writes, roughly in these proportions.
 constexpr Line kLines[] = {
-    {"SMS_SITE_COMPONENT_MANAGER", "Checking the status of component SMS_DISTRIBUTION_MANAGER on server LAB01.", Severity::Info},
-    {"SMS_SITE_COMPONENT_MANAGER", "Component SMS_DISTRIBUTION_MANAGER is installed and running on LAB01.", Severity::Info},
+    {"SMS_SITE_COMPONENT_MANAGER", "Checking the status of component SMS_DISTRIBUTION_MANAGER on server LAB01.",
+     Severity::Info},
+    {"SMS_SITE_COMPONENT_MANAGER", "Component SMS_DISTRIBUTION_MANAGER is installed and running on LAB01.",
+     Severity::Info},
     {"SMS_DISTRIBUTION_MANAGER", "Found package properties updated notification for package LAB00012", Severity::Info},
     {"SMS_DISTRIBUTION_MANAGER", "Package LAB00012 does not have a preferred sender.", Severity::Info},
-    {"SMS_DISTRIBUTION_MANAGER", "The source directory \\\\LAB01\\Source$\\Office2003 for package LAB00012 does not exist.", Severity::Info},
-    {"SMS_INBOX_MANAGER", "Copied C:\\SMS\\inboxes\\clicomp.box\\ccm.ccr to \\\\CAP01\\CAP_LAB\\clicomp.box\\ccm.ccr", Severity::Info},
+    {"SMS_DISTRIBUTION_MANAGER",
+     "The source directory \\\\LAB01\\Source$\\Office2003 for package LAB00012 does not exist.", Severity::Info},
+    {"SMS_INBOX_MANAGER", "Copied C:\\SMS\\inboxes\\clicomp.box\\ccm.ccr to \\\\CAP01\\CAP_LAB\\clicomp.box\\ccm.ccr",
+     Severity::Info},
     {"SMS_INBOX_MANAGER", "Inbox source is local on LAB01", Severity::Info},
     {"SMS_HIERARCHY_MANAGER", "Processing site control file: Site LAB", Severity::Info},
     {"SMS_HIERARCHY_MANAGER", "Updating the site's entry in Active Directory: cn=SMS-Site-LAB", Severity::Info},
@@ -39,15 +43,17 @@ constexpr std::string_view kMilestoneLines[][2] = {
     {"SMS_SETUP", "SMS Setup completed successfully."},
     {"SMS_SITE_COMPONENT_MANAGER", "Processing site shutdown transaction..."},
     {"SMS_SITE_COMPONENT_MANAGER", "Site shutdown complete."},
-    {"SMS_SITE_COMPONENT_MANAGER", "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories, updates will be batched 5 seconds."},
+    {"SMS_SITE_COMPONENT_MANAGER",
+     "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories, "
+     "updates will be batched 5 seconds."},
     {"SMS_HIERARCHY_MANAGER", "Wait for site control changes for maximum 3600 seconds..."},
-    {"SMS_INBOX_MANAGER", "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds."},
+    {"SMS_INBOX_MANAGER",
+     "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds."},
 };
 
 }  // namespace
 
-GeneratedLog generate_log(const std::filesystem::path& path, Format format, std::uint64_t bytes,
-                          LocalTime start) {
+GeneratedLog generate_log(const std::filesystem::path& path, Format format, std::uint64_t bytes, LocalTime start) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) throw InputError({path.string(), 0, 0}, "-o", "cannot create the file");
   GeneratedLog g;

@@ -16,7 +16,6 @@ struct GeneratedLog {
 };
 
 // Writes about `bytes` bytes (whole lines) to `path`. Throws InputError.
-GeneratedLog generate_log(const std::filesystem::path& path, Format format, std::uint64_t bytes,
-                          LocalTime start);
+GeneratedLog generate_log(const std::filesystem::path& path, Format format, std::uint64_t bytes, LocalTime start);
 
 }  // namespace smsup::logs

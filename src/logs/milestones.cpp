@@ -55,8 +55,8 @@ MilestoneScanner::MilestoneScanner() : impl_(std::make_unique<Impl>()) {
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
-                       HS_MODE_BLOCK, nullptr, &impl_->db, &err) != HS_SUCCESS) {
+  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()), HS_MODE_BLOCK,
+                       nullptr, &impl_->db, &err) != HS_SUCCESS) {
     std::string what = err != nullptr && err->message != nullptr ? err->message : "unknown";
     hs_free_compile_error(err);
     throw std::logic_error("milestone patterns do not compile: " + what);

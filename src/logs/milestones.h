@@ -11,20 +11,20 @@
 namespace smsup::logs {
 
 struct Milestone {
-  int number;                 // 1..6, the order they must appear in
-  std::string_view log;       // file name, case-insensitive: "SMSSetup.log", "sitecomp.log", ...
-  bool at_drive_root;         // SMSSetup.log sits at the root of the system drive
-  std::string_view label;     // short name for reports: "site shutdown complete"
-  std::string_view text;      // what the message contains, as the checklist says it
+  int number;              // 1..6, the order they must appear in
+  std::string_view log;    // file name, case-insensitive: "SMSSetup.log", "sitecomp.log", ...
+  bool at_drive_root;      // SMSSetup.log sits at the root of the system drive
+  std::string_view label;  // short name for reports: "site shutdown complete"
+  std::string_view text;   // what the message contains, as the checklist says it
   std::string_view means;
-  std::string_view pattern;   // vectorscan expression, matched without regard to case
+  std::string_view pattern;  // vectorscan expression, matched without regard to case
 };
 
 const std::array<Milestone, 6>& milestones();
 
 struct Hit {
-  int milestone;        // index into milestones()
-  std::uint64_t end;    // offset just past the match
+  int milestone;      // index into milestones()
+  std::uint64_t end;  // offset just past the match
 };
 
 // All six expressions compiled into one database; one pass over a text reports

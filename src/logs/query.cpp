@@ -12,10 +12,7 @@
 #include "util/text.h"
 
 namespace smsup::logs {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 struct Matcher::Regex {
   hs_database_t* db = nullptr;
@@ -53,8 +50,8 @@ bool Matcher::text_matches(std::string_view m) const {
       *static_cast<bool*>(ctx) = true;
       return 1;
     };
-    hs_scan(re_->db, m.data(), static_cast<unsigned>(std::min<std::size_t>(m.size(), 0xFFFFFFFFu)), 0,
-            re_->scratch, on, &hit);
+    hs_scan(re_->db, m.data(), static_cast<unsigned>(std::min<std::size_t>(m.size(), 0xFFFFFFFFu)), 0, re_->scratch, on,
+            &hit);
     return hit;
   }
   if (!f_.ignore_case) return m.find(f_.pattern) != std::string_view::npos;
@@ -132,9 +129,15 @@ void count_part(std::string_view text, Stats& s, Counter& counter) {
     ++s.by_format[static_cast<int>(e.format)];
     ComponentCount& c = counter[e.component];
     switch (e.severity) {
-      case Severity::Error: ++c.errors; break;
-      case Severity::Warning: ++c.warnings; break;
-      case Severity::Info: ++c.infos; break;
+      case Severity::Error:
+        ++c.errors;
+        break;
+      case Severity::Warning:
+        ++c.warnings;
+        break;
+      case Severity::Info:
+        ++c.infos;
+        break;
     }
   }
 }
@@ -206,8 +209,7 @@ std::vector<TimedEntry> merge(const std::vector<LogFile>& files) {
       all.push_back(te);
     });
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const TimedEntry& a, const TimedEntry& b) { return a.utc < b.utc; });
+  std::stable_sort(all.begin(), all.end(), [](const TimedEntry& a, const TimedEntry& b) { return a.utc < b.utc; });
   return all;
 }
 

@@ -17,11 +17,11 @@
 namespace smsup::logs {
 
 struct Filter {
-  std::string pattern;          // empty: every entry
-  bool regex = false;           // vectorscan syntax (PCRE-like) instead of a literal
+  std::string pattern;  // empty: every entry
+  bool regex = false;   // vectorscan syntax (PCRE-like) instead of a literal
   bool ignore_case = false;
-  std::string component;        // exact, without regard to case; empty: any
-  std::optional<Severity> severity;  // at least this severe
+  std::string component;              // exact, without regard to case; empty: any
+  std::optional<Severity> severity;   // at least this severe
   std::optional<TimePoint> from, to;  // inclusive; entries with no time do not match a range
 };
 
@@ -71,11 +71,11 @@ Stats stats(const std::vector<LogFile>& files, unsigned threads = 1);
 
 // An entry placed on a merged timeline.
 struct TimedEntry {
-  std::size_t file;      // index into the files given
+  std::size_t file;  // index into the files given
   Entry entry;
-  TimePoint utc;         // its own, or that of the entry before it in its file
-  bool inherited_time;   // the entry carries no time of its own
-  bool local_only;       // the time is local: the line names no zone (Entry::timeline)
+  TimePoint utc;        // its own, or that of the entry before it in its file
+  bool inherited_time;  // the entry carries no time of its own
+  bool local_only;      // the time is local: the line names no zone (Entry::timeline)
 };
 // All entries of all files in one timeline in UTC (stable: same time keeps
 // file order). Entries before the first timed one of their file come first;

@@ -14,7 +14,6 @@ constexpr std::string_view kClose = "]LOG]!>";
 constexpr std::string_view kOpenLine = "\n<![LOG[";
 constexpr std::size_t kTrailerWindow = 512;  // an SMS trailer is ~60-110 bytes
 
-
 // First byte of `needle` located with memchr, the rest compared: the markers
 // start with bytes that are rare in messages (']', '\n'), so this beats memmem.
 std::size_t find_from(std::string_view text, std::size_t from, std::string_view needle) {
@@ -55,8 +54,7 @@ std::size_t find_trailer(std::string_view line) {
   const void* p = memrchr(line.data() + low, '$', line.size() - low);
   if (p == nullptr) return std::string_view::npos;
   std::size_t i = static_cast<std::size_t>(static_cast<const char*>(p) - line.data());
-  if (i == 0 || line[i - 1] != '$' || i + 1 >= line.size() || line[i + 1] != '<')
-    return std::string_view::npos;
+  if (i == 0 || line[i - 1] != '$' || i + 1 >= line.size() || line[i + 1] != '<') return std::string_view::npos;
   if (!angle_groups(line.substr(i + 1))) return std::string_view::npos;
   // Two entries fused on one line (a lost line break): the message before the
   // trailer holds another one. Neither can be told apart safely: not an entry.
@@ -88,8 +86,6 @@ std::size_t setup_mark(std::string_view line) {
 bool starts_with_at(std::string_view text, std::size_t pos, std::string_view what) {
   return text.size() - pos >= what.size() && std::memcmp(text.data() + pos, what.data(), what.size()) == 0;
 }
-
-
 
 }  // namespace
 
@@ -143,8 +139,7 @@ bool Splitter::cmtrace(Span& out) {
     }
     std::string_view attrs = text_.substr(close + kClose.size(), end - close - kClose.size());
     // Attributes holding another "<![LOG[" are two entries fused on one line.
-    if (!attrs.empty() && attrs.front() == '<' && attrs.back() == '>' &&
-        attrs.find(kOpen) == std::string_view::npos) {
+    if (!attrs.empty() && attrs.front() == '<' && attrs.back() == '>' && attrs.find(kOpen) == std::string_view::npos) {
       out = {pos_, end, line_, static_cast<std::uint32_t>(close - pos_), Format::CmTrace, false};
       line_ += breaks + 1;
       pos_ = next;

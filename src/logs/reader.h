@@ -54,9 +54,9 @@ class Splitter {
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
   std::size_t plain_until_ = 0;  // lines before this are known to be plain
-  std::size_t close_ = 0;         // cached next "]LOG]!>" at or after close_from_
+  std::size_t close_ = 0;        // cached next "]LOG]!>" at or after close_from_
   std::size_t close_from_ = 0;
-  std::size_t open_ = 0;          // cached next "\n<![LOG[" at or after open_from_
+  std::size_t open_ = 0;  // cached next "\n<![LOG[" at or after open_from_
   std::size_t open_from_ = 0;
   bool close_valid_ = false, open_valid_ = false;
   bool last_sms_ = false;  // the entry before was an SMS one: a continuation may follow

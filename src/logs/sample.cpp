@@ -46,18 +46,23 @@ void write_sample_site(const std::filesystem::path& root, const SampleSite& s) {
 
   auto logs = root / s.install_dir / "Logs";
   Writer sc{s, "SMS_SITE_COMPONENT_MANAGER", 2216, {}};
-  sc.line(t0 - hours(1), "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories, updates will be batched 5 seconds.");
+  sc.line(t0 - hours(1),
+          "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" "
+          "directories, updates will be batched 5 seconds.");
   sc.line(t0 + minutes(12), "Received a site shutdown transaction.");
   if (keep(2)) sc.line(t0 + minutes(12) + seconds(3), "Processing site shutdown transaction...");
   sc.line(t0 + minutes(13), "Stopping component SMS_INBOX_MANAGER.");
   if (keep(3)) sc.line(t0 + minutes(14), "Site shutdown complete.");
   sc.line(t0 + minutes(15), "Reinstalling component SMS_HIERARCHY_MANAGER.");
   sc.line(t0 + minutes(16), "Failed to connect to the registry of CAP \\\\CAP01, will retry.", Severity::Error);
-  if (keep(4)) sc.line(t0 + s.finish_after - minutes(11), "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories, updates will be batched 5 seconds.");
+  if (keep(4))
+    sc.line(t0 + s.finish_after - minutes(11),
+            "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\" or \"C:\\SMS\\Inboxes\\Sitecomp.box\" "
+            "directories, updates will be batched 5 seconds.");
   save(logs / "sitecomp.log", sc.out);
 
   Writer hm{s, "SMS_HIERARCHY_MANAGER", 3012, {}};
-  LocalTime hman_at = s.hman_before_setup          ? t0 - hours(24)
+  LocalTime hman_at = s.hman_before_setup         ? t0 - hours(24)
                       : s.hman_after > minutes(0) ? t0 + s.hman_after
                                                   : t0 + s.finish_after - minutes(8);
   hm.line(hman_at - minutes(1), "Updating the site's entry in Active Directory.");
@@ -66,7 +71,9 @@ void write_sample_site(const std::filesystem::path& root, const SampleSite& s) {
 
   Writer ib{s, "SMS_INBOX_MANAGER", 1844, {}};
   ib.line(t0 + s.finish_after - minutes(2), "Copied C:\\SMS\\inboxes\\clicomp.box to \\\\CAP01\\CAP_LAB\\Clicomp.box.");
-  if (keep(6)) ib.line(t0 + s.finish_after, "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.");
+  if (keep(6))
+    ib.line(t0 + s.finish_after,
+            "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.");
   save(logs / "inboxmgr.log", ib.out);
 }
 

@@ -49,8 +49,7 @@ std::string utf16_to_utf8(std::string_view bytes, bool big_endian) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size() / 2;
   auto unit = [&](std::size_t i) -> std::uint32_t {
-    return big_endian ? (std::uint32_t{p[2 * i]} << 8) | p[2 * i + 1]
-                      : (std::uint32_t{p[2 * i + 1]} << 8) | p[2 * i];
+    return big_endian ? (std::uint32_t{p[2 * i]} << 8) | p[2 * i + 1] : (std::uint32_t{p[2 * i + 1]} << 8) | p[2 * i];
   };
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t u = unit(i);
@@ -75,8 +74,8 @@ LogText& LogText::operator=(LogText&& o) noexcept {
   unguard_mapping(guard_);
   if (map_ != nullptr) munmap(map_, map_size_);
   name_ = std::move(o.name_);
-  bool text_in_owned = !o.owned_.empty() && o.text_.data() >= o.owned_.data() &&
-                       o.text_.data() <= o.owned_.data() + o.owned_.size();
+  bool text_in_owned =
+      !o.owned_.empty() && o.text_.data() >= o.owned_.data() && o.text_.data() <= o.owned_.data() + o.owned_.size();
   std::size_t skip = text_in_owned ? static_cast<std::size_t>(o.text_.data() - o.owned_.data()) : 0;
   owned_ = std::move(o.owned_);
   map_ = std::exchange(o.map_, nullptr);
@@ -173,11 +172,9 @@ void LogText::decode() {
   bool le_bom = text_.size() >= 2 && b(0) == 0xFF && b(1) == 0xFE;
   bool be_bom = text_.size() >= 2 && b(0) == 0xFE && b(1) == 0xFF;
   // Without a mark, "x\0y\0" at the start is UTF-16 LE as Windows writes it.
-  bool le_bare = !le_bom && !be_bom && text_.size() >= 4 && b(0) != 0 && b(1) == 0 &&
-                 b(2) != 0 && b(3) == 0;
+  bool le_bare = !le_bom && !be_bom && text_.size() >= 4 && b(0) != 0 && b(1) == 0 && b(2) != 0 && b(3) == 0;
   if (!le_bom && !be_bom && !le_bare) return;
-  std::string converted =
-      utf16_to_utf8(text_.substr(le_bare ? 0 : 2), be_bom);
+  std::string converted = utf16_to_utf8(text_.substr(le_bare ? 0 : 2), be_bom);
   encoding_ = be_bom ? Encoding::Utf16Be : Encoding::Utf16Le;
   if (map_ != nullptr) {
     munmap(map_, map_size_);

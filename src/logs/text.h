@@ -40,11 +40,11 @@ class LogText {
   void decode();
 
   std::string name_;
-  std::string owned_;             // read or converted bytes
-  void* map_ = nullptr;           // or a private read-only mapping
+  std::string owned_;    // read or converted bytes
+  void* map_ = nullptr;  // or a private read-only mapping
   std::size_t map_size_ = 0;
-  int guard_ = -1;                // its slot in mapping_guard.h
-  bool short_read_ = false;       // read() ended before the size fstat gave
+  int guard_ = -1;           // its slot in mapping_guard.h
+  bool short_read_ = false;  // read() ended before the size fstat gave
   std::string_view text_;
   Encoding encoding_ = Encoding::Utf8;
   std::uint64_t file_size_ = 0;

@@ -13,7 +13,6 @@ namespace {
 
 using namespace std::chrono;
 
-
 // Reads 1..max_digits digits at s[i], advancing i.
 std::optional<int> number(std::string_view s, std::size_t& i, std::size_t max_digits) {
   std::size_t start = i;
@@ -64,8 +63,8 @@ bool clock_time(std::string_view s, std::size_t& i, int& h, int& mi, int& sec, i
 }
 
 std::optional<int> month_by_name(std::string_view s) {
-  static constexpr std::array<std::string_view, 12> names{
-      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::array<std::string_view, 12> names{"jan", "feb", "mar", "apr", "may", "jun",
+                                                          "jul", "aug", "sep", "oct", "nov", "dec"};
   if (s.size() < 3) return std::nullopt;
   for (std::size_t m = 0; m < names.size(); ++m) {
     bool same = true;
@@ -82,7 +81,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-
 int d2(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 bool all_digits(const char* p, std::size_t n) {
@@ -96,9 +94,9 @@ bool all_digits(const char* p, std::size_t n) {
 std::optional<LocalTime> fixed_mdy_time(std::string_view date, std::string_view time) {
   const char* d = date.data();
   const char* t = time.data();
-  if (d[2] != '-' || d[5] != '-' || t[2] != ':' || t[5] != ':' || t[8] != '.' ||
-      !all_digits(d, 2) || !all_digits(d + 3, 2) || !all_digits(d + 6, 4) || !all_digits(t, 2) ||
-      !all_digits(t + 3, 2) || !all_digits(t + 6, 2) || !all_digits(t + 9, 3))
+  if (d[2] != '-' || d[5] != '-' || t[2] != ':' || t[5] != ':' || t[8] != '.' || !all_digits(d, 2) ||
+      !all_digits(d + 3, 2) || !all_digits(d + 6, 4) || !all_digits(t, 2) || !all_digits(t + 3, 2) ||
+      !all_digits(t + 6, 2) || !all_digits(t + 9, 3))
     return std::nullopt;
   thread_local char last_date[10] = {};
   thread_local local_days last_day{};
@@ -151,23 +149,40 @@ std::optional<int> windows_zone_bias(std::string_view name) {
     int bias;
   };
   static constexpr Zone zones[] = {
-      {"Coordinated Universal Time", 0},   {"UTC", 0},
-      {"GMT Standard Time", 0},            {"GMT Daylight Time", -60},
-      {"Greenwich Standard Time", 0},      {"W. Europe Standard Time", -60},
-      {"W. Europe Daylight Time", -120},   {"Romance Standard Time", -60},
-      {"Romance Daylight Time", -120},     {"Central Europe Standard Time", -60},
-      {"Central Europe Daylight Time", -120}, {"Central European Standard Time", -60},
-      {"E. Europe Standard Time", -120},   {"FLE Standard Time", -120},
-      {"Russian Standard Time", -180},     {"India Standard Time", -330},
-      {"China Standard Time", -480},       {"Tokyo Standard Time", -540},
-      {"AUS Eastern Standard Time", -600}, {"AUS Eastern Daylight Time", -660},
-      {"New Zealand Standard Time", -720}, {"Atlantic Standard Time", 240},
-      {"Atlantic Daylight Time", 180},     {"Eastern Standard Time", 300},
-      {"Eastern Daylight Time", 240},      {"Central Standard Time", 360},
-      {"Central Daylight Time", 300},      {"Mountain Standard Time", 420},
-      {"Mountain Daylight Time", 360},     {"Pacific Standard Time", 480},
-      {"Pacific Daylight Time", 420},      {"Alaskan Standard Time", 540},
-      {"Alaskan Daylight Time", 480},      {"Hawaiian Standard Time", 600},
+      {"Coordinated Universal Time", 0},
+      {"UTC", 0},
+      {"GMT Standard Time", 0},
+      {"GMT Daylight Time", -60},
+      {"Greenwich Standard Time", 0},
+      {"W. Europe Standard Time", -60},
+      {"W. Europe Daylight Time", -120},
+      {"Romance Standard Time", -60},
+      {"Romance Daylight Time", -120},
+      {"Central Europe Standard Time", -60},
+      {"Central Europe Daylight Time", -120},
+      {"Central European Standard Time", -60},
+      {"E. Europe Standard Time", -120},
+      {"FLE Standard Time", -120},
+      {"Russian Standard Time", -180},
+      {"India Standard Time", -330},
+      {"China Standard Time", -480},
+      {"Tokyo Standard Time", -540},
+      {"AUS Eastern Standard Time", -600},
+      {"AUS Eastern Daylight Time", -660},
+      {"New Zealand Standard Time", -720},
+      {"Atlantic Standard Time", 240},
+      {"Atlantic Daylight Time", 180},
+      {"Eastern Standard Time", 300},
+      {"Eastern Daylight Time", 240},
+      {"Central Standard Time", 360},
+      {"Central Daylight Time", 300},
+      {"Mountain Standard Time", 420},
+      {"Mountain Daylight Time", 360},
+      {"Pacific Standard Time", 480},
+      {"Pacific Daylight Time", 420},
+      {"Alaskan Standard Time", 540},
+      {"Alaskan Daylight Time", 480},
+      {"Hawaiian Standard Time", 600},
   };
   name = trim(name);
   for (const auto& z : zones)
@@ -233,9 +248,8 @@ std::string format_local(LocalTime t) {
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> hms{t - day};
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                     hms.subseconds().count());
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
 }
 
 std::string format_utc(TimePoint t) {
@@ -243,6 +257,5 @@ std::string format_utc(TimePoint t) {
   s[10] = 'T';
   return s + "Z";
 }
-
 
 }  // namespace smsup::logs

@@ -63,7 +63,8 @@ std::uint64_t entry_start(std::string_view t, std::uint64_t end) {
   std::uint64_t low = line > (64u << 10) ? line - (64u << 10) : 0;
   std::string_view back = t.substr(low, line - low);
   std::size_t open = back.rfind("\n<![LOG[");
-  std::uint64_t q = open != std::string_view::npos ? low + open + 1 : (low == 0 && t.compare(0, 7, "<![LOG[") == 0 ? 0 : line);
+  std::uint64_t q =
+      open != std::string_view::npos ? low + open + 1 : (low == 0 && t.compare(0, 7, "<![LOG[") == 0 ? 0 : line);
   if (q < line && t.substr(q, end - q).find("]LOG]!>") == std::string_view::npos) return q;
   return line;
 }
@@ -104,8 +105,7 @@ int site_bias(const std::vector<std::unique_ptr<Source>>& sources) {
 
 // The first timed entry of the setup run that ends at `completion`: after the
 // previous completion, or at the last "setup started" line before it.
-std::optional<MilestoneResult> setup_run_start(const Candidate& completion,
-                                               std::optional<std::uint64_t> previous_end,
+std::optional<MilestoneResult> setup_run_start(const Candidate& completion, std::optional<std::uint64_t> previous_end,
                                                int bias) {
   std::string_view t = completion.source->text.text();
   std::uint64_t from = previous_end.value_or(0);
@@ -127,17 +127,18 @@ std::optional<MilestoneResult> setup_run_start(const Candidate& completion,
   return sighting({completion.source, *first_timed + 1}, bias);
 }
 
-std::string describe_time(const MilestoneResult& m) {
-  return m.utc ? format_utc(*m.utc) : std::string("(no time)");
-}
+std::string describe_time(const MilestoneResult& m) { return m.utc ? format_utc(*m.utc) : std::string("(no time)"); }
 
 }  // namespace
 
 std::string_view to_string(MilestoneState s) {
   switch (s) {
-    case MilestoneState::Found: return "found";
-    case MilestoneState::OutOfOrder: return "out of order";
-    case MilestoneState::Missing: return "missing";
+    case MilestoneState::Found:
+      return "found";
+    case MilestoneState::OutOfOrder:
+      return "out of order";
+    case MilestoneState::Missing:
+      return "missing";
   }
   return "missing";
 }
@@ -167,8 +168,8 @@ fs::path logs_folder(const fs::path& root_given, const std::string& install_dir)
 namespace {
 
 // The four logs under a local site (rotated ones first), read.
-void read_local(const fs::path& root, const fs::path& logs, std::vector<SiteLog>& read,
-                std::vector<fs::path>& missing, std::vector<std::string>& notes) {
+void read_local(const fs::path& root, const fs::path& logs, std::vector<SiteLog>& read, std::vector<fs::path>& missing,
+                std::vector<std::string>& notes) {
   std::vector<std::string_view> names;
   for (const auto& m : milestones())
     if (std::find(names.begin(), names.end(), m.log) == names.end()) names.push_back(m.log);
@@ -237,11 +238,11 @@ void check_settle(VerifyResult& r) {
 
 }  // namespace
 
-VerifyResult verify_site(const fs::path& root, const std::string& install_dir,
-                         std::optional<TimePoint> since) {
+VerifyResult verify_site(const fs::path& root, const std::string& install_dir, std::optional<TimePoint> since) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
-    throw InputError({root.string(), 0, 0}, "--logs", "not a folder (expected the system drive root of the site server, holding SMSSetup.log)");
+    throw InputError({root.string(), 0, 0}, "--logs",
+                     "not a folder (expected the system drive root of the site server, holding SMSSetup.log)");
   std::vector<SiteLog> read;
   std::vector<fs::path> missing;
   std::vector<std::string> notes;
@@ -272,8 +273,7 @@ VerifyResult verify_logs(std::vector<SiteLog> logs, std::vector<fs::path> missin
       // Without --since the upgrade is the last setup run that completed.
       Candidate last = cands.back();
       std::optional<std::uint64_t> prev_end;
-      if (cands.size() >= 2 && cands[cands.size() - 2].source == last.source)
-        prev_end = cands[cands.size() - 2].offset;
+      if (cands.size() >= 2 && cands[cands.size() - 2].source == last.source) prev_end = cands[cands.size() - 2].offset;
       if (auto start = setup_run_start(last, prev_end, bias); start && start->utc) {
         r.setup_began = start->utc;
         r.setup_began_from = fmt::format("{}:{}", start->file.filename().string(), start->line);
@@ -296,9 +296,9 @@ VerifyResult verify_logs(std::vector<SiteLog> logs, std::vector<fs::path> missin
       out = sighting(cands.back(), bias);
       out.milestone = &m;
       out.state = MilestoneState::OutOfOrder;
-      r.notes.push_back(fmt::format("milestone {} ({}) last seen at {} ({}:{}), before {} at {}", m.number,
-                                    m.text, describe_time(out), out.file.filename().string(), out.line,
-                                    previous_name, format_utc(*previous)));
+      r.notes.push_back(fmt::format("milestone {} ({}) last seen at {} ({}:{}), before {} at {}", m.number, m.text,
+                                    describe_time(out), out.file.filename().string(), out.line, previous_name,
+                                    format_utc(*previous)));
     } else if (out.state == MilestoneState::Missing) {
       r.notes.push_back(fmt::format("milestone {} missing: no \"{}\" in {}", m.number, m.text, m.log));
     }
@@ -310,9 +310,8 @@ VerifyResult verify_logs(std::vector<SiteLog> logs, std::vector<fs::path> missin
   for (const auto& f : r.files_missing) r.notes.push_back("log not found: " + f.string());
   check_settle(r);
   // Without a start, "after setup began" cannot be shown (the note says to pass --since).
-  r.verified = r.setup_began && std::all_of(r.milestones.begin(), r.milestones.end(), [](const auto& m) {
-                 return m.state == MilestoneState::Found;
-               });
+  r.verified = r.setup_began && std::all_of(r.milestones.begin(), r.milestones.end(),
+                                            [](const auto& m) { return m.state == MilestoneState::Found; });
   return r;
 }
 
@@ -359,16 +358,14 @@ bool FollowedLogs::poll(std::size_t i, const fs::path& path, const SourceOpener&
   return changed;
 }
 
-void FollowedLogs::start_after(std::size_t i, const fs::path& path, const SourceOpener& open,
-                               std::string_view bytes) {
+void FollowedLogs::start_after(std::size_t i, const fs::path& path, const SourceOpener& open, std::string_view bytes) {
   Followed& f = *logs_.at(i);
   f.path = path;
   f.follower = std::make_unique<LogFollower>(path, open);
   f.follower->start_after(bytes);
 }
 
-SiteFollower::SiteFollower(fs::path root, std::string install_dir, std::optional<TimePoint> since,
-                           SourceOpener open)
+SiteFollower::SiteFollower(fs::path root, std::string install_dir, std::optional<TimePoint> since, SourceOpener open)
     : root_(std::move(root)), install_dir_(std::move(install_dir)), since_(since), open_(std::move(open)) {}
 
 SiteFollower::~SiteFollower() = default;
@@ -392,10 +389,9 @@ bool SiteFollower::poll() {
   return changed;
 }
 
-VerifyResult verify_site_waiting(const fs::path& root, const std::string& install_dir,
-                                 std::optional<TimePoint> since, std::chrono::milliseconds wait,
-                                 const std::function<void(const VerifyResult&)>& on_change,
-                                 WaitOptions options) {
+VerifyResult verify_site_waiting(const fs::path& root, const std::string& install_dir, std::optional<TimePoint> since,
+                                 std::chrono::milliseconds wait,
+                                 const std::function<void(const VerifyResult&)>& on_change, WaitOptions options) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   SiteFollower site(root, install_dir, since);
   FolderWatch watch(site.folders(), options.poll_every, options.inotify);

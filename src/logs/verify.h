@@ -41,28 +41,26 @@ struct MilestoneResult {
 struct VerifyResult {
   std::array<MilestoneResult, 6> milestones;
   std::optional<TimePoint> setup_began;
-  std::string setup_began_from;               // "--since" or "<file>:<line>"
+  std::string setup_began_from;                     // "--since" or "<file>:<line>"
   std::optional<std::chrono::milliseconds> settle;  // last milestone - setup began
   // When a console, a site reset or a configuration change may touch the site:
   // setup began + 30 minutes, or the last milestone when that came later.
   std::optional<TimePoint> touch_after;
-  bool verified = false;                      // all six found, in order
+  bool verified = false;  // all six found, in order
   std::vector<std::filesystem::path> files_read;
   std::vector<std::filesystem::path> files_missing;
-  std::vector<std::string> notes;             // what stands in the way, for people
+  std::vector<std::string> notes;  // what stands in the way, for people
 };
 
 // The folder holding the logs: `C:\SMS` -> <root>/SMS/Logs. Another drive
 // letter is the sibling folder of root named by it (D:\SMS -> <root>/../D/SMS/Logs).
-std::filesystem::path logs_folder(const std::filesystem::path& system_drive_root,
-                                  const std::string& install_dir);
+std::filesystem::path logs_folder(const std::filesystem::path& system_drive_root, const std::string& install_dir);
 
 // Reads <root>/SMSSetup.log and <install_dir>/Logs/{sitecomp,hman,inboxmgr}.log
 // (each with its rotated .lo_ first). File names match without regard to case.
 // `since` replaces the start of setup found in SMSSetup.log. Throws InputError
 // only when `system_drive_root` is not a folder; missing logs are results.
-VerifyResult verify_site(const std::filesystem::path& system_drive_root,
-                         const std::string& install_dir = "C:\\SMS",
+VerifyResult verify_site(const std::filesystem::path& system_drive_root, const std::string& install_dir = "C:\\SMS",
                          std::optional<TimePoint> since = std::nullopt);
 
 // One of a site's logs as read by whoever reads them (a local folder, an SMB
@@ -108,8 +106,7 @@ class FollowedLogs {
   bool poll(std::size_t i, const std::filesystem::path& path, const SourceOpener& open);
   // Follows log `i` at `path` from after `bytes`, its first bytes as read
   // by a verification just now: the next poll reads only what follows.
-  void start_after(std::size_t i, const std::filesystem::path& path, const SourceOpener& open,
-                   std::string_view bytes);
+  void start_after(std::size_t i, const std::filesystem::path& path, const SourceOpener& open, std::string_view bytes);
 
  private:
   struct Followed;
@@ -122,8 +119,8 @@ class FollowedLogs {
 // verify_site_waiting and the shell driver's verify.
 class SiteFollower {
  public:
-  SiteFollower(std::filesystem::path system_drive_root, std::string install_dir,
-               std::optional<TimePoint> since, SourceOpener open = open_local);
+  SiteFollower(std::filesystem::path system_drive_root, std::string install_dir, std::optional<TimePoint> since,
+               SourceOpener open = open_local);
   ~SiteFollower();
   SiteFollower(const SiteFollower&) = delete;
   SiteFollower& operator=(const SiteFollower&) = delete;
@@ -152,9 +149,8 @@ struct WaitOptions {
 
 // Follows the site's logs (SiteFollower) until verified or `wait` has passed.
 // `on_change` is called with each new result that differs from the last.
-VerifyResult verify_site_waiting(const std::filesystem::path& system_drive_root,
-                                 const std::string& install_dir, std::optional<TimePoint> since,
-                                 std::chrono::milliseconds wait,
+VerifyResult verify_site_waiting(const std::filesystem::path& system_drive_root, const std::string& install_dir,
+                                 std::optional<TimePoint> since, std::chrono::milliseconds wait,
                                  const std::function<void(const VerifyResult&)>& on_change = {},
                                  WaitOptions options = {});
 

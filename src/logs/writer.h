@@ -12,14 +12,13 @@
 namespace smsup::logs {
 
 // `message  $$<COMPONENT><MM-DD-YYYY HH:MM:SS.mmm+BIAS><thread=N (0xHEX)>` + CRLF.
-std::string sms_line(std::string_view message, std::string_view component, LocalTime local,
-                     int bias_minutes, std::uint32_t thread);
+std::string sms_line(std::string_view message, std::string_view component, LocalTime local, int bias_minutes,
+                     std::uint32_t thread);
 
 // `<![LOG[message]LOG]!><time="HH:MM:SS.mmm+BIAS" date="MM-DD-YYYY" component="C"
 // context="" type="T" thread="N" file="F">` + CRLF.
-std::string cmtrace_line(std::string_view message, std::string_view component, LocalTime local,
-                         int bias_minutes, std::uint32_t thread, Severity type,
-                         std::string_view file = "");
+std::string cmtrace_line(std::string_view message, std::string_view component, LocalTime local, int bias_minutes,
+                         std::uint32_t thread, Severity type, std::string_view file = "");
 
 // `<MM-DD-YYYY HH:MM:SS> message` + CRLF, as SMS Setup writes SMSSetup.log.
 std::string setup_line(std::string_view message, LocalTime local);
@@ -29,7 +28,6 @@ std::string setup_line(std::string_view message, LocalTime local);
 void append_to_file(const std::filesystem::path& path, std::string_view text);
 
 // The local time for a calendar date, for writing fixtures.
-LocalTime make_local_time(int year, unsigned month, unsigned day, int hour, int minute, int second,
-                     int millis = 0);
+LocalTime make_local_time(int year, unsigned month, unsigned day, int hour, int minute, int second, int millis = 0);
 
 }  // namespace smsup::logs

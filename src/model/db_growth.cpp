@@ -21,9 +21,7 @@ MigrationRun generated_run(int64_t clients) {
           kEmptySiteDb.log + n * kPerClient.log};
 }
 
-int64_t miniature_clients(int64_t clients_held) {
-  return std::clamp(clients_held, kMiniatureMin, kMiniatureMax);
-}
+int64_t miniature_clients(int64_t clients_held) { return std::clamp(clients_held, kMiniatureMin, kMiniatureMax); }
 
 AfterMb scale_to_site(int64_t data_mb, int64_t log_mb, const MigrationRun& run, const MigrationRun& empty) {
   double inventory = run.before - empty.before;

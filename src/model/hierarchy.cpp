@@ -26,21 +26,22 @@ std::string_view bit_name(E e, const std::array<std::string_view, N>& names) {
 }
 
 constexpr std::array<std::string_view, 8> kRoles{
-    "site_server",          "provider",            "management_point",   "reporting_point",
-    "server_locator_point", "client_access_point", "distribution_point", "database_server"};
+    "site_server",         "provider",           "management_point", "reporting_point", "server_locator_point",
+    "client_access_point", "distribution_point", "database_server"};
 constexpr std::array<std::string_view, 9> kFirewall{
-    "rc-2701", "rc-2702", "rc-2703", "rc-2704", "helpsvc",
-    "tcp-135", "file-printer-sharing", "statview", "unsecapp"};
-constexpr std::array<std::string_view, 3> kDcom{"slp-iusr", "rp-reporting-users",
-                                                "sms-admins-remote"};
+    "rc-2701", "rc-2702", "rc-2703", "rc-2704", "helpsvc", "tcp-135", "file-printer-sharing", "statview", "unsecapp"};
+constexpr std::array<std::string_view, 3> kDcom{"slp-iusr", "rp-reporting-users", "sms-admins-remote"};
 
 }  // namespace
 
 std::string_view to_string(Method m) {
   switch (m) {
-    case Method::interactive: return "interactive";
-    case Method::update_quiet: return "update-quiet";
-    case Method::update_passive: return "update-passive";
+    case Method::interactive:
+      return "interactive";
+    case Method::update_quiet:
+      return "update-quiet";
+    case Method::update_passive:
+      return "update-passive";
   }
   return "?";
 }
@@ -54,9 +55,12 @@ std::optional<Method> parse_method(std::string_view s) {
 
 std::string_view command_of(Method m) {
   switch (m) {
-    case Method::interactive: return "Autorun.exe";
-    case Method::update_quiet: return "Update.exe /quiet";
-    case Method::update_passive: return "Update.exe /passive";
+    case Method::interactive:
+      return "Autorun.exe";
+    case Method::update_quiet:
+      return "Update.exe /quiet";
+    case Method::update_passive:
+      return "Update.exe /passive";
   }
   return "?";
 }
@@ -82,16 +86,15 @@ std::optional<Date> parse_date(std::string_view s) {
   if (!num(s.substr(0, 4), y) || !num(s.substr(5, 2), m) || !num(s.substr(8, 2), d)) {
     return std::nullopt;
   }
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                  std::chrono::day{d}};
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) return std::nullopt;
   return Date{ymd};
 }
 
 std::string to_string(Date d) {
   std::chrono::year_month_day ymd{d};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
 }
 
 const SiteSystem& Site::site_server() const {
@@ -109,8 +112,7 @@ int Hierarchy::find_site(std::string_view code) const {
 }
 
 int64_t Hierarchy::clients_of(int site) const {
-  return std::count_if(clients.begin(), clients.end(),
-                       [site](const Client& c) { return c.site == site; });
+  return std::count_if(clients.begin(), clients.end(), [site](const Client& c) { return c.site == site; });
 }
 
 }  // namespace smsup

@@ -14,9 +14,9 @@
 namespace smsup {
 
 enum class Method { interactive, update_quiet, update_passive };
-std::string_view to_string(Method m);           // "update-quiet"
+std::string_view to_string(Method m);  // "update-quiet"
 std::optional<Method> parse_method(std::string_view s);
-std::string_view command_of(Method m);          // "Update.exe /quiet"
+std::string_view command_of(Method m);  // "Update.exe /quiet"
 
 enum class SiteType { primary, secondary };
 enum class Security { standard, advanced };
@@ -138,14 +138,12 @@ struct SiteSystem {
   uint32_t firewall_exceptions = 0;  // FirewallException bits
   uint32_t dcom_fixed = 0;           // DcomFix bits
   uint32_t unknown = 0;              // SystemFact bits
-  SourceLoc loc;       // the system's mapping
-  SourceLoc host_loc;  // its host: value
-  std::string path;    // key path, "sites[2].systems[0]"
+  SourceLoc loc;                     // the system's mapping
+  SourceLoc host_loc;                // its host: value
+  std::string path;                  // key path, "sites[2].systems[0]"
 
   bool has(Role r) const { return (roles & static_cast<uint32_t>(r)) != 0; }
-  bool has(FirewallException e) const {
-    return (firewall_exceptions & static_cast<uint32_t>(e)) != 0;
-  }
+  bool has(FirewallException e) const { return (firewall_exceptions & static_cast<uint32_t>(e)) != 0; }
   bool has(DcomFix f) const { return (dcom_fixed & static_cast<uint32_t>(f)) != 0; }
   bool unknown_fact(SystemFact f) const { return (unknown & static_cast<uint32_t>(f)) != 0; }
 };
@@ -176,7 +174,7 @@ struct Site {
   std::optional<Method> method;  // overrides the hierarchy's method
   std::string install_dir = "C:\\SMS";
   std::vector<std::string> foreign_files;
-  std::optional<Date> last_backup;  // stale after kBackupMaxAgeDays
+  std::optional<Date> last_backup;   // stale after kBackupMaxAgeDays
   std::optional<Database> database;  // primary sites only
   std::vector<SiteSystem> systems;
   std::vector<Console> consoles;
@@ -207,13 +205,13 @@ struct Client {
   ClientKind kind = ClientKind::advanced;
   WinVersion os;
   Arch arch = Arch::x86;
-  uint8_t unknown = 0;   // ClientFact bits
-  int ie_tenths = -1;  // IE 5.5 -> 55; -1 unknown
+  uint8_t unknown = 0;  // ClientFact bits
+  int ie_tenths = -1;   // IE 5.5 -> 55; -1 unknown
   SmsLevel version = SmsLevel::sp1;
   bool autoupgrade_disabled = false;
   int reassign_to = -1;  // site index, -1 none
   int http_port = 80;
-  int line = 0;          // CSV line
+  int line = 0;  // CSV line
 
   bool unknown_fact(ClientFact f) const { return (unknown & static_cast<uint8_t>(f)) != 0; }
 };
@@ -223,9 +221,9 @@ struct Hierarchy {
   Method method = Method::interactive;
   std::vector<Site> sites;  // in file order
   std::vector<Client> clients;
-  std::string source;            // the inventory file
-  std::string clients_source;    // the clients CSV, if any
-  std::string sha256;            // digest of the YAML and the CSV bytes
+  std::string source;          // the inventory file
+  std::string clients_source;  // the clients CSV, if any
+  std::string sha256;          // digest of the YAML and the CSV bytes
 
   // Derived by the loader.
   int central = -1;

@@ -8,10 +8,10 @@ namespace smsup {
 namespace {
 
 constexpr std::array<std::string_view, 4> kSmsNames{"sms20", "rtm", "sp1", "sp2"};
-constexpr std::array<std::string_view, 4> kSmsBuilds{"2.00.1239.0000", "2.50.2726.0018",
-                                                     "2.50.3174.1018", "2.50.4160.2000"};
-constexpr std::array<std::string_view, 10> kWinNames{
-    "win95", "win98", "winme", "nt4", "w2000", "xp", "w2003", "vista", "longhorn", "vs2005"};
+constexpr std::array<std::string_view, 4> kSmsBuilds{"2.00.1239.0000", "2.50.2726.0018", "2.50.3174.1018",
+                                                     "2.50.4160.2000"};
+constexpr std::array<std::string_view, 10> kWinNames{"win95", "win98", "winme", "nt4",      "w2000",
+                                                     "xp",    "w2003", "vista", "longhorn", "vs2005"};
 
 // "2.50.3174.1018" -> {2, 50, 3174, 1018}; nullopt unless 2 to 4 numeric parts.
 std::optional<std::array<long, 4>> parse_build(std::string_view s) {
@@ -67,9 +67,8 @@ std::string_view to_string(WinFamily f) { return kWinNames[static_cast<size_t>(f
 
 std::string describe(const WinVersion& v) {
   static constexpr std::array<std::string_view, 10> names{
-      "Windows 95", "Windows 98",   "Windows Me",        "Windows NT 4.0",
-      "Windows 2000", "Windows XP", "Windows Server 2003", "Windows Vista",
-      "Windows Longhorn", "Virtual Server 2005"};
+      "Windows 95", "Windows 98",          "Windows Me",    "Windows NT 4.0",   "Windows 2000",
+      "Windows XP", "Windows Server 2003", "Windows Vista", "Windows Longhorn", "Virtual Server 2005"};
   auto name = names[static_cast<size_t>(v.family)];
   if (v.sp == 0) return fmt::format("{} (no service pack)", name);
   return fmt::format("{} SP{}", name, v.sp);
@@ -125,22 +124,30 @@ std::string describe(const SqlVersion& v) {
 
 bool sp2_site_system_supported(const WinVersion& os) {
   switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::w2003: return true;
-    case WinFamily::vs2005: return os.sp >= 1;
-    default: return false;
+    case WinFamily::w2000:
+      return os.sp >= 4;
+    case WinFamily::w2003:
+      return true;
+    case WinFamily::vs2005:
+      return os.sp >= 1;
+    default:
+      return false;
   }
 }
 
 bool sp2_advanced_client_supported(const WinVersion& os) {
   switch (os.family) {
-    case WinFamily::w2000: return os.sp >= 4;
-    case WinFamily::xp: return os.sp >= 1;
+    case WinFamily::w2000:
+      return os.sp >= 4;
+    case WinFamily::xp:
+      return os.sp >= 1;
     case WinFamily::w2003:
     case WinFamily::vista:
     case WinFamily::longhorn:
-    case WinFamily::vs2005: return true;
-    default: return false;
+    case WinFamily::vs2005:
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -70,25 +70,26 @@ Instructions readiness(const Step&) {
 
 Instructions legacy_to_advanced(const Step& s) {
   return {"Platform Changes in SP2: Legacy Client Support",
-          {fmt::format("Create the collection `{}` with these {} computers: {}.", str(s, "collection"),
-                       str(s, "count"), names(s, "clients")),
+          {fmt::format("Create the collection `{}` with these {} computers: {}.", str(s, "collection"), str(s, "count"),
+                       names(s, "clients")),
            "Install the SMS 2003 SP2 Advanced Client on them: Client Push Installation, or advertise "
            "the Advanced Client package to the collection.",
            s.params.contains("assign_to")
                ? fmt::format("Assign the new Advanced Clients to primary site {} (a secondary site takes "
-                             "no Advanced Clients).", str(s, "assign_to"))
+                             "no Advanced Clients).",
+                             str(s, "assign_to"))
                : "Keep them assigned to this site."},
           {"The computers report as Advanced Clients in the console; none of them is left a Legacy Client."}};
 }
 
 Instructions os_sp1(const Step& s) {
-  Instructions in{"Steps to Upgrade Windows 2003 and SMS (steps 1-6)",
-                  {"Download Windows Server 2003 SP1 to the server.", "Close all programs.",
-                   fmt::format("Run `{}`. Do NOT use /n: keep the uninstall folder ({}) as the way back.",
-                               str(s, "command"), str(s, "uninstall_folder")),
-                   "Let the install run, then reboot the server."},
-                  {"After the reboot, winver (or System properties) shows Service Pack 1.",
-                   "The uninstall folder is present."}};
+  Instructions in{
+      "Steps to Upgrade Windows 2003 and SMS (steps 1-6)",
+      {"Download Windows Server 2003 SP1 to the server.", "Close all programs.",
+       fmt::format("Run `{}`. Do NOT use /n: keep the uninstall folder ({}) as the way back.", str(s, "command"),
+                   str(s, "uninstall_folder")),
+       "Let the install run, then reboot the server."},
+      {"After the reboot, winver (or System properties) shows Service Pack 1.", "The uninstall folder is present."}};
   if (s.params.contains("group")) {
     in.todo.insert(in.todo.begin(),
                    fmt::format("Do this together with the other hosts of group {} (remote management point "
@@ -96,9 +97,10 @@ Instructions os_sp1(const Step& s) {
                                str(s, "group")));
   }
   if (s.params.contains("fix")) {
-    in.todo.push_back(fmt::format("Its site server does not move to SP1 with it: apply the fix of {} "
-                                  "(error 997 reading the remote registry) or run SMS under a service account.",
-                                  str(s, "fix")));
+    in.todo.push_back(
+        fmt::format("Its site server does not move to SP1 with it: apply the fix of {} "
+                    "(error 997 reading the remote registry) or run SMS under a service account.",
+                    str(s, "fix")));
   }
   return in;
 }
@@ -117,15 +119,18 @@ Instructions dcom(const Step& s, Kind kind, const char* what) {
     in.todo.push_back("Component Services > Computers > My Computer: right-click, Properties, COM Security tab.");
     in.todo.push_back("In Launch and Activation Permissions click Edit Limits.");
     in.todo.push_back(fmt::format("Add the local SMS Admins group and allow: {}.", perms));
-    in.check.push_back("A user who is in SMS Admins but not a server administrator opens the SMS Administrator console.");
+    in.check.push_back(
+        "A user who is in SMS Admins but not a server administrator opens the SMS Administrator console.");
     return in;
   }
-  in.todo.push_back(fmt::format("Component Services > Computers > My Computer > DCOM Config > {}; Action > Properties.", what));
+  in.todo.push_back(
+      fmt::format("Component Services > Computers > My Computer > DCOM Config > {}; Action > Properties.", what));
   in.todo.push_back("Security tab: Launch and Activation Permissions > Customize > Edit.");
   in.todo.push_back(fmt::format("Add {} and allow: {}.", str(s, "account"), perms));
   if (kind == Kind::dcom_rp) {
-    in.todo.push_back("The field report grants all four; it notes that Remote Launch and Remote Activation alone may "
-                      "do: test to confirm before taking any away.");
+    in.todo.push_back(
+        "The field report grants all four; it notes that Remote Launch and Remote Activation alone may "
+        "do: test to confirm before taking any away.");
     in.check.push_back("A member of SMS Reporting Users opens the web reports.");
   } else {
     in.check.push_back("Clients find their site through the server locator point again.");
@@ -143,12 +148,15 @@ Instructions dcom_sms_admins(const Step& s) { return dcom(s, Kind::dcom_sms_admi
 
 Instructions firewall(const Step& s) {
   Instructions in{"Identifying Ports and Services Required If Windows Firewall Is Enabled",
-                  {fmt::format("Missing on {}: {}.", s.host, names(s, "missing", 20))}, {}};
+                  {fmt::format("Missing on {}: {}.", s.host, names(s, "missing", 20))},
+                  {}};
   for (const auto& c : list(s, "commands")) in.todo.push_back(fmt::format("Run `{}`.", c));
-  in.todo.push_back("Remote control: where the OS has them, Remote Assistance or Remote Desktop are the recommended "
-                    "practice instead of opening the SMS Remote Tools ports (ports: KB256884).");
-  in.todo.push_back("Windows Diagnostics cannot be reached from the SMS Administrator console on Windows Server 2003 "
-                    "SP1: there is no workaround (Event Viewer and System Monitor need File and Printer Sharing).");
+  in.todo.push_back(
+      "Remote control: where the OS has them, Remote Assistance or Remote Desktop are the recommended "
+      "practice instead of opening the SMS Remote Tools ports (ports: KB256884).");
+  in.todo.push_back(
+      "Windows Diagnostics cannot be reached from the SMS Administrator console on Windows Server 2003 "
+      "SP1: there is no workaround (Event Viewer and System Monitor need File and Printer Sharing).");
   in.todo.push_back("unsecapp.exe and TCP 135 for the console: KB875605.");
   in.check.push_back("`netsh firewall show state` lists every exception above.");
   return in;
@@ -158,8 +166,10 @@ Instructions scw(const Step& s) {
   std::pair<const char*, const char*> what;  // what to do in the wizard, how to know it worked
   switch (kind_of(s.kind).value_or(Kind::scw_rerun)) {
     case Kind::scw_remote_wmi:
-      what = {"On Select Administration and Other Options, enable Remote WMI (the wizard does not recognise the SMS Provider).",
-              "Consoles connect to the SMS namespace in WMI."};
+      what = {
+          "On Select Administration and Other Options, enable Remote WMI (the wizard does not recognise the SMS "
+          "Provider).",
+          "Consoles connect to the SMS namespace in WMI."};
       break;
     case Kind::scw_sql_monitor:
       what = {"On Open Ports and Approve Applications, select Ports used by SMS_SQL_MONITOR_<ServerName>.",
@@ -174,8 +184,10 @@ Instructions scw(const Step& s) {
               "The applied policy lists no CAP role for this server."};
       break;
     default:
-      what = {"Roles changed after the policy was applied: run the Security Configuration Wizard again and apply the new policy.",
-              "The policy in force was made after the last role change."};
+      what = {
+          "Roles changed after the policy was applied: run the Security Configuration Wizard again and apply the new "
+          "policy.",
+          "The policy in force was made after the last role change."};
       break;
   }
   return {"Additional Configuration Tasks if you Run the Security Configuration Wizard",
@@ -209,20 +221,23 @@ Instructions kb906570(const Step& s) {
 }
 
 Instructions replication_disable(const Step& s) {
-  return {"Disable SQL Replication of the SMS Site Database If You Enabled It",
-          {fmt::format("In SQL Server Enterprise Manager, select the site database server {} (the publisher).", str(s, "publisher")),
-           "Tools > Replication > Disable Publishing.", "Welcome page: Next.",
-           "Disable Publishing page: Yes, disable publishing; Next.", "Confirm Dropping of Publications: Next.",
-           "Completing the wizard: Finish. If it says the database is in use: OK, then Cancel; refresh Enterprise Manager.",
-           "Delete the subscription information on every remote subscriber (KB324401, "
-           "http://go.microsoft.com/fwlink/?LinkId=39603)."},
-          {fmt::format("Enterprise Manager no longer lists a publication of {}.", str(s, "database"))}};
+  return {
+      "Disable SQL Replication of the SMS Site Database If You Enabled It",
+      {fmt::format("In SQL Server Enterprise Manager, select the site database server {} (the publisher).",
+                   str(s, "publisher")),
+       "Tools > Replication > Disable Publishing.", "Welcome page: Next.",
+       "Disable Publishing page: Yes, disable publishing; Next.", "Confirm Dropping of Publications: Next.",
+       "Completing the wizard: Finish. If it says the database is in use: OK, then Cancel; refresh Enterprise Manager.",
+       "Delete the subscription information on every remote subscriber (KB324401, "
+       "http://go.microsoft.com/fwlink/?LinkId=39603)."},
+      {fmt::format("Enterprise Manager no longer lists a publication of {}.", str(s, "database"))}};
 }
 
 Instructions backup(const Step& s) {
   return {"Test the Database Upgrade Process (back up the site database)",
           {fmt::format("Run the Backup SMS Site Server task for {} ({} MB).", str(s, "database"), str(s, "size_mb")),
-           "Or: stop all SMS services on the site server and SQL Server, and back up the database with SQL Server Enterprise Manager."},
+           "Or: stop all SMS services on the site server and SQL Server, and back up the database with SQL Server "
+           "Enterprise Manager."},
           {"The backup folder holds today's backup; the task's status messages show success."}};
 }
 
@@ -231,32 +246,36 @@ Instructions dbtest(const Step& s) {
           {fmt::format("Extract the SP2 files: `{}`.", str(s, "extract")),
            fmt::format("On {} (never on {}), create a database named {} (1 MB data and log are enough).",
                        str(s, "restore_on"), str(s, "never_on"), str(s, "database")),
-           "Copy the backup file to a local drive of the test server and restore it with Enterprise Manager (adjust drive letters).",
+           "Copy the backup file to a local drive of the test server and restore it with Enterprise Manager (adjust "
+           "drive letters).",
            fmt::format("Record data ({} MB before) and log ({} MB before) sizes.", str(s, "data_mb"), str(s, "log_mb")),
            fmt::format("Run `{}` from the extracted files.", str(s, "command")),
            "Record the data and log sizes after the test: the difference is the growth to plan disk for."},
-          {"SMSSETUP.log at the root of the test server's system drive reports the test succeeded; fix any error before the real upgrade."}};
+          {"SMSSETUP.log at the root of the test server's system drive reports the test succeeded; fix any error "
+           "before the real upgrade."}};
 }
 
 Instructions disk_check(const Step& s) {
-  Instructions in{"Test the Database Upgrade Process (disk space)",
-          {fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth from {}).",
-                       str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
-           "In Enterprise Manager, database Properties: both data and log files set to autogrow."},
-          {"Free space covers the growth with room for new software inventory; autogrow is on."}};
+  Instructions in{
+      "Test the Database Upgrade Process (disk space)",
+      {fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth from {}).",
+                   str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
+       "In Enterprise Manager, database Properties: both data and log files set to autogrow."},
+      {"Free space covers the growth with room for new software inventory; autogrow is on."}};
   if (s.params.value("enable_autogrow", false)) {
-    in.todo.insert(in.todo.begin(),
-                   fmt::format("Autogrow is OFF for {}: in SQL Server Enterprise Manager, open the "
-                               "database's Properties and set both the data and the log files to "
-                               "grow automatically.", str(s, "database")));
+    in.todo.insert(in.todo.begin(), fmt::format("Autogrow is OFF for {}: in SQL Server Enterprise Manager, open the "
+                                                "database's Properties and set both the data and the log files to "
+                                                "grow automatically.",
+                                                str(s, "database")));
   }
   return in;
 }
 
 Instructions drw(const Step& s) {
-  Instructions in{"Determine Readiness for SMS 2003 SP2 Upgrade",
-                  {fmt::format("On {}, start DRW.exe ({}).", s.host, str(s, "folder")), "On the Welcome page, click Next."},
-                  {"The wizard completes; select the site and click Details: no errors. Fix every error first."}};
+  Instructions in{
+      "Determine Readiness for SMS 2003 SP2 Upgrade",
+      {fmt::format("On {}, start DRW.exe ({}).", s.host, str(s, "folder")), "On the Welcome page, click Next."},
+      {"The wizard completes; select the site and click Details: no errors. Fix every error first."}};
   if (s.params.contains("run_on_parent")) {
     in.todo.push_back(fmt::format("On the Site Selection page, select {} and click Next.", str(s, "target")));
   } else {
@@ -271,37 +290,45 @@ Instructions upgrade(const Step& s) {
   Instructions in{"Upgrading the SMS 2003 Site to SP2", {}, {}};
   std::string m = str(s, "method");
   if (s.params.contains("foreign_files")) {
-    in.todo.push_back(fmt::format("Copy out these non-SMS files first, setup deletes them: {}.", names(s, "foreign_files")));
+    in.todo.push_back(
+        fmt::format("Copy out these non-SMS files first, setup deletes them: {}.", names(s, "foreign_files")));
   }
   if (m == "parent-console") {
     in.section = "Upgrade Secondary Sites to SMS 2003 SP2";
-    in.todo.push_back(fmt::format("In the SMS Administrator console on {} (parent site {}), start the upgrade of the secondary site {}.",
-                                  s.host, str(s, "console"), s.site));
+    in.todo.push_back(fmt::format(
+        "In the SMS Administrator console on {} (parent site {}), start the upgrade of the secondary site {}.", s.host,
+        str(s, "console"), s.site));
     in.todo.push_back("Or run Update.exe or Autorun.exe from the SP2 files on the secondary site server.");
   } else {
-    if (s.params.contains("extract")) in.todo.push_back(fmt::format("Extract the SP2 files on {}: `{}`.", s.host, str(s, "extract")));
+    if (s.params.contains("extract"))
+      in.todo.push_back(fmt::format("Extract the SP2 files on {}: `{}`.", s.host, str(s, "extract")));
     in.todo.push_back(fmt::format("On {}, run `{}` from {}.", s.host, str(s, "command"), str(s, "media")));
     if (m == "update-quiet" || m == "update-passive") {
       std::string sw = m == "update-quiet" ? "/quiet" : "/passive";
-      in.todo.push_back(fmt::format("Or in one step: `SMS2003SP2.exe {}` extracts to a temporary folder and starts "
-                                    "Update.exe with the same switch.", sw));
+      in.todo.push_back(
+          fmt::format("Or in one step: `SMS2003SP2.exe {}` extracts to a temporary folder and starts "
+                      "Update.exe with the same switch.",
+                      sw));
     }
     if (flag(s, "drw_page")) {
-      in.todo.push_back("The Deployment Readiness Wizard page appears: click Run Now and continue (Cancel aborts setup).");
+      in.todo.push_back(
+          "The Deployment Readiness Wizard page appears: click Run Now and continue (Cancel aborts setup).");
     }
     if (m == "interactive") in.todo.push_back("Follow the setup wizard; choose to upgrade the site.");
   }
   if (flag(s, "advanced_security_offer")) {
     in.todo.push_back("Setup offers to move the site to advanced security: accept or cancel, as decided (optional).");
   }
-  in.todo.push_back("Setup uninstalls and reinstalls all SMS services on all site systems: note the time setup starts.");
+  in.todo.push_back(
+      "Setup uninstalls and reinstalls all SMS services on all site systems: note the time setup starts.");
   in.check.push_back("C:\\SMSSetup.log holds `SMS Setup completed successfully`.");
   return in;
 }
 
 Instructions settle(const Step&) {
   return {"Determining That SMS Setup Has Completed",
-          {"Wait at least 30 minutes after setup: do not open the SMS Administrator console, run a site reset, or change the site configuration.",
+          {"Wait at least 30 minutes after setup: do not open the SMS Administrator console, run a site reset, or "
+           "change the site configuration.",
            "Watch CPU activity and Task Manager for upgrade processes; wait until activity is back to normal."},
           {"30 minutes have passed and CPU activity is back to normal."}};
 }
@@ -321,32 +348,36 @@ Instructions replication_enable(const Step& s) {
 }
 
 Instructions console_upgrade(const Step& s) {
-  return {"Preparing to Upgrade to SMS 2003 SP2 (remote consoles)",
-          {fmt::format("On {}, run Autorun.exe from the SP2 files and upgrade the SMS Administrator console (now {}).",
-                       s.host, str(s, "from"))},
-          {fmt::format("The console on {} opens site {} (an SMS 2003 console cannot open an SP2 site).", s.host, s.site)}};
+  return {
+      "Preparing to Upgrade to SMS 2003 SP2 (remote consoles)",
+      {fmt::format("On {}, run Autorun.exe from the SP2 files and upgrade the SMS Administrator console (now {}).",
+                   s.host, str(s, "from"))},
+      {fmt::format("The console on {} opens site {} (an SMS 2003 console cannot open an SP2 site).", s.host, s.site)}};
 }
 
 Instructions legacy_autoupgrade(const Step& s) {
-  return {"Upgrading Legacy Clients",
-          {fmt::format("Nothing to start: {} Legacy Client(s) upgrade at their next CCIM cycle (every {} hours).",
-                       str(s, "count"), str(s, "cycle_hours")),
-           "To hurry one: restart the SMS Client Service, or Systems Management Properties > Sites > Update Configuration.",
-           fmt::format("These will not upgrade by themselves (cliupgrade /disable): {}.", names(s, "will_not_upgrade")),
-           fmt::format("Windows 98 with Internet Explorer below 5.5 (will not upgrade until IE is upgraded): {}.",
-                       names(s, "ie_below_5_5")),
-           fmt::format("On a platform the SP2 Legacy Client does not support (will not upgrade): {}.",
-                       names(s, "unsupported_platform"))},
-          {"The clients report SMS 2003 SP2 in the console, or the cycle has passed."}};
+  return {
+      "Upgrading Legacy Clients",
+      {fmt::format("Nothing to start: {} Legacy Client(s) upgrade at their next CCIM cycle (every {} hours).",
+                   str(s, "count"), str(s, "cycle_hours")),
+       "To hurry one: restart the SMS Client Service, or Systems Management Properties > Sites > Update Configuration.",
+       fmt::format("These will not upgrade by themselves (cliupgrade /disable): {}.", names(s, "will_not_upgrade")),
+       fmt::format("Windows 98 with Internet Explorer below 5.5 (will not upgrade until IE is upgraded): {}.",
+                   names(s, "ie_below_5_5")),
+       fmt::format("On a platform the SP2 Legacy Client does not support (will not upgrade): {}.",
+                   names(s, "unsupported_platform"))},
+      {"The clients report SMS 2003 SP2 in the console, or the cycle has passed."}};
 }
 
 Instructions advanced_push(const Step& s) {
-  Instructions in{"Upgrading Advanced Clients",
-          {fmt::format("Create the collection `{}`: {}.", str(s, "collection"), names(s, "clients")),
-           "Client Push Installation Wizard: on Client Installation Options select Always install (repair or upgrade existing client).",
-           "Or advertise the SP2 Advanced Client to the collection with software distribution.",
-           fmt::format("Leave apart (their OS is below Windows 2000 SP4 / XP SP1): {}.", names(s, "cannot_upgrade"))},
-          {"The clients report version 2.50.4160.2000 in the console."}};
+  Instructions in{
+      "Upgrading Advanced Clients",
+      {fmt::format("Create the collection `{}`: {}.", str(s, "collection"), names(s, "clients")),
+       "Client Push Installation Wizard: on Client Installation Options select Always install (repair or upgrade "
+       "existing client).",
+       "Or advertise the SP2 Advanced Client to the collection with software distribution.",
+       fmt::format("Leave apart (their OS is below Windows 2000 SP4 / XP SP1): {}.", names(s, "cannot_upgrade"))},
+      {"The clients report version 2.50.4160.2000 in the console."}};
   if (flag(s, "before_site_upgrade")) {
     in.todo.insert(in.todo.begin(),
                    fmt::format("Clients first: {} still runs SMS 2003 RTM or SP1; SP2 Advanced Clients communicate "

@@ -11,9 +11,9 @@
 namespace smsup::plan {
 
 struct Instructions {
-  std::string section;              // the checklist section it comes from
-  std::vector<std::string> todo;    // numbered actions
-  std::vector<std::string> check;   // what to look for to know it worked
+  std::string section;             // the checklist section it comes from
+  std::vector<std::string> todo;   // numbered actions
+  std::vector<std::string> check;  // what to look for to know it worked
 };
 
 Instructions instructions_for(const Step& s);

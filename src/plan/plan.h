@@ -13,42 +13,42 @@
 namespace smsup::plan {
 
 struct Step {
-  std::string id;     // "<scope>/<kind>[/<object>]"
-  std::string kind;   // a name of the kind table (step_kinds.h)
-  std::string site;   // site code, or "*" for hierarchy-wide steps
-  std::string host;   // where it runs, empty if nowhere in particular
+  std::string id;                  // "<scope>/<kind>[/<object>]"
+  std::string kind;                // a name of the kind table (step_kinds.h)
+  std::string site;                // site code, or "*" for hierarchy-wide steps
+  std::string host;                // where it runs, empty if nowhere in particular
   std::vector<std::string> after;  // ids it waits for
   bool manual = false;
   nlohmann::json params = nlohmann::json::object();
   double estimate_min = 0;
-  std::vector<std::string> why;    // rule ids behind it
+  std::vector<std::string> why;  // rule ids behind it
   std::string title;
 };
 
 // Ranges of the numbers a plan holds, checked on load (and by the options that set them).
-inline constexpr int kMaxParallelLimit = 10000;          // lanes of site upgrades at once
-inline constexpr double kMaxEstimateMin = 525600.0;      // one step: at most a year, in minutes
+inline constexpr int kMaxParallelLimit = 10000;      // lanes of site upgrades at once
+inline constexpr double kMaxEstimateMin = 525600.0;  // one step: at most a year, in minutes
 
 struct Options {
-  std::string method;        // default method for primaries
+  std::string method;  // default method for primaries
   bool with_os_sp1 = false;
   // Push the SP2 Advanced Client before each site's upgrade (order rule 5):
   // "You can upgrade your SMS sites first, or you can upgrade your SMS clients first".
   bool clients_first = false;
   int max_parallel = 4;
   std::vector<std::string> waived;
-  std::string as_of;         // YYYY-MM-DD
+  std::string as_of;                            // YYYY-MM-DD
   Estimates estimates = Estimates::defaults();  // not written to the file
 };
 
 struct Plan {
   std::string format = "smsup-plan/1";
   std::string hierarchy;
-  std::string inventory;          // path of the inventory it was made from
+  std::string inventory;  // path of the inventory it was made from
   std::string inventory_sha256;
-  std::string created;            // ISO 8601 UTC
+  std::string created;  // ISO 8601 UTC
   Options options;
-  std::vector<Step> steps;        // in a valid topological order
+  std::vector<Step> steps;  // in a valid topological order
 
   const Step* find(std::string_view id) const;
 };
@@ -62,7 +62,7 @@ nlohmann::json to_json(const Plan& p);
 // Refuses (InputError, naming `file` and the field) a malformed or foreign plan.
 Plan from_json(const nlohmann::json& j, const std::string& file);
 
-Plan load(const std::string& path);             // InputError on any problem
+Plan load(const std::string& path);  // InputError on any problem
 void save(const Plan& p, const std::string& path);
 
 }  // namespace smsup::plan

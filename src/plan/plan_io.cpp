@@ -55,10 +55,9 @@ J head_of(const Plan& p) {
 json to_json(const Plan& p) {
   json steps = json::array();
   for (const auto& s : p.steps) {
-    json js = {{"id", s.id},         {"kind", s.kind},     {"site", s.site},
-               {"host", s.host},     {"after", s.after},   {"manual", s.manual},
-               {"params", s.params}, {"estimate_min", s.estimate_min},
-               {"why", s.why},       {"title", s.title}};
+    json js = {{"id", s.id},       {"kind", s.kind},     {"site", s.site},     {"host", s.host},
+               {"after", s.after}, {"manual", s.manual}, {"params", s.params}, {"estimate_min", s.estimate_min},
+               {"why", s.why},     {"title", s.title}};
     if (s.host.empty()) js["host"] = nullptr;
     steps.push_back(std::move(js));
   }
@@ -74,13 +73,12 @@ struct Reader {
   [[noreturn]] void fail(const std::string& field, const std::string& msg) const {
     throw InputError({file, 0, 0}, field, msg);
   }
-  const json& get(const json& obj, const char* key, const std::string& path,
-                  json::value_t type, const char* expected) const {
+  const json& get(const json& obj, const char* key, const std::string& path, json::value_t type,
+                  const char* expected) const {
     auto it = obj.find(key);
     std::string field = path.empty() ? key : path + "." + key;
     if (it == obj.end()) fail(field, fmt::format("required key is missing; expected {}", expected));
-    bool ok = it->type() == type ||
-              (type == json::value_t::number_float && it->is_number()) ||
+    bool ok = it->type() == type || (type == json::value_t::number_float && it->is_number()) ||
               (type == json::value_t::number_integer && it->is_number_integer());
     if (!ok) fail(field, fmt::format("wrong type ({}); expected {}", it->type_name(), expected));
     return *it;
@@ -152,18 +150,17 @@ Plan from_json(const json& j, const std::string& file) {
       r.fail(path + ".kind", fmt::format("unknown step kind '{}'; expected a kind of docs/plan.md{}", s.kind,
                                          did_you_mean(s.kind, names)));
     }
-    if (s.site.size() != 3 || !std::all_of(s.site.begin(), s.site.end(), [](char c) {
-          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        })) {
-      if (s.site != "*") r.fail(path + ".site", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.site));
+    if (s.site.size() != 3 || !std::all_of(s.site.begin(), s.site.end(),
+                                           [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); })) {
+      if (s.site != "*")
+        r.fail(path + ".site", fmt::format("'{}' is not a site code; expected 3 characters A-Z or 0-9", s.site));
     }
     if (js.contains("why")) s.why = r.strs(js, "why", path);
     s.title = r.str(js, "title", path);
     for (size_t k = 0; k < s.after.size(); ++k) {
       if (!seen.contains(s.after[k])) {
         r.fail(fmt::format("{}.after[{}]", path, k),
-               fmt::format("'{}' is not an earlier step; expected ids of steps listed before",
-                           s.after[k]));
+               fmt::format("'{}' is not an earlier step; expected ids of steps listed before", s.after[k]));
       }
     }
     if (!seen.insert(s.id).second) r.fail(path + ".id", fmt::format("step id '{}' is used twice", s.id));
@@ -227,7 +224,12 @@ Plan load(const std::string& path) {
     // nlohmann reports a byte offset; turn it into line:column.
     int line = 1, col = 1;
     for (size_t i = 0; i < text.size() && i + 1 < e.byte; ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
     }
     throw InputError({path, line, col}, "", "not valid JSON; expected an smsup plan");
   }
@@ -257,9 +259,14 @@ void write_plan(std::ostream& out, const Plan& p) {
   out << h << ",\n \"steps\": [";
   for (size_t i = 0; i < p.steps.size(); ++i) {
     const Step& s = p.steps[i];
-    ojson js = {{"id", s.id},       {"kind", s.kind},         {"site", s.site},
-                {"host", nullptr},  {"after", s.after},       {"manual", s.manual},
-                {"estimate_min", s.estimate_min},             {"why", s.why},
+    ojson js = {{"id", s.id},
+                {"kind", s.kind},
+                {"site", s.site},
+                {"host", nullptr},
+                {"after", s.after},
+                {"manual", s.manual},
+                {"estimate_min", s.estimate_min},
+                {"why", s.why},
                 {"title", s.title}};
     if (!s.host.empty()) js["host"] = s.host;
     std::string line = js.dump();

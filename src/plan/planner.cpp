@@ -16,8 +16,7 @@
 namespace smsup::plan {
 
 Refused::Refused(std::vector<rules::Finding> blockers)
-    : std::runtime_error(fmt::format("{} blocker(s) remain", blockers.size())),
-      blockers_(std::move(blockers)) {}
+    : std::runtime_error(fmt::format("{} blocker(s) remain", blockers.size())), blockers_(std::move(blockers)) {}
 
 const std::vector<std::string_view>& rule_ids() {
   static const std::vector<std::string_view> ids = [] {
@@ -43,8 +42,7 @@ void require_rule_ids(const std::vector<std::string>& waived) {
   }
 }
 
-std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
-                                              const std::vector<std::string>& waived) {
+std::vector<rules::Finding> unwaived_blockers(const rules::Report& report, const std::vector<std::string>& waived) {
   std::vector<rules::Finding> out;
   for (const auto& f : report.findings) {
     // A blocker rule left unjudged for lack of a fact (unknown-fact) blocks
@@ -63,8 +61,7 @@ std::string Builder::add(const std::string& scope, Kind kind, const std::string&
                          std::string title, const Workload& work) {
   const KindRow& r = row(kind);
   Step s;
-  s.id = object.empty() ? fmt::format("{}/{}", scope, r.name)
-                        : fmt::format("{}/{}/{}", scope, r.name, object);
+  s.id = object.empty() ? fmt::format("{}/{}", scope, r.name) : fmt::format("{}/{}/{}", scope, r.name, object);
   s.kind = std::string(r.name);
   s.site = scope;
   s.host = std::move(host);
@@ -161,16 +158,17 @@ void order_steps(std::vector<Step>& steps, const Builder& b) {
 
 Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& opts) {
   if (opts.max_parallel < 1) {
-    throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more",
-                                                       opts.max_parallel));
+    throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more", opts.max_parallel));
   }
   require_rule_ids(opts.waived);
   detail::Builder b{h, opts, h.method, {}, {}, {}, {}};
   if (!opts.method.empty()) {
     auto m = parse_method(opts.method);
     if (!m) {
-      throw InputError({}, "--method", fmt::format("'{}' is not a method; expected interactive, "
-                                                   "update-quiet or update-passive", opts.method));
+      throw InputError({}, "--method",
+                       fmt::format("'{}' is not a method; expected interactive, "
+                                   "update-quiet or update-passive",
+                                   opts.method));
     }
     b.default_method = *m;
   }
@@ -188,8 +186,8 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
   }
   if (any) {
     const auto& central = h.sites[h.central];
-    std::string itmu = b.add("*", Kind::itmu, "", central.site_server().host,
-                             "Install the Inventory Tool for Microsoft Updates", {});
+    std::string itmu =
+        b.add("*", Kind::itmu, "", central.site_server().host, "Install the Inventory Tool for Microsoft Updates", {});
     for (const auto& s : b.steps) {
       if (is(s, Kind::verify) || is(s, Kind::legacy_autoupgrade) || is(s, Kind::advanced_push)) {
         b.at(itmu).after.push_back(s.id);

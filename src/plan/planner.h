@@ -32,8 +32,7 @@ bool is_rule_id(std::string_view id);
 void require_rule_ids(const std::vector<std::string>& waived);
 
 // The blocker findings of `report` whose rule is not in `waived`.
-std::vector<rules::Finding> unwaived_blockers(const rules::Report& report,
-                                              const std::vector<std::string>& waived);
+std::vector<rules::Finding> unwaived_blockers(const rules::Report& report, const std::vector<std::string>& waived);
 
 // Builds the plan. Throws Refused when unwaived blockers remain, InputError
 // when opts.method is not a method or opts.max_parallel is below 1.

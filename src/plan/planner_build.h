@@ -15,27 +15,27 @@ namespace smsup::plan::detail {
 // What the clients of one site ask of the plan.
 struct ClientTally {
   int64_t total = 0;
-  int64_t held = 0;  // clients of this site and of every site below it
-  std::vector<std::string> legacy_nt5;       // Legacy Clients on NT5 (to Advanced Client)
-  bool legacy_nt5_sms20 = false;             // some of them are SMS 2.0 clients
-  int64_t legacy_auto = 0;                   // Legacy Clients that will upgrade at their CCIM cycle
-  bool legacy_sms2003 = false;               // some of those run SMS 2003 (25 h cycle)
-  std::vector<std::string> legacy_disabled;  // cliupgrade /disable: will not upgrade by themselves
-  std::vector<std::string> legacy_old_ie;    // Windows 98 with IE below 5.5 or unknown: will not either
+  int64_t held = 0;                             // clients of this site and of every site below it
+  std::vector<std::string> legacy_nt5;          // Legacy Clients on NT5 (to Advanced Client)
+  bool legacy_nt5_sms20 = false;                // some of them are SMS 2.0 clients
+  int64_t legacy_auto = 0;                      // Legacy Clients that will upgrade at their CCIM cycle
+  bool legacy_sms2003 = false;                  // some of those run SMS 2003 (25 h cycle)
+  std::vector<std::string> legacy_disabled;     // cliupgrade /disable: will not upgrade by themselves
+  std::vector<std::string> legacy_old_ie;       // Windows 98 with IE below 5.5 or unknown: will not either
   std::vector<std::string> legacy_unsupported;  // Windows 95/Me, NT 4.0 below SP6: will not either
-  std::vector<std::string> push;             // Advanced Clients below SP2 that can take it
-  std::vector<std::string> cannot;           // Advanced Clients whose OS cannot take it
+  std::vector<std::string> push;                // Advanced Clients below SP2 that can take it
+  std::vector<std::string> cannot;              // Advanced Clients whose OS cannot take it
 };
 std::vector<ClientTally> tally_clients(const Hierarchy& h);
 
 struct SitePlan {
-  bool planned = false;             // below SP2: it gets steps
-  int nearest = -1;                 // nearest planned ancestor (-1: none)
-  int wave = 0;                     // planned ancestors above it
-  std::vector<std::string> os_sp1;  // its hosts' os-sp1 steps
-  std::vector<std::string> os_work; // all its OS work: os-sp1 and the fixes after it
-  std::string upgrade;              // its upgrade step
-  std::string verify;               // its verify step
+  bool planned = false;              // below SP2: it gets steps
+  int nearest = -1;                  // nearest planned ancestor (-1: none)
+  int wave = 0;                      // planned ancestors above it
+  std::vector<std::string> os_sp1;   // its hosts' os-sp1 steps
+  std::vector<std::string> os_work;  // all its OS work: os-sp1 and the fixes after it
+  std::string upgrade;               // its upgrade step
+  std::string verify;                // its verify step
 };
 
 struct Builder {
@@ -49,8 +49,8 @@ struct Builder {
 
   // Adds a step with its estimate for `work`, manual as the kind table says
   // (an upgrade's caller decides by its method); returns its id.
-  std::string add(const std::string& scope, Kind kind, const std::string& object, std::string host,
-                  std::string title, const Workload& work);
+  std::string add(const std::string& scope, Kind kind, const std::string& object, std::string host, std::string title,
+                  const Workload& work);
   Step& at(const std::string& id) { return steps[index.at(id)]; }
   bool has(const std::string& id) const { return index.contains(id); }
   // `step` waits for `dep` (ignored when dep is empty; no duplicates).
@@ -60,8 +60,8 @@ struct Builder {
 };
 
 // Emitters, one file each.
-void add_os_track(Builder& b, int site);             // planner_os.cpp
-void add_site_steps(Builder& b, int site);           // planner_site.cpp
+void add_os_track(Builder& b, int site);                   // planner_os.cpp
+void add_site_steps(Builder& b, int site);                 // planner_site.cpp
 std::string add_legacy_to_advanced(Builder& b, int site);  // planner_clients.cpp
 void add_after_verify_client_steps(Builder& b, int site);  // planner_clients.cpp
 void attach_why(Builder& b, const rules::Report& report);  // planner_why.cpp

@@ -65,18 +65,21 @@ bool is_scw(Kind k) {
 nlohmann::json fix_params(Kind kind, const SiteSystem& sys) {
   using nlohmann::json;
   if (kind == Kind::dcom_slp) {
-    return {{"component", "SMS_SERVER_LOCATOR_POINT"}, {"account", "IUSR_" + sys.host},
+    return {{"component", "SMS_SERVER_LOCATOR_POINT"},
+            {"account", "IUSR_" + sys.host},
             {"permissions", {"Local Launch", "Local Activation"}}};
   }
   if (kind == Kind::dcom_rp) {
     // The field report (Richard Wright, 8/31/05) grants all four as the fix;
     // the checklist's note: "may only need" the remote two, "test to confirm".
-    return {{"component", "SMS_REPORTING_POINT"}, {"account", "SMS Reporting Users"},
+    return {{"component", "SMS_REPORTING_POINT"},
+            {"account", "SMS Reporting Users"},
             {"permissions", {"Local Launch", "Remote Launch", "Local Activation", "Remote Activation"}}};
   }
   if (kind == Kind::dcom_sms_admins) {
     return {{"where", "My Computer > COM Security > Launch and Activation Permissions > Edit Limits"},
-            {"account", "SMS Admins (local group)"}, {"permissions", {"Remote Activation"}}};
+            {"account", "SMS Admins (local group)"},
+            {"permissions", {"Remote Activation"}}};
   }
   if (kind == Kind::firewall_exceptions) {
     static const std::vector<std::pair<FirewallException, const char*>> all{
@@ -84,11 +87,13 @@ nlohmann::json fix_params(Kind kind, const SiteSystem& sys) {
         {FirewallException::rc_2702, "netsh firewall add portopening TCP 2702 SMS-RemoteControl-2702"},
         {FirewallException::rc_2703, "netsh firewall add portopening TCP 2703 SMS-RemoteControl-2703"},
         {FirewallException::rc_2704, "netsh firewall add portopening TCP 2704 SMS-RemoteControl-2704"},
-        {FirewallException::helpsvc, "netsh firewall add allowedprogram %windir%\\PCHealth\\HelpCtr\\Binaries\\helpsvc.exe helpsvc ENABLE"},
+        {FirewallException::helpsvc,
+         "netsh firewall add allowedprogram %windir%\\PCHealth\\HelpCtr\\Binaries\\helpsvc.exe helpsvc ENABLE"},
         {FirewallException::tcp_135, "netsh firewall add portopening TCP 135 DCOM-135"},
         {FirewallException::file_printer_sharing, "netsh firewall set service FILEANDPRINT ENABLE"},
         {FirewallException::statview, "netsh firewall add allowedprogram statview.exe statview ENABLE"},
-        {FirewallException::unsecapp, "netsh firewall add allowedprogram %windir%\\system32\\wbem\\unsecapp.exe unsecapp ENABLE"}};
+        {FirewallException::unsecapp,
+         "netsh firewall add allowedprogram %windir%\\system32\\wbem\\unsecapp.exe unsecapp ENABLE"}};
     json missing = json::array(), commands = json::array();
     for (const auto& [e, cmd] : all) {
       if (sys.has(e)) continue;
@@ -158,8 +163,7 @@ void add_os_track(Builder& b, int i) {
       sp.os_work.push_back(os);
     }
     for (const auto& f : fixes_of(s, sys)) {
-      std::string id = b.add(s.code, f.kind, sys.host, sys.host,
-                             fmt::format("{} on {}", f.title, sys.host), {});
+      std::string id = b.add(s.code, f.kind, sys.host, sys.host, fmt::format("{} on {}", f.title, sys.host), {});
       b.at(id).params = fix_params(f.kind, sys);
       // Each fix is named after the rule that asks for it, but one.
       b.at(id).why.emplace_back(f.kind == Kind::mp_reinstall ? "mp-client-first" : name(f.kind));
@@ -181,10 +185,11 @@ void add_os_track(Builder& b, int i) {
       if (!b.has(fix)) {
         fix = b.add(s.code, Kind::kb906570, server.host, server.host,
                     fmt::format("Apply the fix of KB906570 on {} (error 997 reading the registry of "
-                                "management point {})", server.host, sys.host),
+                                "management point {})",
+                                server.host, sys.host),
                     {});
-        b.at(fix).params = {{"kb", "KB906570"}, {"management_point", sys.host},
-                            {"alternative", "run SMS under a service account"}};
+        b.at(fix).params = {
+            {"kb", "KB906570"}, {"management_point", sys.host}, {"alternative", "run SMS under a service account"}};
         b.at(fix).why.emplace_back("remote-mp-997");
         sp.os_work.push_back(fix);
       }

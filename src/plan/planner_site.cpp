@@ -26,26 +26,28 @@ std::string add_database_steps(Builder& b, int i) {
   std::string repl;
   if (db.replication) {
     repl = b.add(code, Kind::replication_disable, "", db.server,
-                 fmt::format("Disable SQL Server replication of {} (publisher {})", db.name, db.server),
-                 w);
-    b.at(repl).params = {{"publisher", db.server}, {"database", db.name},
+                 fmt::format("Disable SQL Server replication of {} (publisher {})", db.name, db.server), w);
+    b.at(repl).params = {{"publisher", db.server},
+                         {"database", db.name},
                          {"delete_subscriptions", "on every remote subscriber (KB324401)"}};
     b.wait_all(repl, sp.os_work);
   }
-  std::string backup = b.add(code, Kind::backup, "", db.server,
-                             fmt::format("Back up the site database {} of {}", db.name, code), w);
-  b.at(backup).params = {
-      {"database", db.name}, {"server", db.server}, {"size_mb", db.data_mb + db.log_mb},
-      {"method", "Backup SMS Site Server task"},
-      {"alternative", "stop all SMS services on the site server and SQL Server, then back up "
-                      "with SQL Server Enterprise Manager"},
-      {"last_backup", s.last_backup ? nlohmann::json(to_string(*s.last_backup)) : nlohmann::json()}};
+  std::string backup =
+      b.add(code, Kind::backup, "", db.server, fmt::format("Back up the site database {} of {}", db.name, code), w);
+  b.at(backup).params = {{"database", db.name},
+                         {"server", db.server},
+                         {"size_mb", db.data_mb + db.log_mb},
+                         {"method", "Backup SMS Site Server task"},
+                         {"alternative",
+                          "stop all SMS services on the site server and SQL Server, then back up "
+                          "with SQL Server Enterprise Manager"},
+                         {"last_backup", s.last_backup ? nlohmann::json(to_string(*s.last_backup)) : nlohmann::json()}};
   b.wait(backup, repl);
   b.wait_all(backup, sp.os_work);
   std::string before_disk = backup;
   if (!db.dbtest) {
-    std::string t = b.add(code, Kind::dbtest, "", "",
-                          fmt::format("Test the upgrade of {} on a restored copy", db.name), w);
+    std::string t =
+        b.add(code, Kind::dbtest, "", "", fmt::format("Test the upgrade of {} on a restored copy", db.name), w);
     auto& p = b.at(t).params;
     p = {{"database", db.name},
          {"command", fmt::format("setup.exe /testdbupgrade {}", db.name)},
@@ -60,8 +62,8 @@ std::string add_database_steps(Builder& b, int i) {
     b.wait(t, backup);
     before_disk = t;
   }
-  std::string disk = b.add(code, Kind::disk_check, "", db.server,
-                           fmt::format("Check free disk and autogrow for {}", db.name), {});
+  std::string disk =
+      b.add(code, Kind::disk_check, "", db.server, fmt::format("Check free disk and autogrow for {}", db.name), {});
   b.at(disk).params = {{"server", db.server},
                        {"database", db.name},
                        {"free_disk_mb", db.free_disk_mb},
@@ -88,17 +90,16 @@ std::string add_drw(Builder& b, int i) {
   bool rtm_unchecked = s.version.level <= SmsLevel::rtm && !s.drw_passed;
   if (s.is_primary() && !rtm_unchecked) return "";
   if (!s.is_primary() && s.drw_passed) return "";
-  std::string host = s.is_primary() ? s.site_server().host
-                                    : b.h.sites[s.parent_index].site_server().host;
+  std::string host = s.is_primary() ? s.site_server().host : b.h.sites[s.parent_index].site_server().host;
   std::string id = b.add(s.code, Kind::drw, "", host,
-                         fmt::format("Run the SP2 Deployment Readiness Wizard for {}", s.code),
-                         b.work_of(i));
+                         fmt::format("Run the SP2 Deployment Readiness Wizard for {}", s.code), b.work_of(i));
   auto& p = b.at(id).params;
-  p = {{"program", "DRW.exe"}, {"folder", "SMSSETUP\\BIN\\I386\\ on the SP2 CD or extracted files"},
-       {"target", s.code}};
+  p = {
+      {"program", "DRW.exe"}, {"folder", "SMSSETUP\\BIN\\I386\\ on the SP2 CD or extracted files"}, {"target", s.code}};
   if (!s.is_primary()) p["run_on_parent"] = b.h.sites[s.parent_index].code;
   if (s.is_primary()) {
-    b.at(id).why.emplace_back(s.method.value_or(b.default_method) == Method::update_quiet ? "drw-required" : "drw-prompt");
+    b.at(id).why.emplace_back(s.method.value_or(b.default_method) == Method::update_quiet ? "drw-required"
+                                                                                          : "drw-prompt");
   } else {
     b.at(id).why.emplace_back("secondary-manual");
   }
@@ -113,8 +114,8 @@ std::string add_upgrade(Builder& b, int i) {
   if (s.is_primary()) {
     Method m = s.method.value_or(b.default_method);
     bool manual = m == Method::interactive;
-    id = b.add(s.code, Kind::upgrade, "", s.site_server().host,
-               fmt::format("Upgrade {} to SMS 2003 SP2", s.code), b.work_of(i));
+    id = b.add(s.code, Kind::upgrade, "", s.site_server().host, fmt::format("Upgrade {} to SMS 2003 SP2", s.code),
+               b.work_of(i));
     b.at(id).manual = manual;
     auto& p = b.at(id).params;
     p = {{"method", to_string(m)}, {"command", command_of(m)}};
@@ -158,12 +159,13 @@ nlohmann::json milestones(const Site& s) {
        {{"log", logs + "\\sitecomp.log"}, {"text", "Processing site shutdown transaction"}},
        {{"log", logs + "\\sitecomp.log"}, {"text", "Site shutdown complete"}},
        {{"log", logs + "\\sitecomp.log"},
-        {"text", "Waiting for changes to the \"" + s.install_dir + "\\Inboxes\\Sitectrl.box\" or \"" +
-                     s.install_dir + "\\Inboxes\\Sitecomp.box\" directories"}},
+        {"text", "Waiting for changes to the \"" + s.install_dir + "\\Inboxes\\Sitectrl.box\" or \"" + s.install_dir +
+                     "\\Inboxes\\Sitecomp.box\" directories"}},
        {{"log", logs + "\\hman.log"}, {"text", "Wait for site control changes for maximum 3600 seconds"}},
        {{"log", logs + "\\inboxmgr.log"},
-        {"text", "Waiting for changes inbox definition, inbox rules and inbox replication files, "
-                 "max wait = 3600 seconds"}}});
+        {"text",
+         "Waiting for changes inbox definition, inbox rules and inbox replication files, "
+         "max wait = 3600 seconds"}}});
 }
 
 }  // namespace
@@ -182,31 +184,28 @@ void add_site_steps(Builder& b, int i) {
   b.wait(up, drw);
   b.wait(up, l2a);
   if (!s.is_primary()) b.wait_all(up, b.sites[i].os_work);
-  std::string settle = b.add(code, Kind::settle, "", host,
-                             fmt::format("Wait 30 minutes for {} to settle", code), {});
-  b.at(settle).params = {{"wait_min", 30},
-                         {"do_not", {"open the SMS Administrator console", "run a site reset",
-                                     "change the site configuration"}}};
+  std::string settle = b.add(code, Kind::settle, "", host, fmt::format("Wait 30 minutes for {} to settle", code), {});
+  b.at(settle).params = {
+      {"wait_min", 30},
+      {"do_not", {"open the SMS Administrator console", "run a site reset", "change the site configuration"}}};
   b.wait(settle, up);
-  std::string verify = b.add(code, Kind::verify, "", host,
-                             fmt::format("Verify the upgrade of {} in its logs", code),
-                             b.work_of(i));
+  std::string verify =
+      b.add(code, Kind::verify, "", host, fmt::format("Verify the upgrade of {} in its logs", code), b.work_of(i));
   b.at(verify).params = {{"install_dir", s.install_dir}, {"milestones", milestones(s)}};
   b.wait(verify, settle);
   b.sites[i].verify = verify;
   if (s.database && s.database->replication) {
     std::string on = b.add(code, Kind::replication_enable, "", s.database->server,
-                           fmt::format("Re-enable SQL Server replication of {}", s.database->name),
-                           {});
-    b.at(on).params = {{"publisher", s.database->server}, {"database", s.database->name},
+                           fmt::format("Re-enable SQL Server replication of {}", s.database->name), {});
+    b.at(on).params = {{"publisher", s.database->server},
+                       {"database", s.database->name},
                        {"reference", "http://go.microsoft.com/fwlink/?LinkId=41116"}};
     b.wait(on, verify);
   }
   for (const auto& c : s.consoles) {
     if (c.version.level >= SmsLevel::sp2) continue;
     std::string id = b.add(code, Kind::console_upgrade, c.host, c.host,
-                           fmt::format("Upgrade the SMS Administrator console on {} to SP2", c.host),
-                           {});
+                           fmt::format("Upgrade the SMS Administrator console on {} to SP2", c.host), {});
     b.at(id).params = {{"console", c.host}, {"from", c.version.text}, {"site", code}};
     b.at(id).why.emplace_back("console-version");
     b.wait(id, verify);

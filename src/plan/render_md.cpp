@@ -22,25 +22,27 @@ void header(std::string& out, const Plan& p, const Schedule& s) {
   size_t manual = 0;
   for (const auto& st : p.steps) manual += st.manual ? 1 : 0;
   out += fmt::format("# Upgrade runbook: {} to SMS 2003 SP2\n\n", p.hierarchy);
-  out += fmt::format("- Plan: {} made {} from `{}` (inventory sha256 `{}`)\n", p.format, p.created,
-                     p.inventory, p.inventory_sha256.substr(0, 16));
-  out += fmt::format("- Options: default method {}, Windows Server 2003 SP1 track {}, {}, at most {} site "
-                     "upgrade(s) at once{}\n",
-                     p.options.method, p.options.with_os_sp1 ? "included" : "not included",
-                     p.options.clients_first ? "SP2 Advanced Clients pushed before their site's upgrade"
-                                             : "clients after their site's upgrade",
-                     p.options.max_parallel,
-                     p.options.as_of.empty() ? "" : ", as of " + p.options.as_of);
+  out += fmt::format("- Plan: {} made {} from `{}` (inventory sha256 `{}`)\n", p.format, p.created, p.inventory,
+                     p.inventory_sha256.substr(0, 16));
+  out += fmt::format(
+      "- Options: default method {}, Windows Server 2003 SP1 track {}, {}, at most {} site "
+      "upgrade(s) at once{}\n",
+      p.options.method, p.options.with_os_sp1 ? "included" : "not included",
+      p.options.clients_first ? "SP2 Advanced Clients pushed before their site's upgrade"
+                              : "clients after their site's upgrade",
+      p.options.max_parallel, p.options.as_of.empty() ? "" : ", as of " + p.options.as_of);
   if (!p.options.waived.empty()) {
     out += fmt::format("- Waived blockers (accepted risks): {}\n", fmt::join(p.options.waived, ", "));
   }
-  out += fmt::format("- {} steps, {} of them manual (marked **[MANUAL]**); estimated total {}\n\n",
-                     p.steps.size(), manual, format_minutes(s.total_min));
-  out += "How to use it: do the steps in number order. A step may start once every step in its "
-         "*after* list is done, so steps of different sites can run at the same time by different "
-         "people; site upgrades run in numbered lanes, one setup per lane at a time, which is why an "
-         "upgrade may wait for another site's upgrade. Tick each box when the step's check holds; if a check fails, stop that site and "
-         "fix it before going on. Times (`+h:mm`) are the estimated start from step 1.\n\n";
+  out += fmt::format("- {} steps, {} of them manual (marked **[MANUAL]**); estimated total {}\n\n", p.steps.size(),
+                     manual, format_minutes(s.total_min));
+  out +=
+      "How to use it: do the steps in number order. A step may start once every step in its "
+      "*after* list is done, so steps of different sites can run at the same time by different "
+      "people; site upgrades run in numbered lanes, one setup per lane at a time, which is why an "
+      "upgrade may wait for another site's upgrade. Tick each box when the step's check holds; if a check fails, stop "
+      "that site and "
+      "fix it before going on. Times (`+h:mm`) are the estimated start from step 1.\n\n";
 }
 
 void critical_path(std::string& out, const Plan& p, const Schedule& s,
@@ -89,11 +91,9 @@ std::unordered_map<std::string, std::string> site_notes(const Plan& p) {
     auto method = param("method", "");
     bool secondary = std::find(st.why.begin(), st.why.end(), "secondary-manual") != st.why.end();
     if (method == "parent-console") {
-      out[st.site] = fmt::format("secondary site, upgraded from {}'s console",
-                                 param("console", "its parent"));
+      out[st.site] = fmt::format("secondary site, upgraded from {}'s console", param("console", "its parent"));
     } else {
-      out[st.site] = fmt::format("{} site, {}", secondary ? "secondary" : "primary",
-                                 param("command", method));
+      out[st.site] = fmt::format("{} site, {}", secondary ? "secondary" : "primary", param("command", method));
     }
   }
   return out;
@@ -126,8 +126,8 @@ std::string render_markdown(const Plan& p, const Schedule& s) {
     if (st.site != "*" && st.site != last_site) {
       bool again = !seen_sites.insert(st.site).second;
       auto note = notes.find(st.site);
-      out += fmt::format("### Site {}{}{}\n\n", st.site,
-                         note == notes.end() ? "" : " (" + note->second + ")", again ? ", continued" : "");
+      out += fmt::format("### Site {}{}{}\n\n", st.site, note == notes.end() ? "" : " (" + note->second + ")",
+                         again ? ", continued" : "");
       last_site = st.site;
     }
     step(out, st, i + 1, s.start[i], p.options.max_parallel, number);

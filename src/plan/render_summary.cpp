@@ -20,12 +20,8 @@ nlohmann::json summary_json(const Plan& p, const Schedule& s) {
   }
   nlohmann::json critical = nlohmann::json::array();
   for (size_t i : s.critical) critical.push_back(p.steps[i].id);
-  return {{"hierarchy", p.hierarchy},
-          {"steps", p.steps.size()},
-          {"manual_steps", manual},
-          {"waves", site_waves.size()},
-          {"sites_to_upgrade", sites.size()},
-          {"total_min", s.total_min},
+  return {{"hierarchy", p.hierarchy},   {"steps", p.steps.size()},          {"manual_steps", manual},
+          {"waves", site_waves.size()}, {"sites_to_upgrade", sites.size()}, {"total_min", s.total_min},
           {"critical_path", critical}};
 }
 
@@ -37,8 +33,8 @@ std::string render_summary(const Plan& p, const Schedule& s) {
       "Estimated total: {} ({} min).\n"
       "Critical path ({} steps): {}\n",
       p.hierarchy, p.steps.size(), j["manual_steps"].get<int>(), j["waves"].get<size_t>(),
-      j["sites_to_upgrade"].get<size_t>(), format_minutes(s.total_min),
-      static_cast<long>(s.total_min + 0.5), path.size(), fmt::join(path, " -> "));
+      j["sites_to_upgrade"].get<size_t>(), format_minutes(s.total_min), static_cast<long>(s.total_min + 0.5),
+      path.size(), fmt::join(path, " -> "));
 }
 
 }  // namespace smsup::plan

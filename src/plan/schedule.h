@@ -11,7 +11,7 @@
 namespace smsup::plan {
 
 struct Schedule {
-  std::vector<double> start;     // minutes from the start, per step (plan order)
+  std::vector<double> start;  // minutes from the start, per step (plan order)
   std::vector<double> finish;
   double total_min = 0;          // when the last step finishes
   std::vector<size_t> critical;  // step indices of a longest path, first to last

@@ -72,8 +72,8 @@ struct KindRow {
   std::string_view name;  // as in step ids and plan files
   Scope scope;
   Manual manual;
-  bool planned;    // the planner emits it: one of plan.md's kinds
-  Cost estimate;   // the default estimate (estimates.h; docs/plan.md explains each)
+  bool planned;                               // the planner emits it: one of plan.md's kinds
+  Cost estimate;                              // the default estimate (estimates.h; docs/plan.md explains each)
   Instructions (*instructions)(const Step&);  // the runbook's text (instructions.h)
   TwinPart twin;
   // Found running after a crash, it may simply run again: it changes nothing

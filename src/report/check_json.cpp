@@ -32,11 +32,21 @@ void put_string(std::string& buf, std::string_view s) {
     buf.append(s.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': buf += "\\\""; break;
-      case '\\': buf += "\\\\"; break;
-      case '\n': buf += "\\n"; break;
-      case '\r': buf += "\\r"; break;
-      case '\t': buf += "\\t"; break;
+      case '"':
+        buf += "\\\"";
+        break;
+      case '\\':
+        buf += "\\\\";
+        break;
+      case '\n':
+        buf += "\\n";
+        break;
+      case '\r':
+        buf += "\\r";
+        break;
+      case '\t':
+        buf += "\\t";
+        break;
       default: {
         std::array<char, 8> hex{};
         std::snprintf(hex.data(), hex.size(), "\\u%04x", c);

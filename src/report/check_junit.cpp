@@ -26,10 +26,18 @@ std::string xml(std::string_view s) {
       continue;
     }
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         // XML 1.0 forbids most control characters, even escaped.
         if (c < 0x20 && ch != '\n' && ch != '\t') {
@@ -43,15 +51,13 @@ std::string xml(std::string_view s) {
 }
 
 void write_case(std::ostream& out, std::string_view suite, const rules::Finding& f) {
-  out << fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">", xml(suite), xml(f.rule),
-                     xml(f.object));
+  out << fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">", xml(suite), xml(f.rule), xml(f.object));
   std::string body = fmt::format("{}\nRemedy: {}\nChecklist: {}", f.message, f.remedy, f.reference);
   if (f.severity == rules::Gravity::blocker) {
-    out << fmt::format("\n      <failure type=\"blocker\" message=\"{}\">{}</failure>\n    ",
-                       xml(f.message), xml(body));
-  } else {
-    out << fmt::format("\n      <system-out>[{}] {}</system-out>\n    ", rules::to_string(f.severity),
+    out << fmt::format("\n      <failure type=\"blocker\" message=\"{}\">{}</failure>\n    ", xml(f.message),
                        xml(body));
+  } else {
+    out << fmt::format("\n      <system-out>[{}] {}</system-out>\n    ", rules::to_string(f.severity), xml(body));
   }
   out << "</testcase>\n";
 }
@@ -70,8 +76,8 @@ void write_check_junit(std::ostream& out, const Hierarchy& h, const rules::Repor
     std::string name = i < h.sites.size() ? h.sites[i].code : h.name;
     size_t failures = 0;
     for (auto* f : suites[i]) failures += f->severity == rules::Gravity::blocker ? 1 : 0;
-    out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(name),
-                       suites[i].size(), failures);
+    out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(name), suites[i].size(),
+                       failures);
     for (auto* f : suites[i]) write_case(out, name, *f);
     out << "  </testsuite>\n";
   }

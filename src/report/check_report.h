@@ -12,15 +12,14 @@
 namespace smsup::report {
 
 struct TextStyle {
-  bool color = false;        // ANSI colours (only on a terminal)
-  size_t names_shown = 5;    // client names listed per site and rule
-  std::string as_of;         // the reference date, YYYY-MM-DD, shown in the header
+  bool color = false;      // ANSI colours (only on a terminal)
+  size_t names_shown = 5;  // client names listed per site and rule
+  std::string as_of;       // the reference date, YYYY-MM-DD, shown in the header
 };
 
 // For people: summary first, then hierarchy-wide findings, then each site
 // with findings, blockers first; client findings counted per site and rule.
-void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report& r,
-                      const TextStyle& style);
+void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report& r, const TextStyle& style);
 
 // {"format": "smsup-check/1", ...}: every finding, in report order.
 // Hierarchy-wide findings have "site": "*".

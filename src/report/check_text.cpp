@@ -61,9 +61,8 @@ std::vector<std::vector<Entry>> group(const Hierarchy& h, const rules::Report& r
     }
     bool same = last_slot == slot && entries[last_pos].first->rule == f.rule;
     if (!same) {
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& x) {
-        return x.first->client >= 0 && x.first->rule == f.rule;
-      });
+      auto it = std::find_if(entries.begin(), entries.end(),
+                             [&](const Entry& x) { return x.first->client >= 0 && x.first->rule == f.rule; });
       if (it == entries.end()) {
         entries.push_back(Entry{&f, 0, {}});
         it = entries.end() - 1;
@@ -76,9 +75,8 @@ std::vector<std::vector<Entry>> group(const Hierarchy& h, const rules::Report& r
     if (e.names.size() < names_shown) e.names.push_back(f.object);
   }
   for (auto& entries : by_site) {
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.first->severity < b.first->severity;
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.first->severity < b.first->severity; });
   }
   return by_site;
 }
@@ -116,8 +114,7 @@ void write_entry(std::ostream& out, const Entry& e, const Paint& paint) {
   std::string object = f.object;
   std::string message = f.message;
   if (f.client >= 0) {
-    object = fmt::format("{} client{}: {}", with_commas(e.count), e.count == 1 ? "" : "s",
-                         fmt::join(e.names, ", "));
+    object = fmt::format("{} client{}: {}", with_commas(e.count), e.count == 1 ? "" : "s", fmt::join(e.names, ", "));
     if (e.count > static_cast<int64_t>(e.names.size())) {
       object += fmt::format(" and {} more", with_commas(e.count - static_cast<int64_t>(e.names.size())));
     }
@@ -134,17 +131,16 @@ std::string site_heading(const Hierarchy& h, const Site& s, const std::vector<En
   int64_t n[4] = {0, 0, 0, 0};
   for (const auto& e : entries) n[static_cast<size_t>(e.first->severity)] += e.count;
   static constexpr std::string_view levels[] = {"SMS 2.0", "RTM", "SP1", "SP2"};
-  std::string where = s.is_central() ? std::string("central site")
-                                     : "under " + h.sites[static_cast<size_t>(s.parent_index)].code;
+  std::string where =
+      s.is_central() ? std::string("central site") : "under " + h.sites[static_cast<size_t>(s.parent_index)].code;
   return fmt::format("{}{}  ({} at {}, {}): {}", s.code, s.name.empty() ? "" : " " + s.name,
-                     s.is_primary() ? "primary" : "secondary",
-                     levels[static_cast<size_t>(s.version.level)], where, counts(n, true));
+                     s.is_primary() ? "primary" : "secondary", levels[static_cast<size_t>(s.version.level)], where,
+                     counts(n, true));
 }
 
 }  // namespace
 
-void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report& r,
-                      const TextStyle& style) {
+void write_check_text(std::ostream& out, const Hierarchy& h, const rules::Report& r, const TextStyle& style) {
   Paint paint{style.color};
   int64_t n[4];
   for (size_t i = 0; i < 4; ++i) n[i] = r.count(static_cast<Gravity>(i));

@@ -32,8 +32,7 @@ std::string with_commas(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-Context::Context(const Hierarchy& hierarchy, const Options& options)
-    : h(hierarchy), opts(options) {
+Context::Context(const Hierarchy& hierarchy, const Options& options) : h(hierarchy), opts(options) {
   clients_assigned.assign(h.sites.size(), 0);
   for (const auto& c : h.clients) {
     if (c.site >= 0 && static_cast<size_t>(c.site) < h.sites.size()) ++clients_assigned[c.site];
@@ -60,17 +59,25 @@ void Emit::fire(std::string object, std::string message, std::string remedy) {
 }
 
 void Emit::fire(Gravity severity, std::string object, std::string message, std::string remedy) {
-  out_.push_back(Finding{rule_.id, severity, site_, client_, std::move(object), std::move(message),
-                         std::move(remedy), rule_.reference, {}});
+  out_.push_back(Finding{rule_.id,
+                         severity,
+                         site_,
+                         client_,
+                         std::move(object),
+                         std::move(message),
+                         std::move(remedy),
+                         rule_.reference,
+                         {}});
 }
 
 void Emit::unknown(std::string object, std::string_view fact, bool as_blocker) {
   bool blocker = rule_.severity == Gravity::blocker && as_blocker;
   std::string message = fmt::format("{}: {} is unknown, so rule {} cannot be judged{}", object, fact, rule_.id,
                                     blocker ? "; it is a blocker, so the hierarchy is not ready until it is" : "");
-  std::string remedy = fmt::format("Give {} for {} in the inventory or in FACTS.yaml (smsup inventory collect "
-                                   "--facts){}.", fact, object,
-                                   blocker ? fmt::format(", or waive {} (smsup plan --waive {})", rule_.id, rule_.id) : "");
+  std::string remedy = fmt::format(
+      "Give {} for {} in the inventory or in FACTS.yaml (smsup inventory collect "
+      "--facts){}.",
+      fact, object, blocker ? fmt::format(", or waive {} (smsup plan --waive {})", rule_.id, rule_.id) : "");
   out_.push_back(Finding{kUnknownFact, blocker ? Gravity::warning : Gravity::info, site_, client_, std::move(object),
                          std::move(message), std::move(remedy), rule_.reference, rule_.id});
 }
@@ -126,8 +133,7 @@ struct Runner {
 };
 
 Scope scope_of(const Rule& r) {
-  static constexpr std::array<Scope, 4> scopes{Scope::site, Scope::site_system, Scope::client,
-                                               Scope::hierarchy};
+  static constexpr std::array<Scope, 4> scopes{Scope::site, Scope::site_system, Scope::client, Scope::hierarchy};
   return scopes[r.check.index()];
 }
 

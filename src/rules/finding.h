@@ -19,7 +19,7 @@ std::string_view to_string(Gravity s);
 std::optional<Gravity> parse_gravity(std::string_view s);
 
 struct Finding {
-  std::string_view rule;       // rule id, e.g. "sql-version" (points into the catalog)
+  std::string_view rule;  // rule id, e.g. "sql-version" (points into the catalog)
   Gravity severity = Gravity::info;
   int site = -1;               // index into Hierarchy::sites; -1 hierarchy-wide
   int client = -1;             // index into Hierarchy::clients for client rules
@@ -38,8 +38,8 @@ struct Finding {
 inline constexpr std::string_view kUnknownFact = "unknown-fact";
 
 struct Options {
-  Date as_of{};                // reference date for backup age
-  bool with_os_sp1 = false;    // also fire the SP1 rules for hosts the plan moves to SP1
+  Date as_of{};              // reference date for backup age
+  bool with_os_sp1 = false;  // also fire the SP1 rules for hosts the plan moves to SP1
 };
 
 struct Report {
@@ -56,11 +56,11 @@ Report evaluate(const Hierarchy& h, const Options& opts);
 enum class Scope { site, site_system, client, hierarchy };
 struct RuleInfo {
   std::string_view id;
-  Gravity severity;           // the highest it fires with (http-port-mismatch: blocker or warning)
+  Gravity severity;            // the highest it fires with (http-port-mismatch: blocker or warning)
   std::string_view reference;  // checklist section
   Scope scope;
-  bool os_sp1 = false;         // one of the Windows Server 2003 SP1 rules
-  std::string_view checks;     // one line: what the rule checks
+  bool os_sp1 = false;      // one of the Windows Server 2003 SP1 rules
+  std::string_view checks;  // one line: what the rule checks
 };
 // Every rule, in catalog order (the order of shared/spec/rules.md).
 std::vector<RuleInfo> rule_catalog();

@@ -34,8 +34,8 @@ std::string describe_use(const PortUse& u) {
     parts.push_back(fmt::format("site{} {}", u.sites.size() == 1 ? "" : "s", list));
   }
   if (u.advanced_clients > 0) {
-    parts.push_back(fmt::format("{} advanced client{}", with_commas(u.advanced_clients),
-                                u.advanced_clients == 1 ? "" : "s"));
+    parts.push_back(
+        fmt::format("{} advanced client{}", with_commas(u.advanced_clients), u.advanced_clients == 1 ? "" : "s"));
   }
   return fmt::format("{} ({})", u.port, fmt::join(parts, ", "));
 }
@@ -92,8 +92,7 @@ void http_port_mismatch(const Context& c, Emit& e) {
   });
   std::vector<std::string> described;
   for (const auto& u : uses) described.push_back(describe_use(u));
-  std::string message = fmt::format("{} uses {} HTTP ports: {}", c.h.name, uses.size(),
-                                    fmt::join(described, "; "));
+  std::string message = fmt::format("{} uses {} HTTP ports: {}", c.h.name, uses.size(), fmt::join(described, "; "));
   if (any_below_sp1) {
     std::string below = sites_below_sp1 ? "some sites are" : "";
     if (clients_below_sp1 > 0)
@@ -101,11 +100,13 @@ void http_port_mismatch(const Context& c, Emit& e) {
                            clients_below_sp1 == 1 ? "" : "s", clients_below_sp1 == 1 ? "is" : "are");
     e.fire(Gravity::blocker, c.h.name, message + "; " + below + " below SMS 2003 SP1",
            fmt::format("Set every site and advanced client back to port {} before the upgrade; "
-                       "change the port only after every site and client runs SP2.", keep->port));
+                       "change the port only after every site and client runs SP2.",
+                       keep->port));
   } else {
     e.fire(Gravity::warning, c.h.name, message + "; every site and advanced client runs SP1 or later",
            fmt::format("Align every site and advanced client on one port (e.g. {}) only after "
-                       "every site and client runs SP2.", keep->port));
+                       "every site and client runs SP2.",
+                       keep->port));
   }
 }
 
@@ -121,15 +122,19 @@ void auth_reassign(const Context& c, const Client& cl, Emit& e) {
   e.fire(cl.name,
          fmt::format("{} is to move from {}, which requires client authentication and data "
                      "encryption, to {}, which does not: its heartbeat discovery and inventory "
-                     "would be rejected", cl.name, from.code, to.code),
+                     "would be rejected",
+                     cl.name, from.code, to.code),
          fmt::format("Do not reassign {} to {}: pick a site with client authentication and data "
-                     "encryption, or leave it on {}.", cl.name, to.code, from.code));
+                     "encryption, or leave it on {}.",
+                     cl.name, to.code, from.code));
 }
 
 using namespace section;
 const Rule kHierarchyRules[] = {
-    {"http-port-mismatch", Gravity::blocker, kPreparing, "sites and Advanced Clients do not all use one HTTP port", http_port_mismatch},
-    {"auth-reassign", Gravity::blocker, kPreparing, "an Advanced Client moves to a site without client authentication and encryption", auth_reassign},
+    {"http-port-mismatch", Gravity::blocker, kPreparing, "sites and Advanced Clients do not all use one HTTP port",
+     http_port_mismatch},
+    {"auth-reassign", Gravity::blocker, kPreparing,
+     "an Advanced Client moves to a site without client authentication and encryption", auth_reassign},
 };
 
 }  // namespace

@@ -19,10 +19,12 @@ void dcom_slp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
   if (sys.has(DcomFix::slp_iusr)) return;
   e.fire(sys.host,
          fmt::format("{} is a server locator point on {} without Local Launch and Local Activation "
-                     "for IUSR_{} on SMS_SERVER_LOCATOR_POINT", sys.host, os_of(sys), sys.host),
+                     "for IUSR_{} on SMS_SERVER_LOCATOR_POINT",
+                     sys.host, os_of(sys), sys.host),
          fmt::format("In dcomcnfg on {}, DCOM Config > SMS_SERVER_LOCATOR_POINT > Properties > "
                      "Security > Launch and Activation: allow Local Launch and Local Activation "
-                     "for the Internet Guest Account (IUSR_{}).", sys.host, sys.host));
+                     "for the Internet Guest Account (IUSR_{}).",
+                     sys.host, sys.host));
 }
 
 void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
@@ -31,11 +33,13 @@ void dcom_rp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
   if (sys.has(DcomFix::rp_reporting_users)) return;
   e.fire(sys.host,
          fmt::format("{} is a reporting point on {} without Local Launch and Local Activation for "
-                     "SMS Reporting Users on SMS_REPORTING_POINT", sys.host, os_of(sys)),
+                     "SMS Reporting Users on SMS_REPORTING_POINT",
+                     sys.host, os_of(sys)),
          fmt::format("In dcomcnfg on {}, DCOM Config > SMS_REPORTING_POINT > Properties > Security > "
                      "Launch and Activation: allow SMS Reporting Users Local Launch, Remote Launch, "
                      "Local Activation and Remote Activation (the field report's fix; the remote two "
-                     "alone may do: test to confirm).", sys.host));
+                     "alone may do: test to confirm).",
+                     sys.host));
 }
 
 void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
@@ -44,11 +48,12 @@ void dcom_sms_admins(const Context&, const Site&, const SiteSystem& sys, Emit& e
   if (sys.has(DcomFix::sms_admins_remote)) return;
   e.fire(sys.host,
          fmt::format("{} is a {} on {} and SMS Admins lacks Remote Activation: non-administrators "
-                     "cannot open the SMS Administrator console", sys.host,
-                     sys.has(Role::site_server) ? "site server" : "provider", os_of(sys)),
+                     "cannot open the SMS Administrator console",
+                     sys.host, sys.has(Role::site_server) ? "site server" : "provider", os_of(sys)),
          fmt::format("In dcomcnfg on {}, My Computer > Properties > COM Security > Launch and "
                      "Activation Permissions > Edit Limits: give the local SMS Admins group Remote "
-                     "Activation.", sys.host));
+                     "Activation.",
+                     sys.host));
 }
 
 void remote_mp_997(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
@@ -62,7 +67,8 @@ void remote_mp_997(const Context&, const Site& s, const SiteSystem& sys, Emit& e
                      "computer account: the site server gets error 997 reading its registry",
                      sys.host, os_of(sys), server.host),
          fmt::format("Upgrade {} and {} to SP1 together, or apply the fix of KB906570 (or run SMS "
-                     "under a service account).", server.host, sys.host));
+                     "under a service account).",
+                     server.host, sys.host));
 }
 
 void mp_client_first(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
@@ -71,9 +77,11 @@ void mp_client_first(const Context&, const Site&, const SiteSystem& sys, Emit& e
   if (!sys.sms_client_installed) return;
   e.fire(sys.host,
          fmt::format("{} had an SMS client installed before its management point role: MP setup "
-                     "fails with 1603", sys.host),
+                     "fails with 1603",
+                     sys.host),
          fmt::format("Remove the management point of {}, run ccmclean /MP then ccmclean /ALL, "
-                     "reinstall the management point, then push the client again.", sys.host));
+                     "reinstall the management point, then push the client again.",
+                     sys.host));
 }
 
 void readonly_push(const Context& c, Emit& e) {
@@ -91,9 +99,11 @@ void scw_remote_wmi(const Context&, const Site&, const SiteSystem& sys, Emit& e)
   if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} holds the SMS Provider and has a Security Configuration Wizard policy: the "
-                     "wizard does not recognise the provider", sys.host),
+                     "wizard does not recognise the provider",
+                     sys.host),
          fmt::format("Run the SCW on {} again and enable Remote WMI on the Select Administration and "
-                     "Other Options page, or consoles cannot connect.", sys.host));
+                     "Other Options page, or consoles cannot connect.",
+                     sys.host));
 }
 
 void scw_sql_monitor(const Context&, const Site& s, const SiteSystem& sys, Emit& e) {
@@ -102,10 +112,11 @@ void scw_sql_monitor(const Context&, const Site& s, const SiteSystem& sys, Emit&
   if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} is the site database server of {}, apart from site server {}, and has an "
-                     "SCW policy: the SMS_SQL_MONITOR ports are not opened", sys.host, s.code,
-                     s.site_server().host),
+                     "SCW policy: the SMS_SQL_MONITOR ports are not opened",
+                     sys.host, s.code, s.site_server().host),
          fmt::format("On the Open Ports and Approve Applications page of the SCW on {}, select Ports "
-                     "used by SMS_SQL_MONITOR_{}.", sys.host, sys.host));
+                     "used by SMS_SQL_MONITOR_{}.",
+                     sys.host, sys.host));
 }
 
 void scw_bits_dp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
@@ -116,9 +127,11 @@ void scw_bits_dp(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
   if (!sys.scw || !sys.bits) return;
   e.fire(sys.host,
          fmt::format("{} is a BITS-enabled distribution point with an SCW policy: Distribution "
-                     "Manager cannot create its virtual directories", sys.host),
+                     "Manager cannot create its virtual directories",
+                     sys.host),
          fmt::format("On the Installed Options page of the SCW on {}, select Remote administration "
-                     "for IIS and related components.", sys.host));
+                     "for IIS and related components.",
+                     sys.host));
 }
 
 void scw_cap_misdetect(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
@@ -127,17 +140,17 @@ void scw_cap_misdetect(const Context&, const Site&, const SiteSystem& sys, Emit&
   if (!sys.scw) return;
   e.fire(sys.host,
          fmt::format("{} is a site server without the client access point role: the SCW assumes a "
-                     "CAP on it", sys.host),
+                     "CAP on it",
+                     sys.host),
          fmt::format("Deselect the CAP role on the Select Administration and Other Options page of "
-                     "the SCW on {}.", sys.host));
+                     "the SCW on {}.",
+                     sys.host));
 }
 
 void scw_rerun(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
   if (sys.unknown_fact(SystemFact::scw_before_role_change)) return e.unknown(sys.host, "scw_before_role_change");
   if (!sys.scw_before_role_change) return;
-  e.fire(sys.host,
-         fmt::format("{} had site system roles added or changed after its SCW policy was applied",
-                     sys.host),
+  e.fire(sys.host, fmt::format("{} had site system roles added or changed after its SCW policy was applied", sys.host),
          fmt::format("Run the Security Configuration Wizard on {} again.", sys.host));
 }
 
@@ -150,11 +163,10 @@ struct Feature {
 const std::vector<Feature>& firewall_features() {
   using F = FirewallException;
   static const std::vector<Feature> features{
-      {"remote control", {{F::rc_2701, "TCP 2701"}, {F::rc_2702, "TCP 2702"},
-                          {F::rc_2703, "TCP 2703"}, {F::rc_2704, "TCP 2704"}}},
+      {"remote control",
+       {{F::rc_2701, "TCP 2701"}, {F::rc_2702, "TCP 2702"}, {F::rc_2703, "TCP 2703"}, {F::rc_2704, "TCP 2704"}}},
       {"remote assistance", {{F::helpsvc, "helpsvc.exe"}, {F::tcp_135, "TCP 135"}}},
-      {"event viewer, system monitor and client push",
-       {{F::file_printer_sharing, "File and Printer Sharing"}}},
+      {"event viewer, system monitor and client push", {{F::file_printer_sharing, "File and Printer Sharing"}}},
       {"console queries", {{F::statview, "statview.exe"}}},
       {"SMS Administrator console", {{F::unsecapp, "unsecapp.exe"}, {F::tcp_135, "TCP 135"}}},
   };
@@ -174,25 +186,35 @@ void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emi
   }
   if (missing.empty()) return;
   e.fire(sys.host,
-         fmt::format("{} has Windows Firewall on without the exceptions for {}", sys.host,
-                     fmt::join(missing, "; ")),
+         fmt::format("{} has Windows Firewall on without the exceptions for {}", sys.host, fmt::join(missing, "; ")),
          fmt::format("Add these exceptions to Windows Firewall on {}.", sys.host));
 }
 
 using namespace section;
 const Rule kOsSp1Rules[] = {
-    {"dcom-slp", Gravity::action, kDcom, "a server locator point lacks the IUSR DCOM launch permission", dcom_slp, true},
-    {"dcom-rp", Gravity::action, kDcom, "a reporting point lacks the SMS Reporting Users DCOM permissions", dcom_rp, true},
-    {"dcom-sms-admins", Gravity::action, kRealWorld, "a site server or provider lacks SMS Admins Remote Activation", dcom_sms_admins, true},
-    {"remote-mp-997", Gravity::warning, kRealWorld, "a remote management point with the computer account: error 997", remote_mp_997, true},
-    {"mp-client-first", Gravity::warning, kRealWorld, "a management point host had an SMS client first: MP setup fails (1603)", mp_client_first, true},
-    {"readonly-push", Gravity::info, kRealWorld, "read-only users on a collection can install clients", readonly_push, true},
-    {"scw-remote-wmi", Gravity::action, kScwWmi, "an SCW policy on a provider host without Remote WMI", scw_remote_wmi, true},
-    {"scw-sql-monitor", Gravity::action, kScwSqlMonitor, "an SCW policy on a remote database server without the SQL monitor ports", scw_sql_monitor, true},
-    {"scw-bits-dp", Gravity::action, kScwBits, "an SCW policy on a BITS distribution point without IIS remote administration", scw_bits_dp, true},
-    {"scw-cap-misdetect", Gravity::action, kScwCap, "the SCW assumes a CAP role on a site server that has none", scw_cap_misdetect, true},
+    {"dcom-slp", Gravity::action, kDcom, "a server locator point lacks the IUSR DCOM launch permission", dcom_slp,
+     true},
+    {"dcom-rp", Gravity::action, kDcom, "a reporting point lacks the SMS Reporting Users DCOM permissions", dcom_rp,
+     true},
+    {"dcom-sms-admins", Gravity::action, kRealWorld, "a site server or provider lacks SMS Admins Remote Activation",
+     dcom_sms_admins, true},
+    {"remote-mp-997", Gravity::warning, kRealWorld, "a remote management point with the computer account: error 997",
+     remote_mp_997, true},
+    {"mp-client-first", Gravity::warning, kRealWorld,
+     "a management point host had an SMS client first: MP setup fails (1603)", mp_client_first, true},
+    {"readonly-push", Gravity::info, kRealWorld, "read-only users on a collection can install clients", readonly_push,
+     true},
+    {"scw-remote-wmi", Gravity::action, kScwWmi, "an SCW policy on a provider host without Remote WMI", scw_remote_wmi,
+     true},
+    {"scw-sql-monitor", Gravity::action, kScwSqlMonitor,
+     "an SCW policy on a remote database server without the SQL monitor ports", scw_sql_monitor, true},
+    {"scw-bits-dp", Gravity::action, kScwBits,
+     "an SCW policy on a BITS distribution point without IIS remote administration", scw_bits_dp, true},
+    {"scw-cap-misdetect", Gravity::action, kScwCap, "the SCW assumes a CAP role on a site server that has none",
+     scw_cap_misdetect, true},
     {"scw-rerun", Gravity::action, kScwRerun, "roles changed after the SCW policy was applied", scw_rerun, true},
-    {"firewall-exceptions", Gravity::action, kFirewall, "Windows Firewall is on and exceptions SMS needs are missing", firewall_exceptions, true},
+    {"firewall-exceptions", Gravity::action, kFirewall, "Windows Firewall is on and exceptions SMS needs are missing",
+     firewall_exceptions, true},
 };
 
 }  // namespace

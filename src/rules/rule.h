@@ -19,19 +19,16 @@ inline constexpr std::string_view kChecklist = "SMS 2003 SP2 Upgrade Checklist";
 inline constexpr std::string_view kPreparing = "Preparing to Upgrade to SMS 2003 SP2";
 inline constexpr std::string_view kPrerequisites = "Ensure Your Site Meets All Support Prerequisites";
 inline constexpr std::string_view kReadiness = "Determine Readiness for SMS 2003 SP2 Upgrade";
-inline constexpr std::string_view kReplication =
-    "Disable SQL Replication of the SMS Site Database If You Enabled It";
+inline constexpr std::string_view kReplication = "Disable SQL Replication of the SMS Site Database If You Enabled It";
 inline constexpr std::string_view kDbTest = "Test the Database Upgrade Process";
 inline constexpr std::string_view kUpgradeSite = "Upgrading the SMS 2003 Site to SP2";
 inline constexpr std::string_view kSecondaries = "Upgrade Secondary Sites to SMS 2003 SP2";
 inline constexpr std::string_view kAdvancedSecurity = "Advanced Security Implementation";
 inline constexpr std::string_view kItmu = "Inventory Tool for Microsoft Updates";
-inline constexpr std::string_view kAdvClientSupport =
-    "Platform Changes in SP2: Advanced Client Support";
+inline constexpr std::string_view kAdvClientSupport = "Platform Changes in SP2: Advanced Client Support";
 inline constexpr std::string_view kLegacySupport = "Platform Changes in SP2: Legacy Client Support";
 inline constexpr std::string_view kLegacyClients = "Upgrading Legacy Clients";
-inline constexpr std::string_view kDcom =
-    "Resetting the DCOM permissions to pre- Windows Server 2003 SP1 levels";
+inline constexpr std::string_view kDcom = "Resetting the DCOM permissions to pre- Windows Server 2003 SP1 levels";
 inline constexpr std::string_view kRealWorld = "Real World Problems and Solutions to Upgrading";
 inline constexpr std::string_view kScwWmi =
     "Enable Remote WMI in the Security Configuration Wizard for Remote Site Database Servers";
@@ -42,8 +39,7 @@ inline constexpr std::string_view kScwBits =
     "points";
 inline constexpr std::string_view kScwCap = "Deselect the CAP Role if it is not on the Site Server";
 inline constexpr std::string_view kScwRerun = "Re-run the Wizard after Changing Site System Roles";
-inline constexpr std::string_view kFirewall =
-    "Identifying Ports and Services Required If Windows Firewall Is Enabled";
+inline constexpr std::string_view kFirewall = "Identifying Ports and Services Required If Windows Firewall Is Enabled";
 }  // namespace section
 
 // Facts about the hierarchy that several rules need, computed once so that no

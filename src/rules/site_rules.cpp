@@ -12,8 +12,7 @@ namespace {
 bool upgrades(const Site& s) { return s.version.level < SmsLevel::sp2; }
 
 std::string version_text(const SmsVersion& v) {
-  static constexpr std::string_view names[] = {"SMS 2.0", "SMS 2003 RTM", "SMS 2003 SP1",
-                                               "SMS 2003 SP2"};
+  static constexpr std::string_view names[] = {"SMS 2.0", "SMS 2003 RTM", "SMS 2003 SP1", "SMS 2003 SP2"};
   std::string out(names[static_cast<size_t>(v.level)]);
   if (!v.text.empty() && v.text != smsup::to_string(v.level)) out += " (" + v.text + ")";
   return out;
@@ -29,8 +28,7 @@ std::optional<Method> method_for(const Hierarchy& h, const Site& s) {
 void sms_version_path(const Context&, const Site& s, Emit& e) {
   if (s.version.level != SmsLevel::sms20) return;
   e.fire(s.code,
-         fmt::format("{} runs {}; this path upgrades SMS 2003 RTM or SP1 sites only", s.code,
-                     version_text(s.version)),
+         fmt::format("{} runs {}; this path upgrades SMS 2003 RTM or SP1 sites only", s.code, version_text(s.version)),
          "Upgrade the site to SMS 2003 first (Planning and Deployment guide, Appendix H), then "
          "to SP2.");
 }
@@ -53,8 +51,10 @@ void site_system_os(const Context&, const Site& s, const SiteSystem& sys, Emit& 
           ? fmt::format("Install Windows 2000 Service Pack 4 on {} before upgrading {}.", sys.host, s.code)
       : sys.os.family == WinFamily::vs2005
           ? fmt::format("Install Virtual Server 2005 SP1 on {} before upgrading {}.", sys.host, s.code)
-          : fmt::format("Move the site system roles of {} to a server running Windows 2000 SP4 or "
-                        "Windows Server 2003 before upgrading {}.", sys.host, s.code);
+          : fmt::format(
+                "Move the site system roles of {} to a server running Windows 2000 SP4 or "
+                "Windows Server 2003 before upgrading {}.",
+                sys.host, s.code);
   e.fire(sys.host,
          fmt::format("{} runs {}; SMS 2003 SP2 site systems need Windows 2000 SP4 or later, "
                      "Windows Server 2003 or Virtual Server 2005 SP1 or later",
@@ -67,11 +67,10 @@ void sql_version(const Context&, const Site& s, Emit& e) {
   if (s.database->unknown_fact(DbFact::sql)) return e.unknown(s.database->server, "database.sql");
   if (sp2_site_database_supported(s.database->sql)) return;
   const Database& db = *s.database;
-  std::string remedy =
-      db.sql.major == 70 ? fmt::format("Install SQL Server 7.0 SP3 or later on {}.", db.server)
-      : db.sql.major == 80
-          ? fmt::format("Install SQL Server 2000 SP3a or SP4 on {}.", db.server)
-          : fmt::format("Move {} to SQL Server 2000 SP3a or later (or SQL Server 2005).", db.name);
+  std::string remedy = db.sql.major == 70 ? fmt::format("Install SQL Server 7.0 SP3 or later on {}.", db.server)
+                       : db.sql.major == 80
+                           ? fmt::format("Install SQL Server 2000 SP3a or SP4 on {}.", db.server)
+                           : fmt::format("Move {} to SQL Server 2000 SP3a or later (or SQL Server 2005).", db.name);
   e.fire(db.server,
          fmt::format("{} hosts {} on {}; the SP2 site database needs SQL Server 7.0 SP3 or later, "
                      "SQL Server 2000 SP3a or later, or SQL Server 2005",
@@ -104,9 +103,11 @@ void drw_required(const Context& c, const Site& s, Emit& e) {
   e.fire(s.code,
          fmt::format("{} runs SMS 2003 RTM, is to be upgraded with {} and has no clean Deployment "
                      "Readiness Wizard run (drw_passed: false): setup /quiet fails unless the DRW "
-                     "ran first", s.code, command_of(*m)),
+                     "ran first",
+                     s.code, command_of(*m)),
          fmt::format("Run DRW.exe (SMSSETUP\\BIN\\I386 on the SP2 CD) {}, correct every error it "
-                     "reports, then record drw_passed: true.", drw_where(c.h, s)));
+                     "reports, then record drw_passed: true.",
+                     drw_where(c.h, s)));
 }
 
 void drw_prompt(const Context& c, const Site& s, Emit& e) {
@@ -116,7 +117,8 @@ void drw_prompt(const Context& c, const Site& s, Emit& e) {
   if (s.drw_passed) return;
   e.fire(s.code,
          fmt::format("{} runs SMS 2003 RTM and is to be upgraded with {} without a clean DRW run: "
-                     "the Deployment Readiness Wizard page appears during setup", s.code, command_of(*m)),
+                     "the Deployment Readiness Wizard page appears during setup",
+                     s.code, command_of(*m)),
          "Choose Run Now on the DRW page and continue (cancelling aborts setup), or run DRW.exe "
          "before the upgrade and correct its errors.");
 }
@@ -125,11 +127,12 @@ void db_upgrade_untested(const Context&, const Site& s, Emit& e) {
   if (!upgrades(s) || !s.is_primary() || !s.database || s.database->dbtest) return;
   const Database& db = *s.database;
   e.fire(s.code,
-         fmt::format("{} has no database upgrade test result for {} ({} MB data, {} MB log)", s.code,
-                     db.name, with_commas(db.data_mb), with_commas(db.log_mb)),
+         fmt::format("{} has no database upgrade test result for {} ({} MB data, {} MB log)", s.code, db.name,
+                     with_commas(db.data_mb), with_commas(db.log_mb)),
          fmt::format("Restore a recent backup of {} on a test SQL Server of the same version, run "
                      "setup.exe /testdbupgrade {} from the SP2 files, read C:\\SMSsetup.log, and "
-                     "record the data and log sizes after the test (smsup dbtest).", db.name, db.name));
+                     "record the data and log sizes after the test (smsup dbtest).",
+                     db.name, db.name));
 }
 
 void db_disk_space(const Context& c, const Site& s, Emit& e) {
@@ -142,22 +145,20 @@ void db_disk_space(const Context& c, const Site& s, Emit& e) {
   size_t site_index = c.index_of(s);
   DbGrowth g = db_growth(db);
   if (db.free_disk_mb >= g.total_mb()) return;
-  std::string how =
-      g.measured ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
-                               with_commas(g.total_mb()), with_commas(db.data_mb),
-                               with_commas(db.dbtest->data_mb_after), with_commas(db.log_mb),
-                               with_commas(db.dbtest->log_mb_after))
-                 : fmt::format("the upgrade is estimated to grow it by {} MB (no upgrade test: data "
-                               "+{} MB and log +{} MB for its {} MB of data, the inventory of {} "
-                               "clients)",
-                               with_commas(g.total_mb()), with_commas(g.data_mb),
-                               with_commas(g.log_mb), with_commas(db.data_mb),
-                               with_commas(c.clients_held[site_index]));
-  e.fire(db.server,
-         fmt::format("{} has {} MB free for {}; {}", db.server, with_commas(db.free_disk_mb), db.name, how),
-         fmt::format("Free at least {} MB more on the volumes of {} on {}{}.",
-                     with_commas(g.total_mb() - db.free_disk_mb), db.name, db.server,
-                     g.measured ? "" : ", or run the database upgrade test for a measured figure"));
+  std::string how = g.measured ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
+                                             with_commas(g.total_mb()), with_commas(db.data_mb),
+                                             with_commas(db.dbtest->data_mb_after), with_commas(db.log_mb),
+                                             with_commas(db.dbtest->log_mb_after))
+                               : fmt::format(
+                                     "the upgrade is estimated to grow it by {} MB (no upgrade test: data "
+                                     "+{} MB and log +{} MB for its {} MB of data, the inventory of {} "
+                                     "clients)",
+                                     with_commas(g.total_mb()), with_commas(g.data_mb), with_commas(g.log_mb),
+                                     with_commas(db.data_mb), with_commas(c.clients_held[site_index]));
+  e.fire(
+      db.server, fmt::format("{} has {} MB free for {}; {}", db.server, with_commas(db.free_disk_mb), db.name, how),
+      fmt::format("Free at least {} MB more on the volumes of {} on {}{}.", with_commas(g.total_mb() - db.free_disk_mb),
+                  db.name, db.server, g.measured ? "" : ", or run the database upgrade test for a measured figure"));
 }
 
 void db_autogrow_off(const Context&, const Site& s, Emit& e) {
@@ -167,7 +168,8 @@ void db_autogrow_off(const Context&, const Site& s, Emit& e) {
   const Database& db = *s.database;
   e.fire(db.server, fmt::format("{} on {} does not autogrow", db.name, db.server),
          fmt::format("Set the data and log files of {} to autogrow before the upgrade: it moves "
-                     "large amounts of inventory data.", db.name));
+                     "large amounts of inventory data.",
+                     db.name));
 }
 
 void foreign_files(const Context&, const Site& s, Emit& e) {
@@ -175,8 +177,8 @@ void foreign_files(const Context&, const Site& s, Emit& e) {
   if (s.unknown_fact(SiteFact::foreign_files)) return e.unknown(s.code, "foreign_files");
   if (s.foreign_files.empty()) return;
   e.fire(s.code,
-         fmt::format("{} has {} non-SMS item(s) inside {}: {}", s.code, s.foreign_files.size(),
-                     s.install_dir, fmt::join(s.foreign_files, ", ")),
+         fmt::format("{} has {} non-SMS item(s) inside {}: {}", s.code, s.foreign_files.size(), s.install_dir,
+                     fmt::join(s.foreign_files, ", ")),
          fmt::format("Move them out of {} before the upgrade: setup deletes every non-SMS file and "
                      "folder in the SMS folder tree. If one is lost all the same, the Backup SMS Site "
                      "Server task's copy of the SMS folder tree holds it: restore it from there.",
@@ -185,18 +187,19 @@ void foreign_files(const Context&, const Site& s, Emit& e) {
 
 void backup_stale(const Context& c, const Site& s, Emit& e) {
   if (!upgrades(s)) return;
-  std::string remedy = fmt::format("Run the Backup SMS Site Server task for {} and keep the backup "
-                                   "until the upgrade is verified.", s.code);
+  std::string remedy = fmt::format(
+      "Run the Backup SMS Site Server task for {} and keep the backup "
+      "until the upgrade is verified.",
+      s.code);
   if (!s.last_backup) {
-    e.fire(s.code, fmt::format("{} has no recorded site backup (last_backup is empty)", s.code),
-           std::move(remedy));
+    e.fire(s.code, fmt::format("{} has no recorded site backup (last_backup is empty)", s.code), std::move(remedy));
     return;
   }
   auto days = (c.opts.as_of - *s.last_backup).count();
   if (days <= kBackupMaxAgeDays) return;
   e.fire(s.code,
-         fmt::format("{} was last backed up on {}, {} days before {}", s.code, smsup::to_string(*s.last_backup),
-                     days, smsup::to_string(c.opts.as_of)),
+         fmt::format("{} was last backed up on {}, {} days before {}", s.code, smsup::to_string(*s.last_backup), days,
+                     smsup::to_string(c.opts.as_of)),
          std::move(remedy));
 }
 
@@ -205,8 +208,8 @@ void parent_not_upgraded_first(const Context& c, const Site& s, Emit& e) {
   const Site& parent = c.h.sites[s.parent_index];
   if (s.version <= parent.version) return;
   e.fire(s.code,
-         fmt::format("{} runs {} while its parent {} runs {}", s.code, version_text(s.version),
-                     parent.code, version_text(parent.version)),
+         fmt::format("{} runs {} while its parent {} runs {}", s.code, version_text(s.version), parent.code,
+                     version_text(parent.version)),
          fmt::format("Upgrade top-down: {} before the sites below it.", parent.code));
 }
 
@@ -214,8 +217,7 @@ void secondary_manual(const Context& c, const Site& s, Emit& e) {
   if (s.is_primary() || !upgrades(s)) return;
   const Site& parent = c.h.sites[s.parent_index];
   e.fire(s.code,
-         fmt::format("{} is a secondary site of {}: SMS setup does not upgrade secondary sites", s.code,
-                     parent.code),
+         fmt::format("{} is a secondary site of {}: SMS setup does not upgrade secondary sites", s.code, parent.code),
          fmt::format("After {} is upgraded, run the DRW against {} from {}, then upgrade {} from {}'s "
                      "console or with Update.exe or Autorun.exe on {}.",
                      parent.code, s.code, parent.code, s.code, parent.code, s.site_server().host));
@@ -227,9 +229,9 @@ void console_version(const Context&, const Site& s, Emit& e) {
     if (con.version.level >= SmsLevel::sp2) continue;
     e.fire(con.host,
            fmt::format("{} has an SMS Administrator console at {} for {}: a console below SP2 cannot "
-                       "open an SP2 site", con.host, version_text(con.version), s.code),
-           fmt::format("Upgrade the SMS Administrator console on {} to SP2 along with {}.", con.host,
-                       s.code));
+                       "open an SP2 site",
+                       con.host, version_text(con.version), s.code),
+           fmt::format("Upgrade the SMS Administrator console on {} to SP2 along with {}.", con.host, s.code));
   }
 }
 
@@ -240,7 +242,8 @@ void advanced_security_offer(const Context&, const Site& s, Emit& e) {
   if (!upgrades(s) || s.security != Security::standard || !s.advanced_security_ready) return;
   e.fire(s.code,
          fmt::format("{} runs standard security and meets the advanced security requirements: "
-                     "setup will offer to migrate it", s.code),
+                     "setup will offer to migrate it",
+                     s.code),
          "Decide beforehand: the migration is optional and can be cancelled during setup.");
 }
 
@@ -254,23 +257,36 @@ void itmu_after_upgrade(const Context& c, Emit& e) {
 
 using namespace section;
 const Rule kSiteRules[] = {
-    {"sms-version-path", Gravity::blocker, kChecklist, "the site runs SMS 2.0: only RTM and SP1 upgrade to SP2", sms_version_path},
+    {"sms-version-path", Gravity::blocker, kChecklist, "the site runs SMS 2.0: only RTM and SP1 upgrade to SP2",
+     sms_version_path},
     {"already-sp2", Gravity::info, kUpgradeSite, "the site is already at SP2: the plan skips it", already_sp2},
-    {"site-system-os", Gravity::blocker, kPrerequisites, "a site system runs an operating system SP2 does not support", site_system_os},
-    {"sql-version", Gravity::blocker, kPrerequisites, "the site database's SQL Server is below 7.0 SP3 or 2000 SP3a", sql_version},
-    {"sql-replication", Gravity::action, kReplication, "the site database is published for SQL Server replication", sql_replication},
-    {"drw-required", Gravity::blocker, kReadiness, "an RTM site upgraded with /quiet has no clean Deployment Readiness Wizard run", drw_required},
-    {"drw-prompt", Gravity::action, kReadiness, "an RTM site without a clean DRW run: setup shows the DRW page", drw_prompt},
-    {"db-upgrade-untested", Gravity::action, kDbTest, "a primary site's database upgrade was not tested on a copy", db_upgrade_untested},
+    {"site-system-os", Gravity::blocker, kPrerequisites, "a site system runs an operating system SP2 does not support",
+     site_system_os},
+    {"sql-version", Gravity::blocker, kPrerequisites, "the site database's SQL Server is below 7.0 SP3 or 2000 SP3a",
+     sql_version},
+    {"sql-replication", Gravity::action, kReplication, "the site database is published for SQL Server replication",
+     sql_replication},
+    {"drw-required", Gravity::blocker, kReadiness,
+     "an RTM site upgraded with /quiet has no clean Deployment Readiness Wizard run", drw_required},
+    {"drw-prompt", Gravity::action, kReadiness, "an RTM site without a clean DRW run: setup shows the DRW page",
+     drw_prompt},
+    {"db-upgrade-untested", Gravity::action, kDbTest, "a primary site's database upgrade was not tested on a copy",
+     db_upgrade_untested},
     {"db-disk-space", Gravity::blocker, kDbTest, "the database's free disk is below its upgrade growth", db_disk_space},
     {"db-autogrow-off", Gravity::warning, kDbTest, "the site database's files do not autogrow", db_autogrow_off},
-    {"foreign-files", Gravity::warning, kUpgradeSite, "non-SMS files in the SMS folder tree, which setup deletes", foreign_files},
+    {"foreign-files", Gravity::warning, kUpgradeSite, "non-SMS files in the SMS folder tree, which setup deletes",
+     foreign_files},
     {"backup-stale", Gravity::warning, kUpgradeSite, "no site backup, or one more than 7 days old", backup_stale},
-    {"parent-not-upgraded-first", Gravity::info, kPreparing, "a child site runs a higher version than its parent", parent_not_upgraded_first},
-    {"secondary-manual", Gravity::action, kSecondaries, "a secondary site to upgrade: setup does not upgrade it", secondary_manual},
-    {"console-version", Gravity::action, kPreparing, "a remote console below SP2 cannot open an SP2 site", console_version},
-    {"advanced-security-offer", Gravity::info, kAdvancedSecurity, "setup will offer the advanced security migration", advanced_security_offer},
-    {"itmu-after-upgrade", Gravity::info, kItmu, "install ITMU only after every site and client is at SP2", itmu_after_upgrade},
+    {"parent-not-upgraded-first", Gravity::info, kPreparing, "a child site runs a higher version than its parent",
+     parent_not_upgraded_first},
+    {"secondary-manual", Gravity::action, kSecondaries, "a secondary site to upgrade: setup does not upgrade it",
+     secondary_manual},
+    {"console-version", Gravity::action, kPreparing, "a remote console below SP2 cannot open an SP2 site",
+     console_version},
+    {"advanced-security-offer", Gravity::info, kAdvancedSecurity, "setup will offer the advanced security migration",
+     advanced_security_offer},
+    {"itmu-after-upgrade", Gravity::info, kItmu, "install ITMU only after every site and client is at SP2",
+     itmu_after_upgrade},
 };
 
 }  // namespace

@@ -10,8 +10,7 @@ namespace smsup::run {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kStates = {"pending",   "running", "waiting",
-                                                     "succeeded", "failed",  "skipped"};
+constexpr std::array<std::string_view, 6> kStates = {"pending", "running", "waiting", "succeeded", "failed", "skipped"};
 
 }  // namespace
 

@@ -24,8 +24,7 @@ std::map<std::string, double> rehearsal_durations(const nlohmann::json& r) {
   for (const auto& s : r["steps"]) {
     if (!s.is_object() || !s.contains("start_min") || !s.contains("end_min")) continue;
     if (!s["id"].is_string() || !s["start_min"].is_number() || !s["end_min"].is_number()) continue;
-    out[s["id"].get<std::string>()] =
-        clamp_positive(s["end_min"].get<double>() - s["start_min"].get<double>());
+    out[s["id"].get<std::string>()] = clamp_positive(s["end_min"].get<double>() - s["start_min"].get<double>());
   }
   return out;
 }
@@ -103,8 +102,7 @@ Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, doub
   for (size_t i = 0; i < n; ++i) {
     const auto& s = plan.steps[i];
     auto it = by_id.find(s.id);
-    bool done = it != by_id.end() &&
-                (it->second->state == State::succeeded);
+    bool done = it != by_id.end() && (it->second->state == State::succeeded);
     auto add = [&](PartEta& p) {
       ++p.steps;
       p.done += done ? 1 : 0;
@@ -237,33 +235,42 @@ double EtaTracker::finish(double now) const {
 nlohmann::json to_json(const Eta& e) {
   using nlohmann::json;
   auto part = [](const PartEta& p) {
-    return json{{"name", p.name}, {"steps", p.steps}, {"done", p.done},
-                {"remaining_min", p.remaining_min}, {"finish", iso_time(p.finish)}};
+    return json{{"name", p.name},
+                {"steps", p.steps},
+                {"done", p.done},
+                {"remaining_min", p.remaining_min},
+                {"finish", iso_time(p.finish)}};
   };
   json sites = json::array(), waves = json::array(), kinds = json::array();
   for (const auto& p : e.sites) sites.push_back(part(p));
   for (const auto& p : e.waves) waves.push_back(part(p));
   for (const auto& k : e.kinds) {
-    kinds.push_back({{"kind", k.kind}, {"observed", k.observed}, {"planned_min", k.planned_min},
-                     {"actual_min", k.actual_min}, {"factor", k.factor}});
+    kinds.push_back({{"kind", k.kind},
+                     {"observed", k.observed},
+                     {"planned_min", k.planned_min},
+                     {"actual_min", k.actual_min},
+                     {"factor", k.factor}});
   }
-  return {{"now", iso_time(e.now)},       {"complete", e.complete},
-          {"remaining_min", e.remaining_min}, {"finish", iso_time(e.finish)},
-          {"failed", e.failed},           {"base", e.base},
-          {"kinds", kinds},               {"waves", waves},
+  return {{"now", iso_time(e.now)},
+          {"complete", e.complete},
+          {"remaining_min", e.remaining_min},
+          {"finish", iso_time(e.finish)},
+          {"failed", e.failed},
+          {"base", e.base},
+          {"kinds", kinds},
+          {"waves", waves},
           {"sites", sites}};
 }
 
 std::string to_text(const Eta& e) {
   if (e.complete) return "ETA: the campaign is complete\n";
-  std::string out = fmt::format("ETA: {} (in {}), from {} corrected by {} observed step kind(s)\n",
-                                iso_time(e.finish), plan::format_minutes(e.remaining_min), e.base,
-                                e.kinds.size());
+  std::string out = fmt::format("ETA: {} (in {}), from {} corrected by {} observed step kind(s)\n", iso_time(e.finish),
+                                plan::format_minutes(e.remaining_min), e.base, e.kinds.size());
   if (e.failed > 0) out += fmt::format("  assumes the {} failed step(s) are retried now\n", e.failed);
   for (const auto& k : e.kinds) {
     if (k.factor < 0.95 || k.factor > 1.05) {
-      out += fmt::format("  {} steps take {:.0f} % of their estimate ({} observed)\n", k.kind,
-                         k.factor * 100, k.observed);
+      out +=
+          fmt::format("  {} steps take {:.0f} % of their estimate ({} observed)\n", k.kind, k.factor * 100, k.observed);
     }
   }
   for (const auto& w : e.waves) {

@@ -20,10 +20,10 @@ namespace smsup::run {
 
 struct KindFactor {
   std::string kind;
-  int observed = 0;          // finished steps of this kind with both times
-  double planned_min = 0;    // their base durations, summed
-  double actual_min = 0;     // their observed durations, summed
-  double factor = 1;         // actual / planned (1 when nothing observed)
+  int observed = 0;        // finished steps of this kind with both times
+  double planned_min = 0;  // their base durations, summed
+  double actual_min = 0;   // their observed durations, summed
+  double factor = 1;       // actual / planned (1 when nothing observed)
 };
 
 struct PartEta {
@@ -34,12 +34,12 @@ struct PartEta {
 };
 
 struct Eta {
-  double now = 0;            // Unix seconds the estimate was made at
+  double now = 0;  // Unix seconds the estimate was made at
   double remaining_min = 0;
-  double finish = 0;         // Unix seconds
-  bool complete = false;     // every step succeeded
-  int failed = 0;            // failed steps: the estimate assumes each is retried now
-  std::string base;          // "plan estimates" or "rehearsal durations"
+  double finish = 0;              // Unix seconds
+  bool complete = false;          // every step succeeded
+  int failed = 0;                 // failed steps: the estimate assumes each is retried now
+  std::string base;               // "plan estimates" or "rehearsal durations"
   std::vector<KindFactor> kinds;  // only kinds with an observation
   std::vector<PartEta> sites;     // in plan order of first appearance
   std::vector<PartEta> waves;     // ascending
@@ -78,14 +78,14 @@ class EtaTracker {
     State state = State::pending;
     double started = 0, finished = 0;
   };
-  std::vector<double> base_;                  // per plan step, minutes
-  std::vector<int> kind_;                     // per plan step, index of its kind
-  std::vector<std::vector<int>> preds_;       // per plan step
-  std::vector<int> order_;                    // a topological order
+  std::vector<double> base_;             // per plan step, minutes
+  std::vector<int> kind_;                // per plan step, index of its kind
+  std::vector<std::vector<int>> preds_;  // per plan step
+  std::vector<int> order_;               // a topological order
   std::map<std::string, int, std::less<>> index_;
   std::vector<Step> steps_;
   int kinds_ = 0;
-  int64_t last_seq_ = 0;                      // 0: take the next event as it comes
+  int64_t last_seq_ = 0;  // 0: take the next event as it comes
 };
 
 nlohmann::json to_json(const Eta& e);

@@ -65,7 +65,10 @@ struct Executor::Impl {
     counts[static_cast<int>(s)] += delta;
     auto& set = s == State::running ? running_set : waiting_set;
     if (s == State::running || s == State::waiting) {
-      if (delta > 0) set.insert(i); else set.erase(i);
+      if (delta > 0)
+        set.insert(i);
+      else
+        set.erase(i);
     }
   }
 
@@ -79,9 +82,7 @@ struct Executor::Impl {
     return p;
   }
 
-  bool stop_requested() const {
-    return stopped_early || (opts.stop && opts.stop->load());
-  }
+  bool stop_requested() const { return stopped_early || (opts.stop && opts.stop->load()); }
 
   // Reads every step's state from the journal (at start, and when another
   // process confirmed or retried something) and rebuilds the ready set.
@@ -165,8 +166,11 @@ struct Executor::Impl {
       bool maybe = nodes[i].state == State::pending && nodes[i].armed && journal.rebooted();
       if (nodes[i].state != State::running && !maybe) continue;
       const plan::Step& s = *nodes[i].step;
-      if (observer) observer->note(fmt::format("{} was running when the last run stopped; "
-                                               "asking the target whether it finished", s.id));
+      if (observer)
+        observer->note(
+            fmt::format("{} was running when the last run stopped; "
+                        "asking the target whether it finished",
+                        s.id));
       Change c{s.id, State::pending, "probe", "", std::nullopt};
       switch (driver.probe(s)) {
         case drivers::Probe::done:
@@ -183,8 +187,9 @@ struct Executor::Impl {
           break;
         case drivers::Probe::unknown:
           c.state = State::waiting;
-          c.message = "interrupted while running and nobody can tell whether it finished: "
-                      "check, then confirm (or --fail)";
+          c.message =
+              "interrupted while running and nobody can tell whether it finished: "
+              "check, then confirm (or --fail)";
           break;
       }
       journal.record(c);
@@ -202,8 +207,7 @@ struct Executor::Impl {
       Node& n = nodes[i];
       if (n.step->manual) {
         to_wait.push_back(i);
-        changes.push_back({n.step->id, State::waiting, "executor",
-                           "waits for a person", std::nullopt});
+        changes.push_back({n.step->id, State::waiting, "executor", "waits for a person", std::nullopt});
       } else if (fits(n)) {
         to_start.push_back(i);
         occupy(n, +1);
@@ -293,8 +297,7 @@ struct Executor::Impl {
     if (lim > 0 && failures >= lim && !stopped_early) {
       stopped_early = true;
       if (observer) {
-        observer->note(fmt::format("{} failures (--max-failures {}): starting nothing more",
-                                   failures, lim));
+        observer->note(fmt::format("{} failures (--max-failures {}): starting nothing more", failures, lim));
       }
     }
   }
@@ -340,8 +343,7 @@ struct Executor::Impl {
   }
 };
 
-Executor::Executor(const plan::Plan& plan, Journal& journal, drivers::Driver& driver,
-                   Options opts, Observer* observer)
+Executor::Executor(const plan::Plan& plan, Journal& journal, drivers::Driver& driver, Options opts, Observer* observer)
     : impl_(std::make_unique<Impl>(plan, journal, driver, opts, observer)) {}
 Executor::~Executor() = default;
 Summary Executor::run() { return impl_->run(); }
@@ -355,8 +357,7 @@ std::vector<DryRunStep> dry_run(const plan::Plan& plan, drivers::Driver& driver)
     wave[s.id] = w;
     out.push_back({w, &s, driver.describe(s)});
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const DryRunStep& a, const DryRunStep& b) { return a.wave < b.wave; });
+  std::stable_sort(out.begin(), out.end(), [](const DryRunStep& a, const DryRunStep& b) { return a.wave < b.wave; });
   return out;
 }
 

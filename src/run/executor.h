@@ -42,8 +42,7 @@ struct Progress {
 class Observer {
  public:
   virtual ~Observer() = default;
-  virtual void changed(const std::string& id, State state, const std::string& detail,
-                       const Progress& p) = 0;
+  virtual void changed(const std::string& id, State state, const std::string& detail, const Progress& p) = 0;
   virtual void tick(const Progress& p) = 0;
   virtual void note(const std::string& line) = 0;  // a remark for people
 };
@@ -64,8 +63,7 @@ struct Summary {
 
 class Executor {
  public:
-  Executor(const plan::Plan& plan, Journal& journal, drivers::Driver& driver, Options opts,
-           Observer* observer);
+  Executor(const plan::Plan& plan, Journal& journal, drivers::Driver& driver, Options opts, Observer* observer);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

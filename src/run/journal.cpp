@@ -58,8 +58,7 @@ std::string default_operator() {
 }
 
 Journal::Journal(const std::string& journal, bool create)
-    : path_(journal), spec_(store::parse_spec(journal)), clock_(std::make_shared<Clock>()),
-      who_(default_operator()) {
+    : path_(journal), spec_(store::parse_spec(journal)), clock_(std::make_shared<Clock>()), who_(default_operator()) {
   if (spec_.engine == store::Engine::postgresql) {
     open_postgresql(create);
   } else {
@@ -104,8 +103,7 @@ void Journal::open_sqlite(bool create) {
     if (fresh || meta("schema") != std::to_string(kSchema)) create_schema();
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const InputError*>(&e)) throw;
-    throw InputError({path, 0, 0}, "--journal",
-                     fmt::format("not a usable smsup journal ({})", e.what()));
+    throw InputError({path, 0, 0}, "--journal", fmt::format("not a usable smsup journal ({})", e.what()));
   }
 }
 
@@ -118,16 +116,16 @@ void Journal::open_postgresql(bool create) {
     if (meta("schema") == std::to_string(kSchema)) return;
   } else {
     if (!create) {
-      throw InputError({spec_.shown, 0, 0}, "--journal",
-                       fmt::format("no journal for campaign '{}' in this database (has apply run with it?)",
-                                   spec_.campaign));
+      throw InputError(
+          {spec_.shown, 0, 0}, "--journal",
+          fmt::format("no journal for campaign '{}' in this database (has apply run with it?)", spec_.campaign));
     }
     store::Stmt q(*db_, "SELECT count(*) FROM information_schema.tables WHERE table_schema=?1");
     q.bind(1, spec_.schema);
     if (q.step() && q.integer(0) > 0) {
-      throw InputError({spec_.shown, 0, 0}, "--journal",
-                       fmt::format("schema {} holds tables that are not an smsup journal; left untouched",
-                                   spec_.schema));
+      throw InputError(
+          {spec_.shown, 0, 0}, "--journal",
+          fmt::format("schema {} holds tables that are not an smsup journal; left untouched", spec_.schema));
     }
   }
   create_schema();
@@ -233,8 +231,8 @@ void Journal::set_meta(std::string_view key, std::string_view value) {
 
 bool Journal::has_plan() const { return !meta("plan_digest").empty(); }
 
-void Journal::bind(const plan::Plan& plan, const std::string& digest,
-                   const std::string& plan_path, const std::string& target) {
+void Journal::bind(const plan::Plan& plan, const std::string& digest, const std::string& plan_path,
+                   const std::string& target) {
   store::Tx tx(*db_);
   std::string old = meta("plan_digest");
   if (!old.empty()) {
@@ -253,11 +251,10 @@ void Journal::bind(const plan::Plan& plan, const std::string& digest,
   put("hierarchy", plan.hierarchy);
   put("target", target);
   put("created", iso_time(now()));
-  put("run_id", fmt::format("{}-{}-{}", hostname(), getpid(),
-                            static_cast<int64_t>(now() * 1000)));
+  put("run_id", fmt::format("{}-{}-{}", hostname(), getpid(), static_cast<int64_t>(now() * 1000)));
   store::Stmt ins(*db_,
-                "INSERT INTO steps(id, ord, kind, site, host, title, manual, state, attempts) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0)");
+                  "INSERT INTO steps(id, ord, kind, site, host, title, manual, state, attempts) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0)");
   store::Stmt edge(*db_, "INSERT INTO edges(step, after, lane) VALUES(?1, ?2, ?3)");
   int ord = 0;
   for (const auto& s : plan.steps) {
@@ -320,8 +317,8 @@ std::optional<JournalStep> Journal::step(std::string_view id) const {
   return read_step(q);
 }
 
-void Journal::add_event(std::string_view id, std::string_view state, std::string_view how,
-                        std::string_view detail, double at) {
+void Journal::add_event(std::string_view id, std::string_view state, std::string_view how, std::string_view detail,
+                        double at) {
   if (!on_event_) {
     store::Stmt(*db_,
                 "INSERT INTO events(at, step, state, how, detail, who, origin) "
@@ -344,8 +341,8 @@ void Journal::add_event(std::string_view id, std::string_view state, std::string
   q.bind(1, at).bind(2, id).bind(3, state).bind(4, how).bind(5, detail).bind(6, who_).bind(7, hostname());
   int64_t seq = q.step() ? q.integer(0) : 0;
   q.reset();
-  unpublished_.push_back({seq, at, std::string(id), std::string(state), std::string(how), std::string(detail),
-                          who_, hostname()});
+  unpublished_.push_back(
+      {seq, at, std::string(id), std::string(state), std::string(how), std::string(detail), who_, hostname()});
 }
 
 void Journal::publish() {
@@ -357,12 +354,12 @@ void Journal::publish() {
 
 std::vector<Event> Journal::events(int64_t after, int64_t limit) const {
   std::vector<Event> out;
-  store::Stmt q(*db_, "SELECT seq, at, step, state, how, detail, who, origin FROM events WHERE seq > ?1 "
-                      "ORDER BY seq LIMIT ?2");
+  store::Stmt q(*db_,
+                "SELECT seq, at, step, state, how, detail, who, origin FROM events WHERE seq > ?1 "
+                "ORDER BY seq LIMIT ?2");
   q.bind(1, after).bind(2, limit < 0 ? std::numeric_limits<int64_t>::max() : limit);
   while (q.step()) {
-    out.push_back({q.integer(0), q.real(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
-                   q.text(7)});
+    out.push_back({q.integer(0), q.real(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)});
   }
   return out;
 }
@@ -409,8 +406,8 @@ void Journal::apply_cascade(double now, bool reword) {
   if (!reword) return;
   auto behind = failed_behind(w, states);
   store::Stmt again(*db_,
-                  "UPDATE steps SET message=?2, how='executor' "
-                  "WHERE id=?1 AND state='skipped' AND message IS DISTINCT FROM ?2");
+                    "UPDATE steps SET message=?2, how='executor' "
+                    "WHERE id=?1 AND state='skipped' AND message IS DISTINCT FROM ?2");
   for (size_t i = 0; i < ids_.size(); ++i) {
     if (states[i] != State::skipped || !behind[i]) continue;
     std::string msg = skip_message(ids_[*behind[i]]);
@@ -420,13 +417,11 @@ void Journal::apply_cascade(double now, bool reword) {
 }
 
 void Journal::record(const std::vector<Change>& changes) {
-  bool start = std::any_of(changes.begin(), changes.end(),
-                           [](const Change& c) { return c.state == State::running; });
+  bool start = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.state == State::running; });
   record(changes, {}, start);
 }
 
-void Journal::record(const std::vector<Change>& changes, const std::vector<std::string>& arm,
-                     bool durable) {
+void Journal::record(const std::vector<Change>& changes, const std::vector<std::string>& arm, bool durable) {
   if (changes.empty() && arm.empty()) return;
   double now = this->now();
   auto sent = clock_->steady();
@@ -437,11 +432,11 @@ void Journal::record(const std::vector<Change>& changes, const std::vector<std::
   store::Stmt arm_q(*db_, "UPDATE steps SET armed=1 WHERE id=?1");
   for (const auto& id : arm) arm_q.bind(1, id).run();
   store::Stmt run(*db_,
-                "UPDATE steps SET state='running', attempts=attempts+1, started=?2, "
-                "finished=NULL, exit_code=NULL, output_tail=NULL, message=?3, how=?4 WHERE id=?1");
+                  "UPDATE steps SET state='running', attempts=attempts+1, started=?2, "
+                  "finished=NULL, exit_code=NULL, output_tail=NULL, message=?3, how=?4 WHERE id=?1");
   store::Stmt end(*db_,
-                "UPDATE steps SET state=?2, finished=?3, exit_code=?4, output_tail=?5, "
-                "message=?6, how=?7 WHERE id=?1");
+                  "UPDATE steps SET state=?2, finished=?3, exit_code=?4, output_tail=?5, "
+                  "message=?6, how=?7 WHERE id=?1");
   store::Stmt other(*db_, "UPDATE steps SET state=?2, message=?3, how=?4 WHERE id=?1");
   for (const auto& c : changes) {
     std::string msg = c.outcome && c.message.empty() ? c.outcome->message : c.message;
@@ -489,8 +484,8 @@ void Journal::confirm(std::string_view id, const std::string& note, bool fail) {
   double now = this->now();
   State st = fail ? State::failed : State::succeeded;
   store::Stmt(*db_,
-            "UPDATE steps SET state=?2, finished=?3, note=?4, how='confirm', "
-            "message=?5 WHERE id=?1")
+              "UPDATE steps SET state=?2, finished=?3, note=?4, how='confirm', "
+              "message=?5 WHERE id=?1")
       .bind(1, id)
       .bind(2, to_string(st))
       .bind(3, now)
@@ -510,12 +505,12 @@ void Journal::retry(std::string_view id, std::string_view detail) {
   if (!s) throw InputError({spec_.shown, 0, 0}, "STEP", fmt::format("no step '{}' in this journal", id));
   if (s->state != State::failed) {
     throw InputError({spec_.shown, 0, 0}, "STEP",
-                     fmt::format("step '{}' is {}; only a failed step can be retried", id,
-                                 to_string(s->state)));
+                     fmt::format("step '{}' is {}; only a failed step can be retried", id, to_string(s->state)));
   }
   double now = this->now();
-  store::Stmt(*db_, "UPDATE steps SET state='pending', message='set back by retry', how='retry' "
-                  "WHERE id=?1")
+  store::Stmt(*db_,
+              "UPDATE steps SET state='pending', message='set back by retry', how='retry' "
+              "WHERE id=?1")
       .bind(1, id)
       .run();
   add_event(id, to_string(State::pending), "retry", detail, now);
@@ -567,19 +562,31 @@ size_t copy_rows(store::Conn& from, store::Conn& to, const std::string& table,
 Journal::Copied Journal::copy_into(Journal& target) const {
   Copied c;
   store::Tx tx(*target.db_);
-  copy_rows(*db_, *target.db_, "meta", {{"key", 't'}, {"value", 't'}}, "key",
-            "WHERE key NOT IN ('format', 'schema')");
+  copy_rows(*db_, *target.db_, "meta", {{"key", 't'}, {"value", 't'}}, "key", "WHERE key NOT IN ('format', 'schema')");
   c.steps = copy_rows(*db_, *target.db_, "steps",
-                      {{"id", 't'}, {"ord", 'i'}, {"kind", 't'}, {"site", 't'}, {"host", 't'},
-                       {"title", 't'}, {"manual", 'i'}, {"state", 't'}, {"attempts", 'i'},
-                       {"started", 'r'}, {"finished", 'r'}, {"exit_code", 'i'}, {"output_tail", 't'},
-                       {"message", 't'}, {"note", 't'}, {"how", 't'}, {"armed", 'i'}},
+                      {{"id", 't'},
+                       {"ord", 'i'},
+                       {"kind", 't'},
+                       {"site", 't'},
+                       {"host", 't'},
+                       {"title", 't'},
+                       {"manual", 'i'},
+                       {"state", 't'},
+                       {"attempts", 'i'},
+                       {"started", 'r'},
+                       {"finished", 'r'},
+                       {"exit_code", 'i'},
+                       {"output_tail", 't'},
+                       {"message", 't'},
+                       {"note", 't'},
+                       {"how", 't'},
+                       {"armed", 'i'}},
                       "ord");
   c.edges = copy_rows(*db_, *target.db_, "edges", {{"step", 't'}, {"after", 't'}, {"lane", 'i'}}, "rowid");
-  c.events = copy_rows(*db_, *target.db_, "events",
-                       {{"at", 'r'}, {"step", 't'}, {"state", 't'}, {"how", 't'}, {"detail", 't'},
-                        {"who", 't'}, {"origin", 't'}},
-                       "seq");
+  c.events = copy_rows(
+      *db_, *target.db_, "events",
+      {{"at", 'r'}, {"step", 't'}, {"state", 't'}, {"how", 't'}, {"detail", 't'}, {"who", 't'}, {"origin", 't'}},
+      "seq");
   tx.commit();
   target.ids_.clear();
   return c;

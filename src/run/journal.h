@@ -46,7 +46,7 @@ struct JournalStep {
   std::string message;  // why it failed / waits / was skipped
   std::string note;     // a person's note from `confirm`
   std::string how;      // who set the last state: driver, probe, confirm, retry, executor
-  bool armed = false;  // may start without a synced record (see record())
+  bool armed = false;   // may start without a synced record (see record())
   std::vector<std::string> after;
 };
 
@@ -54,7 +54,10 @@ struct JournalStep {
 struct Change {
   Change(std::string id_, State state_, std::string how_ = "executor", std::string message_ = "",
          std::optional<drivers::Outcome> outcome_ = std::nullopt)
-      : id(std::move(id_)), state(state_), how(std::move(how_)), message(std::move(message_)),
+      : id(std::move(id_)),
+        state(state_),
+        how(std::move(how_)),
+        message(std::move(message_)),
         outcome(std::move(outcome_)) {}
   std::string id;
   State state = State::pending;
@@ -109,7 +112,7 @@ class Journal {
   explicit Journal(const std::string& journal, bool create = true);
   ~Journal();
 
-  const std::string& path() const { return path_; }  // as named
+  const std::string& path() const { return path_; }         // as named
   const std::string& shown() const { return spec_.shown; }  // for messages: no password
   store::Engine engine() const { return spec_.engine; }
   const store::Spec& spec() const { return spec_; }
@@ -130,8 +133,7 @@ class Journal {
 
   // Records the plan on a new journal; on one that has a plan, refuses
   // (InputError) a plan with another digest.
-  void bind(const plan::Plan& plan, const std::string& digest, const std::string& plan_path,
-            const std::string& target);
+  void bind(const plan::Plan& plan, const std::string& digest, const std::string& plan_path, const std::string& target);
 
   // Takes the lease for this process, valid `lease` seconds from each
   // renewal. Refuses (InputError naming the holder's pid, host and operator)
@@ -178,8 +180,7 @@ class Journal {
   // server start) and then every armed step still pending is asked about
   // like a running one. While this process holds the lease, the commit also
   // renews it, or fails with LeaseLost (nothing written) when it was taken.
-  void record(const std::vector<Change>& changes, const std::vector<std::string>& arm,
-              bool durable);
+  void record(const std::vector<Change>& changes, const std::vector<std::string>& arm, bool durable);
 
   // After lock(): the last holder died with the store's machine (power loss,
   // OS crash, server restart), so commits not synced may be lost.
@@ -191,7 +192,6 @@ class Journal {
   // skipped (unless they also depend on another failed step). `detail` goes
   // to the history event (who asked, from where).
   void retry(std::string_view id, std::string_view detail = "");
-
 
   // Makes every change so far durable.
   void flush();
@@ -214,8 +214,8 @@ class Journal {
   // The plan's graph as bound, read once (cascade.h).
   const Waits& waits();
   void apply_cascade(double now, bool reword);
-  void add_event(std::string_view id, std::string_view state, std::string_view how,
-                 std::string_view detail, double now);
+  void add_event(std::string_view id, std::string_view state, std::string_view how, std::string_view detail,
+                 double now);
   // In a transaction: renews this process's lease; false when it was taken.
   bool renew(store::Conn& c);
   // Throws LeaseLost naming the holder, read through `asked` (default: the
@@ -233,7 +233,7 @@ class Journal {
   bool rebooted_ = false;
   std::function<void(const Event&)> on_event_;
   std::vector<Event> unpublished_;  // recorded in the open transaction
-  std::vector<std::string> ids_;  // steps in plan order, for waits_
+  std::vector<std::string> ids_;    // steps in plan order, for waits_
   Waits waits_;
 
   // The lease this process holds ("" none).

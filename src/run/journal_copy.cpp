@@ -23,9 +23,9 @@ JournalCopied copy_journal(const JournalCopyOptions& o) {
   }
   Journal to(o.to, true);
   if (to.has_plan() || !to.steps().empty()) {
-    throw InputError({to.shown(), 0, 0}, "TO",
-                     fmt::format("already holds a journal (plan {}); copy into a new file or campaign",
-                                 to.meta("plan_path")));
+    throw InputError(
+        {to.shown(), 0, 0}, "TO",
+        fmt::format("already holds a journal (plan {}); copy into a new file or campaign", to.meta("plan_path")));
   }
   return from.copy_into(to);
 }

@@ -50,7 +50,6 @@ bool process_alive(int64_t pid, int64_t start) {
   return start == 0 || process_start(pid) == start;
 }
 
-
 namespace {
 
 // The store's clock in SQL (store.h, Conn::now()), so that a renewal and the
@@ -80,8 +79,7 @@ std::optional<LockHolder> Journal::lock(double lease) {
     // A holder paused inside a transaction (SIGSTOP, a hung VM) would hold
     // the writers' lock for ever: the server ends such a session after a
     // lease, so that another apply can take over.
-    db_->exec(fmt::format("SET idle_in_transaction_session_timeout = {}",
-                          static_cast<int64_t>(lease * 1000)));
+    db_->exec(fmt::format("SET idle_in_transaction_session_timeout = {}", static_cast<int64_t>(lease * 1000)));
   }
   auto sent = clock_->steady();
   unpublished_.clear();
@@ -109,11 +107,11 @@ std::optional<LockHolder> Journal::lock(double lease) {
       std::string lease_text =
           h.lease > 0 ? fmt::format("; its lease was renewed {:.0f} s ago and lasts {:.0f} s", h.age, h.lease) : "";
       throw InputError({spec_.shown, 0, 0}, "--journal",
-                       fmt::format("in use by smsup apply, pid {} on host {}{}, since {}{}{}", h.pid,
-                                   h.host, h.who.empty() ? "" : " (operator " + h.who + ")",
-                                   iso_time(h.since), lease_text,
-                                   same_host ? "" : " (on another host: it is taken over once its "
-                                                    "lease runs out unrenewed)"));
+                       fmt::format("in use by smsup apply, pid {} on host {}{}, since {}{}{}", h.pid, h.host,
+                                   h.who.empty() ? "" : " (operator " + h.who + ")", iso_time(h.since), lease_text,
+                                   same_host ? ""
+                                             : " (on another host: it is taken over once its "
+                                               "lease runs out unrenewed)"));
     }
     taken_over = h;
   }
@@ -136,11 +134,11 @@ std::optional<LockHolder> Journal::lock(double lease) {
   if (taken_over) {
     const LockHolder& h = *taken_over;
     add_event("", "takeover", "lease",
-              fmt::format("took the journal over from pid {} on host {}{}, whose lease was last renewed "
-                          "{:.1f} s before{}",
-                          h.pid, h.host, h.who.empty() ? "" : " (operator " + h.who + ")", h.age,
-                          alive ? fmt::format(" (its lease of {:.0f} s ran out)", h.lease)
-                                : " (that process no longer runs)"),
+              fmt::format(
+                  "took the journal over from pid {} on host {}{}, whose lease was last renewed "
+                  "{:.1f} s before{}",
+                  h.pid, h.host, h.who.empty() ? "" : " (operator " + h.who + ")", h.age,
+                  alive ? fmt::format(" (its lease of {:.0f} s ran out)", h.lease) : " (that process no longer runs)"),
               now());
   }
   tx.commit();
@@ -159,9 +157,7 @@ void Journal::unlock() {
 }
 
 bool Journal::renew(store::Conn& c) {
-  store::Stmt(c, fmt::format("UPDATE lock SET renewed={} WHERE id=1 AND token=?1", now_sql(c)))
-      .bind(1, token_)
-      .run();
+  store::Stmt(c, fmt::format("UPDATE lock SET renewed={} WHERE id=1 AND token=?1", now_sql(c))).bind(1, token_).run();
   return c.changes() > 0;
 }
 
@@ -169,8 +165,7 @@ void Journal::start_heartbeat(std::chrono::milliseconds every) {
   if (token_.empty() || heartbeat_.joinable()) return;
   using namespace std::chrono;
   if (every.count() <= 0) {
-    every = std::clamp(milliseconds(static_cast<int64_t>(lease_ * 1000 / 5)), milliseconds(100),
-                       milliseconds(10000));
+    every = std::clamp(milliseconds(static_cast<int64_t>(lease_ * 1000 / 5)), milliseconds(100), milliseconds(10000));
   }
   hb_stop_ = false;
   heartbeat_ = std::thread([this, every] {
@@ -244,15 +239,15 @@ void Journal::lease_lost(store::Conn* asked) {
   std::string by;
   try {
     if (auto h = holder_in(asked ? *asked : *db_)) {
-      by = fmt::format(" by pid {} on host {}{}", h->pid, h->host,
-                       h->who.empty() ? "" : " (operator " + h->who + ")");
+      by = fmt::format(" by pid {} on host {}{}", h->pid, h->host, h->who.empty() ? "" : " (operator " + h->who + ")");
     }
   } catch (const std::exception&) {
   }
-  throw LeaseLost(fmt::format("{}: this apply's lease on the journal was taken over{} (it was not renewed "
-                              "within {:.0f} s): it starts nothing more. The steps it started go on; "
-                              "the apply holding the journal now resolves them",
-                              spec_.shown, by, lease_));
+  throw LeaseLost(
+      fmt::format("{}: this apply's lease on the journal was taken over{} (it was not renewed "
+                  "within {:.0f} s): it starts nothing more. The steps it started go on; "
+                  "the apply holding the journal now resolves them",
+                  spec_.shown, by, lease_));
 }
 
 }  // namespace smsup::run

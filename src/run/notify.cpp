@@ -23,9 +23,17 @@ namespace smsup::run {
 using json = nlohmann::json;
 
 json notice_json(const Event& e, const std::string& campaign, std::optional<double> eta) {
-  json j = {{"seq", e.seq},   {"at", iso_time(e.at)}, {"step", e.step},     {"state", e.state},
-            {"how", e.how},   {"detail", e.detail},   {"who", e.who},       {"origin", e.origin},
-            {"campaign", campaign}, {"eta", nullptr}, {"remaining_seconds", nullptr}};
+  json j = {{"seq", e.seq},
+            {"at", iso_time(e.at)},
+            {"step", e.step},
+            {"state", e.state},
+            {"how", e.how},
+            {"detail", e.detail},
+            {"who", e.who},
+            {"origin", e.origin},
+            {"campaign", campaign},
+            {"eta", nullptr},
+            {"remaining_seconds", nullptr}};
   if (eta) {
     j["eta"] = iso_time(*eta);
     j["remaining_seconds"] = std::max<int64_t>(0, std::llround(*eta - e.at));
@@ -49,7 +57,8 @@ NotifyUrl parse_notify_url(const std::string& url) {
   auto colon = url.find("://");
   if (colon == std::string::npos) throw bad("expected http://HOST[:PORT][/PATH] or https://...");
   u.scheme = url.substr(0, colon);
-  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (u.scheme != "http" && u.scheme != "https") throw bad("the scheme must be http or https");
   std::string rest = url.substr(colon + 3);
   auto slash = rest.find_first_of("/?#");
@@ -58,8 +67,9 @@ NotifyUrl parse_notify_url(const std::string& url) {
   if (u.path[0] != '/') u.path = "/" + u.path;
   if (auto hash = u.path.find('#'); hash != std::string::npos) u.path.resize(hash);
   if (authority.find('@') != std::string::npos) {
-    throw bad("a user or password in the URL would be in the process list; put an Authorization header in "
-              "--notify-header FILE");
+    throw bad(
+        "a user or password in the URL would be in the process list; put an Authorization header in "
+        "--notify-header FILE");
   }
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) throw bad("spaces and control characters are not allowed");
@@ -159,9 +169,10 @@ std::vector<X509*> read_ca_file(const std::string& path) {
 std::string tls_problem(httplib::Client& cli, const NotifyUrl& url) {
   long v = cli.get_openssl_verify_result();
   if (v != X509_V_OK) {
-    return fmt::format("the certificate of {} is not trusted ({}); if a CA of your own signed it, name it "
-                       "with --notify-ca FILE",
-                       url.host, X509_verify_cert_error_string(v));
+    return fmt::format(
+        "the certificate of {} is not trusted ({}); if a CA of your own signed it, name it "
+        "with --notify-ca FILE",
+        url.host, X509_verify_cert_error_string(v));
   }
   return fmt::format("the certificate {} shows is not for the host name {}", url.host, url.host);
 }
@@ -229,7 +240,9 @@ struct HttpNotifier::Sender {
 
   void loop() {
     httplib::Client cli(url.origin());
-    auto secs = [](std::chrono::milliseconds ms) { return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000); };
+    auto secs = [](std::chrono::milliseconds ms) {
+      return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000);
+    };
     auto [ts, tus] = secs(opts.timeout);
     cli.set_connection_timeout(ts, tus);
     cli.set_read_timeout(ts, tus);
@@ -343,8 +356,10 @@ std::string notify_summary(const std::vector<NotifyStats>& stats) {
     if (s.dropped) out += fmt::format(", {} dropped (queue full)", s.dropped);
     if (s.failed) out += fmt::format(", {} given up after retries or refused", s.failed);
     if (s.unsent) out += fmt::format(", {} not sent before apply stopped waiting", s.unsent);
-    if (s.delivered == 0 && !s.problem.empty()) out += fmt::format("; {}", s.problem);
-    else if (s.failed && !s.problem.empty()) out += fmt::format("; the last: {}", s.problem);
+    if (s.delivered == 0 && !s.problem.empty())
+      out += fmt::format("; {}", s.problem);
+    else if (s.failed && !s.problem.empty())
+      out += fmt::format("; the last: {}", s.problem);
     out += "\n";
   }
   return out;

@@ -25,8 +25,7 @@ namespace smsup::run {
 // shape as serve's /api/events entries, plus the campaign and when the run
 // is expected to end: `eta` (ISO 8601 UTC) and `remaining_seconds` from the
 // event's time, both null when nothing can be estimated (eta.h, EtaTracker).
-nlohmann::json notice_json(const Event& e, const std::string& campaign,
-                           std::optional<double> eta = std::nullopt);
+nlohmann::json notice_json(const Event& e, const std::string& campaign, std::optional<double> eta = std::nullopt);
 
 // Where notices go. The journal's events reach it through
 // Journal::on_event(); tests of the executor use a fake that keeps them.
@@ -44,7 +43,7 @@ class Notifier {
 struct NotifyUrl {
   std::string scheme, host;
   int port = 0;
-  std::string path;  // "/" when none
+  std::string path;            // "/" when none
   std::string origin() const;  // scheme://host:port, what httplib connects to
   std::string shown() const;   // for messages
 };
@@ -65,21 +64,21 @@ struct NotifyOptions {
   std::vector<std::string> urls;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string campaign;
-  std::string ca_file;  // --notify-ca: trusted besides the system's CAs (https)
-  size_t queue = 1000;  // notices waiting per URL; the oldest goes when full
+  std::string ca_file;                      // --notify-ca: trusted besides the system's CAs (https)
+  size_t queue = 1000;                      // notices waiting per URL; the oldest goes when full
   std::chrono::milliseconds timeout{5000};  // per request: connect, send, read each
-  int attempts = 5;                          // per notice, then it is given up
-  std::chrono::milliseconds backoff{250};    // before the 2nd attempt; doubles, at most 8 s
+  int attempts = 5;                         // per notice, then it is given up
+  std::chrono::milliseconds backoff{250};   // before the 2nd attempt; doubles, at most 8 s
 };
 
 // What became of the notices to one URL.
 struct NotifyStats {
-  std::string url;          // as shown
-  int64_t delivered = 0;    // a 2xx answer
-  int64_t dropped = 0;      // pushed out of a full queue
-  int64_t failed = 0;       // given up after every attempt, or refused (4xx)
-  int64_t unsent = 0;       // still queued when apply stopped waiting
-  std::string problem;      // why the last notice not delivered was not ("" none)
+  std::string url;        // as shown
+  int64_t delivered = 0;  // a 2xx answer
+  int64_t dropped = 0;    // pushed out of a full queue
+  int64_t failed = 0;     // given up after every attempt, or refused (4xx)
+  int64_t unsent = 0;     // still queued when apply stopped waiting
+  std::string problem;    // why the last notice not delivered was not ("" none)
 };
 
 class HttpNotifier : public Notifier {

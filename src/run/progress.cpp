@@ -17,18 +17,15 @@ std::string elapsed_text(double seconds) {
 
 namespace {
 
-int done_of(const Progress& p) {
-  return p.counts[static_cast<int>(State::succeeded)];
-}
+int done_of(const Progress& p) { return p.counts[static_cast<int>(State::succeeded)]; }
 
 class PlainProgress : public Observer {
  public:
   explicit PlainProgress(std::ostream& out) : out_(out) {}
-  void changed(const std::string& id, State state, const std::string& detail,
-               const Progress& p) override {
+  void changed(const std::string& id, State state, const std::string& detail, const Progress& p) override {
     std::string extra = detail.empty() ? "" : "  " + one_line(detail);
-    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), id,
-               extra, done_of(p), p.total);
+    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), id, extra, done_of(p),
+               p.total);
     out_.flush();
   }
   void tick(const Progress&) override {}
@@ -51,8 +48,7 @@ class TerminalProgress : public Observer {
       : out_(out), journal_(std::move(journal)), began_(now_seconds()) {}
   ~TerminalProgress() override { clear(); }
 
-  void changed(const std::string& id, State state, const std::string& detail,
-               const Progress& p) override {
+  void changed(const std::string& id, State state, const std::string& detail, const Progress& p) override {
     if (state == State::running || state == State::pending) return draw(p, false);
     clear();
     const char* mark = state == State::succeeded ? "\x1b[32m✓\x1b[0m"
@@ -86,13 +82,12 @@ class TerminalProgress : public Observer {
     int done = done_of(p);
     int width = 30;
     int filled = p.total > 0 ? done * width / p.total : width;
-    std::string bar = std::string(static_cast<size_t>(filled), '#') +
-                      std::string(static_cast<size_t>(width - filled), '.');
+    std::string bar =
+        std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
     std::string block = fmt::format(
-        "[{}] {}/{} done  {} running  {} waiting  {} failed  {} skipped  {}{}\n", bar, done,
-        p.total, p.running.size(), p.waiting.size(), p.counts[static_cast<int>(State::failed)],
-        p.counts[static_cast<int>(State::skipped)], elapsed_text(now - began_),
-        p.stopping ? "  (stopping: waiting for running steps)" : "");
+        "[{}] {}/{} done  {} running  {} waiting  {} failed  {} skipped  {}{}\n", bar, done, p.total, p.running.size(),
+        p.waiting.size(), p.counts[static_cast<int>(State::failed)], p.counts[static_cast<int>(State::skipped)],
+        elapsed_text(now - began_), p.stopping ? "  (stopping: waiting for running steps)" : "");
     int n = 1;
     for (size_t i = 0; i < p.running.size() && i < 8; ++i, ++n) {
       const auto& r = p.running[i];
@@ -120,8 +115,6 @@ class TerminalProgress : public Observer {
 std::unique_ptr<Observer> make_terminal_progress(std::ostream& out, std::string journal) {
   return std::make_unique<TerminalProgress>(out, std::move(journal));
 }
-std::unique_ptr<Observer> make_plain_progress(std::ostream& out) {
-  return std::make_unique<PlainProgress>(out);
-}
+std::unique_ptr<Observer> make_plain_progress(std::ostream& out) { return std::make_unique<PlainProgress>(out); }
 
 }  // namespace smsup::run

@@ -41,7 +41,7 @@ void on_signal(int) { g_stop = true; }
 // end; a second one has the default effect.
 void catch_signals() {
   g_stop = false;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sa.sa_flags = SA_RESETHAND;
   sigemptyset(&sa.sa_mask);
@@ -65,8 +65,8 @@ std::string hex_sha256(const std::string& data) {
 
 void print_dry_run(const ApplyRequest& req, const plan::Plan& plan, drivers::Driver& driver) {
   auto order = dry_run(plan, driver);
-  fmt::print(*req.out, "Dry run of {} on the {}: {} steps in the order they would run; nothing runs.\n",
-             req.plan_path, req.target, plan.steps.size());
+  fmt::print(*req.out, "Dry run of {} on the {}: {} steps in the order they would run; nothing runs.\n", req.plan_path,
+             req.target, plan.steps.size());
   int wave = 0, n = 0;
   for (const auto& d : order) {
     if (d.wave != wave) {
@@ -401,13 +401,18 @@ int run_apply(const ApplyRequest& req) {
   if (notifier) {
     // The run's end is no journal event (seq 0): what a receiver waits for.
     auto c = [&](State st) { return sum.counts[static_cast<int>(st)]; };
-    Event end{0, now_seconds(), "", "finished", "executor",
-              fmt::format("{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run{}",
-                          sum.total, c(State::succeeded), c(State::failed), c(State::skipped),
-                          c(State::waiting), c(State::pending) + c(State::running),
-                          sum.all_succeeded() && status != 0 ? "; the target is not left as the checklist wants it"
-                                                             : ""),
-              journal.operator_name(), hostname()};
+    Event end{
+        0,
+        now_seconds(),
+        "",
+        "finished",
+        "executor",
+        fmt::format("{} steps: {} succeeded, {} failed, {} skipped, {} waiting for a person, {} not run{}", sum.total,
+                    c(State::succeeded), c(State::failed), c(State::skipped), c(State::waiting),
+                    c(State::pending) + c(State::running),
+                    sum.all_succeeded() && status != 0 ? "; the target is not left as the checklist wants it" : ""),
+        journal.operator_name(),
+        hostname()};
     // Read once more: another process may have written after this apply's last event.
     if (eta) eta->reset(journal.steps());
     notifier->send(end, eta ? std::optional<double>(eta->finish(end.at)) : std::nullopt);

@@ -27,23 +27,23 @@ struct ApplyRequest {
   std::string inventory_path;   // default: the plan's own inventory (twin)
   bool resume = false;
   bool dry_run = false;
-  bool plain = false;           // plain lines even on a terminal
-  bool force = false;           // run although the inventory changed since planning
-  bool wait = false;            // keep running while manual steps wait for people
+  bool plain = false;               // plain lines even on a terminal
+  bool force = false;               // run although the inventory changed since planning
+  bool wait = false;                // keep running while manual steps wait for people
   std::optional<int> max_parallel;  // default: the plan's options.max_parallel
   int max_failures = 0;
   int per_site = 1;
-  uint64_t seed = 1;            // twin
-  std::string faults;           // twin: --faults spec
-  bool databases = true;        // twin: make each primary site's database (--no-databases: the model's figures)
+  uint64_t seed = 1;                // twin
+  std::string faults;               // twin: --faults spec
+  bool databases = true;            // twin: make each primary site's database (--no-databases: the model's figures)
   std::vector<std::string> notify;  // --notify URLs (notify.h), checked
   std::string notify_header;        // file of header lines sent with each notice
   std::string notify_ca;            // PEM CAs trusted for https receivers besides the system's
   double notify_wait = 10;          // seconds apply waits at its end for notices queued
   size_t notify_queue = 1000;       // notices kept per URL
-  std::ostream* out = &std::cout;  // the dry run, progress and the summary
-  std::ostream* err = &std::cerr;  // notes
-  bool terminal = false;           // out is a terminal: progress redraws in place (unless plain)
+  std::ostream* out = &std::cout;   // the dry run, progress and the summary
+  std::ostream* err = &std::cerr;   // notes
+  bool terminal = false;            // out is a terminal: progress redraws in place (unless plain)
 };
 
 // 0 every step succeeded, 1 some failed or wait for a person (or the run was

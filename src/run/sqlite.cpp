@@ -36,8 +36,7 @@ void Db::exec(std::string_view sql) {
 }
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db.raw(), sql.data(), static_cast<int>(sql.size()), &st_, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db.raw(), sql.data(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK) {
     db.fail("cannot prepare statement");
   }
 }
@@ -82,8 +81,7 @@ void Stmt::reset() {
 
 std::string Stmt::text(int col) const {
   auto* p = sqlite3_column_text(st_, col);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         static_cast<size_t>(sqlite3_column_bytes(st_, col)))
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, col)))
            : std::string();
 }
 int64_t Stmt::integer(int col) const { return sqlite3_column_int64(st_, col); }

@@ -15,8 +15,12 @@ namespace {
 json lock_json(const Journal& j) {
   auto h = j.holder();
   if (!h) return nullptr;
-  return {{"pid", h->pid},           {"host", h->host},   {"since", iso_time(h->since)},
-          {"operator", h->who},      {"lease_s", h->lease}, {"renewed_s_ago", h->age},
+  return {{"pid", h->pid},
+          {"host", h->host},
+          {"since", iso_time(h->since)},
+          {"operator", h->who},
+          {"lease_s", h->lease},
+          {"renewed_s_ago", h->age},
           {"expired", h->lease > 0 && h->age > h->lease}};
 }
 
@@ -38,12 +42,18 @@ nlohmann::json status_json(const Journal& j) {
   for (auto s : {"pending", "running", "waiting", "succeeded", "failed", "skipped"}) counts[s] = 0;
   for (const auto& r : j.steps()) {
     counts[std::string(to_string(r.state))] = counts[std::string(to_string(r.state))].get<int>() + 1;
-    json s = {{"id", r.id},          {"kind", r.kind},
-              {"site", r.site},      {"host", r.host.empty() ? json(nullptr) : json(r.host)},
-              {"manual", r.manual},  {"state", to_string(r.state)},
-              {"attempts", r.attempts}, {"started", r.started > 0 ? json(iso_time(r.started)) : json(nullptr)},
+    json s = {{"id", r.id},
+              {"kind", r.kind},
+              {"site", r.site},
+              {"host", r.host.empty() ? json(nullptr) : json(r.host)},
+              {"manual", r.manual},
+              {"state", to_string(r.state)},
+              {"attempts", r.attempts},
+              {"started", r.started > 0 ? json(iso_time(r.started)) : json(nullptr)},
               {"finished", r.finished > 0 ? json(iso_time(r.finished)) : json(nullptr)},
-              {"message", r.message}, {"note", r.note}, {"output_tail", r.output_tail}};
+              {"message", r.message},
+              {"note", r.note},
+              {"output_tail", r.output_tail}};
     if (r.state == State::succeeded || r.state == State::failed) s["exit_code"] = r.exit_code;
     steps.push_back(std::move(s));
   }
@@ -66,9 +76,8 @@ std::string status_text(const Journal& j, bool all, bool color) {
   auto steps = j.steps();
   int counts[6] = {};
   for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
-  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(),
-                                j.meta("plan_path"), j.meta("hierarchy"), j.meta("target"),
-                                j.meta("plan_digest").substr(0, 12));
+  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(), j.meta("plan_path"),
+                                j.meta("hierarchy"), j.meta("target"), j.meta("plan_digest").substr(0, 12));
   if (auto h = j.holder()) {
     out += fmt::format("apply is running: pid {} on host {}{}, since {}", h->pid, h->host,
                        h->who.empty() ? "" : " (operator " + h->who + ")", iso_time(h->since));
@@ -93,7 +102,7 @@ std::string status_text(const Journal& j, bool all, bool color) {
       out += fmt::format("\n{:<32} {:<9} {:>3} {:>8}  {}\n", "STEP", "STATE", "TRY", "TIME", "DETAIL");
       header = true;
     }
-    std::string time = r.state == State::running   ? elapsed_text(now - r.started)
+    std::string time = r.state == State::running         ? elapsed_text(now - r.started)
                        : r.finished > 0 && r.started > 0 ? elapsed_text(r.finished - r.started)
                                                          : "-";
     std::string detail = r.message;
@@ -101,8 +110,7 @@ std::string status_text(const Journal& j, bool all, bool color) {
     if (r.state == State::waiting) detail += fmt::format(" ({})", confirm_command(j, r.id));
     detail = detail.substr(0, detail.find('\n'));
     out += fmt::format("{:<32} {} {:>3} {:>8}  {}\n", r.id,
-                       paint(fmt::format("{:<9}", to_string(r.state)), r.state, color), r.attempts,
-                       time, detail);
+                       paint(fmt::format("{:<9}", to_string(r.state)), r.state, color), r.attempts, time, detail);
     if (r.state == State::failed && !r.output_tail.empty()) {
       std::string tail = r.output_tail;
       size_t keep = tail.size() > 300 ? tail.rfind('\n', tail.size() - 300) : 0;
@@ -133,14 +141,14 @@ nlohmann::json events_json(const Journal& j) {
 }
 
 std::string events_text(const Journal& j) {
-  std::string out = fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", "AT", "STEP", "STATE", "BY",
-                                "WHO (FROM)", "DETAIL");
+  std::string out =
+      fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", "AT", "STEP", "STATE", "BY", "WHO (FROM)", "DETAIL");
   for (const auto& e : j.events()) {
     std::string who = e.who.empty() ? "-" : e.who;
     if (!e.origin.empty()) who += " (" + e.origin + ")";
     std::string detail = e.detail.substr(0, e.detail.find('\n'));
-    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : e.step,
-                       e.state, e.how, who, detail);
+    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : e.step, e.state,
+                       e.how, who, detail);
   }
   return out;
 }

@@ -69,13 +69,34 @@ class Conn {
 class Stmt {
  public:
   Stmt(Conn& c, std::string_view sql) : q_(c.prepare(sql)) {}
-  Stmt& bind(int i, std::string_view v) { q_->bind(i, v); return *this; }
-  Stmt& bind(int i, const std::string& v) { q_->bind(i, std::string_view(v)); return *this; }
-  Stmt& bind(int i, const char* v) { q_->bind(i, std::string_view(v)); return *this; }
-  Stmt& bind(int i, int64_t v) { q_->bind(i, v); return *this; }
-  Stmt& bind(int i, int v) { q_->bind(i, static_cast<int64_t>(v)); return *this; }
-  Stmt& bind(int i, double v) { q_->bind(i, v); return *this; }
-  Stmt& bind_null(int i) { q_->bind_null(i); return *this; }
+  Stmt& bind(int i, std::string_view v) {
+    q_->bind(i, v);
+    return *this;
+  }
+  Stmt& bind(int i, const std::string& v) {
+    q_->bind(i, std::string_view(v));
+    return *this;
+  }
+  Stmt& bind(int i, const char* v) {
+    q_->bind(i, std::string_view(v));
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    q_->bind(i, v);
+    return *this;
+  }
+  Stmt& bind(int i, int v) {
+    q_->bind(i, static_cast<int64_t>(v));
+    return *this;
+  }
+  Stmt& bind(int i, double v) {
+    q_->bind(i, v);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    q_->bind_null(i);
+    return *this;
+  }
   bool step() { return q_->step(); }
   void run() {
     while (q_->step()) {

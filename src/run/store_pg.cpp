@@ -21,9 +21,7 @@ namespace smsup::run::store {
 
 namespace {
 
-bool is_uri(const std::string& s) {
-  return s.starts_with("postgresql://") || s.starts_with("postgres://");
-}
+bool is_uri(const std::string& s) { return s.starts_with("postgresql://") || s.starts_with("postgres://"); }
 
 // "host=db dbname=ops": a libpq keyword string (a file path has no "=").
 bool is_keywords(const std::string& s) {
@@ -149,8 +147,7 @@ class PgConn : public Conn {
                          const std::vector<bool>& null) {
     std::vector<const char*> p(values.size());
     for (size_t i = 0; i < values.size(); ++i) p[i] = null[i] ? nullptr : values[i].c_str();
-    PGresult* r = PQexecPrepared(pg_, name.c_str(), static_cast<int>(p.size()), p.data(), nullptr,
-                                 nullptr, 0);
+    PGresult* r = PQexecPrepared(pg_, name.c_str(), static_cast<int>(p.size()), p.data(), nullptr, nullptr, 0);
     check(r, "statement failed");
     const char* n = PQcmdTuples(r);
     changes_ = n && *n ? std::strtoll(n, nullptr, 10) : 0;

@@ -32,9 +32,7 @@ class SqliteConn : public Conn {
  public:
   explicit SqliteConn(const std::string& path) : db_(path) {}
   Engine engine() const override { return Engine::sqlite; }
-  std::unique_ptr<Query> prepare(std::string_view s) override {
-    return std::make_unique<SqliteQuery>(db_, s);
-  }
+  std::unique_ptr<Query> prepare(std::string_view s) override { return std::make_unique<SqliteQuery>(db_, s); }
   void exec(std::string_view s) override { db_.exec(s); }
   int64_t changes() const override { return db_.changes(); }
   void begin(bool durable) override {
@@ -76,8 +74,6 @@ class SqliteConn : public Conn {
 
 }  // namespace
 
-std::unique_ptr<Conn> open_sqlite(const std::string& path) {
-  return std::make_unique<SqliteConn>(path);
-}
+std::unique_ptr<Conn> open_sqlite(const std::string& path) { return std::make_unique<SqliteConn>(path); }
 
 }  // namespace smsup::run::store

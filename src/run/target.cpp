@@ -59,8 +59,7 @@ std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const pl
 }
 
 std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan::Plan& plan,
-                                             const Hierarchy* inventory,
-                                             const std::string& journal_path,
+                                             const Hierarchy* inventory, const std::string& journal_path,
                                              const std::string& run_key) {
   if (req.target == "shell") {
     if (req.hosts_path.empty()) {

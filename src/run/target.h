@@ -22,14 +22,11 @@ std::unique_ptr<Hierarchy> load_plan_inventory(const ApplyRequest& req, const pl
 // the run's processes (default: that path; a PostgreSQL journal's identity,
 // so that an apply that takes over on this host finds them).
 std::unique_ptr<drivers::Driver> make_driver(const ApplyRequest& req, const plan::Plan& plan,
-                                             const Hierarchy* inventory,
-                                             const std::string& journal_path,
+                                             const Hierarchy* inventory, const std::string& journal_path,
                                              const std::string& run_key = "");
 
-std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req,
-                                                  const plan::Plan& plan,
-                                                  const Hierarchy* inventory,
-                                                  const std::string& journal_path);
+std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req, const plan::Plan& plan,
+                                                  const Hierarchy* inventory, const std::string& journal_path);
 
 // Lets the driver read what it needs from the journal (verify: when the
 // site's setup started).

@@ -9,8 +9,7 @@
 namespace smsup::run {
 
 std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req, const plan::Plan& plan,
-                                                  const Hierarchy* inventory,
-                                                  const std::string& journal_path) {
+                                                  const Hierarchy* inventory, const std::string& journal_path) {
   drivers::TwinDriverOptions o;
   o.inventory = inventory;
   o.plan = &plan;
@@ -22,8 +21,7 @@ std::unique_ptr<drivers::Driver> make_twin_target(const ApplyRequest& req, const
   o.state_path = o.logs_dir + "/twin-state.json";
   auto d = drivers::make_twin_driver(o);
   if (!d) {
-    throw InputError({}, "--target",
-                     "the twin is not part of this build yet; use --target shell --hosts HOSTS.yaml");
+    throw InputError({}, "--target", "the twin is not part of this build yet; use --target shell --hosts HOSTS.yaml");
   }
   return d;
 }

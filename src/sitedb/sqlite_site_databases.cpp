@@ -94,7 +94,8 @@ AfterMb SqliteSiteDatabases::open_one(const TwinSite& s, int64_t clients) {
       o.migration = dbtest::builtin_migration();
       dbtest::Report r = dbtest::run_sqlite(making, o);
       if (!r.migration_ok || !r.checks_ok() || !r.site) {
-        throw InputError({making, 0, 0}, "", "the SP2 migration failed on the twin's site database: " + r.migration_error);
+        throw InputError({making, 0, 0}, "",
+                         "the SP2 migration failed on the twin's site database: " + r.migration_error);
       }
       dbtest::write_settings_unsynced_sqlite(making, {{kDataAfter, std::to_string(r.data_mb_after())},
                                                       {kLogAfter, std::to_string(r.log_mb_after())},
@@ -173,9 +174,7 @@ void SqliteSiteDatabases::check_room(const std::vector<twin::TwinSite>& sites) c
   }
 }
 
-void SqliteSiteDatabases::set_replication(const TwinSite& s, bool on) {
-  dbtest::set_replication_sqlite(where(s), on);
-}
+void SqliteSiteDatabases::set_replication(const TwinSite& s, bool on) { dbtest::set_replication_sqlite(where(s), on); }
 
 void SqliteSiteDatabases::upgrade(const TwinSite& s, const AfterMb& after) {
   dbtest::upgrade_sqlite(where(s), dbtest::sp2_migration_sql(), after.data_mb_after, after.log_mb_after);

@@ -28,7 +28,7 @@ class SqliteSiteDatabases : public twin::SiteDatabases {
   // while each is tested. Call before Twin::attach_databases.
   void check_room(const std::vector<twin::TwinSite>& sites) const;
   std::vector<AfterMb> open(const std::vector<Wanted>& sites,
-                                  const std::function<void(size_t, size_t)>& progress) override;
+                            const std::function<void(size_t, size_t)>& progress) override;
   void set_replication(const twin::TwinSite& s, bool on) override;
   void upgrade(const twin::TwinSite& s, const AfterMb& after) override;
   std::string where(const twin::TwinSite& s) const override;

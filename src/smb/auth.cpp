@@ -59,8 +59,7 @@ Credentials read_auth_file(const std::filesystem::path& file) {
   }
   if (!has_user || c.user.empty())
     throw InputError({file.string()}, "--smb-auth", "no 'username = ...' line (smbclient -A format)");
-  if (!has_password)
-    throw InputError({file.string()}, "--smb-auth", "no 'password = ...' line (smbclient -A format)");
+  if (!has_password) throw InputError({file.string()}, "--smb-auth", "no 'password = ...' line (smbclient -A format)");
   return c;
 }
 

@@ -80,8 +80,9 @@ const Smbc* load_smbc(std::string& error) {
   auto get = [&](auto& slot, const char* name) {
     void* sym = ::dlsym(lib, name);
     if (sym == nullptr) {
-      if (ok) error = fmt::format("cannot use {}: it has no {} (install the Debian package libsmbclient)",
-                                  kSmbclientLibrary, name);
+      if (ok)
+        error = fmt::format("cannot use {}: it has no {} (install the Debian package libsmbclient)", kSmbclientLibrary,
+                            name);
       ok = false;
       return;
     }
@@ -144,8 +145,8 @@ struct Auth {
 // libsmbclient asks for credentials through this callback each time it logs
 // on to a server; the context's user data points to them (no global state,
 // so several clients may run in several threads).
-void auth_callback(SMBCCTX* c, const char* /*server*/, const char* /*share*/, char* workgroup, int wglen,
-                   char* user, int userlen, char* password, int pwlen) {
+void auth_callback(SMBCCTX* c, const char* /*server*/, const char* /*share*/, char* workgroup, int wglen, char* user,
+                   int userlen, char* password, int pwlen) {
   const auto* a = static_cast<const Auth*>(api().getOptionUserData(c));
   if (a == nullptr) return;
   if (!a->domain.empty()) put(workgroup, wglen, a->domain);
@@ -181,7 +182,8 @@ Client::Client(const Url& server, Credentials credentials, ClientOptions options
   std::string why;
   if (load_smbc(why) == nullptr) throw InputError({server_.display()}, "", why);
   ctx_->ctx = api().new_context();
-  if (ctx_->ctx == nullptr) throw InputError({server_.display()}, "", "cannot create an SMB client context (out of memory?)");
+  if (ctx_->ctx == nullptr)
+    throw InputError({server_.display()}, "", "cannot create an SMB client context (out of memory?)");
   SMBCCTX* c = ctx_->ctx;
   // Quiet: the library would otherwise write its debug lines to stdout,
   // into the JSON that verify and logs print.
@@ -243,11 +245,12 @@ std::string Client::reason(const Url& where, int err) {
       ipc.path = "smsup-logon-probe";
       struct stat st {};
       errno = 0;
-      bool refused = api().getFunctionStat(c)(c, ipc.library_url().c_str(), &st) < 0 && (errno == EACCES || errno == EPERM);
+      bool refused =
+          api().getFunctionStat(c)(c, ipc.library_url().c_str(), &st) < 0 && (errno == EACCES || errno == EPERM);
       if (refused)
-        return fmt::format("logon failure: the server refused the user name or password in {}",
-                           credentials_.file.empty() ? std::string("the authentication file")
-                                                     : credentials_.file.string());
+        return fmt::format(
+            "logon failure: the server refused the user name or password in {}",
+            credentials_.file.empty() ? std::string("the authentication file") : credentials_.file.string());
       return "access denied: the user may not read this share, folder or file";
     }
     case ENOENT:

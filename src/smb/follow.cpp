@@ -68,7 +68,8 @@ logs::VerifyResult verify_site_waiting(const Url& root, Session& session, const 
     auto now = std::chrono::steady_clock::now();
     if (site.result().verified || now >= deadline) return site.result();
     // No change notification over SMB: ask again after the interval (or at the deadline).
-    std::this_thread::sleep_for(std::min(poll_every, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
+    std::this_thread::sleep_for(
+        std::min(poll_every, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
   }
 }
 

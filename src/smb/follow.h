@@ -50,8 +50,7 @@ std::string url_path_of(const Url& file);
 // (an unreachable server, a refused logon, no such share).
 class RemoteSiteFollower {
  public:
-  RemoteSiteFollower(Url root, Session& session, std::string install_dir,
-                     std::optional<logs::TimePoint> since);
+  RemoteSiteFollower(Url root, Session& session, std::string install_dir, std::optional<logs::TimePoint> since);
   ~RemoteSiteFollower();
   RemoteSiteFollower(const RemoteSiteFollower&) = delete;
   RemoteSiteFollower& operator=(const RemoteSiteFollower&) = delete;

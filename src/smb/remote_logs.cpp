@@ -128,8 +128,9 @@ logs::VerifyResult verify_listed(Client& client, const SiteListing& site, std::o
   for (const auto& m : logs::milestones()) {
     if (std::find(done.begin(), done.end(), m.log) != done.end()) continue;
     done.push_back(m.log);
-    const std::vector<DirEntry>* entries =
-        m.at_drive_root ? &site.root_entries : site.logs_entries ? &*site.logs_entries : nullptr;
+    const std::vector<DirEntry>* entries = m.at_drive_root     ? &site.root_entries
+                                           : site.logs_entries ? &*site.logs_entries
+                                                               : nullptr;
     const Url& dir = m.at_drive_root ? site.root : site.logs;
     const DirEntry* file = entries != nullptr ? find_nocase(*entries, m.log, false) : nullptr;
     if (file == nullptr) {

@@ -131,7 +131,8 @@ Url parse_url(std::string_view text, const std::string& field) {
     std::string_view digits = text.substr(port_at + 1, slash - port_at - 1);
     unsigned long port = 0;
     bool ok = !digits.empty() && digits.size() <= 5;
-    for (char c : digits) ok = ok && std::isdigit(static_cast<unsigned char>(c)), port = port * 10 + static_cast<unsigned long>(c - '0');
+    for (char c : digits)
+      ok = ok && std::isdigit(static_cast<unsigned char>(c)), port = port * 10 + static_cast<unsigned long>(c - '0');
     if (!ok || port == 0 || port > 65535) fail(text, port_at + 1, field, "the port must be a number from 1 to 65535");
     u.port = static_cast<std::uint16_t>(port);
   }

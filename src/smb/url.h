@@ -15,7 +15,7 @@ struct Url {
   std::string server;        // host name or address ([v6] without brackets)
   std::uint16_t port = 0;    // 0: the default (445)
   std::string share;
-  std::string path;          // inside the share, '/'-separated, no leading '/'; may be empty
+  std::string path;  // inside the share, '/'-separated, no leading '/'; may be empty
 
   // smb://SERVER[:PORT]/SHARE/path, decoded: what reports and messages show
   // (never the user, never a password).

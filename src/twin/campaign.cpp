@@ -22,8 +22,7 @@ VTime next_cycle(VTime ready, int phase_h, int period_h) {
   return phase + ((ready - phase) / period + 1) * period;
 }
 
-std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed,
-                                  std::vector<int32_t>* client_cohort) {
+std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed, std::vector<int32_t>* client_cohort) {
   using Key = std::tuple<int, int, int, int, int, int, int>;
   std::map<Key, int32_t> index;
   std::vector<Cohort> out;
@@ -41,17 +40,20 @@ std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed,
       k.from_site = c.site;
       const auto& from = h.sites[static_cast<size_t>(c.site)];
       const auto& to = h.sites[static_cast<size_t>(c.reassign_to)];
-      k.rejected = c.kind == ClientKind::advanced && from.client_auth_encryption &&
-                   !to.client_auth_encryption;
+      k.rejected = c.kind == ClientKind::advanced && from.client_auth_encryption && !to.client_auth_encryption;
     }
     if (k.fate == ClientFate::ccim) {
       k.cycle_h = static_cast<int16_t>(ccim_period_h(c.version));
       k.phase_h = static_cast<int16_t>(ccim_phase_h(c.name, seed, k.cycle_h));
     }
-    k.cut_off = c.kind == ClientKind::advanced &&
-                c.http_port != h.sites[static_cast<size_t>(k.site)].http_port;
-    Key key{k.site, static_cast<int>(k.kind), static_cast<int>(k.fate), static_cast<int>(k.version),
-            k.phase_h, k.http_port, k.from_site};
+    k.cut_off = c.kind == ClientKind::advanced && c.http_port != h.sites[static_cast<size_t>(k.site)].http_port;
+    Key key{k.site,
+            static_cast<int>(k.kind),
+            static_cast<int>(k.fate),
+            static_cast<int>(k.version),
+            k.phase_h,
+            k.http_port,
+            k.from_site};
     auto [it, fresh] = index.try_emplace(key, static_cast<int32_t>(out.size()));
     if (fresh) out.push_back(k);
     out[static_cast<size_t>(it->second)].count += 1;

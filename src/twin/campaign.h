@@ -32,7 +32,6 @@ VTime next_cycle(VTime ready, int phase_h, int period_h);
 // client's cohort index (naive mode). Planned reassignments (reassign_to) are
 // taken as done when the campaign starts: the cohort belongs to the new site
 // and remembers where it came from.
-std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed,
-                                  std::vector<int32_t>* client_cohort = nullptr);
+std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed, std::vector<int32_t>* client_cohort = nullptr);
 
 }  // namespace smsup::twin

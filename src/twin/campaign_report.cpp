@@ -63,8 +63,12 @@ Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durati
         if (r.fate == ClientFate::push) r.reason = "Client Push Installation (Always install) or advertisement";
         break;
       }
-      case ClientFate::already_sp2: r.hour = 0; r.reason = "already SP2"; break;
-      default: break;
+      case ClientFate::already_sp2:
+        r.hour = 0;
+        r.reason = "already SP2";
+        break;
+      default:
+        break;
     }
     c.by_fate[r.fate] += 1;
     c.sites[static_cast<size_t>(site)].by_fate[r.fate] += 1;
@@ -77,8 +81,10 @@ Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durati
   std::vector<int64_t> per_day(static_cast<size_t>(std::max(days, 0)) + 1, 0);
   int64_t already = 0;
   for (const auto& r : c.rows) {
-    if (r.fate == ClientFate::already_sp2) ++already;
-    else if (r.hour >= 0) per_day[std::min<size_t>(static_cast<size_t>((r.hour - 1) / 24), per_day.size() - 1)] += 1;
+    if (r.fate == ClientFate::already_sp2)
+      ++already;
+    else if (r.hour >= 0)
+      per_day[std::min<size_t>(static_cast<size_t>((r.hour - 1) / 24), per_day.size() - 1)] += 1;
   }
   int64_t sum = already;
   for (int dd = 0; dd < days; ++dd) {
@@ -98,18 +104,27 @@ nlohmann::json to_json(const Campaign& c, const Hierarchy& h) {
     sites.push_back({{"site", s.site}, {"by_fate", bf}});
   }
   nlohmann::json days = nlohmann::json::array();
-  for (size_t i = 0; i < c.days.size(); ++i) days.push_back({{"day", i + 1}, {"sp2", c.days[i][0]}, {"total", c.days[i][1]}});
+  for (size_t i = 0; i < c.days.size(); ++i)
+    days.push_back({{"day", i + 1}, {"sp2", c.days[i][0]}, {"total", c.days[i][1]}});
   nlohmann::json clients = nlohmann::json::array();
   for (const auto& r : c.rows) {
     const Client& cl = h.clients[static_cast<size_t>(r.client)];
-    nlohmann::json j = {{"name", cl.name}, {"site", h.sites[static_cast<size_t>(cl.site)].code},
-                        {"fate", to_string(r.fate)}, {"reason", r.reason}};
+    nlohmann::json j = {{"name", cl.name},
+                        {"site", h.sites[static_cast<size_t>(cl.site)].code},
+                        {"fate", to_string(r.fate)},
+                        {"reason", r.reason}};
     if (r.hour >= 0) j["hour"] = r.hour;
     clients.push_back(std::move(j));
   }
-  return {{"format", "smsup-clients/1"}, {"hierarchy", h.name}, {"total", h.clients.size()},
-          {"cannot", c.cannot}, {"by_fate", fates}, {"reasons", c.reasons}, {"sites", sites},
-          {"days", days}, {"clients", clients}};
+  return {{"format", "smsup-clients/1"},
+          {"hierarchy", h.name},
+          {"total", h.clients.size()},
+          {"cannot", c.cannot},
+          {"by_fate", fates},
+          {"reasons", c.reasons},
+          {"sites", sites},
+          {"days", days},
+          {"clients", clients}};
 }
 
 std::string to_text(const Campaign& c, const Hierarchy& h, size_t examples) {
@@ -120,9 +135,13 @@ std::string to_text(const Campaign& c, const Hierarchy& h, size_t examples) {
   };
   out(o, "Client campaign of {}: {} clients\n\n", h.name, h.clients.size());
   out(o, "  already SP2                           {:>9}\n", n(ClientFate::already_sp2));
-  out(o, "  upgrade by themselves (CCIM cycle)    {:>9}  Legacy Clients, within 25 h (23 h for SMS 2.0) of their site\n", n(ClientFate::ccim));
-  out(o, "  need a push or advertisement          {:>9}  Advanced Clients on W2000 SP4, XP SP1, W2003 or later\n", n(ClientFate::push));
-  out(o, "  move to the Advanced Client first     {:>9}  Legacy Clients on NT5, before their site's upgrade\n", n(ClientFate::to_advanced));
+  out(o,
+      "  upgrade by themselves (CCIM cycle)    {:>9}  Legacy Clients, within 25 h (23 h for SMS 2.0) of their site\n",
+      n(ClientFate::ccim));
+  out(o, "  need a push or advertisement          {:>9}  Advanced Clients on W2000 SP4, XP SP1, W2003 or later\n",
+      n(ClientFate::push));
+  out(o, "  move to the Advanced Client first     {:>9}  Legacy Clients on NT5, before their site's upgrade\n",
+      n(ClientFate::to_advanced));
   out(o, "  cannot take SP2                       {:>9}\n", c.cannot);
   for (const auto& [why, k] : c.reasons) out(o, "      {:>9}  {}\n", k, why);
   out(o, "\n  {:<5} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "site", "sp2", "ccim", "push", "to-adv", "cannot");
@@ -131,9 +150,13 @@ std::string to_text(const Campaign& c, const Hierarchy& h, size_t examples) {
       auto it = s.by_fate.find(f);
       return it == s.by_fate.end() ? int64_t{0} : it->second;
     };
-    int64_t cannot = g(ClientFate::autoupgrade_off) + g(ClientFate::legacy_platform) + g(ClientFate::advanced_os) + g(ClientFate::nt5_old_sp);
-    if (g(ClientFate::already_sp2) + g(ClientFate::ccim) + g(ClientFate::push) + g(ClientFate::to_advanced) + cannot == 0) continue;
-    out(o, "  {:<5} {:>9} {:>9} {:>9} {:>9} {:>9}\n", s.site, g(ClientFate::already_sp2), g(ClientFate::ccim), g(ClientFate::push), g(ClientFate::to_advanced), cannot);
+    int64_t cannot = g(ClientFate::autoupgrade_off) + g(ClientFate::legacy_platform) + g(ClientFate::advanced_os) +
+                     g(ClientFate::nt5_old_sp);
+    if (g(ClientFate::already_sp2) + g(ClientFate::ccim) + g(ClientFate::push) + g(ClientFate::to_advanced) + cannot ==
+        0)
+      continue;
+    out(o, "  {:<5} {:>9} {:>9} {:>9} {:>9} {:>9}\n", s.site, g(ClientFate::already_sp2), g(ClientFate::ccim),
+        g(ClientFate::push), g(ClientFate::to_advanced), cannot);
   }
   if (!c.days.empty()) {
     out(o, "\nSP2 clients after each day (sites ready and pushes started at hour 0):\n ");
@@ -172,7 +195,8 @@ std::map<std::string, std::string> push_collections(const Campaign& c, const Hie
     int site = cl.reassign_to >= 0 ? cl.reassign_to : cl.site;
     auto& text = files[h.sites[static_cast<size_t>(site)].code];
     if (text.empty()) text = "Name,Site,OS,Version\n";
-    out(text, "{},{},{},{}\n", csv(cl.name), h.sites[static_cast<size_t>(site)].code, os_text(cl), to_string(cl.version));
+    out(text, "{},{},{},{}\n", csv(cl.name), h.sites[static_cast<size_t>(site)].code, os_text(cl),
+        to_string(cl.version));
   }
   return files;
 }

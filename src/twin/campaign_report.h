@@ -18,10 +18,10 @@
 namespace smsup::twin {
 
 struct ClientPlanRow {
-  int client = -1;          // index into Hierarchy::clients
+  int client = -1;  // index into Hierarchy::clients
   ClientFate fate = ClientFate::push;
-  std::string reason;       // why it cannot, or how it upgrades
-  int hour = -1;            // hour it reaches SP2 after its site is ready, -1 never / already
+  std::string reason;  // why it cannot, or how it upgrades
+  int hour = -1;       // hour it reaches SP2 after its site is ready, -1 never / already
 };
 
 struct SiteCampaign {
@@ -30,8 +30,8 @@ struct SiteCampaign {
 };
 
 struct Campaign {
-  std::vector<ClientPlanRow> rows;           // one per client, in inventory order
-  std::vector<SiteCampaign> sites;           // in inventory order
+  std::vector<ClientPlanRow> rows;  // one per client, in inventory order
+  std::vector<SiteCampaign> sites;  // in inventory order
   std::map<ClientFate, int64_t> by_fate;
   std::map<std::string, int64_t> reasons;    // cannot-take-SP2 reasons, counted
   std::vector<std::array<int64_t, 2>> days;  // per day: [sp2 by then, total]

@@ -10,9 +10,7 @@
 namespace smsup::twin {
 namespace {
 
-int64_t push_rate(const World& w) {
-  return std::max<int64_t>(1, static_cast<int64_t>(w.opt.durations.push_per_hour));
-}
+int64_t push_rate(const World& w) { return std::max<int64_t>(1, static_cast<int64_t>(w.opt.durations.push_per_hour)); }
 
 void add_batch(World& w, int32_t cohort, int64_t count, VTime t) {
   if (count <= 0) return;
@@ -117,11 +115,15 @@ void on_client_cycle(World& w, const Event& e) {
 Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
   using plan::Kind;
   const auto& d = w.opt.durations;
-  if (k == Kind::readiness) return {true, "no blocker remains (as checked when the plan was made)", minutes(d.readiness)};
+  if (k == Kind::readiness)
+    return {true, "no blocker remains (as checked when the plan was made)", minutes(d.readiness)};
   if (k == Kind::itmu) {
     for (const auto& s : w.sites) {
       if (s.version != SmsLevel::sp2 || !s.verified) {
-        return {false, fmt::format("site {} is not a verified SMS 2003 SP2 site: install the ITMU only after every site", s.code), kMinute};
+        return {
+            false,
+            fmt::format("site {} is not a verified SMS 2003 SP2 site: install the ITMU only after every site", s.code),
+            kMinute};
       }
     }
     return {true, "Inventory Tool for Microsoft Updates installed (SMSITMU.msi)", minutes(d.itmu)};
@@ -147,12 +149,17 @@ Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
   // 2003 (RTM or SP1) site. Legacy Clients still wait for an SP2 site's CCIM files.
   bool sms2003 = (s.version == SmsLevel::rtm || s.version == SmsLevel::sp1) && s.state == SiteState::running;
   if (k == Kind::advanced_push && !sp2 && !sms2003) {
-    return {false, fmt::format("site {} is neither SMS 2003 SP2 nor a running SMS 2003 site (version {}, {}): "
-                               "the SP2 Advanced Client cannot be pushed to its clients now",
-                               s.code, to_string(s.version), to_string(s.state)), kMinute};
+    return {false,
+            fmt::format("site {} is neither SMS 2003 SP2 nor a running SMS 2003 site (version {}, {}): "
+                        "the SP2 Advanced Client cannot be pushed to its clients now",
+                        s.code, to_string(s.version), to_string(s.state)),
+            kMinute};
   }
   if (!sp2 && k != Kind::advanced_push) {
-    return {false, fmt::format("site {} is not SMS 2003 SP2 (version {}, {}): its clients cannot take SP2 yet", s.code, to_string(s.version), to_string(s.state)), kMinute};
+    return {false,
+            fmt::format("site {} is not SMS 2003 SP2 (version {}, {}): its clients cannot take SP2 yet", s.code,
+                        to_string(s.version), to_string(s.state)),
+            kMinute};
   }
   if (k == Kind::advanced_push) {
     w.activity(rec.site, rec.start, "a configuration change (Client Push Installation)");
@@ -164,7 +171,9 @@ Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
       if (c.fate == ClientFate::push && c.cut_off) cut += c.count - c.upgraded;
     }
     std::string msg = fmt::format("Client Push (Always install) to {} Advanced Client(s)", n);
-    if (by_fate[ClientFate::advanced_os] > 0) msg += fmt::format("; {} on an OS below W2000 SP4 / XP SP1 cannot take the SP2 client", by_fate[ClientFate::advanced_os]);
+    if (by_fate[ClientFate::advanced_os] > 0)
+      msg += fmt::format("; {} on an OS below W2000 SP4 / XP SP1 cannot take the SP2 client",
+                         by_fate[ClientFate::advanced_os]);
     if (cut > 0) msg += fmt::format("; {} cut off (HTTP port) not reached", cut);
     return {true, msg, std::max(end - rec.start, 10 * kMinute)};
   }
@@ -181,7 +190,8 @@ Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
   }
   VTime end = std::min(last, rec.start + cycle_h * kHour);
   std::string msg = fmt::format("{} Legacy Client(s) upgrade at their CCIM cycle (25 h; 23 h for SMS 2.0)", n);
-  int64_t never = by_fate[ClientFate::autoupgrade_off] + by_fate[ClientFate::legacy_platform] + by_fate[ClientFate::to_advanced] + by_fate[ClientFate::nt5_old_sp];
+  int64_t never = by_fate[ClientFate::autoupgrade_off] + by_fate[ClientFate::legacy_platform] +
+                  by_fate[ClientFate::to_advanced] + by_fate[ClientFate::nt5_old_sp];
   if (never > 0) msg += fmt::format("; {} will not (autoupgrade disabled, NT5, or platform)", never);
   return {true, msg, std::max<VTime>(end - rec.start, kMinute)};
 }
@@ -215,7 +225,8 @@ std::vector<ClientDay> Twin::clients_by_day(int days) const {
       auto i = static_cast<size_t>(d - 1);
       cd.rejected_heartbeats = i < w.naive_rejected.size() ? w.naive_rejected[i] : 0;
     } else {
-      cd.rejected_heartbeats = static_cast<int64_t>(static_cast<double>(rejected_per_day) * w.opt.durations.heartbeats_per_day);
+      cd.rejected_heartbeats =
+          static_cast<int64_t>(static_cast<double>(rejected_per_day) * w.opt.durations.heartbeats_per_day);
     }
     out.push_back(cd);
   }

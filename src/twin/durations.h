@@ -10,12 +10,12 @@
 namespace smsup::twin {
 
 struct Durations {
-  double upgrade_base = 40;          // setup on an idle site
-  double upgrade_per_gb = 6;         // per GB of site database (data + log)
-  double upgrade_per_system = 4;     // per site system whose components are reinstalled
+  double upgrade_base = 40;       // setup on an idle site
+  double upgrade_per_gb = 6;      // per GB of site database (data + log)
+  double upgrade_per_system = 4;  // per site system whose components are reinstalled
   double upgrade_per_10k_clients = 5;
   double secondary_upgrade = 30;
-  double reinstall_base = 20;        // component reinstallation after setup (milestones)
+  double reinstall_base = 20;  // component reinstallation after setup (milestones)
   double reinstall_per_system = 2;
   double backup_base = 10;
   double backup_per_gb = 4;
@@ -23,8 +23,8 @@ struct Durations {
   double dbtest_per_gb = 8;
   double restore_base = 20;
   double restore_per_gb = 5;
-  double os_sp1 = 45;                // per host, with the reboot
-  double fix = 10;                   // a DCOM, firewall or SCW edit
+  double os_sp1 = 45;  // per host, with the reboot
+  double fix = 10;     // a DCOM, firewall or SCW edit
   double mp_reinstall = 30;
   double drw = 15;
   double replication = 15;
@@ -34,12 +34,12 @@ struct Durations {
   double itmu = 30;
   double readiness = 1;
   double legacy_to_advanced_base = 30;
-  double push_per_hour = 600;        // clients a site pushes per hour
-  double settle = 30;                // the checklist's wait after setup
-  double hang_timeout = 240;         // when a hung step is given up
-  double verify_wait = 120;          // how long verify waits for late milestones
-  double heartbeats_per_day = 1;     // Heartbeat Discovery (SMS default is weekly)
-  double jitter = 0.1;               // +- fraction applied per step, from the seed
+  double push_per_hour = 600;     // clients a site pushes per hour
+  double settle = 30;             // the checklist's wait after setup
+  double hang_timeout = 240;      // when a hung step is given up
+  double verify_wait = 120;       // how long verify waits for late milestones
+  double heartbeats_per_day = 1;  // Heartbeat Discovery (SMS default is weekly)
+  double jitter = 0.1;            // +- fraction applied per step, from the seed
 };
 
 // Throws InputError (file, key) on an unknown key or a value that is not a

@@ -16,8 +16,8 @@ EndState end_state(const Twin& twin) {
   EndState e;
   for (const auto& s : twin.sites()) {
     if (s.version != SmsLevel::sp2 || s.state != SiteState::upgraded || !s.verified) {
-      e.not_upgraded.push_back(fmt::format("{} is SMS 2003 {}, {}{}", s.code, to_string(s.version),
-                                           to_string(s.state), s.verified ? "" : ", not verified"));
+      e.not_upgraded.push_back(fmt::format("{} is SMS 2003 {}, {}{}", s.code, to_string(s.version), to_string(s.state),
+                                           s.verified ? "" : ", not verified"));
     }
     for (const auto& f : s.lost_files) e.lost_files.push_back(fmt::format("{}: {}", s.code, f));
     if (s.backup_age_at_upgrade > static_cast<VTime>(kBackupMaxAgeDays) * kDay) {

@@ -102,9 +102,8 @@ double unit_hash(uint64_t seed, std::string_view text, uint64_t salt) {
   return static_cast<double>(hash64(seed, text, salt) >> 11) * 0x1.0p-53;
 }
 
-std::optional<FaultEffect> fault_for(const Faults& f, std::string_view kind,
-                                     std::string_view site, std::string_view step_id,
-                                     int attempt, uint64_t seed) {
+std::optional<FaultEffect> fault_for(const Faults& f, std::string_view kind, std::string_view site,
+                                     std::string_view step_id, int attempt, uint64_t seed) {
   for (const auto& x : f.list) {
     if (x.kind != kind || (!x.site.empty() && x.site != site)) continue;
     if (x.effect == FaultEffect::chance) {

@@ -36,9 +36,8 @@ std::string to_string(const Faults& f);
 // What the faults say for attempt `attempt` (1-based) of step `step_id` of
 // `kind` at `site`: the first matching fault wins, a chance fault draws from
 // a hash of (seed, step id, attempt) so the outcome does not depend on order.
-std::optional<FaultEffect> fault_for(const Faults& f, std::string_view kind,
-                                     std::string_view site, std::string_view step_id,
-                                     int attempt, uint64_t seed);
+std::optional<FaultEffect> fault_for(const Faults& f, std::string_view kind, std::string_view site,
+                                     std::string_view step_id, int attempt, uint64_t seed);
 
 // A deterministic number in [0, 1) from a seed and a text.
 double unit_hash(uint64_t seed, std::string_view text, uint64_t salt = 0);

@@ -20,8 +20,7 @@ std::string without_eol(std::string s) {
 
 }  // namespace
 
-std::string trace_line(std::string_view message, std::string_view component, int64_t epoch_s,
-                       VTime t, int thread) {
+std::string trace_line(std::string_view message, std::string_view component, int64_t epoch_s, VTime t, int thread) {
   return without_eol(logs::sms_line(message, component, local_of(epoch_s, t), 0, static_cast<uint32_t>(thread)));
 }
 
@@ -32,20 +31,17 @@ std::string setup_line(std::string_view message, int64_t epoch_s, VTime t) {
 std::string safe_part(std::string_view s) {
   std::string out;
   for (char c : s) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == ' ' || c == '.' || c == '$';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == ' ' || c == '.' || c == '$';
     out += ok ? c : '_';
   }
   if (out.empty() || out == "." || out == "..") out.assign(1, '_');  // not a path step
   return out;
 }
 
-std::string setup_log_path(std::string_view host) {
-  return safe_part(host) + "/C/SMSSetup.log";
-}
+std::string setup_log_path(std::string_view host) { return safe_part(host) + "/C/SMSSetup.log"; }
 
-std::string site_log_path(std::string_view host, std::string_view install_dir,
-                          std::string_view log_name) {
+std::string site_log_path(std::string_view host, std::string_view install_dir, std::string_view log_name) {
   std::string path = safe_part(host);
   // 'C:\SMS' -> "C", "SMS"
   std::string_view rest = install_dir;

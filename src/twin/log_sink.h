@@ -21,9 +21,7 @@ class LogSink {
 // Keeps every line in memory, by path.
 class MemoryLogSink : public LogSink {
  public:
-  void write(std::string_view path, std::string_view line) override {
-    files[std::string(path)].emplace_back(line);
-  }
+  void write(std::string_view path, std::string_view line) override { files[std::string(path)].emplace_back(line); }
   // All lines of a path joined with '\n' (empty when never written).
   std::string text(const std::string& path) const;
   bool contains(const std::string& path, std::string_view needle) const;

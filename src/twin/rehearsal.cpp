@@ -16,9 +16,9 @@ struct Scheduler {
   Twin& twin;
   const RehearseOptions& opts;
   std::vector<std::vector<size_t>> dependants;
-  std::vector<int> waiting;        // unfinished deps
-  std::vector<VTime> ready;        // max end of deps
-  std::vector<bool> blocked;       // a dep failed
+  std::vector<int> waiting;   // unfinished deps
+  std::vector<VTime> ready;   // max end of deps
+  std::vector<bool> blocked;  // a dep failed
   std::vector<std::string> blocker;
   std::vector<VTime> upgrades_running;  // end times of started upgrades
   using Item = std::pair<VTime, size_t>;
@@ -158,8 +158,17 @@ Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& op
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     if (done[i]) continue;
     const auto& st = plan.steps[i];
-    rows[i] = {st.id, st.kind, st.site, st.title, st.manual, "skipped",
-               "not run: " + (s.blocker[i].empty() ? std::string("its dependencies never finished") : s.blocker[i]), 0, 0, 0, ""};
+    rows[i] = {st.id,
+               st.kind,
+               st.site,
+               st.title,
+               st.manual,
+               "skipped",
+               "not run: " + (s.blocker[i].empty() ? std::string("its dependencies never finished") : s.blocker[i]),
+               0,
+               0,
+               0,
+               ""};
     ++out.skipped;
   }
   out.steps = std::move(rows);

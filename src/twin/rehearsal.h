@@ -15,9 +15,9 @@
 namespace smsup::twin {
 
 struct RehearseOptions {
-  int days = 30;          // how long clients are followed, from the start
-  bool recover = false;   // after a failed step: restore the site from backup if it is failed, retry once
-  int max_parallel = 0;   // site upgrades at once; 0: the plan's option
+  int days = 30;         // how long clients are followed, from the start
+  bool recover = false;  // after a failed step: restore the site from backup if it is failed, retry once
+  int max_parallel = 0;  // site upgrades at once; 0: the plan's option
 };
 
 struct StepRow {

@@ -19,9 +19,12 @@ std::map<std::string, int64_t> not_sp2(const Twin& twin) {
     int64_t left = c.count - c.upgraded;
     if (left <= 0 || c.fate == ClientFate::already_sp2) continue;
     std::string why(to_string(c.fate));
-    if (c.cut_off) why = "cut-off-http-port";
-    else if (c.fate == ClientFate::push) why = "push-not-done";
-    else if (c.fate == ClientFate::ccim) why = "ccim-not-yet";
+    if (c.cut_off)
+      why = "cut-off-http-port";
+    else if (c.fate == ClientFate::push)
+      why = "push-not-done";
+    else if (c.fate == ClientFate::ccim)
+      why = "ccim-not-yet";
     out[why] += left;
   }
   return out;
@@ -43,8 +46,8 @@ int64_t rejected_total(const Rehearsal& r) {
 json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   json steps = json::array();
   for (const auto& s : r.steps) {
-    json js = {{"id", s.id}, {"kind", s.kind}, {"site", s.site}, {"manual", s.manual}, {"status", s.status},
-               {"message", s.message}, {"attempts", s.attempts}};
+    json js = {{"id", s.id},         {"kind", s.kind},       {"site", s.site},        {"manual", s.manual},
+               {"status", s.status}, {"message", s.message}, {"attempts", s.attempts}};
     if (s.status != "skipped") {
       js["start_min"] = mins(s.start);
       js["end_min"] = mins(s.end);
@@ -57,8 +60,12 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   json sites = json::array();
   json lost = json::array();
   for (const auto& s : twin.sites()) {
-    json js = {{"code", s.code}, {"version", to_string(s.version)}, {"state", to_string(s.state)},
-               {"verified", s.verified}, {"reinstall_restarts", s.reinstall_restarts}, {"lost_files", s.lost_files}};
+    json js = {{"code", s.code},
+               {"version", to_string(s.version)},
+               {"state", to_string(s.state)},
+               {"verified", s.verified},
+               {"reinstall_restarts", s.reinstall_restarts},
+               {"lost_files", s.lost_files}};
     if (!s.failure.empty()) js["failure"] = s.failure;
     if (s.db) {
       js["database"] = {{"data_mb", s.db->data_mb},
@@ -80,8 +87,12 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   for (const auto& c : twin.consoles()) consoles.push_back({{"host", c.host}, {"version", to_string(c.version)}});
   json days = json::array();
   for (const auto& d : r.clients) {
-    days.push_back({{"day", d.day}, {"sms20", d.by_version[0]}, {"rtm", d.by_version[1]}, {"sp1", d.by_version[2]},
-                    {"sp2", d.by_version[3]}, {"rejected_heartbeats", d.rejected_heartbeats}});
+    days.push_back({{"day", d.day},
+                    {"sms20", d.by_version[0]},
+                    {"rtm", d.by_version[1]},
+                    {"sp1", d.by_version[2]},
+                    {"sp2", d.by_version[3]},
+                    {"rejected_heartbeats", d.rejected_heartbeats}});
   }
   json never = json::object();
   for (const auto& [k, v] : not_sp2(twin)) never[k] = v;
@@ -116,9 +127,13 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   out(o, "  {:>9}  {:>9}  {:<44} {}\n", "start", "end", "step", "result");
   for (const auto& s : r.steps) {
     std::string when = s.status == "skipped" ? fmt::format("  {:>9}  {:>9}", "-", "-")
-                                             : fmt::format("  {:>9}  {:>9}", "+" + format_duration(s.start), "+" + format_duration(s.end));
-    std::string result = s.status == "ok" ? "ok" : s.status == "skipped" ? "skipped" : (s.status == "hung" ? "HUNG" : "FAILED");
-    out(o, "{}  {:<44} {}{}{}\n", when, s.id + (s.manual ? " (manual)" : ""), result, s.message.empty() ? "" : ": ", s.message);
+                                             : fmt::format("  {:>9}  {:>9}", "+" + format_duration(s.start),
+                                                           "+" + format_duration(s.end));
+    std::string result = s.status == "ok"        ? "ok"
+                         : s.status == "skipped" ? "skipped"
+                                                 : (s.status == "hung" ? "HUNG" : "FAILED");
+    out(o, "{}  {:<44} {}{}{}\n", when, s.id + (s.manual ? " (manual)" : ""), result, s.message.empty() ? "" : ": ",
+        s.message);
     if (!s.recovery.empty()) out(o, "  {:>9}  {:>9}  {:<44} recovered: {}\n", "", "", "", s.recovery);
   }
   out(o, "\nSites\n");
@@ -153,12 +168,14 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
     }
   }
   for (const auto& c : twin.consoles()) {
-    if (c.version != SmsLevel::sp2) out(o, "\nConsole on {} is still SMS 2003 {}: it cannot open SP2 sites\n", c.host, to_string(c.version));
+    if (c.version != SmsLevel::sp2)
+      out(o, "\nConsole on {} is still SMS 2003 {}: it cannot open SP2 sites\n", c.host, to_string(c.version));
   }
   if (!r.end.stale_backups.empty()) out(o, "\nStale backups (warning)\n");
   for (const auto& w : r.end.stale_backups) out(o, "  {}\n", w);
   if (!r.clients.empty() && !twin.cohorts().empty()) {
-    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20", "rtm", "sp1", "sp2", "rejected-hb");
+    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20",
+        "rtm", "sp1", "sp2", "rejected-hb");
     for (const auto& d : r.clients) {
       out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", d.day, d.by_version[0], d.by_version[1], d.by_version[2],
           d.by_version[3], d.rejected_heartbeats);
@@ -171,7 +188,8 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
     }
     out(o, "  rejected heartbeats: {}\n", rejected_total(r));
   }
-  out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end), r.days);
+  out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end),
+      r.days);
   out(o, "Result: {}{}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
       r.nothing_lost ? ", nothing lost" : ", files LOST",
       r.open_problems > 0 ? fmt::format(", {} problem(s) still open on site systems", r.open_problems) : "",

@@ -24,9 +24,9 @@ std::string_view to_string(SiteState s);
 std::optional<SiteState> parse_site_state(std::string_view s);
 
 struct Backup {
-  VTime time = 0;               // kNever-free; negative: taken before the twin started
+  VTime time = 0;                 // kNever-free; negative: taken before the twin started
   bool with_replication = false;  // taken while replication was on (its copy cannot be tested)
-  bool has_site_files = true;   // Backup SMS Site Server copies the SMS folder tree
+  bool has_site_files = true;     // Backup SMS Site Server copies the SMS folder tree
 };
 
 struct SiteDb {
@@ -48,9 +48,9 @@ struct SiteDb {
   int64_t estimate_mb = 0;
   // Known to the operator: measured by a test (inventory or dbtest step).
   bool growth_measured = false;
-  int64_t clients_held = 0;  // clients whose inventory it holds (own and below)
-  std::string file;          // the site database (SiteDatabases::where), "" without
-  bool sp1_compatible = true;  // false after /testdbupgrade ran on the original
+  int64_t clients_held = 0;         // clients whose inventory it holds (own and below)
+  std::string file;                 // the site database (SiteDatabases::where), "" without
+  bool sp1_compatible = true;       // false after /testdbupgrade ran on the original
   std::vector<std::string> copies;  // tested copies "SQL02/SMS_CEN_TEST"
 };
 
@@ -68,7 +68,7 @@ struct TwinSite {
   int http_port = 80;
   bool client_auth = false;
   std::string install_dir = "C:\\SMS";
-  std::string server;                  // site server host
+  std::string server;  // site server host
   std::optional<SiteDb> db;
   std::vector<Backup> backups;
   std::vector<std::string> foreign_files;
@@ -80,26 +80,26 @@ struct TwinSite {
   // The upgrade in progress or done.
   VTime setup_start = kNever;
   VTime setup_end = kNever;
-  VTime reinstall_start = kNever;        // the (last) start of component reinstallation
-  int gen = 0;                           // bumps when activity restarts the reinstallation
+  VTime reinstall_start = kNever;  // the (last) start of component reinstallation
+  int gen = 0;                     // bumps when activity restarts the reinstallation
   int reinstall_restarts = 0;
   std::array<VTime, kMilestones> milestones{kNever, kNever, kNever, kNever, kNever, kNever};
   bool verified = false;
   bool itmu = false;
-  std::string failure;                   // why the site is failed/down
-  VTime expected_done = kNever;          // when the last milestone is due
-  VTime ccim_ready_at = kNever;          // SP2 client files on the CAP: Legacy Clients can upgrade
+  std::string failure;           // why the site is failed/down
+  VTime expected_done = kNever;  // when the last milestone is due
+  VTime ccim_ready_at = kNever;  // SP2 client files on the CAP: Legacy Clients can upgrade
   // What a restore from backup brings back.
   SmsLevel version_before = SmsLevel::sp1;
   std::optional<SiteDb> db_before;
 };
 
 enum class HostProblem : uint32_t {
-  slp_dcom = 1u << 0,        // SLP lookups fail (IUSR lacks Local Launch/Activation)
-  rp_dcom = 1u << 1,         // reports fail (SMS Reporting Users lack Local Launch/Activation)
-  admins_dcom = 1u << 2,     // non-administrators cannot open the console
-  remote_mp_997 = 1u << 3,   // site server reads the remote MP's registry with error 997
-  mp_1603 = 1u << 4,         // MP setup failed with 1603 (client installed first)
+  slp_dcom = 1u << 0,       // SLP lookups fail (IUSR lacks Local Launch/Activation)
+  rp_dcom = 1u << 1,        // reports fail (SMS Reporting Users lack Local Launch/Activation)
+  admins_dcom = 1u << 2,    // non-administrators cannot open the console
+  remote_mp_997 = 1u << 3,  // site server reads the remote MP's registry with error 997
+  mp_1603 = 1u << 4,        // MP setup failed with 1603 (client installed first)
 };
 std::string_view describe(HostProblem p);
 
@@ -115,7 +115,7 @@ struct TwinHost {
   bool service_account = true;
   bool sms_client_installed = false;
   bool kb906570 = false;
-  bool sp1_grouped = false;  // moved to SP1 in one group with its site server
+  bool sp1_grouped = false;        // moved to SP1 in one group with its site server
   std::vector<std::string> fixes;  // step kinds applied, for the report
   uint32_t problems = 0;           // HostProblem bits
   bool has(Role r) const { return (roles & static_cast<uint32_t>(r)) != 0; }
@@ -128,22 +128,21 @@ struct TwinConsole {
   SmsLevel version = SmsLevel::sp1;
 };
 
-
 // Clients that behave alike, simulated together (see campaign.h).
 struct Cohort {
   int32_t site = -1;
   ClientKind kind = ClientKind::advanced;
   ClientFate fate = ClientFate::push;
   SmsLevel version = SmsLevel::sp1;
-  int16_t cycle_h = 0;   // CCIM period: 25 (SMS 2003) or 23 (SMS 2.0); 0 none
-  int16_t phase_h = 0;   // hour of the cycle at which this cohort's CCIM runs
+  int16_t cycle_h = 0;  // CCIM period: 25 (SMS 2003) or 23 (SMS 2.0); 0 none
+  int16_t phase_h = 0;  // hour of the cycle at which this cohort's CCIM runs
   int32_t http_port = 80;
   int32_t from_site = -1;  // site it was reassigned from, -1 none
   bool cut_off = false;    // its HTTP port no longer reaches its site
   bool rejected = false;   // heartbeats rejected (moved off client auth/encryption)
   int64_t count = 0;
-  int64_t upgraded = 0;    // reached SP2 so far
-  int64_t scheduled = 0;   // upgrades scheduled (batches) so far
+  int64_t upgraded = 0;   // reached SP2 so far
+  int64_t scheduled = 0;  // upgrades scheduled (batches) so far
 };
 
 // Clients of a cohort that reach SP2 at one instant.

@@ -27,7 +27,8 @@ using plan::Kind;
 uint32_t role_bits_of(Kind k) {
   if (k == Kind::dcom_slp) return static_cast<uint32_t>(Role::server_locator_point);
   if (k == Kind::dcom_rp) return static_cast<uint32_t>(Role::reporting_point);
-  if (k == Kind::dcom_sms_admins) return static_cast<uint32_t>(Role::site_server) | static_cast<uint32_t>(Role::provider);
+  if (k == Kind::dcom_sms_admins)
+    return static_cast<uint32_t>(Role::site_server) | static_cast<uint32_t>(Role::provider);
   if (k == Kind::mp_reinstall || k == Kind::remote_mp_997 || k == Kind::kb906570) {
     return static_cast<uint32_t>(Role::management_point);
   }
@@ -41,25 +42,33 @@ Decision begin_host_step(World& w, StepRun& rec, Kind k) {
   double f = w.jitter(rec.step.id, rec.attempt);
   if (k == Kind::console_upgrade) {
     for (const auto& c : w.consoles) {
-      if (c.host == rec.step.host) return {true, fmt::format("console on {} upgraded to SP2", c.host), minutes(d.console_upgrade * f)};
+      if (c.host == rec.step.host)
+        return {true, fmt::format("console on {} upgraded to SP2", c.host), minutes(d.console_upgrade * f)};
     }
     return {false, fmt::format("no Administrator console on '{}'", rec.step.host), kMinute};
   }
   auto hosts = targets(w, rec, role_bits_of(k));
   if (hosts.empty()) {
-    return {false, rec.step.host.empty() ? fmt::format("no host of {} for {}", rec.step.site, rec.step.kind)
-                                         : fmt::format("no site system '{}' in the twin", rec.step.host), kMinute};
+    return {false,
+            rec.step.host.empty() ? fmt::format("no host of {} for {}", rec.step.site, rec.step.kind)
+                                  : fmt::format("no site system '{}' in the twin", rec.step.host),
+            kMinute};
   }
   if (k == Kind::os_sp1) {
     const TwinHost& h = w.hosts[static_cast<size_t>(hosts.front())];
     if (h.os.family != WinFamily::w2003) {
-      return {false, fmt::format("{} runs {}: Windows Server 2003 SP1 installs on Windows Server 2003 only", h.host, describe(h.os)), kMinute};
+      return {false,
+              fmt::format("{} runs {}: Windows Server 2003 SP1 installs on Windows Server 2003 only", h.host,
+                          describe(h.os)),
+              kMinute};
     }
     if (h.os.sp >= 1) return {true, fmt::format("{} already runs {}", h.host, describe(h.os)), kMinute};
-    return {true, fmt::format("Windows Server 2003 SP1 installed on {} (uninstall folder kept), rebooted", h.host), minutes(d.os_sp1 * f)};
+    return {true, fmt::format("Windows Server 2003 SP1 installed on {} (uninstall folder kept), rebooted", h.host),
+            minutes(d.os_sp1 * f)};
   }
   double m = k == Kind::mp_reinstall ? d.mp_reinstall : d.fix;
-  std::string what = k == Kind::mp_reinstall ? "management point removed, ccmclean /MP and /ALL, reinstalled" : rec.step.kind + " applied";
+  std::string what = k == Kind::mp_reinstall ? "management point removed, ccmclean /MP and /ALL, reinstalled"
+                                             : rec.step.kind + " applied";
   return {true, fmt::format("{} on {}", what, w.hosts[static_cast<size_t>(hosts.front())].host), minutes(m * f)};
 }
 

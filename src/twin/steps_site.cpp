@@ -9,13 +9,9 @@
 namespace smsup::twin {
 namespace {
 
-double db_gb(const TwinSite& s) {
-  return s.db ? static_cast<double>(s.db->data_mb + s.db->log_mb) / 1024.0 : 0;
-}
+double db_gb(const TwinSite& s) { return s.db ? static_cast<double>(s.db->data_mb + s.db->log_mb) / 1024.0 : 0; }
 
-VTime scaled(const World& w, const StepRun& rec, double m) {
-  return minutes(m * w.jitter(rec.step.id, rec.attempt));
-}
+VTime scaled(const World& w, const StepRun& rec, double m) { return minutes(m * w.jitter(rec.step.id, rec.attempt)); }
 
 // The checklist: run /testdbupgrade on a restored copy, never on the original.
 // The planner names the database (the copy keeps its name) and the server it
@@ -36,15 +32,25 @@ Decision dbtest(World& w, StepRun& rec) {
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
   // Setup writes its log where it runs: the test server holding the copy.
   std::string host = !rec.step.host.empty() ? rec.step.host : rec.step.params.value("server", s.db->server);
-  if (host == s.db->server && !on_original(s, rec.step)) host = "SQLTEST";  // "another computer running the same SQL Server"
+  if (host == s.db->server && !on_original(s, rec.step))
+    host = "SQLTEST";  // "another computer running the same SQL Server"
   if (on_original(s, rec.step)) {
     w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started.", s.db->name), host);
     s.db_before = s.db;
     s.db->sp1_compatible = false;
     s.state = SiteState::down;
     s.failure = fmt::format("/testdbupgrade ran on the site database {}", s.db->name);
-    w.later_setup_log(rec.site, rec.start + dur, fmt::format("~WARNING: The database {} has been upgraded for the test and is no longer compatible with SMS 2003 {}.", s.db->name, to_string(s.version)), host);
-    return {false, fmt::format("/testdbupgrade ran on the site's own database {}: it is no longer compatible with SMS 2003 {}; the site goes down", s.db->name, to_string(s.version)), dur};
+    w.later_setup_log(
+        rec.site, rec.start + dur,
+        fmt::format(
+            "~WARNING: The database {} has been upgraded for the test and is no longer compatible with SMS 2003 {}.",
+            s.db->name, to_string(s.version)),
+        host);
+    return {false,
+            fmt::format("/testdbupgrade ran on the site's own database {}: it is no longer compatible with SMS 2003 "
+                        "{}; the site goes down",
+                        s.db->name, to_string(s.version)),
+            dur};
   }
   if (!w.has_backup(rec.site)) {
     return {false, fmt::format("no backup of {} to restore as a copy; back the site up first", s.db->name), kMinute};
@@ -52,11 +58,19 @@ Decision dbtest(World& w, StepRun& rec) {
   std::string copy = rec.step.params.value("database", s.db->name + "_TEST");
   w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started on a restored copy.", copy), host);
   if (s.backups.back().with_replication) {
-    w.later_setup_log(rec.site, rec.start + dur / 2, fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.", copy), host);
-    return {false, "the copy was restored from a backup taken while replication was on: /testdbupgrade fails on it; disable replication, back up again", dur / 2};
+    w.later_setup_log(
+        rec.site, rec.start + dur / 2,
+        fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.",
+                    copy),
+        host);
+    return {false,
+            "the copy was restored from a backup taken while replication was on: /testdbupgrade fails on it; disable "
+            "replication, back up again",
+            dur / 2};
   }
-  return {true, fmt::format("tested on copy {}: data {} -> {} MB, log {} MB -> {} MB", copy, s.db->data_mb,
-                            s.db->data_mb + s.db->growth_data_mb, s.db->log_mb, s.db->log_mb + s.db->growth_log_mb),
+  return {true,
+          fmt::format("tested on copy {}: data {} -> {} MB, log {} MB -> {} MB", copy, s.db->data_mb,
+                      s.db->data_mb + s.db->growth_data_mb, s.db->log_mb, s.db->log_mb + s.db->growth_log_mb),
           dur};
 }
 
@@ -72,9 +86,14 @@ Decision disk_check(World& w, StepRun& rec) {
     // The operator turns autogrow on as the (manual) step says.
     s.db->autogrow = true;
   }
-  if (!s.db->autogrow) return {false, fmt::format("the site database does not autogrow; the upgrade needs {} MB more ({})", need, basis), dur};
+  if (!s.db->autogrow)
+    return {false, fmt::format("the site database does not autogrow; the upgrade needs {} MB more ({})", need, basis),
+            dur};
   if (s.db->free_disk_mb < need) {
-    return {false, fmt::format("{} MB free on {}, the upgrade needs {} MB ({})", s.db->free_disk_mb, s.db->server, need, basis), dur};
+    return {
+        false,
+        fmt::format("{} MB free on {}, the upgrade needs {} MB ({})", s.db->free_disk_mb, s.db->server, need, basis),
+        dur};
   }
   return {true, fmt::format("{} MB free covers the {} MB growth ({})", s.db->free_disk_mb, need, basis), dur};
 }
@@ -87,11 +106,16 @@ Decision drw(World& w, StepRun& rec) {
     // must already be SP2; running it there is activity on the parent.
     const TwinSite& p = w.sites[static_cast<size_t>(s.parent)];
     if (p.version != SmsLevel::sp2) {
-      return {false, fmt::format("the DRW for secondary {} runs on its parent {}, which is at SMS 2003 {}: upgrade the parent first", s.code, p.code, to_string(p.version)), dur};
+      return {false,
+              fmt::format(
+                  "the DRW for secondary {} runs on its parent {}, which is at SMS 2003 {}: upgrade the parent first",
+                  s.code, p.code, to_string(p.version)),
+              dur};
     }
     w.activity(s.parent, rec.start, "the Deployment Readiness Wizard");
     w.site_log(s.parent, "drw.log", "SMS_DRW", rec.start, fmt::format("Analyzing secondary site {}.", s.code));
-    w.later_site_log(s.parent, "drw.log", "SMS_DRW", rec.start + dur, fmt::format("Deployment Readiness Wizard: secondary site {} passed all tests.", s.code));
+    w.later_site_log(s.parent, "drw.log", "SMS_DRW", rec.start + dur,
+                     fmt::format("Deployment Readiness Wizard: secondary site {} passed all tests.", s.code));
     return {true, fmt::format("DRW run from {} against {}: no errors", p.code, s.code), dur};
   }
   w.later_site_log(rec.site, "drw.log", "SMS_DRW", rec.start + dur, "Deployment Readiness Wizard: all tests passed.");
@@ -138,11 +162,15 @@ Decision begin_site_step(World& w, StepRun& rec, plan::Kind k) {
     w.site_log(rec.site, "smsbkup.log", "SMS_SITE_BACKUP", rec.start, "Starting site backup (Backup SMS Site Server).");
     VTime dur = scaled(w, rec, d.backup_base + d.backup_per_gb * db_gb(s));
     w.later_site_log(rec.site, "smsbkup.log", "SMS_SITE_BACKUP", rec.start + dur, "Backup completed successfully.");
-    return {true, s.db && s.db->replication ? "backed up (replication is still on: a copy of this backup cannot be tested)" : "backed up", dur};
+    return {true,
+            s.db && s.db->replication ? "backed up (replication is still on: a copy of this backup cannot be tested)"
+                                      : "backed up",
+            dur};
   }
   if (k == Kind::replication_disable || k == Kind::replication_enable) {
     if (!s.db) return {false, fmt::format("{} has no site database", s.code), kMinute};
-    return {true, k == Kind::replication_disable ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
+    return {true,
+            k == Kind::replication_disable ? "publishing disabled, subscriptions deleted" : "replication re-enabled",
             scaled(w, rec, d.replication)};
   }
   // restore

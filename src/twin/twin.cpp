@@ -91,8 +91,8 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
     if (s.last_backup) {
       // Taken before the twin started, at the end of its day (the inventory
       // has the date only), and never after the twin's start.
-      int64_t taken_s = std::chrono::sys_seconds(std::chrono::sys_days(*s.last_backup)).time_since_epoch().count() +
-                        24 * 3600 - 1;
+      int64_t taken_s =
+          std::chrono::sys_seconds(std::chrono::sys_days(*s.last_backup)).time_since_epoch().count() + 24 * 3600 - 1;
       VTime at = std::min<VTime>(-kSecond, (taken_s - opts.epoch_s) * kSecond);
       t.backups.push_back({at, s.database && s.database->replication, true});
     }
@@ -191,8 +191,9 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
   if (rec.site < 0 && !hierarchy_wide) {
     d = {false, fmt::format("no site '{}' in the twin of {}", step.site, w.hierarchy), kMinute};
   } else if (fault == FaultEffect::hang) {
-    d = {false, fmt::format("did not finish: no progress after {} (injected hang)",
-                            format_duration(minutes(w.opt.durations.hang_timeout))),
+    d = {false,
+         fmt::format("did not finish: no progress after {} (injected hang)",
+                     format_duration(minutes(w.opt.durations.hang_timeout))),
          minutes(w.opt.durations.hang_timeout)};
     rec.hung = true;
     if (rec.site >= 0 && upgrade) {
@@ -205,10 +206,18 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
     d = {false, fmt::format("the twin does not know step kind '{}'", step.kind), kMinute};
   } else {
     switch (kind->twin) {
-      case plan::TwinPart::upgrade: d = begin_upgrade_step(w, rec, kind->kind); break;
-      case plan::TwinPart::site: d = begin_site_step(w, rec, kind->kind); break;
-      case plan::TwinPart::host: d = begin_host_step(w, rec, kind->kind); break;
-      case plan::TwinPart::clients: d = begin_client_step(w, rec, kind->kind); break;
+      case plan::TwinPart::upgrade:
+        d = begin_upgrade_step(w, rec, kind->kind);
+        break;
+      case plan::TwinPart::site:
+        d = begin_site_step(w, rec, kind->kind);
+        break;
+      case plan::TwinPart::host:
+        d = begin_host_step(w, rec, kind->kind);
+        break;
+      case plan::TwinPart::clients:
+        d = begin_client_step(w, rec, kind->kind);
+        break;
     }
   }
   if (fault == FaultEffect::activity && rec.site >= 0) {
@@ -292,11 +301,21 @@ void World::dispatch(const Event& e) {
       l = PendingLine{};  // free the text
       break;
     }
-    case EventKind::milestone: on_milestone(*this, e); break;
-    case EventKind::cohort_upgrade: on_cohort_upgrade(*this, e); break;
-    case EventKind::client_cycle: on_client_cycle(*this, e); break;
-    case EventKind::history: on_history(*this, e.site); break;
-    case EventKind::activity: activity(e.site, e.time, "an Administrator console connection"); break;
+    case EventKind::milestone:
+      on_milestone(*this, e);
+      break;
+    case EventKind::cohort_upgrade:
+      on_cohort_upgrade(*this, e);
+      break;
+    case EventKind::client_cycle:
+      on_client_cycle(*this, e);
+      break;
+    case EventKind::history:
+      on_history(*this, e.site);
+      break;
+    case EventKind::activity:
+      activity(e.site, e.time, "an Administrator console connection");
+      break;
   }
 }
 

@@ -59,9 +59,9 @@ struct StepResult {
 
 // Clients by version at the end of each day of the campaign.
 struct ClientDay {
-  int day = 0;                            // 1 = first 24 h of virtual time
-  std::array<int64_t, 4> by_version{};    // sms20, rtm, sp1, sp2 (indexed by SmsLevel)
-  int64_t rejected_heartbeats = 0;        // during that day
+  int day = 0;                          // 1 = first 24 h of virtual time
+  std::array<int64_t, 4> by_version{};  // sms20, rtm, sp1, sp2 (indexed by SmsLevel)
+  int64_t rejected_heartbeats = 0;      // during that day
 };
 
 struct World;

@@ -20,9 +20,9 @@ using nlohmann::json;
 namespace {
 
 json step_json(const plan::Step& s) {
-  return {{"id", s.id}, {"kind", s.kind}, {"site", s.site}, {"host", s.host}, {"after", s.after},
-          {"manual", s.manual}, {"params", s.params}, {"estimate_min", s.estimate_min}, {"why", s.why},
-          {"title", s.title}};
+  return {{"id", s.id},       {"kind", s.kind},     {"site", s.site},     {"host", s.host},
+          {"after", s.after}, {"manual", s.manual}, {"params", s.params}, {"estimate_min", s.estimate_min},
+          {"why", s.why},     {"title", s.title}};
 }
 
 plan::Step step_from(const json& j) {
@@ -41,12 +41,25 @@ plan::Step step_from(const json& j) {
 }
 
 json db_json(const SiteDb& d) {
-  return {{"server", d.server}, {"name", d.name}, {"sql", d.sql.text}, {"sql_major", d.sql.major},
-          {"sql_sp", d.sql.sp_rank}, {"replication", d.replication}, {"data_mb", d.data_mb},
-          {"log_mb", d.log_mb}, {"free_disk_mb", d.free_disk_mb}, {"autogrow", d.autogrow},
-          {"growth_data_mb", d.growth_data_mb}, {"growth_log_mb", d.growth_log_mb},
-          {"growth_measured", d.growth_measured}, {"estimate_mb", d.estimate_mb}, {"growth_from", d.growth_from}, {"clients_held", d.clients_held},
-          {"file", d.file}, {"sp1_compatible", d.sp1_compatible}, {"copies", d.copies}};
+  return {{"server", d.server},
+          {"name", d.name},
+          {"sql", d.sql.text},
+          {"sql_major", d.sql.major},
+          {"sql_sp", d.sql.sp_rank},
+          {"replication", d.replication},
+          {"data_mb", d.data_mb},
+          {"log_mb", d.log_mb},
+          {"free_disk_mb", d.free_disk_mb},
+          {"autogrow", d.autogrow},
+          {"growth_data_mb", d.growth_data_mb},
+          {"growth_log_mb", d.growth_log_mb},
+          {"growth_measured", d.growth_measured},
+          {"estimate_mb", d.estimate_mb},
+          {"growth_from", d.growth_from},
+          {"clients_held", d.clients_held},
+          {"file", d.file},
+          {"sp1_compatible", d.sp1_compatible},
+          {"copies", d.copies}};
 }
 
 SiteDb db_from(const json& j) {
@@ -82,17 +95,37 @@ std::optional<SiteDb> opt_db_from(const json& j) {
 json site_json(const TwinSite& s) {
   json backups = json::array();
   for (const auto& b : s.backups) backups.push_back({b.time, b.with_replication, b.has_site_files});
-  return {{"code", s.code}, {"parent", s.parent}, {"primary", s.primary},
-          {"version", static_cast<int>(s.version)}, {"state", to_string(s.state)},
-          {"method", static_cast<int>(s.method)}, {"drw_passed", s.drw_passed}, {"http_port", s.http_port},
-          {"client_auth", s.client_auth}, {"install_dir", s.install_dir}, {"server", s.server},
-          {"db", opt_db(s.db)}, {"backups", backups}, {"foreign_files", s.foreign_files},
-          {"lost_files", s.lost_files}, {"backup_age_at_upgrade", s.backup_age_at_upgrade}, {"systems", s.systems}, {"clients", s.clients},
-          {"setup_start", s.setup_start}, {"setup_end", s.setup_end}, {"reinstall_start", s.reinstall_start},
-          {"gen", s.gen}, {"reinstall_restarts", s.reinstall_restarts}, {"milestones", s.milestones},
-          {"verified", s.verified}, {"itmu", s.itmu}, {"failure", s.failure},
-          {"expected_done", s.expected_done}, {"ccim_ready_at", s.ccim_ready_at},
-          {"version_before", static_cast<int>(s.version_before)}, {"db_before", opt_db(s.db_before)}};
+  return {{"code", s.code},
+          {"parent", s.parent},
+          {"primary", s.primary},
+          {"version", static_cast<int>(s.version)},
+          {"state", to_string(s.state)},
+          {"method", static_cast<int>(s.method)},
+          {"drw_passed", s.drw_passed},
+          {"http_port", s.http_port},
+          {"client_auth", s.client_auth},
+          {"install_dir", s.install_dir},
+          {"server", s.server},
+          {"db", opt_db(s.db)},
+          {"backups", backups},
+          {"foreign_files", s.foreign_files},
+          {"lost_files", s.lost_files},
+          {"backup_age_at_upgrade", s.backup_age_at_upgrade},
+          {"systems", s.systems},
+          {"clients", s.clients},
+          {"setup_start", s.setup_start},
+          {"setup_end", s.setup_end},
+          {"reinstall_start", s.reinstall_start},
+          {"gen", s.gen},
+          {"reinstall_restarts", s.reinstall_restarts},
+          {"milestones", s.milestones},
+          {"verified", s.verified},
+          {"itmu", s.itmu},
+          {"failure", s.failure},
+          {"expected_done", s.expected_done},
+          {"ccim_ready_at", s.ccim_ready_at},
+          {"version_before", static_cast<int>(s.version_before)},
+          {"db_before", opt_db(s.db_before)}};
 }
 
 TwinSite site_from(const json& j) {
@@ -138,9 +171,12 @@ json Twin::to_json() const {
   json j;
   j["format"] = "smsup-twin/2";
   j["hierarchy"] = w.hierarchy;
-  j["options"] = {{"seed", w.opt.seed}, {"faults", twin::to_string(w.opt.faults)},
-                  {"durations", twin::to_json(w.opt.durations)}, {"epoch_s", w.opt.epoch_s},
-                  {"naive_clients", w.opt.naive_clients}, {"horizon", w.opt.horizon}};
+  j["options"] = {{"seed", w.opt.seed},
+                  {"faults", twin::to_string(w.opt.faults)},
+                  {"durations", twin::to_json(w.opt.durations)},
+                  {"epoch_s", w.opt.epoch_s},
+                  {"naive_clients", w.opt.naive_clients},
+                  {"horizon", w.opt.horizon}};
   j["now"] = w.now;
   j["events"] = w.events;
   j["lines"] = w.lines;
@@ -149,24 +185,30 @@ json Twin::to_json() const {
   json& hosts = j["hosts"] = json::array();
   for (const auto& h : w.hosts) {
     hosts.push_back({h.host, h.site, static_cast<int>(h.os.family), h.os.sp, h.roles, h.dcom_fixed,
-                     h.firewall_exceptions, h.firewall, h.scw, h.service_account, h.sms_client_installed,
-                     h.kb906570, h.fixes, h.problems, h.sp1_grouped});
+                     h.firewall_exceptions, h.firewall, h.scw, h.service_account, h.sms_client_installed, h.kb906570,
+                     h.fixes, h.problems, h.sp1_grouped});
   }
   json& consoles = j["consoles"] = json::array();
   for (const auto& c : w.consoles) consoles.push_back({c.host, c.site, static_cast<int>(c.version)});
   json& cohorts = j["cohorts"] = json::array();
   for (const auto& c : w.cohorts) {
     cohorts.push_back({c.site, static_cast<int>(c.kind), static_cast<int>(c.fate), static_cast<int>(c.version),
-                       c.cycle_h, c.phase_h, c.http_port, c.from_site, c.cut_off, c.rejected, c.count,
-                       c.upgraded, c.scheduled});
+                       c.cycle_h, c.phase_h, c.http_port, c.from_site, c.cut_off, c.rejected, c.count, c.upgraded,
+                       c.scheduled});
   }
   json& batches = j["batches"] = json::array();
   for (const auto& b : w.batches) batches.push_back({b.cohort, b.count, b.time, b.applied});
   json& steps = j["steps"] = json::array();
   for (const auto& r : w.steps) {
-    steps.push_back({{"step", step_json(r.step)}, {"site", r.site}, {"attempt", r.attempt}, {"ok", r.ok},
-                     {"hung", r.hung}, {"finished", r.finished}, {"message", r.message},
-                     {"start", r.start}, {"end", r.end}});
+    steps.push_back({{"step", step_json(r.step)},
+                     {"site", r.site},
+                     {"attempt", r.attempt},
+                     {"ok", r.ok},
+                     {"hung", r.hung},
+                     {"finished", r.finished},
+                     {"message", r.message},
+                     {"start", r.start},
+                     {"end", r.end}});
   }
   json& pending = j["pending_lines"] = json::object();
   json& queue = j["queue"] = json::array();

@@ -28,7 +28,8 @@ bool Twin::connect_console(std::string_view console_host, std::string_view site,
     what = fmt::format("the SMS 2003 {} console on {} cannot connect to {}, an SMS 2003 SP2 site", to_string(level),
                        console_host, ts.code);
     w.site_log(s, "smsprov.log", "SMS Provider", w.now,
-               fmt::format("~Connection from the SMS Administrator console on {} refused: console version SMS 2003 {} is older than the site (SP2).",
+               fmt::format("~Connection from the SMS Administrator console on {} refused: console version SMS 2003 {} "
+                           "is older than the site (SP2).",
                            console_host, to_string(level)));
     return false;
   }
@@ -76,10 +77,13 @@ bool Twin::change_http_port(std::string_view site, int port, std::string& what) 
     }
   }
   if (cut > 0) {
-    what = fmt::format("{}'s HTTP port changed {} -> {} while a site or client is below SP1: {} client(s) on port {} are cut off",
-                       ts.code, old, port, cut, old);
+    what = fmt::format(
+        "{}'s HTTP port changed {} -> {} while a site or client is below SP1: {} client(s) on port {} are cut off",
+        ts.code, old, port, cut, old);
     w.site_log(s, "mpcontrol.log", "SMS_MP_CONTROL_MANAGER", w.now,
-               fmt::format("~HTTP port changed from {} to {}: {} client(s) still use port {} and can no longer reach the management point.", old, port, cut, old));
+               fmt::format("~HTTP port changed from {} to {}: {} client(s) still use port {} and can no longer reach "
+                           "the management point.",
+                           old, port, cut, old));
     return false;
   }
   what = fmt::format("{}'s HTTP port changed {} -> {}; every client follows", ts.code, old, port);
@@ -118,7 +122,8 @@ bool Twin::force_legacy_update(std::string_view site, std::string& what) {
   }
   // Re-queue the moved batches at now (the old events find them applied).
   for (size_t i = 0; i < w.batches.size(); ++i) {
-    if (!w.batches[i].applied && w.batches[i].time == w.now) w.schedule(w.now, EventKind::cohort_upgrade, -1, static_cast<int>(i));
+    if (!w.batches[i].applied && w.batches[i].time == w.now)
+      w.schedule(w.now, EventKind::cohort_upgrade, -1, static_cast<int>(i));
   }
   w.advance_to(w.now);
   what = fmt::format("{} Legacy Client(s) of {} upgraded at once (Update Configuration)", n, site);

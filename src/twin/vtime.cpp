@@ -20,16 +20,20 @@ Parts split(int64_t epoch_s, VTime t) {
   auto day = floor<days>(tp);
   year_month_day ymd{day};
   int64_t sod = (tp - day).count();
-  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-          static_cast<unsigned>(ymd.day()), sod / 3600, sod / 60 % 60, sod % 60, ms};
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          sod / 3600,
+          sod / 60 % 60,
+          sod % 60,
+          ms};
 }
 
 }  // namespace
 
 std::string trace_timestamp(int64_t epoch_s, VTime t) {
   auto p = split(epoch_s, t);
-  return fmt::format("{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}", p.mo, p.d, p.y, p.h, p.mi, p.s,
-                     p.ms);
+  return fmt::format("{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}", p.mo, p.d, p.y, p.h, p.mi, p.s, p.ms);
 }
 
 std::string iso_time(int64_t epoch_s, VTime t) {

@@ -59,16 +59,12 @@ struct World {
   double jitter(std::string_view id, int attempt) const;
 
   // -- logs
-  void write_line(std::string_view path, std::string_view component, VTime t, std::string_view msg,
-                  int thread);
-  void site_log(int site, std::string_view log, std::string_view component, VTime t,
-                std::string_view msg);
-  void host_log(int host, std::string_view log, std::string_view component, VTime t,
-                std::string_view msg);
+  void write_line(std::string_view path, std::string_view component, VTime t, std::string_view msg, int thread);
+  void site_log(int site, std::string_view log, std::string_view component, VTime t, std::string_view msg);
+  void host_log(int host, std::string_view log, std::string_view component, VTime t, std::string_view msg);
   void setup_log(int site, VTime t, std::string_view msg, std::string_view host = {});
   // The same, but due at t > now: queued as a PendingLine.
-  void later_site_log(int site, std::string_view log, std::string_view component, VTime t,
-                      std::string_view msg);
+  void later_site_log(int site, std::string_view log, std::string_view component, VTime t, std::string_view msg);
   void later_setup_log(int site, VTime t, std::string_view msg, std::string_view host = {});
   void background(int site, VTime t, uint64_t salt);
 

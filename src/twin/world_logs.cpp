@@ -32,8 +32,7 @@ constexpr std::array<Background, 6> kBackground{{
 
 }  // namespace
 
-void World::write_line(std::string_view path, std::string_view component, VTime t,
-                       std::string_view msg, int thread) {
+void World::write_line(std::string_view path, std::string_view component, VTime t, std::string_view msg, int thread) {
   ++lines;
   if (sink == nullptr) return;
   if (component == "SMS_SETUP") {
@@ -43,14 +42,12 @@ void World::write_line(std::string_view path, std::string_view component, VTime 
   }
 }
 
-void World::site_log(int site, std::string_view log, std::string_view component, VTime t,
-                     std::string_view msg) {
+void World::site_log(int site, std::string_view log, std::string_view component, VTime t, std::string_view msg) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
   write_line(site_log_path(s.server, s.install_dir, log), component, t, msg, thread_of(component));
 }
 
-void World::host_log(int host, std::string_view log, std::string_view component, VTime t,
-                     std::string_view msg) {
+void World::host_log(int host, std::string_view log, std::string_view component, VTime t, std::string_view msg) {
   const TwinHost& h = hosts[static_cast<size_t>(host)];
   const TwinSite& s = sites[static_cast<size_t>(h.site)];
   write_line(site_log_path(h.host, s.install_dir, log), component, t, msg, thread_of(component));
@@ -62,28 +59,31 @@ void World::setup_log(int site, VTime t, std::string_view msg, std::string_view 
              thread_of("SMS_SETUP"));
 }
 
-void World::later_site_log(int site, std::string_view log, std::string_view component, VTime t,
-                           std::string_view msg) {
+void World::later_site_log(int site, std::string_view log, std::string_view component, VTime t, std::string_view msg) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
-  pending.push_back({site, site_log_path(s.server, s.install_dir, log), std::string(component),
-                     std::string(msg), thread_of(component)});
+  pending.push_back({site, site_log_path(s.server, s.install_dir, log), std::string(component), std::string(msg),
+                     thread_of(component)});
   schedule(t, EventKind::line, site, static_cast<int>(pending.size() - 1));
 }
 
 void World::later_setup_log(int site, VTime t, std::string_view msg, std::string_view host) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
-  pending.push_back({site, setup_log_path(host.empty() ? std::string_view(s.server) : host), "SMS_SETUP", std::string(msg), thread_of("SMS_SETUP")});
+  pending.push_back({site, setup_log_path(host.empty() ? std::string_view(s.server) : host), "SMS_SETUP",
+                     std::string(msg), thread_of("SMS_SETUP")});
   schedule(t, EventKind::line, site, static_cast<int>(pending.size() - 1));
 }
 
 void World::background(int site, VTime t, uint64_t salt) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
-  static constexpr std::array<const char*, 6> kNames{
-      "SMS_EXECUTIVE", "SMS_SITE_BACKUP", "SMS_MP_CONTROL_MANAGER", "SMS_DISTRIBUTION_MANAGER",
-      "SMS_INVENTORY_DATA_LOADER", "SMS_POLICY_PROVIDER"};
+  static constexpr std::array<const char*, 6> kNames{"SMS_EXECUTIVE",
+                                                     "SMS_SITE_BACKUP",
+                                                     "SMS_MP_CONTROL_MANAGER",
+                                                     "SMS_DISTRIBUTION_MANAGER",
+                                                     "SMS_INVENTORY_DATA_LOADER",
+                                                     "SMS_POLICY_PROVIDER"};
   uint64_t h = hash64(opt.seed, s.code, salt);
   const auto& b = kBackground[h % kBackground.size()];
-  std::string arg = b.log == std::string_view("sitecomp.log") ? std::string(kNames[(h >> 8) % kNames.size()])
+  std::string arg = b.log == std::string_view("sitecomp.log")   ? std::string(kNames[(h >> 8) % kNames.size()])
                     : b.log == std::string_view("policypv.log") ? std::to_string((h >> 8) % 500 + 1)
                     : b.log == std::string_view("inboxmgr.log") ? s.server
                                                                 : fmt::format("{:08X}", h >> 32);
@@ -100,7 +100,9 @@ void on_history(World& w, int site) {
   w.site_log(site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t, "Processing site shutdown transaction.");
   w.site_log(site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t + 2 * kMinute, "Site shutdown complete.");
   w.site_log(site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t + 12 * kMinute,
-             fmt::format("Waiting for changes to the \"{}Sitectrl.box\" or \"{}Sitecomp.box\" directories, updates will be polled every 600 seconds...", box, box));
+             fmt::format("Waiting for changes to the \"{}Sitectrl.box\" or \"{}Sitecomp.box\" directories, updates "
+                         "will be polled every 600 seconds...",
+                         box, box));
   w.site_log(site, "hman.log", "SMS_HIERARCHY_MANAGER", t + 14 * kMinute,
              "Wait for site control changes for maximum 3600 seconds...");
   w.site_log(site, "inboxmgr.log", "SMS_INBOX_MANAGER", t + 15 * kMinute,

@@ -26,21 +26,32 @@ constexpr std::array<Milestone, kMilestones> kMilestoneLogs{{
 
 std::string milestone_text(const TwinSite& s, int i) {
   switch (i) {
-    case 0: return "SMS Setup completed successfully.";
-    case 1: return "Processing site shutdown transaction.";
-    case 2: return "Site shutdown complete.";
+    case 0:
+      return "SMS Setup completed successfully.";
+    case 1:
+      return "Processing site shutdown transaction.";
+    case 2:
+      return "Site shutdown complete.";
     case 3: {
       std::string box = s.install_dir + "\\Inboxes\\";
-      return fmt::format("Waiting for changes to the \"{}Sitectrl.box\" or \"{}Sitecomp.box\" directories, updates will be polled every 600 seconds...", box, box);
+      return fmt::format(
+          "Waiting for changes to the \"{}Sitectrl.box\" or \"{}Sitecomp.box\" directories, updates will be polled "
+          "every 600 seconds...",
+          box, box);
     }
-    case 4: return "Wait for site control changes for maximum 3600 seconds...";
-    default: return "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.";
+    case 4:
+      return "Wait for site control changes for maximum 3600 seconds...";
+    default:
+      return "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.";
   }
 }
 
-constexpr std::array<const char*, 6> kComponents{
-    "SMS_EXECUTIVE", "SMS_SITE_BACKUP", "SMS_MP_CONTROL_MANAGER", "SMS_DISTRIBUTION_MANAGER",
-    "SMS_INVENTORY_DATA_LOADER", "SMS_POLICY_PROVIDER"};
+constexpr std::array<const char*, 6> kComponents{"SMS_EXECUTIVE",
+                                                 "SMS_SITE_BACKUP",
+                                                 "SMS_MP_CONTROL_MANAGER",
+                                                 "SMS_DISTRIBUTION_MANAGER",
+                                                 "SMS_INVENTORY_DATA_LOADER",
+                                                 "SMS_POLICY_PROVIDER"};
 
 bool on_sp1(const TwinHost& h) { return h.os.family == WinFamily::w2003 && h.os.sp >= 1; }
 
@@ -94,7 +105,8 @@ void on_milestone(World& w, const Event& e) {
           (h.problems & static_cast<uint32_t>(HostProblem::mp_1603)) == 0) {
         h.problems |= static_cast<uint32_t>(HostProblem::mp_1603);
         w.host_log(hi, "mpsetup.log", "SMS_MP_CONTROL_MANAGER", e.time,
-                   "MSI: Setup failed due to unexpected circumstances. The error code is 1603 (an SMS client was installed on this host before the management point).");
+                   "MSI: Setup failed due to unexpected circumstances. The error code is 1603 (an SMS client was "
+                   "installed on this host before the management point).");
       }
     }
   } else if (e.a == kMilestones - 1) {
@@ -105,9 +117,8 @@ void on_milestone(World& w, const Event& e) {
 
 void World::activity(int site, VTime t, std::string_view what) {
   TwinSite& s = sites[static_cast<size_t>(site)];
-  bool in_window = s.state == SiteState::settling ||
-                   (s.state == SiteState::upgraded && s.setup_end != kNever &&
-                    t < s.setup_end + minutes(opt.durations.settle));
+  bool in_window = s.state == SiteState::settling || (s.state == SiteState::upgraded && s.setup_end != kNever &&
+                                                      t < s.setup_end + minutes(opt.durations.settle));
   if (!in_window) return;
   ++s.gen;
   ++s.reinstall_restarts;
@@ -132,8 +143,8 @@ void World::refresh_host_problems(int site, VTime t) {
     bool sp1 = on_sp1(h);
     set(HostProblem::slp_dcom, sp1 && h.has(Role::server_locator_point) && !h.fixed(DcomFix::slp_iusr));
     set(HostProblem::rp_dcom, sp1 && h.has(Role::reporting_point) && !h.fixed(DcomFix::rp_reporting_users));
-    set(HostProblem::admins_dcom, sp1 && (h.has(Role::site_server) || h.has(Role::provider)) &&
-                                      !h.fixed(DcomFix::sms_admins_remote));
+    set(HostProblem::admins_dcom,
+        sp1 && (h.has(Role::site_server) || h.has(Role::provider)) && !h.fixed(DcomFix::sms_admins_remote));
     // Error 997 until the fix (KB906570) is applied, unless the MP moved to
     // SP1 in one step group with its site server, as the checklist's reports
     // say avoids it.
@@ -149,7 +160,8 @@ void World::refresh_host_problems(int site, VTime t) {
         switch (x) {
           case HostProblem::slp_dcom:
             host_log(hi, "slp.log", "SMS_SERVER_LOCATOR_POINT", t,
-                     "DCOM launch of SMS_SERVER_LOCATOR_POINT denied for IUSR_" + h.host + " (Local Launch/Local Activation): site lookups fail.");
+                     "DCOM launch of SMS_SERVER_LOCATOR_POINT denied for IUSR_" + h.host +
+                         " (Local Launch/Local Activation): site lookups fail.");
             break;
           case HostProblem::rp_dcom:
             host_log(hi, "rp.log", "SMS_REPORTING_POINT", t,
@@ -157,13 +169,17 @@ void World::refresh_host_problems(int site, VTime t) {
             break;
           case HostProblem::admins_dcom:
             host_log(hi, "smsprov.log", "SMS Provider", t,
-                     "Remote Activation denied for SMS Admins: non-administrators cannot open the SMS Administrator console.");
+                     "Remote Activation denied for SMS Admins: non-administrators cannot open the SMS Administrator "
+                     "console.");
             break;
           case HostProblem::remote_mp_997:
             site_log(site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t,
-                     fmt::format("Failed to read the registry of management point {} (error 997: Overlapped I/O operation in progress).", h.host));
+                     fmt::format("Failed to read the registry of management point {} (error 997: Overlapped I/O "
+                                 "operation in progress).",
+                                 h.host));
             break;
-          default: break;
+          default:
+            break;
         }
       } else if (gone & bit) {
         host_log(hi, "smsprov.log", "SMS Provider", t, fmt::format("Resolved on {}: {}.", h.host, describe(x)));
@@ -174,30 +190,41 @@ void World::refresh_host_problems(int site, VTime t) {
 
 std::string_view describe(HostProblem p) {
   switch (p) {
-    case HostProblem::slp_dcom: return "server locator point lookups fail (DCOM, IUSR)";
-    case HostProblem::rp_dcom: return "reports fail (DCOM, SMS Reporting Users)";
-    case HostProblem::admins_dcom: return "non-administrators cannot open the console (DCOM, SMS Admins)";
-    case HostProblem::remote_mp_997: return "error 997 reading the remote management point's registry";
-    case HostProblem::mp_1603: return "management point setup failed with 1603 (client installed first)";
+    case HostProblem::slp_dcom:
+      return "server locator point lookups fail (DCOM, IUSR)";
+    case HostProblem::rp_dcom:
+      return "reports fail (DCOM, SMS Reporting Users)";
+    case HostProblem::admins_dcom:
+      return "non-administrators cannot open the console (DCOM, SMS Admins)";
+    case HostProblem::remote_mp_997:
+      return "error 997 reading the remote management point's registry";
+    case HostProblem::mp_1603:
+      return "management point setup failed with 1603 (client installed first)";
   }
   return "?";
 }
 
 std::string_view to_string(SiteState s) {
   switch (s) {
-    case SiteState::running: return "running";
-    case SiteState::upgrading: return "upgrading";
-    case SiteState::settling: return "settling";
-    case SiteState::upgraded: return "upgraded";
-    case SiteState::failed: return "failed";
-    case SiteState::down: return "down";
+    case SiteState::running:
+      return "running";
+    case SiteState::upgrading:
+      return "upgrading";
+    case SiteState::settling:
+      return "settling";
+    case SiteState::upgraded:
+      return "upgraded";
+    case SiteState::failed:
+      return "failed";
+    case SiteState::down:
+      return "down";
   }
   return "?";
 }
 
 std::optional<SiteState> parse_site_state(std::string_view s) {
-  for (auto x : {SiteState::running, SiteState::upgrading, SiteState::settling, SiteState::upgraded,
-                 SiteState::failed, SiteState::down}) {
+  for (auto x : {SiteState::running, SiteState::upgrading, SiteState::settling, SiteState::upgraded, SiteState::failed,
+                 SiteState::down}) {
     if (to_string(x) == s) return x;
   }
   return std::nullopt;

@@ -37,11 +37,20 @@ std::optional<milliseconds> parse_duration(std::string_view s) {
       unit = 1, i += 2;
     } else if (i < s.size()) {
       switch (s[i]) {
-        case 's': unit = 1000; break;
-        case 'm': unit = 60e3; break;
-        case 'h': unit = 3600e3; break;
-        case 'd': unit = 86400e3; break;
-        default: return std::nullopt;
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60e3;
+          break;
+        case 'h':
+          unit = 3600e3;
+          break;
+        case 'd':
+          unit = 86400e3;
+          break;
+        default:
+          return std::nullopt;
       }
       ++i;
     } else if (total_ms > 0) {
@@ -62,8 +71,8 @@ std::string duration_words(milliseconds d) {
   return fmt::format("{} ms", ms);
 }
 
-milliseconds checked_duration(std::string_view s, const SourceLoc& loc, const std::string& field,
-                              milliseconds min, milliseconds max) {
+milliseconds checked_duration(std::string_view s, const SourceLoc& loc, const std::string& field, milliseconds min,
+                              milliseconds max) {
   auto d = parse_duration(s);
   if (!d || *d < min || *d > max) {
     throw InputError(loc, field,

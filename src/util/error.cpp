@@ -30,13 +30,23 @@ std::string one_line(std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case 0: out += "\\0"; break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case 0:
+        out += "\\0";
+        break;
       default:
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-        else out += ch;
+        if (c < 0x20 || c == 0x7f)
+          out += fmt::format("\\x{:02x}", c);
+        else
+          out += ch;
     }
   }
   return out;
@@ -54,8 +64,7 @@ std::string shortened(std::string s, std::size_t max = kMaxMessage) {
 
 }  // namespace
 
-std::string format_error(const SourceLoc& loc, const std::string& field,
-                         const std::string& message) {
+std::string format_error(const SourceLoc& loc, const std::string& field, const std::string& message) {
   std::string out;
   if (!loc.file.empty()) {
     out += shortened(one_line(loc.file), kMaxPart);

@@ -29,7 +29,6 @@ class InputError : public std::runtime_error {
 };
 
 // "file:line:col: field: message", leaving out the parts that are unknown.
-std::string format_error(const SourceLoc& loc, const std::string& field,
-                         const std::string& message);
+std::string format_error(const SourceLoc& loc, const std::string& field, const std::string& message);
 
 }  // namespace smsup

@@ -24,8 +24,7 @@ std::string mode_reason(mode_t mode) {
   return "not a regular file";
 }
 
-[[noreturn]] void refuse(const std::filesystem::path& path, std::string_view what,
-                         const std::string& message) {
+[[noreturn]] void refuse(const std::filesystem::path& path, std::string_view what, const std::string& message) {
   throw InputError({path.string(), 0, 0}, "", fmt::format("{}; expected {}", message, what));
 }
 
@@ -59,8 +58,7 @@ void require_regular_file(const std::filesystem::path& path, std::string_view wh
   if (auto why = mode_reason(st.st_mode); !why.empty()) refuse(path, what, "is " + why + ", not a file");
 }
 
-std::string read_input_file(const std::filesystem::path& path, std::string_view what,
-                            std::uint64_t limit) {
+std::string read_input_file(const std::filesystem::path& path, std::string_view what, std::uint64_t limit) {
   // O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one.
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -99,13 +97,17 @@ std::string read_input_file(const std::filesystem::path& path, std::string_view 
 
 std::string utf8_from_utf16(std::string text, const std::filesystem::path& path) {
   const char* from = nullptr;
-  if (text.starts_with("\xFF\xFE")) from = "UTF-16LE";
-  else if (text.starts_with("\xFE\xFF")) from = "UTF-16BE";
-  else return text;
+  if (text.starts_with("\xFF\xFE"))
+    from = "UTF-16LE";
+  else if (text.starts_with("\xFE\xFF"))
+    from = "UTF-16BE";
+  else
+    return text;
   // glibc's iconv: the kept converter on every Debian machine.
   iconv_t cd = ::iconv_open("UTF-8", from);
   if (cd == reinterpret_cast<iconv_t>(-1)) {
-    throw InputError({path.string(), 0, 0}, "", fmt::format("is {} and this system cannot convert it; save it as UTF-8", from));
+    throw InputError({path.string(), 0, 0}, "",
+                     fmt::format("is {} and this system cannot convert it; save it as UTF-8", from));
   }
   std::string out(text.size() * 2, '\0');  // UTF-8 of BMP text is at most 1.5x its UTF-16
   char* in = text.data() + 2;

@@ -16,13 +16,13 @@ namespace smsup {
 
 // Size limits of the inputs smsup reads whole, in bytes.
 namespace limits {
-inline constexpr std::uint64_t kInventory = 64ull << 20;     // inventory YAML
-inline constexpr std::uint64_t kClientsCsv = 2ull << 30;     // clients CSV (10^6 clients is ~100 MB)
-inline constexpr std::uint64_t kPlan = 512ull << 20;         // plan JSON (15,000 steps is ~10 MB)
-inline constexpr std::uint64_t kHosts = 16ull << 20;         // HOSTS.yaml
-inline constexpr std::uint64_t kSmallText = 1ull << 20;      // token, credentials, estimates
-inline constexpr std::uint64_t kSql = 64ull << 20;           // a dbtest migration script
-inline constexpr std::uint64_t kRehearsal = 512ull << 20;    // rehearsal JSON
+inline constexpr std::uint64_t kInventory = 64ull << 20;   // inventory YAML
+inline constexpr std::uint64_t kClientsCsv = 2ull << 30;   // clients CSV (10^6 clients is ~100 MB)
+inline constexpr std::uint64_t kPlan = 512ull << 20;       // plan JSON (15,000 steps is ~10 MB)
+inline constexpr std::uint64_t kHosts = 16ull << 20;       // HOSTS.yaml
+inline constexpr std::uint64_t kSmallText = 1ull << 20;    // token, credentials, estimates
+inline constexpr std::uint64_t kSql = 64ull << 20;         // a dbtest migration script
+inline constexpr std::uint64_t kRehearsal = 512ull << 20;  // rehearsal JSON
 }  // namespace limits
 
 // What a path is when it is not a regular file ("a directory", "a FIFO (named
@@ -37,8 +37,7 @@ void require_regular_file(const std::filesystem::path& path, std::string_view wh
 // InputError naming the file and `what`, e.g. "inventory") a missing file, a
 // file that is not regular (without blocking on a FIFO), and a file larger
 // than `limit`, also one that grows past it while it is read.
-std::string read_input_file(const std::filesystem::path& path, std::string_view what,
-                            std::uint64_t limit);
+std::string read_input_file(const std::filesystem::path& path, std::string_view what, std::uint64_t limit);
 
 // Text that starts with a UTF-16 byte order mark (as "Unicode" exports of
 // Excel, bcp and PowerShell write them) converted to UTF-8; other text is

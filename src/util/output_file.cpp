@@ -15,8 +15,7 @@
 namespace smsup {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, std::string_view option,
-                       const std::string& message) {
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view option, const std::string& message) {
   throw InputError({path.string(), 0, 0}, std::string(option), message);
 }
 
@@ -32,13 +31,14 @@ bool write_all(int fd, std::string_view bytes) {
 
 }  // namespace
 
-void write_output_file(const std::filesystem::path& path, std::string_view option,
-                       std::string_view bytes, WriteOptions opts) {
+void write_output_file(const std::filesystem::path& path, std::string_view option, std::string_view bytes,
+                       WriteOptions opts) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-      fail(path, option, S_ISDIR(st.st_mode) ? "is a directory; expected a file name"
-                                              : "exists and is not a regular file; expected a file name");
+      fail(path, option,
+           S_ISDIR(st.st_mode) ? "is a directory; expected a file name"
+                               : "exists and is not a regular file; expected a file name");
     }
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) fail(path, option, fmt::format("cannot write: {}", std::strerror(errno)));

@@ -18,7 +18,7 @@ struct WriteOptions {
 };
 
 // Throws InputError naming `path` and `option` (e.g. "-o") when it cannot.
-void write_output_file(const std::filesystem::path& path, std::string_view option,
-                       std::string_view bytes, WriteOptions opts = {});
+void write_output_file(const std::filesystem::path& path, std::string_view option, std::string_view bytes,
+                       WriteOptions opts = {});
 
 }  // namespace smsup

@@ -3,8 +3,9 @@
 namespace smsup {
 
 std::string shell_quote(std::string_view a) {
-  bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                 "0123456789-_./:=,+@%") == std::string_view::npos;
+  bool plain = !a.empty() && a.find_first_not_of(
+                                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789-_./:=,+@%") == std::string_view::npos;
   // A leading '=' or '%' is harmless in POSIX sh, but '-' is left plain too:
   // it is an option to smsup, not to the shell.
   if (plain) return std::string(a);

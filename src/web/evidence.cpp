@@ -31,8 +31,10 @@ std::vector<Evidence> collect_evidence(const Hierarchy& h, const std::filesystem
           em.file = std::filesystem::relative(m.file, root, ec).string();
           if (ec || em.file.empty()) em.file = m.file.string();
           em.line = m.line;
-          if (m.utc) em.time = logs::format_utc(*m.utc);
-          else if (m.local) em.time = logs::format_local(*m.local) + " (local)";
+          if (m.utc)
+            em.time = logs::format_utc(*m.utc);
+          else if (m.local)
+            em.time = logs::format_local(*m.local) + " (local)";
         }
       }
       e.notes = r.notes;

@@ -48,7 +48,8 @@ void load(const Sources& s, Loaded& d) {
     // An SQLite journal is a file; a PostgreSQL one (postgresql://...) is a
     // campaign the Journal itself finds or refuses.
     bool file = run::store::parse_spec(s.journal).engine == run::store::Engine::sqlite;
-    if (file && !fs::is_regular_file(s.journal)) throw InputError({s.journal, 0, 0}, "--journal", "no such journal file");
+    if (file && !fs::is_regular_file(s.journal))
+      throw InputError({s.journal, 0, 0}, "--journal", "no such journal file");
     journal.emplace(s.journal, false);
     if (plan_path.empty()) {
       std::string bound = journal->meta("plan_path");

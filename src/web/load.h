@@ -15,7 +15,7 @@ namespace smsup::web {
 
 struct Sources {
   std::string inventory, plan, rehearsal, journal, as_of, logs;
-  int days = 14;  // client forecast, without a rehearsal
+  int days = 14;                     // client forecast, without a rehearsal
   std::ostream* progress = nullptr;  // where to say what is being read (none: quiet)
 };
 

@@ -177,7 +177,9 @@ void section_eta(std::string& o, const Inputs& in) {
     o += "<table class=\"kinds\"><tr><th>step kind</th><th class=num>observed</th><th class=num>planned</th>"
          "<th class=num>actual</th><th class=num>factor</th></tr>";
     for (const auto& k : e.kinds) {
-      put(o, "<tr><td>{}</td><td class=num>{}</td><td class=num>{:.1f} min</td><td class=num>{:.1f} min</td><td class=num>{:.2f}</td></tr>",
+      put(o,
+          "<tr><td>{}</td><td class=num>{}</td><td class=num>{:.1f} min</td><td class=num>{:.1f} min</td><td "
+          "class=num>{:.2f}</td></tr>",
           esc(k.kind), k.observed, k.planned_min, k.actual_min, k.factor);
     }
     o += "</table>";
@@ -187,7 +189,8 @@ void section_eta(std::string& o, const Inputs& in) {
     put(o, "<tr><td>{}</td><td class=num>{}/{}</td><td>{}</td></tr>", esc(w.name), w.done, w.steps,
         w.done == w.steps ? "done" : esc(time_text(w.finish)));
   }
-  o += "</table><details><summary>Per site</summary><table class=\"site-eta\"><tr><th>site</th><th class=num>done</th><th>ends</th></tr>";
+  o += "</table><details><summary>Per site</summary><table class=\"site-eta\"><tr><th>site</th><th "
+       "class=num>done</th><th>ends</th></tr>";
   for (const auto& s : e.sites) {
     put(o, "<tr><td>{}</td><td class=num>{}/{}</td><td>{}</td></tr>", esc(s.name), s.done, s.steps,
         s.done == s.steps ? "done" : esc(time_text(s.finish)));
@@ -229,9 +232,11 @@ void section_ops(std::string& o, const Inputs& in, const PageOptions& opt) {
         }
       }
       if (opt.controls) {
-        put(w, "<form class=\"steer controls\" data-step=\"{}\" data-action=\"confirm\"><input type=text name=note "
-               "id=\"note-{}\" placeholder=\"note (what was done)\"><button type=submit name=action value=confirm "
-               "class=\"confirm\">Confirm done</button><button type=submit name=action value=fail class=\"fail\">Mark failed</button></form>",
+        put(w,
+            "<form class=\"steer controls\" data-step=\"{}\" data-action=\"confirm\"><input type=text name=note "
+            "id=\"note-{}\" placeholder=\"note (what was done)\"><button type=submit name=action value=confirm "
+            "class=\"confirm\">Confirm done</button><button type=submit name=action value=fail class=\"fail\">Mark "
+            "failed</button></form>",
             id, id);
       }
       w += "</div>";
@@ -245,8 +250,9 @@ void section_ops(std::string& o, const Inputs& in, const PageOptions& opt) {
         put(f, "<pre>{}</pre>", esc(tail));
       }
       if (opt.controls) {
-        put(f, "<form class=\"steer controls\" data-step=\"{}\" data-action=\"retry\"><button type=submit name=action "
-               "value=retry class=\"retry\">Retry</button></form>",
+        put(f,
+            "<form class=\"steer controls\" data-step=\"{}\" data-action=\"retry\"><button type=submit name=action "
+            "value=retry class=\"retry\">Retry</button></form>",
             id);
       }
       f += "</div>";
@@ -270,7 +276,8 @@ void section_readiness(std::string& o, const Inputs& in) {
   for (auto g : {rules::Gravity::blocker, rules::Gravity::action, rules::Gravity::warning, rules::Gravity::info}) {
     put(o, "<span class=\"chip sev-{0}\" data-count=\"{1}\">{1} {0}</span>", rules::to_string(g), r.count(g));
   }
-  o += "</p><div id=\"filters\" class=\"no-print\">Filter: <input type=text id=\"f-text\" placeholder=\"site, rule, host, text\"> "
+  o += "</p><div id=\"filters\" class=\"no-print\">Filter: <input type=text id=\"f-text\" placeholder=\"site, rule, "
+       "host, text\"> "
        "<select id=\"f-sev\"><option value=\"\">any severity</option><option>blocker</option><option>action</option>"
        "<option>warning</option><option>info</option></select> <span id=\"f-count\" class=muted></span></div>";
   // Grouped by site (report order), then rule: one row per (site, rule).
@@ -302,16 +309,21 @@ void section_readiness(std::string& o, const Inputs& in) {
     if (g.objects.size() < 5) g.objects.push_back(f.object);
   }
   for (const auto& site : site_order) {
-    put(o, "<div class=\"site-findings\" data-site=\"{0}\"><h3>{1}</h3><table><tr><th>severity</th><th>rule</th>"
-           "<th class=num>count</th><th>on</th><th>finding</th><th>remedy</th><th>checklist</th></tr>",
+    put(o,
+        "<div class=\"site-findings\" data-site=\"{0}\"><h3>{1}</h3><table><tr><th>severity</th><th>rule</th>"
+        "<th class=num>count</th><th>on</th><th>finding</th><th>remedy</th><th>checklist</th></tr>",
         esc(site), site == "*" ? std::string("Hierarchy-wide") : "Site " + esc(site));
     for (const auto& g : by_site[site]) {
       std::string objs;
       for (size_t i = 0; i < g.objects.size(); ++i) objs += (i ? ", " : "") + esc(g.objects[i]);
-      if (g.count > static_cast<int>(g.objects.size())) put(objs, " and {} more", g.count - static_cast<int>(g.objects.size()));
-      put(o, "<tr class=\"finding\" data-sev=\"{0}\" data-site=\"{1}\" data-rule=\"{2}\"><td><span class=\"chip sev-{0}\">{0}</span></td>"
-             "<td>{2}</td><td class=num>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
-          rules::to_string(g.sev), esc(site), esc(g.rule), g.count, objs, esc(g.message), esc(g.remedy), esc(g.reference));
+      if (g.count > static_cast<int>(g.objects.size()))
+        put(objs, " and {} more", g.count - static_cast<int>(g.objects.size()));
+      put(o,
+          "<tr class=\"finding\" data-sev=\"{0}\" data-site=\"{1}\" data-rule=\"{2}\"><td><span class=\"chip "
+          "sev-{0}\">{0}</span></td>"
+          "<td>{2}</td><td class=num>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
+          rules::to_string(g.sev), esc(site), esc(g.rule), g.count, objs, esc(g.message), esc(g.remedy),
+          esc(g.reference));
     }
     o += "</table></div>";
   }
@@ -322,12 +334,15 @@ void section_readiness(std::string& o, const Inputs& in) {
 void section_hierarchy(std::string& o, const Inputs& in, const std::map<std::string, std::string>& states) {
   if (!in.hierarchy) return;
   const auto& h = *in.hierarchy;
-  put(o, "<section id=\"hierarchy\"><h2>Hierarchy {} <span class=muted>({} sites)</span></h2>", esc(h.name), h.sites.size());
+  put(o, "<section id=\"hierarchy\"><h2>Hierarchy {} <span class=muted>({} sites)</span></h2>", esc(h.name),
+      h.sites.size());
   legend(o);
   put(o, "<div class=\"scroll\">{}</div>", svg_tree(h, states));
   o += "<h3>Site systems</h3><p class=\"muted no-print\">Click a site in the tree to open its list.</p>";
   for (const auto& s : h.sites) {
-    put(o, "<details class=\"systems\" id=\"sys-{0}\"><summary>{0} — {1} ({2} system(s))</summary><table><tr><th>host</th><th>roles</th><th>OS</th></tr>",
+    put(o,
+        "<details class=\"systems\" id=\"sys-{0}\"><summary>{0} — {1} ({2} "
+        "system(s))</summary><table><tr><th>host</th><th>roles</th><th>OS</th></tr>",
         esc(s.code), esc(s.name), s.systems.size());
     for (const auto& sys : s.systems) {
       std::string roles;
@@ -347,9 +362,12 @@ void section_plan(std::string& o, const Inputs& in) {
   auto sched = plan::schedule(p);
   int manual = 0;
   for (const auto& s : p.steps) manual += s.manual ? 1 : 0;
-  put(o, "<section id=\"plan\"><h2>Plan <span class=muted>({} steps, {} manual, {} on the critical path; estimated {})</span></h2>",
+  put(o,
+      "<section id=\"plan\"><h2>Plan <span class=muted>({} steps, {} manual, {} on the critical path; estimated "
+      "{})</span></h2>",
       p.steps.size(), manual, sched.critical.size(), esc(minutes_text(sched.total_min)));
-  o += "<div class=\"legend\"><span><i style=\"background:#90caf9\"></i>planned</span><span><i style=\"background:#e53935\"></i>critical path</span>"
+  o += "<div class=\"legend\"><span><i style=\"background:#90caf9\"></i>planned</span><span><i "
+       "style=\"background:#e53935\"></i>critical path</span>"
        "<span><i style=\"background:#ffb74d\"></i>manual (dashed)</span>";
   if (in.journal) o += "<span><i style=\"background:#455a64\"></i>actual (journal)</span>";
   o += "</div>";
@@ -375,10 +393,12 @@ void section_rehearsal(std::string& o, const Inputs& in) {
       r->value("nothing_lost", false) ? "nothing lost" : "files LOST", esc(jstr(*r, "failed_steps")),
       esc(jstr(*r, "skipped_steps")), esc(jstr(*r, "open_problems")), esc(jstr(*r, "total_virtual")));
   if (r->contains("sites") && (*r)["sites"].is_array()) {
-    o += "<h3>Sites</h3><table class=\"reh-sites\"><tr><th>site</th><th>version</th><th>state</th><th>verified</th><th>failure</th></tr>";
+    o += "<h3>Sites</h3><table "
+         "class=\"reh-sites\"><tr><th>site</th><th>version</th><th>state</th><th>verified</th><th>failure</th></tr>";
     for (const auto& s : (*r)["sites"]) {
-      put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(jstr(s, "code")), esc(jstr(s, "version")),
-          esc(jstr(s, "state")), s.value("verified", false) ? "yes" : "no", esc(jstr(s, "failure")));
+      put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(jstr(s, "code")),
+          esc(jstr(s, "version")), esc(jstr(s, "state")), s.value("verified", false) ? "yes" : "no",
+          esc(jstr(s, "failure")));
     }
     o += "</table>";
   }
@@ -392,14 +412,15 @@ void section_rehearsal(std::string& o, const Inputs& in) {
       if (status == "skipped" && rec.empty()) continue;
       if (!any) o += "<table class=\"faults\"><tr><th>step</th><th>result</th><th>message</th><th>recovery</th></tr>";
       any = true;
-      put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(jstr(s, "id")), esc(status), esc(jstr(s, "message")),
-          esc(rec));
+      put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(jstr(s, "id")), esc(status),
+          esc(jstr(s, "message")), esc(rec));
     }
   }
   o += any ? "</table>" : "<p class=muted>No step failed.</p>";
   if (r->contains("host_problems") && (*r)["host_problems"].is_array() && !(*r)["host_problems"].empty()) {
     o += "<h3>Problems still open on site systems</h3><ul>";
-    for (const auto& p : (*r)["host_problems"]) put(o, "<li>{}: {}</li>", esc(jstr(p, "host")), esc(jstr(p, "problem")));
+    for (const auto& p : (*r)["host_problems"])
+      put(o, "<li>{}: {}</li>", esc(jstr(p, "host")), esc(jstr(p, "problem")));
     o += "</ul>";
   }
   o += "</section>";
@@ -415,26 +436,32 @@ void section_growth(std::string& o, const Inputs& in) {
     }
   }
   if (!in.hierarchy && twin.empty()) return;
-  o += "<section id=\"growth\"><h2>Site databases: growth by the upgrade</h2><table><tr><th>site</th><th class=num>data MB</th>"
-       "<th class=num>log MB</th><th class=num>free disk MB</th><th class=num>model / dbtest MB</th><th class=num>twin MB</th><th>twin's source</th></tr>";
+  o += "<section id=\"growth\"><h2>Site databases: growth by the upgrade</h2><table><tr><th>site</th><th "
+       "class=num>data MB</th>"
+       "<th class=num>log MB</th><th class=num>free disk MB</th><th class=num>model / dbtest MB</th><th class=num>twin "
+       "MB</th><th>twin's source</th></tr>";
   if (in.hierarchy) {
     for (const auto& s : in.hierarchy->sites) {
       if (!s.database) continue;
       auto g = db_growth(*s.database);
       auto t = twin.find(s.code);
-      put(o, "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{} ({})</td>", esc(s.code),
-          s.database->data_mb, s.database->log_mb, s.database->free_disk_mb, g.total_mb(), g.measured ? "dbtest" : "estimate");
+      put(o, "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{} ({})</td>",
+          esc(s.code), s.database->data_mb, s.database->log_mb, s.database->free_disk_mb, g.total_mb(),
+          g.measured ? "dbtest" : "estimate");
       if (t != twin.end()) {
-        put(o, "<td class=num>{}</td><td>{}</td></tr>", esc(jstr(*t->second, "growth_mb")), esc(jstr(*t->second, "growth_from")));
+        put(o, "<td class=num>{}</td><td>{}</td></tr>", esc(jstr(*t->second, "growth_mb")),
+            esc(jstr(*t->second, "growth_from")));
       } else {
         o += "<td class=num>-</td><td></td></tr>";
       }
     }
   } else {
     for (const auto& [code, d] : twin) {
-      put(o, "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td></tr>",
-          esc(code), esc(jstr(*d, "data_mb")), esc(jstr(*d, "log_mb")), esc(jstr(*d, "free_disk_mb")), esc(jstr(*d, "estimate_mb")),
-          esc(jstr(*d, "growth_mb")), esc(jstr(*d, "growth_from")));
+      put(o,
+          "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td "
+          "class=num>{}</td><td>{}</td></tr>",
+          esc(code), esc(jstr(*d, "data_mb")), esc(jstr(*d, "log_mb")), esc(jstr(*d, "free_disk_mb")),
+          esc(jstr(*d, "estimate_mb")), esc(jstr(*d, "growth_mb")), esc(jstr(*d, "growth_from")));
     }
   }
   o += "</table></section>";
@@ -463,7 +490,8 @@ void section_clients(std::string& o, const Inputs& in) {
     from = "the client campaign forecast (smsup clients)";
   }
   if (days.empty()) return;
-  put(o, "<section id=\"clients\"><h2>Client adoption <span class=muted>({} days, from {})</span></h2>", days.size(), esc(from));
+  put(o, "<section id=\"clients\"><h2>Client adoption <span class=muted>({} days, from {})</span></h2>", days.size(),
+      esc(from));
   o += svg_curve(days);
   const auto& last = days.back();
   put(o, "<p>At the end of day {}: {} of {} clients at SP2.</p></section>", days.size(), last[0], last[1]);
@@ -473,17 +501,21 @@ void section_evidence(std::string& o, const Inputs& in) {
   if (!in.evidence) return;
   int verified = 0;
   for (const auto& e : *in.evidence) verified += e.verified ? 1 : 0;
-  put(o, "<section id=\"evidence\"><h2>Completion evidence <span class=muted>({} of {} sites verified)</span></h2>", verified,
-      in.evidence->size());
+  put(o, "<section id=\"evidence\"><h2>Completion evidence <span class=muted>({} of {} sites verified)</span></h2>",
+      verified, in.evidence->size());
   for (const auto& e : *in.evidence) {
-    put(o, "<div class=\"site-evidence\" data-site=\"{}\"><h3>{} on {} — {}</h3>", esc(e.site), esc(e.site), esc(e.server),
-        e.verified ? "<span class=ok>verified</span>" : e.logs_found ? "<span class=bad>not verified</span>" : "<span class=muted>no logs</span>");
+    put(o, "<div class=\"site-evidence\" data-site=\"{}\"><h3>{} on {} — {}</h3>", esc(e.site), esc(e.site),
+        esc(e.server),
+        e.verified     ? "<span class=ok>verified</span>"
+        : e.logs_found ? "<span class=bad>not verified</span>"
+                       : "<span class=muted>no logs</span>");
     if (e.logs_found) {
-      o += "<table><tr><th>#</th><th>milestone</th><th>state</th><th>file</th><th class=num>line</th><th>time</th></tr>";
+      o +=
+          "<table><tr><th>#</th><th>milestone</th><th>state</th><th>file</th><th class=num>line</th><th>time</th></tr>";
       for (size_t i = 0; i < 6; ++i) {
         const auto& m = e.milestones[i];
-        put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td>{}</td></tr>", i + 1, esc(m.label), esc(m.state),
-            esc(m.file), m.line ? std::to_string(m.line) : "", esc(m.time));
+        put(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td>{}</td></tr>", i + 1,
+            esc(m.label), esc(m.state), esc(m.file), m.line ? std::to_string(m.line) : "", esc(m.time));
       }
       o += "</table>";
       for (const auto& n : e.notes) put(o, "<p class=muted>{}</p>", esc(n));
@@ -498,13 +530,15 @@ void section_runbook(std::string& o, const Inputs& in) {
   // A big campaign's runbook (thousands of steps) would be most of the
   // page; it is printed from the plan instead.
   if (in.plan->steps.size() > kRunbookSteps) {
-    put(o, "<section id=\"runbook\"><h2>Runbook</h2><p>{} steps: too many to carry here. Print it with "
-           "<code>smsup show PLAN --format md</code>.</p></section>",
+    put(o,
+        "<section id=\"runbook\"><h2>Runbook</h2><p>{} steps: too many to carry here. Print it with "
+        "<code>smsup show PLAN --format md</code>.</p></section>",
         in.plan->steps.size());
     return;
   }
   std::string md = plan::render_markdown(*in.plan, plan::schedule(*in.plan));
-  o += "<section id=\"runbook\"><h2>Runbook <button type=button id=\"runbook-toggle\" class=\"no-print\">show / hide</button></h2>";
+  o += "<section id=\"runbook\"><h2>Runbook <button type=button id=\"runbook-toggle\" class=\"no-print\">show / "
+       "hide</button></h2>";
   put(o, "<pre class=\"hidden\">{}</pre></section>", esc(md));
 }
 
@@ -524,12 +558,16 @@ std::map<std::string, std::string> site_states(const Inputs& in) {
   if (in.rehearsal && !in.journal && in.rehearsal->contains("sites") && (*in.rehearsal)["sites"].is_array()) {
     for (const auto& s : (*in.rehearsal)["sites"]) {
       std::string state = jstr(s, "state");
-      if (state == "failed" || state == "down") st[jstr(s, "code")] = "failed";
-      else if (s.value("verified", false)) st[jstr(s, "code")] = "verified";
+      if (state == "failed" || state == "down")
+        st[jstr(s, "code")] = "failed";
+      else if (s.value("verified", false))
+        st[jstr(s, "code")] = "verified";
     }
   }
   if (in.journal) {
-    struct Count { int total = 0, succeeded = 0, running = 0, waiting = 0, failed = 0, started = 0; };
+    struct Count {
+      int total = 0, succeeded = 0, running = 0, waiting = 0, failed = 0, started = 0;
+    };
     std::map<std::string, Count> c;
     for (const auto& s : *in.journal) {
       if (s.site.empty() || s.site == "*") continue;
@@ -542,10 +580,14 @@ std::map<std::string, std::string> site_states(const Inputs& in) {
       k.started += s.started > 0;
     }
     for (const auto& [site, k] : c) {
-      if (k.failed) st[site] = "failed";
-      else if (k.waiting) st[site] = "waiting";
-      else if (k.running || (k.started && k.succeeded < k.total)) st[site] = "upgrading";
-      else if (k.succeeded == k.total) st[site] = "verified";
+      if (k.failed)
+        st[site] = "failed";
+      else if (k.waiting)
+        st[site] = "waiting";
+      else if (k.running || (k.started && k.succeeded < k.total))
+        st[site] = "upgrading";
+      else if (k.succeeded == k.total)
+        st[site] = "verified";
     }
   }
   if (in.evidence) {
@@ -574,8 +616,9 @@ std::string render_page(const Inputs& in, const PageOptions& opt) {
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   // The page loads nothing: not a font, not an image, not a script from
   // anywhere; only the live page talks to the server it came from.
-  put(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "script-src 'unsafe-inline'; img-src data:; connect-src {}; form-action 'none'; base-uri 'none'\">",
+  put(o,
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+      "script-src 'unsafe-inline'; img-src data:; connect-src {}; form-action 'none'; base-uri 'none'\">",
       opt.live ? "'self'" : "'none'");
   put(o, "<title>{}</title><style>{}</style></head>", esc(in.title), kStyle);
   put(o, "<body data-live=\"{}\" data-version=\"{}\">", opt.live ? 1 : 0, esc(opt.version));
@@ -584,7 +627,8 @@ std::string render_page(const Inputs& in, const PageOptions& opt) {
   if (opt.live) {
     o += "<section id=\"steer\" class=\"no-print\">";
     if (opt.controls) {
-      o += "<label>Your name (recorded in the journal with each action): <input type=text id=\"who\" autocomplete=\"name\"></label> ";
+      o += "<label>Your name (recorded in the journal with each action): <input type=text id=\"who\" "
+           "autocomplete=\"name\"></label> ";
     } else {
       o += "<span class=muted>Read-only view: steering is off (smsup serve --read-only).</span> ";
     }

@@ -43,25 +43,25 @@ std::vector<Evidence> collect_evidence(const Hierarchy& h, const std::filesystem
 
 struct Inputs {
   std::string title = "SMS 2003 SP2 upgrade";
-  std::vector<std::string> sources;             // what was read, for the header
+  std::vector<std::string> sources;  // what was read, for the header
   const Hierarchy* hierarchy = nullptr;
-  const rules::Report* readiness = nullptr;     // needs hierarchy
+  const rules::Report* readiness = nullptr;  // needs hierarchy
   std::string as_of;
   const plan::Plan* plan = nullptr;
-  const nlohmann::json* rehearsal = nullptr;    // smsup-rehearsal/1
+  const nlohmann::json* rehearsal = nullptr;  // smsup-rehearsal/1
   const std::vector<run::JournalStep>* journal = nullptr;
   std::string journal_path;
   const run::Eta* eta = nullptr;
   const std::vector<Evidence>* evidence = nullptr;
   // Client adoption forecast by day when there is no rehearsal: [sp2, total].
   const std::vector<std::array<int64_t, 2>>* client_days = nullptr;
-  double now = 0;                               // Unix seconds
+  double now = 0;  // Unix seconds
 };
 
 struct PageOptions {
-  bool live = false;       // served by `smsup serve`: polls the API
-  bool controls = false;   // confirm / mark failed / retry buttons (live only)
-  std::string version;     // the journal's version the page shows (live only)
+  bool live = false;      // served by `smsup serve`: polls the API
+  bool controls = false;  // confirm / mark failed / retry buttons (live only)
+  std::string version;    // the journal's version the page shows (live only)
 };
 
 // The whole document.

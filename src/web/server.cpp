@@ -37,9 +37,7 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
   return {host, p};
 }
 
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
+bool is_loopback(const std::string& host) { return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0; }
 
 namespace {
 
@@ -89,7 +87,8 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 
 constexpr const char* kLoginPage =
     "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>smsup serve: token</title>"
-    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'\">"
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; form-action "
+    "'self'\">"
     "<style>body{font:15px system-ui,sans-serif;margin:60px auto;max-width:420px}</style></head><body>"
     "<h1>smsup serve</h1><p>This campaign's page needs the token of its --token-file.</p>"
     "<form method=post action=\"/login\"><input type=password name=token autofocus size=40> "
@@ -134,12 +133,14 @@ struct Server::Impl {
                          "the token must be at least 16 characters (e.g. openssl rand -hex 24 > FILE)");
       }
       if (token.find_first_of(" ;,\"\\\r\n\t") != std::string::npos) {
-        throw InputError({opts.token_file, 1, 0}, "--token-file", "the token may not hold spaces, quotes, commas or semicolons");
+        throw InputError({opts.token_file, 1, 0}, "--token-file",
+                         "the token may not hold spaces, quotes, commas or semicolons");
       }
     } else if (!is_loopback(host)) {
       throw InputError({}, "--listen",
-                       "'" + opts.listen + "' is not a loopback address: anyone who reaches it could steer the run. "
-                       "Give --token-file FILE (a secret of 16+ characters) to listen there");
+                       "'" + opts.listen +
+                           "' is not a loopback address: anyone who reaches it could steer the run. "
+                           "Give --token-file FILE (a secret of 16+ characters) to listen there");
     }
     load(opts.sources, loaded);
     journal = std::make_unique<run::Journal>(opts.sources.journal, false);
@@ -235,7 +236,8 @@ struct Server::Impl {
   }
 
   void steer(const httplib::Request& req, httplib::Response& res, const std::string& action) {
-    if (opts.read_only) return send_error(res, 403, "this server is read-only (--read-only): no change can be made here");
+    if (opts.read_only)
+      return send_error(res, 403, "this server is read-only (--read-only): no change can be made here");
     if (auto why = refuse_cross_site(req)) return send_error(res, 403, *why);
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
       return send_error(res, 415, "the body must be JSON (Content-Type: application/json)");
@@ -247,11 +249,15 @@ struct Server::Impl {
       return send_error(res, 400, std::string("the body is not JSON: ") + e.what());
     }
     if (!body.is_object() || !body.contains("step") || !body["step"].is_string()) {
-      return send_error(res, 400, "the body needs \"step\": the step id, e.g. {\"step\": \"CEN/drw\", \"who\": \"Ann\"}");
+      return send_error(res, 400,
+                        "the body needs \"step\": the step id, e.g. {\"step\": \"CEN/drw\", \"who\": \"Ann\"}");
     }
-    auto text = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : std::string(); };
+    auto text = [&](const char* k) {
+      return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : std::string();
+    };
     std::string step = body["step"], who = trim(text("who")), note = trim(text("note"));
-    if (who.empty()) return send_error(res, 400, "\"who\": enter your name; it is recorded in the journal with the action");
+    if (who.empty())
+      return send_error(res, 400, "\"who\": enter your name; it is recorded in the journal with the action");
     if (who.size() > 100 || note.size() > 2000 || step.size() > 300) {
       return send_error(res, 400, "too long: \"who\" holds up to 100 characters, \"note\" 2000");
     }
@@ -317,7 +323,9 @@ struct Server::Impl {
       if (req.method == "GET" && req.path == "/") {
         res.set_content(kLoginPage, "text/html; charset=utf-8");
       } else {
-        send_error(res, 401, "this server needs its token: a bearer header (Authorization: Bearer TOKEN) or the cookie /login sets");
+        send_error(
+            res, 401,
+            "this server needs its token: a bearer header (Authorization: Bearer TOKEN) or the cookie /login sets");
       }
       return httplib::Server::HandlerResponse::Handled;
     });
@@ -355,17 +363,26 @@ struct Server::Impl {
       auto s = current();
       std::string want = req.has_param("state") ? req.get_param_value("state") : "";
       if (!want.empty() && !run::parse_state(want)) {
-        return send_error(res, 400, "state '" + want + "' is not one of pending, running, waiting, succeeded, failed, skipped");
+        return send_error(res, 400,
+                          "state '" + want + "' is not one of pending, running, waiting, succeeded, failed, skipped");
       }
       json out = json::array();
       double now = run::now_seconds();
       for (const auto& r : s->steps) {
         if (!want.empty() && run::to_string(r.state) != want) continue;
-        json j = {{"id", r.id}, {"kind", r.kind}, {"site", r.site}, {"host", r.host}, {"title", r.title},
-                  {"manual", r.manual}, {"state", run::to_string(r.state)}, {"attempts", r.attempts},
+        json j = {{"id", r.id},
+                  {"kind", r.kind},
+                  {"site", r.site},
+                  {"host", r.host},
+                  {"title", r.title},
+                  {"manual", r.manual},
+                  {"state", run::to_string(r.state)},
+                  {"attempts", r.attempts},
                   {"started", r.started > 0 ? json(run::iso_time(r.started)) : json(nullptr)},
                   {"finished", r.finished > 0 ? json(run::iso_time(r.finished)) : json(nullptr)},
-                  {"message", r.message}, {"note", r.note}, {"output_tail", r.output_tail}};
+                  {"message", r.message},
+                  {"note", r.note},
+                  {"output_tail", r.output_tail}};
         if (r.state == run::State::running && r.started > 0) j["elapsed_s"] = now - r.started;
         out.push_back(std::move(j));
       }
@@ -388,8 +405,14 @@ struct Server::Impl {
       }
       json out = json::array();
       for (const auto& e : ev) {
-        out.push_back({{"seq", e.seq}, {"at", run::iso_time(e.at)}, {"step", e.step}, {"state", e.state},
-                       {"how", e.how}, {"detail", e.detail}, {"who", e.who}, {"origin", e.origin}});
+        out.push_back({{"seq", e.seq},
+                       {"at", run::iso_time(e.at)},
+                       {"step", e.step},
+                       {"state", e.state},
+                       {"how", e.how},
+                       {"detail", e.detail},
+                       {"who", e.who},
+                       {"origin", e.origin}});
       }
       send_json(res, 200, {{"events", out}});
     });
@@ -434,7 +457,8 @@ int Server::bind() {
     i.port = i.http.bind_to_any_port(i.host);
     if (i.port < 0) throw InputError({}, "--listen", "cannot listen on " + i.opts.listen);
   } else if (!i.http.bind_to_port(i.host, i.port)) {
-    throw InputError({}, "--listen", "cannot listen on " + i.opts.listen + " (in use, or not an address of this machine)");
+    throw InputError({}, "--listen",
+                     "cannot listen on " + i.opts.listen + " (in use, or not an address of this machine)");
   }
   return i.port;
 }

@@ -18,12 +18,12 @@
 namespace smsup::web {
 
 struct ServeOptions {
-  Sources sources;                     // journal required
+  Sources sources;                        // journal required
   std::string listen = "127.0.0.1:8040";  // host:port; port 0 picks a free one
   std::string token_file;
   bool read_only = false;
-  int poll_ms = 250;                   // how often the journal is looked at
-  std::ostream* log = nullptr;         // trouble reading the journal (none: not said)
+  int poll_ms = 250;            // how often the journal is looked at
+  std::ostream* log = nullptr;  // trouble reading the journal (none: not said)
 };
 
 // host and port of "host:port" ("[::1]:80" too); InputError when malformed.

@@ -62,8 +62,9 @@ std::string svg_tree(const Hierarchy& h, const std::map<std::string, std::string
   auto y_of = [&](size_t i) { return wide ? 10 + slot[i] * gap_slot : 10 + depth[i] * gap_depth; };
   double width = wide ? 20 + max_depth * gap_depth + w : 20 + (next - 1) * gap_slot + w;
   double height = wide ? 20 + (next - 1) * gap_slot + hgt : 20 + max_depth * gap_depth + hgt;
-  put(o, "<svg id=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
-         "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"site hierarchy\">",
+  put(o,
+      "<svg id=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
+      "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"site hierarchy\">",
       width, height, width, height);
   o += "<g class=\"edges\">";
   for (size_t i = 0; i < n; ++i) {
@@ -87,8 +88,8 @@ std::string svg_tree(const Hierarchy& h, const std::map<std::string, std::string
     std::string code = esc(s.code);
     put(o, "<g class=\"site st-{}\" data-site=\"{}\" tabindex=\"0\" transform=\"translate({:.0f} {:.0f})\">",
         esc(state), code, x_of(i), y_of(i));
-    put(o, "<title>{} ({}), {}: {} — {} site system(s); click for the list</title>", code, esc(s.name),
-        kind_text(s), esc(state), s.systems.size());
+    put(o, "<title>{} ({}), {}: {} — {} site system(s); click for the list</title>", code, esc(s.name), kind_text(s),
+        esc(state), s.systems.size());
     put(o, "<rect width=\"{:.0f}\" height=\"{:.0f}\" rx=\"5\" class=\"{}\"/>", w, hgt,
         s.is_primary() ? "primary" : "secondary");
     put(o, "<text x=\"{:.0f}\" y=\"18\">{}</text></g>", w / 2, code);
@@ -124,8 +125,9 @@ std::string svg_gantt(const plan::Plan& p, const std::vector<run::JournalStep>* 
   const double label_w = 280, chart_w = 900, row = 14;
   const double height = 34 + row * static_cast<double>(n);
   const double scale = chart_w / span;
-  put(o, "<svg id=\"gantt\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
-         "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"plan timeline\">",
+  put(o,
+      "<svg id=\"gantt\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
+      "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"plan timeline\">",
       label_w + chart_w + 20, height, label_w + chart_w + 20, height);
   // Time axis: at most about a dozen ticks at a round interval.
   static const double steps[] = {5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080, 43200};
@@ -155,11 +157,15 @@ std::string svg_gantt(const plan::Plan& p, const std::vector<run::JournalStep>* 
       auto it = by_id.find(s.id);
       if (it != by_id.end()) js = it->second;
     }
-    put(o, "<g class=\"row\" data-step=\"{}\" data-state=\"{}\"><text class=\"label\" x=\"{:.0f}\" y=\"{:.0f}\">{}{}</text>", id,
-        js ? run::to_string(js->state) : "planned", label_w - 6, y + 10, id, s.manual ? " (manual)" : "");
+    put(o,
+        "<g class=\"row\" data-step=\"{}\" data-state=\"{}\"><text class=\"label\" x=\"{:.0f}\" "
+        "y=\"{:.0f}\">{}{}</text>",
+        id, js ? run::to_string(js->state) : "planned", label_w - 6, y + 10, id, s.manual ? " (manual)" : "");
     double x = label_w + sched.start[i] * scale;
     double w = std::max(1.0, (sched.finish[i] - sched.start[i]) * scale);
-    put(o, "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"7\"><title>{} — planned +{} for {}{}{}</title></rect>",
+    put(o,
+        "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"7\"><title>{} — planned +{} for "
+        "{}{}{}</title></rect>",
         cls, x, y + 1, w, id, esc(plan::format_minutes(sched.start[i])),
         esc(plan::format_minutes(sched.finish[i] - sched.start[i])), s.manual ? ", manual" : "",
         crit[i] ? ", on the critical path" : "");
@@ -170,7 +176,9 @@ std::string svg_gantt(const plan::Plan& p, const std::vector<run::JournalStep>* 
         double ax = label_w + (j.started - origin) / 60.0 * scale;
         double aw = std::max(1.0, (end - j.started) / 60.0 * scale);
         auto state = std::string(run::to_string(j.state));
-        put(o, "<rect class=\"bar actual s-{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"4\"><title>{} — {}, {}</title></rect>",
+        put(o,
+            "<rect class=\"bar actual s-{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"4\"><title>{} — {}, "
+            "{}</title></rect>",
             state, ax, y + 9, aw, id, state, esc(plan::format_minutes((end - j.started) / 60.0)));
       }
     }
@@ -187,13 +195,14 @@ std::string svg_curve(const std::vector<std::array<int64_t, 2>>& days) {
   const double n = static_cast<double>(days.size());
   auto x_of = [&](size_t d) { return left + (n <= 1 ? 0 : static_cast<double>(d) / (n - 1) * (w - left - 10)); };
   auto y_of = [&](double share) { return top + (1 - share) * (h - top - bottom); };
-  put(o, "<svg id=\"curve\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
-         "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"clients at SP2 by day\"><g class=\"axis\">",
+  put(o,
+      "<svg id=\"curve\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
+      "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"clients at SP2 by day\"><g class=\"axis\">",
       w, h, w, h);
   for (int pct = 0; pct <= 100; pct += 25) {
     double y = y_of(pct / 100.0);
-    put(o, "<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\"/><text x=\"4\" y=\"{:.1f}\">{} %</text>", left, y,
-        w - 10, y, y + 4, pct);
+    put(o, "<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\"/><text x=\"4\" y=\"{:.1f}\">{} %</text>",
+        left, y, w - 10, y, y + 4, pct);
   }
   size_t label_every = std::max<size_t>(1, days.size() / 10);
   for (size_t d = 0; d < days.size(); d += label_every) {
@@ -207,7 +216,9 @@ std::string svg_curve(const std::vector<std::array<int64_t, 2>>& days) {
   o += "\"/>";
   for (size_t d = 0; d < days.size(); ++d) {
     double share = days[d][1] > 0 ? static_cast<double>(days[d][0]) / static_cast<double>(days[d][1]) : 0;
-    put(o, "<circle class=\"pt\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>day {}: {} of {} clients at SP2 ({:.1f} %)</title></circle>",
+    put(o,
+        "<circle class=\"pt\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>day {}: {} of {} clients at SP2 ({:.1f} "
+        "%)</title></circle>",
         x_of(d), y_of(share), d + 1, days[d][0], days[d][1], share * 100);
   }
   o += "</svg>";

@@ -33,14 +33,17 @@ plan::Step st(std::string id, std::string kind, bool manual) {
 std::string a_journal() {
   plan::Plan p;
   p.hierarchy = "Contoso";
-  p.steps = {st("CEN/drw", "drw", true),        st("PR1/drw", "drw", true),         st("PR1/dcom", "dcom", true),
+  p.steps = {st("CEN/drw", "drw", true),         st("PR1/drw", "drw", true),        st("PR1/dcom", "dcom", true),
              st("PR2/upgrade", "upgrade", true), st("CEN/backup", "backup", false), st("PR1/backup", "backup", false)};
   std::string path = (test::test_dir() / "j.db").string();
   run::Journal j(path);
   j.bind(p, "digest", "plan.json", "shell");
-  j.record({{"CEN/drw", run::State::waiting},     {"PR1/drw", run::State::waiting},
-            {"PR1/dcom", run::State::waiting},    {"PR2/upgrade", run::State::waiting},
-            {"CEN/backup", run::State::failed},   {"PR1/backup", run::State::failed}});
+  j.record({{"CEN/drw", run::State::waiting},
+            {"PR1/drw", run::State::waiting},
+            {"PR1/dcom", run::State::waiting},
+            {"PR2/upgrade", run::State::waiting},
+            {"CEN/backup", run::State::failed},
+            {"PR1/backup", run::State::failed}});
   return path;
 }
 
@@ -139,8 +142,8 @@ TEST(Confirm, AllWaitingWithAManualUpgradeNeedsANoteAndConfirmsNoneWithout) {
   }
   EXPECT_TRUE(events_by(j, "confirm").empty());
   Io with;
-  EXPECT_EQ(run_confirm({.all_waiting = true, .yes = true, .journal = j, .note = "upgraded by hand, logs read"}, with.o),
-            0);
+  EXPECT_EQ(
+      run_confirm({.all_waiting = true, .yes = true, .journal = j, .note = "upgraded by hand, logs read"}, with.o), 0);
   EXPECT_EQ(events_by(j, "confirm").size(), 4u);
 }
 

@@ -46,10 +46,12 @@ TEST(InventorySchema, TextListsEveryKeyPathWithItsTypeAndValues) {
   ASSERT_EQ(run_inventory_schema({}, o), 0);
   const auto text = out.str();
   for (const auto& k : inventory::schema::keys()) {
-    EXPECT_NE(text.find("  " + inventory::schema::path_of(k) + " "), std::string::npos) << inventory::schema::path_of(k);
+    EXPECT_NE(text.find("  " + inventory::schema::path_of(k) + " "), std::string::npos)
+        << inventory::schema::path_of(k);
   }
   EXPECT_NE(text.find("sites[].database.data_mb           whole number (MB), default 0, ~ = unknown"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("values: primary or secondary"), std::string::npos);
   EXPECT_NE(text.find("Clients CSV"), std::string::npos);
   EXPECT_TRUE(err.str().empty());

@@ -64,28 +64,31 @@ std::function<int(Output&)> on_a_log(int (*run)(const Options&, Output&),
 }
 
 struct Refusal {
-  const char* name;                        // the test's name
-  std::function<int(Output&)> run;         // calls run_<verb>
-  const char* option;                      // InputError::field(); "" when a file's own field
-  const char* says;                        // part of what()
+  const char* name;                 // the test's name
+  std::function<int(Output&)> run;  // calls run_<verb>
+  const char* option;               // InputError::field(); "" when a file's own field
+  const char* says;                 // part of what()
 };
 
 std::vector<Refusal> refusals() {
   return {
-      {"CheckFormat", [](Output& o) { return run_check({.inventory = small(), .format = "xml"}, o); },
-       "--format", "'xml' is not one of text, json, junit"},
-      {"CheckAsOf", [](Output& o) { return run_check({.inventory = small(), .as_of = "15/06/2006"}, o); },
-       "--as-of", "expected YYYY-MM-DD"},
-      {"CheckMissingInventory", [](Output& o) { return run_check({.inventory = scratch("no-such.yaml")}, o); },
-       "", "no-such.yaml"},
-      {"PlanFormat", [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .format = "yaml"}, o); },
-       "--format", "'yaml' is not one of text, json"},
-      {"PlanMethod", [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .method = "fast"}, o); },
-       "--method", "not one of interactive, update-quiet, update-passive"},
+      {"CheckFormat", [](Output& o) { return run_check({.inventory = small(), .format = "xml"}, o); }, "--format",
+       "'xml' is not one of text, json, junit"},
+      {"CheckAsOf", [](Output& o) { return run_check({.inventory = small(), .as_of = "15/06/2006"}, o); }, "--as-of",
+       "expected YYYY-MM-DD"},
+      {"CheckMissingInventory", [](Output& o) { return run_check({.inventory = scratch("no-such.yaml")}, o); }, "",
+       "no-such.yaml"},
+      {"PlanFormat",
+       [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .format = "yaml"}, o); }, "--format",
+       "'yaml' is not one of text, json"},
+      {"PlanMethod",
+       [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .method = "fast"}, o); }, "--method",
+       "not one of interactive, update-quiet, update-passive"},
       {"PlanMaxParallelZero",
        [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .max_parallel = 0}, o); },
        "--max-parallel", "0 is out of range; expected 1 to 1000"},
-      {"PlanAsOf", [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .as_of = "12/06/2006"}, o); },
+      {"PlanAsOf",
+       [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .as_of = "12/06/2006"}, o); },
        "--as-of", "'12/06/2006' is not a date"},
       {"PlanWaiveTypo",
        [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .waive = {"sql-versoin"}}, o); },
@@ -96,8 +99,9 @@ std::vector<Refusal> refusals() {
          return run_plan({.inventory = small(), .out = scratch("p"), .estimates = scratch("est.yaml")}, o);
        },
        "setle", "est.yaml:2:1"},
-      {"PlanMissingInventory", [](Output& o) { return run_plan({.inventory = scratch("none.yaml"), .out = scratch("p")}, o); },
-       "", "none.yaml"},
+      {"PlanMissingInventory",
+       [](Output& o) { return run_plan({.inventory = scratch("none.yaml"), .out = scratch("p")}, o); }, "",
+       "none.yaml"},
       {"ShowFormat", [](Output& o) { return run_show({.plan = a_plan(), .format = "pdf"}, o); }, "--format",
        "'pdf' is not one of md, json, dot, gantt"},
       {"ShowWidth", [](Output& o) { return run_show({.plan = a_plan(), .format = "gantt", .width = 5}, o); }, "--width",
@@ -111,7 +115,9 @@ std::vector<Refusal> refusals() {
       {"RehearseMaxParallel", [](Output& o) { return run_rehearse({.plan = a_plan(), .max_parallel = -3}, o); },
        "--max-parallel", "-3 is out of range"},
       {"RehearseFaults",
-       [](Output& o) { return run_rehearse({.plan = a_plan(), .faults = "upgrade@NAM=explode", .no_databases = true}, o); },
+       [](Output& o) {
+         return run_rehearse({.plan = a_plan(), .faults = "upgrade@NAM=explode", .no_databases = true}, o);
+       },
        "--faults", "upgrade@NAM=explode"},
       {"ApplyMaxParallelZero", [](Output& o) { return run_apply({.plan = a_plan(), .max_parallel = 0}, o); },
        "--max-parallel", "0 is out of range"},
@@ -136,7 +142,9 @@ std::vector<Refusal> refusals() {
       {"ConfirmNoStep", [](Output& o) { return run_confirm({.journal = scratch("none.db")}, o); }, "STEP",
        "or give --all-waiting"},
       {"ConfirmStepsAndAllWaiting",
-       [](Output& o) { return run_confirm({.steps = {"CEN/drw"}, .all_waiting = true, .journal = scratch("none.db")}, o); },
+       [](Output& o) {
+         return run_confirm({.steps = {"CEN/drw"}, .all_waiting = true, .journal = scratch("none.db")}, o);
+       },
        "--all-waiting", "not both"},
       {"ConfirmSiteWithoutAllWaiting",
        [](Output& o) { return run_confirm({.steps = {"CEN/drw"}, .site = "PR1", .journal = scratch("none.db")}, o); },
@@ -149,55 +157,72 @@ std::vector<Refusal> refusals() {
       {"CheckListRulesWithInventory",
        [](Output& o) { return run_check({.inventory = small(), .list_rules = true}, o); }, "--list-rules",
        "takes no INVENTORY"},
-      {"RetryMissingJournal", [](Output& o) { return run_retry({.steps = {"CEN/drw"}, .journal = scratch("none.db")}, o); },
-       "--journal", "none.db"},
+      {"RetryMissingJournal",
+       [](Output& o) { return run_retry({.steps = {"CEN/drw"}, .journal = scratch("none.db")}, o); }, "--journal",
+       "none.db"},
       {"VerifyFormat", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .format = "xml"}, o); },
        "--format", "'xml' is not one of text, json"},
-      {"VerifyPollZero", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .wait = "1s", .poll_ms = 0}, o); },
+      {"VerifyPollZero",
+       [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .wait = "1s", .poll_ms = 0}, o); },
        "--poll-ms", "0 is out of range; expected 1 to 3600000"},
       {"VerifySince", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .since = "yesterday"}, o); },
        "--since", "got 'yesterday'"},
       {"VerifyWait", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/", .wait = "soon"}, o); },
        "--wait", "expected a duration such as 30s, 5m or 1h, got 'soon'"},
       {"HostsCheckFormat",
-       [](Output& o) { return run_hosts_check({.hosts = scratch("hosts.yaml"), .plan = a_plan(), .format = "xml"}, o); },
+       [](Output& o) {
+         return run_hosts_check({.hosts = scratch("hosts.yaml"), .plan = a_plan(), .format = "xml"}, o);
+       },
        "--format", "'xml' is not one of text, json"},
       {"HostsCheckSmbTimeout",
        [](Output& o) {
          return run_hosts_check({.hosts = scratch("hosts.yaml"), .plan = a_plan(), .smb = {.timeout = "soon"}}, o);
        },
        "--smb-timeout", "got 'soon'"},
-      {"HostsCheckMissingHosts", [](Output& o) { return run_hosts_check({.hosts = scratch("none.yaml"), .plan = a_plan()}, o); },
-       "", "none.yaml"},
+      {"HostsCheckMissingHosts",
+       [](Output& o) { return run_hosts_check({.hosts = scratch("none.yaml"), .plan = a_plan()}, o); }, "",
+       "none.yaml"},
       {"ApplySmbTimeout", [](Output& o) { return run_apply({.plan = a_plan(), .smb = {.timeout = "0s"}}, o); },
        "--smb-timeout", "got '0s'"},
-      {"VerifyMissingFolder", [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/nonexistent/smsup"}, o); },
-       "--logs", "/nonexistent/smsup"},
-      {"LogsGrepFormat", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.format = "csv"; }),
-       "--format", "'csv' is not one of text, json"},
+      {"VerifyMissingFolder",
+       [](Output& o) { return run_verify({.site = "LAB", .logs_dir = "/nonexistent/smsup"}, o); }, "--logs",
+       "/nonexistent/smsup"},
+      {"LogsGrepFormat", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.format = "csv"; }), "--format",
+       "'csv' is not one of text, json"},
       {"LogsGrepSeverity", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.filter.severity = "loud"; }),
        "--severity", "expected error, warning or info, got 'loud'"},
-      {"LogsGrepRegex", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.pattern = "(unclosed"; g.regex = true; }),
+      {"LogsGrepRegex",
+       on_a_log(run_logs_grep,
+                [](LogsGrepOptions& g) {
+                  g.pattern = "(unclosed";
+                  g.regex = true;
+                }),
        "PATTERN", "not a usable regular expression"},
-      {"LogsGrepMissingFile", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.files = {"/nonexistent/a.log"}; }),
-       "", "/nonexistent/a.log"},
-      {"LogsMergeFrom", on_a_log(run_logs_merge, [](LogsMergeOptions& m) { m.filter.from = "noon"; }),
-       "--from", "got 'noon'"},
-      {"LogsMergeToBeforeFrom", on_a_log(run_logs_merge,
-                                         [](LogsMergeOptions& m) {
-                                           m.filter.from = "2006-06-05T17:00:00Z";
-                                           m.filter.to = "2006-06-05T16:00:00Z";
-                                         }),
+      {"LogsGrepMissingFile", on_a_log(run_logs_grep, [](LogsGrepOptions& g) { g.files = {"/nonexistent/a.log"}; }), "",
+       "/nonexistent/a.log"},
+      {"LogsMergeFrom", on_a_log(run_logs_merge, [](LogsMergeOptions& m) { m.filter.from = "noon"; }), "--from",
+       "got 'noon'"},
+      {"LogsMergeToBeforeFrom",
+       on_a_log(run_logs_merge,
+                [](LogsMergeOptions& m) {
+                  m.filter.from = "2006-06-05T17:00:00Z";
+                  m.filter.to = "2006-06-05T16:00:00Z";
+                }),
        "--to", "is before --from"},
-      {"LogsStatsFormat", on_a_log(run_logs_stats, [](LogsStatsOptions& s) { s.format = "xml"; }),
-       "--format", "'xml' is not one of"},
+      {"LogsStatsFormat", on_a_log(run_logs_stats, [](LogsStatsOptions& s) { s.format = "xml"; }), "--format",
+       "'xml' is not one of"},
       {"LogsScanSmbTimeout", on_a_log(run_logs_scan, [](LogsScanOptions& s) { s.smb.timeout = "forever"; }),
        "--smb-timeout", "got 'forever'"},
-      {"LogsTailLines", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.lines = -1; }),
-       "--lines", "-1 is out of range"},
-      {"LogsTailPollZero", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.poll_ms = 0; }),
-       "--poll-ms", "0 is out of range"},
-      {"LogsTailFor", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.follow = true; t.run_for = "a while"; }),
+      {"LogsTailLines", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.lines = -1; }), "--lines",
+       "-1 is out of range"},
+      {"LogsTailPollZero", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.poll_ms = 0; }), "--poll-ms",
+       "0 is out of range"},
+      {"LogsTailFor",
+       on_a_log(run_logs_tail,
+                [](LogsTailOptions& t) {
+                  t.follow = true;
+                  t.run_for = "a while";
+                }),
        "--for", "got 'a while'"},
       {"LogsGenerateKind", [](Output& o) { return run_logs_generate({.out = scratch("g.log"), .kind = "evt"}, o); },
        "--kind", "'evt' is not one of sms, cmtrace"},
@@ -241,15 +266,16 @@ std::vector<Refusal> refusals() {
       {"TwinDbPostgresqlWithOutput",
        [](Output& o) { return run_twin_db({.engine = "postgresql", .out = scratch("x.db")}, o); }, "--db",
        "give --db postgresql://"},
-      {"TwinDbHalfAStandIn",
-       [](Output& o) { return run_twin_db({.out = scratch("x.db"), .site_data_mb = 4000}, o); }, "--site-log-mb",
-       "needs both --site-data-mb and --site-log-mb"},
+      {"TwinDbHalfAStandIn", [](Output& o) { return run_twin_db({.out = scratch("x.db"), .site_data_mb = 4000}, o); },
+       "--site-log-mb", "needs both --site-data-mb and --site-log-mb"},
       {"TwinDbStandInOnPostgresql",
        [](Output& o) {
-         return run_twin_db({.engine = "postgresql", .db = "postgresql://h/db", .site_data_mb = 1, .site_log_mb = 1}, o);
+         return run_twin_db({.engine = "postgresql", .db = "postgresql://h/db", .site_data_mb = 1, .site_log_mb = 1},
+                            o);
        },
        "--site-data-mb", "stand-ins are SQLite files"},
-      {"TwinMakeFormat", [](Output& o) { return run_twin_make({.inventory = small(), .dir = scratch("t"), .format = "yaml"}, o); },
+      {"TwinMakeFormat",
+       [](Output& o) { return run_twin_make({.inventory = small(), .dir = scratch("t"), .format = "yaml"}, o); },
        "--format", "'yaml' is not one of text, json"},
       {"TwinMakeForeignDir",
        [](Output& o) {
@@ -259,21 +285,27 @@ std::vector<Refusal> refusals() {
          return rc;
        },
        "--twin-dir", "not empty and was not made by smsup"},
-      {"CollectFormat", [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .out = "o", .format = "xml"}, o); },
+      {"CollectFormat",
+       [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .out = "o", .format = "xml"}, o); },
        "--format", "'xml' is not one of text, json"},
       {"CollectSiteDb",
-       [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .site_dbs = {"PRIMARY=sqlite:y"}, .out = "o"}, o); },
+       [](Output& o) {
+         return run_inventory_collect({.central = "sqlite:x", .site_dbs = {"PRIMARY=sqlite:y"}, .out = "o"}, o);
+       },
        "--site-db", "is not CODE=CONN"},
-      {"CollectAsOf", [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .as_of = "June", .out = "o"}, o); },
+      {"CollectAsOf",
+       [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .as_of = "June", .out = "o"}, o); },
        "--as-of", "'June' is not a date"},
-      {"SchemaFormat", [](Output& o) { return run_inventory_schema({.format = "yaml"}, o); },
-       "--format", "'yaml' is not one of text, json"},
+      {"SchemaFormat", [](Output& o) { return run_inventory_schema({.format = "yaml"}, o); }, "--format",
+       "'yaml' is not one of text, json"},
       {"ApplyLeaseZero", [](Output& o) { return run_apply({.plan = a_plan(), .lease = 0}, o); }, "--lease",
        "expected 1 to 86400 seconds"},
-      {"ApplyNotifyNoScheme", [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"hooks.example.org/x"}}, o); },
-       "--notify", "expected http://HOST[:PORT][/PATH]"},
-      {"ApplyNotifyFtp", [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"ftp://hooks.example.org/x"}}, o); },
-       "--notify", "the scheme must be http or https"},
+      {"ApplyNotifyNoScheme",
+       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"hooks.example.org/x"}}, o); }, "--notify",
+       "expected http://HOST[:PORT][/PATH]"},
+      {"ApplyNotifyFtp",
+       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"ftp://hooks.example.org/x"}}, o); }, "--notify",
+       "the scheme must be http or https"},
       {"ApplyNotifyPort", [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"http://h:70000/x"}}, o); },
        "--notify", "port 70000 is not 1 to 65535"},
       {"ApplyNotifyNoHost", [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https:///x"}}, o); },
@@ -282,26 +314,29 @@ std::vector<Refusal> refusals() {
        [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https://ann:pw@h/x"}}, o); }, "--notify",
        "put an Authorization header in --notify-header FILE"},
       {"ApplyNotifyHeaderMissing",
-       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"http://h/x"}, .notify_header = scratch("none")}, o); },
+       [](Output& o) {
+         return run_apply({.plan = a_plan(), .notify = {"http://h/x"}, .notify_header = scratch("none")}, o);
+       },
        "--notify-header", "no such file"},
-      {"ApplyNotifyHeaderAlone",
-       [](Output& o) { return run_apply({.plan = a_plan(), .notify_header = a_log()}, o); }, "--notify-header",
-       "none is named"},
+      {"ApplyNotifyHeaderAlone", [](Output& o) { return run_apply({.plan = a_plan(), .notify_header = a_log()}, o); },
+       "--notify-header", "none is named"},
       {"ApplyNotifyCaMissing",
-       [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = scratch("none.pem")}, o); },
+       [](Output& o) {
+         return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = scratch("none.pem")}, o);
+       },
        "--notify-ca", "no such file"},
       {"ApplyNotifyCaNotPem",
        [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = a_log()}, o); },
        "--notify-ca", "a.log: --notify-ca: expected PEM certificates of the CAs to trust"},
       {"ApplyNotifyCaBrokenPem",
        [](Output& o) {
-         test::write_file(scratch("broken.pem"), "-----BEGIN CERTIFICATE-----\nMIIBnotbase64\n-----END CERTIFICATE-----\n");
+         test::write_file(scratch("broken.pem"),
+                          "-----BEGIN CERTIFICATE-----\nMIIBnotbase64\n-----END CERTIFICATE-----\n");
          return run_apply({.plan = a_plan(), .notify = {"https://h/x"}, .notify_ca = scratch("broken.pem")}, o);
        },
        "--notify-ca", "broken.pem: --notify-ca: expected PEM certificates"},
-      {"ApplyNotifyCaAlone",
-       [](Output& o) { return run_apply({.plan = a_plan(), .notify_ca = a_log()}, o); }, "--notify-ca",
-       "none is named"},
+      {"ApplyNotifyCaAlone", [](Output& o) { return run_apply({.plan = a_plan(), .notify_ca = a_log()}, o); },
+       "--notify-ca", "none is named"},
       {"ApplyNotifyWait",
        [](Output& o) { return run_apply({.plan = a_plan(), .notify = {"http://h/x"}, .notify_wait = -1}, o); },
        "--notify-wait", "expected 0 to 3600 seconds"},
@@ -347,8 +382,9 @@ std::vector<Refusal> refusals() {
        "", "none.db"},
       {"DemoAsOf", [](Output& o) { return run_demo({.out = scratch("d"), .as_of = "tomorrow"}, o); }, "--as-of",
        "'tomorrow' is not a date"},
-      {"DemoMissingExample", [](Output& o) { return run_demo({.out = scratch("d"), .example = "/nonexistent/inv.yaml"}, o); },
-       "--example", "no such file"},
+      {"DemoMissingExample",
+       [](Output& o) { return run_demo({.out = scratch("d"), .example = "/nonexistent/inv.yaml"}, o); }, "--example",
+       "no such file"},
   };
 }
 

@@ -49,8 +49,10 @@ TEST(Output, CheckToAFileSaysSoOnErrAndLeavesOutEmpty) {
 
 TEST(Output, PlanRefusalListsTheBlockersOnErrAndTheJsonOnOut) {
   Captured c;
-  PlanOptions o{.inventory = data("fabrikam.yaml"), .out = (test::test_dir() / "p.json").string(),
-                .as_of = "2006-06-15", .format = "json"};
+  PlanOptions o{.inventory = data("fabrikam.yaml"),
+                .out = (test::test_dir() / "p.json").string(),
+                .as_of = "2006-06-15",
+                .format = "json"};
   EXPECT_EQ(run_plan(o, c.to), 1);
   EXPECT_NE(c.err.str().find("smsup plan: refused: "), std::string::npos) << c.err.str();
   auto j = nlohmann::json::parse(c.out.str());

@@ -27,8 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Command {
-  int line = 0;                // the README's line of the `$ `
-  std::string text;            // the command, continuations joined
+  int line = 0;                    // the README's line of the `$ `
+  std::string text;                // the command, continuations joined
   std::vector<std::string> shown;  // the output lines the README shows
 };
 
@@ -95,7 +95,8 @@ TEST(Readme, RunnableExamplesRunAndSayWhatTheReadmeShows) {
   const std::string bin = fs::path(SMSUP_BINARY).parent_path().string();
   for (const auto& c : commands) {
     // A shell, as the reader's: the examples use pipes, `;` and `echo $?`.
-    std::string script = "cd '" + folder.string() + "' && PATH='" + bin + "':\"$PATH\" && export PATH NO_COLOR=1 && exec 2>&1\n" + c.text;
+    std::string script = "cd '" + folder.string() + "' && PATH='" + bin +
+                         "':\"$PATH\" && export PATH NO_COLOR=1 && exec 2>&1\n" + c.text;
     auto r = test::run({"/usr/bin/timeout", "60", "/bin/sh", "-c", script});
     ASSERT_NE(r.status, 124) << "README.md:" << c.line << ": `" << c.text << "` took over 60 s";
     ASSERT_GE(r.status, 0) << "README.md:" << c.line << ": `" << c.text << "` died of a signal";
@@ -108,7 +109,8 @@ TEST(Readme, RunnableExamplesRunAndSayWhatTheReadmeShows) {
       while (at < got.size() && got[at] != line) ++at;
       if (at == got.size()) {
         ADD_FAILURE() << "README.md:" << c.line << ": `" << c.text << "` does not print, where the README shows it:\n  "
-                      << want << "\nIt printed (exit " << r.status << "):\n" << r.out;
+                      << want << "\nIt printed (exit " << r.status << "):\n"
+                      << r.out;
         break;
       }
       ++at;

@@ -58,7 +58,8 @@ void expect_same(const Hierarchy& a, const Hierarchy& b, bool with_db_facts) {
     EXPECT_EQ(s.install_dir, t.install_dir) << s.code;
     ASSERT_EQ(s.systems.size(), t.systems.size()) << s.code;
     for (const auto& sys : s.systems) {
-      auto it = std::find_if(t.systems.begin(), t.systems.end(), [&](const SiteSystem& x) { return x.host == sys.host; });
+      auto it =
+          std::find_if(t.systems.begin(), t.systems.end(), [&](const SiteSystem& x) { return x.host == sys.host; });
       ASSERT_NE(it, t.systems.end()) << s.code << " " << sys.host;
       EXPECT_EQ(sys.roles, it->roles) << sys.host;
       EXPECT_EQ(sys.os, it->os) << sys.host;
@@ -117,8 +118,8 @@ void make_twin(const Twin& t, const std::string& inventory) {
 }
 
 std::vector<std::string> collect_args(const Twin& t, const Hierarchy& h, const std::string& out) {
-  std::vector<std::string> args{"inventory", "collect", "--central", "sqlite:" + t.db(h.sites[h.central].code), "-o", out,
-                                "--format", "json"};
+  std::vector<std::string> args{"inventory", "collect", "--central", "sqlite:" + t.db(h.sites[h.central].code),
+                                "-o",        out,       "--format",  "json"};
   for (const auto& s : h.sites) {
     if (s.database) {
       args.push_back("--site-db");
@@ -162,9 +163,11 @@ TEST(Connection, ShorthandsAndRedaction) {
   EXPECT_EQ(c.server, "db01:5433");
   EXPECT_EQ(c.database, "SMS_CEN");
   EXPECT_EQ(collect::redact(c.odbc).find("s3cret"), std::string::npos);
-  EXPECT_EQ(collect::redact("DRIVER=FreeTDS;SERVER=sql01;UID=DOM\\u;PWD=hunter2;X=1").find("hunter2"), std::string::npos);
+  EXPECT_EQ(collect::redact("DRIVER=FreeTDS;SERVER=sql01;UID=DOM\\u;PWD=hunter2;X=1").find("hunter2"),
+            std::string::npos);
   EXPECT_EQ(collect::redact("postgresql://u:pw@h/db"), "postgresql://u:***@h/db");
-  auto m = collect::parse_connection("DRIVER=FreeTDS;SERVER=sql01;PORT=1433;DATABASE=SMS_CEN;TDS_Version=7.1", "--central");
+  auto m =
+      collect::parse_connection("DRIVER=FreeTDS;SERVER=sql01;PORT=1433;DATABASE=SMS_CEN;TDS_Version=7.1", "--central");
   EXPECT_EQ(m.dialect, collect::Dialect::mssql);
   EXPECT_EQ(m.server, "sql01:1433");
   EXPECT_THROW(collect::parse_connection("sqlite:/no/such/file.db", "--central"), InputError);
@@ -199,18 +202,22 @@ TEST(RoundTrip, CheckOnCollectedPlusFactsGivesTheOriginalsFindings) {
   make_twin(t, kContoso);
   Hierarchy h = inventory::load(kContoso);
   // FACTS.yaml: what a person enters because no database holds it.
-  std::string facts = fmt::format("hierarchy: {}\nmethod: update-quiet\nclients: {{autoupgrade_disabled: false, http_port: 80}}\nsites:\n", h.name);
+  std::string facts = fmt::format(
+      "hierarchy: {}\nmethod: update-quiet\nclients: {{autoupgrade_disabled: false, http_port: 80}}\nsites:\n", h.name);
   for (const auto& s : h.sites) {
-    facts += fmt::format("  - code: {}\n    security: {}\n    advanced_security_ready: {}\n    http_port: {}\n"
-                         "    client_auth_encryption: {}\n    drw_passed: {}\n    foreign_files: [",
-                         s.code, s.security == Security::advanced ? "advanced" : "standard", s.advanced_security_ready,
-                         s.http_port, s.client_auth_encryption, s.drw_passed);
-    for (size_t i = 0; i < s.foreign_files.size(); ++i) facts += fmt::format("{}'{}'", i ? ", " : "", s.foreign_files[i]);
+    facts += fmt::format(
+        "  - code: {}\n    security: {}\n    advanced_security_ready: {}\n    http_port: {}\n"
+        "    client_auth_encryption: {}\n    drw_passed: {}\n    foreign_files: [",
+        s.code, s.security == Security::advanced ? "advanced" : "standard", s.advanced_security_ready, s.http_port,
+        s.client_auth_encryption, s.drw_passed);
+    for (size_t i = 0; i < s.foreign_files.size(); ++i)
+      facts += fmt::format("{}'{}'", i ? ", " : "", s.foreign_files[i]);
     facts += "]\n";
     if (s.method) facts += fmt::format("    method: {}\n", to_string(*s.method));
     facts += "    consoles: [";
     for (size_t i = 0; i < s.consoles.size(); ++i) {
-      facts += fmt::format("{}{{host: {}, version: {}}}", i ? ", " : "", s.consoles[i].host, s.consoles[i].version.text);
+      facts +=
+          fmt::format("{}{{host: {}, version: {}}}", i ? ", " : "", s.consoles[i].host, s.consoles[i].version.text);
     }
     facts += "]\n";
     if (s.database) {
@@ -224,18 +231,20 @@ TEST(RoundTrip, CheckOnCollectedPlusFactsGivesTheOriginalsFindings) {
     facts += "    systems:\n";
     for (const auto& sys : s.systems) {
       std::vector<std::string> fx, dc;
-      for (auto e : {FirewallException::rc_2701, FirewallException::rc_2702, FirewallException::rc_2703,
-                     FirewallException::rc_2704, FirewallException::helpsvc, FirewallException::tcp_135,
-                     FirewallException::file_printer_sharing, FirewallException::statview, FirewallException::unsecapp}) {
+      for (auto e :
+           {FirewallException::rc_2701, FirewallException::rc_2702, FirewallException::rc_2703,
+            FirewallException::rc_2704, FirewallException::helpsvc, FirewallException::tcp_135,
+            FirewallException::file_printer_sharing, FirewallException::statview, FirewallException::unsecapp}) {
         if (sys.has(e)) fx.emplace_back(to_string(e));
       }
       for (auto d : {DcomFix::slp_iusr, DcomFix::rp_reporting_users, DcomFix::sms_admins_remote}) {
         if (sys.has(d)) dc.emplace_back(to_string(d));
       }
-      facts += fmt::format("      - {{host: {}, bits: {}, firewall: {}, scw: {}, scw_before_role_change: {}, "
-                           "sms_client_installed: {}, service_account: {}, firewall_exceptions: [{}], dcom_fixed: [{}]}}\n",
-                           sys.host, sys.bits, sys.firewall, sys.scw, sys.scw_before_role_change, sys.sms_client_installed,
-                           sys.service_account, fmt::join(fx, ", "), fmt::join(dc, ", "));
+      facts += fmt::format(
+          "      - {{host: {}, bits: {}, firewall: {}, scw: {}, scw_before_role_change: {}, "
+          "sms_client_installed: {}, service_account: {}, firewall_exceptions: [{}], dcom_fixed: [{}]}}\n",
+          sys.host, sys.bits, sys.firewall, sys.scw, sys.scw_before_role_change, sys.sms_client_installed,
+          sys.service_account, fmt::join(fx, ", "), fmt::join(dc, ", "));
     }
   }
   std::string facts_path = t.tmp / "FACTS.yaml";
@@ -346,8 +355,8 @@ class BadInput : public ::testing::Test {
     return p;
   }
   smsup::test::Ran collect(const std::string& central) {
-    return dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + central, "-o", tmp_ / "out",
-                                   "--format", "json"});
+    return dbtest_test::run_smsup(
+        {"inventory", "collect", "--central", "sqlite:" + central, "-o", tmp_ / "out", "--format", "json"});
   }
   static Twin* twin_;
   TempDir tmp_;
@@ -370,7 +379,8 @@ TEST_F(BadInput, DatabaseWithoutTheViewsIsAnotherProduct) {
 }
 
 TEST_F(BadInput, ViewWithoutAColumnNamesItAndTheVersion) {
-  auto r = collect(central_with("DROP TABLE v_GS_COMPUTER_SYSTEM; CREATE TABLE v_GS_COMPUTER_SYSTEM (ResourceID INTEGER)"));
+  auto r =
+      collect(central_with("DROP TABLE v_GS_COMPUTER_SYSTEM; CREATE TABLE v_GS_COMPUTER_SYSTEM (ResourceID INTEGER)"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("v_GS_COMPUTER_SYSTEM has no column SystemType0"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("SMS 2003"), std::string::npos) << r.err;
@@ -396,7 +406,8 @@ TEST_F(BadInput, ConfigMgrVersionIsRefused) {
 
 TEST_F(BadInput, DuplicateClientRowsAreReportedNotMerged) {
   auto r = collect(central_with(
-      "INSERT INTO v_RA_System_SMSAssignedSites SELECT ResourceID, 'NAM' FROM v_R_System WHERE Netbios_Name0 = 'CEN-WKS00001';"
+      "INSERT INTO v_RA_System_SMSAssignedSites SELECT ResourceID, 'NAM' FROM v_R_System WHERE Netbios_Name0 = "
+      "'CEN-WKS00001';"
       "INSERT INTO v_R_System SELECT ResourceID + 900000, ResourceType, Name0, Netbios_Name0, Client0, Client_Type0, "
       "Client_Version0, 0, Active0, Decommissioned0, Operating_System_Name_and0, Resource_Domain_OR_Workgr0, "
       "SMS_Unique_Identifier0 FROM v_R_System WHERE Netbios_Name0 = 'CEN-WKS00002';"
@@ -410,9 +421,9 @@ TEST_F(BadInput, DuplicateClientRowsAreReportedNotMerged) {
 }
 
 TEST_F(BadInput, UnknownClientVersionIsReportedOrKept) {
-  auto r = collect(central_with(
-      "UPDATE v_R_System SET Client_Version0 = 'banana' WHERE Netbios_Name0 = 'CEN-WKS00001';"
-      "UPDATE v_R_System SET Client_Version0 = '2.50.4253.3000' WHERE Netbios_Name0 = 'CEN-WKS00002'"));
+  auto r = collect(
+      central_with("UPDATE v_R_System SET Client_Version0 = 'banana' WHERE Netbios_Name0 = 'CEN-WKS00001';"
+                   "UPDATE v_R_System SET Client_Version0 = '2.50.4253.3000' WHERE Netbios_Name0 = 'CEN-WKS00002'"));
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["clients_left_out"].size(), 1u) << r.out;
@@ -424,9 +435,9 @@ TEST_F(BadInput, UnknownClientVersionIsReportedOrKept) {
 }
 
 TEST_F(BadInput, UnreachableServerNamesItWithoutThePassword) {
-  auto r = dbtest_test::run_smsup({"inventory", "collect", "--central",
-                                   "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=1;DATABASE=SMS_CEN;UID=u;PWD=hunter2",
-                                   "-o", tmp_ / "out"});
+  auto r = dbtest_test::run_smsup(
+      {"inventory", "collect", "--central",
+       "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=1;DATABASE=SMS_CEN;UID=u;PWD=hunter2", "-o", tmp_ / "out"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
@@ -434,11 +445,17 @@ TEST_F(BadInput, UnreachableServerNamesItWithoutThePassword) {
 
 TEST_F(BadInput, BadOptions) {
   EXPECT_EQ(dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
-                                    tmp_ / "out", "--site-db", "CENsqlite:x"}).status, 2);
+                                    tmp_ / "out", "--site-db", "CENsqlite:x"})
+                .status,
+            2);
   EXPECT_EQ(dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
-                                    tmp_ / "out", "--site-db", "NY1=sqlite:" + twin_->db("CEN")}).status, 2);
+                                    tmp_ / "out", "--site-db", "NY1=sqlite:" + twin_->db("CEN")})
+                .status,
+            2);
   EXPECT_EQ(dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
-                                    tmp_ / "out", "--facts", tmp_ / "none.yaml"}).status, 2);
+                                    tmp_ / "out", "--facts", tmp_ / "none.yaml"})
+                .status,
+            2);
   auto help = dbtest_test::run_smsup({"inventory", "collect", "--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.out.find("--site-db"), std::string::npos);

@@ -16,8 +16,7 @@ TEST(DbtestCli, HappyPathPrintsJsonWithTheInventoryBlockAndExitsZero) {
   ASSERT_EQ(gen.status, 0) << gen.err;
   EXPECT_NE(gen.out.find("1200 clients"), std::string::npos);
   std::string sum = sha256_file(d / "SMS_CEN.db");
-  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "SMS_CEN.db"), "--free-disk-mb", "5000",
-                      "--format", "json"});
+  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "SMS_CEN.db"), "--free-disk-mb", "5000", "--format", "json"});
   ASSERT_EQ(r.status, 0) << r.err << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["passed"], true);
@@ -41,8 +40,7 @@ TEST(DbtestCli, TextReportShowsGrowthAndTheDbtestBlock) {
 
 TEST(DbtestCli, ReplicationIsRefusedWithExitTwoAndNothingCopied) {
   TempDir d;
-  ASSERT_EQ(run_smsup({"twin", "db", "--clients", "50", "-o", d / "r.db", "--replication"}).status,
-            0);
+  ASSERT_EQ(run_smsup({"twin", "db", "--clients", "50", "-o", d / "r.db", "--replication"}).status, 0);
   std::string sum = sha256_file(d / "r.db");
   auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "r.db")});
   EXPECT_EQ(r.status, 2);
@@ -56,19 +54,15 @@ TEST(DbtestCli, BadDbIsExitTwoWithOneMessage) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
   EXPECT_EQ(run_smsup({"dbtest", "--db", "sqlite:/nonexistent/x.db"}).status, 2);
-  EXPECT_EQ(
-      run_smsup({"dbtest", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"}).status,
-      2);
+  EXPECT_EQ(run_smsup({"dbtest", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"}).status, 2);
   EXPECT_EQ(run_smsup({"dbtest"}).status, 2);
 }
 
 TEST(DbtestCli, UserMigrationFileFromTheCommandLine) {
   TempDir d;
   ASSERT_EQ(run_smsup({"twin", "db", "--clients", "100", "-o", d / "s.db"}).status, 0);
-  std::ofstream(d / "m.sql")
-      << "-- smsup:keep-rows System_DISC\nCREATE INDEX d_name ON System_DISC (Name0);\n";
-  auto r = run_smsup(
-      {"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "m.sql", "--format", "json"});
+  std::ofstream(d / "m.sql") << "-- smsup:keep-rows System_DISC\nCREATE INDEX d_name ON System_DISC (Name0);\n";
+  auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "m.sql", "--format", "json"});
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["migration"]["name"], d / "m.sql");
@@ -89,8 +83,8 @@ TEST(TwinDbCli, BadOptionsAreExitTwo) {
 
 TEST(TwinDbCli, StandInGivesDbtestTheFiguresAtTheRealSize) {
   TempDir d;
-  auto made = run_smsup({"twin", "db", "--clients", "1000", "-o", d / "s.db", "--site-data-mb", "3000",
-                         "--site-log-mb", "500", "--format", "json"});
+  auto made = run_smsup({"twin", "db", "--clients", "1000", "-o", d / "s.db", "--site-data-mb", "3000", "--site-log-mb",
+                         "500", "--format", "json"});
   ASSERT_EQ(made.status, 0) << made.err;
   EXPECT_EQ(nlohmann::json::parse(made.out)["stands_for"]["data_mb"], 3000);
   auto r = run_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--format", "json", "--free-disk-mb", "1000"});
@@ -102,14 +96,15 @@ TEST(TwinDbCli, StandInGivesDbtestTheFiguresAtTheRealSize) {
   // Half a stand-in, or a PostgreSQL one, is refused.
   EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10", "-o", d / "h.db", "--site-data-mb", "3000"}).status, 2);
   EXPECT_EQ(run_smsup({"twin", "db", "--clients", "10", "--engine", "postgresql", "--db", "postgresql://127.0.0.1/x",
-                       "--site-data-mb", "3000", "--site-log-mb", "5"}).status, 2);
+                       "--site-data-mb", "3000", "--site-log-mb", "5"})
+                .status,
+            2);
 }
 
 TEST(TwinDbCli, PostgresqlEngineFillsADatabaseThatDbtestAccepts) {
   REQUIRE_POSTGRES();
   pg->create_db("SMS_CLI");
-  auto gen = run_smsup(
-      {"twin", "db", "--engine", "postgresql", "--clients", "200", "--db", pg->url("SMS_CLI")});
+  auto gen = run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "200", "--db", pg->url("SMS_CLI")});
   ASSERT_EQ(gen.status, 0) << gen.err;
   EXPECT_EQ(pg->psql("SMS_CLI", "SELECT count(*) FROM System_DISC"), "200\n");
   std::string sum = pg->checksum("SMS_CLI");
@@ -118,8 +113,8 @@ TEST(TwinDbCli, PostgresqlEngineFillsADatabaseThatDbtestAccepts) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["engine"], "postgresql");
   EXPECT_EQ(pg->checksum("SMS_CLI"), sum);
   pg->create_db("SMS_CLIREP");
-  ASSERT_EQ(run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "5", "--replication",
-                       "--db", pg->url("SMS_CLIREP")})
+  ASSERT_EQ(run_smsup({"twin", "db", "--engine", "postgresql", "--clients", "5", "--replication", "--db",
+                       pg->url("SMS_CLIREP")})
                 .status,
             0);
   EXPECT_EQ(run_smsup({"dbtest", "--db", pg->url("SMS_CLIREP")}).status, 2);

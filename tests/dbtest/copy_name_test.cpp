@@ -12,8 +12,7 @@ TEST(CopyName, SqliteCopyCarriesTheMarkerAndPid) {
   EXPECT_EQ(c, "/srv/SMS_CEN.db.smsup-dbtest-4242-1700000000.db");
   EXPECT_TRUE(looks_like_copy(c));
   EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db"), 4242);
-  EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db-wal"),
-            4242);
+  EXPECT_EQ(sqlite_copy_pid("/srv/SMS_CEN.db", "SMS_CEN.db.smsup-dbtest-4242-1700000000.db-wal"), 4242);
 }
 
 TEST(CopyName, LeftoverScanNeverMatchesTheOriginalOrOtherDatabases) {

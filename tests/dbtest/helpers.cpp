@@ -36,8 +36,7 @@ std::string sha256_file(const std::string& path) {
   unsigned n = 0;
   EVP_DigestFinal_ex(ctx.get(), md.data(), &n);
   std::string hex;
-  for (unsigned i = 0; i < n; ++i)
-    hex += "0123456789abcdef"[md[i] >> 4], hex += "0123456789abcdef"[md[i] & 15];
+  for (unsigned i = 0; i < n; ++i) hex += "0123456789abcdef"[md[i] >> 4], hex += "0123456789abcdef"[md[i] & 15];
   return hex;
 }
 

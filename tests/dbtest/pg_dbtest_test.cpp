@@ -23,8 +23,7 @@ Options pg_opts_for(const std::string& url) {
   o.migration = builtin_migration();
   return o;
 }
-std::string site_db(dbtest_test::PgCluster* pg, const std::string& name, int64_t clients,
-                    bool replication = false) {
+std::string site_db(dbtest_test::PgCluster* pg, const std::string& name, int64_t clients, bool replication = false) {
   pg->create_db(name);
   GenerateOptions g;
   g.clients = clients;
@@ -55,8 +54,7 @@ TEST(PgDbtest, MigratesATemplateCopyAndLeavesTheSourceContentUnchanged) {
   for (const auto& c : r.checks) EXPECT_TRUE(c.ok) << c.name << ": " << c.detail;
   EXPECT_EQ(pg->checksum("SMS_CEN"), sum);
   EXPECT_EQ(copies_of(pg, "SMS_CEN"), "\n");  // dropped
-  EXPECT_EQ(pg->psql("SMS_CEN", "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
-            "2.50.3174.1018\n");
+  EXPECT_EQ(pg->psql("SMS_CEN", "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.3174.1018\n");
 }
 
 TEST(PgDbtest, RefusesWhenAPublicationExistsNamingIt) {
@@ -67,9 +65,7 @@ TEST(PgDbtest, RefusesWhenAPublicationExistsNamingIt) {
     run(pg_opts_for(url));
     FAIL() << "expected a refusal";
   } catch (const smsup::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("DROP PUBLICATION \"sms_site_publication\""),
-              std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("DROP PUBLICATION \"sms_site_publication\""), std::string::npos) << e.what();
   }
   EXPECT_EQ(pg->checksum("SMS_REP"), sum);
   EXPECT_EQ(copies_of(pg, "SMS_REP"), "\n");
@@ -80,8 +76,7 @@ TEST(PgDbtest, FailingMigrationIsReportedAndTheSourceIsUntouched) {
   std::string url = site_db(pg, "SMS_BAD", 50);
   std::string sum = pg->checksum("SMS_BAD");
   Options o = pg_opts_for(url);
-  o.migration =
-      migration_from_text("bad.sql", "DELETE FROM System_DISC; SELECT * FROM no_such_table;");
+  o.migration = migration_from_text("bad.sql", "DELETE FROM System_DISC; SELECT * FROM no_such_table;");
   Report r = run(o);
   EXPECT_FALSE(r.migration_ok);
   EXPECT_NE(r.migration_error.find("no_such_table"), std::string::npos);
@@ -112,13 +107,13 @@ TEST(PgDbtest, RefusesACopyAsInputByNameAndByComment) {
   o.keep_copy = true;
   Report r = run(o);
   ASSERT_TRUE(r.copy_kept);
-  EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
-            "2.50.4160.2000\n");
+  EXPECT_EQ(pg->psql(r.copy, "SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.4160.2000\n");
   EXPECT_THROW(run(pg_opts_for(pg->url(r.copy))), smsup::InputError);
-  smsup::test::eventually([&] {  // our last connection to it may linger a moment
-    return pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy + "'") ==
-           "0\n";
-  }, std::chrono::seconds(30), std::chrono::milliseconds(50));
+  smsup::test::eventually(
+      [&] {  // our last connection to it may linger a moment
+        return pg->psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + r.copy + "'") == "0\n";
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(50));
   pg->psql("postgres", "ALTER DATABASE \"" + r.copy + "\" RENAME TO innocent");
   EXPECT_THROW(run(pg_opts_for(pg->url("innocent"))), smsup::InputError);
   Report again = run(pg_opts_for(url));
@@ -135,11 +130,13 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
     f << "CREATE TABLE burn (x INTEGER);\nSELECT pg_sleep(60);\n";
   }
   int pid = dbtest_test::start_smsup({"dbtest", "--db", url, "--migration", d / "slow.sql"});
-  bool sleeping = smsup::test::eventually([&] {
-    return pg->psql("postgres",
-                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
-                    "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
-  }, std::chrono::seconds(30), std::chrono::milliseconds(20));
+  bool sleeping = smsup::test::eventually(
+      [&] {
+        return pg->psql("postgres",
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
+                        "AND datname LIKE 'SMS_KILL\\_smsup\\_dbtest\\_%'") == "1\n";
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(20));
   ASSERT_TRUE(sleeping) << "the run never reached its migration";
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
@@ -148,10 +145,12 @@ TEST(PgDbtest, RunKilledMidMigrationLeavesTheSourceAndItsCopyIsDroppedNextTime) 
   left.pop_back();
   EXPECT_EQ(pg->checksum("SMS_KILL"), sum);
   Report r;
-  smsup::test::eventually([&] {  // the server notices the dead client's lock soon
-    r = run(pg_opts_for(url));
-    return !r.cleaned.empty();
-  }, std::chrono::seconds(30), std::chrono::milliseconds(50));
+  smsup::test::eventually(
+      [&] {  // the server notices the dead client's lock soon
+        r = run(pg_opts_for(url));
+        return !r.cleaned.empty();
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(50));
   ASSERT_EQ(r.cleaned.size(), 1u);
   EXPECT_EQ(r.cleaned[0], left);
   EXPECT_TRUE(r.passed());
@@ -168,9 +167,7 @@ TEST(PgDbtest, UserMigrationFileWorks) {
                                     "COLUMN Note VARCHAR(20) DEFAULT 'x';");
   Report r = run(o);
   EXPECT_TRUE(r.passed()) << r.migration_error;
-  EXPECT_EQ(pg->psql("SMS_USER",
-                     "SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"),
-            "0\n");
+  EXPECT_EQ(pg->psql("SMS_USER", "SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"), "0\n");
 }
 
 TEST(PgDbtest, UnreachableServerIsBadInput) {

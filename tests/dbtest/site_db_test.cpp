@@ -38,14 +38,12 @@ TEST(SiteDb, VolumesPerClientAreRealistic) {
                       "f.FileID = si.FileID WHERE f.FileID IS NULL"),
             0);
   EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'Replication'"), "false");
-  EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"),
-            "2.50.3174.1018");
+  EXPECT_EQ(db.text("SELECT Value FROM SiteSettings WHERE Name = 'SchemaVersion'"), "2.50.3174.1018");
   int64_t total = 0;
   for (const char* t :
        {"SiteSettings", "SiteControl", "MachineIdGroupXRef", "System_DISC", "System_IP_Address_ARR",
-        "Computer_System_DATA", "Operating_System_DATA", "Logical_Disk_DATA",
-        "Add_Remove_Programs_DATA", "SoftwareProduct", "SoftwareFile", "SoftwareInventory",
-        "StatusMessages", "StatusMessageInsStrs"}) {
+        "Computer_System_DATA", "Operating_System_DATA", "Logical_Disk_DATA", "Add_Remove_Programs_DATA",
+        "SoftwareProduct", "SoftwareFile", "SoftwareInventory", "StatusMessages", "StatusMessageInsStrs"}) {
     total += db.scalar(std::string("SELECT count(*) FROM ") + t);
   }
   EXPECT_EQ(total, st.rows);

@@ -17,8 +17,8 @@
 #include "util/error.h"
 
 using namespace smsup::dbtest;
-using dbtest_test::sha256_file;
 using dbtest_test::opts_for;
+using dbtest_test::sha256_file;
 using dbtest_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -47,9 +47,8 @@ TEST(SqliteDbtest, MigratesACopyAndLeavesTheOriginalByteForByte) {
   EXPECT_TRUE(find_check(r, "rows SoftwareInventory")->ok);
   EXPECT_EQ(sha256_file(d / "SMS_CEN.db"), sum);
   EXPECT_EQ(dbtest_test::files_in(d.path), std::vector<std::string>{"SMS_CEN.db"});  // copy dropped
-  SqliteDb orig(d / "SMS_CEN.db", SQLITE_OPEN_READONLY);  // still SP1, no SP2 table
-  EXPECT_EQ(orig.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"),
-            "2.50.3174.1018");
+  SqliteDb orig(d / "SMS_CEN.db", SQLITE_OPEN_READONLY);                             // still SP1, no SP2 table
+  EXPECT_EQ(orig.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"), "2.50.3174.1018");
   EXPECT_FALSE(orig.has_table("SoftwareFilePath"));
 }
 
@@ -58,8 +57,7 @@ TEST(SqliteDbtest, FailingMigrationIsReportedRolledBackAndTheOriginalIsUntouched
   generate_sqlite(d / "s.db", 200, 5);
   std::string sum = sha256_file(d / "s.db");
   Options o = opts_for(d / "s.db");
-  o.migration = migration_from_text("bad.sql",
-                                    "DELETE FROM System_DISC; INSERT INTO NoSuchTable VALUES (1);");
+  o.migration = migration_from_text("bad.sql", "DELETE FROM System_DISC; INSERT INTO NoSuchTable VALUES (1);");
   Report r = run(o);
   EXPECT_FALSE(r.migration_ok);
   EXPECT_NE(r.migration_error.find("NoSuchTable"), std::string::npos);
@@ -111,9 +109,8 @@ TEST(SqliteDbtest, RefusesReplicationWhateverItsSpelling) {
 TEST(SqliteDbtest, NeverWritesOverAFileWhereTheCopyWouldGo) {
   TempDir d;
   generate_sqlite(d / "s.db", 50, 5);
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<std::string> taken;
   for (int64_t t = now - 1; t <= now + 5; ++t) {
     taken.push_back(sqlite_copy_path(d / "s.db", getpid(), t));
@@ -150,8 +147,7 @@ TEST(SqliteDbtest, KeptCopyIsMigratedAndNotCleanedByTheNextRun) {
   Report r = run(o);
   {
     SqliteDb kept(r.copy, SQLITE_OPEN_READONLY);
-    EXPECT_EQ(kept.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"),
-              "2.50.4160.2000");
+    EXPECT_EQ(kept.text("SELECT Value FROM SiteSettings WHERE Name='SchemaVersion'"), "2.50.4160.2000");
   }
   Report again = run(opts_for(d / "s.db"));
   EXPECT_TRUE(again.cleaned.empty());
@@ -188,8 +184,7 @@ TEST(SqliteDbtest, RunKilledMidMigrationLeavesTheOriginalAndItsCopyIsCleanedNext
   std::ofstream(d / "slow.sql") << "CREATE TABLE burn (x INTEGER);\n"
                                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                    "WHERE x < 2000000000) INSERT INTO burn SELECT x FROM c;\n";
-  int pid = dbtest_test::start_smsup(
-      {"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "slow.sql"});
+  int pid = dbtest_test::start_smsup({"dbtest", "--db", "sqlite:" + (d / "s.db"), "--migration", d / "slow.sql"});
   std::string copy_wal;
   smsup::test::eventually([&] {  // the copy's journal = migrating
     for (const auto& f : dbtest_test::files_in(d.path)) {
@@ -217,22 +212,22 @@ TEST(SqliteDbtest, UserMigrationRunsAndItsKeepRowsAreChecked) {
   TempDir d;
   generate_sqlite(d / "s.db", 100, 5);
   Options o = opts_for(d / "s.db");
-  o.migration = migration_from_text(
-      "user.sql",
-      "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD COLUMN Note VARCHAR(20);\n"
-      "UPDATE System_DISC SET Note = 'x';");
+  o.migration =
+      migration_from_text("user.sql",
+                          "-- smsup:keep-rows System_DISC\nALTER TABLE System_DISC ADD COLUMN Note VARCHAR(20);\n"
+                          "UPDATE System_DISC SET Note = 'x';");
   Report ok = run(o);
   EXPECT_TRUE(ok.passed());
   EXPECT_TRUE(find_check(ok, "rows System_DISC")->ok);
-  o.migration = migration_from_text(
-      "lossy.sql", "-- smsup:keep-rows System_DISC\nDELETE FROM System_DISC WHERE ItemKey > 50;");
+  o.migration =
+      migration_from_text("lossy.sql", "-- smsup:keep-rows System_DISC\nDELETE FROM System_DISC WHERE ItemKey > 50;");
   Report lossy = run(o);
   EXPECT_TRUE(lossy.migration_ok);
   EXPECT_FALSE(find_check(lossy, "rows System_DISC")->ok);
   EXPECT_EQ(lossy.exit_code(), 1);
   // without keep-rows lines every surviving table must keep its rows
-  o.migration = migration_from_text(
-      "undeclared.sql", "DELETE FROM StatusMessages WHERE RecordID > 3; DROP TABLE SiteControl;");
+  o.migration =
+      migration_from_text("undeclared.sql", "DELETE FROM StatusMessages WHERE RecordID > 3; DROP TABLE SiteControl;");
   Report undeclared = run(o);
   EXPECT_FALSE(find_check(undeclared, "rows StatusMessages")->ok);
   EXPECT_EQ(find_check(undeclared, "rows SiteControl"), nullptr);
@@ -280,9 +275,8 @@ TEST(SqliteDbtest, AMigrationCannotReachTheOriginalThroughAttach) {
   generate_sqlite(d / "s.db", 200, 5);
   std::string sum = sha256_file(d / "s.db");
   Options o = opts_for(d / "s.db");
-  o.migration = migration_from_text(
-      "evil.sql", "COMMIT; ATTACH DATABASE '" + std::string(d / "s.db") +
-                      "' AS orig; DELETE FROM orig.System_DISC; BEGIN;");
+  o.migration = migration_from_text("evil.sql", "COMMIT; ATTACH DATABASE '" + std::string(d / "s.db") +
+                                                    "' AS orig; DELETE FROM orig.System_DISC; BEGIN;");
   Report r = run(o);
   EXPECT_FALSE(r.migration_ok);
   EXPECT_NE(r.migration_error.find("not authorized"), std::string::npos) << r.migration_error;

@@ -19,14 +19,13 @@ TEST(Demo, WholePathOnTheExampleEndsUpgradedAndVerified) {
     EXPECT_NE(r.out.find(std::string("==== smsup demo: ") + stage), std::string::npos) << stage;
   }
   EXPECT_EQ(r.out.find("did not go as expected"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("NOT READY"), std::string::npos);         // the example's blocker
+  EXPECT_NE(r.out.find("NOT READY"), std::string::npos);            // the example's blocker
   EXPECT_NE(r.out.find("All steps succeeded"), std::string::npos);  // apply on the twin
   EXPECT_NE(r.out.find("10 of 10 sites verified"), std::string::npos);
-  for (const char* f : {"check.json", "check.txt", "plan.json", "runbook.md", "apply-journal.db", "rehearsal.json",
-                        "report.html"}) {
+  for (const char* f :
+       {"check.json", "check.txt", "plan.json", "runbook.md", "apply-journal.db", "rehearsal.json", "report.html"}) {
     EXPECT_TRUE(fs::exists(out / f)) << f;
   }
   // It ends with the command that serves the apply's journal live.
   EXPECT_NE(r.out.find("smsup serve --journal " + (out / "apply-journal.db").string()), std::string::npos) << r.out;
 }
-

@@ -38,13 +38,13 @@ struct PathFor {
 
 TEST(ExampleHosts, EveryCommandOfTheWindowsExampleFillsAndItsProgramsAreLookedUpInPath) {
   test::TempDir t;
-  auto planned = test::run_smsup({"plan", kSource + "/examples/contoso/contoso.yaml", "-o", t / "plan.json",
-                                  "--as-of", "2006-06-12", "--waive", "drw-required"});
+  auto planned = test::run_smsup({"plan", kSource + "/examples/contoso/contoso.yaml", "-o", t / "plan.json", "--as-of",
+                                  "2006-06-12", "--waive", "drw-required"});
   ASSERT_EQ(planned.status, 0) << planned.out << planned.err;
   std::string hosts = kSource + "/examples/hosts/hosts.yaml";
 
-  auto dry = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", hosts, "--journal",
-                              t / "j.db", "--dry-run"});
+  auto dry = test::run_smsup(
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", hosts, "--journal", t / "j.db", "--dry-run"});
   ASSERT_EQ(dry.status, 0) << dry.out << dry.err;
   EXPECT_NE(dry.out.find("impacket-wmiexec -k -no-pass CORP/smsadmin@SEA-SMS01"), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("bsqldb -S SEA-SQL01 -D SMS_CEN"), std::string::npos) << dry.out;
@@ -74,8 +74,7 @@ TEST(ExampleHosts, EveryCommandOfTheWindowsExampleFillsAndItsProgramsAreLookedUp
   test::Ran r;
   {
     PathFor p(bin.string() + ":/usr/bin:/bin");
-    r = test::run_smsup({"hosts", "check", hosts, "--plan", t / "plan.json", "--format", "json"},
-                        {"SMSUP_SMB_AUTH="});
+    r = test::run_smsup({"hosts", "check", hosts, "--plan", t / "plan.json", "--format", "json"}, {"SMSUP_SMB_AUTH="});
   }
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);

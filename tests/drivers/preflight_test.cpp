@@ -36,7 +36,7 @@ plan::Plan plan_of(std::vector<plan::Step> steps) {
 // Programs that exist are those in `present`; logs are fine unless listed in `bad_logs`.
 class FakeProbes : public PreflightProbes {
  public:
-  std::map<std::string, std::string> present;  // program -> path
+  std::map<std::string, std::string> present;   // program -> path
   std::map<std::string, std::string> bad_logs;  // root -> what is wrong
   int check_status = 0;
   std::vector<std::vector<std::string>> checks_run;
@@ -79,8 +79,11 @@ TEST(Preflight, AllGoodListsEveryHostWithItsLogsProgramsAndChecks) {
   auto hosts = parse_hosts(kGood, "hosts.yaml");
   FakeProbes probes;
   probes.present = {{"sqsh", "/usr/bin/sqsh"}, {"wmiexec.py", "/usr/bin/wmiexec.py"}};
-  auto p = plan_of({step("CEN/backup", "backup"), step("CEN/verify", "verify"),
-                    [] { auto s = step("PR1/verify", "verify", "PR101"); s.site = "PR1"; return s; }()});
+  auto p = plan_of({step("CEN/backup", "backup"), step("CEN/verify", "verify"), [] {
+                      auto s = step("PR1/verify", "verify", "PR101");
+                      s.site = "PR1";
+                      return s;
+                    }()});
   auto r = preflight(p, hosts, nullptr, probes);
   EXPECT_TRUE(r.ok()) << preflight_text(r);
   ASSERT_EQ(r.hosts.size(), 2u);

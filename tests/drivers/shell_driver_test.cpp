@@ -20,8 +20,7 @@ namespace {
 
 const std::string kHelper = SMSUP_TEST_HELPER;
 
-plan::Step make_step(std::string id, std::string kind, std::string site = "CEN",
-                     std::string host = "CEN01") {
+plan::Step make_step(std::string id, std::string kind, std::string site = "CEN", std::string host = "CEN01") {
   plan::Step s;
   s.id = std::move(id);
   s.kind = std::move(kind);
@@ -64,9 +63,9 @@ TEST(ShellDriver, HostileInventoryValuesStayOneArgumentEach) {
                         ", '{host}', '{site}', '{db}', '--dir={install_dir}', '{method}', "
                         "'{step}']\n"),
                   t);
-  auto s = make_step("CEN/backup", "backup", "$(touch " + (t / "PWNED") + ")",
-                     "; touch " + (t / "PWNED2") + " #");
-  s.params = {{"database", "a'b\"c\nd e"}, {"install_dir", "-rf --no-preserve-root"},
+  auto s = make_step("CEN/backup", "backup", "$(touch " + (t / "PWNED") + ")", "; touch " + (t / "PWNED2") + " #");
+  s.params = {{"database", "a'b\"c\nd e"},
+              {"install_dir", "-rf --no-preserve-root"},
               {"method", "`touch x` && echo hi | cat > /dev/null"}};
   auto o = run_one(d, s);
   ASSERT_TRUE(o.succeeded) << o.message;
@@ -80,12 +79,9 @@ TEST(ShellDriver, HostileInventoryValuesStayOneArgumentEach) {
       start = i + 1;
     }
   }
-  std::vector<std::string> want = {"; touch " + (t / "PWNED2") + " #",
-                                   "$(touch " + (t / "PWNED") + ")",
-                                   "a'b\"c\nd e",
-                                   "--dir=-rf --no-preserve-root",
-                                   "`touch x` && echo hi | cat > /dev/null",
-                                   "CEN/backup"};
+  std::vector<std::string> want = {
+      "; touch " + (t / "PWNED2") + " #", "$(touch " + (t / "PWNED") + ")",         "a'b\"c\nd e",
+      "--dir=-rf --no-preserve-root",     "`touch x` && echo hi | cat > /dev/null", "CEN/backup"};
   EXPECT_EQ(got, want);
   EXPECT_FALSE(std::filesystem::exists(t / "PWNED"));
   EXPECT_FALSE(std::filesystem::exists(t / "PWNED2"));
@@ -106,7 +102,8 @@ TEST(ShellDriver, TimeoutKillsTheWholeProcessGroup) {
   std::string pidfile = t / "pid";
   // The step's own command starts a grandchild; the timeout must take both.
   auto d = driver(hosts("  upgrade:\n    timeout: 300ms\n    command: [/bin/sh, -c, 'sleep 30 & "
-                        "echo $! > \"$0\"; wait', " + pidfile + "]\n"),
+                        "echo $! > \"$0\"; wait', " +
+                        pidfile + "]\n"),
                   t);
   auto began = std::chrono::steady_clock::now();
   auto o = run_one(d, make_step("CEN/upgrade", "upgrade"));
@@ -117,10 +114,12 @@ TEST(ShellDriver, TimeoutKillsTheWholeProcessGroup) {
   pid_t grandchild = 0;
   in >> grandchild;
   ASSERT_GT(grandchild, 0);
-  bool gone = test::eventually([&] {
-    std::string s = test::read_file("/proc/" + std::to_string(grandchild) + "/stat");
-    return s.empty() || s.find(") Z") != std::string::npos;
-  }, 5s);
+  bool gone = test::eventually(
+      [&] {
+        std::string s = test::read_file("/proc/" + std::to_string(grandchild) + "/stat");
+        return s.empty() || s.find(") Z") != std::string::npos;
+      },
+      5s);
   EXPECT_TRUE(gone) << "the grandchild outlived the timeout";
 }
 
@@ -176,8 +175,8 @@ TEST(ShellDriver, VerifyFailsWithWhatIsMissingWhenItTimesOut) {
 TEST(ShellDriver, ProbeCommandDecidesWhetherAnInterruptedStepHappened) {
   test::TempDir t;
   std::string file = t / "done.txt";
-  auto d = driver(hosts("  backup:\n    command: [" + kHelper + ", record, " + file +
-                        ", '{step}']\n    probe: [" + kHelper + ", probe, " + file +
+  auto d = driver(hosts("  backup:\n    command: [" + kHelper + ", record, " + file + ", '{step}']\n    probe: [" +
+                        kHelper + ", probe, " + file +
                         ", '{step}']\n  upgrade:\n    command: [/bin/true]\n  readiness:\n"
                         "    command: [/bin/true]\n    rerun_safe: true\n"),
                   t);
@@ -191,9 +190,8 @@ TEST(ShellDriver, ProbeCommandDecidesWhetherAnInterruptedStepHappened) {
 TEST(ShellDriver, ProbeWaitsForAProcessTheDeadRunLeftBehind) {
   test::TempDir t;
   std::string file = t / "done.txt";
-  auto d = driver(hosts("  backup:\n    command: [" + kHelper + ", record, " + file +
-                        ", '{step}']\n    probe: [" + kHelper + ", probe, " + file +
-                        ", '{step}']\n"),
+  auto d = driver(hosts("  backup:\n    command: [" + kHelper + ", record, " + file + ", '{step}']\n    probe: [" +
+                        kHelper + ", probe, " + file + ", '{step}']\n"),
                   t);
   // As a killed apply would leave it: the step's process, still at work.
   auto left = spawn({"/bin/sh", "-c", "sleep 0.4; echo CEN/backup >> \"$0\"", file}, t / "o.log",
@@ -275,13 +273,17 @@ TEST(HostsFile, ATypoNamesTheNearestPlaceholderOrKey) {
     }
     return std::string("accepted");
   };
-  EXPECT_NE(refusal(hosts("  backup:\n    command: [tool, '{hots}']\n")).find("unknown placeholder {hots} (did you mean {host}?)"),
+  EXPECT_NE(refusal(hosts("  backup:\n    command: [tool, '{hots}']\n"))
+                .find("unknown placeholder {hots} (did you mean {host}?)"),
             std::string::npos);
-  EXPECT_NE(refusal(hosts("  backup:\n    comand: [tool]\n")).find("kinds.backup.comand: unknown key; did you mean 'command'?"),
+  EXPECT_NE(refusal(hosts("  backup:\n    comand: [tool]\n"))
+                .find("kinds.backup.comand: unknown key; did you mean 'command'?"),
             std::string::npos);
-  EXPECT_NE(refusal("format: smsup-hosts/1\ntimout: 5s\nkinds:\n  backup:\n    command: [tool]\n").find("did you mean 'timeout'?"),
+  EXPECT_NE(refusal("format: smsup-hosts/1\ntimout: 5s\nkinds:\n  backup:\n    command: [tool]\n")
+                .find("did you mean 'timeout'?"),
             std::string::npos);
-  EXPECT_NE(refusal("format: smsup-hosts/1\nlogs: /mnt/{hots}/C\nkinds:\n  backup:\n    command: [tool]\n").find("(did you mean {host}?)"),
+  EXPECT_NE(refusal("format: smsup-hosts/1\nlogs: /mnt/{hots}/C\nkinds:\n  backup:\n    command: [tool]\n")
+                .find("(did you mean {host}?)"),
             std::string::npos);
   EXPECT_EQ(refusal(hosts("  backup:\n    command: [tool, '{zzzzzz}']\n")).find("did you mean"), std::string::npos);
 }

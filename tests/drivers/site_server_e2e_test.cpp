@@ -38,15 +38,15 @@ void write_case(const test::TempDir& t, const std::string& server_args, const st
   // SMS 2003 is installed before its SP2 upgrade: its Logs folder is there
   // (the preflight of apply checks it), SMSSetup.log not yet.
   std::filesystem::create_directories(t / "mnt/CEN01/C$/SMS/Logs");
-  std::ofstream(t / "hosts.yaml")
-      << "format: smsup-hosts/1\n"
-      << "logs: " << (t / "mnt") << "/{host}/C$\n"
-      << "timeout: 30s\nkinds:\n"
-      << "  backup:\n    command: [/bin/true]\n"
-      << "  upgrade:\n    command: [" << SMSUP_TEST_HELPER << ", site-server, --root, '" << (t / "mnt")
-      << "/{host}/C$', --install-dir, '{install_dir}'" << server_args << ", /quiet]\n"
-      << "  settle:\n    wait: 200ms\n"
-      << "  verify:\n    timeout: " << verify_timeout << "\n    poll: 100ms\n";
+  std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\n"
+                                  << "logs: " << (t / "mnt") << "/{host}/C$\n"
+                                  << "timeout: 30s\nkinds:\n"
+                                  << "  backup:\n    command: [/bin/true]\n"
+                                  << "  upgrade:\n    command: [" << SMSUP_TEST_HELPER << ", site-server, --root, '"
+                                  << (t / "mnt") << "/{host}/C$', --install-dir, '{install_dir}'" << server_args
+                                  << ", /quiet]\n"
+                                  << "  settle:\n    wait: 200ms\n"
+                                  << "  verify:\n    timeout: " << verify_timeout << "\n    poll: 100ms\n";
 }
 
 nlohmann::json step_of(const nlohmann::json& status, const std::string& id) {
@@ -57,8 +57,8 @@ nlohmann::json step_of(const nlohmann::json& status, const std::string& id) {
 }
 
 std::vector<std::string> apply(const test::TempDir& t) {
-  return {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-          "--journal", t / "j.db", "--plain"};
+  return {"apply",          t / "plan.json", "--target", "shell",  "--hosts",
+          t / "hosts.yaml", "--journal",     t / "j.db", "--plain"};
 }
 
 }  // namespace

@@ -46,8 +46,7 @@ sites:
 Hierarchy load(const std::string& yaml) { return inventory::load_text(yaml, "t.yaml", "."); }
 
 // Expects a refusal whose message starts with "t.yaml:LINE:" and names FIELD.
-void expect_refused(const std::string& yaml, int line, const std::string& field,
-                    const std::string& words) {
+void expect_refused(const std::string& yaml, int line, const std::string& field, const std::string& words) {
   try {
     load(yaml);
     FAIL() << "accepted, expected refusal at line " << line << " field " << field;
@@ -76,7 +75,7 @@ TEST(Inventory, LoadsSitesTreeAndDefaults) {
   EXPECT_EQ(h.sites[2].parent_index, 1);
   EXPECT_EQ(h.sites[2].depth, 2);
   EXPECT_EQ(h.sites[2].version.level, SmsLevel::sp1);  // build string mapped
-  EXPECT_EQ(h.sites[1].database->name, "SMS_PR1");      // default name
+  EXPECT_EQ(h.sites[1].database->name, "SMS_PR1");     // default name
   EXPECT_TRUE(h.sites[1].database->autogrow);
   EXPECT_EQ(h.sites[0].install_dir, "C:\\SMS");
   EXPECT_EQ(h.sites[0].http_port, 80);
@@ -91,25 +90,24 @@ TEST(Inventory, ExtraMapsAreKeptButIgnored) {
 }
 
 TEST(Inventory, UnknownKeyIsRefusedWithItsPath) {
-  expect_refused(replace(kBase, "        os: w2003\n", "        os: w2003\n        colour: red\n"),
-                 13, "sites[0].systems[0].colour", "unknown key");
+  expect_refused(replace(kBase, "        os: w2003\n", "        os: w2003\n        colour: red\n"), 13,
+                 "sites[0].systems[0].colour", "unknown key");
 }
 
 TEST(Inventory, UnknownTopLevelKeyIsRefused) {
-  expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4,
-                 "metod", "unknown key");
+  expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4, "metod",
+                 "unknown key");
 }
 
 TEST(Inventory, UnknownKeyNamesTheNearestKnownKey) {
-  expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4,
-                 "metod", "unknown key; did you mean 'method'?");
+  expect_refused(replace(kBase, "method: update-quiet\n", "method: update-quiet\nmetod: x\n"), 4, "metod",
+                 "unknown key; did you mean 'method'?");
   expect_refused(replace(kBase, "        os: w2003\n", "        os: w2003\n        roels: x\n"), 13,
                  "sites[0].systems[0].roels", "did you mean 'roles'?");
 }
 
 TEST(Inventory, WrongFormatIsRefused) {
-  expect_refused(replace(kBase, "smsup-inventory/1", "smsup-inventory/2"), 1, "format",
-                 "expected smsup-inventory/1");
+  expect_refused(replace(kBase, "smsup-inventory/1", "smsup-inventory/2"), 1, "format", "expected smsup-inventory/1");
 }
 
 TEST(Inventory, BadVersionsAreRefusedWithWhatWasExpected) {
@@ -124,18 +122,17 @@ TEST(Inventory, BadVersionsAreRefusedWithWhatWasExpected) {
 }
 
 TEST(Inventory, WrongTypesAreRefused) {
-  expect_refused(replace(kBase, "data_mb: 100", "data_mb: lots"), 9, "sites[0].database.data_mb",
-                 "not a whole number");
-  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    drw_passed: maybe\n"),
-                 9, "sites[0].drw_passed", "not a boolean");
-  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    http_port: 70000\n"),
-                 9, "sites[0].http_port", "out of range");
+  expect_refused(replace(kBase, "data_mb: 100", "data_mb: lots"), 9, "sites[0].database.data_mb", "not a whole number");
+  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    drw_passed: maybe\n"), 9,
+                 "sites[0].drw_passed", "not a boolean");
+  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    http_port: 70000\n"), 9,
+                 "sites[0].http_port", "out of range");
   expect_refused(replace(kBase, "roles: [site_server, provider]", "roles: site_server"), 13,
                  "sites[0].systems[0].roles", "expected a list");
-  expect_refused(replace(kBase, "roles: [site_server, provider]", "roles: [site_server, mp]"),
-                 13, "sites[0].systems[0].roles[1]", "unknown value 'mp'");
-  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    last_backup: 2006-13-01\n"),
-                 9, "sites[0].last_backup", "expected YYYY-MM-DD");
+  expect_refused(replace(kBase, "roles: [site_server, provider]", "roles: [site_server, mp]"), 13,
+                 "sites[0].systems[0].roles[1]", "unknown value 'mp'");
+  expect_refused(replace(kBase, "    version: sp1\n", "    version: sp1\n    last_backup: 2006-13-01\n"), 9,
+                 "sites[0].last_backup", "expected YYYY-MM-DD");
 }
 
 TEST(Inventory, BadSiteCodeIsRefused) {
@@ -144,19 +141,16 @@ TEST(Inventory, BadSiteCodeIsRefused) {
 }
 
 TEST(Inventory, UnknownParentIsRefusedAtTheParentValue) {
-  expect_refused(replace(kBase, "parent: PR1", "parent: PR9"), 23, "sites[2].parent",
-                 "no site with code 'PR9'");
+  expect_refused(replace(kBase, "parent: PR1", "parent: PR9"), 23, "sites[2].parent", "no site with code 'PR9'");
 }
 
 TEST(Inventory, DuplicateSiteCodesAndHostsAreRefused) {
   expect_refused(replace(kBase, "code: SE1", "code: PR1"), 21, "sites[2].code", "used twice");
-  expect_refused(replace(kBase, "host: SE101", "host: PR101"), 26, "sites[2].systems[0].host",
-                 "appears twice");
+  expect_refused(replace(kBase, "host: SE101", "host: PR101"), 26, "sites[2].systems[0].host", "appears twice");
 }
 
 TEST(Inventory, ExactlyOneCentralSite) {
-  expect_refused(replace(kBase, "parent: CEN", "parent: ~"), 16, "sites[1].parent",
-                 "already the central site");
+  expect_refused(replace(kBase, "parent: CEN", "parent: ~"), 16, "sites[1].parent", "already the central site");
   try {
     load(replace(kBase, "parent: ~", "parent: PR1"));
     FAIL();
@@ -191,14 +185,15 @@ TEST(Inventory, ParentCycleIsRefused) {
 
 TEST(Inventory, SecondaryUnderSecondaryIsRefused) {
   std::string yaml = kBase;
-  yaml += "  - {code: SE2, type: secondary, parent: SE1, version: sp1, systems: [{host: SE201, "
-          "os: w2003, roles: [site_server]}]}\n";
+  yaml +=
+      "  - {code: SE2, type: secondary, parent: SE1, version: sp1, systems: [{host: SE201, "
+      "os: w2003, roles: [site_server]}]}\n";
   expect_refused(yaml, 27, "sites[3].parent", "must be a primary site");
 }
 
 TEST(Inventory, PrimaryWithoutDatabaseAndSecondaryWithOneAreRefused) {
-  expect_refused(replace(kBase, "    database: {server: PR101, sql: 2000-sp3a}\n", ""), 14,
-                 "sites[1].database", "has no database");
+  expect_refused(replace(kBase, "    database: {server: PR101, sql: 2000-sp3a}\n", ""), 14, "sites[1].database",
+                 "has no database");
   expect_refused(replace(kBase, "    version: 2.50.3174.1018\n",
                          "    version: 2.50.3174.1018\n    database: {server: X, sql: 2005}\n"),
                  21, "sites[2].database", "a secondary site has none");
@@ -223,8 +218,7 @@ TEST(Inventory, BrokenYamlIsRefusedWithPosition) {
 class ClientsCsv : public ::testing::Test {
  protected:
   Hierarchy h = load(kBase);
-  void expect_refused_csv(const std::string& csv, int line, const std::string& field,
-                          const std::string& words) {
+  void expect_refused_csv(const std::string& csv, int line, const std::string& field, const std::string& words) {
     try {
       inventory::load_clients(h, csv, "c.csv");
       FAIL() << "accepted";
@@ -238,12 +232,11 @@ class ClientsCsv : public ::testing::Test {
 };
 
 TEST_F(ClientsCsv, ColumnsInAnyOrderQuotedFieldsAndCrlf) {
-  inventory::load_clients(
-      h,
-      "\xEF\xBB\xBFkind,name,os,site,client_version,ie,os_sp,http_port\r\n"
-      "advanced,W1,xp,CEN,sp1,6.0,2,8080\r\n"
-      "legacy,\"W2\",win98,SE1,sms20,5.5,,\r\n",
-      "c.csv");
+  inventory::load_clients(h,
+                          "\xEF\xBB\xBFkind,name,os,site,client_version,ie,os_sp,http_port\r\n"
+                          "advanced,W1,xp,CEN,sp1,6.0,2,8080\r\n"
+                          "legacy,\"W2\",win98,SE1,sms20,5.5,,\r\n",
+                          "c.csv");
   ASSERT_EQ(h.clients.size(), 2u);
   EXPECT_EQ(h.clients[0].http_port, 8080);
   EXPECT_EQ(h.clients[0].os.sp, 2);
@@ -274,8 +267,7 @@ TEST_F(ClientsCsv, EveryBadValueIsRefusedWithItsLineAndColumn) {
   expect_refused_csv(head + "W1,CEN,advanced,xp,sp1,,,,ZZZ,\n", 2, "reassign_to", "no site");
   expect_refused_csv(head + "W1,CEN,advanced,xp,sp1,,,,,arm\n", 2, "arch", "x86 or x64");
   expect_refused_csv(head + "W1,CEN,advanced,xp,sp1,,,,\n", 2, "", "fields");
-  expect_refused_csv(head + "W1,CEN,advanced,xp,sp1,,,,,\nW1,CEN,advanced,xp,sp1,,,,,\n", 3,
-                     "name", "appears twice");
+  expect_refused_csv(head + "W1,CEN,advanced,xp,sp1,,,,,\nW1,CEN,advanced,xp,sp1,,,,,\n", 3, "name", "appears twice");
   expect_refused_csv(head + "W1,SE1,advanced,xp,sp1,,,,,\n", 2, "site", "secondary site SE1");
 }
 
@@ -290,7 +282,8 @@ TEST_F(ClientsCsv, HeaderProblemsAreRefused) {
 TEST(Inventory, ClientsFileIsResolvedBesideTheYamlAndMissingOneIsRefused) {
   namespace fs = std::filesystem;
   auto dir = smsup::test::test_dir();
-  smsup::test::write_file(dir / "inv.yaml", replace(kBase, "method: update-quiet\n", "method: update-quiet\nclients: c.csv\n"));
+  smsup::test::write_file(dir / "inv.yaml",
+                          replace(kBase, "method: update-quiet\n", "method: update-quiet\nclients: c.csv\n"));
   try {
     inventory::load((dir / "inv.yaml").string());
     FAIL();
@@ -303,9 +296,7 @@ TEST(Inventory, ClientsFileIsResolvedBesideTheYamlAndMissingOneIsRefused) {
   EXPECT_EQ(h.clients.size(), 1u);
 }
 
-TEST(Inventory, MissingFileIsRefused) {
-  EXPECT_THROW(inventory::load("/nonexistent/inv.yaml"), InputError);
-}
+TEST(Inventory, MissingFileIsRefused) { EXPECT_THROW(inventory::load("/nonexistent/inv.yaml"), InputError); }
 
 TEST(Synthetic, SameSeedSameFilesAndAlwaysValid) {
   for (uint64_t seed : {1u, 2u, 3u}) {
@@ -316,8 +307,7 @@ TEST(Synthetic, SameSeedSameFilesAndAlwaysValid) {
     o.messy = seed == 3;
     auto yaml = inventory::synthetic_yaml(o, "c.csv");
     EXPECT_EQ(yaml, inventory::synthetic_yaml(o, "c.csv"));
-    auto h = inventory::load_text(
-        replace(yaml, "clients: c.csv\n", ""), "synth.yaml", ".");
+    auto h = inventory::load_text(replace(yaml, "clients: c.csv\n", ""), "synth.yaml", ".");
     EXPECT_EQ(h.sites.size(), 150u);
     inventory::load_clients(h, inventory::synthetic_csv(o), "c.csv");
     EXPECT_EQ(h.clients.size(), 3000u);

@@ -65,7 +65,7 @@ std::map<std::string, std::vector<std::string>> table_rows(const std::string& se
 struct DocTable {
   Object object;
   const char* heading;
-  size_t required_cell;      // the cell that says "required" (or "yes" for the CSV)
+  size_t required_cell;  // the cell that says "required" (or "yes" for the CSV)
   const char* required_word;
 };
 
@@ -116,9 +116,10 @@ TEST(Schema, DocsListExactlyTheTablesKeysWithTheSameRequiredOnes) {
 TEST(Schema, DocsNameAsUnknownFactsExactlyTheKeysTheTableLetsBeUnknown) {
   auto text = section(read_doc(), "## Unknown facts (`~`)");
   ASSERT_FALSE(text.empty());
-  const std::map<std::string, Object> objects{
-      {"site", Object::site}, {"database", Object::database}, {"site system", Object::system},
-      {"clients CSV", Object::client}};
+  const std::map<std::string, Object> objects{{"site", Object::site},
+                                              {"database", Object::database},
+                                              {"site system", Object::system},
+                                              {"clients CSV", Object::client}};
   std::map<Object, std::set<std::string>> documented;
   std::regex row(R"(\n\| ([a-zA-Z ]+) \| ([^\n]*) \|)");
   std::regex key("`([a-z0-9_]+)`");
@@ -191,7 +192,8 @@ TEST(Schema, RefusalsSayWhatTheTableAllows) {
   const auto& type = *inventory::schema::find(Object::site, "type");
   auto missing = schema_refusal(with(kSmall, "    type: primary\n", ""));
   EXPECT_NE(missing.find("sites[0].type: required key is missing; expected text: " + std::string(type.allowed)),
-            std::string::npos) << missing;
+            std::string::npos)
+      << missing;
   auto dbtest = schema_refusal(with(kSmall, ", log_mb_after: 5", ""));
   EXPECT_NE(dbtest.find("log_mb_after: required key is missing; expected whole number (MB)"), std::string::npos)
       << dbtest;

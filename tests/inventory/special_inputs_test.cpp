@@ -84,7 +84,8 @@ TEST(SpecialInputs, SeveralYamlDocumentsAreRefusedAtTheSecond) {
 // document made yaml-cpp's LoadAll produce empty documents for ever, taking
 // memory. Now refused at once, naming the line.
 TEST(SpecialInputs, AStrayFlowEndAfterTheDocumentIsRefusedNotLoopedOn) {
-  const std::string y = R"yaml(# Contoso's SMS 2003 hierarchy in June 2006, before the SP2ement_point, distribution_point, client_access_point]
+  const std::string y =
+      R"yaml(# Contoso's SMS 2003 hierarchy in June 2006, before the SP2ement_point, distribution_point, client_access_point]
       ,  dcom_fixed: [sms-admins-rem9ote]
 
   - code: NY1
@@ -118,8 +119,9 @@ TEST(SpecialInputs, CsvErrorsNameLineColumnAndField) {
 }
 
 TEST(SpecialInputs, HostNamesNoWindowsHostCanHaveAreRefusedWhereTheyStand) {
-  for (const std::string& bad : std::vector<std::string>{"CEN01; rm -rf ~", "$(reboot)", "a b", "`id`", "-CEN01", "CEN01-", "x..y",
-                          "<script>", "\"><img", std::string(64, 'A')}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"CEN01; rm -rf ~", "$(reboot)", "a b", "`id`", "-CEN01", "CEN01-", "x..y", "<script>",
+                                "\"><img", std::string(64, 'A')}) {
     auto m = refusal(with_host(bad));
     EXPECT_NE(m.find("t.yaml:12:"), std::string::npos) << bad << ": " << m;
     EXPECT_NE(m.find("is not a name a Windows host can have"), std::string::npos) << bad << ": " << m;

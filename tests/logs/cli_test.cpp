@@ -80,9 +80,11 @@ TEST(VerifyCli, WaitReturnsOnceAnotherWriterCompletesTheLogs) {
   // The last milestone is written once verify has read the logs without it.
   ASSERT_TRUE(eventually([&] { return verify.err().find("5 of 6 milestones so far") != std::string::npos; }))
       << verify.err();
-  append_to_file(root / "SMS" / "Logs" / "inboxmgr.log",
-                 sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
-                          "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 22, 0), 420, 1844));
+  append_to_file(
+      root / "SMS" / "Logs" / "inboxmgr.log",
+      sms_line(
+          "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+          "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 22, 0), 420, 1844));
   auto r = verify.wait();
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Site LAB: upgrade complete (verified)"), std::string::npos) << r.out;
@@ -90,7 +92,8 @@ TEST(VerifyCli, WaitReturnsOnceAnotherWriterCompletesTheLogs) {
 
 TEST(VerifyCli, WaitTimesOutWithExitOne) {
   auto root = finished_site("site", 6);
-  Result r = run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "1s", "--poll-ms", "50", "--format", "json"});
+  Result r =
+      run_smsup({"verify", "LAB", "--logs", root.string(), "--wait", "1s", "--poll-ms", "50", "--format", "json"});
   EXPECT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["verified"].get<bool>());
@@ -102,11 +105,15 @@ TEST(LogsCli, GrepFiltersByTextComponentSeverityAndTime) {
   auto sitecomp = (root / "SMS" / "Logs" / "sitecomp.log").string();
   Result r = run_smsup({"logs", "grep", "shutdown", sitecomp, "-i"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.out.find("sitecomp.log:2  2006-06-05 09:52:00.000+420  SMS_SITE_COMPONENT_MANAGER  info  Received a site shutdown transaction."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sitecomp.log:2  2006-06-05 09:52:00.000+420  SMS_SITE_COMPONENT_MANAGER  info  Received a site "
+                       "shutdown transaction."),
+            std::string::npos)
+      << r.out;
   Result errors = run_smsup({"logs", "grep", "", sitecomp, "--severity", "error"});
   EXPECT_NE(errors.out.find("Failed to connect"), std::string::npos);
   EXPECT_EQ(std::count(errors.out.begin(), errors.out.end(), '\n'), 1);
-  Result ranged = run_smsup({"logs", "grep", "", sitecomp, "--from", "2006-06-05T16:53:00Z", "--to", "2006-06-05T16:55:00Z"});
+  Result ranged =
+      run_smsup({"logs", "grep", "", sitecomp, "--from", "2006-06-05T16:53:00Z", "--to", "2006-06-05T16:55:00Z"});
   EXPECT_EQ(std::count(ranged.out.begin(), ranged.out.end(), '\n'), 3) << ranged.out;
   Result re = run_smsup({"logs", "grep", "Site(ctrl|comp)\\.box", sitecomp, "--regex", "--format", "json"});
   EXPECT_EQ(std::count(re.out.begin(), re.out.end(), '\n'), 2);
@@ -133,7 +140,8 @@ TEST(LogsCli, MergeOrdersEntriesOfAllFilesByUtc) {
   // 10:00 and 10:30 local (UTC-7), though it is the latest local time.
   write_file(dir / "a.log", sms_line("A first", "SMS_A", make_local_time(2006, 6, 5, 10, 0, 0), 420, 1) +
                                 sms_line("A third", "SMS_A", make_local_time(2006, 6, 5, 10, 30, 0), 420, 1));
-  write_file(dir / "b.log", cmtrace_line("B second", "B", make_local_time(2006, 6, 5, 17, 15, 0), 0, 2, Severity::Info));
+  write_file(dir / "b.log",
+             cmtrace_line("B second", "B", make_local_time(2006, 6, 5, 17, 15, 0), 0, 2, Severity::Info));
   Result r = run_smsup({"logs", "merge", (dir / "a.log").string(), (dir / "b.log").string()});
   EXPECT_EQ(r.code, 0);
   auto a1 = r.out.find("A first"), b2 = r.out.find("B second"), a3 = r.out.find("A third");
@@ -215,7 +223,8 @@ TEST(LogsCli, TailFollowReadsTheNewFileAfterRotation) {
   auto tail = start_smsup({"logs", "tail", "-f", "--for", "60s", "--poll-ms", "20", "--format", "json", log.string()});
   ASSERT_TRUE(eventually([&] { return tail.out().find("before rotation") != std::string::npos; })) << tail.out();
   std::filesystem::rename(log, dir / "hman.lo_");
-  append_to_file(log, sms_line("after, in a new file longer than the one renamed away", "SMS_HIERARCHY_MANAGER", t, 0, 1));
+  append_to_file(log,
+                 sms_line("after, in a new file longer than the one renamed away", "SMS_HIERARCHY_MANAGER", t, 0, 1));
   EXPECT_TRUE(eventually([&] { return tail.out().find("after, in a new file") != std::string::npos; })) << tail.out();
   auto r = tail.kill(SIGTERM);
   auto second = nlohmann::json::parse(r.out.substr(r.out.find('\n') + 1));

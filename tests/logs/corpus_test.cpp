@@ -81,10 +81,10 @@ void check_general(const Log& log) {
 
 // What SOURCES.md says a file holds, written from the files themselves.
 struct Want {
-  std::size_t entries = 0;       // entries the reader yields
-  std::size_t unreadable = 0;    // malformed lines kept as plain text
-  std::size_t plain = 0;         // plain lines (the unreadable ones included)
-  Format format = Format::Sms;   // of every other entry
+  std::size_t entries = 0;      // entries the reader yields
+  std::size_t unreadable = 0;   // malformed lines kept as plain text
+  std::size_t plain = 0;        // plain lines (the unreadable ones included)
+  Format format = Format::Sms;  // of every other entry
   std::set<std::string> components;
   std::set<std::uint32_t> threads;  // every thread id seen; empty: no entry has one
   bool timed = true;                // every entry of the format carries a local time
@@ -98,74 +98,199 @@ const std::map<std::string, Want>& wanted() {
   static const std::map<std::string, Want> w = [] {
     std::map<std::string, Want> m;
     // CMTrace.
-    m["brackdk04-smsts.log"] = {881, 0, 0, Format::CmTrace, {}, {}, true, 480,
-                                "2019-12-06 22:55:38.363", "Used smsts.ini to set logging settings.",
-                                {879, 1, 1}};  // 579 type="0" and 300 type="1" are info
-    m["maxmoonacr-ztigather.log"] = {92, 0, 0, Format::CmTrace, {"ZTIGather"}, {}, true, 0,
-                                     "2024-02-20 14:51:55.000", "Property inifile is now = Bootstrap.ini",
-                                     {92, 0, 0}};
+    m["brackdk04-smsts.log"] = {
+        881,        0,    0,   Format::CmTrace,           {},
+        {},         true, 480, "2019-12-06 22:55:38.363", "Used smsts.ini to set logging settings.",
+        {879, 1, 1}};  // 579 type="0" and 300 type="1" are info
+    m["maxmoonacr-ztigather.log"] = {
+        92,        0,    0, Format::CmTrace,           {"ZTIGather"},
+        {},        true, 0, "2024-02-20 14:51:55.000", "Property inifile is now = Bootstrap.ini",
+        {92, 0, 0}};
     // SMS 2.0 server trace with a zone name.
-    m["kb227010-sitecomp.log"] = {3, 0, 0, Format::Sms, {"SMS_SITE_COMPONENT_MANAGER"}, {281}, true, 300,
-                                  "1999-03-26 10:43:41.547", "Starting bootstrap operations..."};
-    m["kb267889-sitecomp.log"] = {2, 0, 0, Format::Sms, {"SMS_SITE_COMPONENT_MANAGER"}, {43}, true, -60,
-                                  "2000-07-03 12:25:46.750", "Could not install the performance counters."};
-    m["kb234360-sinvproc.log"] = {6, 0, 0, Format::Sms, {"SMS_SOFTWARE_INVENTORY_PROCESSOR"}, {209}, true, 240,
-                                  "1999-05-24 03:56:30.377", "Processing file: E:\\SMS\\inboxes\\sinv.box\\Eflc4iyv.sid"};
+    m["kb227010-sitecomp.log"] = {3,
+                                  0,
+                                  0,
+                                  Format::Sms,
+                                  {"SMS_SITE_COMPONENT_MANAGER"},
+                                  {281},
+                                  true,
+                                  300,
+                                  "1999-03-26 10:43:41.547",
+                                  "Starting bootstrap operations..."};
+    m["kb267889-sitecomp.log"] = {2,
+                                  0,
+                                  0,
+                                  Format::Sms,
+                                  {"SMS_SITE_COMPONENT_MANAGER"},
+                                  {43},
+                                  true,
+                                  -60,
+                                  "2000-07-03 12:25:46.750",
+                                  "Could not install the performance counters."};
+    m["kb234360-sinvproc.log"] = {6,
+                                  0,
+                                  0,
+                                  Format::Sms,
+                                  {"SMS_SOFTWARE_INVENTORY_PROCESSOR"},
+                                  {209},
+                                  true,
+                                  240,
+                                  "1999-05-24 03:56:30.377",
+                                  "Processing file: E:\\SMS\\inboxes\\sinv.box\\Eflc4iyv.sid"};
     m["kb248969-sinvproc.log"] = {4, 0, 0, Format::Sms, {"SMS_SOFTWARE_INVENTORY_PROCESSOR"}, {322}, true, 480, "", ""};
-    m["kb263359-offersum.log"] = {5, 0, 0, Format::Sms, {"SMS_OFFER_STATUS_SUMMARIZER"}, {564}, true, 420,
+    m["kb263359-offersum.log"] = {5,
+                                  0,
+                                  0,
+                                  Format::Sms,
+                                  {"SMS_OFFER_STATUS_SUMMARIZER"},
+                                  {564},
+                                  true,
+                                  420,
                                   "2000-08-21 10:12:30.296",
                                   "Error: Could not get a SQL connection from the connection cache. Will try again "
                                   "in 60 seconds. : The handle is invalid."};
     // SMS 1.x: no milliseconds, no zone, '~' after the year, hex threads without 0x.
-    m["kb153246-despool.log"] = {22, 0, 0, Format::Sms, {"SMS_DESPOOLER"}, {0xE0}, true, std::nullopt,
+    m["kb153246-despool.log"] = {22,
+                                 0,
+                                 0,
+                                 Format::Sms,
+                                 {"SMS_DESPOOLER"},
+                                 {0xE0},
+                                 true,
+                                 std::nullopt,
                                  "1995-12-04 15:41:45.000",
                                  "Executing instruction of type MICROSOFT|SMS|MINIJOBINSTRUCTION|INVENTORY"};
     m["kb153247-smsexec.log"] = {2, 0, 0, Format::Sms, {"SMS_EXECUTIVE"}, {0xD5}, true, std::nullopt, "", ""};
     m["kb159201-sched.log"] = {2, 0, 0, Format::Sms, {"SMS_SCHEDULER"}, {0xD7}, true, std::nullopt, "", ""};
-    m["kb168510-sched.log"] = {4, 0, 0, Format::Sms, {"SMS_SCHEDULER"}, {0x168}, true, std::nullopt,
-                               "1997-04-21 09:02:14.000",
-                               "Creating package file '\\\\SERVER\\SMS_SHRI\\site.srv\\sender.box\\tosend\\A0100100.S00'."};
-    m["kb169491-despool-dataldr.log"] = {11, 0, 0, Format::Sms, {"SMS_DESPOOLER", "SMS_INVENTORY_DATA_LOADER"},
-                                         {0xDB, 0x127, 0x6F}, true, std::nullopt,
-                                         "1997-05-21 17:09:02.000", "Waiting for ready instruction file...."};
+    m["kb168510-sched.log"] = {
+        4,
+        0,
+        0,
+        Format::Sms,
+        {"SMS_SCHEDULER"},
+        {0x168},
+        true,
+        std::nullopt,
+        "1997-04-21 09:02:14.000",
+        "Creating package file '\\\\SERVER\\SMS_SHRI\\site.srv\\sender.box\\tosend\\A0100100.S00'."};
+    m["kb169491-despool-dataldr.log"] = {11,
+                                         0,
+                                         0,
+                                         Format::Sms,
+                                         {"SMS_DESPOOLER", "SMS_INVENTORY_DATA_LOADER"},
+                                         {0xDB, 0x127, 0x6F},
+                                         true,
+                                         std::nullopt,
+                                         "1997-05-21 17:09:02.000",
+                                         "Waiting for ready instruction file...."};
     // Last line cut mid-date in the KB: kept as plain text, counted.
-    m["kb175763-dataldr.log"] = {8, 1, 1, Format::Sms, {"SMS_INVENTORY_DATA_LOADER"}, {0xA0}, true, std::nullopt,
-                                 "1997-11-04 13:07:27.000", "Adding group: MICROSOFT|IDENTIFICATION|1.0..."};
-    m["kb191301-dataldr.log"] = {14, 0, 0, Format::Sms, {"SMS_INVENTORY_DATA_LOADER"}, {0x61}, true, std::nullopt,
+    m["kb175763-dataldr.log"] = {8,
+                                 1,
+                                 1,
+                                 Format::Sms,
+                                 {"SMS_INVENTORY_DATA_LOADER"},
+                                 {0xA0},
+                                 true,
+                                 std::nullopt,
+                                 "1997-11-04 13:07:27.000",
+                                 "Adding group: MICROSOFT|IDENTIFICATION|1.0..."};
+    m["kb191301-dataldr.log"] = {14,
+                                 0,
+                                 0,
+                                 Format::Sms,
+                                 {"SMS_INVENTORY_DATA_LOADER"},
+                                 {0x61},
+                                 true,
+                                 std::nullopt,
                                  "1997-10-16 07:50:19.000",
                                  "Err>General SQL Server error: Check messages from the SQL Server."};
-    m["kb193784-pcm.log"] = {5, 0, 0, Format::Sms, {"SMS_PACKAGE_COMMAND_MANAGER_NT"}, {0x112}, true, std::nullopt, "", ""};
-    m["kb201764-pcm.log"] = {3, 1, 1, Format::Sms, {"SMS_PACKAGE_COMMAND_MANAGER_NT"}, {0x8D}, true, std::nullopt,
-                             "1998-08-27 07:29:22.000", "Job still running............"};
-    m["kb225533-dataldr.log"] = {4, 0, 0, Format::Sms, {"SMS_INVENTORY_DATA_LOADER"}, {0xA4}, true, std::nullopt,
-                                 "1999-03-31 05:39:12.000", ""};
+    m["kb193784-pcm.log"] = {5,  0, 0, Format::Sms, {"SMS_PACKAGE_COMMAND_MANAGER_NT"}, {0x112}, true, std::nullopt,
+                             "", ""};
+    m["kb201764-pcm.log"] = {3,
+                             1,
+                             1,
+                             Format::Sms,
+                             {"SMS_PACKAGE_COMMAND_MANAGER_NT"},
+                             {0x8D},
+                             true,
+                             std::nullopt,
+                             "1998-08-27 07:29:22.000",
+                             "Job still running............"};
+    m["kb225533-dataldr.log"] = {
+        4, 0, 0, Format::Sms, {"SMS_INVENTORY_DATA_LOADER"}, {0xA4}, true, std::nullopt, "1999-03-31 05:39:12.000", ""};
     // Component only: no date, no thread; components that are DLL names or paths.
-    m["kb256073-dataldr.log"] = {7, 0, 1, Format::Sms, {"SMS_INVENTORY_DATA_LOADER"}, {}, false, std::nullopt, "",
+    m["kb256073-dataldr.log"] = {7,
+                                 0,
+                                 1,
+                                 Format::Sms,
+                                 {"SMS_INVENTORY_DATA_LOADER"},
+                                 {},
+                                 false,
+                                 std::nullopt,
+                                 "",
                                  "CDefinedGroup::InsertDefinedAttribute - could not find table"};
-    m["kb227025-wn_remote.log"] = {29, 0, 0, Format::Sms,
-                                   {"CliEx32.dll", "C:\\SMSDIR\\MS\\SMS\\CORE\\BIN\\Boot32wn.exe",
-                                    "C:\\WINNT\\MS\\SMS\\CORE\\BIN\\Boot32wn.exe"},
-                                   {}, false, std::nullopt, "", "ASSIGNMENT ***************************************"};
-    m["kb253648-smsboot1.log"] = {2, 0, 0, Format::Sms, {"SMSBOOT1.EXE"}, {}, false, std::nullopt, "",
-                                  "Wrote \"SMSClientPath=C:\\WINDOWS\\\" into file \"C:\\TEMP\\SMSBOOT1.INI\", iRet = 1"};
-    m["kb278334-compsumm.log"] = {2, 0, 0, Format::Sms, {"SMS_COMPONENT_STATUS_SUMMARIZER"}, {}, false, std::nullopt, "",
+    m["kb227025-wn_remote.log"] = {
+        29,
+        0,
+        0,
+        Format::Sms,
+        {"CliEx32.dll", "C:\\SMSDIR\\MS\\SMS\\CORE\\BIN\\Boot32wn.exe", "C:\\WINNT\\MS\\SMS\\CORE\\BIN\\Boot32wn.exe"},
+        {},
+        false,
+        std::nullopt,
+        "",
+        "ASSIGNMENT ***************************************"};
+    m["kb253648-smsboot1.log"] = {
+        2,
+        0,
+        0,
+        Format::Sms,
+        {"SMSBOOT1.EXE"},
+        {},
+        false,
+        std::nullopt,
+        "",
+        "Wrote \"SMSClientPath=C:\\WINDOWS\\\" into file \"C:\\TEMP\\SMSBOOT1.INI\", iRet = 1"};
+    m["kb278334-compsumm.log"] = {2,
+                                  0,
+                                  0,
+                                  Format::Sms,
+                                  {"SMS_COMPONENT_STATUS_SUMMARIZER"},
+                                  {},
+                                  false,
+                                  std::nullopt,
+                                  "",
                                   "Warn>: Received a status message from SMS_EXECUTIVE, a non-SMS component on "
                                   "SERVER1. Ignoring message."};
     // Line 3 has a lone "$<" as printed in the KB: plain, counted.
-    m["kb275191-invproc.log"] = {13, 1, 1, Format::Sms, {"SMS_INVENTORY_PROCESSOR"}, {}, false, std::nullopt, "",
-                                 "Reading the RAW file"};
+    m["kb275191-invproc.log"] = {
+        13, 1, 1, Format::Sms, {"SMS_INVENTORY_PROCESSOR"}, {}, false, std::nullopt, "", "Reading the RAW file"};
     // SMS 2.0 client logs: milliseconds, no zone.
     // Line 1 lacks the '>' after the component, as printed in the KB: plain, counted.
-    m["kb236596-ccim32.log"] = {13, 1, 1, Format::Sms, {"CCIM32"}, {4294798339u}, true, std::nullopt,
+    m["kb236596-ccim32.log"] = {13,
+                                1,
+                                1,
+                                Format::Sms,
+                                {"CCIM32"},
+                                {4294798339u},
+                                true,
+                                std::nullopt,
                                 "1999-06-22 01:26:12.050",
                                 "Component \"Available Programs Manager Win32\" needs to be verified"};
-    m["kb246331-clisvc.log"] = {11, 0, 0, Format::Sms, {"C:\\WINNT\\MS\\SMS\\CORE\\BIN\\CLISVCL.EXE"}, {52, 161}, true,
-                                std::nullopt, "1999-11-15 16:54:10.112",
+    m["kb246331-clisvc.log"] = {11,
+                                0,
+                                0,
+                                Format::Sms,
+                                {"C:\\WINNT\\MS\\SMS\\CORE\\BIN\\CLISVCL.EXE"},
+                                {52, 161},
+                                true,
+                                std::nullopt,
+                                "1999-11-15 16:54:10.112",
                                 "Client Configuration Installation Manager - (LAUNCH_CONTINUOUS_START)"};
-    m["kb262242-hinv32.log"] = {4, 0, 0, Format::Sms, {"Hardware Inventory Agent"}, {175}, true, std::nullopt,
-                                "2000-05-05 10:00:20.775", ""};
-    m["kb268500-smsapm32.log"] = {23, 0, 0, Format::Sms, {"APM"}, {1512, 532}, true, std::nullopt,
-                                  "2000-05-16 13:17:10.804", ""};
+    m["kb262242-hinv32.log"] = {
+        4, 0, 0, Format::Sms, {"Hardware Inventory Agent"}, {175}, true, std::nullopt, "2000-05-05 10:00:20.775", ""};
+    m["kb268500-smsapm32.log"] = {
+        23, 0, 0, Format::Sms, {"APM"}, {1512, 532}, true, std::nullopt, "2000-05-16 13:17:10.804", ""};
     return m;
   }();
   return w;
@@ -317,7 +442,8 @@ TEST(Corpus, MalformedLinesAreKeptAsPlainTextAndCounted) {
   std::string lone = "Processing Machine ISV MIF Files... $<SMS_INVENTORY_PROCESSOR>";
   std::string missing = "last done $$<CCIM32<Tue Jun 22 01:26:12.050 1999><thread=1 (0x1)>";
   std::string cut = "terminating thread $$<SMS_INVENTORY_DATA_LOADER><Tue Nov 04 13:07:31";
-  std::string fused = "one  $$<C><06-05-2006 10:02:11.453+420><thread=1 (0x1)>two  $$<C><06-05-2006 10:02:12.000+420><thread=1 (0x1)>";
+  std::string fused =
+      "one  $$<C><06-05-2006 10:02:11.453+420><thread=1 (0x1)>two  $$<C><06-05-2006 10:02:12.000+420><thread=1 (0x1)>";
   std::string cm_fused =
       "<![LOG[a]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2020\" component=\"X\" type=\"1\" thread=\"1\">"
       "<![LOG[b]LOG]!><time=\"10:00:01.000+000\" date=\"01-01-2020\" component=\"X\" type=\"1\" thread=\"1\">";

@@ -93,7 +93,8 @@ TEST(LogFollower, RotationYieldsTheRestOfTheRenamedFileThenTheNewOne) {
   const auto& got = f.poll();
   EXPECT_TRUE(f.rotated());
   EXPECT_FALSE(f.truncated());
-  ASSERT_EQ(messages(got), (Strings{"last of the old file", "first of a new file, longer than the old one was at the last poll"}));
+  ASSERT_EQ(messages(got),
+            (Strings{"last of the old file", "first of a new file, longer than the old one was at the last poll"}));
   EXPECT_EQ(got[0].file, (dir / "hman.lo_").string());
   EXPECT_EQ(got[0].entry.line, 2u);
   EXPECT_EQ(got[1].file, log.string());

@@ -139,7 +139,8 @@ TEST(Reader, CmTraceAttributesInAnyOrderAndCaseOrMissing) {
 
 TEST(Reader, CmTraceMessageWithNewlinesIsOneEntry) {
   Log log = Log::from_bytes(
-      "<![LOG[line one\r\nline two\r\nline three]LOG]!><time=\"10:00:00.000+000\" date=\"01-02-2007\" component=\"C\" type=\"1\">\r\n"
+      "<![LOG[line one\r\nline two\r\nline three]LOG]!><time=\"10:00:00.000+000\" date=\"01-02-2007\" component=\"C\" "
+      "type=\"1\">\r\n"
       "<![LOG[next]LOG]!><time=\"10:00:01.000+000\" date=\"01-02-2007\" component=\"C\" type=\"1\">\r\n");
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log.entry(0).message, "line one\r\nline two\r\nline three");
@@ -234,9 +235,7 @@ TEST(Reader, RotatedFileIsReadFirst) {
   EXPECT_EQ(with_rotated(dir / "other.log").size(), 1u);
 }
 
-TEST(Reader, MissingFileIsBadInput) {
-  EXPECT_THROW(Log::open("/nonexistent/smsup/x.log"), smsup::InputError);
-}
+TEST(Reader, MissingFileIsBadInput) { EXPECT_THROW(Log::open("/nonexistent/smsup/x.log"), smsup::InputError); }
 
 TEST(Reader, WriterLinesReadBackToTheSameFields) {
   auto t = make_local_time(2007, 12, 31, 23, 59, 58, 7);
@@ -291,9 +290,13 @@ TEST(Scanner, FindsEachMilestoneWithoutRegardToCaseOrInstallPath) {
   MilestoneScanner scanner;
   std::string text =
       "sms setup COMPLETED successfully\n"
-      "Waiting for changes to the \"D:\\Program Files\\SMS\\inboxes\\sitectrl.box\" or \"D:\\Program Files\\SMS\\inboxes\\sitecomp.box\" directories\n"
-      "Waiting for changes to the \xE2\x80\x9C" "C:\\SMS\\Inboxes\\Sitectrl.box\xE2\x80\x9D or \xE2\x80\x9C" "C:\\SMS\\Inboxes\\Sitecomp.box\xE2\x80\x9D directories\n"
-      "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\"\nor \"C:\\SMS\\Inboxes\\Sitecomp.box\" directories\n"
+      "Waiting for changes to the \"D:\\Program Files\\SMS\\inboxes\\sitectrl.box\" or \"D:\\Program "
+      "Files\\SMS\\inboxes\\sitecomp.box\" directories\n"
+      "Waiting for changes to the \xE2\x80\x9C"
+      "C:\\SMS\\Inboxes\\Sitectrl.box\xE2\x80\x9D or \xE2\x80\x9C"
+      "C:\\SMS\\Inboxes\\Sitecomp.box\xE2\x80\x9D directories\n"
+      "Waiting for changes to the \"C:\\SMS\\Inboxes\\Sitectrl.box\"\nor \"C:\\SMS\\Inboxes\\Sitecomp.box\" "
+      "directories\n"
       "Site shutdown\ncomplete\n";
   auto hits = scanner.scan(text);
   ASSERT_EQ(hits.size(), 3u);

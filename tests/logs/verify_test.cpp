@@ -188,8 +188,8 @@ TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
   std::filesystem::rename(logs / "hman.log", logs / "HMAN.LOG");
   // inboxmgr rotated: the milestone is in the .lo_, the new .log has later lines.
   std::filesystem::rename(logs / "inboxmgr.log", logs / "inboxmgr.lo_");
-  append_to_file(logs / "inboxmgr.log",
-                 sms_line("Inbox source is local.", "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 30, 0), 420, 1844));
+  append_to_file(logs / "inboxmgr.log", sms_line("Inbox source is local.", "SMS_INBOX_MANAGER",
+                                                 make_local_time(2006, 6, 5, 10, 30, 0), 420, 1844));
   VerifyResult r = verify_site(root, "C:\\SMS", std::nullopt);
   EXPECT_TRUE(r.verified);
   EXPECT_EQ(r.milestones[4].file.filename(), "HMAN.LOG");
@@ -198,8 +198,9 @@ TEST(Verify, LogNamesMatchWithoutRegardToCaseAndRotatedFilesAreRead) {
 
 namespace {
 std::string last_milestone_line() {
-  return sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
-                  "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+  return sms_line(
+      "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+      "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
 }
 }  // namespace
 
@@ -248,7 +249,8 @@ TEST(Verify, WaitFollowsLogsUntilVerified) {
   VerifyResult r = verify_site_waiting(
       root, "C:\\SMS", std::nullopt, seconds(60),
       [&](const VerifyResult& now) {
-        if (++changes == 1 && found(now) == 5) append_to_file(root / "SMS" / "Logs" / "inboxmgr.log", last_milestone_line());
+        if (++changes == 1 && found(now) == 5)
+          append_to_file(root / "SMS" / "Logs" / "inboxmgr.log", last_milestone_line());
       },
       WaitOptions{milliseconds(10)});
   EXPECT_TRUE(r.verified);
@@ -261,8 +263,8 @@ TEST(Verify, WaitGivesUpWhenTimeIsUpAndPollingWorksWithoutInotify) {
   s.omit = 6;
   write_sample_site(root, s);
   auto t0 = steady_clock::now();
-  VerifyResult r = verify_site_waiting(root, "C:\\SMS", std::nullopt, milliseconds(200), {},
-                                       WaitOptions{milliseconds(20), false});
+  VerifyResult r =
+      verify_site_waiting(root, "C:\\SMS", std::nullopt, milliseconds(200), {}, WaitOptions{milliseconds(20), false});
   EXPECT_FALSE(r.verified);
   EXPECT_GE(steady_clock::now() - t0, milliseconds(200));
 }
@@ -284,8 +286,9 @@ TEST(Verify, MilestoneInALineStillBeingWrittenDoesNotCountYet) {
   s.omit = 6;
   write_sample_site(root, s);
   auto inbox = root / "SMS" / "Logs" / "inboxmgr.log";
-  std::string line = sms_line("Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
-                              "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
+  std::string line = sms_line(
+      "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.",
+      "SMS_INBOX_MANAGER", make_local_time(2006, 6, 5, 10, 21, 0), 420, 1844);
   append_to_file(inbox, line.substr(0, line.find("$$<") + 10));  // message whole, trailer cut
   EXPECT_FALSE(verify_site(root, "C:\\SMS", std::nullopt).verified);
   append_to_file(inbox, line.substr(line.find("$$<") + 10));

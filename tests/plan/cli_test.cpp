@@ -27,8 +27,7 @@ class PlanCli : public ::testing::Test {
     auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
     text.replace(at, from.size(), to);
-    fs::copy_file(data_path("small-clients.csv"), dir_ / "small-clients.csv",
-                  fs::copy_options::overwrite_existing);
+    fs::copy_file(data_path("small-clients.csv"), dir_ / "small-clients.csv", fs::copy_options::overwrite_existing);
     return write("inv.yaml", text);
   }
 
@@ -47,10 +46,10 @@ TEST_F(PlanCli, PlanThenShowInEveryFormat) {
 
   r = smsup({"show", plan, "--format", "md"});
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* want : {"# Upgrade runbook: Fabrikam", "**[MANUAL]**", "## Wave 0 (central site)",
-                           "### Site CEN", "setup.exe /testdbupgrade SMS_CEN", "Wait at least 30 minutes",
-                           "SMS Setup completed successfully", "Disable Publishing", "dcomcnfg.exe",
-                           "SMS2003SP2.exe /X:", "It worked when:", "DRW.exe"}) {
+  for (const char* want :
+       {"# Upgrade runbook: Fabrikam", "**[MANUAL]**", "## Wave 0 (central site)", "### Site CEN",
+        "setup.exe /testdbupgrade SMS_CEN", "Wait at least 30 minutes", "SMS Setup completed successfully",
+        "Disable Publishing", "dcomcnfg.exe", "SMS2003SP2.exe /X:", "It worked when:", "DRW.exe"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want;
   }
   r = smsup({"show", plan, "--format", "json"});

@@ -110,7 +110,8 @@ TEST(PlanFile, UnknownKindsAndSiteCodesAreRefusedOnLoadBeforeAnythingRuns) {
   j["steps"][2]["kind"] = "upgrde";
   auto e = load_error(j.dump());
   EXPECT_EQ(e.field(), "steps[2].kind");
-  EXPECT_NE(e.message().find("unknown step kind 'upgrde'; expected a kind of docs/plan.md; did you mean 'upgrade'?"), std::string::npos)
+  EXPECT_NE(e.message().find("unknown step kind 'upgrde'; expected a kind of docs/plan.md; did you mean 'upgrade'?"),
+            std::string::npos)
       << e.what();
   j = plan::to_json(plan::make_plan(small(), {}, {}));
   j["steps"][2]["site"] = "C;N";
@@ -159,9 +160,15 @@ TEST(PlanFile, DamagedFilesAreRefusedNeverCrash) {
     for (int e = 0; e < edits; ++e) {
       size_t at = rng() % text.size();
       switch (rng() % 3) {
-        case 0: text.erase(at, 1 + rng() % 20); break;
-        case 1: text[at] = junk[rng() % junk.size()]; break;
-        default: text.resize(at); break;
+        case 0:
+          text.erase(at, 1 + rng() % 20);
+          break;
+        case 1:
+          text[at] = junk[rng() % junk.size()];
+          break;
+        default:
+          text.resize(at);
+          break;
       }
       if (text.empty()) text = "{";
     }

@@ -16,8 +16,7 @@ inline std::string data_path(const std::string& name) {
 
 inline Hierarchy small() { return inventory::load(data_path("small.yaml")); }
 
-inline rules::Finding finding(std::string_view rule, rules::Gravity sev, int site,
-                              std::string object) {
+inline rules::Finding finding(std::string_view rule, rules::Gravity sev, int site, std::string object) {
   rules::Finding f;
   f.rule = rule;
   f.severity = sev;

@@ -48,8 +48,8 @@ class Graph {
 };
 
 bool is_os_work(const std::string& kind) {
-  return kind == "os-sp1" || kind.starts_with("dcom-") || kind.starts_with("scw-") ||
-         kind == "firewall-exceptions" || kind == "mp-reinstall" || kind == "kb906570";
+  return kind == "os-sp1" || kind.starts_with("dcom-") || kind.starts_with("scw-") || kind == "firewall-exceptions" ||
+         kind == "mp-reinstall" || kind == "kb906570";
 }
 
 }  // namespace
@@ -100,8 +100,8 @@ std::vector<std::string> order_violations(const Hierarchy& h, const plan::Plan& 
       }
       if (!site.database->dbtest) exists(c + "dbtest", "untested database");
     }
-    const char* chain[] = {"replication-disable", "backup", "dbtest", "disk-check", "upgrade",
-                           "settle", "verify", "replication-enable"};
+    const char* chain[] = {"replication-disable", "backup", "dbtest", "disk-check", "upgrade", "settle", "verify",
+                           "replication-enable"};
     for (size_t a = 0; a < std::size(chain); ++a) {
       for (size_t b = a + 1; b < std::size(chain); ++b) need(c + chain[a], c + chain[b], "rule 3");
     }

@@ -266,7 +266,7 @@ TEST(Planner, ClientStepsFollowTheChecklist) {
   EXPECT_EQ(auto_up->params["will_not_upgrade"], nlohmann::json::array({"WS005"}));
   EXPECT_EQ(auto_up->params["ie_below_5_5"], nlohmann::json::array({"WS004"}));
   EXPECT_EQ(p.find("SE1/legacy-autoupgrade")->params["cycle_hours"], 23);  // SMS 2.0 client
-  EXPECT_EQ(p.find("PR3/advanced-push")->params["count"], 1);  // WS009 is already SP2
+  EXPECT_EQ(p.find("PR3/advanced-push")->params["count"], 1);              // WS009 is already SP2
   const auto* itmu = p.find("*/itmu");
   ASSERT_TRUE(itmu);
   EXPECT_EQ(&p.steps.back(), itmu);
@@ -282,7 +282,7 @@ TEST(Planner, OsTrackPutsCentralFirstAndKeepsTheUninstallFolder) {
   EXPECT_TRUE(os->params["reboot"].get<bool>());
   EXPECT_EQ(os->params["command"].get<std::string>().find("/n "), std::string::npos);
   EXPECT_TRUE(waits_for(p, "SE1/os-sp1/SE101", "CEN/os-sp1/CEN01"));
-  EXPECT_EQ(p.find("PR1/os-sp1/PR101"), nullptr);  // Windows 2000 takes no 2003 SP1
+  EXPECT_EQ(p.find("PR1/os-sp1/PR101"), nullptr);   // Windows 2000 takes no 2003 SP1
   EXPECT_EQ(p.find("CEN/os-sp1/CENSQL"), nullptr);  // already at SP1
   // The fixes come after the host's SP1 and before the backup.
   EXPECT_TRUE(waits_for(p, "CEN/dcom-slp/CEN01", "CEN/os-sp1/CEN01"));

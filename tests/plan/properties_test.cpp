@@ -45,8 +45,8 @@ TEST(PlanProperties, EveryOrderRuleHoldsOnRandomHierarchies) {
     auto h = random_hierarchy(seed, c.shape);
     auto p = plan::make_plan(h, {}, c.opts);
     auto v = order_violations(h, p);
-    ASSERT_TRUE(v.empty()) << "seed " << seed << " (" << c.shape.sites << " sites): " << v.front()
-                           << " (+" << v.size() - 1 << " more)";
+    ASSERT_TRUE(v.empty()) << "seed " << seed << " (" << c.shape.sites << " sites): " << v.front() << " (+"
+                           << v.size() - 1 << " more)";
   }
 }
 

@@ -70,15 +70,20 @@ Site site(Dice& d, const Shape& shape, int i, const Hierarchy& h, std::vector<in
   std::string h0 = s.code + "SRV";
   s.systems.push_back(system(d, h0, bits({Role::site_server, Role::provider})));
   if (d.coin(0.7)) s.systems[0].roles |= bits({Role::client_access_point});
-  if (d.coin(0.5)) s.systems.push_back(system(d, s.code + "MP", bits({Role::management_point})));
-  else s.systems[0].roles |= bits({Role::management_point});
-  if (d.coin(0.4)) s.systems.push_back(system(d, s.code + "SLP", bits({Role::server_locator_point, Role::reporting_point})));
+  if (d.coin(0.5))
+    s.systems.push_back(system(d, s.code + "MP", bits({Role::management_point})));
+  else
+    s.systems[0].roles |= bits({Role::management_point});
+  if (d.coin(0.4))
+    s.systems.push_back(system(d, s.code + "SLP", bits({Role::server_locator_point, Role::reporting_point})));
   if (d.coin(0.5)) s.systems.push_back(system(d, s.code + "DP", bits({Role::distribution_point})));
   if (s.type == SiteType::primary) {
     Database db;
     bool remote = d.coin(0.4);
-    if (remote) s.systems.push_back(system(d, s.code + "SQL", bits({Role::database_server})));
-    else s.systems[0].roles |= bits({Role::database_server});
+    if (remote)
+      s.systems.push_back(system(d, s.code + "SQL", bits({Role::database_server})));
+    else
+      s.systems[0].roles |= bits({Role::database_server});
     db.server = remote ? s.code + "SQL" : h0;
     db.name = "SMS_" + s.code;
     db.sql = *parse_sql_version("2000-sp4");
@@ -99,9 +104,8 @@ Site site(Dice& d, const Shape& shape, int i, const Hierarchy& h, std::vector<in
 }
 
 void add_clients(Dice& d, Hierarchy& h, const Shape& shape) {
-  const WinVersion oses[] = {{WinFamily::win98, 0}, {WinFamily::nt4, 6},  {WinFamily::w2000, 3},
-                             {WinFamily::w2000, 4}, {WinFamily::xp, 0},   {WinFamily::xp, 2},
-                             {WinFamily::w2003, 1}, {WinFamily::vista, 0}};
+  const WinVersion oses[] = {{WinFamily::win98, 0}, {WinFamily::nt4, 6}, {WinFamily::w2000, 3}, {WinFamily::w2000, 4},
+                             {WinFamily::xp, 0},    {WinFamily::xp, 2},  {WinFamily::w2003, 1}, {WinFamily::vista, 0}};
   const SmsLevel levels[] = {SmsLevel::sms20, SmsLevel::rtm, SmsLevel::sp1, SmsLevel::sp2};
   for (size_t si = 0; si < h.sites.size(); ++si) {
     for (int k = d.pick(0, shape.clients_per_site); k > 0; --k) {

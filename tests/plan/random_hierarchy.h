@@ -12,7 +12,7 @@ namespace smsup::testing {
 
 struct Shape {
   int sites = 50;
-  double depth_bias = 0.5;       // 0: children of the central site; 1: long chains
+  double depth_bias = 0.5;  // 0: children of the central site; 1: long chains
   double secondary_share = 0.3;
   double sp2_share = 0.1;
   int clients_per_site = 20;

@@ -25,7 +25,7 @@ TEST(PlanRender, WavesFollowTheUpgradedParents) {
   auto w = plan::waves_of(x.p);
   for (size_t i = 0; i < x.p.steps.size(); ++i) {
     const auto& s = x.p.steps[i];
-    int want = s.site == "*" ? (s.kind == "readiness" ? -1 : 3)
+    int want = s.site == "*"     ? (s.kind == "readiness" ? -1 : 3)
                : s.site == "CEN" ? 0
                : s.site == "SE1" ? 2
                                  : 1;  // PR1, and PR3 below PR2 (already SP2)
@@ -57,10 +57,10 @@ TEST(PlanRender, RunbookWritesOutTheChecklistProcedures) {
   auto md = plan::render_markdown(x.p, x.s);
   for (const char* want :
        {"Tools > Replication > Disable Publishing", "Yes, disable publishing",
-        "Run `setup.exe /testdbupgrade SMS_CEN` from the extracted files",
-        "On the Site Selection page, select SE1", "Wait at least 30 minutes after setup",
-        "Processing site shutdown transaction", "Always install (repair or upgrade existing client)",
-        "every 25 hours", "cliupgrade /disable): WS005", "SMSITMU.msi", "C:\\SMS\\custom\\report.vbs"}) {
+        "Run `setup.exe /testdbupgrade SMS_CEN` from the extracted files", "On the Site Selection page, select SE1",
+        "Wait at least 30 minutes after setup", "Processing site shutdown transaction",
+        "Always install (repair or upgrade existing client)", "every 25 hours", "cliupgrade /disable): WS005",
+        "SMSITMU.msi", "C:\\SMS\\custom\\report.vbs"}) {
     EXPECT_NE(md.find(want), std::string::npos) << want;
   }
 }
@@ -113,8 +113,8 @@ namespace {
 // A hand-edited plan may hold params of any type: showing it never throws.
 TEST(PlanRender, OddParamsNeverBreakTheRunbook) {
   Shown x;
-  const nlohmann::json odd[] = {nullptr, 7, "text", true, nlohmann::json::array({1, "a", nullptr}),
-                                nlohmann::json::object({{"k", 1}})};
+  const nlohmann::json odd[] = {
+      nullptr, 7, "text", true, nlohmann::json::array({1, "a", nullptr}), nlohmann::json::object({{"k", 1}})};
   for (const auto& value : odd) {
     auto p = x.p;
     for (auto& s : p.steps) {

@@ -81,9 +81,12 @@ std::map<std::string, std::string> spec_kinds() {
 
 std::string_view scope_text(Scope s) {
   switch (s) {
-    case Scope::hierarchy: return "*";
-    case Scope::site: return "site";
-    case Scope::host: return "site/host";
+    case Scope::hierarchy:
+      return "*";
+    case Scope::site:
+      return "site";
+    case Scope::host:
+      return "site/host";
   }
   return "?";
 }

@@ -75,8 +75,7 @@ TEST(Catalog, EveryReferenceIsASectionTitleOfTheChecklist) {
 }
 
 TEST(Catalog, SeveritiesRoundTrip) {
-  for (auto s : {rules::Gravity::blocker, rules::Gravity::action, rules::Gravity::warning,
-                 rules::Gravity::info}) {
+  for (auto s : {rules::Gravity::blocker, rules::Gravity::action, rules::Gravity::warning, rules::Gravity::info}) {
     EXPECT_EQ(rules::parse_gravity(rules::to_string(s)), s);
   }
   EXPECT_FALSE(rules::parse_gravity("fatal"));

@@ -48,13 +48,24 @@ sites:
 class Fixture {
  public:
   Fixture() {
-    vars_ = {{"method", "interactive"}, {"version", "sp1"}, {"drw", "false"},
-             {"port", "80"}, {"backup", "2006-06-10"}, {"dbhost", "CEN01"},
-             {"sql", "2000-sp4"}, {"free", "50000"}, {"data", "1000"},
+    vars_ = {{"method", "interactive"},
+             {"version", "sp1"},
+             {"drw", "false"},
+             {"port", "80"},
+             {"backup", "2006-06-10"},
+             {"dbhost", "CEN01"},
+             {"sql", "2000-sp4"},
+             {"free", "50000"},
+             {"data", "1000"},
              {"dbtest", "dbtest: {data_mb_after: 1500, log_mb_after: 400}"},
-             {"os", "w2003"}, {"os_sp", "0"},
+             {"os", "w2003"},
+             {"os_sp", "0"},
              {"roles", "site_server, provider, management_point, database_server"},
-             {"site", ""}, {"db", ""}, {"sys", ""}, {"systems", ""}, {"sites", ""}};
+             {"site", ""},
+             {"db", ""},
+             {"sys", ""},
+             {"systems", ""},
+             {"sites", ""}};
     opts_.as_of = *parse_date("2006-06-15");
   }
   Fixture& set(const std::string& key, std::string value) {
@@ -83,8 +94,7 @@ class Fixture {
         size_t line_start = out.rfind('\n', at) + 1;
         std::string indented = value;  // continuation lines keep the slot's indentation
         std::string pad = "\n" + std::string(at - line_start, ' ');
-        for (size_t nl = indented.find('\n'); nl != std::string::npos;
-             nl = indented.find('\n', nl + pad.size())) {
+        for (size_t nl = indented.find('\n'); nl != std::string::npos; nl = indented.find('\n', nl + pad.size())) {
           indented.replace(nl, 1, pad);
         }
         out.replace(at, slot.size(), indented);

@@ -9,12 +9,11 @@ namespace {
 
 std::string child(const char* code, const char* version, int port, bool auth = false) {
   return std::string("- code: ") + code + "\n  type: primary\n  parent: CEN\n  version: " + version +
-         "\n  http_port: " + std::to_string(port) +
-         "\n  client_auth_encryption: " + (auth ? "true" : "false") +
+         "\n  http_port: " + std::to_string(port) + "\n  client_auth_encryption: " + (auth ? "true" : "false") +
          "\n  last_backup: 2006-06-10\n  database: {server: " + code +
          "01, sql: 2000-sp4, data_mb: 10, log_mb: 10, free_disk_mb: 90000, dbtest: "
-         "{data_mb_after: 10, log_mb_after: 10}}\n  systems: [{host: " + code +
-         "01, os: w2003, roles: [site_server]}]";
+         "{data_mb_after: 10, log_mb_after: 10}}\n  systems: [{host: " +
+         code + "01, os: w2003, roles: [site_server]}]";
 }
 
 }  // namespace
@@ -36,8 +35,8 @@ TEST(HierarchyRules, PortMismatchIsAWarningOnceAllSitesRunSp1) {
 }
 
 TEST(HierarchyRules, AdvancedClientOnAnotherPortIsAMismatch) {
-  std::string csv = std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,sp1,,,8080\n" +
-                    "PC2,CEN,advanced,xp,2,,sp1,,,80\n";
+  std::string csv =
+      std::string(kClientsHeader) + "PC1,CEN,advanced,xp,2,,sp1,,,8080\n" + "PC2,CEN,advanced,xp,2,,sp1,,,80\n";
   auto f = Fixture().set("version", "rtm").clients(csv).fired("http-port-mismatch");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].message.find("8080 (1 advanced client)"), std::string::npos) << f[0].message;
@@ -53,8 +52,8 @@ TEST(HierarchyRules, OnePortEverywhereIsFine) {
 }
 
 TEST(HierarchyRules, ReassignFromAuthenticatedSiteToPlainSiteIsBlocked) {
-  std::string sites = child("PR1", "sp1", 80, true) + "\n" + child("PR2", "sp1", 80, false) + "\n" +
-                      child("PR3", "sp1", 80, true);
+  std::string sites =
+      child("PR1", "sp1", 80, true) + "\n" + child("PR2", "sp1", 80, false) + "\n" + child("PR3", "sp1", 80, true);
   std::string csv = std::string(kClientsHeader) + "PC1,PR1,advanced,xp,2,,sp1,,PR2,\n" +
                     "PC2,PR1,advanced,xp,2,,sp1,,PR3,\n" + "PC3,PR2,advanced,xp,2,,sp1,,PR1,\n";
   auto f = Fixture().set("sites", sites).clients(csv).fired("auth-reassign");

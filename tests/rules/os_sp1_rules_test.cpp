@@ -65,7 +65,8 @@ TEST(OsSp1Rules, RemoteManagementPointUnderComputerAccountHits997) {
   auto base = [](const char* account) {
     return sp1_host("site_server", kAllDcom)
         .set("systems", std::string("- host: MP01\n  os: w2003\n  os_sp: 1\n  roles: [management_point]\n"
-                                    "  service_account: ") + account);
+                                    "  service_account: ") +
+                            account);
   };
   auto f = base("false").fired("remote-mp-997");
   ASSERT_EQ(f.size(), 1u);
@@ -109,10 +110,10 @@ TEST(OsSp1Rules, ScwOnRemoteDatabaseServerNeedsSqlMonitorPorts) {
 }
 
 TEST(OsSp1Rules, ScwOnBitsDistributionPointNeedsIisRemoteAdministration) {
-  EXPECT_TRUE(sp1_host("site_server, client_access_point, distribution_point", "scw: true\nbits: true")
-                  .fires("scw-bits-dp"));
-  EXPECT_FALSE(sp1_host("site_server, client_access_point, distribution_point", "scw: true\nbits: false")
-                   .fires("scw-bits-dp"));
+  EXPECT_TRUE(
+      sp1_host("site_server, client_access_point, distribution_point", "scw: true\nbits: true").fires("scw-bits-dp"));
+  EXPECT_FALSE(
+      sp1_host("site_server, client_access_point, distribution_point", "scw: true\nbits: false").fires("scw-bits-dp"));
 }
 
 TEST(OsSp1Rules, ScwAssumesACapOnTheSiteServer) {

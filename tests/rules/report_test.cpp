@@ -28,8 +28,7 @@ TEST(CheckReport, TextCountsClientFindingsPerSiteAndRule) {
   std::ostringstream out;
   report::write_check_text(out, h, r, report::TextStyle{false, 3, "2006-06-15"});
   std::string text = out.str();
-  EXPECT_NE(text.find("advclient-os  12 clients: WS1000, WS1001, WS1002 and 9 more"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("advclient-os  12 clients: WS1000, WS1001, WS1002 and 9 more"), std::string::npos) << text;
   EXPECT_NE(text.find("e.g. WS1000 runs Windows 2000 SP3"), std::string::npos) << text;
   EXPECT_EQ(text.find("WS1003"), std::string::npos) << "only the first names are listed";
   EXPECT_EQ(text.rfind("Test: READY", 0), 0u) << text;
@@ -84,18 +83,19 @@ TEST(CheckReport, JunitFailsOnlyOnBlockers) {
   report::write_check_junit(out, fx.hierarchy(), fx.report());
   std::string xml = out.str();
   EXPECT_NE(xml.find("tests=\"3\" failures=\"1\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<testcase classname=\"CEN.sql-version\" name=\"CEN01\">\n      <failure"),
-            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"CEN.sql-version\" name=\"CEN01\">\n      <failure"), std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<testcase classname=\"CEN.console-version\" name=\"ADM01\">\n      <system-out>[action]"),
-            std::string::npos) << xml;
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<testsuite name=\"Test\""), std::string::npos) << "hierarchy-wide suite";
 }
 
 TEST(CheckReport, JsonStaysValidWithBytesThatAreNotUtf8) {
   // The inventory reader refuses such names (not a Windows name); the reports
   // must stay valid even so, for any name that reaches them.
-  std::string csv = std::string(kClientsHeader) + "WSBAD,CEN,advanced,w2000,3,,sp1,,,\n" +
-                    "CAFE,CEN,advanced,w2000,3,,sp1,,,\n";
+  std::string csv =
+      std::string(kClientsHeader) + "WSBAD,CEN,advanced,w2000,3,,sp1,,,\n" + "CAFE,CEN,advanced,w2000,3,,sp1,,,\n";
   Fixture fx;
   fx.clients(csv);
   Hierarchy h = fx.hierarchy();

@@ -19,11 +19,15 @@ std::string big_yaml() {
     y += fmt::format("  - {{code: {}, type: {}, version: {}, last_backup: 2006-06-01", code, type, version);
     if (!parent.empty()) y += ", parent: " + parent;
     if (std::string(type) == "primary") {
-      y += fmt::format(", database: {{server: {}01, sql: 2000-sp4, data_mb: 5000, log_mb: 1000, "
-                       "free_disk_mb: 8000}}", code);
+      y += fmt::format(
+          ", database: {{server: {}01, sql: 2000-sp4, data_mb: 5000, log_mb: 1000, "
+          "free_disk_mb: 8000}}",
+          code);
     }
-    y += fmt::format(", systems: [{{host: {}01, os: w2003, os_sp: 1, roles: [site_server, "
-                     "management_point]}}]}}\n", code);
+    y += fmt::format(
+        ", systems: [{{host: {}01, os: w2003, os_sp: 1, roles: [site_server, "
+        "management_point]}}]}}\n",
+        code);
   };
   site("CEN", "primary", "", "sp1");
   for (int p = 0; p < 20; ++p) {
@@ -63,8 +67,8 @@ TEST(Scale, MillionClientsAreEachCheckedOnceAndSummarised) {
   std::ostringstream text;
   report::write_check_text(text, h, r, report::TextStyle{});
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%zu findings: evaluate %.3f s, with JSON and text reports %.3f s\n", r.findings.size(),
-              eval_seconds, seconds);
+  std::printf("%zu findings: evaluate %.3f s, with JSON and text reports %.3f s\n", r.findings.size(), eval_seconds,
+              seconds);
   // Every 7th client runs Windows 2000 SP3; of those, the advanced ones fire advclient-os.
   int64_t old_advanced = 0;
   for (size_t i = 0; i < h.clients.size(); ++i) old_advanced += (i % 7 == 0 && i % 10 != 0);

@@ -43,8 +43,14 @@ TEST(SiteRules, Sp2SiteIsReportedAndSkipsUpgradeRules) {
 // only what is said of a site that needs no upgrade.
 TEST(SiteRules, AnSp2SiteGetsExactlyTheFindingsOfASiteThatNeedsNoUpgrade) {
   Fixture fx;
-  fx.set("version", "sp2").set("sql", "2000-sp3").set("backup", "~").set("os", "w2000").set("os_sp", "3")
-      .set("db", "replication: true").set("free", "10").set("dbtest", "");
+  fx.set("version", "sp2")
+      .set("sql", "2000-sp3")
+      .set("backup", "~")
+      .set("os", "w2000")
+      .set("os_sp", "3")
+      .set("db", "replication: true")
+      .set("free", "10")
+      .set("dbtest", "");
   std::multiset<std::string> rules;
   for (const auto& f : fx.report().findings) rules.insert(std::string(f.rule));
   EXPECT_EQ(rules, (std::multiset<std::string>{"already-sp2", "itmu-after-upgrade"}));
@@ -90,7 +96,9 @@ TEST(SiteRules, SqlVersionBoundaries) {
 }
 
 TEST(SiteRules, SqlVersionNamesTheDatabaseServer) {
-  auto f = Fixture().set("dbhost", "SQL01").set("sql", "2000-sp3")
+  auto f = Fixture()
+               .set("dbhost", "SQL01")
+               .set("sql", "2000-sp3")
                .set("systems", "- host: SQL01\n  os: w2003\n  roles: [database_server]")
                .fired("sql-version");
   ASSERT_EQ(f.size(), 1u);
@@ -196,11 +204,9 @@ TEST(SiteRules, AutogrowOffIsAWarning) {
 }
 
 TEST(SiteRules, ForeignFilesAreListed) {
-  auto f = Fixture().set("site", "foreign_files: ['C:\\SMS\\scripts', 'C:\\SMS\\notes.txt']")
-               .fired("foreign-files");
+  auto f = Fixture().set("site", "foreign_files: ['C:\\SMS\\scripts', 'C:\\SMS\\notes.txt']").fired("foreign-files");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_NE(f[0].message.find("C:\\SMS\\scripts, C:\\SMS\\notes.txt"), std::string::npos)
-      << f[0].message;
+  EXPECT_NE(f[0].message.find("C:\\SMS\\scripts, C:\\SMS\\notes.txt"), std::string::npos) << f[0].message;
   EXPECT_FALSE(Fixture().set("site", "foreign_files: []").fires("foreign-files"));
 }
 
@@ -208,8 +214,7 @@ TEST(SiteRules, BackupOlderThanSevenDaysIsStale) {
   EXPECT_FALSE(Fixture().set("backup", "2006-06-08").as_of("2006-06-15").fires("backup-stale"));
   auto f = Fixture().set("backup", "2006-06-07").as_of("2006-06-15").fired("backup-stale");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_NE(f[0].message.find("2006-06-07, 8 days before 2006-06-15"), std::string::npos)
-      << f[0].message;
+  EXPECT_NE(f[0].message.find("2006-06-07, 8 days before 2006-06-15"), std::string::npos) << f[0].message;
   EXPECT_TRUE(Fixture().set("backup", "~").fires("backup-stale"));
 }
 
@@ -252,7 +257,8 @@ TEST(SiteRules, QuietSecondaryAtRtmNeedsDrwFromItsParent) {
 }
 
 TEST(SiteRules, ConsolesBelowSp2MustBeUpgraded) {
-  auto f = Fixture().set("site", "consoles: [{host: ADM01, version: sp1}, {host: ADM02, version: sp2}]")
+  auto f = Fixture()
+               .set("site", "consoles: [{host: ADM01, version: sp1}, {host: ADM02, version: sp2}]")
                .fired("console-version");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].object, "ADM01");
@@ -262,8 +268,8 @@ TEST(SiteRules, ConsolesBelowSp2MustBeUpgraded) {
 TEST(SiteRules, AdvancedSecurityIsOfferedToReadyStandardSites) {
   EXPECT_TRUE(Fixture().set("site", "advanced_security_ready: true").fires("advanced-security-offer"));
   EXPECT_FALSE(Fixture().set("site", "advanced_security_ready: false").fires("advanced-security-offer"));
-  EXPECT_FALSE(Fixture().set("site", "security: advanced\nadvanced_security_ready: true")
-                   .fires("advanced-security-offer"));
+  EXPECT_FALSE(
+      Fixture().set("site", "security: advanced\nadvanced_security_ready: true").fires("advanced-security-offer"));
 }
 
 TEST(SiteRules, ItmuReminderOncePerHierarchy) {
@@ -272,13 +278,13 @@ TEST(SiteRules, ItmuReminderOncePerHierarchy) {
 }
 
 TEST(SiteRules, FindingsComeInSiteOrderThenCatalogOrder) {
-  auto r = Fixture().set("sql", "2000-sp3").set("backup", "~").set("sites", kChildAt("sp1"))
-               .set("version", "rtm").report();
+  auto r =
+      Fixture().set("sql", "2000-sp3").set("backup", "~").set("sites", kChildAt("sp1")).set("version", "rtm").report();
   std::vector<std::string_view> rules;
   for (auto& f : r.findings) rules.push_back(f.rule);
   // CEN: sql-version, drw-prompt, backup-stale; PR1: parent-not-upgraded-first; then hierarchy-wide.
-  std::vector<std::string_view> expected{"sql-version", "drw-prompt", "backup-stale",
-                                         "parent-not-upgraded-first", "itmu-after-upgrade"};
+  std::vector<std::string_view> expected{"sql-version", "drw-prompt", "backup-stale", "parent-not-upgraded-first",
+                                         "itmu-after-upgrade"};
   EXPECT_EQ(rules, expected);
   EXPECT_EQ(r.count(rules::Gravity::blocker), 1);
   EXPECT_FALSE(r.ready());

@@ -85,8 +85,8 @@ TEST(Advice, ShellTargetConfirmRetryAndGoOnWorkPastedFromAnotherFolder) {
                                     << "  upgrade:\n    command: [/bin/true]\n";
   test::write_file(dir / "broken-PR1", "");
   // Relative paths, as a person types them in the plan's folder.
-  auto ran = paste("smsup apply plan.json --target shell --hosts hosts.yaml --journal j.db --plain --max-failures 5",
-                   dir);
+  auto ran =
+      paste("smsup apply plan.json --target shell --hosts hosts.yaml --journal j.db --plain --max-failures 5", dir);
   ASSERT_EQ(ran.status, 1) << ran.out << ran.err;
 
   // Retry, confirm and go on, each pasted from another folder.
@@ -120,8 +120,8 @@ TEST(Advice, ConfirmAndRetryAdviceWhileAStepFailedAgainGoesOnWithTheSameOptions)
                                   << "  backup:\n    command: [/bin/sh, -c, 'test ! -e \"$0\"', '" << (t / "broken")
                                   << "']\n  upgrade:\n    command: [/bin/true]\n";
   test::write_file(t / "broken", "");
-  auto ran = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                              "--journal", t / "j.db", "--plain", "--per-site", "2"});
+  auto ran = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal",
+                              t / "j.db", "--plain", "--per-site", "2"});
   ASSERT_EQ(ran.status, 1) << ran.out;
   // Pasted while the cause is still there: the run goes on, fails the same
   // step again (exit 1, not a usage error), and says so.

@@ -97,8 +97,7 @@ TEST(Cascade, RetryGivesBackWhatOnlyThatFailureSkipped) {
   EXPECT_EQ(got(w, after_retry_of_0), (std::vector<Got>{{2, S::pending, 0}, {4, S::pending, 0}}));
   EXPECT_EQ(failed_behind(w, after_retry_of_0)[3], 1u) << "3 stays skipped, now behind 1";
   std::vector<State> both_retried = {S::pending, S::pending, S::skipped, S::skipped, S::skipped};
-  EXPECT_EQ(got(w, both_retried),
-            (std::vector<Got>{{2, S::pending, 0}, {3, S::pending, 0}, {4, S::pending, 0}}));
+  EXPECT_EQ(got(w, both_retried), (std::vector<Got>{{2, S::pending, 0}, {3, S::pending, 0}, {4, S::pending, 0}}));
 }
 
 TEST(Cascade, WaitsOfAPlanMarkItsLaneEdges) {

@@ -36,8 +36,8 @@ void write_apply_case(const test::TempDir& t, const std::string& upgrade_ms = "1
 }
 
 std::vector<std::string> apply_argv(const test::TempDir& t, std::vector<std::string> extra = {}) {
-  std::vector<std::string> a = {"apply", t / "plan.json", "--target", "shell", "--hosts",
-                                t / "hosts.yaml", "--journal", t / "j.db", "--plain"};
+  std::vector<std::string> a = {"apply",          t / "plan.json", "--target", "shell",  "--hosts",
+                                t / "hosts.yaml", "--journal",     t / "j.db", "--plain"};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -164,8 +164,8 @@ TEST(ApplyCli, EveryVerbHasHelp) {
 TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
   test::TempDir t;
   std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/contoso/contoso.yaml";
-  auto planned = test::run_smsup({"plan", example, "-o", t / "plan.json", "--as-of", "2006-06-12", "--waive",
-                                  "drw-required"});
+  auto planned =
+      test::run_smsup({"plan", example, "-o", t / "plan.json", "--as-of", "2006-06-12", "--waive", "drw-required"});
   ASSERT_EQ(planned.status, 0) << planned.out;
   // Manual steps wait for a person (exit 1); the databases exist from the start.
   auto r = test::run_smsup({"apply", t / "plan.json", "--journal", t / "j.db", "--plain"});
@@ -196,8 +196,10 @@ TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
       {"status", "--journal", t / "other.db", "--format", "json"},
       {"confirm", "CEN/drw", "--journal", t / "other.db"},
       {"retry", "CEN/drw", "--journal", t / "other.db"},
-      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain"},
-      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db", "--plain", "--resume"}};
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db",
+       "--plain"},
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "other.db",
+       "--plain", "--resume"}};
   for (const auto& v : verbs) {
     auto r = test::run_smsup(v);
     EXPECT_EQ(r.status, 2) << v[0] << ": " << r.out << r.err;
@@ -219,8 +221,8 @@ TEST(ApplyCli, AnSqliteDatabaseThatIsNotAJournalIsRefusedUntouched) {
   EXPECT_EQ(st.status, 2);
   EXPECT_TRUE(has(st.err, "empty file")) << st.err;
   EXPECT_EQ(test::read_file(t / "empty.db"), "");
-  auto made = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                               "--journal", t / "empty.db", "--plain"});
+  auto made = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal",
+                               t / "empty.db", "--plain"});
   EXPECT_EQ(made.status, 1) << made.out << made.err;  // CEN/drw waits for a person
   EXPECT_EQ(test::run_smsup({"status", "--journal", t / "empty.db"}).status, 1);
 }
@@ -235,19 +237,21 @@ TEST(ApplyCli, EventsNameTheOperatorAndAManualUpgradeNeedsANote) {
   p.created = "2026-11-25T00:00:00Z";
   p.steps = {site_step("SEC/backup", "backup", {}), site_step("SEC/upgrade", "upgrade", {"SEC/backup"}, true)};
   plan::save(p, t / "plan.json");
-  std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/true]\n";
-  auto first = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                                "--journal", t / "j.db", "--plain", "--operator", "ann"});
+  std::ofstream(t / "hosts.yaml")
+      << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/true]\n";
+  auto first = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal",
+                                t / "j.db", "--plain", "--operator", "ann"});
   EXPECT_EQ(first.status, 1) << first.out << first.err;
   auto bare = test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob"});
   EXPECT_EQ(bare.status, 2);
   EXPECT_TRUE(has(bare.err, "--note")) << bare.err;
   EXPECT_EQ(run::Journal(t / "j.db", false).step("SEC/upgrade")->state, run::State::waiting);
-  EXPECT_EQ(test::run_smsup({"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob",
-                             "--note", "setup log clean"})
+  EXPECT_EQ(test::run_smsup(
+                {"confirm", "SEC/upgrade", "--journal", t / "j.db", "--operator", "bob", "--note", "setup log clean"})
                 .status,
             0);
-  auto js = nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--events", "--format", "json"}).out);
+  auto js =
+      nlohmann::json::parse(test::run_smsup({"status", "--journal", t / "j.db", "--events", "--format", "json"}).out);
   EXPECT_EQ(js["format"], "smsup-events/1");
   std::vector<std::string> seen;
   char host[256] = {};
@@ -290,12 +294,12 @@ TEST(ApplyCli, RehearseAndApplyOnTheTwinGiveOneVerdict) {
       for (auto& s : p["steps"]) s["manual"] = false;
       test::write_file(t / (tag + ".json"), p.dump());
     }
-    auto rh = test::run_smsup({"rehearse", t / (tag + ".json"), "--format", "json", "--seed", "3",
-                               "--no-databases", "--twin-dir", t / (tag + "-twin")});
+    auto rh = test::run_smsup({"rehearse", t / (tag + ".json"), "--format", "json", "--seed", "3", "--no-databases",
+                               "--twin-dir", t / (tag + "-twin")});
     ASSERT_NE(rh.status, 2) << rh.err;
     auto verdict = nlohmann::json::parse(rh.out);
-    auto ap = test::run_smsup({"apply", t / (tag + ".json"), "--journal", t / (tag + ".db"), "--seed", "3",
-                               "--no-databases", "--plain"});
+    auto ap = test::run_smsup(
+        {"apply", t / (tag + ".json"), "--journal", t / (tag + ".db"), "--seed", "3", "--no-databases", "--plain"});
     ASSERT_NE(ap.status, 2) << ap.err;
     EXPECT_EQ(ap.status, rh.status) << "rehearse: " << rh.out.substr(0, 400) << "\napply: " << ap.out;
     EXPECT_EQ(verdict["nothing_lost"], !loses);

@@ -53,12 +53,10 @@ plan::Plan big_plan(int sites, int per_site) {
 }
 
 void write_hosts(const std::string& path, const std::string& record_file) {
-  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  backup:\n    command: ["
-                      << SMSUP_TEST_HELPER << ", record, " << record_file << ", '{step}']\n"
-                      << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record_file
-                      << ", '{step}']\n";
+  std::ofstream(path) << "format: smsup-hosts/1\ntimeout: 30s\nkinds:\n  backup:\n    command: [" << SMSUP_TEST_HELPER
+                      << ", record, " << record_file << ", '{step}']\n"
+                      << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record_file << ", '{step}']\n";
 }
-
 
 // How many step starts the helper has recorded in all.
 size_t counts_total(const std::string& record_file) {
@@ -68,9 +66,13 @@ size_t counts_total(const std::string& record_file) {
 }
 
 std::vector<std::string> shell_apply_args(const test::TempDir& t, const std::string& tag) {
-  return {"apply",     t / "plan.json", "--target", "shell",        "--hosts",
-          t / ("hosts-" + tag + ".yaml"), "--journal", t / (tag + ".db"), "--resume",
-          "--plain",   "--max-parallel", "6",       "--per-site",   "2"};
+  return {"apply",          t / "plan.json",
+          "--target",       "shell",
+          "--hosts",        t / ("hosts-" + tag + ".yaml"),
+          "--journal",      t / (tag + ".db"),
+          "--resume",       "--plain",
+          "--max-parallel", "6",
+          "--per-site",     "2"};
 }
 
 // The same on a PostgreSQL journal: the campaign `tag` in database `url`.
@@ -99,17 +101,17 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
   size_t seen = 0;  // steps recorded when the last run was killed
-  auto k = test::kill_at_random_instants(pg_apply_args(t, url, "ref"), pg_apply_args(t, url, "crash"),
-                                         t / "crash.out", rounds,
-                                         static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261129)),
-                                         [&] {
-                                           seen = counts_total(t / "crash.txt");
-                                           return test::left_a_step_running(url + "?campaign=crash");
-                                         },
-                                         // Each run spends its first moments connecting, taking
-                                         // the lease and asking about what the last one left: the
-                                         // random instant counts from this run's first step.
-                                         [&] { return counts_total(t / "crash.txt") > seen; });
+  auto k = test::kill_at_random_instants(
+      pg_apply_args(t, url, "ref"), pg_apply_args(t, url, "crash"), t / "crash.out", rounds,
+      static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261129)),
+      [&] {
+        seen = counts_total(t / "crash.txt");
+        return test::left_a_step_running(url + "?campaign=crash");
+      },
+      // Each run spends its first moments connecting, taking
+      // the lease and asking about what the last one left: the
+      // random instant counts from this run's first step.
+      [&] { return counts_total(t / "crash.txt") > seen; });
   ASSERT_EQ(k.reference.status, 0) << k.reference.out << k.reference.err;
   if (k.ended_status) {
     ASSERT_EQ(*k.ended_status, 0) << "a run ended by itself: " << test::read_file(t / "crash.out");
@@ -117,16 +119,17 @@ TEST(CrashSafety, OnPostgreSQLKilledAtRandomInstantsAndResumedEndsAsAnUninterrup
   auto last = test::run_smsup(pg_apply_args(t, url, "crash"));
   ASSERT_EQ(last.status, 0) << last.out << last.err;
   EXPECT_GE(k.killed, std::min(rounds, 3)) << "the kills came too late to test anything";
-  EXPECT_GE(k.mid_step * 3, k.killed) << "fewer than a third of the kills landed while a step ran ("
-                                      << k.mid_step << " of " << k.killed << ")";
+  EXPECT_GE(k.mid_step * 3, k.killed) << "fewer than a third of the kills landed while a step ran (" << k.mid_step
+                                      << " of " << k.killed << ")";
   EXPECT_EQ(test::journal_states(url + "?campaign=crash"), test::journal_states(url + "?campaign=ref"));
   auto ran = test::record_counts(t / "crash.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   EXPECT_EQ(test::record_counts(t / "ref.txt"), ran);
-  std::printf("[crash pg] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a "
-              "pause), every step ran exactly once\n",
-              k.span_ms, p.steps.size(), k.killed, k.mid_step, k.paused);
+  std::printf(
+      "[crash pg] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a "
+      "pause), every step ran exactly once\n",
+      k.span_ms, p.steps.size(), k.killed, k.mid_step, k.paused);
 }
 
 TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
@@ -139,9 +142,8 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   write_hosts(t / "hosts-ref.yaml", t / "ref.txt");
   write_hosts(t / "hosts-crash.yaml", t / "crash.txt");
 
-  auto k = test::kill_at_random_instants(shell_apply_args(t, "ref"), shell_apply_args(t, "crash"),
-                                         t / "crash.out", rounds,
-                                         static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261125)),
+  auto k = test::kill_at_random_instants(shell_apply_args(t, "ref"), shell_apply_args(t, "crash"), t / "crash.out",
+                                         rounds, static_cast<unsigned>(test::env_int("SMSUP_CRASH_SEED", 20261125)),
                                          [&] { return test::left_a_step_running(t / "crash.db"); });
   ASSERT_EQ(k.reference.status, 0) << k.reference.out;
   if (k.ended_status) {
@@ -152,8 +154,8 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   auto last = test::run_smsup(shell_apply_args(t, "crash"));
   ASSERT_EQ(last.status, 0) << last.out;
   EXPECT_GE(killed, std::min(rounds, 3)) << "the kills came too late to test anything";
-  EXPECT_GE(k.mid_step * 3, killed) << "fewer than a third of the kills landed while a step ran ("
-                                    << k.mid_step << " of " << killed << ")";
+  EXPECT_GE(k.mid_step * 3, killed) << "fewer than a third of the kills landed while a step ran (" << k.mid_step
+                                    << " of " << killed << ")";
 
   auto ref_states = test::journal_states(t / "ref.db");
   EXPECT_EQ(test::journal_states(t / "crash.db"), ref_states);
@@ -161,7 +163,8 @@ TEST(CrashSafety, KilledAtRandomInstantsAndResumedEndsAsAnUninterruptedRun) {
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
   EXPECT_EQ(test::record_counts(t / "ref.txt"), ran);
-  std::printf("[crash] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a pause), "
-              "every step ran exactly once\n",
-              span_ms, p.steps.size(), killed, k.mid_step, k.paused);
+  std::printf(
+      "[crash] kills within %d ms of a start, %zu steps, killed %d times (%d inside a step, %d after a pause), "
+      "every step ran exactly once\n",
+      span_ms, p.steps.size(), killed, k.mid_step, k.paused);
 }

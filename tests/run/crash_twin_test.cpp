@@ -60,10 +60,12 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
   test::TempDir t;
   int sites = test::env_int("SMSUP_CRASH_SITES", 60);
   int rounds = test::env_int("SMSUP_CRASH_ROUNDS", 20);
-  ASSERT_EQ(test::run_smsup({"twin", "inventory", "--sites", std::to_string(sites), "--clients", "2000",
-                             "--seed", "7", "-o", t / "inv"}).status, 0);
-  auto planned = test::run_smsup({"plan", t / "inv/inventory.yaml", "-o", t / "plan.json", "--method",
-                                  "update-quiet", "--as-of", "2006-06-12"});
+  ASSERT_EQ(test::run_smsup({"twin", "inventory", "--sites", std::to_string(sites), "--clients", "2000", "--seed", "7",
+                             "-o", t / "inv"})
+                .status,
+            0);
+  auto planned = test::run_smsup(
+      {"plan", t / "inv/inventory.yaml", "-o", t / "plan.json", "--method", "update-quiet", "--as-of", "2006-06-12"});
   ASSERT_EQ(planned.status, 0) << planned.out;
   {
     // The twin plays the person for manual steps here, so that a run goes
@@ -111,7 +113,8 @@ TEST(CrashSafety, TwinRunKilledAtRandomInstantsEndsAsAnUninterruptedRun) {
     EXPECT_TRUE(std::filesystem::exists(t / ("crash.db.twin/site-databases/" + s["code"].get<std::string>() + ".db")));
   }
   EXPECT_GT(dbs, 0);
-  std::printf("[crash/twin] %zu steps, kills within %d ms of a run's first event, killed %d times (%d inside a "
-              "step), each ran once on the twin; %d site databases\n",
-              runs.size(), k.span_ms, killed, k.mid_step, dbs);
+  std::printf(
+      "[crash/twin] %zu steps, kills within %d ms of a run's first event, killed %d times (%d inside a "
+      "step), each ran once on the twin; %d site databases\n",
+      runs.size(), k.span_ms, killed, k.mid_step, dbs);
 }

@@ -16,8 +16,7 @@ using smsup::test::step;
 
 namespace {
 
-Summary run_plan(const plan::Plan& p, Journal& j, FakeDriver& d, Limits lim = {},
-                 bool wait = false) {
+Summary run_plan(const plan::Plan& p, Journal& j, FakeDriver& d, Limits lim = {}, bool wait = false) {
   j.bind(p, "digest", "plan.json", "fake");
   Options o;
   o.limits = lim;
@@ -82,8 +81,8 @@ TEST(Executor, ALaneEdgeOrdersButAFailureBehindItStopsNothing) {
     auto queued = step("B/upgrade", {"B/backup", "A/upgrade"}, "", "B");
     queued.params["lane_after"] = "A/upgrade";
     auto p = plan_of({step("A/backup", {}, "", "A"), step("A/upgrade", {"A/backup"}, "", "A"),
-                      step("A/verify", {"A/upgrade"}, "", "A"), step("B/backup", {}, "", "B"),
-                      queued, step("B/verify", {"B/upgrade"}, "", "B")});
+                      step("A/verify", {"A/upgrade"}, "", "A"), step("B/backup", {}, "", "B"), queued,
+                      step("B/verify", {"B/upgrade"}, "", "B")});
     auto s = run_plan(p, j, d);
     EXPECT_FALSE(s.all_succeeded());
     EXPECT_EQ(state_of(j, "A/verify"), State::skipped) << failing;
@@ -184,8 +183,7 @@ TEST(Executor, RetrySetsAFailedStepBackAndItsSkippedDependants) {
   FakeDriver d;
   d.fail = {"A/backup", "B/backup"};
   auto p = plan_of({step("A/backup", {}, "", "A"), step("B/backup", {}, "", "B"),
-                    step("A/upgrade", {"A/backup"}, "", "A"),
-                    step("AB/itmu", {"A/upgrade", "B/backup"}, "", "*")});
+                    step("A/upgrade", {"A/backup"}, "", "A"), step("AB/itmu", {"A/upgrade", "B/backup"}, "", "*")});
   run_plan(p, j, d);
   EXPECT_EQ(state_of(j, "AB/itmu"), State::skipped);
   EXPECT_THROW(j.retry("A/upgrade"), InputError) << "only failed steps can be retried";
@@ -206,12 +204,13 @@ TEST(Executor, RetrySetsAFailedStepBackAndItsSkippedDependants) {
 TEST(Executor, ResumeAsksTheDriverAboutStepsLeftRunning) {
   test::TempDir t;
   Journal j(t / "j.db");
-  auto p = plan_of({step("A/done", {}, "", "A"), step("B/notdone", {}, "", "B"),
-                    step("C/unknown", {}, "", "C"), step("C/after", {"C/unknown"}, "", "C")});
+  auto p = plan_of({step("A/done", {}, "", "A"), step("B/notdone", {}, "", "B"), step("C/unknown", {}, "", "C"),
+                    step("C/after", {"C/unknown"}, "", "C")});
   j.bind(p, "digest", "plan.json", "fake");
   j.record({{"A/done", State::running}, {"B/notdone", State::running}, {"C/unknown", State::running}});
   FakeDriver d;
-  d.probes = {{"A/done", drivers::Probe::done}, {"B/notdone", drivers::Probe::not_done},
+  d.probes = {{"A/done", drivers::Probe::done},
+              {"B/notdone", drivers::Probe::not_done},
               {"C/unknown", drivers::Probe::unknown}};
   Options o;
   o.tick = std::chrono::milliseconds(5);

@@ -14,8 +14,8 @@
 
 namespace smsup::test {
 
-inline plan::Step step(std::string id, std::vector<std::string> after = {},
-                       std::string host = "", std::string site = "*", bool manual = false) {
+inline plan::Step step(std::string id, std::vector<std::string> after = {}, std::string host = "",
+                       std::string site = "*", bool manual = false) {
   plan::Step s;
   s.id = std::move(id);
   s.kind = s.id.substr(s.id.find('/') + 1);
@@ -38,7 +38,7 @@ inline plan::Plan plan_of(std::vector<plan::Step> steps) {
 
 class FakeDriver : public drivers::Driver {
  public:
-  std::set<std::string> fail;                 // these steps fail
+  std::set<std::string> fail;                  // these steps fail
   std::map<std::string, int> polls_to_finish;  // default 1
   std::map<std::string, drivers::Probe> probes;
   std::vector<std::string> started, confirmed_ids, probed;

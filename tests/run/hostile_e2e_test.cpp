@@ -35,25 +35,29 @@ TEST(HostileValues, FromInventoryThroughPlanToApplyTargetShellStayOneArgumentAnd
   const std::string pwned = t / "PWNED", pwned2 = t / "PWNED2";
   const std::string db = "SMS_$(touch " + pwned + ")";
   const std::string dir = "C:\\SMS\"; touch " + pwned2 + "; echo \"";
-  nlohmann::json inv = {
-      {"format", "smsup-inventory/1"},
-      {"hierarchy", "Hostile"},
-      {"method", "update-quiet"},
-      {"sites",
-       {{{"code", "CEN"},
-         {"type", "primary"},
-         {"parent", nullptr},
-         {"version", "sp1"},
-         {"last_backup", "2006-06-10"},
-         {"install_dir", dir},
-         {"database",
-          {{"server", "CEN01"}, {"name", db}, {"sql", "2000-sp4"}, {"data_mb", 1000}, {"log_mb", 200},
-           {"free_disk_mb", 50000}, {"dbtest", {{"data_mb_after", 1500}, {"log_mb_after", 400}}}}},
-         {"systems",
-          {{{"host", "CEN01"},
-            {"os", "w2003"},
-            {"os_sp", 1},
-            {"roles", {"site_server", "provider", "management_point", "database_server"}}}}}}}}};
+  nlohmann::json inv = {{"format", "smsup-inventory/1"},
+                        {"hierarchy", "Hostile"},
+                        {"method", "update-quiet"},
+                        {"sites",
+                         {{{"code", "CEN"},
+                           {"type", "primary"},
+                           {"parent", nullptr},
+                           {"version", "sp1"},
+                           {"last_backup", "2006-06-10"},
+                           {"install_dir", dir},
+                           {"database",
+                            {{"server", "CEN01"},
+                             {"name", db},
+                             {"sql", "2000-sp4"},
+                             {"data_mb", 1000},
+                             {"log_mb", 200},
+                             {"free_disk_mb", 50000},
+                             {"dbtest", {{"data_mb_after", 1500}, {"log_mb_after", 400}}}}},
+                           {"systems",
+                            {{{"host", "CEN01"},
+                              {"os", "w2003"},
+                              {"os_sp", 1},
+                              {"roles", {"site_server", "provider", "management_point", "database_server"}}}}}}}}};
   // JSON is YAML: the values go in quoted exactly.
   std::ofstream(t / "inv.yaml") << inv.dump(2);
   auto planned = test::run_smsup({"plan", t / "inv.yaml", "-o", t / "plan.json", "--as-of", "2006-06-12"});

@@ -56,7 +56,10 @@ TEST(Journal, StaleLockOfADeadProcessIsTakenOver) {
   gethostname(host, sizeof host - 1);
   {
     sql::Db raw(t / "j.db");
-    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since) VALUES(1, ?1, 0, ?2, 0)").bind(1, int64_t{child}).bind(2, std::string(host)).run();
+    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since) VALUES(1, ?1, 0, ?2, 0)")
+        .bind(1, int64_t{child})
+        .bind(2, std::string(host))
+        .run();
   }
   auto old = a.lock();
   ASSERT_TRUE(old.has_value());
@@ -104,7 +107,8 @@ TEST(Journal, AfterAPowerLossArmedStepsAreAskedAboutNotRunBlindly) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     sql::Db raw(t / "j.db");
-    sql::Stmt(raw, "INSERT INTO lock(id, pid, pid_start, host, since, boot) VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
+    sql::Stmt(raw,
+              "INSERT INTO lock(id, pid, pid_start, host, since, boot) VALUES(1, 999999, 0, ?1, 0, 'another-boot')")
         .bind(1, std::string(host))
         .run();
   }

@@ -88,13 +88,12 @@ struct Kills {
   Ran reference;
   int span_ms = 0;
   int killed = 0;
-  int mid_step = 0;   // kills after which the journal showed a step running
-  int paused = 0;     // runs stopped and continued before their kill
+  int mid_step = 0;                 // kills after which the journal showed a step running
+  int paused = 0;                   // runs stopped and continued before their kill
   std::optional<int> ended_status;  // a run that ended before its kill
 };
 
-inline Kills kill_at_random_instants(const std::vector<std::string>& ref_args,
-                                     const std::vector<std::string>& args,
+inline Kills kill_at_random_instants(const std::vector<std::string>& ref_args, const std::vector<std::string>& args,
                                      const std::string& out_file, int rounds, unsigned seed,
                                      const std::function<bool()>& mid_step = {},
                                      const std::function<bool()>& ready = {}) {

@@ -87,7 +87,9 @@ class Receiver {
     http_->stop();
     thread_.join();
   }
-  std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_) + "/hook"; }
+  std::string url() const {
+    return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_) + "/hook";
+  }
   std::vector<json> bodies() {
     std::lock_guard lk(mu_);
     return bodies_;
@@ -123,7 +125,10 @@ std::string dead_url() {
   return "http://127.0.0.1:" + std::to_string(port) + "/hook";  // closed when s goes
 }
 
-Event ev(int64_t seq) { return {seq, 1.7e9 + static_cast<double>(seq), "S" + std::to_string(seq), "running", "executor", "", "ann@desk", "desk"}; }
+Event ev(int64_t seq) {
+  return {seq,   1.7e9 + static_cast<double>(seq), "S" + std::to_string(seq), "running", "executor", "", "ann@desk",
+          "desk"};
+}
 
 // A throwaway CA of a team and a certificate it signs for 127.0.0.1 (an
 // https receiver's), made with OpenSSL's C API; ca_pem is what
@@ -325,8 +330,8 @@ TEST(Notify, HeadersComeFromAFileAndABadLineIsNotRepeated) {
 // the executor's events reach a notifier exactly as the journal holds them.
 TEST(Notify, TheJournalHandsOnEveryCommittedEventInOrder) {
   test::TempDir t;
-  auto p = test::plan_of({test::step("A/backup"), test::step("A/upgrade", {"A/backup"}),
-                          test::step("B/backup"), test::step("B/upgrade", {"B/backup"})});
+  auto p = test::plan_of({test::step("A/backup"), test::step("A/upgrade", {"A/backup"}), test::step("B/backup"),
+                          test::step("B/upgrade", {"B/backup"})});
   Journal j(t / "j.db");
   std::vector<Event> seen;
   j.on_event([&](const Event& e) { seen.push_back(e); });
@@ -355,7 +360,8 @@ TEST(NotifyEta, KeptEventByEventItIsTheEstimateOfTheJournal) {
   test::TempDir t;
   auto p = test::plan_of({test::step("S/backup"), test::step("S/upgrade", {"S/backup"}),
                           test::step("S/check", {"S/upgrade"}), test::step("T/backup")});
-  for (auto& [i, min] : {std::pair{0, 10.0}, {1, 60.0}, {2, 30.0}, {3, 5.0}}) p.steps[static_cast<size_t>(i)].estimate_min = min;
+  for (auto& [i, min] : {std::pair{0, 10.0}, {1, 60.0}, {2, 30.0}, {3, 5.0}})
+    p.steps[static_cast<size_t>(i)].estimate_min = min;
   Journal j(t / "j.db");
   j.bind(p, "digest", "plan.json", "fake");
   EtaTracker eta(p, j.steps());
@@ -456,7 +462,8 @@ TEST(NotifyTls, AnUntrustedCertificateIsRefusedAndTheReasonSaid) {
     EXPECT_EQ(stats[0].delivered, 0);
     EXPECT_EQ(stats[0].failed, 2) << "refused, not retried nor lost";
     std::string said = notify_summary(stats);
-    EXPECT_TRUE(has(said, "the certificate of 127.0.0.1 is not trusted (unable to get local issuer certificate)")) << said;
+    EXPECT_TRUE(has(said, "the certificate of 127.0.0.1 is not trusted (unable to get local issuer certificate)"))
+        << said;
     EXPECT_TRUE(has(said, "--notify-ca FILE")) << said;
   }
   EXPECT_EQ(r.requests(), 0) << "a notice was sent to a receiver whose certificate is not trusted";
@@ -475,7 +482,8 @@ void write_case(const test::TempDir& t) {
              site_step("PR1/backup", "backup", {}), site_step("PR1/upgrade", "upgrade", {"PR1/backup"})};
   // Minutes: the longest path is PR1's, 70 min; after the run, the failed
   // upgrade (retried now) makes it 60.
-  for (auto& [step, min] : {std::pair{0, 10.0}, {1, 30.0}, {2, 10.0}, {3, 60.0}}) p.steps[static_cast<size_t>(step)].estimate_min = min;
+  for (auto& [step, min] : {std::pair{0, 10.0}, {1, 30.0}, {2, 10.0}, {3, 60.0}})
+    p.steps[static_cast<size_t>(step)].estimate_min = min;
   plan::save(p, t / "plan.json");
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                   << "  backup:\n    command: [/bin/true]\n"
@@ -483,8 +491,8 @@ void write_case(const test::TempDir& t) {
 }
 
 std::vector<std::string> apply(const test::TempDir& t, std::vector<std::string> extra) {
-  std::vector<std::string> a = {"apply", t / "plan.json", "--target", "shell", "--hosts",
-                                t / "hosts.yaml", "--journal", t / "j.db", "--plain"};
+  std::vector<std::string> a = {"apply",          t / "plan.json", "--target", "shell",  "--hosts",
+                                t / "hosts.yaml", "--journal",     t / "j.db", "--plain"};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -558,7 +566,8 @@ TEST(NotifyCli, EachNoticeCarriesTheRunsEtaAndNullBeforeThePlanIsKnown) {
     ASSERT_TRUE(n["remaining_seconds"].is_number()) << n;
     EXPECT_GT(n["remaining_seconds"].get<int64_t>(), 0) << n;
     double at = 0, eta = 0;
-    ASSERT_TRUE(parse_iso_time(n["at"].get<std::string>(), at) && parse_iso_time(n["eta"].get<std::string>(), eta)) << n;
+    ASSERT_TRUE(parse_iso_time(n["at"].get<std::string>(), at) && parse_iso_time(n["eta"].get<std::string>(), eta))
+        << n;
     EXPECT_NEAR(eta - at, n["remaining_seconds"].get<double>(), 2.0) << n;  // whole seconds
   }
   EXPECT_EQ(got.front()["state"], "running");
@@ -615,8 +624,10 @@ TEST(NotifyCli, HttpsReceiversTrustTheNamedCaBesidesTheSystemsAndSayWhyNot) {
   EXPECT_EQ(a.bodies().back()["state"], "finished");
   EXPECT_EQ(c.requests(), 0);
   EXPECT_TRUE(has(ran.out, fmt::format("Notifications to {}: 0 delivered", c.url()))) << ran.out;
-  EXPECT_TRUE(has(ran.out, "is not trusted (unable to get local issuer certificate); if a CA of your own signed it, "
-                           "name it with --notify-ca FILE")) << ran.out;
+  EXPECT_TRUE(has(ran.out,
+                  "is not trusted (unable to get local issuer certificate); if a CA of your own signed it, "
+                  "name it with --notify-ca FILE"))
+      << ran.out;
   // The go-on advice keeps the CA.
   std::string go_on = Journal(t / "j.db", false).meta("go_on");
   EXPECT_TRUE(has(go_on, "--notify-ca " + t / "team-ca.pem")) << go_on;

@@ -37,8 +37,7 @@ std::string fresh_db(test::PgCluster* pg, const std::string& name) {
 plan::Plan mixed_plan() {
   return test::plan_of({test::step("A/backup"), test::step("A/upgrade", {"A/backup"}),
                         test::step("A/verify", {"A/upgrade"}), test::step("B/backup"),
-                        test::step("B/drw", {"B/backup"}, "", "*", true),
-                        test::step("B/upgrade", {"B/drw"})});
+                        test::step("B/drw", {"B/backup"}, "", "*", true), test::step("B/upgrade", {"B/drw"})});
 }
 
 struct Seen {
@@ -95,8 +94,9 @@ TEST(PgJournal, EachCampaignHasItsOwnSchemaAndAMissingOneIsNoJournal) {
   }
   EXPECT_EQ(Journal(url + "?campaign=spring", false).steps().size(), 1u);
   EXPECT_EQ(Journal(url + "?campaign=autumn", false).steps().size(), 2u);
-  EXPECT_EQ(pg->psql("campaigns", "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace "
-                                  "WHERE nspname LIKE 'smsup%'"),
+  EXPECT_EQ(pg->psql("campaigns",
+                     "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace "
+                     "WHERE nspname LIKE 'smsup%'"),
             "smsup_autumn,smsup_spring\n");
   auto st = test::run_smsup({"status", "--journal", url + "?campaign=winter"});
   EXPECT_EQ(st.status, 2);
@@ -155,14 +155,16 @@ TEST(PgLease, ALiveLeaseIsRefusedAnExpiredOneTakenOverAndTheOldHolderStops) {
     EXPECT_TRUE(has(e.what(), "operator ann@desk1")) << e.what();
   }
   std::optional<LockHolder> old;
-  EXPECT_TRUE(test::eventually([&] {
-    try {
-      old = b.lock(1.5);
-      return true;
-    } catch (const InputError&) {
-      return false;
-    }
-  }, std::chrono::seconds(20), std::chrono::milliseconds(100)));
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        try {
+          old = b.lock(1.5);
+          return true;
+        } catch (const InputError&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(20), std::chrono::milliseconds(100)));
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->who, "ann@desk1");
   auto ev = b.events();
@@ -187,8 +189,9 @@ TEST(PgLease, AHolderWhoseConnectionWasEndedLearnsWhetherItWasTakenOver) {
   a.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
   a.lock(60);
   auto end_others = [&] {
-    pg->psql("ended", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname='ended' AND pid <> pg_backend_pid()");
+    pg->psql("ended",
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname='ended' AND pid <> pg_backend_pid()");
   };
   // Still its lease: the lost connection is the whole story.
   end_others();
@@ -293,7 +296,6 @@ void write_slow_hosts(const std::string& path, const std::string& record, int sl
                       << "    probe: [" << SMSUP_TEST_HELPER << ", probe, " << record << ", '{step}']\n";
 }
 
-
 }  // namespace
 
 TEST(PgLease, APausedApplierIsTakenOverAndWhenItWakesEveryStepHasRunExactlyOnce) {
@@ -304,19 +306,22 @@ TEST(PgLease, APausedApplierIsTakenOverAndWhenItWakesEveryStepHasRunExactlyOnce)
   plan::save(p, t / "plan.json");
   write_slow_hosts(t / "hosts.yaml", t / "ran.txt", 40);
   auto args = [&](const std::string& who) {
-    return std::vector<std::string>{"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                                    "--journal", url, "--resume", "--plain", "--lease", "2", "--operator", who,
-                                    "--work-dir", t / ("work-" + who)};
+    return std::vector<std::string>{
+        "apply",      t / "plan.json",    "--target", "shell",   "--hosts", t / "hosts.yaml", "--journal",
+        url,          "--resume",         "--plain",  "--lease", "2",       "--operator",     who,
+        "--work-dir", t / ("work-" + who)};
   };
   test::Child a = test::start_smsup(args("ann"));
   ASSERT_TRUE(test::eventually([&] { return test::record_counts(t / "ran.txt").size() >= 4; })) << a.err();
   kill(a.pid(), SIGSTOP);
   // Its lease runs out (status says so), then the second applier takes over.
-  ASSERT_TRUE(test::eventually([&] {
-    auto st = test::run_smsup({"status", "--journal", url, "--format", "json"});
-    auto j = nlohmann::json::parse(st.out, nullptr, false);
-    return !j.is_discarded() && j["lock"].is_object() && j["lock"]["expired"] == true;
-  }, std::chrono::seconds(30), std::chrono::milliseconds(200)));
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        auto st = test::run_smsup({"status", "--journal", url, "--format", "json"});
+        auto j = nlohmann::json::parse(st.out, nullptr, false);
+        return !j.is_discarded() && j["lock"].is_object() && j["lock"]["expired"] == true;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(200)));
   test::Child b = test::start_smsup(args("bob"));
   ASSERT_TRUE(test::eventually([&] { return has(b.err(), "taking the journal over"); })) << b.err();
   kill(a.pid(), SIGCONT);
@@ -329,13 +334,14 @@ TEST(PgLease, APausedApplierIsTakenOverAndWhenItWakesEveryStepHasRunExactlyOnce)
   auto ran = test::record_counts(t / "ran.txt");
   EXPECT_EQ(ran.size(), p.steps.size()) << "some step never ran";
   for (const auto& [id, n] : ran) EXPECT_EQ(n, 1) << id << " ran " << n << " times";
-  auto events = nlohmann::json::parse(test::run_smsup({"status", "--journal", url, "--events", "--format", "json"}).out);
+  auto events =
+      nlohmann::json::parse(test::run_smsup({"status", "--journal", url, "--events", "--format", "json"}).out);
   int takeovers = 0;
   for (const auto& e : events["events"]) {
     if (e["state"] == "takeover") {
       ++takeovers;
       EXPECT_EQ(e["who"], "bob");
-      EXPECT_TRUE(has(e["detail"].get<std::string>(), "pid " + std::to_string(a.pid()) )) << e["detail"];
+      EXPECT_TRUE(has(e["detail"].get<std::string>(), "pid " + std::to_string(a.pid()))) << e["detail"];
       EXPECT_TRUE(has(e["detail"].get<std::string>(), "(operator ann)")) << e["detail"];
     }
   }
@@ -351,12 +357,14 @@ TEST(PgJournal, ABackendTerminatedMidRunEndsApplyCleanlyAndResumeFinishesTheRun)
   auto p = chain_plan(30);
   plan::save(p, t / "plan.json");
   write_slow_hosts(t / "hosts.yaml", t / "ran.txt", 30);
-  std::vector<std::string> args{"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                                "--journal", url, "--resume", "--plain", "--work-dir", t / "work"};
+  std::vector<std::string> args{"apply",    t / "plan.json",  "--target",   "shell",
+                                "--hosts",  t / "hosts.yaml", "--journal",  url,
+                                "--resume", "--plain",        "--work-dir", t / "work"};
   test::Child a = test::start_smsup(args);
   ASSERT_TRUE(test::eventually([&] { return test::record_counts(t / "ran.txt").size() >= 4; })) << a.err();
-  pg->psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='terminated' "
-                       "AND application_name='smsup'");
+  pg->psql("postgres",
+           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='terminated' "
+           "AND application_name='smsup'");
   auto ra = a.wait();
   EXPECT_EQ(ra.status, 1) << ra.out << ra.err;
   EXPECT_TRUE(has(ra.err, "lost the connection to the journal's PostgreSQL")) << ra.err;

@@ -50,8 +50,8 @@ constexpr int kDoneStatus = 87;  // the child's run ended before the cut point
 sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 sqlite3_io_methods g_methods;
-long g_events = 0;    // xWrite, xSync and xTruncate calls so far
-long g_cut_at = -1;   // the event that loses power; -1: never
+long g_events = 0;   // xWrite, xSync and xTruncate calls so far
+long g_cut_at = -1;  // the event that loses power; -1: never
 // What each file the VFS opened held at its last sync (nullopt: never synced,
 // so it would not be there after a power cut).
 std::map<std::string, std::optional<std::string>>* g_durable = nullptr;
@@ -108,7 +108,9 @@ int x_close(sqlite3_file* f) {
   int rc = real_of(f)->pMethods ? real_of(f)->pMethods->xClose(real_of(f)) : SQLITE_OK;
   return rc;
 }
-int x_read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) { return real_of(f)->pMethods->xRead(real_of(f), b, n, o); }
+int x_read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) {
+  return real_of(f)->pMethods->xRead(real_of(f), b, n, o);
+}
 int x_write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
   event();
   return real_of(f)->pMethods->xWrite(real_of(f), b, n, o);
@@ -247,11 +249,10 @@ class WorldDriver : public test::FakeDriver {
 
 plan::Plan cut_plan() {
   using test::step;
-  return test::plan_of({step("CEN/backup", {}, "CEN01", "CEN"), step("CEN/upgrade", {"CEN/backup"}, "CEN01", "CEN"),
-                        step("PR1/backup", {}, "PR101", "PR1"),
-                        step("PR1/upgrade", {"PR1/backup", "CEN/upgrade"}, "PR101", "PR1"),
-                        step("PR2/backup", {}, "PR201", "PR2"),
-                        step("PR2/upgrade", {"PR2/backup", "CEN/upgrade"}, "PR201", "PR2")});
+  return test::plan_of(
+      {step("CEN/backup", {}, "CEN01", "CEN"), step("CEN/upgrade", {"CEN/backup"}, "CEN01", "CEN"),
+       step("PR1/backup", {}, "PR101", "PR1"), step("PR1/upgrade", {"PR1/backup", "CEN/upgrade"}, "PR101", "PR1"),
+       step("PR2/backup", {}, "PR201", "PR2"), step("PR2/upgrade", {"PR2/backup", "CEN/upgrade"}, "PR201", "PR2")});
 }
 
 // As apply does (run/session.cpp): take the journal, bind the plan, run.

@@ -57,8 +57,8 @@ fs::path shared_dir(const std::string& name) {
   auto dir = fs::temp_directory_path() / ("smsup-smbh-" + std::to_string(::getpid()) + "-" + info->name() + "-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
-  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                           fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   return fs::canonical(dir);
 }
 
@@ -115,15 +115,14 @@ void cut_last_milestone(const Case& c, Cut& cut) {
 
 void write_hosts(const Case& c, const std::string& logs, const std::string& backup_command,
                  const std::string& marker = "") {
-  std::ofstream(c.t / "hosts.yaml")
-      << "format: smsup-hosts/1\n"
-      << "logs: '" << logs << "'\n"
-      << "check_timeout: 10s\n"
-      << "kinds:\n"
-      << "  backup:\n    command: " << backup_command << "\n"
-      << "    check: [/bin/sh, -c, 'exit 0', '{host}']\n"
-      << (marker.empty() ? "" : "    probe: [/bin/true]\n")
-      << "  verify: {timeout: 5s, poll: 100ms}\n";
+  std::ofstream(c.t / "hosts.yaml") << "format: smsup-hosts/1\n"
+                                    << "logs: '" << logs << "'\n"
+                                    << "check_timeout: 10s\n"
+                                    << "kinds:\n"
+                                    << "  backup:\n    command: " << backup_command << "\n"
+                                    << "    check: [/bin/sh, -c, 'exit 0', '{host}']\n"
+                                    << (marker.empty() ? "" : "    probe: [/bin/true]\n")
+                                    << "  verify: {timeout: 5s, poll: 100ms}\n";
 }
 
 }  // namespace
@@ -143,8 +142,8 @@ TEST(HostsCheck, GoodHostsOverSmbIsReadyAndNeverShowsThePassword) {
   EXPECT_EQ(r.out.find(c.server->password()), std::string::npos);
   EXPECT_EQ(r.err.find(c.server->password()), std::string::npos);
 
-  auto j = test::run_smsup({"hosts", "check", c.t / "hosts.yaml", "--plan", c.t / "plan.json", "--smb-auth", c.auth,
-                            "--format", "json"});
+  auto j = test::run_smsup(
+      {"hosts", "check", c.t / "hosts.yaml", "--plan", c.t / "plan.json", "--smb-auth", c.auth, "--format", "json"});
   EXPECT_EQ(j.status, 0) << j.err;
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["ok"], true);
@@ -158,10 +157,9 @@ TEST(HostsCheck, BrokenHostsNamesEachProblemAndApplyRefusesToStart) {
   int dead = smb::testing::free_port();
   fs::path ran = c.t.path / "backup-ran";
   // A program that is not here, a {db} the plan does not give, and a port nothing listens on.
-  write_hosts(c, "smb://127.0.0.1:" + std::to_string(dead) + "/site",
-              "[/nonexistent/sqsh, -D, '{db}']");
-  auto r = test::run_smsup({"hosts", "check", c.t / "hosts.yaml", "--plan", c.t / "plan.json", "--smb-auth", c.auth,
-                            "--smb-timeout", "3s"});
+  write_hosts(c, "smb://127.0.0.1:" + std::to_string(dead) + "/site", "[/nonexistent/sqsh, -D, '{db}']");
+  auto r = test::run_smsup(
+      {"hosts", "check", c.t / "hosts.yaml", "--plan", c.t / "plan.json", "--smb-auth", c.auth, "--smb-timeout", "3s"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("NOT ready"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("placeholders kinds.backup.command"), std::string::npos) << r.out;
@@ -179,8 +177,8 @@ TEST(HostsCheck, BrokenHostsNamesEachProblemAndApplyRefusesToStart) {
   // backup (which would leave a file) not run. Here only the logs are out of reach.
   write_hosts(c, "smb://127.0.0.1:" + std::to_string(dead) + "/site",
               "[/bin/sh, -c, 'touch \"$0\"', '" + ran.string() + "', '{site}']");
-  auto a = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml",
-                            "--journal", c.t / "j.db", "--plain", "--smb-auth", c.auth, "--smb-timeout", "3s"});
+  auto a = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml", "--journal",
+                            c.t / "j.db", "--plain", "--smb-auth", c.auth, "--smb-timeout", "3s"});
   EXPECT_EQ(a.status, 2) << a.out << a.err;
   EXPECT_NE(a.err.find("FAIL logs smb://127.0.0.1:" + std::to_string(dead) + "/site"), std::string::npos) << a.err;
   EXPECT_NE(a.err.find("host unreachable"), std::string::npos) << a.err;
@@ -189,9 +187,8 @@ TEST(HostsCheck, BrokenHostsNamesEachProblemAndApplyRefusesToStart) {
   EXPECT_EQ(a.err.find(c.server->password()), std::string::npos);
 
   // --no-preflight starts anyway: the backup runs, the verify cannot read the logs.
-  auto n = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml",
-                            "--journal", c.t / "n.db", "--plain", "--smb-auth", c.auth, "--smb-timeout", "1s",
-                            "--no-preflight"});
+  auto n = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml", "--journal",
+                            c.t / "n.db", "--plain", "--smb-auth", c.auth, "--smb-timeout", "1s", "--no-preflight"});
   EXPECT_EQ(n.status, 1) << n.out << n.err;
   EXPECT_TRUE(fs::exists(ran));
   auto st = test::run_smsup({"status", "--journal", c.t / "n.db", "--format", "json", "--all"});
@@ -204,8 +201,8 @@ TEST(HostsCheck, ApplyOverSmbLogsRunsAfterAGoodPreflightAndVerifiesTheSite) {
   ASSERT_NO_FATAL_FAILURE(start(c));
   write_plan(c.t.path / "plan.json");
   write_hosts(c, c.server->url(), "[/bin/true, '{site}']");
-  auto a = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml",
-                            "--journal", c.t / "j.db", "--plain", "--smb-auth", c.auth});
+  auto a = test::run_smsup({"apply", c.t / "plan.json", "--target", "shell", "--hosts", c.t / "hosts.yaml", "--journal",
+                            c.t / "j.db", "--plain", "--smb-auth", c.auth});
   EXPECT_EQ(a.status, 0) << a.out << a.err;
   auto s = test::run_smsup({"status", "--journal", c.t / "j.db", "--format", "json", "--all"});
   EXPECT_NE(s.out.find("6 of 6 milestones"), std::string::npos) << s.out;
@@ -220,8 +217,8 @@ TEST(FollowOverSmb, VerifyWaitSeesAMilestoneAppendedWhileItRuns) {
   Cut cut;
   ASSERT_NO_FATAL_FAILURE(cut_last_milestone(c, cut));
 
-  auto child = test::start_smsup({"verify", "CEN", "--logs", c.server->url(), "--smb-auth", c.auth, "--wait", "60s",
-                                  "--poll-ms", "50"});
+  auto child = test::start_smsup(
+      {"verify", "CEN", "--logs", c.server->url(), "--smb-auth", c.auth, "--wait", "60s", "--poll-ms", "50"});
   ASSERT_TRUE(test::eventually([&] { return child.err().find("5 of 6 milestones so far") != std::string::npos; }))
       << child.err();
   test::append_file(cut.file, cut.rest);
@@ -270,8 +267,8 @@ TEST(FollowOverSmb, FollowerSeesAppendsTruncationAndRotation) {
 TEST(FollowOverSmb, LogsTailPrintsAFileOverSmb) {
   Case c;
   ASSERT_NO_FATAL_FAILURE(start(c));
-  auto r = test::run_smsup({"logs", "tail", "-n", "2", c.server->url() + "/SMSSetup.log", "--smb-auth", c.auth,
-                            "-f", "--for", "300ms"});
+  auto r = test::run_smsup(
+      {"logs", "tail", "-n", "2", c.server->url() + "/SMSSetup.log", "--smb-auth", c.auth, "-f", "--for", "300ms"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find(no_user(*c.server) + "/SMSSetup.log"), std::string::npos) << r.out;
 }

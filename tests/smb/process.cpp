@@ -58,7 +58,8 @@ std::string read_all(const fs::path& p) {
 Ran run(const std::vector<std::string>& argv, const std::string& input, std::chrono::milliseconds limit,
         const std::map<std::string, std::string>& env) {
   static int n = 0;
-  fs::path base = fs::temp_directory_path() / ("smsup-smb-run-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  fs::path base =
+      fs::temp_directory_path() / ("smsup-smb-run-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
   fs::path in_file = base.string() + ".in", out_file = base.string() + ".out", err_file = base.string() + ".err";
   {
     int fd = ::open(in_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // may hold a password

@@ -11,7 +11,7 @@
 namespace smsup::smb::testing {
 
 struct Ran {
-  int code = -1;       // exit status; -1 when killed or not started
+  int code = -1;  // exit status; -1 when killed or not started
   std::string out, err;
   std::chrono::milliseconds took{0};
   bool timed_out = false;

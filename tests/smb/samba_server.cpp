@@ -58,7 +58,8 @@ SambaServer::SambaServer(const fs::path& share_dir) {
   dir_ = templ;
   // smbd serves as the unix user `nobody`: the share must be readable by it.
   ::chmod(dir_.c_str(), 0755);
-  for (const char* sub : {"private", "lock", "state", "cache", "pid", "log", "ncalrpc"}) fs::create_directories(dir_ / sub);
+  for (const char* sub : {"private", "lock", "state", "cache", "pid", "log", "ncalrpc"})
+    fs::create_directories(dir_ / sub);
   ::chmod((dir_ / "private").c_str(), 0700);
   std::mt19937_64 rng(std::random_device{}());
   password_ = "Pw-" + std::to_string(rng() % 1000000000000ULL) + "-smsup";
@@ -95,8 +96,8 @@ SambaServer::SambaServer(const fs::path& share_dir) {
          << "  valid users = root\n";
   }
   std::string conf = (dir_ / "smb.conf").string();
-  Ran added = run({smbpasswd, "-c", conf, "-a", "-s", user_}, password_ + "\n" + password_ + "\n",
-                  std::chrono::seconds(30));
+  Ran added =
+      run({smbpasswd, "-c", conf, "-a", "-s", user_}, password_ + "\n" + password_ + "\n", std::chrono::seconds(30));
   if (added.code != 0) {
     error_ = "smbpasswd -a could not add the test user: " + added.err + added.out;
     return;

@@ -52,7 +52,8 @@ Ran run_smsup(const std::vector<std::string>& args, std::chrono::milliseconds li
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -81,8 +82,8 @@ void expect_no_password(const Ran& r, const std::string& password) {
 
 TEST_F(Smb, VerifyOverSmbEqualsVerifyOnTheSameTreeLocally) {
   Ran local = run_smsup({"verify", "LAB", "--logs", root_.string(), "--format", "json"});
-  Ran remote = run_smsup({"verify", "LAB", "--logs", server_->url(), "--smb-auth", server_->auth_file().string(),
-                      "--format", "json"});
+  Ran remote = run_smsup(
+      {"verify", "LAB", "--logs", server_->url(), "--smb-auth", server_->auth_file().string(), "--format", "json"});
   ASSERT_EQ(local.code, 0) << local.err;
   ASSERT_EQ(remote.code, 0) << remote.err;
   auto l = nlohmann::json::parse(replace_all(local.out, root_.string(), "<ROOT>"));
@@ -102,8 +103,8 @@ TEST_F(Smb, VerifyOverSmbOfAnIncompleteSiteWithARotatedLogEqualsLocal) {
   SambaServer server(root);
   ASSERT_TRUE(server.running()) << server.error();
   Ran local = run_smsup({"verify", "LAB", "--logs", root.string(), "--format", "json"});
-  Ran remote = run_smsup({"verify", "LAB", "--logs", server.url(), "--smb-auth", server.auth_file().string(),
-                      "--format", "json"});
+  Ran remote = run_smsup(
+      {"verify", "LAB", "--logs", server.url(), "--smb-auth", server.auth_file().string(), "--format", "json"});
   EXPECT_EQ(local.code, 1) << local.err;
   EXPECT_EQ(remote.code, 1) << remote.err;
   auto l = nlohmann::json::parse(replace_all(local.out, root.string(), "<ROOT>"));
@@ -120,8 +121,8 @@ TEST_F(Smb, WrongPasswordIsALogonFailureAndNoPasswordIsPrinted) {
   EXPECT_NE(r.err.find(shown(*server_)), std::string::npos) << r.err;
   expect_no_password(r, wrong);
   expect_no_password(r, server_->password());
-  Ran grep = run_smsup({"logs", "grep", "site", server_->url() + "/SMSSetup.log", "--smb-auth",
-                    server_->auth_file(wrong).string()});
+  Ran grep = run_smsup(
+      {"logs", "grep", "site", server_->url() + "/SMSSetup.log", "--smb-auth", server_->auth_file(wrong).string()});
   EXPECT_EQ(grep.code, 2);
   EXPECT_NE(grep.err.find("logon failure"), std::string::npos) << grep.err;
   expect_no_password(grep, wrong);
@@ -135,12 +136,13 @@ TEST_F(Smb, ShareTheUserMayNotUseIsAccessDenied) {
 }
 
 TEST_F(Smb, MissingShareAndMissingFileAreExitTwoInWords) {
-  Ran share = run_smsup({"verify", "LAB", "--logs", server_->url("nosuchshare"), "--smb-auth", server_->auth_file().string()});
+  Ran share =
+      run_smsup({"verify", "LAB", "--logs", server_->url("nosuchshare"), "--smb-auth", server_->auth_file().string()});
   EXPECT_EQ(share.code, 2) << share.out << share.err;
   EXPECT_NE(share.err.find("no such share"), std::string::npos) << share.err;
   EXPECT_NE(share.err.find(shown(*server_, "nosuchshare")), std::string::npos) << share.err;
-  Ran file = run_smsup({"logs", "grep", "x", server_->url() + "/SMS/Logs/nosuch.log", "--smb-auth",
-                    server_->auth_file().string()});
+  Ran file = run_smsup(
+      {"logs", "grep", "x", server_->url() + "/SMS/Logs/nosuch.log", "--smb-auth", server_->auth_file().string()});
   EXPECT_EQ(file.code, 2) << file.out << file.err;
   EXPECT_NE(file.err.find("no such file"), std::string::npos) << file.err;
   EXPECT_NE(file.err.find(shown(*server_) + "/SMS/Logs/nosuch.log"), std::string::npos) << file.err;
@@ -157,7 +159,8 @@ TEST_F(Smb, LogsGrepScanAndStatsOverSmbFindWhatTheyFindLocally) {
     EXPECT_EQ(replace_all(local.out, root_.string(), "<ROOT>"), replace_all(remote.out, shown(*server_), "<ROOT>"));
   }
   std::vector<std::string> local_files, remote_files;
-  for (const std::string rel : {"SMSSetup.log", "SMS/Logs/sitecomp.log", "SMS/Logs/hman.log", "SMS/Logs/inboxmgr.log"}) {
+  for (const std::string rel :
+       {"SMSSetup.log", "SMS/Logs/sitecomp.log", "SMS/Logs/hman.log", "SMS/Logs/inboxmgr.log"}) {
     local_files.push_back((root_ / rel).string());
     remote_files.push_back(server_->url() + "/" + rel);
   }
@@ -173,7 +176,8 @@ TEST_F(Smb, LogsGrepScanAndStatsOverSmbFindWhatTheyFindLocally) {
         << verb;
   }
   // The environment variable stands for --smb-auth.
-  Ran env = run({SMSUP_BINARY, "logs", "stats", remote_files[1]}, {}, std::chrono::seconds(60), {{"SMSUP_SMB_AUTH", auth}});
+  Ran env =
+      run({SMSUP_BINARY, "logs", "stats", remote_files[1]}, {}, std::chrono::seconds(60), {{"SMSUP_SMB_AUTH", auth}});
   EXPECT_EQ(env.code, 0) << env.err;
   EXPECT_NE(env.out.find("SMS_SITE_COMPONENT_MANAGER"), std::string::npos) << env.out;
 }
@@ -200,8 +204,8 @@ TEST(SmbUnreachable, DeadPortAndSilentServerAreExitTwoWithinTheTimeout) {
   std::ofstream(dir / "auth") << "username = someone\npassword = Unused-Pw-123\n";
   int port = free_port();
   Ran dead = run_smsup({"verify", "LAB", "--logs", "smb://someone@127.0.0.1:" + std::to_string(port) + "/C$",
-                    "--smb-auth", (dir / "auth").string(), "--smb-timeout", "3s"},
-                   std::chrono::seconds(30));
+                        "--smb-auth", (dir / "auth").string(), "--smb-timeout", "3s"},
+                       std::chrono::seconds(30));
   EXPECT_FALSE(dead.timed_out);
   EXPECT_EQ(dead.code, 2) << dead.err;
   EXPECT_NE(dead.err.find("host unreachable"), std::string::npos) << dead.err;
@@ -217,9 +221,10 @@ TEST(SmbUnreachable, DeadPortAndSilentServerAreExitTwoWithinTheTimeout) {
   ASSERT_EQ(::listen(fd, 8), 0);
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  Ran silent = run_smsup({"logs", "grep", "x", "smb://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/C$/SMSSetup.log",
-                      "--smb-auth", (dir / "auth").string(), "--smb-timeout", "2s"},
-                     std::chrono::seconds(30));
+  Ran silent =
+      run_smsup({"logs", "grep", "x", "smb://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/C$/SMSSetup.log",
+                 "--smb-auth", (dir / "auth").string(), "--smb-timeout", "2s"},
+                std::chrono::seconds(30));
   ::close(fd);
   EXPECT_FALSE(silent.timed_out);
   EXPECT_EQ(silent.code, 2) << silent.err;
@@ -275,8 +280,7 @@ TEST(SmbInput, BadUrlsAreLocatedAndNeverEchoAPassword) {
 // needs and those of its libraries.
 TEST(SmbLinking, TheBinaryStartsWithoutLibsmbclient) {
   Ran ldd = run({"ldd", SMSUP_BINARY});
-  ASSERT_EQ(ldd.code, 0) << "ldd (Debian libc-bin) could not list the libraries of " << SMSUP_BINARY << ": "
-                         << ldd.err;
+  ASSERT_EQ(ldd.code, 0) << "ldd (Debian libc-bin) could not list the libraries of " << SMSUP_BINARY << ": " << ldd.err;
   EXPECT_NE(ldd.out.find("libstdc++"), std::string::npos) << ldd.out;  // ldd did list them
   EXPECT_EQ(ldd.out.find("libsmbclient"), std::string::npos) << "smsup links libsmbclient at start:\n" << ldd.out;
   EXPECT_EQ(ldd.out.find("libsamba"), std::string::npos) << "smsup loads Samba's libraries at start:\n" << ldd.out;

@@ -80,8 +80,7 @@ bool PgCluster::start() {
     a.insert(a.begin(), as.begin(), as.end());
     return smsup::test::run(a);
   };
-  auto r =
-      cmd({bin_ + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--no-sync"});
+  auto r = cmd({bin_ + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--no-sync"});
   if (r.status != 0) return g_why_not = "initdb failed: " + r.err, false;
   r = cmd({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/log", "-w", "-t", "60", "-o",
            "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_ +
@@ -93,8 +92,7 @@ bool PgCluster::start() {
 }
 
 PgCluster::~PgCluster() {
-  std::vector<std::string> a{bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m",
-                             "immediate",      "-w", "stop"};
+  std::vector<std::string> a{bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"};
   if (geteuid() == 0) a.insert(a.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
   smsup::test::run(a);
   std::error_code ec;
@@ -140,13 +138,10 @@ std::string PgCluster::checksum(const std::string& db) {
   sum += psql(db,
               "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = "
               "current_database()");
-  std::istringstream tables(
-      psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"));
+  std::istringstream tables(psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"));
   for (std::string t; std::getline(tables, t);) {
-    sum +=
-        t + ":" +
-        psql(db, "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM \"" +
-                     t + "\" x");
+    sum += t + ":" +
+           psql(db, "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM \"" + t + "\" x");
   }
   sum += psql(db,
               "SELECT string_agg(indexname || indexdef, ',' ORDER BY indexname) FROM pg_indexes "

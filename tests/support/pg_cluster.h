@@ -30,10 +30,8 @@ class PgCluster {
 
 // A test that needs PostgreSQL and cannot start it fails, naming why: make
 // test must never pass without the real database engine.
-#define REQUIRE_POSTGRES()                                   \
-  auto* pg = smsup::test::PgCluster::get();                  \
-  if (!pg)                                                   \
-  GTEST_FAIL() << "PostgreSQL could not be started for this test: " \
-               << smsup::test::PgCluster::why_not()
+#define REQUIRE_POSTGRES()                  \
+  auto* pg = smsup::test::PgCluster::get(); \
+  if (!pg) GTEST_FAIL() << "PostgreSQL could not be started for this test: " << smsup::test::PgCluster::why_not()
 
 }  // namespace smsup::test

@@ -11,8 +11,7 @@
 
 namespace smsup::test {
 
-inline plan::Step site_step(std::string id, std::string kind, std::vector<std::string> after,
-                            bool manual = false) {
+inline plan::Step site_step(std::string id, std::string kind, std::vector<std::string> after, bool manual = false) {
   plan::Step s;
   s.id = std::move(id);
   s.kind = std::move(kind);

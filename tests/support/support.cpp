@@ -181,7 +181,8 @@ fs::path fresh_dir(const std::string& name) {
 
 void write_file(const fs::path& path, std::string_view bytes) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 void append_file(const fs::path& path, std::string_view bytes) {
@@ -194,8 +195,7 @@ std::string read_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound,
-                std::chrono::milliseconds every) {
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound, std::chrono::milliseconds every) {
   auto deadline = std::chrono::steady_clock::now() + bound;
   while (!done()) {
     if (std::chrono::steady_clock::now() >= deadline) return done();

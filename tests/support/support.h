@@ -49,8 +49,8 @@ class Child {
   pid_t pid() const { return pid_; }
   std::string out() const;  // so far
   std::string err() const;
-  Ran wait();               // until it ends
-  Ran kill(int signal);     // sends `signal`, then waits
+  Ran wait();            // until it ends
+  Ran kill(int signal);  // sends `signal`, then waits
 
  private:
   std::unique_ptr<TempDir> files_;
@@ -103,8 +103,7 @@ inline bool has(const std::string& s, const std::string& part) { return s.find(p
 // Calls `done` every `every` until it is true or `bound` has passed;
 // returns its last answer. For events in another process or thread: the
 // test waits as long as the event takes, never a guessed fixed time.
-bool eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds bound = std::chrono::seconds(30),
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound = std::chrono::seconds(30),
                 std::chrono::milliseconds every = std::chrono::milliseconds(2));
 
 }  // namespace smsup::test

@@ -150,7 +150,8 @@ TEST_F(CliTest, ClientsReportsTheCampaignAndWritesPushCollections) {
   EXPECT_TRUE(r.status == 0 || r.status == 1) << err;
   EXPECT_NE(r.out.find("need a push or advertisement"), std::string::npos) << r.out;
   bool any = false;
-  for (const auto& e : fs::directory_iterator(dir / "push")) any = any || e.path().filename().string().starts_with("push-");
+  for (const auto& e : fs::directory_iterator(dir / "push"))
+    any = any || e.path().filename().string().starts_with("push-");
   EXPECT_TRUE(any);
   auto js = smsup({"clients", example, "--format", "json"});
   auto j = nlohmann::json::parse(js.out);
@@ -212,7 +213,6 @@ TEST_F(CliTest, TwinMakeGivesEachPrimarySiteADatabaseThatDbtestReadsAlike) {
   EXPECT_EQ(smsup({"twin", "make", (dir / "bad.yaml").string(), "--twin-dir", (dir / "bad").string()}).status, 2);
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
-
 
 }  // namespace
 }  // namespace smsup::twin::test

@@ -10,9 +10,7 @@ namespace {
 
 int64_t sp2(const Twin& t, int day) { return t.clients_by_day(day).back().by_version[3]; }
 
-void upgrade(Twin& t, const std::string& c) {
-  run_all(t, {step(c, "upgrade"), step(c, "settle"), step(c, "verify")});
-}
+void upgrade(Twin& t, const std::string& c) { run_all(t, {step(c, "upgrade"), step(c, "settle"), step(c, "verify")}); }
 
 TEST(ClientsTest, LegacyClientsUpgradeWithinOneCcimCycleOfTheirSite) {
   Hierarchy h = small_hierarchy();
@@ -182,7 +180,9 @@ TEST(ClientsTest, CohortModelMatchesPerClientSimulation) {
   add_clients(h, "PR1", 1500, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "A");
   add_clients(h, "SEC", 200, ClientKind::legacy, WinFamily::win98, 0, SmsLevel::rtm, "S");
   site(h, "CEN").client_auth_encryption = true;
-  for (int i = 0; i < 100; ++i) h.clients[1000 + static_cast<size_t>(i)].site = h.find_site("CEN"), h.clients[1000 + static_cast<size_t>(i)].reassign_to = h.find_site("PR1");
+  for (int i = 0; i < 100; ++i)
+    h.clients[1000 + static_cast<size_t>(i)].site = h.find_site("CEN"),
+                     h.clients[1000 + static_cast<size_t>(i)].reassign_to = h.find_site("PR1");
   auto run = [&](bool naive) {
     TwinOptions o;
     o.naive_clients = naive;

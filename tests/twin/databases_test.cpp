@@ -59,7 +59,9 @@ struct FakeDatabases : SiteDatabases {
 
 using TempFolder = ::smsup::test::TempDir;
 
-const TwinSite& site_of(const Twin& t, std::string_view code) { return t.sites()[static_cast<size_t>(t.find_site(code))]; }
+const TwinSite& site_of(const Twin& t, std::string_view code) {
+  return t.sites()[static_cast<size_t>(t.find_site(code))];
+}
 
 TEST(TwinDatabases, EveryPrimarySiteGetsOneSizedFromTheClientsItHolds) {
   Hierarchy h = small_hierarchy();

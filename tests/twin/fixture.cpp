@@ -50,8 +50,8 @@ SiteSystem& system(Hierarchy& h, std::string_view host) {
   throw std::runtime_error("no host");
 }
 
-void add_clients(Hierarchy& h, std::string_view s, int n, ClientKind kind, WinFamily os, int os_sp,
-                 SmsLevel version, const std::string& prefix, bool autoupgrade_disabled) {
+void add_clients(Hierarchy& h, std::string_view s, int n, ClientKind kind, WinFamily os, int os_sp, SmsLevel version,
+                 const std::string& prefix, bool autoupgrade_disabled) {
   for (int i = 0; i < n; ++i) {
     Client c;
     c.name = fmt::format("{}{:05}", prefix, i);
@@ -87,7 +87,8 @@ plan::Plan straight_plan(const Hierarchy& h) {
     const Site& s = h.sites[static_cast<size_t>(si)];
     std::string c = s.code;
     std::string parent_verify = s.is_central() ? "" : h.sites[static_cast<size_t>(s.parent_index)].code + "/verify";
-    std::vector<std::string> pv = parent_verify.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent_verify};
+    std::vector<std::string> pv =
+        parent_verify.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent_verify};
     std::vector<std::string> before_upgrade;
     if (s.is_primary()) {
       p.steps.push_back(step(c, "backup"));

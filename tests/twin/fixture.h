@@ -18,8 +18,8 @@ Hierarchy small_hierarchy();
 Site& site(Hierarchy& h, std::string_view code);
 SiteSystem& system(Hierarchy& h, std::string_view host);
 // Adds n clients to a site.
-void add_clients(Hierarchy& h, std::string_view site, int n, ClientKind kind, WinFamily os, int os_sp,
-                 SmsLevel version, const std::string& prefix, bool autoupgrade_disabled = false);
+void add_clients(Hierarchy& h, std::string_view site, int n, ClientKind kind, WinFamily os, int os_sp, SmsLevel version,
+                 const std::string& prefix, bool autoupgrade_disabled = false);
 
 plan::Step step(const std::string& site, const std::string& kind, std::vector<std::string> after = {},
                 const std::string& object = "");

@@ -17,7 +17,8 @@ bool has(uint32_t bits, HostProblem p) { return (bits & static_cast<uint32_t>(p)
 
 TEST(HostsTest, Sp1WithoutDcomFixesBreaksSlpLookupsAndReports) {
   Hierarchy h = small_hierarchy();
-  system(h, "PR101").roles |= static_cast<uint32_t>(Role::server_locator_point) | static_cast<uint32_t>(Role::reporting_point);
+  system(h, "PR101").roles |=
+      static_cast<uint32_t>(Role::server_locator_point) | static_cast<uint32_t>(Role::reporting_point);
   MemoryLogSink logs;
   Twin t = Twin::from(h, 1, {});
   t.set_log_sink(&logs);

@@ -41,7 +41,8 @@ TEST(FaultsTest, ParsesTheSpecForms) {
 }
 
 TEST(FaultsTest, BadSpecNamesTheBadPart) {
-  for (const char* bad : {"upgrade@PR1=explode", "upgrad=fail", "upgrade@PR12=fail", "upgrade=1.5", "upgrade", "a=fail,,"}) {
+  for (const char* bad :
+       {"upgrade@PR1=explode", "upgrad=fail", "upgrade@PR12=fail", "upgrade=1.5", "upgrade", "a=fail,,"}) {
     try {
       parse_faults(bad);
       ADD_FAILURE() << bad << " was accepted";

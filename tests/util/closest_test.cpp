@@ -9,7 +9,7 @@ using smsup::edit_distance;
 
 TEST(EditDistance, CountsInsertsDeletesReplacementsAndSwaps) {
   EXPECT_EQ(edit_distance("backup", "backup"), 0u);
-  EXPECT_EQ(edit_distance("bakup", "backup"), 1u);   // a letter left out
+  EXPECT_EQ(edit_distance("bakup", "backup"), 1u);    // a letter left out
   EXPECT_EQ(edit_distance("backupp", "backup"), 1u);  // one too many
   EXPECT_EQ(edit_distance("backop", "backup"), 1u);   // one wrong
   EXPECT_EQ(edit_distance("gerp", "grep"), 1u);       // two neighbours swapped

@@ -42,8 +42,7 @@ TEST(InputFile, RefusesAFifoWithoutWaitingForAWriter) {
   auto p = test_dir() / "fifo";
   ASSERT_EQ(mkfifo(p.c_str(), 0600), 0);
   // A blocking open would never return: the test would hang, not fail.
-  EXPECT_NE(read_error(p).find("is a FIFO (named pipe), not a file; expected an smsup inventory"),
-         std::string::npos);
+  EXPECT_NE(read_error(p).find("is a FIFO (named pipe), not a file; expected an smsup inventory"), std::string::npos);
 }
 
 TEST(InputFile, RefusesDevicesSoAnEndlessStreamCostsNoMemory) {
@@ -71,7 +70,10 @@ TEST(InputFile, BoundsFilesThatSayTheyAreEmptyButAreNot) {
 }
 
 TEST(InputFile, ConvertsUtf16WithAByteOrderMarkToUtf8) {
-  std::string le("\xFF\xFE" "n\0a\0m\0e\0\n\0\xE9\0", 14);
+  std::string le(
+      "\xFF\xFE"
+      "n\0a\0m\0e\0\n\0\xE9\0",
+      14);
   EXPECT_EQ(utf8_from_utf16(le, "x.csv"), "name\n\xC3\xA9");
   std::string be("\xFE\xFF\0o\0k", 6);
   EXPECT_EQ(utf8_from_utf16(be, "x.csv"), "ok");

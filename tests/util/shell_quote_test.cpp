@@ -18,9 +18,18 @@ TEST(ShellQuote, SafeWordsStayPlainOthersAreSingleQuoted) {
 }
 
 TEST(ShellQuote, BashReadsBackEveryHostileWordUnchanged) {
-  std::vector<std::string> words = {"plain", "a b", "it's", "'", "''", "$(touch pwned)", "`id`", "a;b", "a|b",
-                                    "a&b", "*", "~", "$HOME", "\"q\"", "back\\slash", "new\nline", "tab\there",
-                                    "!bang", "{a,b}", "#not-a-comment", "-dash", "", "%x", "ü"};
+  std::vector<std::string> words = {"plain",       "a b",
+                                    "it's",        "'",
+                                    "''",          "$(touch pwned)",
+                                    "`id`",        "a;b",
+                                    "a|b",         "a&b",
+                                    "*",           "~",
+                                    "$HOME",       "\"q\"",
+                                    "back\\slash", "new\nline",
+                                    "tab\there",   "!bang",
+                                    "{a,b}",       "#not-a-comment",
+                                    "-dash",       "",
+                                    "%x",          "ü"};
   auto dir = test::fresh_dir("quote");
   for (const auto& w : words) {
     auto r = test::run({"/bin/bash", "-c", "cd \"$0\" && printf '%s' " + shell_quote(w), dir.string()});

@@ -74,7 +74,10 @@ TEST(ServeCli, NonLoopbackWithoutTokenExits2) {
   test::TempDir d;
   auto p = small_plan();
   plan::save(p, d / "plan.json");
-  { run::Journal j(d / "j.db"); j.bind(p, "digest", d / "plan.json", "twin"); }
+  {
+    run::Journal j(d / "j.db");
+    j.bind(p, "digest", d / "plan.json", "twin");
+  }
   auto r = run_smsup({"serve", "--journal", d / "j.db", "--listen", "0.0.0.0:0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--token-file"), std::string::npos) << r.err;

@@ -63,9 +63,8 @@ TEST(ServePg, ServesARunOnPostgreSQLAndAConfirmThroughTheApiReachesTheJournal) {
   std::ofstream(t / "hosts.yaml") << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
                                   << "  backup:\n    command: [/bin/true]\n"
                                   << "  upgrade:\n    command: [/bin/true]\n";
-  auto ran = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml",
-                              "--journal", journal, "--work-dir", t / "work", "--plain", "--operator",
-                              "ann@desk1"});
+  auto ran = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal",
+                              journal, "--work-dir", t / "work", "--plain", "--operator", "ann@desk1"});
   ASSERT_EQ(ran.status, 1) << ran.out << ran.err;  // CEN/drw waits for a person
 
   web::ServeOptions o;
@@ -94,8 +93,8 @@ TEST(ServePg, ServesARunOnPostgreSQLAndAConfirmThroughTheApiReachesTheJournal) {
   EXPECT_EQ(ev[2]["who"], "ann@desk1");
 
   httplib::Headers h{{"Origin", "http://127.0.0.1:" + std::to_string(s.port)}};
-  auto confirmed = c.Post("/api/confirm", h, R"({"step": "CEN/drw", "who": "Bob", "note": "wizard clean"})",
-                          "application/json");
+  auto confirmed =
+      c.Post("/api/confirm", h, R"({"step": "CEN/drw", "who": "Bob", "note": "wizard clean"})", "application/json");
   ASSERT_TRUE(confirmed);
   ASSERT_EQ(confirmed->status, 200) << confirmed->body;
 

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Line {
-  double minute;        // virtual minutes after setup began
-  const char* file;     // "setup" or a component log name
+  double minute;     // virtual minutes after setup began
+  const char* file;  // "setup" or a component log name
   const char* component;
   std::string text;
 };
@@ -94,10 +94,14 @@ int site_server(int argc, char** argv) {
   bool fail = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--root" && i + 1 < argc) root = argv[++i];
-    else if (a == "--install-dir" && i + 1 < argc) install_dir = argv[++i];
-    else if (a == "--wall-ms" && i + 1 < argc) wall_ms = std::atof(argv[++i]);
-    else if (a == "--fail") fail = true;
+    if (a == "--root" && i + 1 < argc)
+      root = argv[++i];
+    else if (a == "--install-dir" && i + 1 < argc)
+      install_dir = argv[++i];
+    else if (a == "--wall-ms" && i + 1 < argc)
+      wall_ms = std::atof(argv[++i]);
+    else if (a == "--fail")
+      fail = true;
     else if (a != "/quiet") {
       std::fprintf(stderr, "site-server: unknown argument %s\n", a.c_str());
       return 64;
@@ -110,8 +114,8 @@ int site_server(int argc, char** argv) {
   const std::time_t v0 = std::time(nullptr);
   bool forked = false;
   for (const auto& l : lines) {
-    std::this_thread::sleep_until(t0 + std::chrono::microseconds(
-                                           static_cast<int64_t>(l.minute * per_minute_ms * 1000)));
+    std::this_thread::sleep_until(t0 +
+                                  std::chrono::microseconds(static_cast<int64_t>(l.minute * per_minute_ms * 1000)));
     std::time_t vt = v0 + static_cast<std::time_t>(l.minute * 60);
     if (std::string(l.file) == "setup") {
       append(root / "SMSSetup.log", "<" + stamp(vt, false) + "> " + l.text);
