@@ -27,11 +27,14 @@ bench: build
 	@bash scripts/deps.sh --bench
 	@for b in bench/*/run.sh; do echo "== $$b"; bash $$b $(BUILD) || exit 1; done
 
-# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every test under AddressSanitizer and UndefinedBehaviorSanitizer. The crash
+# tests kill a smaller plan fewer times here (a sanitized process starts and
+# runs several times slower; `make soak` is where many kills are).
 test-sanitize: deps
 	cmake -S . -B build-asan $(GEN) -DCMAKE_BUILD_TYPE=Debug -DSMSUP_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd build-asan && SMSUP_CRASH_STEPS=360 SMSUP_CRASH_ROUNDS=12 SMSUP_CRASH_SITES=30 SMSUP_CRASH_PG_ROUNDS=4 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60), then
 # a line per target (executions, corpus size, findings): scripts/fuzz.sh.
