@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -103,6 +104,7 @@ struct Server::Impl {
   std::string token;
   Loaded loaded;
   httplib::Server http;
+  int listen_fd = -1;  // the listening socket, for the backlog (bind())
 
   std::mutex journal_mu;  // the Journal's SQLite connection, one user at a time
   std::unique_ptr<run::Journal> journal;
@@ -453,6 +455,16 @@ Server::~Server() {
 
 int Server::bind() {
   auto& i = *impl_;
+  // Debian's cpp-httplib is a shared library built with a listen backlog of
+  // 5 (CPPHTTPLIB_LISTEN_BACKLOG is fixed inside it): under a hundred
+  // viewers connecting at once the kernel drops their SYNs and each waits 1,
+  // 3, 7... seconds to try again. The listening socket is noted when it is
+  // made and listen() is called on it again with the system's maximum (Linux
+  // takes a new backlog for a socket that already listens).
+  i.http.set_socket_options([&i](socket_t sock) {
+    httplib::default_socket_options(sock);
+    i.listen_fd = sock;
+  });
   if (i.port == 0) {
     i.port = i.http.bind_to_any_port(i.host);
     if (i.port < 0) throw InputError({}, "--listen", "cannot listen on " + i.opts.listen);
@@ -460,6 +472,7 @@ int Server::bind() {
     throw InputError({}, "--listen",
                      "cannot listen on " + i.opts.listen + " (in use, or not an address of this machine)");
   }
+  if (i.listen_fd >= 0) ::listen(i.listen_fd, SOMAXCONN);
   return i.port;
 }
 
