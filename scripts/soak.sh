@@ -12,9 +12,10 @@
 set -uo pipefail
 build=${1:-build}
 secs=${SOAK_SECONDS:-600}
-bin="$build/tests/test_run"
+bin="$build/tests/run/test_run"
 [[ -x "$bin" ]] || { echo "scripts/soak.sh: $bin is missing (make build first)" >&2; exit 2; }
-end=$(( $(date +%s) + secs ))
+start=$(date +%s)
+end=$(( start + secs ))
 seed=${SOAK_SEED:-$(date +%s)}
 round=0
 declare -A rounds_of
@@ -40,5 +41,5 @@ while (( $(date +%s) < end )); do
     rounds_of[$f]=$(( ${rounds_of[$f]:-0} + 1 ))
   done
 done
-echo "== soak passed: $round rounds in ${secs}s (seeds $((seed + 1))..$((seed + round)))"
+echo "== soak passed: $round rounds in $(( $(date +%s) - start ))s, budget ${secs}s; a round started is run to its end (seeds $((seed + 1))..$((seed + round)))"
 for f in "${filters[@]}"; do echo "  ${rounds_of[$f]:-0} x $f"; done

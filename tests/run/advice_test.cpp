@@ -105,6 +105,13 @@ TEST(Advice, ShellTargetConfirmRetryAndGoOnWorkPastedFromAnotherFolder) {
   auto resumed = paste(go_on, elsewhere);
   EXPECT_EQ(resumed.status, 0) << resumed.out << resumed.err;
   EXPECT_TRUE(has(resumed.out, "All steps succeeded")) << resumed.out;
+  // The waiting step's own progress line says how to confirm it: read by
+  // bash, that command is exactly those words, the id one of them.
+  auto waits = ran.out.find("waits for a person: smsup confirm ");
+  ASSERT_NE(waits, std::string::npos) << ran.out;
+  auto cmd = waits + std::string("waits for a person: smsup ").size();
+  auto words = paste("printf '%s\\n' " + ran.out.substr(cmd, ran.out.find("  [", cmd) - cmd), elsewhere);
+  EXPECT_EQ(words.out, "confirm\n" + kHostile + "\n") << words.err;
   EXPECT_FALSE(pwned_anywhere(t.path)) << "a step id in the advice ran as a command";
 }
 
