@@ -38,16 +38,6 @@ SiteDb db_of(const Site& s, int64_t clients_held) {
   return db;
 }
 
-// Clients whose inventory each site's database holds: its own and those of
-// every site below it (inventory flows up).
-std::vector<int64_t> clients_held(const Hierarchy& h) {
-  std::vector<int64_t> held(h.sites.size(), 0);
-  for (const auto& c : h.clients) {
-    for (int s = c.site; s >= 0; s = h.sites[static_cast<size_t>(s)].parent_index) ++held[static_cast<size_t>(s)];
-  }
-  return held;
-}
-
 }  // namespace
 
 Twin::Twin(std::unique_ptr<World> w) : w_(std::move(w)) {}
@@ -71,7 +61,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   auto w = std::make_unique<World>();
   w->opt = opts;
   w->hierarchy = h.name;
-  auto held = clients_held(h);
+  auto held = clients_held_by_site(h);
   for (size_t i = 0; i < h.sites.size(); ++i) {
     const Site& s = h.sites[i];
     TwinSite t;
