@@ -41,6 +41,12 @@ int64_t rejected_total(const Rehearsal& r) {
   return n;
 }
 
+int64_t rejected_inventory_total(const Rehearsal& r) {
+  int64_t n = 0;
+  for (const auto& d : r.clients) n += d.rejected_inventory;
+  return n;
+}
+
 }  // namespace
 
 json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
@@ -92,7 +98,8 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
                     {"rtm", d.by_version[1]},
                     {"sp1", d.by_version[2]},
                     {"sp2", d.by_version[3]},
-                    {"rejected_heartbeats", d.rejected_heartbeats}});
+                    {"rejected_heartbeats", d.rejected_heartbeats},
+                    {"rejected_inventory", d.rejected_inventory}});
   }
   json never = json::object();
   for (const auto& [k, v] : not_sp2(twin)) never[k] = v;
@@ -115,7 +122,11 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
           {"host_problems", problems},
           {"stale_backups", r.end.stale_backups},
           {"consoles", consoles},
-          {"clients", {{"days", days}, {"not_sp2", never}, {"rejected_heartbeats", rejected_total(r)}}},
+          {"clients",
+           {{"days", days},
+            {"not_sp2", never},
+            {"rejected_heartbeats", rejected_total(r)},
+            {"rejected_inventory", rejected_inventory_total(r)}}},
           {"events", twin.events_processed()},
           {"log_lines", twin.lines_written()}};
 }
@@ -174,11 +185,11 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   if (!r.end.stale_backups.empty()) out(o, "\nStale backups (warning)\n");
   for (const auto& w : r.end.stale_backups) out(o, "  {}\n", w);
   if (!r.clients.empty() && !twin.cohorts().empty()) {
-    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20",
-        "rtm", "sp1", "sp2", "rejected-hb");
+    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11} {:>12}\n", "day",
+        "sms20", "rtm", "sp1", "sp2", "rejected-hb", "rejected-inv");
     for (const auto& d : r.clients) {
-      out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", d.day, d.by_version[0], d.by_version[1], d.by_version[2],
-          d.by_version[3], d.rejected_heartbeats);
+      out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11} {:>12}\n", d.day, d.by_version[0], d.by_version[1],
+          d.by_version[2], d.by_version[3], d.rejected_heartbeats, d.rejected_inventory);
     }
     auto never = not_sp2(twin);
     if (!never.empty()) {
@@ -186,7 +197,8 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
       for (const auto& [k, v] : never) out(o, " {} {}", k, v);
       out(o, "\n");
     }
-    out(o, "  rejected heartbeats: {}\n", rejected_total(r));
+    out(o, "  rejected heartbeats: {}, rejected inventory reports (hardware and software): {}\n", rejected_total(r),
+        rejected_inventory_total(r));
   }
   out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end),
       r.days);

@@ -139,7 +139,7 @@ struct Cohort {
   int32_t http_port = 80;
   int32_t from_site = -1;  // site it was reassigned from, -1 none
   bool cut_off = false;    // its HTTP port no longer reaches its site
-  bool rejected = false;   // heartbeats rejected (moved off client auth/encryption)
+  bool rejected = false;   // heartbeats and inventory rejected (moved off client auth/encryption)
   int64_t count = 0;
   int64_t upgraded = 0;   // reached SP2 so far
   int64_t scheduled = 0;  // upgrades scheduled (batches) so far

@@ -121,12 +121,19 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   }
   if (opts.naive_clients) {
     w->naive_rejected.assign(static_cast<size_t>(opts.horizon / kDay + 2), 0);
+    w->naive_rejected_inventory.assign(w->naive_rejected.size(), 0);
+    VTime every = inventory_interval(opts.durations);
     for (size_t i = 0; i < w->client_cohort.size(); ++i) {
       const Cohort& c = w->cohorts[static_cast<size_t>(w->client_cohort[i])];
       if (c.fate == ClientFate::ccim || c.kind == ClientKind::advanced) {
         VTime first = c.fate == ClientFate::ccim ? c.phase_h * kHour
                                                  : static_cast<VTime>(hash64(opts.seed, h.clients[i].name, 7) % kDay);
         w->schedule(first, EventKind::client_cycle, -1, static_cast<int>(i));
+      }
+      // Only rejected reports are counted: only those clients report here.
+      if (c.rejected && inventory_per_day(opts.durations) > 0) {
+        auto first = static_cast<VTime>(hash64(opts.seed, h.clients[i].name, 8) % static_cast<uint64_t>(every));
+        w->schedule(first, EventKind::client_cycle, -1, static_cast<int>(i), kInventoryReport);
       }
     }
   }

@@ -62,6 +62,7 @@ struct ClientDay {
   int day = 0;                          // 1 = first 24 h of virtual time
   std::array<int64_t, 4> by_version{};  // sms20, rtm, sp1, sp2 (indexed by SmsLevel)
   int64_t rejected_heartbeats = 0;      // during that day
+  int64_t rejected_inventory = 0;       // hardware and software inventory reports rejected that day
 };
 
 struct World;

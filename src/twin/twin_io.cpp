@@ -224,6 +224,7 @@ json Twin::to_json() const {
   j["client_cohort"] = w.client_cohort;
   j["client_done"] = w.client_done;
   j["naive_rejected"] = w.naive_rejected;
+  j["naive_rejected_inventory"] = w.naive_rejected_inventory;
   return j;
 }
 
@@ -310,6 +311,8 @@ Twin Twin::from_json(const json& j, const std::string& file) {
     w->client_cohort = j.at("client_cohort").get<std::vector<int32_t>>();
     w->client_done = j.at("client_done").get<std::vector<uint8_t>>();
     w->naive_rejected = j.at("naive_rejected").get<std::vector<int64_t>>();
+    // Absent from twins saved before inventory reports were counted.
+    w->naive_rejected_inventory = j.value("naive_rejected_inventory", std::vector<int64_t>{});
     w->index_cohorts();
     return Twin(std::move(w));
   } catch (const json::exception& e) {

@@ -2,6 +2,7 @@
 // Not part of the API (twin.h is).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,7 +44,8 @@ struct World {
   std::vector<int32_t> client_cohort;
   std::vector<uint8_t> client_done;
   std::vector<std::vector<int32_t>> cohort_clients;
-  std::vector<int64_t> naive_rejected;  // per day
+  std::vector<int64_t> naive_rejected;            // per day
+  std::vector<int64_t> naive_rejected_inventory;  // per day
   EventQueue queue;
   VTime now = 0;
   uint64_t events = 0;
@@ -104,6 +106,16 @@ void finish_host_step(World& w, StepRun& rec, plan::Kind k);
 void on_milestone(World& w, const Event& e);
 void on_cohort_upgrade(World& w, const Event& e);
 void on_client_cycle(World& w, const Event& e);
+// Naive mode: a client_cycle event with this gen is an inventory report.
+inline constexpr int kInventoryReport = 1;
+// Hardware and software inventory reports per Advanced Client per day, and
+// the time between two of them.
+inline double inventory_per_day(const Durations& d) {
+  return d.hardware_inventory_per_day + d.software_inventory_per_day;
+}
+inline VTime inventory_interval(const Durations& d) {
+  return static_cast<VTime>(static_cast<double>(kDay) / std::max(0.01, inventory_per_day(d)));
+}
 void on_history(World& w, int site);
 void start_ccim(World& w, int site, VTime ready);  // the site's clients can take SP2 from `ready`
 // Pushes a site's clients of `fate` from t at the push rate; returns when the last one is done.
