@@ -115,7 +115,9 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   for (const auto& c : w->cohorts) w->sites[static_cast<size_t>(c.site)].clients += c.count;
   w->index_cohorts();
   for (size_t i = 0; i < w->sites.size(); ++i) {
-    w->refresh_host_problems(static_cast<int>(i), 0);
+    // Problems present when the twin starts: their lines are written with
+    // the site's history (on_history), once a log sink can hear them.
+    w->refresh_host_problems(static_cast<int>(i), 0, false);
     w->schedule(0, EventKind::history, static_cast<int>(i));
     if (w->sites[i].version == SmsLevel::sp2) start_ccim(*w, static_cast<int>(i), 0);
   }

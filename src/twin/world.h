@@ -80,7 +80,13 @@ struct World {
   // component reinstallation when it falls in the settle window.
   void activity(int site, VTime t, std::string_view what);
   void schedule_reinstall(int site, VTime from);
-  void refresh_host_problems(int site, VTime t);
+  // Sets each host's problems from its state; writes the line the real
+  // system writes for each that appears or goes (not when write_logs is
+  // false: at the start, where on_history writes the open ones once a sink
+  // can hear them).
+  void refresh_host_problems(int site, VTime t, bool write_logs = true);
+  // The log line a host's open problem shows in, at t.
+  void log_problem(int host, HostProblem p, VTime t);
   bool has_backup(int site) const;
   bool restore(int site, VTime t, std::string& what);
 };
