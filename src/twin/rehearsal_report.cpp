@@ -65,13 +65,15 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   }
   json sites = json::array();
   json lost = json::array();
+  json restored = json::array();
   for (const auto& s : twin.sites()) {
     json js = {{"code", s.code},
                {"version", to_string(s.version)},
                {"state", to_string(s.state)},
                {"verified", s.verified},
                {"reinstall_restarts", s.reinstall_restarts},
-               {"lost_files", s.lost_files}};
+               {"lost_files", s.lost_files},
+               {"restored_files", s.restored_files}};
     if (!s.failure.empty()) js["failure"] = s.failure;
     if (s.db) {
       js["database"] = {{"data_mb", s.db->data_mb},
@@ -84,6 +86,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
     }
     sites.push_back(std::move(js));
     for (const auto& f : s.lost_files) lost.push_back({{"site", s.code}, {"file", f}});
+    for (const auto& f : s.restored_files) restored.push_back({{"site", s.code}, {"file", f}});
   }
   json problems = json::array();
   for (const auto& h : twin.hosts()) {
@@ -119,6 +122,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
           {"steps", steps},
           {"sites", sites},
           {"lost_files", lost},
+          {"restored_files", restored},
           {"host_problems", problems},
           {"stale_backups", r.end.stale_backups},
           {"consoles", consoles},
@@ -170,6 +174,14 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
       out(o, "  {}: {}\n", s.code, f);
     }
   }
+  bool any_restored = false;
+  for (const auto& s : twin.sites()) {
+    for (const auto& f : s.restored_files) {
+      if (!any_restored) out(o, "\nRestored files (deleted by setup, copied back from the backup's SMS folder tree)\n");
+      any_restored = true;
+      out(o, "  {}: {}\n", s.code, f);
+    }
+  }
   bool any_problem = false;
   for (const auto& h : twin.hosts()) {
     for (const auto& p : describe_problems(h.problems)) {
@@ -203,7 +215,10 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end),
       r.days);
   out(o, "Result: {}{}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
-      r.nothing_lost ? ", nothing lost" : ", files LOST",
+      !r.nothing_lost ? ", files LOST"
+      : r.end.restored_files.empty()
+          ? ", nothing lost"
+          : fmt::format(", nothing lost ({} file(s) restored from backups)", r.end.restored_files.size()),
       r.open_problems > 0 ? fmt::format(", {} problem(s) still open on site systems", r.open_problems) : "",
       r.failed + r.skipped > 0 ? fmt::format(", {} step(s) failed, {} skipped", r.failed, r.skipped) : "");
   return o;

@@ -190,7 +190,7 @@ void finish_step(World& w, StepRun& rec) {
   const Kind k = row.kind;
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
   if (k == Kind::backup) {
-    s->backups.push_back({rec.end, s->db && s->db->replication, true});
+    s->backups.push_back({rec.end, s->db && s->db->replication, true, s->foreign_files});
   } else if (k == Kind::replication_disable || k == Kind::replication_enable) {
     s->db->replication = k == Kind::replication_enable;
     if (w.dbs && !s->db->file.empty()) w.dbs->set_replication(*s, s->db->replication);

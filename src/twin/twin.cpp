@@ -84,7 +84,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
       int64_t taken_s =
           std::chrono::sys_seconds(std::chrono::sys_days(*s.last_backup)).time_since_epoch().count() + 24 * 3600 - 1;
       VTime at = std::min<VTime>(-kSecond, (taken_s - opts.epoch_s) * kSecond);
-      t.backups.push_back({at, s.database && s.database->replication, true});
+      t.backups.push_back({at, s.database && s.database->replication, true, s.foreign_files});
     }
     t.foreign_files = s.foreign_files;
     t.systems = static_cast<int>(s.systems.size());
