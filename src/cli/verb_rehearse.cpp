@@ -160,7 +160,8 @@ void register_rehearse(CLI::App& app, Status& status) {
   sub->add_option("--durations", a->durations, "JSON file overriding the twin's durations (minutes)");
   sub->add_option("--max-parallel", a->max_parallel, "site upgrades at once, 1 to 10000 (default: the plan's)");
   sub->add_flag("--recover", a->recover,
-                "after a failed step, restore the site from its backup if it broke, and retry once");
+                "after a failed step, restore the site from its backup if it broke, and retry once; after an "
+                "upgrade, copy the non-SMS files setup deleted back from the backup's SMS folder tree");
   sub->add_flag("--force", a->force, "rehearse even if the inventory changed since the plan was made");
   sub->add_flag("--stats", a->stats, "print events, wall time and events per second on stderr");
   sub->add_flag("--no-databases", a->no_databases,

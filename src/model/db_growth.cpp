@@ -43,4 +43,22 @@ DbGrowth db_growth(const Database& db) {
   return {false, a.data_mb_after - db.data_mb, a.log_mb_after - db.log_mb};
 }
 
+int64_t software_inventory_headroom_mb(int64_t clients_held) {
+  int64_t kb = std::max<int64_t>(0, clients_held) * kSoftwareInventoryKbPerClient;
+  return (kb + 1023) / 1024;
+}
+
+DiskNeed disk_need(const Database& db, int64_t clients_held) {
+  return {db_growth(db), clients_held, software_inventory_headroom_mb(clients_held)};
+}
+
+std::vector<int64_t> clients_held_by_site(const Hierarchy& h) {
+  std::vector<int64_t> held(h.sites.size(), 0);
+  for (const auto& c : h.clients) {
+    if (c.site < 0 || static_cast<size_t>(c.site) >= h.sites.size()) continue;
+    for (int s = c.site; s >= 0; s = h.sites[static_cast<size_t>(s)].parent_index) ++held[static_cast<size_t>(s)];
+  }
+  return held;
+}
+
 }  // namespace smsup

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "model/hierarchy.h"
 
@@ -77,5 +78,33 @@ AfterMb estimate_after(int64_t data_mb, int64_t log_mb);
 // database's dbtest block when there is one, estimated otherwise.
 // clients_held is reported alongside, it does not change the estimate.
 DbGrowth db_growth(const Database& db);
+
+// Room for "the subsequent storage of software inventory that is reported
+// from clients" (the checklist, on the database's free disk before the
+// upgrade). The checklist gives no figure, and neither does any source we
+// have: this is smsup's assumption, 512 KB of software inventory per client
+// whose inventory the database holds, about what one full software inventory
+// (file names, versions and sizes of a workstation's programs) takes in the
+// SQL Server tables. It is a headroom on top of the upgrade's growth, measured
+// or estimated; change it here and the disk rule, the plan's disk check and
+// the twin all follow (docs/rules.md, db-disk-space).
+inline constexpr int64_t kSoftwareInventoryKbPerClient = 512;
+
+// kSoftwareInventoryKbPerClient for clients_held clients, in MB rounded up.
+int64_t software_inventory_headroom_mb(int64_t clients_held);
+
+// The free disk a site database needs before the upgrade: its growth and the
+// software inventory headroom for the clients whose inventory it holds.
+struct DiskNeed {
+  DbGrowth growth;
+  int64_t clients_held = 0;
+  int64_t headroom_mb = 0;
+  int64_t total_mb() const { return growth.total_mb() + headroom_mb; }
+};
+DiskNeed disk_need(const Database& db, int64_t clients_held);
+
+// Per site: the clients whose inventory its database holds, its own and those
+// of every site below it (inventory flows up the hierarchy).
+std::vector<int64_t> clients_held_by_site(const Hierarchy& h);
 
 }  // namespace smsup

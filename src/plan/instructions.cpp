@@ -258,8 +258,15 @@ Instructions dbtest(const Step& s) {
 Instructions disk_check(const Step& s) {
   Instructions in{
       "Test the Database Upgrade Process (disk space)",
-      {fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth from {}).",
-                   str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
+      {s.params.contains("software_inventory_mb")
+           ? fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB): the "
+                         "upgrade's growth, {} MB from {}, and {} MB for the software inventory of {} clients "
+                         "afterwards.",
+                         str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_mb"),
+                         str(s, "growth_from"), str(s, "software_inventory_mb"), str(s, "clients_held"))
+           : fmt::format("On {}, free disk on the data and log volumes must be at least {} MB (now {} MB; growth "
+                         "from {}).",
+                         str(s, "server"), str(s, "required_mb"), str(s, "free_disk_mb"), str(s, "growth_from")),
        "In Enterprise Manager, database Properties: both data and log files set to autogrow."},
       {"Free space covers the growth with room for new software inventory; autogrow is on."}};
   if (s.params.value("enable_autogrow", false)) {

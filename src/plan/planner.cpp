@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "model/db_growth.h"
 #include "plan/planner_build.h"
 #include "plan/step_graph.h"
 #include "util/closest.h"
@@ -161,7 +162,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
     throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more", opts.max_parallel));
   }
   require_rule_ids(opts.waived);
-  detail::Builder b{h, opts, h.method, {}, {}, {}, {}};
+  detail::Builder b{h, opts, h.method, {}, {}, {}, {}, {}};
   if (!opts.method.empty()) {
     auto m = parse_method(opts.method);
     if (!m) {
@@ -177,6 +178,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
   }
   detail::mark_sites(b);
   b.clients = detail::tally_clients(h);
+  b.clients_held = clients_held_by_site(h);
   std::string readiness = b.add("*", Kind::readiness, "", "", "Readiness: smsup check finds no blocker", {});
   bool any = false;
   for (int i : h.top_down) {

@@ -46,6 +46,7 @@ struct Builder {
   std::unordered_map<std::string, size_t> index;
   std::vector<SitePlan> sites;
   std::vector<ClientTally> clients;
+  std::vector<int64_t> clients_held;  // per site: clients whose inventory its database holds
 
   // Adds a step with its estimate for `work`, manual as the kind table says
   // (an upgrade's caller decides by its method); returns its id.
@@ -68,9 +69,5 @@ void attach_why(Builder& b, const rules::Report& report);  // planner_why.cpp
 // Rule 8: at most `lanes` upgrade steps at once, for any executor, by chaining
 // every upgrade after the previous one in its lane (planner_lanes.cpp).
 void chain_upgrades(std::vector<Step>& steps, int lanes);
-
-// Growth of the site database during the upgrade, in MB: measured by the
-// dbtest when there is one, else the db-disk-space rule's estimate for the
-// clients whose inventory it holds (its own and every site's below).
 
 }  // namespace smsup::plan::detail

@@ -64,10 +64,16 @@ std::string add_database_steps(Builder& b, int i) {
   }
   std::string disk =
       b.add(code, Kind::disk_check, "", db.server, fmt::format("Check free disk and autogrow for {}", db.name), {});
+  // The db-disk-space rule's figure: the upgrade's growth and the software
+  // inventory headroom (model/db_growth.h).
+  DiskNeed need = disk_need(db, b.clients_held[static_cast<size_t>(i)]);
   b.at(disk).params = {{"server", db.server},
                        {"database", db.name},
                        {"free_disk_mb", db.free_disk_mb},
-                       {"required_mb", db_growth(db).total_mb()},
+                       {"required_mb", need.total_mb()},
+                       {"growth_mb", need.growth.total_mb()},
+                       {"software_inventory_mb", need.headroom_mb},
+                       {"clients_held", need.clients_held},
                        {"growth_from", db.dbtest ? "dbtest result in the inventory"
                                                  : fmt::format("{}/dbtest (estimate until then)", code)},
                        {"autogrow", db.autogrow}};

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/db_growth.h"
 #include "rules/rule.h"
 
 namespace smsup::rules {
@@ -38,12 +39,8 @@ Context::Context(const Hierarchy& hierarchy, const Options& options) : h(hierarc
     if (c.site >= 0 && static_cast<size_t>(c.site) < h.sites.size()) ++clients_assigned[c.site];
   }
   // Inventory flows up the hierarchy: a site's database holds the data of
-  // every client below it. Children come after parents in top_down.
-  clients_held = clients_assigned;
-  for (auto it = h.top_down.rbegin(); it != h.top_down.rend(); ++it) {
-    int parent = h.sites[*it].parent_index;
-    if (parent >= 0) clients_held[parent] += clients_held[*it];
-  }
+  // every client below it (the same count the planner and the twin use).
+  clients_held = clients_held_by_site(h);
   for (const auto& s : h.sites) {
     for (const auto& sys : s.systems) any_os_sp1_host = any_os_sp1_host || os_sp1(sys);
   }

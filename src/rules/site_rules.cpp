@@ -142,23 +142,28 @@ void db_disk_space(const Context& c, const Site& s, Emit& e) {
   if (!db.dbtest && (db.unknown_fact(DbFact::data_mb) || db.unknown_fact(DbFact::log_mb))) {
     return e.unknown(db.server, "database.data_mb and database.log_mb (or a dbtest result)");
   }
-  size_t site_index = c.index_of(s);
-  DbGrowth g = db_growth(db);
-  if (db.free_disk_mb >= g.total_mb()) return;
-  std::string how = g.measured ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
-                                             with_commas(g.total_mb()), with_commas(db.data_mb),
-                                             with_commas(db.dbtest->data_mb_after), with_commas(db.log_mb),
-                                             with_commas(db.dbtest->log_mb_after))
-                               : fmt::format(
-                                     "the upgrade is estimated to grow it by {} MB (no upgrade test: data "
-                                     "+{} MB and log +{} MB for its {} MB of data, the inventory of {} "
-                                     "clients)",
-                                     with_commas(g.total_mb()), with_commas(g.data_mb), with_commas(g.log_mb),
-                                     with_commas(db.data_mb), with_commas(c.clients_held[site_index]));
-  e.fire(
-      db.server, fmt::format("{} has {} MB free for {}; {}", db.server, with_commas(db.free_disk_mb), db.name, how),
-      fmt::format("Free at least {} MB more on the volumes of {} on {}{}.", with_commas(g.total_mb() - db.free_disk_mb),
-                  db.name, db.server, g.measured ? "" : ", or run the database upgrade test for a measured figure"));
+  // The upgrade's growth and, as the checklist asks, room for the software
+  // inventory its clients report afterwards (model/db_growth.h).
+  DiskNeed need = disk_need(db, c.clients_held[c.index_of(s)]);
+  if (db.free_disk_mb >= need.total_mb()) return;
+  const DbGrowth& g = need.growth;
+  std::string how =
+      g.measured
+          ? fmt::format("the upgrade test grew it by {} MB (data {} to {} MB, log {} to {} MB)",
+                        with_commas(g.total_mb()), with_commas(db.data_mb), with_commas(db.dbtest->data_mb_after),
+                        with_commas(db.log_mb), with_commas(db.dbtest->log_mb_after))
+          : fmt::format(
+                "the upgrade is estimated to grow it by {} MB (no upgrade test: data "
+                "+{} MB and log +{} MB for its {} MB of data)",
+                with_commas(g.total_mb()), with_commas(g.data_mb), with_commas(g.log_mb), with_commas(db.data_mb));
+  e.fire(db.server,
+         fmt::format("{} has {} MB free for {}, needs {} MB: {}, and the software inventory of its {} clients "
+                     "needs {} MB after it ({} KB each, smsup's assumption)",
+                     db.server, with_commas(db.free_disk_mb), db.name, with_commas(need.total_mb()), how,
+                     with_commas(need.clients_held), with_commas(need.headroom_mb), kSoftwareInventoryKbPerClient),
+         fmt::format("Free at least {} MB more on the volumes of {} on {}{}.",
+                     with_commas(need.total_mb() - db.free_disk_mb), db.name, db.server,
+                     g.measured ? "" : ", or run the database upgrade test for a measured figure"));
 }
 
 void db_autogrow_off(const Context&, const Site& s, Emit& e) {

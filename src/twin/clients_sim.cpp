@@ -87,9 +87,17 @@ void on_cohort_upgrade(World& w, const Event& e) {
 }
 
 // Naive mode: one event per client per CCIM cycle (Legacy Clients) or per
-// heartbeat (Advanced Clients), each rescheduling the next.
+// heartbeat (Advanced Clients), and per inventory report (gen 1) of the
+// Advanced Clients whose reports are rejected, each rescheduling the next.
 void on_client_cycle(World& w, const Event& e) {
   auto client = static_cast<size_t>(e.a);
+  if (e.gen == kInventoryReport) {
+    auto day = static_cast<size_t>(e.time / kDay);
+    if (day < w.naive_rejected_inventory.size()) w.naive_rejected_inventory[day] += 1;
+    VTime next = e.time + inventory_interval(w.opt.durations);
+    if (next <= w.opt.horizon) w.schedule(next, EventKind::client_cycle, -1, e.a, kInventoryReport);
+    return;
+  }
   int32_t ci = w.client_cohort[client];
   Cohort& c = w.cohorts[static_cast<size_t>(ci)];
   VTime next;
@@ -224,9 +232,12 @@ std::vector<ClientDay> Twin::clients_by_day(int days) const {
     if (w.opt.naive_clients) {
       auto i = static_cast<size_t>(d - 1);
       cd.rejected_heartbeats = i < w.naive_rejected.size() ? w.naive_rejected[i] : 0;
+      cd.rejected_inventory = i < w.naive_rejected_inventory.size() ? w.naive_rejected_inventory[i] : 0;
     } else {
       cd.rejected_heartbeats =
           static_cast<int64_t>(static_cast<double>(rejected_per_day) * w.opt.durations.heartbeats_per_day);
+      cd.rejected_inventory =
+          static_cast<int64_t>(static_cast<double>(rejected_per_day) * inventory_per_day(w.opt.durations));
     }
     out.push_back(cd);
   }

@@ -41,6 +41,8 @@ std::vector<std::pair<const char*, double Durations::*>> fields() {
           {"hang_timeout", &Durations::hang_timeout},
           {"verify_wait", &Durations::verify_wait},
           {"heartbeats_per_day", &Durations::heartbeats_per_day},
+          {"hardware_inventory_per_day", &Durations::hardware_inventory_per_day},
+          {"software_inventory_per_day", &Durations::software_inventory_per_day},
           {"jitter", &Durations::jitter}};
 }
 

@@ -39,7 +39,11 @@ struct Durations {
   double hang_timeout = 240;      // when a hung step is given up
   double verify_wait = 120;       // how long verify waits for late milestones
   double heartbeats_per_day = 1;  // Heartbeat Discovery (SMS default is weekly)
-  double jitter = 0.1;            // +- fraction applied per step, from the seed
+  // Inventory reports per Advanced Client: daily, like heartbeats (the SMS
+  // default for both inventories is weekly); only rejected ones are counted.
+  double hardware_inventory_per_day = 1;
+  double software_inventory_per_day = 1;
+  double jitter = 0.1;  // +- fraction applied per step, from the seed
 };
 
 // Throws InputError (file, key) on an unknown key or a value that is not a

@@ -20,6 +20,7 @@ EndState end_state(const Twin& twin) {
                                            s.verified ? "" : ", not verified"));
     }
     for (const auto& f : s.lost_files) e.lost_files.push_back(fmt::format("{}: {}", s.code, f));
+    for (const auto& f : s.restored_files) e.restored_files.push_back(fmt::format("{}: {}", s.code, f));
     if (s.backup_age_at_upgrade > static_cast<VTime>(kBackupMaxAgeDays) * kDay) {
       e.stale_backups.push_back(fmt::format(
           "{}: the last backup was {:.1f} days old when its upgrade began (more than {}): a restore would lose "

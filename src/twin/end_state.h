@@ -12,9 +12,10 @@
 namespace smsup::twin {
 
 struct EndState {
-  std::vector<std::string> not_upgraded;   // "PR1 is SMS 2003 SP1, running", "console on X is SP1"
-  std::vector<std::string> lost_files;     // "PR1: C:\SMS\scripts\inv.vbs"
-  std::vector<std::string> open_problems;  // "PR1-MP: management point setup failed with 1603 ..."
+  std::vector<std::string> not_upgraded;    // "PR1 is SMS 2003 SP1, running", "console on X is SP1"
+  std::vector<std::string> lost_files;      // "PR1: C:\SMS\scripts\inv.vbs"
+  std::vector<std::string> restored_files;  // lost, then restored from a backup: "PR1: C:\SMS\scripts\inv.vbs"
+  std::vector<std::string> open_problems;   // "PR1-MP: management point setup failed with 1603 ..."
   // Warnings, not failures: the upgrade began on a backup older than
   // kBackupMaxAgeDays (a restore would lose what changed since).
   std::vector<std::string> stale_backups;  // "PR1: the last backup was 9.2 days old when its upgrade began"

@@ -114,6 +114,12 @@ StepRow run_one(Scheduler& s, const plan::Step& step, VTime at) {
       row.attempts = 2;
     }
   }
+  if (r.ok && s.opts.recover && plan::is(step, plan::Kind::upgrade)) {
+    // Setup deleted what else was in the SMS folder tree: the backup's copy
+    // of the tree gives it back (the foreign-files rule's remedy).
+    std::string what;
+    if (s.twin.restore_lost_files(step.site, r.end, what)) row.recovery = what;
+  }
   row.end = r.end;
   row.status = r.ok ? "ok" : (r.hung ? "hung" : "failed");
   row.message = r.message;

@@ -41,6 +41,12 @@ int64_t rejected_total(const Rehearsal& r) {
   return n;
 }
 
+int64_t rejected_inventory_total(const Rehearsal& r) {
+  int64_t n = 0;
+  for (const auto& d : r.clients) n += d.rejected_inventory;
+  return n;
+}
+
 }  // namespace
 
 json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
@@ -59,13 +65,15 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
   }
   json sites = json::array();
   json lost = json::array();
+  json restored = json::array();
   for (const auto& s : twin.sites()) {
     json js = {{"code", s.code},
                {"version", to_string(s.version)},
                {"state", to_string(s.state)},
                {"verified", s.verified},
                {"reinstall_restarts", s.reinstall_restarts},
-               {"lost_files", s.lost_files}};
+               {"lost_files", s.lost_files},
+               {"restored_files", s.restored_files}};
     if (!s.failure.empty()) js["failure"] = s.failure;
     if (s.db) {
       js["database"] = {{"data_mb", s.db->data_mb},
@@ -78,6 +86,7 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
     }
     sites.push_back(std::move(js));
     for (const auto& f : s.lost_files) lost.push_back({{"site", s.code}, {"file", f}});
+    for (const auto& f : s.restored_files) restored.push_back({{"site", s.code}, {"file", f}});
   }
   json problems = json::array();
   for (const auto& h : twin.hosts()) {
@@ -92,7 +101,8 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
                     {"rtm", d.by_version[1]},
                     {"sp1", d.by_version[2]},
                     {"sp2", d.by_version[3]},
-                    {"rejected_heartbeats", d.rejected_heartbeats}});
+                    {"rejected_heartbeats", d.rejected_heartbeats},
+                    {"rejected_inventory", d.rejected_inventory}});
   }
   json never = json::object();
   for (const auto& [k, v] : not_sp2(twin)) never[k] = v;
@@ -112,10 +122,15 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
           {"steps", steps},
           {"sites", sites},
           {"lost_files", lost},
+          {"restored_files", restored},
           {"host_problems", problems},
           {"stale_backups", r.end.stale_backups},
           {"consoles", consoles},
-          {"clients", {{"days", days}, {"not_sp2", never}, {"rejected_heartbeats", rejected_total(r)}}},
+          {"clients",
+           {{"days", days},
+            {"not_sp2", never},
+            {"rejected_heartbeats", rejected_total(r)},
+            {"rejected_inventory", rejected_inventory_total(r)}}},
           {"events", twin.events_processed()},
           {"log_lines", twin.lines_written()}};
 }
@@ -159,6 +174,14 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
       out(o, "  {}: {}\n", s.code, f);
     }
   }
+  bool any_restored = false;
+  for (const auto& s : twin.sites()) {
+    for (const auto& f : s.restored_files) {
+      if (!any_restored) out(o, "\nRestored files (deleted by setup, copied back from the backup's SMS folder tree)\n");
+      any_restored = true;
+      out(o, "  {}: {}\n", s.code, f);
+    }
+  }
   bool any_problem = false;
   for (const auto& h : twin.hosts()) {
     for (const auto& p : describe_problems(h.problems)) {
@@ -174,11 +197,11 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
   if (!r.end.stale_backups.empty()) out(o, "\nStale backups (warning)\n");
   for (const auto& w : r.end.stale_backups) out(o, "  {}\n", w);
   if (!r.clients.empty() && !twin.cohorts().empty()) {
-    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "day", "sms20",
-        "rtm", "sp1", "sp2", "rejected-hb");
+    out(o, "\nClients by version at the end of each day\n  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11} {:>12}\n", "day",
+        "sms20", "rtm", "sp1", "sp2", "rejected-hb", "rejected-inv");
     for (const auto& d : r.clients) {
-      out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11}\n", d.day, d.by_version[0], d.by_version[1], d.by_version[2],
-          d.by_version[3], d.rejected_heartbeats);
+      out(o, "  {:>4} {:>9} {:>9} {:>9} {:>9} {:>11} {:>12}\n", d.day, d.by_version[0], d.by_version[1],
+          d.by_version[2], d.by_version[3], d.rejected_heartbeats, d.rejected_inventory);
     }
     auto never = not_sp2(twin);
     if (!never.empty()) {
@@ -186,12 +209,16 @@ std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan
       for (const auto& [k, v] : never) out(o, " {} {}", k, v);
       out(o, "\n");
     }
-    out(o, "  rejected heartbeats: {}\n", rejected_total(r));
+    out(o, "  rejected heartbeats: {}, rejected inventory reports (hardware and software): {}\n", rejected_total(r),
+        rejected_inventory_total(r));
   }
   out(o, "\nTotal virtual duration of the plan: {} (clients followed for {} days)\n", format_duration(r.plan_end),
       r.days);
   out(o, "Result: {}{}{}{}\n", r.fully_upgraded ? "fully upgraded" : "NOT fully upgraded",
-      r.nothing_lost ? ", nothing lost" : ", files LOST",
+      !r.nothing_lost ? ", files LOST"
+      : r.end.restored_files.empty()
+          ? ", nothing lost"
+          : fmt::format(", nothing lost ({} file(s) restored from backups)", r.end.restored_files.size()),
       r.open_problems > 0 ? fmt::format(", {} problem(s) still open on site systems", r.open_problems) : "",
       r.failed + r.skipped > 0 ? fmt::format(", {} step(s) failed, {} skipped", r.failed, r.skipped) : "");
   return o;

@@ -24,9 +24,10 @@ std::string_view to_string(SiteState s);
 std::optional<SiteState> parse_site_state(std::string_view s);
 
 struct Backup {
-  VTime time = 0;                 // kNever-free; negative: taken before the twin started
-  bool with_replication = false;  // taken while replication was on (its copy cannot be tested)
-  bool has_site_files = true;     // Backup SMS Site Server copies the SMS folder tree
+  VTime time = 0;                          // kNever-free; negative: taken before the twin started
+  bool with_replication = false;           // taken while replication was on (its copy cannot be tested)
+  bool has_site_files = true;              // Backup SMS Site Server copies the SMS folder tree
+  std::vector<std::string> foreign_files;  // the non-SMS files of that tree it copied
 };
 
 struct SiteDb {
@@ -73,6 +74,7 @@ struct TwinSite {
   std::vector<Backup> backups;
   std::vector<std::string> foreign_files;
   std::vector<std::string> lost_files;
+  std::vector<std::string> restored_files;  // lost, then copied back from a backup (rehearse --recover)
   // How old the last backup was when the (last) upgrade began; -1: none yet.
   VTime backup_age_at_upgrade = -1;
   int systems = 1;
@@ -139,7 +141,7 @@ struct Cohort {
   int32_t http_port = 80;
   int32_t from_site = -1;  // site it was reassigned from, -1 none
   bool cut_off = false;    // its HTTP port no longer reaches its site
-  bool rejected = false;   // heartbeats rejected (moved off client auth/encryption)
+  bool rejected = false;   // heartbeats and inventory rejected (moved off client auth/encryption)
   int64_t count = 0;
   int64_t upgraded = 0;   // reached SP2 so far
   int64_t scheduled = 0;  // upgrades scheduled (batches) so far

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "model/db_growth.h"
 #include "twin/world.h"
 
 namespace smsup::twin {
@@ -79,23 +80,26 @@ Decision disk_check(World& w, StepRun& rec) {
   VTime dur = scaled(w, rec, w.opt.durations.disk_check);
   if (!s.db) return {true, "secondary site: no site database", dur};
   // The operator knows the measured growth after a test, the disk rule's
-  // estimate before one (the upgrade itself takes what it really takes).
-  int64_t need = s.db->growth_measured ? s.db->growth_data_mb + s.db->growth_log_mb : s.db->estimate_mb;
-  std::string basis = s.db->growth_measured ? "measured" : "estimated (no database test)";
+  // estimate before one (the upgrade itself takes what it really takes); on
+  // top of it, as the rule and the plan, room for the software inventory its
+  // clients report afterwards (model/db_growth.h).
+  int64_t growth = s.db->growth_measured ? s.db->growth_data_mb + s.db->growth_log_mb : s.db->estimate_mb;
+  int64_t headroom = software_inventory_headroom_mb(s.db->clients_held);
+  int64_t need = growth + headroom;
+  std::string basis =
+      fmt::format("{} MB growth, {}, and {} MB for the software inventory of {} clients", growth,
+                  s.db->growth_measured ? "measured" : "estimated (no database test)", headroom, s.db->clients_held);
   if (!s.db->autogrow && rec.step.params.value("enable_autogrow", false)) {
     // The operator turns autogrow on as the (manual) step says.
     s.db->autogrow = true;
   }
   if (!s.db->autogrow)
-    return {false, fmt::format("the site database does not autogrow; the upgrade needs {} MB more ({})", need, basis),
-            dur};
+    return {false, fmt::format("the site database does not autogrow; {} MB needed ({})", need, basis), dur};
   if (s.db->free_disk_mb < need) {
-    return {
-        false,
-        fmt::format("{} MB free on {}, the upgrade needs {} MB ({})", s.db->free_disk_mb, s.db->server, need, basis),
-        dur};
+    return {false, fmt::format("{} MB free on {}, {} MB needed ({})", s.db->free_disk_mb, s.db->server, need, basis),
+            dur};
   }
-  return {true, fmt::format("{} MB free covers the {} MB growth ({})", s.db->free_disk_mb, need, basis), dur};
+  return {true, fmt::format("{} MB free covers the {} MB needed ({})", s.db->free_disk_mb, need, basis), dur};
 }
 
 Decision drw(World& w, StepRun& rec) {
@@ -186,7 +190,7 @@ void finish_step(World& w, StepRun& rec) {
   const Kind k = row.kind;
   TwinSite* s = rec.site >= 0 ? &w.sites[static_cast<size_t>(rec.site)] : nullptr;
   if (k == Kind::backup) {
-    s->backups.push_back({rec.end, s->db && s->db->replication, true});
+    s->backups.push_back({rec.end, s->db && s->db->replication, true, s->foreign_files});
   } else if (k == Kind::replication_disable || k == Kind::replication_enable) {
     s->db->replication = k == Kind::replication_enable;
     if (w.dbs && !s->db->file.empty()) w.dbs->set_replication(*s, s->db->replication);

@@ -38,16 +38,6 @@ SiteDb db_of(const Site& s, int64_t clients_held) {
   return db;
 }
 
-// Clients whose inventory each site's database holds: its own and those of
-// every site below it (inventory flows up).
-std::vector<int64_t> clients_held(const Hierarchy& h) {
-  std::vector<int64_t> held(h.sites.size(), 0);
-  for (const auto& c : h.clients) {
-    for (int s = c.site; s >= 0; s = h.sites[static_cast<size_t>(s)].parent_index) ++held[static_cast<size_t>(s)];
-  }
-  return held;
-}
-
 }  // namespace
 
 Twin::Twin(std::unique_ptr<World> w) : w_(std::move(w)) {}
@@ -71,7 +61,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   auto w = std::make_unique<World>();
   w->opt = opts;
   w->hierarchy = h.name;
-  auto held = clients_held(h);
+  auto held = clients_held_by_site(h);
   for (size_t i = 0; i < h.sites.size(); ++i) {
     const Site& s = h.sites[i];
     TwinSite t;
@@ -94,7 +84,7 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
       int64_t taken_s =
           std::chrono::sys_seconds(std::chrono::sys_days(*s.last_backup)).time_since_epoch().count() + 24 * 3600 - 1;
       VTime at = std::min<VTime>(-kSecond, (taken_s - opts.epoch_s) * kSecond);
-      t.backups.push_back({at, s.database && s.database->replication, true});
+      t.backups.push_back({at, s.database && s.database->replication, true, s.foreign_files});
     }
     t.foreign_files = s.foreign_files;
     t.systems = static_cast<int>(s.systems.size());
@@ -125,18 +115,27 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
   for (const auto& c : w->cohorts) w->sites[static_cast<size_t>(c.site)].clients += c.count;
   w->index_cohorts();
   for (size_t i = 0; i < w->sites.size(); ++i) {
-    w->refresh_host_problems(static_cast<int>(i), 0);
+    // Problems present when the twin starts: their lines are written with
+    // the site's history (on_history), once a log sink can hear them.
+    w->refresh_host_problems(static_cast<int>(i), 0, false);
     w->schedule(0, EventKind::history, static_cast<int>(i));
     if (w->sites[i].version == SmsLevel::sp2) start_ccim(*w, static_cast<int>(i), 0);
   }
   if (opts.naive_clients) {
     w->naive_rejected.assign(static_cast<size_t>(opts.horizon / kDay + 2), 0);
+    w->naive_rejected_inventory.assign(w->naive_rejected.size(), 0);
+    VTime every = inventory_interval(opts.durations);
     for (size_t i = 0; i < w->client_cohort.size(); ++i) {
       const Cohort& c = w->cohorts[static_cast<size_t>(w->client_cohort[i])];
       if (c.fate == ClientFate::ccim || c.kind == ClientKind::advanced) {
         VTime first = c.fate == ClientFate::ccim ? c.phase_h * kHour
                                                  : static_cast<VTime>(hash64(opts.seed, h.clients[i].name, 7) % kDay);
         w->schedule(first, EventKind::client_cycle, -1, static_cast<int>(i));
+      }
+      // Only rejected reports are counted: only those clients report here.
+      if (c.rejected && inventory_per_day(opts.durations) > 0) {
+        auto first = static_cast<VTime>(hash64(opts.seed, h.clients[i].name, 8) % static_cast<uint64_t>(every));
+        w->schedule(first, EventKind::client_cycle, -1, static_cast<int>(i), kInventoryReport);
       }
     }
   }

@@ -62,6 +62,7 @@ struct ClientDay {
   int day = 0;                          // 1 = first 24 h of virtual time
   std::array<int64_t, 4> by_version{};  // sms20, rtm, sp1, sp2 (indexed by SmsLevel)
   int64_t rejected_heartbeats = 0;      // during that day
+  int64_t rejected_inventory = 0;       // hardware and software inventory reports rejected that day
 };
 
 struct World;
@@ -102,6 +103,11 @@ class Twin {
   bool site_reset(std::string_view site, std::string& what);
   bool change_http_port(std::string_view site, int port, std::string& what);
   bool restore_backup(std::string_view site, std::string& what);
+  // Copies the files setup deleted from the site's SMS folder tree back from
+  // the newest backup that holds them (Backup SMS Site Server copies the
+  // tree), at `at` (now when earlier); false when none was lost or no
+  // backup holds them.
+  bool restore_lost_files(std::string_view site, VTime at, std::string& what);
   // "Update Configuration" on the clients (or a restart of the SMS Client
   // Service): Legacy Clients of an SP2 site that would upgrade at their next
   // CCIM cycle upgrade now.

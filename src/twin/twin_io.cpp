@@ -94,7 +94,7 @@ std::optional<SiteDb> opt_db_from(const json& j) {
 
 json site_json(const TwinSite& s) {
   json backups = json::array();
-  for (const auto& b : s.backups) backups.push_back({b.time, b.with_replication, b.has_site_files});
+  for (const auto& b : s.backups) backups.push_back({b.time, b.with_replication, b.has_site_files, b.foreign_files});
   return {{"code", s.code},
           {"parent", s.parent},
           {"primary", s.primary},
@@ -110,6 +110,7 @@ json site_json(const TwinSite& s) {
           {"backups", backups},
           {"foreign_files", s.foreign_files},
           {"lost_files", s.lost_files},
+          {"restored_files", s.restored_files},
           {"backup_age_at_upgrade", s.backup_age_at_upgrade},
           {"systems", s.systems},
           {"clients", s.clients},
@@ -142,9 +143,14 @@ TwinSite site_from(const json& j) {
   s.install_dir = j.at("install_dir");
   s.server = j.at("server");
   s.db = opt_db_from(j.at("db"));
-  for (const auto& b : j.at("backups")) s.backups.push_back({b.at(0), b.at(1), b.at(2)});
+  for (const auto& b : j.at("backups")) {
+    // The copied files are absent from twins saved before they were kept.
+    s.backups.push_back({b.at(0), b.at(1), b.at(2),
+                         b.size() > 3 ? b.at(3).get<std::vector<std::string>>() : std::vector<std::string>{}});
+  }
   s.foreign_files = j.at("foreign_files").get<std::vector<std::string>>();
   s.lost_files = j.at("lost_files").get<std::vector<std::string>>();
+  s.restored_files = j.value("restored_files", std::vector<std::string>{});
   s.backup_age_at_upgrade = j.value("backup_age_at_upgrade", VTime{-1});  // twins saved before it was kept
   s.systems = j.at("systems");
   s.clients = j.at("clients");
@@ -224,6 +230,7 @@ json Twin::to_json() const {
   j["client_cohort"] = w.client_cohort;
   j["client_done"] = w.client_done;
   j["naive_rejected"] = w.naive_rejected;
+  j["naive_rejected_inventory"] = w.naive_rejected_inventory;
   return j;
 }
 
@@ -310,6 +317,8 @@ Twin Twin::from_json(const json& j, const std::string& file) {
     w->client_cohort = j.at("client_cohort").get<std::vector<int32_t>>();
     w->client_done = j.at("client_done").get<std::vector<uint8_t>>();
     w->naive_rejected = j.at("naive_rejected").get<std::vector<int64_t>>();
+    // Absent from twins saved before inventory reports were counted.
+    w->naive_rejected_inventory = j.value("naive_rejected_inventory", std::vector<int64_t>{});
     w->index_cohorts();
     return Twin(std::move(w));
   } catch (const json::exception& e) {

@@ -1,6 +1,9 @@
 // Operator actions outside the plan: what a person does at a console, and
 // what the real system answers.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "twin/world.h"
 
@@ -95,6 +98,49 @@ bool Twin::restore_backup(std::string_view site, std::string& what) {
   int s = site_or_throw(w, site, what);
   if (s < 0) return false;
   return w.restore(s, w.now, what);
+}
+
+bool Twin::restore_lost_files(std::string_view site, VTime at, std::string& what) {
+  World& w = *w_;
+  int si = site_or_throw(w, site, what);
+  if (si < 0) return false;
+  TwinSite& s = w.sites[static_cast<size_t>(si)];
+  if (s.lost_files.empty()) {
+    what = fmt::format("{}: setup deleted no file from the SMS folder tree", s.code);
+    return false;
+  }
+  // Backup SMS Site Server copies the SMS folder tree: the newest backup
+  // whose copy holds a lost file gives it back.
+  std::vector<std::string> kept;
+  std::vector<std::string> from;
+  for (const auto& f : s.lost_files) {
+    const Backup* b = nullptr;
+    for (auto it = s.backups.rbegin(); it != s.backups.rend() && b == nullptr; ++it) {
+      if (it->has_site_files &&
+          std::find(it->foreign_files.begin(), it->foreign_files.end(), f) != it->foreign_files.end()) {
+        b = &*it;
+      }
+    }
+    if (b == nullptr) {
+      kept.push_back(f);
+      continue;
+    }
+    s.restored_files.push_back(f);
+    std::string when = iso_time(w.opt.epoch_s, b->time);
+    if (std::find(from.begin(), from.end(), when) == from.end()) from.push_back(when);
+    w.later_site_log(si, "smsbkup.log", "SMS_SITE_BACKUP", std::max(at, w.now),
+                     fmt::format("Restored {} from the site backup of {} (SMS folder tree).", f, when));
+  }
+  size_t restored = s.lost_files.size() - kept.size();
+  s.lost_files = std::move(kept);
+  if (restored == 0) {
+    what =
+        fmt::format("{}: no backup of the SMS folder tree holds the {} deleted file(s)", s.code, s.lost_files.size());
+    return false;
+  }
+  what = fmt::format("restored {} file(s) setup deleted from the backup of {}", restored, fmt::join(from, ", "));
+  if (!s.lost_files.empty()) what += fmt::format("; {} no backup holds", s.lost_files.size());
+  return true;
 }
 
 bool Twin::force_legacy_update(std::string_view site, std::string& what) {

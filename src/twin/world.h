@@ -2,6 +2,7 @@
 // Not part of the API (twin.h is).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,7 +44,8 @@ struct World {
   std::vector<int32_t> client_cohort;
   std::vector<uint8_t> client_done;
   std::vector<std::vector<int32_t>> cohort_clients;
-  std::vector<int64_t> naive_rejected;  // per day
+  std::vector<int64_t> naive_rejected;            // per day
+  std::vector<int64_t> naive_rejected_inventory;  // per day
   EventQueue queue;
   VTime now = 0;
   uint64_t events = 0;
@@ -78,7 +80,13 @@ struct World {
   // component reinstallation when it falls in the settle window.
   void activity(int site, VTime t, std::string_view what);
   void schedule_reinstall(int site, VTime from);
-  void refresh_host_problems(int site, VTime t);
+  // Sets each host's problems from its state; writes the line the real
+  // system writes for each that appears or goes (not when write_logs is
+  // false: at the start, where on_history writes the open ones once a sink
+  // can hear them).
+  void refresh_host_problems(int site, VTime t, bool write_logs = true);
+  // The log line a host's open problem shows in, at t.
+  void log_problem(int host, HostProblem p, VTime t);
   bool has_backup(int site) const;
   bool restore(int site, VTime t, std::string& what);
 };
@@ -104,6 +112,16 @@ void finish_host_step(World& w, StepRun& rec, plan::Kind k);
 void on_milestone(World& w, const Event& e);
 void on_cohort_upgrade(World& w, const Event& e);
 void on_client_cycle(World& w, const Event& e);
+// Naive mode: a client_cycle event with this gen is an inventory report.
+inline constexpr int kInventoryReport = 1;
+// Hardware and software inventory reports per Advanced Client per day, and
+// the time between two of them.
+inline double inventory_per_day(const Durations& d) {
+  return d.hardware_inventory_per_day + d.software_inventory_per_day;
+}
+inline VTime inventory_interval(const Durations& d) {
+  return static_cast<VTime>(static_cast<double>(kDay) / std::max(0.01, inventory_per_day(d)));
+}
 void on_history(World& w, int site);
 void start_ccim(World& w, int site, VTime ready);  // the site's clients can take SP2 from `ready`
 // Pushes a site's clients of `fate` from t at the push rate; returns when the last one is done.

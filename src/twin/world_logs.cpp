@@ -107,6 +107,16 @@ void on_history(World& w, int site) {
              "Wait for site control changes for maximum 3600 seconds...");
   w.site_log(site, "inboxmgr.log", "SMS_INBOX_MANAGER", t + 15 * kMinute,
              "Waiting for changes inbox definition, inbox rules and inbox replication files, max wait = 3600 seconds.");
+  // Problems its site systems already have (an inventory with a DCOM fix
+  // missing on a host already on Windows Server 2003 SP1, a remote MP with
+  // error 997...): the lines the real components write, where an operator
+  // looks, at the start.
+  for (int hi : w.hosts_of(site)) {
+    uint32_t open = w.hosts[static_cast<size_t>(hi)].problems;
+    for (uint32_t bit = 1; bit <= static_cast<uint32_t>(HostProblem::mp_1603); bit <<= 1) {
+      if (open & bit) w.log_problem(hi, static_cast<HostProblem>(bit), 0);
+    }
+  }
 }
 
 }  // namespace smsup::twin

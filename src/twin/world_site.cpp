@@ -129,7 +129,7 @@ void World::activity(int site, VTime t, std::string_view what) {
   schedule_reinstall(site, t);
 }
 
-void World::refresh_host_problems(int site, VTime t) {
+void World::refresh_host_problems(int site, VTime t, bool write_logs) {
   const TwinSite& s = sites[static_cast<size_t>(site)];
   int server = host_index(s.server);
   bool server_sp1 = server >= 0 && on_sp1(hosts[static_cast<size_t>(server)]);
@@ -154,37 +154,44 @@ void World::refresh_host_problems(int site, VTime t) {
     uint32_t appeared = p & ~h.problems;
     uint32_t gone = h.problems & ~p;
     h.problems = p;
+    if (!write_logs) continue;
     for (uint32_t bit = 1; bit <= static_cast<uint32_t>(HostProblem::mp_1603); bit <<= 1) {
       auto x = static_cast<HostProblem>(bit);
       if (appeared & bit) {
-        switch (x) {
-          case HostProblem::slp_dcom:
-            host_log(hi, "slp.log", "SMS_SERVER_LOCATOR_POINT", t,
-                     "DCOM launch of SMS_SERVER_LOCATOR_POINT denied for IUSR_" + h.host +
-                         " (Local Launch/Local Activation): site lookups fail.");
-            break;
-          case HostProblem::rp_dcom:
-            host_log(hi, "rp.log", "SMS_REPORTING_POINT", t,
-                     "DCOM launch of SMS_REPORTING_POINT denied for SMS Reporting Users: reports fail.");
-            break;
-          case HostProblem::admins_dcom:
-            host_log(hi, "smsprov.log", "SMS Provider", t,
-                     "Remote Activation denied for SMS Admins: non-administrators cannot open the SMS Administrator "
-                     "console.");
-            break;
-          case HostProblem::remote_mp_997:
-            site_log(site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t,
-                     fmt::format("Failed to read the registry of management point {} (error 997: Overlapped I/O "
-                                 "operation in progress).",
-                                 h.host));
-            break;
-          default:
-            break;
-        }
+        log_problem(hi, x, t);
       } else if (gone & bit) {
         host_log(hi, "smsprov.log", "SMS Provider", t, fmt::format("Resolved on {}: {}.", h.host, describe(x)));
       }
     }
+  }
+}
+
+void World::log_problem(int hi, HostProblem x, VTime t) {
+  const TwinHost& h = hosts[static_cast<size_t>(hi)];
+  switch (x) {
+    case HostProblem::slp_dcom:
+      host_log(hi, "slp.log", "SMS_SERVER_LOCATOR_POINT", t,
+               "DCOM launch of SMS_SERVER_LOCATOR_POINT denied for IUSR_" + h.host +
+                   " (Local Launch/Local Activation): site lookups fail.");
+      break;
+    case HostProblem::rp_dcom:
+      host_log(hi, "rp.log", "SMS_REPORTING_POINT", t,
+               "DCOM launch of SMS_REPORTING_POINT denied for SMS Reporting Users: reports fail.");
+      break;
+    case HostProblem::admins_dcom:
+      host_log(hi, "smsprov.log", "SMS Provider", t,
+               "Remote Activation denied for SMS Admins: non-administrators cannot open the SMS Administrator "
+               "console.");
+      break;
+    case HostProblem::remote_mp_997:
+      site_log(h.site, "sitecomp.log", "SMS_SITE_COMPONENT_MANAGER", t,
+               fmt::format("Failed to read the registry of management point {} (error 997: Overlapped I/O "
+                           "operation in progress).",
+                           h.host));
+      break;
+    case HostProblem::mp_1603:
+      // Written by the component reinstallation that fails (mpsetup.log).
+      break;
   }
 }
 

@@ -181,7 +181,12 @@ TEST(Planner, TestedDatabaseSkipsDbtestAndChecksMeasuredGrowth) {
   EXPECT_EQ(p.find("PR1/dbtest"), nullptr);
   const auto* d = p.find("PR1/disk-check");
   ASSERT_TRUE(d);
-  EXPECT_EQ(d->params["required_mb"], (1300 - 900) + (700 - 200));
+  // The measured growth and 512 KB of software inventory for each of the 5
+  // clients whose inventory PR1's database holds (4 own, 1 of SE1): 3 MB.
+  EXPECT_EQ(d->params["growth_mb"], (1300 - 900) + (700 - 200));
+  EXPECT_EQ(d->params["clients_held"], 5);
+  EXPECT_EQ(d->params["software_inventory_mb"], 3);
+  EXPECT_EQ(d->params["required_mb"], (1300 - 900) + (700 - 200) + 3);
   EXPECT_TRUE(waits_for(p, "PR1/disk-check", "PR1/backup"));
 }
 

@@ -124,7 +124,9 @@ TEST(ClientsTest, SupportedAdvancedClientPlatforms) {
   EXPECT_FALSE(sp2_advanced_client_supported({WinFamily::nt4, 6}));
 }
 
-TEST(ClientsTest, ReassignedFromAuthSiteToPlainSiteHasHeartbeatsRejected) {
+TEST(ClientsTest, ReassignedFromAuthSiteToPlainSiteHasHeartbeatsAndInventoryRejected) {
+  // The checklist: "Heartbeat Discovery and inventory data will be
+  // rejected". A hardware and a software inventory report a day each.
   Hierarchy h = small_hierarchy();
   site(h, "CEN").client_auth_encryption = true;
   add_clients(h, "CEN", 30, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "R");
@@ -135,6 +137,32 @@ TEST(ClientsTest, ReassignedFromAuthSiteToPlainSiteHasHeartbeatsRejected) {
   auto days = t.clients_by_day(3);
   EXPECT_EQ(days[0].rejected_heartbeats, 30);
   EXPECT_EQ(days[2].rejected_heartbeats, 30);
+  EXPECT_EQ(days[0].rejected_inventory, 60);
+  EXPECT_EQ(days[2].rejected_inventory, 60);
+}
+
+TEST(ClientsTest, RejectedInventoryFollowsTheInventorySchedules) {
+  Hierarchy h = small_hierarchy();
+  site(h, "CEN").client_auth_encryption = true;
+  add_clients(h, "CEN", 30, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "R");
+  for (auto& c : h.clients) c.reassign_to = h.find_site("PR1");
+  TwinOptions o;
+  o.durations.hardware_inventory_per_day = 2;
+  o.durations.software_inventory_per_day = 0;
+  Twin t = Twin::from(h, o);
+  EXPECT_EQ(t.clients_by_day(1)[0].rejected_inventory, 60);
+}
+
+TEST(ClientsTest, LegacyClientsReassignedTheSameWayAreNotRejected) {
+  // The checklist names Advanced Clients; Legacy Clients report otherwise.
+  Hierarchy h = small_hierarchy();
+  site(h, "CEN").client_auth_encryption = true;
+  add_clients(h, "CEN", 30, ClientKind::legacy, WinFamily::xp, 2, SmsLevel::sp1, "L");
+  for (auto& c : h.clients) c.reassign_to = h.find_site("PR1");
+  Twin t = Twin::from(h, 1, {});
+  auto day = t.clients_by_day(1)[0];
+  EXPECT_EQ(day.rejected_heartbeats, 0);
+  EXPECT_EQ(day.rejected_inventory, 0);
 }
 
 TEST(ClientsTest, ReassignedTheOtherWayIsAccepted) {
@@ -144,6 +172,7 @@ TEST(ClientsTest, ReassignedTheOtherWayIsAccepted) {
   for (auto& c : h.clients) c.reassign_to = h.find_site("PR1");
   Twin t = Twin::from(h, 1, {});
   EXPECT_EQ(t.clients_by_day(1)[0].rejected_heartbeats, 0);
+  EXPECT_EQ(t.clients_by_day(1)[0].rejected_inventory, 0);
 }
 
 TEST(ClientsTest, HttpPortChangeWhileClientsBelowSp1CutsThemOff) {
@@ -199,6 +228,8 @@ TEST(ClientsTest, CohortModelMatchesPerClientSimulation) {
   for (size_t d = 0; d < a.size(); ++d) {
     EXPECT_EQ(a[d].by_version, b[d].by_version) << "day " << a[d].day;
     EXPECT_EQ(a[d].rejected_heartbeats, b[d].rejected_heartbeats) << "day " << a[d].day;
+    EXPECT_EQ(a[d].rejected_inventory, b[d].rejected_inventory) << "day " << a[d].day;
+    EXPECT_EQ(a[d].rejected_inventory, 200) << "day " << a[d].day;
   }
   EXPECT_EQ(a.back().by_version[3], 2700);
 }

@@ -20,6 +20,8 @@
 #include "fixture.h"
 #include "support.h"
 #include "model/db_growth.h"
+#include "rules/finding.h"
+#include "plan/planner.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "twin/site_databases.h"
 #include "util/error.h"
@@ -133,6 +135,44 @@ TEST(TwinDatabases, DiskCheckKnowsTheEstimateUntilTheTestMeasuresTheRealGrowth) 
   auto measured = tested.run_step(step("PR1", "disk-check"));
   EXPECT_FALSE(measured.ok);
   EXPECT_NE(measured.message.find("measured"), std::string::npos) << measured.message;
+}
+
+TEST(TwinDatabases, DiskCheckAgreesWithTheRuleAndThePlanOnRoomForSoftwareInventory) {
+  // 2,000 clients at 512 KB of software inventory each: 1,000 MB on top of
+  // the upgrade's growth. One MB short of it, the rule flags the database,
+  // the plan's disk check asks for the same figure and the twin's disk check
+  // fails; at the figure, all three pass.
+  Hierarchy h = small_hierarchy();
+  add_clients(h, "PR1", 2000, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "P");
+  Database& db = *site(h, "PR1").database;
+  int64_t growth = db_growth(db).total_mb();
+  for (int64_t free : {growth + 999, growth + 1000}) {
+    SCOPED_TRACE(fmt::format("{} MB free", free));
+    db.free_disk_mb = free;
+    bool fits = free == growth + 1000;
+    rules::Options ro;
+    ro.as_of = *parse_date("2006-06-15");
+    auto report = rules::evaluate(h, ro);
+    bool flagged = std::any_of(report.findings.begin(), report.findings.end(), [](const rules::Finding& f) {
+      return f.rule == "db-disk-space" && f.object == "PR101";
+    });
+    EXPECT_EQ(flagged, !fits);
+    auto p = plan::make_plan(h, {}, {});
+    const auto* d = p.find("PR1/disk-check");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->params["required_mb"], growth + 1000);
+    EXPECT_EQ(d->params["software_inventory_mb"], 1000);
+    EXPECT_EQ(d->params["clients_held"], 2000);
+    Twin t = Twin::from(h, 1, {});
+    for (const auto& s : {step("CEN", "backup"), step("CEN", "upgrade"), step("PR1", "backup")}) {
+      ASSERT_TRUE(t.run_step(s).ok) << s.id;
+    }
+    auto check = t.run_step(step("PR1", "disk-check"));
+    EXPECT_EQ(check.ok, fits) << check.message;
+    EXPECT_NE(check.message.find(fmt::format(" {} MB needed", growth + 1000)), std::string::npos) << check.message;
+    EXPECT_NE(check.message.find("1000 MB for the software inventory of 2000 clients"), std::string::npos)
+        << check.message;
+  }
 }
 
 TEST(TwinDatabases, StepsActOnTheDatabase) {

@@ -44,5 +44,36 @@ TEST(TwinLogsTest, LogReaderDoesNotVerifyAFailedUpgrade) {
   EXPECT_FALSE(logs::verify_site(dir / "PR101" / "C", "D:\\SMS").verified);
 }
 
+// Problems the site systems have when the twin starts (from the inventory: a
+// host already on Windows Server 2003 SP1 without the SMS Admins DCOM fix, a
+// remote management point under the computer account with error 997) are in
+// the logs where an operator looks, before any step ran: `smsup logs grep`
+// finds them there.
+TEST(TwinLogsTest, ProblemsPresentAtTheStartAreInTheLogs) {
+  fs::path dir = ::smsup::test::fresh_dir("start-problems");
+  Hierarchy h = small_hierarchy();
+  system(h, "PR101").os.sp = 1;
+  system(h, "PR1MP").os.sp = 1;
+  FileLogSink sink(dir);
+  Twin t = Twin::from(h, 1, {});
+  t.set_log_sink(&sink);
+  uint32_t open = 0;
+  for (const auto& x : t.hosts()) open |= x.problems;
+  ASSERT_TRUE(open & static_cast<uint32_t>(HostProblem::admins_dcom));
+  ASSERT_TRUE(open & static_cast<uint32_t>(HostProblem::remote_mp_997));
+  t.advance_to(kMinute);
+  sink.flush();
+  std::string prov = (dir / "PR101/C/SMS/Logs/smsprov.log").string();
+  std::string sitecomp = (dir / log_path(h, "PR1", "sitecomp.log")).string();
+  auto dcom = ::smsup::test::run_smsup({"logs", "grep", "Remote Activation denied for SMS Admins", prov});
+  EXPECT_EQ(dcom.status, 0) << dcom.out << dcom.err;
+  EXPECT_TRUE(::smsup::test::has(dcom.out, "SMS Provider")) << dcom.out;
+  auto e997 = ::smsup::test::run_smsup({"logs", "grep", "error 997", sitecomp});
+  EXPECT_EQ(e997.status, 0) << e997.out << e997.err;
+  EXPECT_TRUE(::smsup::test::has(e997.out, "PR1MP")) << e997.out;
+  // CEN01 has its fixes: nothing of the kind in its logs.
+  EXPECT_FALSE(fs::exists(dir / "CEN01/C/SMS/Logs/smsprov.log"));
+}
+
 }  // namespace
 }  // namespace smsup::twin::test

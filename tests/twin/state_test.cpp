@@ -217,6 +217,54 @@ TEST(RehearsalTest, RecoverRestoresTheBackupAndRetries) {
   }
 }
 
+// Setup deletes the foreign files of the SMS folder tree; the backup's copy
+// of the tree holds them. Without --recover they are reported lost; with it
+// they are copied back and the rehearsal says so.
+TEST(RehearsalTest, RecoverRestoresTheFilesSetupDeletedFromTheBackup) {
+  Hierarchy h = with_clients();
+  site(h, "PR1").foreign_files = {"C:\\SMS\\custom\\report.vbs"};
+  auto plan = straight_plan(h);
+  {
+    Twin t = Twin::from(h, 1, {});
+    auto r = rehearse(plan, t, {});
+    EXPECT_FALSE(r.nothing_lost);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.end.lost_files, std::vector<std::string>{"PR1: C:\\SMS\\custom\\report.vbs"});
+    EXPECT_TRUE(r.end.restored_files.empty());
+    std::string text = to_text(r, t, plan);
+    EXPECT_NE(text.find("files LOST"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Restored files"), std::string::npos) << text;
+  }
+  RehearseOptions o;
+  o.recover = true;
+  Twin t = Twin::from(h, 1, {});
+  MemoryLogSink logs;
+  t.set_log_sink(&logs);
+  auto r = rehearse(plan, t, o);
+  std::string text = to_text(r, t, plan);
+  EXPECT_TRUE(r.nothing_lost) << text;
+  EXPECT_TRUE(r.ok()) << text;
+  EXPECT_TRUE(r.end.lost_files.empty());
+  EXPECT_EQ(r.end.restored_files, std::vector<std::string>{"PR1: C:\\SMS\\custom\\report.vbs"});
+  for (const auto& s : r.steps) {
+    if (s.id == "PR1/upgrade") {
+      EXPECT_EQ(s.attempts, 1);
+      EXPECT_NE(s.recovery.find("restored 1 file(s) setup deleted from the backup of"), std::string::npos)
+          << s.recovery;
+    }
+  }
+  EXPECT_NE(text.find("Restored files (deleted by setup, copied back from the backup's SMS folder tree)\n"
+                      "  PR1: C:\\SMS\\custom\\report.vbs"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nothing lost (1 file(s) restored from backups)"), std::string::npos) << text;
+  auto j = to_json(r, t, plan);
+  EXPECT_EQ(j["nothing_lost"], true);
+  ASSERT_EQ(j["restored_files"].size(), 1u);
+  EXPECT_EQ(j["restored_files"][0]["file"], "C:\\SMS\\custom\\report.vbs");
+  EXPECT_TRUE(any_line(logs, log_path(h, "PR1", "smsbkup.log"), "Restored C:\\SMS\\custom\\report.vbs"));
+}
+
 // The small hierarchy with SEC made a primary sibling of PR1, with its own database.
 Hierarchy sibling_primaries() {
   Hierarchy h = small_hierarchy();
