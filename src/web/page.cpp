@@ -52,14 +52,14 @@ pre{background:#263238;color:#eceff1;padding:8px;overflow:auto;max-height:240px;
 .controls input[type=text]{width:16em}.controls button{margin-left:4px}
 #msg{font-weight:600}.ok{color:var(--ready)}.bad{color:var(--blocked)}
 .hidden{display:none}.muted{color:#777}
-div.site-findings{margin:2px 0}div.site-findings>.fh{cursor:pointer;padding:2px 0}
+div.site-findings{margin:2px 0;content-visibility:auto;contain-intrinsic-size:auto 22px}div.site-findings>.fh{cursor:pointer;padding:2px 0}
 div.site-findings>.fh::before{content:"\25B8  ";color:#777}div.site-findings.open>.fh::before{content:"\25BE  "}
 #systems h4{margin:6px 0}
 #runbook pre{background:#fff;color:#000;max-height:none;border:1px solid #eee}
 @media print{
  nav,#filters,.controls,button,.no-print{display:none!important}
  body{background:#fff}section{border:none;padding:0;break-inside:auto}
- .site-findings{break-inside:avoid}.scroll{max-height:none;overflow:visible;border:none}
+ .site-findings{break-inside:avoid;content-visibility:visible!important}.scroll{max-height:none;overflow:visible;border:none}
  #runbook{break-before:page}#runbook pre{white-space:pre-wrap;max-height:none;overflow:visible}
 }
 )CSS";
@@ -161,7 +161,9 @@ function filter(){
     groups.forEach(function(g){if(fmatch(g,t,sev))k++;});
     shown+=k;
     div.classList.toggle('hidden',k===0);
-    $('.f-shown',div).textContent=(t||sev)?' \u2014 '+k+' of '+groups.length+' shown':'';
+    var fs=$('.f-shown',div);
+    if(!fs&&(t||sev)){fs=mk('span',{'class':'f-shown muted'});$('.fh',div).appendChild(fs);}
+    if(fs)fs.textContent=(t||sev)?' \u2014 '+k+' of '+groups.length+' shown':'';
     if(div.classList.contains('open'))drawFindings(div);
   });
   var c=$('#f-count');if(c)c.textContent=shown+' shown';
@@ -453,12 +455,12 @@ void section_readiness(std::string& o, const Inputs& in) {
     std::string heading = site == "*" ? std::string("Hierarchy-wide") : "Site " + esc(site);
     put(list,
         "<div class=\"site-findings\" data-site=\"{}\" data-i=\"{}\"><div class=\"fh\" role=\"button\" "
-        "tabindex=\"0\"><b>{}</b> <span class=muted>",
+        "tabindex=\"0\">{} — ",
         esc(site), k, heading);
     for (auto g : {rules::Gravity::blocker, rules::Gravity::action, rules::Gravity::warning, rules::Gravity::info}) {
       if (int c = by_sev[static_cast<size_t>(g)]) put(list, "{} {} ", c, rules::to_string(g));
     }
-    put(list, "({} rule(s))</span><span class=\"f-shown muted\"></span></div></div>", rows.size());
+    put(list, "({} rule(s))</div></div>", rows.size());
     sites.push_back({site, std::move(rows)});
   }
   put(o, "<div id=\"findings\" data-open=\"{}\">{}</div>", groups <= kFindingsOpen ? 1 : 0, list);
