@@ -45,7 +45,7 @@ async function bigPage(browser, dir) {
   const v = await L.watchedPage(browser, (u) => u.startsWith('file://') || u.startsWith('data:'));
   await v.page.goto('file://' + html, { waitUntil: 'load', timeout: 30000 });
   L.check(await v.page.evaluate(() => document.querySelectorAll('tr.finding').length) === 0, 'big inventory: findings tables closed at load');
-  await v.page.click('div.site-findings:nth-of-type(2) > .fh');
+  await L.clickInView(v.page, 'div.site-findings:nth-of-type(2) > .fh');
   const opened = await v.page.evaluate(() => {
     const d = document.querySelector('div.site-findings:nth-of-type(2)');
     const groups = JSON.parse(document.getElementById('findings-data').textContent).sites[Number(d.dataset.i)][1];
@@ -109,7 +109,7 @@ async function main() {
     await w.page.select('#f-sev', '');
     // A click on a site of the tree shows its list of site systems, as many
     // as the tree's tooltip (drawn by smsup) counts.
-    await w.page.click('#tree g.site');
+    await L.clickInView(w.page, '#tree g.site');
     const sys = await w.page.evaluate(() => ({
       site: document.querySelector('#tree g.site').getAttribute('data-site'),
       said: Number(/(\d+) site system/.exec(document.querySelector('#tree g.site title').textContent)[1]),
