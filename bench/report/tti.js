@@ -15,8 +15,9 @@ const puppeteer = require('puppeteer-core');
   const wall = Date.now() - t0;
   const t = await page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0];
-    return { interactive: n.domInteractive, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd };
+    return { interactive: n.domInteractive, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+             elements: document.getElementsByTagName('*').length };
   });
-  console.log(`  chromium: interactive ${(t.dcl / 1000).toFixed(2)} s, load ${(t.load / 1000).toFixed(2)} s (wall ${(wall / 1000).toFixed(2)} s) (goal: < 3 s)`);
+  console.log(`  chromium: interactive ${(t.dcl / 1000).toFixed(2)} s, load ${(t.load / 1000).toFixed(2)} s (wall ${(wall / 1000).toFixed(2)} s) (goal: < 3 s); ${t.elements} elements`);
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -36,11 +36,14 @@ std::string csv(std::string s) {
 
 }  // namespace
 
-Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durations& d) {
+Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durations& d, bool rows) {
   Campaign c;
   const int64_t rate = std::max<int64_t>(1, static_cast<int64_t>(d.push_per_hour));
   std::vector<int64_t> pushed(h.sites.size(), 0);
+  std::vector<int64_t> per_day(static_cast<size_t>(std::max(days, 0)) + 1, 0);
+  int64_t already = 0;
   for (const auto& s : h.sites) c.sites.push_back({s.code, {}});
+  if (rows) c.rows.reserve(h.clients.size());
   for (size_t i = 0; i < h.clients.size(); ++i) {
     const Client& cl = h.clients[i];
     ClientPlanRow r;
@@ -52,7 +55,7 @@ Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durati
         int p = ccim_period_h(cl.version);
         int ph = ccim_phase_h(cl.name, seed, p);
         r.hour = static_cast<int>(next_cycle(0, ph, p) / kHour);
-        r.reason = fmt::format("CCIM cycle every {} h", p);
+        if (rows) r.reason = fmt::format("CCIM cycle every {} h", p);
         break;
       }
       case ClientFate::push:
@@ -60,12 +63,12 @@ Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durati
         auto& n = pushed[static_cast<size_t>(site)];
         r.hour = static_cast<int>(n / rate + 1);
         ++n;
-        if (r.fate == ClientFate::push) r.reason = "Client Push Installation (Always install) or advertisement";
+        if (r.fate == ClientFate::push && rows) r.reason = "Client Push Installation (Always install) or advertisement";
         break;
       }
       case ClientFate::already_sp2:
         r.hour = 0;
-        r.reason = "already SP2";
+        if (rows) r.reason = "already SP2";
         break;
       default:
         break;
@@ -76,15 +79,11 @@ Campaign plan_campaign(const Hierarchy& h, uint64_t seed, int days, const Durati
       c.reasons[r.reason] += 1;
       ++c.cannot;
     }
-    c.rows.push_back(std::move(r));
-  }
-  std::vector<int64_t> per_day(static_cast<size_t>(std::max(days, 0)) + 1, 0);
-  int64_t already = 0;
-  for (const auto& r : c.rows) {
     if (r.fate == ClientFate::already_sp2)
       ++already;
     else if (r.hour >= 0)
       per_day[std::min<size_t>(static_cast<size_t>((r.hour - 1) / 24), per_day.size() - 1)] += 1;
+    if (rows) c.rows.push_back(std::move(r));
   }
   int64_t sum = already;
   for (int dd = 0; dd < days; ++dd) {

@@ -37,6 +37,28 @@ std::string esc(std::string_view s) {
   return out;
 }
 
+void put_data(std::string& out, std::string_view id, std::string_view json_text) {
+  out += "<script type=\"application/json\" id=\"";
+  out += id;
+  out += "\">";
+  for (char c : json_text) {
+    switch (c) {
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
+    }
+  }
+  out += "</script>";
+}
+
 std::string minutes_text(double minutes) { return plan::format_minutes(minutes); }
 
 std::string time_text(double t) {

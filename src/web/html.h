@@ -22,6 +22,13 @@ void put(std::string& out, fmt::format_string<A...> f, A&&... a) {
   fmt::format_to(std::back_inserter(out), f, std::forward<A>(a)...);
 }
 
+// Appends <script type="application/json" id="ID">TEXT</script>: data the
+// page's script draws from on demand. TEXT is JSON; its <, > and & become
+// \u003c, \u003e and \u0026 (they can only occur inside JSON strings, where
+// the escape means the same), so a value holding </script> or <!-- stays
+// data and cannot end the element. ID must be a literal, not input.
+void put_data(std::string& out, std::string_view id, std::string_view json_text);
+
 // A number of minutes as "2 d 3 h", "4 h 05 min", "12 min".
 std::string minutes_text(double minutes);
 // A Unix time as "2026-11-29 17:40 UTC", "-" for 0.

@@ -102,7 +102,7 @@ void load(const Sources& s, Loaded& d) {
     in.sources.push_back(s.rehearsal);
   } else if (d.hierarchy && !d.hierarchy->clients.empty()) {
     say("forecasting the client campaign");
-    d.client_days = twin::plan_campaign(*d.hierarchy, 1, s.days).days;
+    d.client_days = twin::plan_campaign(*d.hierarchy, 1, s.days, {}, false).days;
     in.client_days = &*d.client_days;
   }
   if (journal) {

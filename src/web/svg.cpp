@@ -4,6 +4,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "plan/schedule.h"
 #include "web/html.h"
 
@@ -127,8 +129,8 @@ std::string svg_gantt(const plan::Plan& p, const std::vector<run::JournalStep>* 
   const double scale = chart_w / span;
   put(o,
       "<svg id=\"gantt\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
-      "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"plan timeline\">",
-      label_w + chart_w + 20, height, label_w + chart_w + 20, height);
+      "viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"plan timeline\" data-steps=\"{}\">",
+      label_w + chart_w + 20, height, label_w + chart_w + 20, height, n);
   // Time axis: at most about a dozen ticks at a round interval.
   static const double steps[] = {5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080, 43200};
   double tick = steps[std::size(steps) - 1];
@@ -144,47 +146,43 @@ std::string svg_gantt(const plan::Plan& p, const std::vector<run::JournalStep>* 
     put(o, "<line x1=\"{:.1f}\" y1=\"20\" x2=\"{:.1f}\" y2=\"{:.0f}\"/><text x=\"{:.1f}\" y=\"14\">+{}</text>", x, x,
         height, x, esc(plan::format_minutes(t)));
   }
-  o += "</g>";
+  o += "</g><g class=\"rows\"></g></svg>";
+  // The rows are data, drawn by the page's script (drawGantt): all of them
+  // for a plan of up to kGanttAll steps, else the rows in view of the
+  // scrolling chart (and all of them for printing). Ten thousand SVG rows
+  // with a tooltip each were most of a big page's 25 s of layout in Chromium.
+  // A row: [id, state, x, width, flags (1 critical, 2 manual), start, duration]
+  // and, for a started step, [.., actual x, actual width, state, duration].
+  auto r1 = [](double v) { return std::round(v * 10) / 10; };
+  nlohmann::json rows = nlohmann::json::array();
   for (size_t i = 0; i < n; ++i) {
     const auto& s = p.steps[i];
-    double y = 28 + row * static_cast<double>(i);
-    std::string id = esc(s.id);
-    std::string cls = "bar plan";
-    if (crit[i]) cls += " crit";
-    if (s.manual) cls += " manual";
     const run::JournalStep* js = nullptr;
     if (journal) {
       auto it = by_id.find(s.id);
       if (it != by_id.end()) js = it->second;
     }
-    put(o,
-        "<g class=\"row\" data-step=\"{}\" data-state=\"{}\"><text class=\"label\" x=\"{:.0f}\" "
-        "y=\"{:.0f}\">{}{}</text>",
-        id, js ? run::to_string(js->state) : "planned", label_w - 6, y + 10, id, s.manual ? " (manual)" : "");
     double x = label_w + sched.start[i] * scale;
     double w = std::max(1.0, (sched.finish[i] - sched.start[i]) * scale);
-    put(o,
-        "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"7\"><title>{} — planned +{} for "
-        "{}{}{}</title></rect>",
-        cls, x, y + 1, w, id, esc(plan::format_minutes(sched.start[i])),
-        esc(plan::format_minutes(sched.finish[i] - sched.start[i])), s.manual ? ", manual" : "",
-        crit[i] ? ", on the critical path" : "");
-    {
-      if (js && js->started > 0) {
-        const auto& j = *js;
-        double end = j.finished > 0 ? j.finished : now;
-        double ax = label_w + (j.started - origin) / 60.0 * scale;
-        double aw = std::max(1.0, (end - j.started) / 60.0 * scale);
-        auto state = std::string(run::to_string(j.state));
-        put(o,
-            "<rect class=\"bar actual s-{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"4\"><title>{} — {}, "
-            "{}</title></rect>",
-            state, ax, y + 9, aw, id, state, esc(plan::format_minutes((end - j.started) / 60.0)));
-      }
+    nlohmann::json item = {s.id,
+                           js ? run::to_string(js->state) : "planned",
+                           r1(x),
+                           r1(w),
+                           (crit[i] ? 1 : 0) | (s.manual ? 2 : 0),
+                           plan::format_minutes(sched.start[i]),
+                           plan::format_minutes(sched.finish[i] - sched.start[i])};
+    if (js && js->started > 0) {
+      const auto& j = *js;
+      double end = j.finished > 0 ? j.finished : now;
+      item.push_back(r1(label_w + (j.started - origin) / 60.0 * scale));
+      item.push_back(r1(std::max(1.0, (end - j.started) / 60.0 * scale)));
+      item.push_back(run::to_string(j.state));
+      item.push_back(plan::format_minutes((end - j.started) / 60.0));
     }
-    o += "</g>";
+    rows.push_back(std::move(item));
   }
-  o += "</svg>";
+  nlohmann::json data = {{"label_w", label_w}, {"row", row}, {"all", kGanttAll}, {"rows", std::move(rows)}};
+  put_data(o, "gantt-data", data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return o;
 }
 

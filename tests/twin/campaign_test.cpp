@@ -42,6 +42,20 @@ TEST(CampaignTest, SortsClientsByWhatTheyWillDo) {
   EXPECT_EQ(c.days.back()[0], 50 + 1300 + 9 + 3);
 }
 
+TEST(CampaignTest, WithoutRowsTheSameCountsAndDays) {
+  // What `smsup report` asks for its client curve: no row per client.
+  Hierarchy h = mixed();
+  auto full = plan_campaign(h, 1, 7);
+  auto lean = plan_campaign(h, 1, 7, {}, false);
+  EXPECT_TRUE(lean.rows.empty());
+  EXPECT_EQ(lean.days, full.days);
+  EXPECT_EQ(lean.by_fate, full.by_fate);
+  EXPECT_EQ(lean.reasons, full.reasons);
+  EXPECT_EQ(lean.cannot, full.cannot);
+  // By the end of day 2: every CCIM client, the pushes, the moves to Advanced, those at SP2 already.
+  EXPECT_EQ(lean.days[1][0], 50 + 1300 + 9 + 3);
+}
+
 TEST(CampaignTest, PushCollectionsPerSiteAndCsvRows) {
   Hierarchy h = mixed();
   auto c = plan_campaign(h, 1, 3);

@@ -111,6 +111,17 @@ function stop(s) {
   if (s && s.child.exitCode === null) s.child.kill('SIGTERM');
 }
 
+// Clicks `selector` as a person would: once it is in view and drawn. The
+// page lays out a section only when it comes into view (content-visibility),
+// so a click at the coordinates taken while scrolling could land beside it.
+async function clickInView(page, selector) {
+  await page.evaluate((sel) => new Promise((done) => {
+    document.querySelector(sel).scrollIntoView({ block: 'center' });
+    requestAnimationFrame(() => requestAnimationFrame(done));
+  }), selector);
+  await page.click(selector);
+}
+
 function screenshotPath(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   return path.join(SHOTS, name);
@@ -133,4 +144,4 @@ function contosoPlan(dir, extra = []) {
 }
 
 module.exports = { fail, check, requirements, tmpdir, smsup, launch, watchedPage, waitFor, start, serve, stop,
-                   screenshotPath, contosoPlan, SOURCE };
+                   clickInView, screenshotPath, contosoPlan, SOURCE };

@@ -2,6 +2,8 @@
 // observed durations, the server's option checks.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "run/eta.h"
 #include "util/error.h"
 #include "web/html.h"
@@ -15,6 +17,15 @@ size_t count(const std::string& s, const std::string& what) {
   size_t n = 0;
   for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
   return n;
+}
+
+// The JSON of the page's data block script#ID (what its script draws from).
+nlohmann::json data_block(const std::string& html, const std::string& id) {
+  std::string open = "<script type=\"application/json\" id=\"" + id + "\">";
+  auto b = html.find(open);
+  if (b == std::string::npos) return nullptr;
+  b += open.size();
+  return nlohmann::json::parse(html.substr(b, html.find("</script>", b) - b));
 }
 
 plan::Plan chain_plan() {
@@ -64,9 +75,36 @@ TEST(Page, HostileStepIdsStayText) {
   in.journal = &j;
   auto html = web::render_page(in, {true, true, "1"});
   EXPECT_EQ(count(html, "<img"), 0u);
-  EXPECT_EQ(count(html, "<script"), 1u);  // the page's own, at the end
+  // The page's own script at the end, and the Gantt chart's data block.
+  EXPECT_EQ(count(html, "<script>"), 1u);
+  EXPECT_EQ(count(html, "<script type=\"application/json\""), 1u);
+  EXPECT_EQ(count(html, "<script"), 2u);
+  EXPECT_EQ(count(html, "</script>"), 2u);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(html.find("&lt;/pre&gt;&lt;script&gt;alert(2)"), std::string::npos);
+  // In the data the id is the same characters, as JSON the script reads.
+  auto gantt = data_block(html, "gantt-data");
+  ASSERT_TRUE(gantt.is_object());
+  EXPECT_EQ(gantt["rows"][1][0], p.steps[1].id);
+  EXPECT_EQ(gantt["rows"][1][1], "failed");
+}
+
+TEST(Page, DataBlocksCannotEndTheirScriptElement) {
+  // A value that would close the element or open a comment stays data.
+  auto p = chain_plan();
+  p.steps[0].id = "</script><script>alert(1)</script><!--";
+  p.steps[1].after = {p.steps[0].id};
+  web::Inputs in;
+  in.plan = &p;
+  auto html = web::render_page(in);
+  EXPECT_EQ(count(html, "</script>"), 2u);
+  EXPECT_EQ(count(html, "<!--"), 0u);
+  auto gantt = data_block(html, "gantt-data");
+  ASSERT_TRUE(gantt.is_object());
+  EXPECT_EQ(gantt["rows"][0][0], p.steps[0].id);
+  std::string buf;
+  web::put_data(buf, "x", R"({"a":"</SCRIPT>&<!--"})");
+  EXPECT_EQ(buf, R"(<script type="application/json" id="x">{"a":"\u003c/SCRIPT\u003e\u0026\u003c!--"}</script>)");
 }
 
 TEST(Page, OneGanttBarPerStepAndTheCriticalPath) {
@@ -74,8 +112,12 @@ TEST(Page, OneGanttBarPerStepAndTheCriticalPath) {
   web::Inputs in;
   in.plan = &p;
   auto html = web::render_page(in);
-  EXPECT_EQ(count(html, "class=\"bar plan"), 3u);
-  EXPECT_EQ(count(html, "class=\"bar plan crit"), 3u);  // a chain is all critical
+  auto gantt = data_block(html, "gantt-data");
+  ASSERT_TRUE(gantt.is_object());
+  ASSERT_EQ(gantt["rows"].size(), 3u);
+  for (const auto& r : gantt["rows"]) EXPECT_EQ(r[4].get<int>() & 1, 1) << r;  // a chain is all critical
+  EXPECT_EQ(gantt["rows"][2][5], "20 min");                                    // starts after two 10-min steps
+  EXPECT_LT(gantt["rows"][0][2].get<double>(), gantt["rows"][1][2].get<double>());
   EXPECT_NE(html.find("connect-src 'none'"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no link out but the SVG namespace
 }
