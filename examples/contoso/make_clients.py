@@ -28,7 +28,8 @@ def pick(table):
     return table[-1][:2]
 
 
-print("name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port")
+print("name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port,"
+      "firewall,firewall_exceptions")
 n = 0
 def emit(site, kind, os_, sp, secondary):
     global n
@@ -52,7 +53,10 @@ def emit(site, kind, os_, sp, secondary):
     if kind == "advanced" and site == "NAM" and rng.random() < 0.02:
         reassign = "EUR"  # moving to a site with client authentication: allowed
     port = ""
-    print(f"{name},{site},{kind},{os_},{sp},{arch},{ie},{version},{disabled},{reassign},{port}")
+    # Windows Firewall is off by default on servers (the checklist); known
+    # for the Windows Server 2003 SP1 clients, whom firewall-exceptions judges.
+    firewall = "false" if os_ == "w2003" and sp >= 1 else ""
+    print(f"{name},{site},{kind},{os_},{sp},{arch},{ie},{version},{disabled},{reassign},{port},{firewall},")
 
 
 for site, count in primaries.items():

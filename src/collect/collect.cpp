@@ -181,25 +181,30 @@ YAML::Node load_facts(const std::string& file) {
 }
 
 // FACTS.yaml `clients:`: the client-side settings no database holds, for
-// every client (they are usually one setting for all): autoupgrade_disabled
-// and http_port, as the CSV writes them.
-void client_defaults(const YAML::Node& facts, const std::string& file, std::string& autoupgrade, std::string& port) {
+// every client (they are usually one setting for all): autoupgrade_disabled,
+// http_port and firewall (Windows Firewall on), as the CSV writes them.
+void client_defaults(const YAML::Node& facts, const std::string& file, std::string& autoupgrade, std::string& port,
+                     std::string& firewall) {
   if (!facts.IsMap() || !facts["clients"]) return;
   const YAML::Node c = facts["clients"];
   auto m = c.Mark();
   SourceLoc loc{file, m.line + 1, m.column + 1};
   if (!c.IsMap())
-    throw InputError(loc, "clients", "expected a mapping: autoupgrade_disabled, http_port (for every client)");
+    throw InputError(loc, "clients",
+                     "expected a mapping: autoupgrade_disabled, http_port, firewall (for every client)");
   for (const auto& kv : c) {
     std::string k = kv.first.as<std::string>();
     std::string v = kv.second.IsScalar() ? kv.second.Scalar() : "";
     if (k == "autoupgrade_disabled" && (v == "true" || v == "false"))
       autoupgrade = v;
+    else if (k == "firewall" && (v == "true" || v == "false"))
+      firewall = v;
     else if (k == "http_port" && !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
              v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535)
       port = v;
     else {
-      throw InputError(loc, "clients." + k, "expected autoupgrade_disabled: true|false or http_port: 1 to 65535");
+      throw InputError(loc, "clients." + k,
+                       "expected autoupgrade_disabled: true|false, http_port: 1 to 65535 or firewall: true|false");
     }
   }
 }
@@ -322,9 +327,9 @@ Summary collect(const Options& opts) {
   // Client-side settings: unknown (~) unless FACTS.yaml gives them.
   std::string client_tail;
   {
-    std::string autoupgrade = "~", port = "~";
-    client_defaults(facts, opts.facts, autoupgrade, port);
-    client_tail = "," + autoupgrade + ",," + port + "\n";
+    std::string autoupgrade = "~", port = "~", firewall = "~";
+    client_defaults(facts, opts.facts, autoupgrade, port, firewall);
+    client_tail = "," + autoupgrade + ",," + port + "," + firewall + "\n";
   }
   std::error_code ec;
   fs::create_directories(opts.out, ec);
@@ -415,7 +420,8 @@ Summary collect(const Options& opts) {
   });
 
   // Clients, streamed into the CSV.
-  std::string csv = "name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port\n";
+  std::string csv =
+      "name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port,firewall\n";
   std::string last_name;
   int64_t rows = 0;
   constexpr size_t kListed = 200;  // names listed in the report; the count is exact

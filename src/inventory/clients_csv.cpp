@@ -17,10 +17,35 @@ namespace {
 
 // The columns are the table's (schema.h, Object::client); this enum only
 // names where each is parsed below, and the static_asserts hold the two equal.
-enum Col { kName, kSite, kKind, kOs, kOsSp, kArch, kIe, kVersion, kAutoDisabled, kReassign, kHttpPort, kColCount };
-constexpr std::array<std::string_view, kColCount> kColNames{
-    "name",        "site",     "kind", "os", "os_sp", "arch", "ie", "client_version", "autoupgrade_disabled",
-    "reassign_to", "http_port"};
+enum Col {
+  kName,
+  kSite,
+  kKind,
+  kOs,
+  kOsSp,
+  kArch,
+  kIe,
+  kVersion,
+  kAutoDisabled,
+  kReassign,
+  kHttpPort,
+  kFirewall,
+  kFirewallExceptions,
+  kColCount
+};
+constexpr std::array<std::string_view, kColCount> kColNames{"name",
+                                                            "site",
+                                                            "kind",
+                                                            "os",
+                                                            "os_sp",
+                                                            "arch",
+                                                            "ie",
+                                                            "client_version",
+                                                            "autoupgrade_disabled",
+                                                            "reassign_to",
+                                                            "http_port",
+                                                            "firewall",
+                                                            "firewall_exceptions"};
 
 constexpr const schema::Key& column(Col c) { return *schema::find(schema::Object::client, kColNames[c]); }
 
@@ -303,6 +328,34 @@ void load_clients(Hierarchy& h, std::string_view csv, const std::string& display
     } else if (!p.empty()) {
       if (!parse_num(p, cl.http_port) || cl.http_port < kPortMin || cl.http_port > kPortMax) {
         fail(line, "http_port", fmt::format("'{}' is not a port; expected {}", p, expected(kHttpPort)));
+      }
+    }
+    // Unknown without the column, or `~`: check says "cannot judge" for a
+    // client the firewall rule applies to.
+    if (auto fw = get(kFirewall); idx[kFirewall] < 0 || fw.empty() || fw == "~") {
+      cl.unknown |= static_cast<uint8_t>(ClientFact::firewall);
+    } else if (fw == "true") {
+      cl.firewall = true;
+    } else if (fw != "false") {
+      fail(line, "firewall", fmt::format("'{}' is not a boolean; expected {}", fw, expected(kFirewall)));
+    }
+    if (auto ex = get(kFirewallExceptions); idx[kFirewallExceptions] < 0 || ex == "~") {
+      cl.unknown |= static_cast<uint8_t>(ClientFact::firewall_exceptions);
+    } else {
+      size_t at = 0;
+      while (at < ex.size()) {
+        size_t end = ex.find_first_of("; ", at);
+        if (end == std::string_view::npos) end = ex.size();
+        if (end > at) {
+          auto e = parse_firewall_exception(ex.substr(at, end - at));
+          if (!e) {
+            fail(line, "firewall_exceptions",
+                 fmt::format("unknown exception '{}'; expected {}", ex.substr(at, end - at),
+                             expected(kFirewallExceptions)));
+          }
+          cl.firewall_exceptions = static_cast<uint16_t>(cl.firewall_exceptions | static_cast<uint32_t>(*e));
+        }
+        at = end + 1;
       }
     }
     h.clients.push_back(std::move(cl));

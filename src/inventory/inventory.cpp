@@ -167,6 +167,31 @@ SiteSystem read_system(const YAML::Node& n, const std::string& file, const std::
   return s;
 }
 
+// A console's computer: unknown unless given (older inventories say nothing
+// of it), so that check reports "cannot judge" rather than "fine".
+void read_console_host_facts(MapReader& r, Console& c) {
+  auto mark = [&c](ConsoleFact f) { c.unknown |= static_cast<uint8_t>(f); };
+  if (r.is_unknown("os") || !r.has("os")) {
+    r.opt_str("os");
+    mark(ConsoleFact::os);
+    mark(ConsoleFact::os_sp);
+  } else {
+    auto os = r.str("os");
+    auto fam = parse_win_family(os);
+    if (!fam) r.fail("os", fmt::format("unknown operating system '{}'; expected {} or ~", os, r.expected("os")));
+    c.os.family = *fam;
+  }
+  if (r.is_unknown("os_sp")) mark(ConsoleFact::os_sp);
+  c.os.sp = static_cast<int>(r.integer("os_sp", 0));
+  if (r.is_unknown("firewall") || !r.has("firewall")) mark(ConsoleFact::firewall);
+  c.firewall = r.boolean("firewall", false);
+  bool exceptions_unknown = r.is_unknown("firewall_exceptions");
+  if (exceptions_unknown || (!r.has("firewall_exceptions") && c.unknown_fact(ConsoleFact::firewall))) {
+    mark(ConsoleFact::firewall_exceptions);
+  }
+  c.firewall_exceptions = bit_list<FirewallException>(r, "firewall_exceptions", parse_firewall_exception);
+}
+
 Database read_database(const YAML::Node& n, const std::string& file, const std::string& path, const std::string& code) {
   MapReader r(n, file, path, Object::database);
   Database d;
@@ -292,6 +317,7 @@ Site read_site(const YAML::Node& n, const std::string& file, const std::string& 
       c.loc = cr.loc();
       c.host = read_host(cr, "host", false);
       c.version = sms_version(cr, "version");
+      read_console_host_facts(cr, c);
       cr.finish();
       s.consoles.push_back(std::move(c));
     }

@@ -41,6 +41,8 @@ inline constexpr std::string_view kSmsVersions = "sms20, rtm, sp1, sp2 or a buil
 inline constexpr std::string_view kWindows = "win95, win98, winme, nt4, w2000, xp, w2003, vista, longhorn or vs2005";
 inline constexpr std::string_view kMethods = "interactive, update-quiet or update-passive";
 inline constexpr std::string_view kBoolean = "true or false";
+inline constexpr std::string_view kFirewallExceptions =
+    "rc-2701, rc-2702, rc-2703, rc-2704, helpsvc, tcp-135, file-printer-sharing, statview, unsecapp";
 
 // clang-format off
 inline constexpr Key kKeys[] = {
@@ -149,8 +151,7 @@ inline constexpr Key kKeys[] = {
    "an SMS client was installed before the management point role (mp-client-first)"},
   {Object::system, "service_account", "boolean", "", false, "true", kBoolean, true,
    "SMS runs under a service account; false: the computer account (remote-mp-997)"},
-  {Object::system, "firewall_exceptions", "list", "", false, "[]",
-   "rc-2701, rc-2702, rc-2703, rc-2704, helpsvc, tcp-135, file-printer-sharing, statview, unsecapp", true,
+  {Object::system, "firewall_exceptions", "list", "", false, "[]", kFirewallExceptions, true,
    "firewall exceptions already present"},
   {Object::system, "dcom_fixed", "list", "", false, "[]", "slp-iusr, rp-reporting-users, sms-admins-remote", true,
    "DCOM fixes already applied (dcom-slp, dcom-rp, dcom-sms-admins)"},
@@ -161,6 +162,14 @@ inline constexpr Key kKeys[] = {
    "where the console runs; step id SITE/console-upgrade/HOST"},
   {Object::console, "version", "text", "", true, "", kSmsVersions, false,
    "the console's SMS version (console-version)"},
+  {Object::console, "os", "text", "", false, "~ (unknown)", kWindows, true,
+   "the computer's operating system: on Windows Server 2003 SP1, firewall-exceptions judges its firewall"},
+  {Object::console, "os_sp", "whole number", "", false, "0 with os, ~ without", "0 to 9", true,
+   "the service pack", 0, 9},
+  {Object::console, "firewall", "boolean", "", false, "~ (unknown)", kBoolean, true,
+   "Windows Firewall is on (firewall-exceptions: statview.exe, unsecapp.exe, TCP 135)"},
+  {Object::console, "firewall_exceptions", "list", "", false, "[] with firewall, ~ without", kFirewallExceptions,
+   true, "firewall exceptions already present"},
   {Object::console, "extra", "mapping", "", false, "none", "anything", false, "your notes; not read"},
 
   // The clients CSV: its columns.
@@ -184,6 +193,12 @@ inline constexpr Key kKeys[] = {
    "the site the client is planned to move to (auth-reassign)"},
   {Object::client, "http_port", "whole number", "", false, "80", "1 to 65535", true,
    "the port an Advanced Client uses (http-port-mismatch)", 1, 65535},
+  {Object::client, "firewall", "boolean", "", false, "~ (unknown)", "true, false, ~ or empty (unknown)", true,
+   "Windows Firewall is on: on Windows Server 2003 SP1, firewall-exceptions (remote control, Client Push)"},
+  {Object::client, "firewall_exceptions", "list", "", false, "~ without the column; empty: none",
+   "rc-2701, rc-2702, rc-2703, rc-2704, helpsvc, tcp-135, file-printer-sharing, statview, unsecapp "
+   "(separated by ';' or spaces), or ~", true,
+   "firewall exceptions already present"},
 };
 // clang-format on
 

@@ -101,7 +101,35 @@ enum class SystemFact : uint32_t {
 enum class ClientFact : uint8_t {
   autoupgrade_disabled = 1u << 0,
   http_port = 1u << 1,
+  firewall = 1u << 2,             // no firewall column, or `~`
+  firewall_exceptions = 1u << 3,  // no firewall_exceptions column, or `~`
 };
+// A console's facts are unknown when absent: older inventories have none.
+enum class ConsoleFact : uint8_t {
+  os = 1u << 0,
+  os_sp = 1u << 1,
+  firewall = 1u << 2,
+  firewall_exceptions = 1u << 3,
+};
+
+// The exceptions the checklist asks for on each subject of its firewall
+// section ("Identifying Ports and Services Required If Windows Firewall Is
+// Enabled"): every one on a Windows Server 2003 SP1 site system; statview.exe
+// (queries), unsecapp.exe and TCP 135 (the console's asynchronous results) on
+// a computer running the SMS Administrator console; the remote control ports
+// (TCP 2701-2704) and File and Printer Sharing (Client Push Installation) on a
+// client computer running Windows Server 2003 SP1.
+inline constexpr uint32_t kAllFirewallExceptions = 0x1FFu;
+inline constexpr uint32_t kConsoleFirewallExceptions = static_cast<uint32_t>(FirewallException::statview) |
+                                                       static_cast<uint32_t>(FirewallException::unsecapp) |
+                                                       static_cast<uint32_t>(FirewallException::tcp_135);
+inline constexpr uint32_t kRemoteControlExceptions =
+    static_cast<uint32_t>(FirewallException::rc_2701) | static_cast<uint32_t>(FirewallException::rc_2702) |
+    static_cast<uint32_t>(FirewallException::rc_2703) | static_cast<uint32_t>(FirewallException::rc_2704);
+inline constexpr uint32_t kClientFirewallExceptions =
+    kRemoteControlExceptions | static_cast<uint32_t>(FirewallException::file_printer_sharing);
+// Windows Firewall as the checklist speaks of it: Windows Server 2003 SP1 or later.
+inline bool w2003_sp1(const WinVersion& os) { return os.family == WinFamily::w2003 && os.sp >= 1; }
 
 struct DbTestResult {
   int64_t data_mb_after = 0;
@@ -151,7 +179,14 @@ struct SiteSystem {
 struct Console {
   std::string host;
   SmsVersion version;
+  WinVersion os;                     // unknown (ConsoleFact::os) unless given
+  bool firewall = false;             // unknown unless given
+  uint32_t firewall_exceptions = 0;  // FirewallException bits; unknown unless given
+  uint8_t unknown = 0;               // ConsoleFact bits
   SourceLoc loc;
+
+  bool has(FirewallException e) const { return (firewall_exceptions & static_cast<uint32_t>(e)) != 0; }
+  bool unknown_fact(ConsoleFact f) const { return (unknown & static_cast<uint8_t>(f)) != 0; }
 };
 
 // A site backup older than this many days when the upgrade begins is stale:
@@ -211,8 +246,11 @@ struct Client {
   bool autoupgrade_disabled = false;
   int reassign_to = -1;  // site index, -1 none
   int http_port = 80;
-  int line = 0;  // CSV line
+  int line = 0;                      // CSV line
+  bool firewall = false;             // Windows Firewall on (ClientFact::firewall when unknown)
+  uint16_t firewall_exceptions = 0;  // FirewallException bits
 
+  bool has(FirewallException e) const { return (firewall_exceptions & static_cast<uint32_t>(e)) != 0; }
   bool unknown_fact(ClientFact f) const { return (unknown & static_cast<uint8_t>(f)) != 0; }
 };
 

@@ -36,7 +36,7 @@ std::vector<Fix> fixes_of(const Site& s, const SiteSystem& sys) {
   if ((sys.has(Role::site_server) || sys.has(Role::provider)) && !sys.has(DcomFix::sms_admins_remote)) {
     out.push_back({Kind::dcom_sms_admins, "Give SMS Admins Remote Activation"});
   }
-  if (sys.firewall && (sys.firewall_exceptions & 0x1FFu) != 0x1FFu) {
+  if (sys.firewall && (sys.firewall_exceptions & kAllFirewallExceptions) != kAllFirewallExceptions) {
     out.push_back({Kind::firewall_exceptions, "Add the Windows Firewall exceptions SMS needs"});
   }
   if (sys.scw && sys.has(Role::provider)) out.push_back({Kind::scw_remote_wmi, "Enable Remote WMI in the SCW policy"});
@@ -62,6 +62,31 @@ bool is_scw(Kind k) {
          k == Kind::scw_cap_misdetect || k == Kind::scw_rerun;
 }
 
+// The netsh commands for the exceptions `needed` asks for and `present` lacks.
+nlohmann::json firewall_params(uint32_t present, uint32_t needed) {
+  using nlohmann::json;
+  static const std::vector<std::pair<FirewallException, const char*>> all{
+      {FirewallException::rc_2701, "netsh firewall add portopening TCP 2701 SMS-RemoteControl-2701"},
+      {FirewallException::rc_2702, "netsh firewall add portopening TCP 2702 SMS-RemoteControl-2702"},
+      {FirewallException::rc_2703, "netsh firewall add portopening TCP 2703 SMS-RemoteControl-2703"},
+      {FirewallException::rc_2704, "netsh firewall add portopening TCP 2704 SMS-RemoteControl-2704"},
+      {FirewallException::helpsvc,
+       "netsh firewall add allowedprogram %windir%\\PCHealth\\HelpCtr\\Binaries\\helpsvc.exe helpsvc ENABLE"},
+      {FirewallException::tcp_135, "netsh firewall add portopening TCP 135 DCOM-135"},
+      {FirewallException::file_printer_sharing, "netsh firewall set service FILEANDPRINT ENABLE"},
+      {FirewallException::statview, "netsh firewall add allowedprogram statview.exe statview ENABLE"},
+      {FirewallException::unsecapp,
+       "netsh firewall add allowedprogram %windir%\\system32\\wbem\\unsecapp.exe unsecapp ENABLE"}};
+  json missing = json::array(), commands = json::array();
+  for (const auto& [e, cmd] : all) {
+    auto bit = static_cast<uint32_t>(e);
+    if ((needed & bit) == 0 || (present & bit) != 0) continue;
+    missing.push_back(to_string(e));
+    commands.push_back(cmd);
+  }
+  return {{"missing", missing}, {"commands", commands}};
+}
+
 nlohmann::json fix_params(Kind kind, const SiteSystem& sys) {
   using nlohmann::json;
   if (kind == Kind::dcom_slp) {
@@ -81,27 +106,7 @@ nlohmann::json fix_params(Kind kind, const SiteSystem& sys) {
             {"account", "SMS Admins (local group)"},
             {"permissions", {"Remote Activation"}}};
   }
-  if (kind == Kind::firewall_exceptions) {
-    static const std::vector<std::pair<FirewallException, const char*>> all{
-        {FirewallException::rc_2701, "netsh firewall add portopening TCP 2701 SMS-RemoteControl-2701"},
-        {FirewallException::rc_2702, "netsh firewall add portopening TCP 2702 SMS-RemoteControl-2702"},
-        {FirewallException::rc_2703, "netsh firewall add portopening TCP 2703 SMS-RemoteControl-2703"},
-        {FirewallException::rc_2704, "netsh firewall add portopening TCP 2704 SMS-RemoteControl-2704"},
-        {FirewallException::helpsvc,
-         "netsh firewall add allowedprogram %windir%\\PCHealth\\HelpCtr\\Binaries\\helpsvc.exe helpsvc ENABLE"},
-        {FirewallException::tcp_135, "netsh firewall add portopening TCP 135 DCOM-135"},
-        {FirewallException::file_printer_sharing, "netsh firewall set service FILEANDPRINT ENABLE"},
-        {FirewallException::statview, "netsh firewall add allowedprogram statview.exe statview ENABLE"},
-        {FirewallException::unsecapp,
-         "netsh firewall add allowedprogram %windir%\\system32\\wbem\\unsecapp.exe unsecapp ENABLE"}};
-    json missing = json::array(), commands = json::array();
-    for (const auto& [e, cmd] : all) {
-      if (sys.has(e)) continue;
-      missing.push_back(to_string(e));
-      commands.push_back(cmd);
-    }
-    return {{"missing", missing}, {"commands", commands}};
-  }
+  if (kind == Kind::firewall_exceptions) return firewall_params(sys.firewall_exceptions, kAllFirewallExceptions);
   if (kind == Kind::mp_reinstall) {
     return {{"commands", {"ccmclean /MP", "ccmclean /ALL"}},
             {"then", "reinstall the management point, then push the client again"}};
@@ -195,6 +200,25 @@ void add_os_track(Builder& b, int i) {
       }
       b.wait_all(fix, sp.os_sp1);
     }
+  }
+  // The consoles' computers at Windows Server 2003 SP1 with Windows Firewall
+  // on: statview.exe, unsecapp.exe and TCP 135 (firewall-exceptions). A
+  // console on a site system of the site has that host's step already; an
+  // unknown fact makes no step (check says it cannot judge).
+  for (const auto& c : s.consoles) {
+    if (c.unknown != 0 || !w2003_sp1(c.os) || !c.firewall) continue;
+    if ((c.firewall_exceptions & kConsoleFirewallExceptions) == kConsoleFirewallExceptions) continue;
+    std::string id = fmt::format("{}/{}/{}", s.code, name(Kind::firewall_exceptions), c.host);
+    if (b.has(id)) continue;
+    bool site_system = false;
+    for (const auto& sys : s.systems) site_system = site_system || sys.host == c.host;
+    if (site_system) continue;
+    id = b.add(s.code, Kind::firewall_exceptions, c.host, c.host,
+               fmt::format("Add the Windows Firewall exceptions of the SMS Administrator console on {}", c.host), {});
+    b.at(id).params = firewall_params(c.firewall_exceptions, kConsoleFirewallExceptions);
+    b.at(id).params["console"] = c.host;
+    b.at(id).why.emplace_back(name(Kind::firewall_exceptions));
+    sp.os_work.push_back(id);
   }
 }
 

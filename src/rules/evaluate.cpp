@@ -112,7 +112,11 @@ struct Runner {
       for (const auto& sys : site.systems) {
         if (!rule.os_sp1 || ctx.os_sp1(sys)) check(ctx, site, sys, e);
       }
+      if (rule.consoles) {
+        for (const auto& c : site.consoles) rule.consoles(ctx, site, c, e);
+      }
     }
+    if (rule.clients) (*this)(rule.clients);
   }
   void operator()(ClientCheck check) const {
     const auto& clients = ctx.h.clients;

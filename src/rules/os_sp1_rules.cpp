@@ -173,21 +173,84 @@ const std::vector<Feature>& firewall_features() {
   return features;
 }
 
-void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
-  if (sys.unknown_fact(SystemFact::firewall)) return e.unknown(sys.host, "firewall");
-  if (!sys.firewall) return;
+// "remote control: TCP 2701, TCP 2702" for each feature some of whose
+// exceptions `needed` asks for and `present` lacks; empty when none is missing.
+std::vector<std::string> missing_by_feature(uint32_t present, uint32_t needed) {
   std::vector<std::string> missing;
   for (const auto& feature : firewall_features()) {
     std::vector<std::string_view> lacking;
     for (const auto& [exception, label] : feature.needs) {
-      if (!sys.has(exception)) lacking.push_back(label);
+      auto bit = static_cast<uint32_t>(exception);
+      if ((needed & bit) != 0 && (present & bit) == 0) lacking.push_back(label);
     }
     if (!lacking.empty()) missing.push_back(fmt::format("{}: {}", feature.name, fmt::join(lacking, ", ")));
   }
+  return missing;
+}
+
+constexpr std::string_view kRemoteToolsAdvice =
+    " Where the system has them, Remote Assistance or Remote Desktop are the recommended practice instead of the SMS "
+    "Remote Tools ports (ports: KB256884).";
+
+// On a site system every exception of the section: the server is what the
+// section is about ("If you enable the Windows Firewall on a Windows Server
+// 2003 SP1 server ...").
+void firewall_exceptions(const Context&, const Site&, const SiteSystem& sys, Emit& e) {
+  if (sys.unknown_fact(SystemFact::firewall)) return e.unknown(sys.host, "firewall");
+  if (!sys.firewall) return;
+  if (sys.unknown_fact(SystemFact::firewall_exceptions)) return e.unknown(sys.host, "firewall_exceptions");
+  auto missing = missing_by_feature(sys.firewall_exceptions, kAllFirewallExceptions);
   if (missing.empty()) return;
   e.fire(sys.host,
          fmt::format("{} has Windows Firewall on without the exceptions for {}", sys.host, fmt::join(missing, "; ")),
-         fmt::format("Add these exceptions to Windows Firewall on {}.", sys.host));
+         fmt::format("Add these exceptions to Windows Firewall on {}.{} There is no workaround for Windows "
+                     "Diagnostics from the SMS Administrator console.",
+                     sys.host, kRemoteToolsAdvice));
+}
+
+// On a computer running the SMS Administrator console: statview.exe
+// ("Queries") and unsecapp.exe with TCP 135 ("SMS Administrator Console").
+void firewall_console(const Context&, const Site& s, const Console& c, Emit& e) {
+  const std::string& object = c.host;  // as console-version names it: the plan's step SITE/firewall-exceptions/HOST
+  if (c.unknown_fact(ConsoleFact::os)) return e.unknown(object, "the console's os");
+  if (c.os.family != WinFamily::w2003) return;
+  if (c.unknown_fact(ConsoleFact::os_sp)) return e.unknown(object, "the console's os_sp");
+  if (!w2003_sp1(c.os)) return;
+  if (c.unknown_fact(ConsoleFact::firewall)) return e.unknown(object, "the console's firewall");
+  if (!c.firewall) return;
+  if (c.unknown_fact(ConsoleFact::firewall_exceptions)) return e.unknown(object, "the console's firewall_exceptions");
+  auto missing = missing_by_feature(c.firewall_exceptions, kConsoleFirewallExceptions);
+  if (missing.empty()) return;
+  e.fire(object,
+         fmt::format("The SMS Administrator console on {} ({}, site {}) has Windows Firewall on without the "
+                     "exceptions for {}",
+                     c.host, describe(c.os), s.code, fmt::join(missing, "; ")),
+         fmt::format("Add these exceptions to Windows Firewall on {}: without statview.exe queries fail the first "
+                     "time they run; without unsecapp.exe and TCP 135 the console gets no asynchronous results "
+                     "(KB875605).",
+                     c.host));
+}
+
+// On a client running Windows Server 2003 SP1: the remote control ports
+// ("Remote Control") and File and Printer Sharing ("Client Push Installation").
+void firewall_client(const Context&, const Client& c, Emit& e) {
+  if (!w2003_sp1(c.os)) return;
+  if (c.unknown_fact(ClientFact::firewall)) return e.unknown(c.name, "firewall");
+  if (!c.firewall) return;
+  if (c.unknown_fact(ClientFact::firewall_exceptions)) return e.unknown(c.name, "firewall_exceptions");
+  auto missing = missing_by_feature(c.firewall_exceptions, kClientFirewallExceptions);
+  if (missing.empty()) return;
+  bool no_push = !c.has(FirewallException::file_printer_sharing);
+  bool no_rc = (c.firewall_exceptions & kRemoteControlExceptions) != kRemoteControlExceptions;
+  std::string effects;
+  if (no_push) effects = "Client Push Installation to it fails";
+  if (no_rc) effects += fmt::format("{}SMS Remote Tools cannot manage it", effects.empty() ? "" : " and ");
+  e.fire(c.name,
+         fmt::format("{} is a client on {} with Windows Firewall on without the exceptions for {}: {}", c.name,
+                     describe(c.os), fmt::join(missing, "; "), effects),
+         fmt::format("Add these exceptions to Windows Firewall on {} (File and Printer Sharing before the "
+                     "push).{}",
+                     c.name, no_rc ? std::string(kRemoteToolsAdvice) : std::string()));
 }
 
 using namespace section;
@@ -213,8 +276,9 @@ const Rule kOsSp1Rules[] = {
     {"scw-cap-misdetect", Gravity::action, kScwCap, "the SCW assumes a CAP role on a site server that has none",
      scw_cap_misdetect, true},
     {"scw-rerun", Gravity::action, kScwRerun, "roles changed after the SCW policy was applied", scw_rerun, true},
-    {"firewall-exceptions", Gravity::action, kFirewall, "Windows Firewall is on and exceptions SMS needs are missing",
-     firewall_exceptions, true},
+    {"firewall-exceptions", Gravity::action, kFirewall,
+     "Windows Firewall is on and exceptions SMS needs are missing (site systems, consoles, W2003 SP1 clients)",
+     firewall_exceptions, true, firewall_console, firewall_client},
 };
 
 }  // namespace

@@ -87,6 +87,7 @@ using SiteCheck = void (*)(const Context&, const Site&, Emit&);
 using SystemCheck = void (*)(const Context&, const Site&, const SiteSystem&, Emit&);
 using ClientCheck = void (*)(const Context&, const Client&, Emit&);
 using HierarchyCheck = void (*)(const Context&, Emit&);
+using ConsoleCheck = void (*)(const Context&, const Site&, const Console&, Emit&);
 
 struct Rule {
   std::string_view id;
@@ -95,6 +96,12 @@ struct Rule {
   std::string_view checks;  // one line: what it checks (`check --list-rules`; docs/rules.md says more)
   std::variant<SiteCheck, SystemCheck, ClientCheck, HierarchyCheck> check;
   bool os_sp1 = false;  // only on hosts where Context::os_sp1() holds
+  // A site-system rule whose checklist section has other subjects too
+  // (firewall-exceptions: the consoles' computers and the clients running
+  // Windows Server 2003 SP1): run on each console of each site and on each
+  // client as well, under the same id.
+  ConsoleCheck consoles = nullptr;
+  ClientCheck clients = nullptr;
 };
 
 // The tables, one per rule file, in the spec's order.

@@ -23,7 +23,7 @@ VTime next_cycle(VTime ready, int phase_h, int period_h) {
 }
 
 std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed, std::vector<int32_t>* client_cohort) {
-  using Key = std::tuple<int, int, int, int, int, int, int>;
+  using Key = std::tuple<int, int, int, int, int, int, int, bool>;
   std::map<Key, int32_t> index;
   std::vector<Cohort> out;
   if (client_cohort) client_cohort->assign(h.clients.size(), -1);
@@ -47,13 +47,19 @@ std::vector<Cohort> build_cohorts(const Hierarchy& h, uint64_t seed, std::vector
       k.phase_h = static_cast<int16_t>(ccim_phase_h(c.name, seed, k.cycle_h));
     }
     k.cut_off = c.kind == ClientKind::advanced && c.http_port != h.sites[static_cast<size_t>(k.site)].http_port;
+    // "Client Push Installation fails on client computers running Windows
+    // Server 2003 SP1 unless File and Printer Sharing is enabled."
+    k.push_blocked = w2003_sp1(c.os) && c.firewall && !c.unknown_fact(ClientFact::firewall) &&
+                     !c.unknown_fact(ClientFact::firewall_exceptions) &&
+                     !c.has(FirewallException::file_printer_sharing);
     Key key{k.site,
             static_cast<int>(k.kind),
             static_cast<int>(k.fate),
             static_cast<int>(k.version),
             k.phase_h,
             k.http_port,
-            k.from_site};
+            k.from_site,
+            k.push_blocked};
     auto [it, fresh] = index.try_emplace(key, static_cast<int32_t>(out.size()));
     if (fresh) out.push_back(k);
     out[static_cast<size_t>(it->second)].count += 1;

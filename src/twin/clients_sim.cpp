@@ -55,7 +55,7 @@ VTime push_clients(World& w, int site, ClientFate fate, VTime t, int64_t* pushed
   VTime last = t;
   for (int32_t ci : w.site_cohorts[static_cast<size_t>(site)]) {
     Cohort& c = w.cohorts[static_cast<size_t>(ci)];
-    if (c.fate != fate || c.cut_off || pending(c) == 0) continue;
+    if (c.fate != fate || c.cut_off || c.push_blocked || pending(c) == 0) continue;
     int64_t n = pending(c);
     if (w.opt.naive_clients) {
       for (int32_t client : w.cohort_clients[static_cast<size_t>(ci)]) {
@@ -173,16 +173,25 @@ Decision begin_client_step(World& w, StepRun& rec, plan::Kind k) {
     w.activity(rec.site, rec.start, "a configuration change (Client Push Installation)");
     int64_t n = 0;
     VTime end = push_clients(w, rec.site, ClientFate::push, rec.start, &n);
-    int64_t cut = 0;
+    int64_t cut = 0, blocked = 0;
     for (int32_t ci : w.site_cohorts[static_cast<size_t>(rec.site)]) {
       const Cohort& c = w.cohorts[static_cast<size_t>(ci)];
       if (c.fate == ClientFate::push && c.cut_off) cut += c.count - c.upgraded;
+      if (c.fate == ClientFate::push && !c.cut_off && c.push_blocked) blocked += c.count - c.upgraded;
     }
     std::string msg = fmt::format("Client Push (Always install) to {} Advanced Client(s)", n);
     if (by_fate[ClientFate::advanced_os] > 0)
       msg += fmt::format("; {} on an OS below W2000 SP4 / XP SP1 cannot take the SP2 client",
                          by_fate[ClientFate::advanced_os]);
     if (cut > 0) msg += fmt::format("; {} cut off (HTTP port) not reached", cut);
+    if (blocked > 0) {
+      msg += fmt::format("; {} on Windows Server 2003 SP1 failed: Windows Firewall without File and Printer Sharing",
+                         blocked);
+      w.site_log(rec.site, "ccm.log", "SMS_CLIENT_CONFIG_MANAGER", rec.start,
+                 fmt::format("~Failed to connect to {} client(s) on Windows Server 2003 SP1 (ADMIN$ unreachable): "
+                             "Windows Firewall blocks File and Printer Sharing. Client Push Installation failed.",
+                             blocked));
+    }
     return {true, msg, std::max(end - rec.start, 10 * kMinute)};
   }
   // legacy-autoupgrade: lasts until they report SP2 or one cycle has passed.

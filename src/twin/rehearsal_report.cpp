@@ -21,6 +21,8 @@ std::map<std::string, int64_t> not_sp2(const Twin& twin) {
     std::string why(to_string(c.fate));
     if (c.cut_off)
       why = "cut-off-http-port";
+    else if (c.push_blocked && (c.fate == ClientFate::push || c.fate == ClientFate::to_advanced))
+      why = "push-blocked-firewall";
     else if (c.fate == ClientFate::push)
       why = "push-not-done";
     else if (c.fate == ClientFate::ccim)

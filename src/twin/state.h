@@ -128,6 +128,14 @@ struct TwinConsole {
   std::string host;
   int site = -1;
   SmsLevel version = SmsLevel::sp1;
+  // The console's computer; an unknown OS or firewall is taken as no firewall.
+  WinVersion os{WinFamily::xp, 0};
+  bool firewall = false;
+  uint32_t firewall_exceptions = 0;  // FirewallException bits
+  bool firewalled() const { return firewall && w2003_sp1(os); }
+  bool allows(FirewallException e) const {
+    return !firewalled() || (firewall_exceptions & static_cast<uint32_t>(e)) != 0;
+  }
 };
 
 // Clients that behave alike, simulated together (see campaign.h).
@@ -142,6 +150,9 @@ struct Cohort {
   int32_t from_site = -1;  // site it was reassigned from, -1 none
   bool cut_off = false;    // its HTTP port no longer reaches its site
   bool rejected = false;   // heartbeats and inventory rejected (moved off client auth/encryption)
+  // Windows Firewall on a Windows Server 2003 SP1 client without File and
+  // Printer Sharing: Client Push Installation fails on it. Unknown counts as off.
+  bool push_blocked = false;
   int64_t count = 0;
   int64_t upgraded = 0;   // reached SP2 so far
   int64_t scheduled = 0;  // upgrades scheduled (batches) so far

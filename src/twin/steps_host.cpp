@@ -48,6 +48,14 @@ Decision begin_host_step(World& w, StepRun& rec, Kind k) {
     return {false, fmt::format("no Administrator console on '{}'", rec.step.host), kMinute};
   }
   auto hosts = targets(w, rec, role_bits_of(k));
+  if (k == Kind::firewall_exceptions && hosts.empty()) {
+    // A console's computer that is no site system (planner_os.cpp).
+    for (const auto& c : w.consoles) {
+      if (c.host == rec.step.host)
+        return {true, fmt::format("{} applied on {} (SMS Administrator console)", rec.step.kind, c.host),
+                minutes(d.fix * f)};
+    }
+  }
   if (hosts.empty()) {
     return {false,
             rec.step.host.empty() ? fmt::format("no host of {} for {}", rec.step.site, rec.step.kind)
@@ -79,6 +87,11 @@ void finish_host_step(World& w, StepRun& rec, Kind k) {
     }
     return;
   }
+  if (k == Kind::firewall_exceptions) {
+    for (auto& c : w.consoles) {
+      if (c.host == rec.step.host) c.firewall_exceptions = kAllFirewallExceptions;
+    }
+  }
   for (int hi : targets(w, rec, role_bits_of(k))) {
     TwinHost& h = w.hosts[static_cast<size_t>(hi)];
     h.fixes.push_back(rec.step.kind);
@@ -96,7 +109,7 @@ void finish_host_step(World& w, StepRun& rec, Kind k) {
     } else if (k == Kind::dcom_sms_admins) {
       h.dcom_fixed |= static_cast<uint32_t>(DcomFix::sms_admins_remote);
     } else if (k == Kind::firewall_exceptions) {
-      h.firewall_exceptions = 0x1FF;
+      h.firewall_exceptions = kAllFirewallExceptions;
     } else if (k == Kind::mp_reinstall) {
       h.sms_client_installed = false;
       h.problems &= ~static_cast<uint32_t>(HostProblem::mp_1603);

@@ -108,7 +108,11 @@ Twin Twin::from(const Hierarchy& h, const TwinOptions& opts) {
       w->hosts.push_back(std::move(th));
     }
     for (const auto& c : s.consoles) {
-      w->consoles.push_back({c.host, static_cast<int>(i), c.version.level});
+      TwinConsole tc{c.host, static_cast<int>(i), c.version.level};
+      if (!c.unknown_fact(ConsoleFact::os) && !c.unknown_fact(ConsoleFact::os_sp)) tc.os = c.os;
+      tc.firewall = c.firewall && !c.unknown_fact(ConsoleFact::firewall);
+      tc.firewall_exceptions = c.unknown_fact(ConsoleFact::firewall_exceptions) ? 0 : c.firewall_exceptions;
+      w->consoles.push_back(std::move(tc));
     }
   }
   w->cohorts = build_cohorts(h, opts.seed, opts.naive_clients ? &w->client_cohort : nullptr);

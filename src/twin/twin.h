@@ -100,6 +100,8 @@ class Twin {
   // Operator actions outside the plan. Each returns what happened, in words;
   // the bool says whether the system accepted it.
   bool connect_console(std::string_view console_host, std::string_view site, std::string& what);
+  // A query run from that console (statview.exe): it connects first.
+  bool run_query(std::string_view console_host, std::string_view site, std::string& what);
   bool site_reset(std::string_view site, std::string& what);
   bool change_http_port(std::string_view site, int port, std::string& what);
   bool restore_backup(std::string_view site, std::string& what);

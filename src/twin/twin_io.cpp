@@ -175,7 +175,7 @@ TwinSite site_from(const json& j) {
 json Twin::to_json() const {
   const World& w = *w_;
   json j;
-  j["format"] = "smsup-twin/2";
+  j["format"] = "smsup-twin/3";
   j["hierarchy"] = w.hierarchy;
   j["options"] = {{"seed", w.opt.seed},
                   {"faults", twin::to_string(w.opt.faults)},
@@ -195,12 +195,15 @@ json Twin::to_json() const {
                      h.fixes, h.problems, h.sp1_grouped});
   }
   json& consoles = j["consoles"] = json::array();
-  for (const auto& c : w.consoles) consoles.push_back({c.host, c.site, static_cast<int>(c.version)});
+  for (const auto& c : w.consoles) {
+    consoles.push_back({c.host, c.site, static_cast<int>(c.version), static_cast<int>(c.os.family), c.os.sp, c.firewall,
+                        c.firewall_exceptions});
+  }
   json& cohorts = j["cohorts"] = json::array();
   for (const auto& c : w.cohorts) {
     cohorts.push_back({c.site, static_cast<int>(c.kind), static_cast<int>(c.fate), static_cast<int>(c.version),
                        c.cycle_h, c.phase_h, c.http_port, c.from_site, c.cut_off, c.rejected, c.count, c.upgraded,
-                       c.scheduled});
+                       c.scheduled, c.push_blocked});
   }
   json& batches = j["batches"] = json::array();
   for (const auto& b : w.batches) batches.push_back({b.cohort, b.count, b.time, b.applied});
@@ -235,8 +238,8 @@ json Twin::to_json() const {
 }
 
 Twin Twin::from_json(const json& j, const std::string& file) {
-  if (!j.is_object() || j.value("format", "") != "smsup-twin/2") {
-    throw InputError({file, 0, 0}, "format", "not a saved twin; expected format smsup-twin/2");
+  if (!j.is_object() || j.value("format", "") != "smsup-twin/3") {
+    throw InputError({file, 0, 0}, "format", "not a saved twin; expected format smsup-twin/3");
   }
   try {
     auto w = std::make_unique<World>();
@@ -271,7 +274,11 @@ Twin Twin::from_json(const json& j, const std::string& file) {
       w->hosts.push_back(std::move(t));
     }
     for (const auto& c : j.at("consoles")) {
-      w->consoles.push_back({c.at(0), c.at(1), static_cast<SmsLevel>(c.at(2).get<int>())});
+      TwinConsole tc{c.at(0), c.at(1), static_cast<SmsLevel>(c.at(2).get<int>())};
+      tc.os = {static_cast<WinFamily>(c.at(3).get<int>()), c.at(4).get<int>()};
+      tc.firewall = c.at(5);
+      tc.firewall_exceptions = c.at(6);
+      w->consoles.push_back(std::move(tc));
     }
     for (const auto& c : j.at("cohorts")) {
       Cohort k;
@@ -288,6 +295,7 @@ Twin Twin::from_json(const json& j, const std::string& file) {
       k.count = c.at(10);
       k.upgraded = c.at(11);
       k.scheduled = c.at(12);
+      k.push_blocked = c.at(13);
       w->cohorts.push_back(k);
     }
     for (const auto& b : j.at("batches")) w->batches.push_back({b.at(0), b.at(1), b.at(2), b.at(3)});
@@ -336,7 +344,7 @@ Twin Twin::load(const std::string& path) {
   try {
     j = json::parse(text);
   } catch (const json::parse_error&) {
-    throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/2)");
+    throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/3)");
   }
   return from_json(j, path);
 }

@@ -24,8 +24,29 @@ bool Twin::connect_console(std::string_view console_host, std::string_view site,
   if (s < 0) return false;
   const TwinSite& ts = w.sites[static_cast<size_t>(s)];
   SmsLevel level = SmsLevel::sp2;  // a console on the site server is upgraded by setup
+  const TwinConsole* con = nullptr;
   for (const auto& c : w.consoles) {
-    if (c.host == console_host) level = c.version;
+    if (c.host == console_host) {
+      level = c.version;
+      con = &c;
+    }
+  }
+  // "If you run the SMS Administrator console on a Windows Server 2003 SP1
+  // computer, you must permit unsecapp.exe and TCP port 135 to pass through
+  // the Windows Firewall": without them the console gets no results back.
+  if (con && (!con->allows(FirewallException::unsecapp) || !con->allows(FirewallException::tcp_135))) {
+    std::vector<std::string_view> lacking;
+    if (!con->allows(FirewallException::unsecapp)) lacking.push_back("unsecapp.exe");
+    if (!con->allows(FirewallException::tcp_135)) lacking.push_back("TCP 135");
+    what = fmt::format(
+        "the console on {} cannot work with {}: Windows Firewall on {} blocks {} (the console receives no "
+        "asynchronous results; KB875605)",
+        console_host, ts.code, console_host, fmt::join(lacking, " and "));
+    w.site_log(s, "smsprov.log", "SMS Provider", w.now,
+               fmt::format("~Cannot deliver asynchronous results to the SMS Administrator console on {} (unsecapp, "
+                           "DCOM TCP 135): the call back was refused.",
+                           console_host));
+    return false;
   }
   if (ts.version == SmsLevel::sp2 && level < SmsLevel::sp2) {
     what = fmt::format("the SMS 2003 {} console on {} cannot connect to {}, an SMS 2003 SP2 site", to_string(level),
@@ -42,6 +63,30 @@ bool Twin::connect_console(std::string_view console_host, std::string_view site,
   }
   what = fmt::format("console on {} connected to {}", console_host, ts.code);
   w.activity(s, w.now, fmt::format("An Administrator console connection from {}", console_host));
+  return true;
+}
+
+bool Twin::run_query(std::string_view console_host, std::string_view site, std::string& what) {
+  World& w = *w_;
+  int s = site_or_throw(w, site, what);
+  if (s < 0) return false;
+  std::string connected;
+  if (!connect_console(console_host, site, connected)) {
+    what = connected;
+    return false;
+  }
+  for (const auto& c : w.consoles) {
+    if (c.host != console_host || c.allows(FirewallException::statview)) continue;
+    // "... or the queries will fail the first time they run. After failing
+    // to run the first time, the Windows Firewall displays a dialog box
+    // asking if you want to unblock statview.exe."
+    what = fmt::format(
+        "the query from the console on {} failed: Windows Firewall on {} blocks statview.exe (it asks whether to "
+        "unblock it; add the exception)",
+        console_host, console_host);
+    return false;
+  }
+  what = fmt::format("query from the console on {} ran against {}", console_host, w.sites[static_cast<size_t>(s)].code);
   return true;
 }
 

@@ -103,7 +103,7 @@ TEST(CheckCli, OutputFileGetsTheReport) {
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(r.out.empty());
   std::string xml = read_file(path);
-  EXPECT_NE(xml.find("<testsuites name=\"smsup check Fabrikam\" tests=\"23\" failures=\"4\">"), std::string::npos)
+  EXPECT_NE(xml.find("<testsuites name=\"smsup check Fabrikam\" tests=\"24\" failures=\"4\">"), std::string::npos)
       << xml.substr(0, 300);
   EXPECT_NE(xml.find("<testcase classname=\"NOR.sql-version\" name=\"NOR01\">"), std::string::npos);
   EXPECT_FALSE(fs::exists(path.string() + ".tmp"));

@@ -203,7 +203,9 @@ TEST(RoundTrip, CheckOnCollectedPlusFactsGivesTheOriginalsFindings) {
   Hierarchy h = inventory::load(kContoso);
   // FACTS.yaml: what a person enters because no database holds it.
   std::string facts = fmt::format(
-      "hierarchy: {}\nmethod: update-quiet\nclients: {{autoupgrade_disabled: false, http_port: 80}}\nsites:\n", h.name);
+      "hierarchy: {}\nmethod: update-quiet\nclients: {{autoupgrade_disabled: false, http_port: 80, firewall: "
+      "false}}\nsites:\n",
+      h.name);
   for (const auto& s : h.sites) {
     facts += fmt::format(
         "  - code: {}\n    security: {}\n    advanced_security_ready: {}\n    http_port: {}\n"
@@ -216,8 +218,21 @@ TEST(RoundTrip, CheckOnCollectedPlusFactsGivesTheOriginalsFindings) {
     if (s.method) facts += fmt::format("    method: {}\n", to_string(*s.method));
     facts += "    consoles: [";
     for (size_t i = 0; i < s.consoles.size(); ++i) {
-      facts +=
-          fmt::format("{}{{host: {}, version: {}}}", i ? ", " : "", s.consoles[i].host, s.consoles[i].version.text);
+      const Console& con = s.consoles[i];
+      facts += fmt::format("{}{{host: {}, version: {}", i ? ", " : "", con.host, con.version.text);
+      // The console's computer, as the original gives it (unknown: left out).
+      if (!con.unknown_fact(ConsoleFact::os)) {
+        facts += fmt::format(", os: {}, os_sp: {}", to_string(con.os.family), con.os.sp);
+      }
+      if (!con.unknown_fact(ConsoleFact::firewall)) facts += fmt::format(", firewall: {}", con.firewall);
+      if (!con.unknown_fact(ConsoleFact::firewall_exceptions) && !con.unknown_fact(ConsoleFact::firewall)) {
+        std::vector<std::string> present;
+        for (uint32_t bit = 1; bit <= kAllFirewallExceptions; bit <<= 1) {
+          if (con.firewall_exceptions & bit) present.emplace_back(to_string(static_cast<FirewallException>(bit)));
+        }
+        facts += fmt::format(", firewall_exceptions: [{}]", fmt::join(present, ", "));
+      }
+      facts += "}";
     }
     facts += "]\n";
     if (s.database) {

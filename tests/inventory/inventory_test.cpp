@@ -271,6 +271,72 @@ TEST_F(ClientsCsv, EveryBadValueIsRefusedWithItsLineAndColumn) {
   expect_refused_csv(head + "W1,SE1,advanced,xp,sp1,,,,,\n", 2, "site", "secondary site SE1");
 }
 
+// The firewall columns: optional; without them, or `~`, the firewall is
+// unknown (check cannot judge it), never "off".
+TEST_F(ClientsCsv, FirewallColumnsAreReadAndUnknownWhenAbsent) {
+  inventory::load_clients(h,
+                          "name,site,kind,os,os_sp,client_version,firewall,firewall_exceptions\n"
+                          "S1,CEN,advanced,w2003,1,sp1,true,rc-2701;file-printer-sharing rc-2702\n"
+                          "S2,CEN,advanced,w2003,1,sp1,false,\n"
+                          "S3,CEN,advanced,w2003,1,sp1,~,~\n"
+                          "S4,CEN,advanced,w2003,1,sp1,,\n",
+                          "c.csv");
+  ASSERT_EQ(h.clients.size(), 4u);
+  const auto& s1 = h.clients[0];
+  EXPECT_TRUE(s1.firewall);
+  EXPECT_FALSE(s1.unknown_fact(ClientFact::firewall));
+  EXPECT_TRUE(s1.has(FirewallException::rc_2701));
+  EXPECT_TRUE(s1.has(FirewallException::rc_2702));
+  EXPECT_TRUE(s1.has(FirewallException::file_printer_sharing));
+  EXPECT_FALSE(s1.has(FirewallException::rc_2703));
+  EXPECT_FALSE(h.clients[1].firewall);
+  EXPECT_FALSE(h.clients[1].unknown_fact(ClientFact::firewall));
+  EXPECT_FALSE(h.clients[1].unknown_fact(ClientFact::firewall_exceptions)) << "empty: none present";
+  EXPECT_TRUE(h.clients[2].unknown_fact(ClientFact::firewall));
+  EXPECT_TRUE(h.clients[2].unknown_fact(ClientFact::firewall_exceptions));
+  EXPECT_TRUE(h.clients[3].unknown_fact(ClientFact::firewall)) << "an empty firewall cell is unknown";
+  inventory::load_clients(h, "name,site,kind,os,client_version\nS1,CEN,advanced,w2003,sp1\n", "c.csv");
+  EXPECT_TRUE(h.clients[0].unknown_fact(ClientFact::firewall)) << "no column: unknown";
+  EXPECT_TRUE(h.clients[0].unknown_fact(ClientFact::firewall_exceptions));
+  const std::string head = "name,site,kind,os,client_version,firewall,firewall_exceptions\n";
+  expect_refused_csv(head + "W1,CEN,advanced,w2003,sp1,on,\n", 2, "firewall", "not a boolean");
+  expect_refused_csv(head + "W1,CEN,advanced,w2003,sp1,true,rc-2701;smb\n", 2, "firewall_exceptions",
+                     "unknown exception 'smb'; expected rc-2701");
+}
+
+// A console's computer: OS and firewall unknown unless given.
+TEST(Inventory, ConsoleOsAndFirewallAreReadAndUnknownWhenAbsent) {
+  auto yaml = replace(kBase, "        roles: [site_server, provider]\n",
+                      "        roles: [site_server, provider]\n"
+                      "    consoles:\n"
+                      "      - {host: ADM01, version: sp1}\n"
+                      "      - {host: ADM02, version: sp1, os: w2003, os_sp: 1, firewall: true, "
+                      "firewall_exceptions: [statview]}\n"
+                      "      - {host: ADM03, version: sp1, os: w2003, firewall: ~}\n");
+  auto h = load(yaml);
+  const auto& c = h.sites[0].consoles;
+  ASSERT_EQ(c.size(), 3u);
+  for (auto f : {ConsoleFact::os, ConsoleFact::os_sp, ConsoleFact::firewall, ConsoleFact::firewall_exceptions}) {
+    EXPECT_TRUE(c[0].unknown_fact(f)) << static_cast<int>(f);
+  }
+  EXPECT_EQ(c[1].unknown, 0);
+  EXPECT_EQ(c[1].os.family, WinFamily::w2003);
+  EXPECT_EQ(c[1].os.sp, 1);
+  EXPECT_TRUE(c[1].firewall);
+  EXPECT_TRUE(c[1].has(FirewallException::statview));
+  EXPECT_FALSE(c[1].has(FirewallException::unsecapp));
+  EXPECT_FALSE(c[2].unknown_fact(ConsoleFact::os));
+  EXPECT_EQ(c[2].os.sp, 0) << "os given, os_sp absent: 0, as for a site system";
+  EXPECT_TRUE(c[2].unknown_fact(ConsoleFact::firewall));
+  EXPECT_TRUE(c[2].unknown_fact(ConsoleFact::firewall_exceptions));
+  expect_refused(replace(kBase, "        roles: [site_server, provider]\n",
+                         "        roles: [site_server, provider]\n"
+                         "    consoles:\n"
+                         "      - {host: ADM01, version: sp1, os: w2003, firewall: true, "
+                         "firewall_exceptions: [statvew]}\n"),
+                 15, "sites[0].consoles[0].firewall_exceptions[0]", "unknown value 'statvew'");
+}
+
 TEST_F(ClientsCsv, HeaderProblemsAreRefused) {
   expect_refused_csv("", 1, "", "header");
   expect_refused_csv("name,site,kind,os\n", 1, "client_version", "required column");

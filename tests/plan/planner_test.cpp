@@ -394,5 +394,36 @@ TEST(Planner, SmallExampleKeepsEveryOrderRule) {
   }
 }
 
+// firewall-exceptions on a console's computer (Windows Server 2003 SP1,
+// firewall on): a step for its host with the console's exceptions only,
+// before the site's backup, answering the rule's finding on that host.
+TEST(Planner, AFirewalledConsoleGetsAFirewallStepWithItsOwnExceptions) {
+  auto h = small();
+  Console& c = h.sites[0].consoles[0];
+  ASSERT_EQ(c.host, "ADM01");
+  c.os = {WinFamily::w2003, 1};
+  c.unknown = 0;
+  c.firewall = true;
+  c.firewall_exceptions = static_cast<uint32_t>(FirewallException::statview);
+  auto p = plan::make_plan(h, rules::evaluate(h, {}), {});
+  const auto* fw = p.find("CEN/firewall-exceptions/ADM01");
+  ASSERT_TRUE(fw);
+  EXPECT_EQ(fw->params["missing"], nlohmann::json::array({"tcp-135", "unsecapp"}));
+  EXPECT_EQ(fw->params["commands"].size(), 2u);
+  EXPECT_EQ(fw->params["console"], "ADM01");
+  EXPECT_EQ(fw->why, std::vector<std::string>{"firewall-exceptions"});
+  EXPECT_TRUE(waits_for(p, "CEN/backup", "CEN/firewall-exceptions/ADM01"));
+  EXPECT_TRUE(order_violations(h, p).empty());
+  // Every exception there, the firewall off, or a fact unknown: no step.
+  for (auto change : {+[](Console& x) { x.firewall_exceptions = kConsoleFirewallExceptions; },
+                      +[](Console& x) { x.firewall = false; },
+                      +[](Console& x) { x.unknown = static_cast<uint8_t>(ConsoleFact::firewall); },
+                      +[](Console& x) { x.os.sp = 0; }}) {
+    auto g = h;
+    change(g.sites[0].consoles[0]);
+    EXPECT_EQ(plan::make_plan(g, {}, {}).find("CEN/firewall-exceptions/ADM01"), nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace smsup::testing

@@ -98,7 +98,16 @@ Site site(Dice& d, const Shape& shape, int i, const Hierarchy& h, std::vector<in
   }
   for (int c = d.pick(0, 2); c > 0; --c) {
     const char* cv[] = {"rtm", "sp1", "sp2"};
-    s.consoles.push_back({fmt::format("{}ADM{}", s.code, c), *parse_sms_version(cv[d.pick(0, 2)]), {}});
+    Console con;
+    con.host = fmt::format("{}ADM{}", s.code, c);
+    con.version = *parse_sms_version(cv[d.pick(0, 2)]);
+    // Some consoles run on a firewalled Windows Server 2003 SP1 computer
+    // (a firewall-exceptions step of their own); some are unknown.
+    con.os = {d.coin(0.5) ? WinFamily::w2003 : WinFamily::xp, d.pick(0, 2)};
+    con.firewall = d.coin(0.5);
+    con.firewall_exceptions = static_cast<uint32_t>(d.pick(0, 0x1FF));
+    if (d.coin(0.2)) con.unknown = static_cast<uint8_t>(ConsoleFact::firewall);
+    s.consoles.push_back(std::move(con));
   }
   return s;
 }

@@ -142,3 +142,109 @@ TEST(OsSp1Rules, FirewallListsEachMissingExceptionByFeature) {
                    .fires("firewall-exceptions"));
   EXPECT_FALSE(sp1_host("site_server", "firewall: false").fires("firewall-exceptions"));
 }
+
+namespace {
+
+// The unknown-fact findings that say firewall-exceptions cannot be judged.
+std::vector<rules::Finding> cannot_judge_firewall(const Fixture& fx) {
+  std::vector<rules::Finding> out;
+  for (auto& f : fx.report().findings) {
+    if (f.rule == rules::kUnknownFact && f.judges == "firewall-exceptions") out.push_back(f);
+  }
+  return out;
+}
+
+// CEN with one console on `console` (a YAML flow mapping's inner keys); the
+// site server stays on Windows Server 2003 SP0, so no site system is judged.
+Fixture with_console(const std::string& console) {
+  Fixture fx;
+  fx.set("site", "consoles:\n  - {host: ADM01, version: sp2" + (console.empty() ? "" : ", " + console) + "}");
+  return fx;
+}
+
+const char* kFirewallClients = "name,site,kind,os,os_sp,client_version,firewall,firewall_exceptions\n";
+
+}  // namespace
+
+TEST(OsSp1Rules, FirewallOnAConsoleAsksForStatviewUnsecappAndTcp135Only) {
+  auto f = with_console("os: w2003, os_sp: 1, firewall: true, firewall_exceptions: [statview, rc-2701]")
+               .fired("firewall-exceptions");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].object, "ADM01");
+  EXPECT_NE(f[0].message.find("SMS Administrator console: unsecapp.exe, TCP 135"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[0].message.find("statview"), std::string::npos) << "statview is there: " << f[0].message;
+  EXPECT_EQ(f[0].message.find("remote control"), std::string::npos) << "not a console's exception: " << f[0].message;
+  EXPECT_NE(f[0].remedy.find("KB875605"), std::string::npos) << f[0].remedy;
+  auto q = with_console("os: w2003, os_sp: 1, firewall: true, firewall_exceptions: [unsecapp, tcp-135]")
+               .fired("firewall-exceptions");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0].message.find("console queries: statview.exe"), std::string::npos) << q[0].message;
+  EXPECT_FALSE(with_console("os: w2003, os_sp: 1, firewall: true, firewall_exceptions: [statview, unsecapp, tcp-135]")
+                   .fires("firewall-exceptions"));
+  EXPECT_FALSE(with_console("os: w2003, os_sp: 1, firewall: false").fires("firewall-exceptions"));
+  EXPECT_FALSE(with_console("os: w2003, os_sp: 0, firewall: true").fires("firewall-exceptions"))
+      << "no Windows Firewall before SP1";
+  EXPECT_FALSE(with_console("os: xp, os_sp: 2, firewall: true").fires("firewall-exceptions"))
+      << "the checklist's subject is Windows Server 2003 SP1";
+  EXPECT_TRUE(cannot_judge_firewall(with_console("os: xp, os_sp: 2, firewall: true")).empty());
+}
+
+TEST(OsSp1Rules, AConsoleWhoseOsOrFirewallIsUnknownCannotBeJudged) {
+  for (const std::string console :
+       {"", "os: ~", "os: w2003, os_sp: ~", "os: w2003, os_sp: 1", "os: w2003, os_sp: 1, firewall: ~",
+        "os: w2003, os_sp: 1, firewall: true, firewall_exceptions: ~"}) {
+    auto fx = with_console(console);
+    EXPECT_FALSE(fx.fires("firewall-exceptions")) << console;
+    auto u = cannot_judge_firewall(fx);
+    ASSERT_EQ(u.size(), 1u) << "'" << console << "' is not reported as cannot judge";
+    EXPECT_EQ(u[0].object, "ADM01");
+    EXPECT_NE(u[0].message.find("cannot be judged"), std::string::npos) << u[0].message;
+    EXPECT_EQ(u[0].severity, rules::Gravity::info) << "an action rule's unknown does not block";
+  }
+}
+
+TEST(OsSp1Rules, FirewallOnAW2003Sp1ClientAsksForRemoteControlAndFileAndPrinterSharing) {
+  Fixture fx;
+  fx.clients(std::string(kFirewallClients) +
+             "S1,CEN,advanced,w2003,1,sp1,true,rc-2701;rc-2702;rc-2703;rc-2704;statview\n"
+             "S2,CEN,advanced,w2003,1,sp1,true,file-printer-sharing\n"
+             "S3,CEN,advanced,w2003,1,sp1,true,rc-2701;rc-2702;rc-2703;rc-2704;file-printer-sharing\n"
+             "S4,CEN,advanced,w2003,1,sp1,false,\n"
+             "S5,CEN,advanced,w2003,0,sp1,true,\n"
+             "S6,CEN,advanced,xp,2,sp1,true,\n");
+  auto f = fx.fired("firewall-exceptions");
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].object, "S1");
+  EXPECT_NE(f[0].message.find("File and Printer Sharing"), std::string::npos) << f[0].message;
+  EXPECT_NE(f[0].message.find("Client Push Installation to it fails"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[0].message.find("TCP 2701"), std::string::npos) << f[0].message;
+  EXPECT_EQ(f[0].message.find("statview"), std::string::npos) << "not a client's exception: " << f[0].message;
+  EXPECT_EQ(f[1].object, "S2");
+  EXPECT_NE(f[1].message.find("remote control: TCP 2701, TCP 2702, TCP 2703, TCP 2704"), std::string::npos)
+      << f[1].message;
+  EXPECT_NE(f[1].message.find("SMS Remote Tools cannot manage it"), std::string::npos) << f[1].message;
+  EXPECT_NE(f[1].remedy.find("Remote Assistance or Remote Desktop"), std::string::npos) << f[1].remedy;
+  EXPECT_TRUE(cannot_judge_firewall(fx).empty());
+}
+
+TEST(OsSp1Rules, AW2003Sp1ClientWhoseFirewallIsUnknownCannotBeJudged) {
+  Fixture fx;
+  fx.clients(std::string(kFirewallClients) +
+             "S1,CEN,advanced,w2003,1,sp1,~,\n"
+             "S2,CEN,advanced,w2003,1,sp1,true,~\n"
+             "S3,CEN,advanced,xp,2,sp1,~,~\n");
+  EXPECT_FALSE(fx.fires("firewall-exceptions"));
+  auto u = cannot_judge_firewall(fx);
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0].object, "S1");
+  EXPECT_EQ(u[1].object, "S2");
+  Fixture no_column;
+  no_column.clients("name,site,kind,os,os_sp,client_version\nS1,CEN,advanced,w2003,1,sp1\n");
+  ASSERT_EQ(cannot_judge_firewall(no_column).size(), 1u) << "a CSV without the column does not make it fine";
+}
+
+TEST(OsSp1Rules, ASiteSystemWhoseExceptionsAreUnknownCannotBeJudged) {
+  auto fx = sp1_host("site_server", "firewall: true\nfirewall_exceptions: ~");
+  EXPECT_FALSE(fx.fires("firewall-exceptions")) << "not judged on the default []";
+  EXPECT_EQ(cannot_judge_firewall(fx).size(), 1u);
+}

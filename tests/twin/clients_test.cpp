@@ -255,3 +255,42 @@ TEST(ClientsForceTest, UpdateConfigurationUpgradesLegacyClientsAtOnce) {
 
 }  // namespace
 }  // namespace smsup::twin::test
+
+namespace smsup::twin::test {
+namespace {
+
+// "Client Push Installation fails on client computers running Windows Server
+// 2003 SP1 unless File and Printer Sharing is enabled."
+TEST(ClientsTest, PushFailsOnFirewalledW2003Sp1ClientsWithoutFileAndPrinterSharing) {
+  Hierarchy h = small_hierarchy();
+  add_clients(h, "CEN", 10, ClientKind::advanced, WinFamily::xp, 2, SmsLevel::sp1, "A");
+  add_clients(h, "CEN", 4, ClientKind::advanced, WinFamily::w2003, 1, SmsLevel::sp1, "S");
+  add_clients(h, "CEN", 3, ClientKind::advanced, WinFamily::w2003, 1, SmsLevel::sp1, "F");
+  add_clients(h, "CEN", 2, ClientKind::advanced, WinFamily::w2003, 1, SmsLevel::sp1, "U");
+  for (auto& c : h.clients) {
+    if (c.name[0] == 'S' || c.name[0] == 'F' || c.name[0] == 'U') c.firewall = true;
+    if (c.name[0] == 'F') c.firewall_exceptions = static_cast<uint16_t>(FirewallException::file_printer_sharing);
+    if (c.name[0] == 'U') c.unknown = static_cast<uint8_t>(ClientFact::firewall_exceptions);  // counts as off
+  }
+  MemoryLogSink logs;
+  Twin t = Twin::from(h, 1, {});
+  t.set_log_sink(&logs);
+  auto r = t.run_step(step("CEN", "advanced-push"));
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.message.find("to 15 Advanced Client(s)"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("4 on Windows Server 2003 SP1 failed"), std::string::npos) << r.message;
+  EXPECT_TRUE(any_line(logs, log_path(h, "CEN", "ccm.log"), "File and Printer Sharing"));
+  t.advance_to(t.now() + kDay);
+  int64_t upgraded = 0;
+  for (const auto& c : t.cohorts()) upgraded += c.upgraded;
+  EXPECT_EQ(upgraded, 15);
+  // With File and Printer Sharing on them too, the push reaches all 19.
+  for (auto& c : h.clients) c.firewall_exceptions |= static_cast<uint16_t>(FirewallException::file_printer_sharing);
+  Twin fixed = Twin::from(h, 1, {});
+  auto all = fixed.run_step(step("CEN", "advanced-push"));
+  EXPECT_NE(all.message.find("to 19 Advanced Client(s)"), std::string::npos) << all.message;
+  EXPECT_EQ(all.message.find("failed"), std::string::npos) << all.message;
+}
+
+}  // namespace
+}  // namespace smsup::twin::test

@@ -100,3 +100,62 @@ TEST(HostsTest, Sp1DoesNotInstallOnWindows2000) {
 
 }  // namespace
 }  // namespace smsup::twin::test
+
+namespace smsup::twin::test {
+namespace {
+
+// The console ADM01 of CEN on Windows Server 2003 SP1 with Windows Firewall on
+// and these exceptions.
+Hierarchy firewalled_console(uint32_t exceptions) {
+  Hierarchy h = small_hierarchy();
+  Console& c = site(h, "CEN").consoles.at(0);
+  c.os = {WinFamily::w2003, 1};
+  c.unknown = 0;
+  c.firewall = true;
+  c.firewall_exceptions = exceptions;
+  return h;
+}
+
+TEST(HostsTest, AFirewalledConsoleWithoutUnsecappOrTcp135CannotConnectUntilTheStep) {
+  Hierarchy h = firewalled_console(static_cast<uint32_t>(FirewallException::statview) |
+                                   static_cast<uint32_t>(FirewallException::unsecapp));
+  MemoryLogSink logs;
+  Twin t = Twin::from(h, 1, {});
+  t.set_log_sink(&logs);
+  std::string what;
+  EXPECT_FALSE(t.connect_console("ADM01", "CEN", what));
+  EXPECT_NE(what.find("blocks TCP 135"), std::string::npos) << what;
+  EXPECT_FALSE(t.run_query("ADM01", "CEN", what)) << "a query needs a connection";
+  EXPECT_TRUE(any_line(logs, log_path(h, "CEN", "smsprov.log"), "unsecapp"));
+  // The state survives a save and a load.
+  Twin again = Twin::from_json(t.to_json(), "t.json");
+  EXPECT_FALSE(again.connect_console("ADM01", "CEN", what)) << what;
+  auto r = t.run_step(step("CEN", "firewall-exceptions", {}, "ADM01"));
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_TRUE(t.connect_console("ADM01", "CEN", what)) << what;
+  EXPECT_TRUE(t.run_query("ADM01", "CEN", what)) << what;
+}
+
+TEST(HostsTest, AFirewalledConsoleWithoutStatviewConnectsButItsQueriesFail) {
+  Hierarchy h = firewalled_console(static_cast<uint32_t>(FirewallException::unsecapp) |
+                                   static_cast<uint32_t>(FirewallException::tcp_135));
+  Twin t = Twin::from(h, 1, {});
+  std::string what;
+  EXPECT_TRUE(t.connect_console("ADM01", "CEN", what)) << what;
+  EXPECT_FALSE(t.run_query("ADM01", "CEN", what));
+  EXPECT_NE(what.find("statview.exe"), std::string::npos) << what;
+  EXPECT_TRUE(t.run_step(step("CEN", "firewall-exceptions", {}, "ADM01")).ok);
+  EXPECT_TRUE(t.run_query("ADM01", "CEN", what)) << what;
+  // Off, not on SP1, or unknown: nothing is blocked.
+  for (auto change : {+[](Console& c) { c.firewall = false; }, +[](Console& c) { c.os.sp = 0; },
+                      +[](Console& c) { c.unknown = static_cast<uint8_t>(ConsoleFact::firewall); }}) {
+    Hierarchy g = firewalled_console(0);
+    change(site(g, "CEN").consoles.at(0));
+    Twin u = Twin::from(g, 1, {});
+    EXPECT_TRUE(u.connect_console("ADM01", "CEN", what)) << what;
+    EXPECT_TRUE(u.run_query("ADM01", "CEN", what)) << what;
+  }
+}
+
+}  // namespace
+}  // namespace smsup::twin::test
