@@ -18,7 +18,9 @@ namespace {
 using test::site_step;
 
 // CEN: backup -> drw (manual) -> upgrade; PR1: backup (fails until fixed) -> upgrade.
-void write_apply_case(const test::TempDir& t, const std::string& upgrade_ms = "10") {
+// With `hold`, each upgrade runs until the file "release" exists (for a test
+// that must look while apply runs: no time window, however slow the machine).
+void write_apply_case(const test::TempDir& t, bool hold = false) {
   plan::Plan p;
   p.hierarchy = "Contoso";
   p.inventory_sha256 = "none";
@@ -32,7 +34,9 @@ void write_apply_case(const test::TempDir& t, const std::string& upgrade_ms = "1
       << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n"
       << "  backup:\n    command: [/bin/sh, -c, 'if test -e \"$0\"; then echo \"backup device offline\"; exit 4; fi', '"
       << (t / "broken-") << "{site}']\n"
-      << "  upgrade:\n    command: [" << SMSUP_TEST_HELPER << ", sleep, '" << upgrade_ms << "']\n";
+      << "  upgrade:\n    command: "
+      << (hold ? "[/bin/sh, -c, 'while ! test -e \"$0\"; do sleep 0.02; done', '" + (t / "release") + "']\n"
+               : "[" + std::string(SMSUP_TEST_HELPER) + ", sleep, '10']\n");
 }
 
 std::vector<std::string> apply_argv(const test::TempDir& t, std::vector<std::string> extra = {}) {
@@ -109,7 +113,7 @@ TEST(ApplyCli, ConfirmAndRetryOfAStepIdNotInTheJournalNameTheNearestOne) {
 
 TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
   test::TempDir t;
-  write_apply_case(t, "1500");
+  write_apply_case(t, /*hold=*/true);
   pid_t first = test::start_smsup(apply_argv(t), t / "first.out");
   bool locked = test::eventually([&] {
     if (!std::filesystem::exists(t / "j.db")) return false;
@@ -125,6 +129,7 @@ TEST(ApplyCli, SecondApplyOnTheSameJournalIsRefusedNamingTheHolder) {
   EXPECT_TRUE(has(second.err, "pid " + std::to_string(first))) << second.err;
   auto status = test::run_smsup({"status", "--journal", t / "j.db"});
   EXPECT_TRUE(has(status.out, "apply is running: pid " + std::to_string(first))) << status.out;
+  test::write_file(t / "release", "");
   test::wait_status(first);
 }
 
