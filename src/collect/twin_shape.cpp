@@ -306,7 +306,10 @@ void write_facts(Writer& w, const Site& s) {
     emit({"2", "0", db.name + "_Log", fmt::format("E:\\SQLLogs\\{}_Log.LDF", db.name), std::to_string(db.log_mb * 128),
           "-1", growth, log_status});
   });
-  auto [version, level] = sql_product(db.sql);
+  // Not a structured binding: clang before 16 cannot capture one in the
+  // lambdas below (the fuzz build uses clang).
+  const auto product = sql_product(db.sql);
+  const std::string &version = product.first, &level = product.second;
   w.bulk("smsup_server_properties", {"DatabaseName", "ProductVersion", "ProductLevel", "Edition"}, [&](auto emit) {
     emit({db.name, version, level, std::string("Standard Edition")});
   });
@@ -327,7 +330,8 @@ void sqlite_site_settings(SqliteWriter& w, const Site& s) {
   w.exec("CREATE TABLE IF NOT EXISTS SiteSettings (Name VARCHAR(64) PRIMARY KEY, Value VARCHAR(256) NOT NULL)");
   w.exec(std::string("INSERT OR IGNORE INTO SiteSettings (Name, Value) VALUES ('Replication', '") +
          (db.replication ? "true" : "false") + "')");
-  auto [version, level] = sql_product(db.sql);
+  const auto product = sql_product(db.sql);  // not a structured binding: see above
+  const std::string &version = product.first, &level = product.second;
   std::string growth = db.autogrow ? "10" : "0";
   w.bulk("SiteSettings", {"Name", "Value"}, [&](auto emit) {
     emit({std::string("smsup.DatabaseName"), db.name});
