@@ -6,6 +6,7 @@
 #include "run/executor.h"
 #include "run/journal.h"
 #include "run/sqlite.h"
+#include "run/store.h"
 #include "support.h"
 #include "util/error.h"
 
@@ -155,4 +156,28 @@ TEST(Journal, ADatabaseWithoutAnyTableLeftByAKilledApplyBecomesTheJournal) {
   Journal j(t / "j.db");
   j.bind(test::plan_of({test::step("A/x")}), "d", "p", "fake");
   EXPECT_EQ(Journal(t / "j.db", false).steps().size(), 1u);
+}
+
+// What --journal names is shown in messages and typed again in advice
+// without its password, wherever libpq's grammar puts it (found by
+// fuzz/journal_spec.cpp: a second "pw@" after the port went into the port).
+TEST(JournalSpec, APasswordNeverShowsNorIsTypedAgain) {
+  for (std::string spec : {"postgresql://ops:Secret-Pw-2@db:5432/SMS?campaign=spring",
+                           "postgresql://ops:Secret-Pw-2@db:5432:Secret-Pw-2@db:543gn=spring",
+                           "host=db user=ops password=Secret-Pw-2 dbname=Secret-Pw-2 campaign=spring"}) {
+    auto s = store::parse_spec(spec);
+    EXPECT_EQ(s.shown.find("Secret-Pw-2"), std::string::npos) << s.shown;
+    EXPECT_EQ(s.retype.find("Secret-Pw-2"), std::string::npos) << s.retype;
+    EXPECT_NE(s.shown.find("db"), std::string::npos) << s.shown;
+  }
+}
+
+// A keyword string with a value longer than a file name may be is still read
+// as keywords (it was an uncaught ENAMETOOLONG that ended smsup; found by
+// fuzz/journal_spec.cpp).
+TEST(JournalSpec, AKeywordStringTooLongForAFileNameIsKeywordsNotACrash) {
+  std::string spec = "host=db campaign=spring application_name=" + std::string(400, 'x');
+  auto s = store::parse_spec(spec);
+  EXPECT_EQ(s.engine, store::Engine::postgresql);
+  EXPECT_EQ(s.campaign, "spring");
 }
