@@ -55,6 +55,15 @@ std::string encode(std::string_view s) {
       at = colon + 4;
     }
   }
+  // A password may hold a '/' ("smb://u:pw//x@h/share"): from the first ':'
+  // after the "//" to the last '@' of the text is masked too.
+  if (std::size_t slashes = shown.find("//"); slashes != std::string::npos) {
+    std::size_t last_at = shown.rfind('@');
+    std::size_t colon = shown.find(':', slashes + 2);
+    if (last_at != std::string::npos && last_at > slashes && colon < last_at &&
+        shown.compare(colon + 1, last_at - colon - 1, "***") != 0)
+      shown.replace(colon + 1, last_at - colon - 1, "***");
+  }
   throw InputError({shown, 1, static_cast<int>(pos) + 1}, field,
                    what + " (expected smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/path)");
 }

@@ -107,8 +107,16 @@ async function serve(args) {
   return s;
 }
 
+// Ends a process of start() or serve() and waits, 10 s at most, for it to
+// exit: its folder is removed next, and a twin apply still writing into it
+// made that fail (ENOTEMPTY) on a loaded machine.
 function stop(s) {
-  if (s && s.child.exitCode === null) s.child.kill('SIGTERM');
+  if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const bound = setTimeout(done, 10000);
+    s.child.once('exit', () => { clearTimeout(bound); done(); });
+    s.child.kill('SIGTERM');
+  });
 }
 
 // Clicks `selector` as a person would: once it is in view and drawn. The

@@ -144,7 +144,7 @@ async function main() {
     L.check(r.status === 403, `read-only: a POST is refused (${r.status})`);
   } finally {
     await browser.close();
-    for (const s of [server, token, ro, apply]) L.stop(s);
+    await Promise.all([server, token, ro, apply].map(L.stop));
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
