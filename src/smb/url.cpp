@@ -44,26 +44,15 @@ std::string encode(std::string_view s) {
 [[noreturn]] void fail(std::string_view text, std::size_t pos, const std::string& field, const std::string& what) {
   std::string shown(text);
   // Any "user:secret@" in it, whatever the scheme or none ("http://u:pw@h/",
-  // "//u:pw@h/share"): the text between the ':' and the '@' of a path
-  // segment is replaced (found by fuzz/smb_url.cpp).
-  for (std::size_t at = shown.find('@'); at != std::string::npos; at = shown.find('@', at + 1)) {
-    std::size_t slash = shown.rfind('/', at);
-    std::size_t seg = slash == std::string::npos ? 0 : slash + 1;
-    std::size_t colon = shown.find(':', seg);
-    if (colon != std::string::npos && colon < at && at - colon > 1) {
-      shown.replace(colon + 1, at - colon - 1, "***");
-      at = colon + 4;
-    }
-  }
-  // A password may hold a '/' ("smb://u:pw//x@h/share"): from the first ':'
-  // after the "//" to the last '@' of the text is masked too.
-  if (std::size_t slashes = shown.find("//"); slashes != std::string::npos) {
-    std::size_t last_at = shown.rfind('@');
-    std::size_t colon = shown.find(':', slashes + 2);
-    if (last_at != std::string::npos && last_at > slashes && colon < last_at &&
-        shown.compare(colon + 1, last_at - colon - 1, "***") != 0)
-      shown.replace(colon + 1, last_at - colon - 1, "***");
-  }
+  // "//u:pw@h/share", "u:pw@h"), and a secret holding '/' or '@'
+  // ("smb://u:pw//x@h/"): from the first ':' after the "//" (or the start)
+  // to the last '@' is masked (found by fuzz/smb_url.cpp).
+  std::size_t slashes = shown.find("//");
+  std::size_t from = slashes == std::string::npos ? 0 : slashes + 2;
+  std::size_t last_at = shown.rfind('@');
+  std::size_t colon = shown.find(':', from);
+  if (last_at != std::string::npos && last_at >= from && colon < last_at && last_at - colon > 1)
+    shown.replace(colon + 1, last_at - colon - 1, "***");
   throw InputError({shown, 1, static_cast<int>(pos) + 1}, field,
                    what + " (expected smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/path)");
 }

@@ -35,6 +35,14 @@ plan::Plan small_plan() {
   return p;
 }
 
+// The plan saved in `d` and a journal bound to it (no step run yet).
+plan::Plan bound_journal(const test::TempDir& d) {
+  auto p = small_plan();
+  plan::save(p, d / "plan.json");
+  run::Journal(d / "j.db").bind(p, "digest", d / "plan.json", "twin");
+  return p;
+}
+
 TEST(ReportCli, NothingToShowIsBadInput) {
   test::TempDir d;
   auto r = run_smsup({"report", "-o", d / "r.html"});
@@ -53,11 +61,9 @@ TEST(ReportCli, MalformedRehearsalNamesFileAndLine) {
 
 TEST(ReportCli, PlanAndJournalMakeOnePageWithTheEta) {
   test::TempDir d;
-  auto p = small_plan();
-  plan::save(p, d / "plan.json");
+  bound_journal(d);
   {
     run::Journal j(d / "j.db");
-    j.bind(p, "digest", d / "plan.json", "twin");
     j.record(run::Change("SE1/step0", run::State::running));
     j.record(run::Change("SE1/step0", run::State::succeeded));
     j.record(run::Change("SE1/step1", run::State::running));
@@ -80,12 +86,7 @@ TEST(ReportCli, PlanAndJournalMakeOnePageWithTheEta) {
 
 TEST(ServeCli, NonLoopbackWithoutTokenExits2) {
   test::TempDir d;
-  auto p = small_plan();
-  plan::save(p, d / "plan.json");
-  {
-    run::Journal j(d / "j.db");
-    j.bind(p, "digest", d / "plan.json", "twin");
-  }
+  bound_journal(d);
   auto r = run_smsup({"serve", "--journal", d / "j.db", "--listen", "0.0.0.0:0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--token-file"), std::string::npos) << r.err;
@@ -105,12 +106,7 @@ TEST(ServeCli, NonLoopbackWithoutTokenExits2) {
 // connection must wait in the backlog.
 TEST(ServeBacklog, AHundredConnectionsAtOnceAllCompleteWithoutRetrying) {
   test::TempDir d;
-  auto p = small_plan();
-  plan::save(p, d / "plan.json");
-  {
-    run::Journal j(d / "j.db");
-    j.bind(p, "digest", d / "plan.json", "twin");
-  }
+  bound_journal(d);
   web::ServeOptions o;
   o.sources.journal = d / "j.db";
   o.listen = "127.0.0.1:0";
