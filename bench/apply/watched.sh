@@ -97,6 +97,11 @@ mean20() {  # mean seconds of 20 runs of "$@"
   e=$(now)
   echo "($e - $s) / 20" | bc -l
 }
+cpu20() {  # mean CPU seconds (user + system) of 20 runs of "$@"
+  local TIMEFORMAT='%U %S' t
+  t=$({ time (for ((i = 0; i < 20; i++)); do "$@" >/dev/null 2>&1 || true; done); } 2>&1)
+  awk '{print ($1 + $2) / 20}' <<<"$t"
+}
 per() { echo "($1 - $t1) / ($n - 1) * 1000" | bc -l; }
 
 row() {  # label seconds
@@ -132,5 +137,8 @@ serve_pid=""
 row "one serve, curl /api/status" "$t_serve"
 poll_status=$(mean20 "$smsup" status --journal "$J?campaign=idle")
 poll_start=$(mean20 "$smsup" --version)
-printf '  one smsup status of the %d-step campaign: %.1f ms; smsup --version alone: %.1f ms\n' \
-  "$n" "$(echo "$poll_status * 1000" | bc -l)" "$(echo "$poll_start * 1000" | bc -l)"
+cpu_status=$(cpu20 "$smsup" status --journal "$J?campaign=idle")
+cpu_start=$(cpu20 "$smsup" --version)
+printf '  one smsup status of the %d-step campaign: %.1f ms wall, %.1f ms CPU; smsup --version alone: %.1f ms wall, %.1f ms CPU\n' \
+  "$n" "$(echo "$poll_status * 1000" | bc -l)" "$(echo "$cpu_status * 1000" | bc -l)" \
+  "$(echo "$poll_start * 1000" | bc -l)" "$(echo "$cpu_start * 1000" | bc -l)"

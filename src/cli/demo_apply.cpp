@@ -113,7 +113,8 @@ int demo_apply(const DemoContext& ctx, Output& out) {
   }
   fmt::print(out.out, "\n$ {}\n", shell_join({"smsup", "status", "--journal", req.journal_path}));
   run::Journal j(req.journal_path, false);
-  out.out << (run::status_text(j, false, out.color).c_str());
+  auto read = run::read_status(j);
+  out.out << (run::status_text(j, read.steps, read.eta, false, out.color).c_str());
   if (rc == 0) return 0;
   // The example carries problems on purpose: a step the target fails (the
   // rehearsal predicts the same) is an expected end; steps still waiting or

@@ -105,12 +105,13 @@ int run_status(const StatusOptions& o, Output& out) {
     out.out << (o.format == "json" ? run::events_json(j).dump(1) + "\n" : run::events_text(j));
     return 0;
   }
+  auto read = run::read_status(j);
   if (o.format == "json") {
-    out.out << run::status_json(j).dump(1) << "\n";
+    out.out << run::status_json(j, read.steps, read.eta).dump(1) << "\n";
   } else {
-    out.out << run::status_text(j, o.all, out.color);
+    out.out << run::status_text(j, read.steps, read.eta, o.all, out.color);
   }
-  return run::status_code(j);
+  return run::status_code(read.steps);
 }
 
 namespace {

@@ -125,12 +125,12 @@ Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, doub
   return e;
 }
 
-std::optional<Eta> journal_eta(const Journal& j, double now) {
+std::optional<Eta> journal_eta(const Journal& j, const std::vector<JournalStep>& steps, double now) {
   std::string path = j.meta("plan_path");
   std::error_code ec;
   if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   try {
-    return estimate(plan::load(path), j.steps(), now);
+    return estimate(plan::load(path), steps, now);
   } catch (const std::exception&) {
     return std::nullopt;  // the plan file changed or went: no ETA rather than a wrong one
   }

@@ -54,9 +54,9 @@ Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, doub
 // The step durations of a rehearsal JSON (format smsup-rehearsal/1), by id.
 std::map<std::string, double> rehearsal_durations(const nlohmann::json& rehearsal);
 
-// The ETA of a journal whose plan file (as bound) can still be read;
-// nullopt when it cannot.
-std::optional<Eta> journal_eta(const Journal& j, double now);
+// The ETA of a journal whose plan file (as bound) can still be read, from
+// its steps as already read; nullopt when the plan cannot be read.
+std::optional<Eta> journal_eta(const Journal& j, const std::vector<JournalStep>& steps, double now);
 
 // The whole run's ETA kept up to date event by event (apply --notify): the
 // same finish as estimate() gives for the journal's steps, without reading

@@ -36,11 +36,18 @@ std::string paint(const std::string& s, State st, bool color) {
 
 }  // namespace
 
-nlohmann::json status_json(const Journal& j) {
-  json steps = json::array();
+StatusRead read_status(const Journal& j) {
+  StatusRead r;
+  r.steps = j.steps();
+  r.eta = journal_eta(j, r.steps, now_seconds());
+  return r;
+}
+
+nlohmann::json status_json(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta) {
+  json list = json::array();
   json counts = json::object();
   for (auto s : {"pending", "running", "waiting", "succeeded", "failed", "skipped"}) counts[s] = 0;
-  for (const auto& r : j.steps()) {
+  for (const auto& r : steps) {
     counts[std::string(to_string(r.state))] = counts[std::string(to_string(r.state))].get<int>() + 1;
     json s = {{"id", r.id},
               {"kind", r.kind},
@@ -55,10 +62,8 @@ nlohmann::json status_json(const Journal& j) {
               {"note", r.note},
               {"output_tail", r.output_tail}};
     if (r.state == State::succeeded || r.state == State::failed) s["exit_code"] = r.exit_code;
-    steps.push_back(std::move(s));
+    list.push_back(std::move(s));
   }
-  json eta = nullptr;
-  if (auto e = journal_eta(j, now_seconds())) eta = to_json(*e);
   return {{"format", "smsup-status/1"},
           {"journal", j.shown()},
           {"plan", j.meta("plan_path")},
@@ -68,12 +73,12 @@ nlohmann::json status_json(const Journal& j) {
           {"created", j.meta("created")},
           {"lock", lock_json(j)},
           {"counts", counts},
-          {"eta", std::move(eta)},
-          {"steps", std::move(steps)}};
+          {"eta", eta ? to_json(*eta) : json(nullptr)},
+          {"steps", std::move(list)}};
 }
 
-std::string status_text(const Journal& j, bool all, bool color) {
-  auto steps = j.steps();
+std::string status_text(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta,
+                        bool all, bool color) {
   int counts[6] = {};
   for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
   std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(), j.meta("plan_path"),
@@ -93,7 +98,7 @@ std::string status_text(const Journal& j, bool all, bool color) {
   out += fmt::format("{} steps: {} succeeded, {} running, {} waiting, {} failed, {} skipped, {} pending\n",
                      steps.size(), counts[3], counts[1], counts[2], counts[4], counts[5], counts[0]);
   double now = now_seconds();
-  if (auto e = journal_eta(j, now)) out += to_text(*e);
+  if (eta) out += to_text(*eta);
   bool header = false;
   for (const auto& r : steps) {
     bool show = all || (r.state != State::pending && r.state != State::succeeded);
@@ -153,8 +158,8 @@ std::string events_text(const Journal& j) {
   return out;
 }
 
-int status_code(const Journal& j) {
-  for (const auto& r : j.steps()) {
+int status_code(const std::vector<JournalStep>& steps) {
+  for (const auto& r : steps) {
     if (r.state != State::succeeded) return 1;
   }
   return 0;

@@ -166,12 +166,15 @@ struct Server::Impl {
       refreshed_at = run::now_seconds();
       dirty = false;
       s->steps = journal->steps();
-      status = run::status_json(*journal);
     }
     double now = run::now_seconds();
-    if (loaded.plan) {
-      s->eta = run::estimate(*loaded.plan, s->steps, now, loaded.rehearsal_min);
-      status["eta"] = run::to_json(*s->eta);
+    // The journal's steps are read once per change and the ETA made once,
+    // from the plan read at start (with the rehearsal's durations) when
+    // there is one; the page and /api/status show the same figures.
+    if (loaded.plan) s->eta = run::estimate(*loaded.plan, s->steps, now, loaded.rehearsal_min);
+    {
+      std::lock_guard lk(journal_mu);
+      status = run::status_json(*journal, s->steps, loaded.plan ? s->eta : run::journal_eta(*journal, s->steps, now));
     }
     // The sites' logs are read again at most every 5 s: with thousands of
     // sites that is the heavy part.
