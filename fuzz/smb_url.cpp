@@ -31,8 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(u.parent().share == u.share, "the parent stays in the share");
   } catch (const InputError& e) {
     fuzz::check_message(e.what());
+    // The refusal ends with the URL's grammar, "(expected
+    // smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/path)": a guessed secret copied
+    // from it (fuzz/findings/smb_url-ipv6-bracket-hint.bin guesses
+    // "//[DOMAIN;]USER") is the hint, not a password repeated.
+    std::string message = e.what();
+    const std::string hint = "smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/path";
+    for (auto p = message.find(hint); p != std::string::npos; p = message.find(hint)) message.erase(p, hint.size());
     if (secret.size() >= 6)
-      fuzz::require(std::string(e.what()).find(secret) == std::string::npos,
+      fuzz::require(message.find(secret) == std::string::npos,
                     "a password in the URL is never repeated in the message");
   }
   return 0;
