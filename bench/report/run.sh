@@ -59,3 +59,58 @@ p99=$(awk '/^ *99%/ {print $2}' "$out/ab.txt")
 rps=$(awk '/Requests per second/ {print $4}' "$out/ab.txt")
 printf '  smsup status --format json (peer, one process)   %7.3f s\n' "$t_status"
 printf '  serve /api/status, 100 concurrent (ab -n 2000):  median %s ms, p99 %s ms, %s req/s\n' "$median" "$p99" "$rps"
+kill "$serve_pid" "$apply_pid" 2>/dev/null || true
+wait "$serve_pid" "$apply_pid" 2>/dev/null || true
+trap - EXIT
+
+# The apply's per-step overhead without and with 100 viewers, in the same run:
+# the same plan of VIEWED_STEPS /bin/true steps (shell target, SQLite journal,
+# one at a time), unwatched, then with `smsup serve` on its journal read by
+# `ab -c 100` for the whole run. Per step = (total - a 1-step run) / (n - 1).
+# shellcheck source=bench/apply/plan.sh
+source "$(dirname "$0")/../apply/plan.sh"
+nv=${VIEWED_STEPS:-2000}
+make_plan "$nv" "$out/viewed-plan.json"
+make_plan 1 "$out/viewed-1.json"
+printf 'format: smsup-hosts/1\ntimeout: 60s\nkinds:\n  backup:\n    command: [/bin/true]\n' >"$out/viewed-hosts.yaml"
+now() { date +%s.%N; }
+# Runs the apply of plan $1 on journal "viewed-$2" in the background (apply_pid).
+viewed_apply() {
+  rm -rf "$out/viewed-$2.db"* "$out/viewed-work-$2"
+  "$smsup" apply "$1" --target shell --hosts "$out/viewed-hosts.yaml" --journal "$out/viewed-$2.db" \
+    --work-dir "$out/viewed-work-$2" --plain --max-parallel 1 >/dev/null 2>&1 &
+  apply_pid=$!
+}
+# Waits for the apply (in this shell, not in $(...): it is this shell's
+# child) and sets `took` to the seconds since $1.
+wait_viewed() {
+  local rc=0
+  wait "$apply_pid" || rc=$?
+  ((rc == 0)) || echo "bench/report/run.sh: apply exited $rc" >&2
+  took=$(echo "$(now) - $1" | bc -l)
+}
+s=$(now); viewed_apply "$out/viewed-1.json" one; wait_viewed "$s"; v1=$took
+s=$(now); viewed_apply "$out/viewed-plan.json" alone; wait_viewed "$s"; v_alone=$took
+s=$(now); viewed_apply "$out/viewed-plan.json" watched
+for _ in $(seq 1 200); do [[ -f $out/viewed-watched.db ]] && break; sleep 0.02; done
+"$smsup" serve --journal "$out/viewed-watched.db" --listen 127.0.0.1:0 >"$out/viewed-serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill $serve_pid $apply_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do grep -q 'http://' "$out/viewed-serve.log" && break; sleep 0.05; done
+vurl=$(grep -o 'http://[0-9.:]*/' "$out/viewed-serve.log" | head -1)
+# 100 viewers for as long as the apply runs: rounds of ab, each to its end.
+(
+  while kill -0 "$apply_pid" 2>/dev/null; do
+    ab -q -r -s 120 -n 1000 -c 100 "${vurl}api/status" 2>&1 | awk '/Complete requests/ {print $3}'
+  done >"$out/viewed-ab.txt"
+) &
+ab_loop=$!
+wait_viewed "$s"; v_watched=$took
+wait "$ab_loop" 2>/dev/null || true
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+trap - EXIT
+vper() { echo "($1 - $v1) / ($nv - 1) * 1000" | bc -l; }
+served=$(awk '{n += $1} END {print n + 0}' "$out/viewed-ab.txt")
+printf '  apply of %s /bin/true steps (SQLite journal): unwatched %.2f ms/step; with serve and 100 ab viewers %.2f ms/step (%.2fx; %s requests served meanwhile)\n' \
+  "$nv" "$(vper "$v_alone")" "$(vper "$v_watched")" "$(echo "$(vper "$v_watched") / $(vper "$v_alone")" | bc -l)" "$served"
