@@ -125,7 +125,30 @@ Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, doub
   return e;
 }
 
+std::optional<plan::Plan> journal_plan(const Journal& j, const std::vector<JournalStep>& steps) {
+  auto estimates = j.step_estimates();
+  if (!estimates || estimates->size() != steps.size()) return std::nullopt;
+  plan::Plan p;
+  p.hierarchy = j.meta("hierarchy");
+  p.steps.reserve(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& r = steps[i];
+    plan::Step s;
+    s.id = r.id;
+    s.kind = r.kind;
+    s.site = r.site;
+    s.host = r.host;
+    s.after = r.after;
+    s.manual = r.manual;
+    s.title = r.title;
+    s.estimate_min = (*estimates)[i];
+    p.steps.push_back(std::move(s));
+  }
+  return p;
+}
+
 std::optional<Eta> journal_eta(const Journal& j, const std::vector<JournalStep>& steps, double now) {
+  if (auto p = journal_plan(j, steps)) return estimate(*p, steps, now);
   std::string path = j.meta("plan_path");
   std::error_code ec;
   if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return std::nullopt;

@@ -54,8 +54,15 @@ Eta estimate(const plan::Plan& plan, const std::vector<JournalStep>& steps, doub
 // The step durations of a rehearsal JSON (format smsup-rehearsal/1), by id.
 std::map<std::string, double> rehearsal_durations(const nlohmann::json& rehearsal);
 
-// The ETA of a journal whose plan file (as bound) can still be read, from
-// its steps as already read; nullopt when the plan cannot be read.
+// The plan as a journal holds it: its steps in order (as `steps` were read
+// from it), their edges and the estimates written when it was bound; all
+// estimate() uses of a plan. nullopt for a journal bound before smsup kept
+// the estimates.
+std::optional<plan::Plan> journal_plan(const Journal& j, const std::vector<JournalStep>& steps);
+
+// The ETA of a journal, from its steps as already read: from the plan it
+// holds (journal_plan), or for an older journal from its plan file as bound
+// while that can be read; nullopt when neither.
 std::optional<Eta> journal_eta(const Journal& j, const std::vector<JournalStep>& steps, double now);
 
 // The whole run's ETA kept up to date event by event (apply --notify): the

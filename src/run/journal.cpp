@@ -231,6 +231,21 @@ void Journal::set_meta(std::string_view key, std::string_view value) {
 
 bool Journal::has_plan() const { return !meta("plan_digest").empty(); }
 
+std::optional<std::vector<double>> Journal::step_estimates() const {
+  std::string text = meta("step_estimates");
+  if (text.empty()) return std::nullopt;
+  std::vector<double> out;
+  const char* p = text.c_str();
+  while (*p) {
+    char* end = nullptr;
+    double v = std::strtod(p, &end);
+    if (end == p) return std::nullopt;  // not written by smsup: as if absent
+    out.push_back(v);
+    p = end;
+  }
+  return out;
+}
+
 void Journal::bind(const plan::Plan& plan, const std::string& digest, const std::string& plan_path,
                    const std::string& target) {
   store::Tx tx(*db_);
@@ -252,6 +267,10 @@ void Journal::bind(const plan::Plan& plan, const std::string& digest, const std:
   put("target", target);
   put("created", iso_time(now()));
   put("run_id", fmt::format("{}-{}-{}", hostname(), getpid(), static_cast<int64_t>(now() * 1000)));
+  std::string estimates;
+  for (const auto& s : plan.steps)
+    fmt::format_to(std::back_inserter(estimates), "{}{}", estimates.empty() ? "" : " ", s.estimate_min);
+  put("step_estimates", estimates);
   store::Stmt ins(*db_,
                   "INSERT INTO steps(id, ord, kind, site, host, title, manual, state, attempts) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0)");

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "fake_driver.h"
+#include "run/eta.h"
 #include "run/executor.h"
 #include "run/journal.h"
 #include "run/sqlite.h"
@@ -180,4 +181,62 @@ TEST(JournalSpec, AKeywordStringTooLongForAFileNameIsKeywordsNotACrash) {
   auto s = store::parse_spec(spec);
   EXPECT_EQ(s.engine, store::Engine::postgresql);
   EXPECT_EQ(s.campaign, "spring");
+}
+
+// `status` and `serve` make the ETA from the plan the journal holds (steps,
+// edges, the estimates written at bind) instead of parsing the plan file
+// again: the same ETA as from the plan itself, also once the file is gone.
+// A journal bound before the estimates were kept still reads its plan file.
+TEST(Journal, TheEtaComesFromThePlanTheJournalHoldsTheSameAsFromThePlan) {
+  test::TempDir t;
+  auto a = test::step("AAA/backup", {}, "HA", "AAA");
+  a.estimate_min = 12.5;
+  auto b = test::step("AAA/upgrade", {"AAA/backup"}, "HA", "AAA");
+  b.estimate_min = 40;
+  auto c = test::step("BBB/backup", {}, "HB", "BBB");
+  c.estimate_min = 7.25;
+  auto d = test::step("*/readiness", {"AAA/upgrade", "BBB/backup"});
+  d.estimate_min = 3;
+  auto p = test::plan_of({a, b, c, d});
+  std::string plan_path = t / "plan.json";
+  plan::save(p, plan_path);
+  Journal j(t / "j.db");
+  j.bind(p, "digest", plan_path, "fake");
+  j.record(Change("AAA/backup", State::running));
+  j.record(Change("AAA/backup", State::succeeded));
+  j.record(Change("BBB/backup", State::running));
+  auto steps = j.steps();
+  double now = run::now_seconds();
+  auto want = estimate(plan::load(plan_path), steps, now);
+  auto check = [&](const std::optional<Eta>& got) {
+    ASSERT_TRUE(got.has_value());
+    EXPECT_DOUBLE_EQ(got->remaining_min, want.remaining_min);
+    EXPECT_DOUBLE_EQ(got->finish, want.finish);
+    EXPECT_EQ(got->complete, want.complete);
+    ASSERT_EQ(got->sites.size(), want.sites.size());
+    for (size_t i = 0; i < want.sites.size(); ++i) {
+      EXPECT_EQ(got->sites[i].name, want.sites[i].name);
+      EXPECT_DOUBLE_EQ(got->sites[i].remaining_min, want.sites[i].remaining_min);
+    }
+    ASSERT_EQ(got->waves.size(), want.waves.size());
+    ASSERT_EQ(got->kinds.size(), want.kinds.size());
+  };
+  EXPECT_GT(want.remaining_min, 40);  // the upgrade's 40 minutes are still ahead
+  auto held = journal_plan(j, steps);
+  ASSERT_TRUE(held.has_value());
+  EXPECT_DOUBLE_EQ(held->steps[2].estimate_min, 7.25);
+  check(journal_eta(j, steps, now));
+  std::filesystem::remove(plan_path);
+  check(journal_eta(j, steps, now));  // the plan file is not read
+
+  // An older journal: no estimates kept; its plan file while it is there.
+  {
+    sql::Db raw(t / "j.db");
+    sql::Stmt(raw, "DELETE FROM meta WHERE key='step_estimates'").run();
+  }
+  Journal old(t / "j.db", false);
+  EXPECT_FALSE(old.step_estimates().has_value());
+  EXPECT_FALSE(journal_eta(old, steps, now).has_value());
+  plan::save(p, plan_path);
+  check(journal_eta(old, steps, now));
 }
