@@ -14,8 +14,9 @@ struct PlanOptions {
   std::string method;     // interactive | update-quiet | update-passive; empty: the planner's
   bool with_os_sp1 = false;
   bool clients_first = false;
-  int max_parallel = 4;  // 1..1000
-  std::string as_of;     // YYYY-MM-DD; empty: today
+  std::string dbtest_same_server;  // SITE[,SITE...] | all; empty: every dbtest on a copy
+  int max_parallel = 4;            // 1..1000
+  std::string as_of;               // YYYY-MM-DD; empty: today
   std::vector<std::string> waive;
   std::string estimates;        // JSON or YAML file
   std::string format = "text";  // text | json

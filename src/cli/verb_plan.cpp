@@ -51,6 +51,7 @@ int run_plan(const PlanOptions& a, Output& out) {
   o.method = a.method;
   o.with_os_sp1 = a.with_os_sp1;
   o.clients_first = a.clients_first;
+  if (!a.dbtest_same_server.empty()) o.dbtest_same_server = plan::parse_same_server_sites(a.dbtest_same_server);
   o.max_parallel = a.max_parallel;
   o.waived = a.waive;
   o.as_of = a.as_of.empty() ? today() : a.as_of;
@@ -66,6 +67,15 @@ int run_plan(const PlanOptions& a, Output& out) {
   p.created = now_utc();
   p.inventory = plan::inventory_ref(a.inventory, a.out);
   plan::save(p, a.out);
+  for (const auto& st : p.steps) {
+    if (int64_t short_mb = plan::same_server_short_mb(st); short_mb > 0) {
+      fmt::print(out.err,
+                 "smsup plan: warning: {}: the same-server test needs {} MB on {}, which has {} MB free ({} MB short); "
+                 "free the room first or test {} on a copy elsewhere\n",
+                 st.id, st.params["room_mb"].get<int64_t>(), st.host, st.params["free_disk_mb"].get<int64_t>(),
+                 short_mb, st.site);
+    }
+  }
   auto s = plan::schedule(p);
   if (a.format == "json") {
     auto j = plan::summary_json(p, s);
@@ -90,6 +100,10 @@ void register_plan(CLI::App& app, Status& status) {
   sub->add_flag("--clients-first", a->clients_first,
                 "Push the SP2 Advanced Client to each site's clients before the site's upgrade "
                 "(SP2 Advanced Clients work with SMS 2003 RTM and SP1 sites)");
+  sub->add_option("--dbtest-same-server", a->dbtest_same_server,
+                  "SITE[,SITE...] or all: test the database upgrade of these primary sites on their own SQL Server "
+                  "(detach the original, create and restore a test database, test, drop it, reattach the original; "
+                  "the site is down meanwhile) instead of on a copy elsewhere");
   sub->add_option("--max-parallel", a->max_parallel, "Site upgrades at once (1 to 1000)")->capture_default_str();
   sub->add_option("--as-of", a->as_of, "Reference date for the readiness rules (YYYY-MM-DD, default today)");
   sub->add_option("--waive", a->waive, "Accept the risk of a blocker rule (repeatable)");

@@ -5,13 +5,15 @@
 #include <array>
 #include <stdexcept>
 
+#include "plan/step_kinds.h"
 #include "util/error.h"
 
 namespace smsup::drivers {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kNames = {"host", "site", "db", "method", "install_dir", "step", "kind"};
+constexpr std::array<std::string_view, 8> kNames = {"host",        "site", "db",   "method",
+                                                    "install_dir", "step", "kind", "mode"};
 
 // Walks `arg`, calling lit(text) for literal text and ph(name) for each
 // placeholder. "{{" and "}}" are literal braces.
@@ -75,6 +77,10 @@ Values values_of(const plan::Step& step, const Hierarchy* inventory) {
   param("database", "db");
   param("install_dir", "install_dir");
   param("method", "method");
+  // A dbtest's mode: same-server, or copy (also for plans made before the
+  // mode was written), so that a command can branch on it.
+  param("mode", "mode");
+  if (plan::is(step, plan::Kind::dbtest) && !v.count("mode")) v["mode"] = plan::kDbtestCopy;
   if (inventory && v.count("site")) {
     int i = inventory->find_site(step.site);
     if (i >= 0) {

@@ -241,7 +241,85 @@ Instructions backup(const Step& s) {
           {"The backup folder holds today's backup; the task's status messages show success."}};
 }
 
+// The same-server test (params.mode "same-server"). The checklist gives one
+// line ("Or detach the db if testing on the same server and then create the
+// db and restore"); the sub-steps, the T-SQL and the risks are smsup's own
+// wording of what that line takes on SQL Server 2000 / 2005.
+Instructions dbtest_same_server(const Step& s) {
+  const std::string db = str(s, "database");
+  const std::string server = str(s, "server");
+  const std::string site_server = str(s, "site_server");
+  const std::string bak = str(s, "backup_file");
+  std::string data_file = db + "_dbtest.mdf", log_file = db + "_dbtest_log.ldf";
+  if (auto it = s.params.find("test_files"); it != s.params.end() && it->is_object()) {
+    data_file = it->value("data", data_file);
+    log_file = it->value("log", log_file);
+  }
+  std::vector<std::string> services = list(s, "services");
+  if (services.empty()) services = {"SMS_SITE_COMPONENT_MANAGER", "SMS_EXECUTIVE", "SMS_SQL_MONITOR"};
+  std::string stop, start;
+  for (const auto& x : services) stop += fmt::format("{}`net stop {}`", stop.empty() ? "" : ", ", x);
+  for (auto it = services.rbegin(); it != services.rend(); ++it)
+    start += fmt::format("{}`net start {}`", start.empty() ? "" : ", ", *it);
+  Instructions in{"Test the Database Upgrade Process (on the same server: detach, create, restore)", {}, {}};
+  if (same_server_short_mb(s) > 0) {
+    in.todo.push_back(
+        fmt::format("NOT ENOUGH DISK: {} has {} MB free and the test database needs {} MB: free {} MB "
+                    "first, or test on a copy on another SQL Server.",
+                    server, str(s, "free_disk_mb"), str(s, "room_mb"), same_server_short_mb(s)));
+  }
+  in.todo.insert(
+      in.todo.end(),
+      {fmt::format("RISK: the site {} is DOWN for this whole step: its SMS services are stopped and its database {} is "
+                   "detached. If the original cannot be attached again, the site has no database: keep the backup "
+                   "taken below until the site is upgraded and verified. Never run this while a replication or "
+                   "backup job runs on {} (disable the Backup SMS Site Server task and any SQL Agent backup job for "
+                   "the step's time). {} MB free disk is needed on {} for the test database and its growth.",
+                   s.site, db, server, str(s, "room_mb"), server),
+       fmt::format("Extract the SP2 files: `{}`. Note the original's files (you attach them again at the end): "
+                   "`EXEC sp_helpfile` in {}, or `SELECT name, filename FROM {}..sysfiles`.",
+                   str(s, "extract"), db, db),
+       fmt::format("Stop the SMS services on the site server {}: {}.", site_server, stop),
+       fmt::format("Back up the site database: `BACKUP DATABASE [{}] TO DISK = N'<backup folder>\\{}' WITH INIT`. "
+                   "Get the logical file names of the backup: `RESTORE FILELISTONLY FROM DISK = N'<backup "
+                   "folder>\\{}'`.",
+                   db, bak, bak),
+       fmt::format("DETACH the original: `USE master; EXEC sp_detach_db @dbname = N'{}'`. Its files stay where "
+                   "they are, untouched.",
+                   db),
+       fmt::format("CREATE the test database under the same name, on NEW files (1 MB data and log are enough): "
+                   "`CREATE DATABASE [{}] ON (NAME = N'{}_dbtest', FILENAME = N'<data folder>\\{}', SIZE = 1MB) LOG ON "
+                   "(NAME = N'{}_dbtest_log', FILENAME = N'<log folder>\\{}', SIZE = 1MB)`.",
+                   db, db, data_file, db, log_file),
+       fmt::format("RESTORE the backup into it WITH MOVE to the new file names, never onto the original's files: "
+                   "`RESTORE DATABASE [{}] FROM DISK = N'<backup folder>\\{}' WITH REPLACE, MOVE N'<logical data "
+                   "name>' TO N'<data folder>\\{}', MOVE N'<logical log name>' TO N'<log folder>\\{}'` (REPLACE: "
+                   "the database just created is not the backup's).",
+                   db, bak, data_file, log_file),
+       fmt::format("Run the database upgrade test: `{}` from the extracted files on {}; record data ({} MB before) "
+                   "and log ({} MB before) sizes after it.",
+                   str(s, "command"), server, str(s, "data_mb"), str(s, "log_mb")),
+       fmt::format("DROP the test database. First check that it is the test one: `EXEC sp_helpfile` in {} lists "
+                   "{} and {}, not the original's files. Then `USE master; DROP DATABASE [{}]`.",
+                   db, data_file, log_file, db),
+       fmt::format("REATTACH the original with its own files: `EXEC sp_attach_db @dbname = N'{}', @filename1 = "
+                   "N'<original data file>', @filename2 = N'<original log file>'` (the paths noted at the start).",
+                   db),
+       fmt::format("Restart the SMS services on {}: {}.", site_server, start),
+       "If anything fails after the DETACH: do not stop there. Drop the test database if it exists (check its files "
+       "first), reattach the original and restart the services; if the original will not attach, restore the "
+       "backup taken in this step under its name onto the original's files."});
+  in.check = {
+      "SMSSETUP.log at the root of the system drive of " + server +
+          " reports the test succeeded; fix any error before the real upgrade.",
+      fmt::format("`EXEC sp_helpfile` in {} lists the original's files again; the SMS services run on {} and the site "
+                  "status shows no database error.",
+                  db, site_server)};
+  return in;
+}
+
 Instructions dbtest(const Step& s) {
+  if (same_server_dbtest(s)) return dbtest_same_server(s);
   return {"Test the Database Upgrade Process",
           {fmt::format("Extract the SP2 files: `{}`.", str(s, "extract")),
            fmt::format("On {} (never on {}), create a database named {} (1 MB data and log are enough).",

@@ -7,6 +7,7 @@
 
 #include "plan/estimates.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct Options {
   // Push the SP2 Advanced Client before each site's upgrade (order rule 5):
   // "You can upgrade your SMS sites first, or you can upgrade your SMS clients first".
   bool clients_first = false;
+  // The sites whose dbtest runs on their own SQL Server (--dbtest-same-server):
+  // site codes, or "all" for every primary site. Empty: every dbtest on a copy.
+  std::vector<std::string> dbtest_same_server;
   int max_parallel = 4;
   std::vector<std::string> waived;
   std::string as_of;                            // YYYY-MM-DD
@@ -57,6 +61,23 @@ struct Plan {
 // upgrade lanes (params.lane_after): the edge orders, it does not depend, so
 // an executor may go on once `pred` has ended, failed or been skipped.
 bool is_lane_edge(const Step& s, std::string_view pred);
+
+// A dbtest step's params.mode (docs/plan.md): on a restored copy on another
+// SQL Server (also a plan written before the mode was), or on the site's own
+// SQL Server with the original detached meanwhile ("Or detach the db if
+// testing on the same server and then create the db and restore").
+inline constexpr const char* kDbtestCopy = "copy";
+inline constexpr const char* kDbtestSameServer = "same-server";
+// Options::dbtest_same_server names `site` (or all).
+bool same_server_dbtest(const Options& o, std::string_view site);
+// A dbtest step whose mode is same-server.
+bool same_server_dbtest(const Step& s);
+// MB a same-server dbtest lacks on its server (params.room_mb beyond
+// params.free_disk_mb); 0 when it has the room or is not one.
+int64_t same_server_short_mb(const Step& s);
+// The sub-steps of a same-server dbtest in their order (params.sequence):
+// stop-services, backup, detach, create, restore, test, drop, reattach, start-services.
+std::vector<std::string> same_server_sequence();
 
 nlohmann::json to_json(const Plan& p);
 // Refuses (InputError, naming `file` and the field) a malformed or foreign plan.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -30,6 +31,30 @@ bool is_lane_edge(const Step& s, std::string_view pred) {
   return it != s.params.end() && it->is_string() && it->get_ref<const std::string&>() == pred;
 }
 
+bool same_server_dbtest(const Options& o, std::string_view site) {
+  for (const auto& x : o.dbtest_same_server) {
+    if (x == "all" || x == site) return true;
+  }
+  return false;
+}
+
+bool same_server_dbtest(const Step& s) {
+  if (!is(s, Kind::dbtest)) return false;
+  auto it = s.params.find("mode");
+  return it != s.params.end() && it->is_string() && it->get_ref<const std::string&>() == kDbtestSameServer;
+}
+
+int64_t same_server_short_mb(const Step& s) {
+  if (!same_server_dbtest(s)) return 0;
+  auto room = s.params.find("room_mb"), free = s.params.find("free_disk_mb");
+  if (room == s.params.end() || free == s.params.end() || !room->is_number() || !free->is_number()) return 0;
+  return std::max<int64_t>(0, room->get<int64_t>() - free->get<int64_t>());
+}
+
+std::vector<std::string> same_server_sequence() {
+  return {"stop-services", "backup", "detach", "create", "restore", "test", "drop", "reattach", "start-services"};
+}
+
 namespace {
 
 // Everything of a plan file but its steps, in the spec's key order; one
@@ -45,6 +70,7 @@ J head_of(const Plan& p) {
            {{"method", p.options.method},
             {"with_os_sp1", p.options.with_os_sp1},
             {"clients_first", p.options.clients_first},
+            {"dbtest_same_server", p.options.dbtest_same_server},
             {"max_parallel", p.options.max_parallel},
             {"waived", p.options.waived},
             {"as_of", p.options.as_of}}}};
@@ -115,6 +141,8 @@ Plan from_json(const json& j, const std::string& file) {
   if (o.contains("method") && o["method"].is_string()) p.options.method = o["method"];
   if (o.contains("with_os_sp1") && o["with_os_sp1"].is_boolean()) p.options.with_os_sp1 = o["with_os_sp1"];
   if (o.contains("clients_first") && o["clients_first"].is_boolean()) p.options.clients_first = o["clients_first"];
+  // Absent from plans made before the option: every dbtest on a copy.
+  if (o.contains("dbtest_same_server")) p.options.dbtest_same_server = r.strs(o, "dbtest_same_server", "options");
   if (o.contains("max_parallel")) {
     const auto& m = o["max_parallel"];
     if (!m.is_number_integer() || m.get<int64_t>() < 1 || m.get<int64_t>() > kMaxParallelLimit) {

@@ -56,6 +56,39 @@ std::vector<rules::Finding> unwaived_blockers(const rules::Report& report, const
   return out;
 }
 
+std::vector<std::string> parse_same_server_sites(std::string_view text) {
+  const char* expected = "expected SITE[,SITE...] (site codes of 3 characters A-Z, 0-9) or all";
+  auto bad = [&](std::string_view part, std::string why) {
+    throw InputError({}, "--dbtest-same-server", fmt::format("'{}' {}; {}", part, why, expected));
+  };
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t comma = std::min(text.find(',', pos), text.size());
+    std::string_view part = text.substr(pos, comma - pos);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (part.empty()) bad(text, "has an empty site between commas");
+    bool code = part.size() == 3 && std::all_of(part.begin(), part.end(), [](char c) {
+                  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                });
+    if (part == "all") {
+      if (text.find(',') != std::string_view::npos) bad(text, "mixes all with site codes");
+    } else if (!code) {
+      std::string upper(part);
+      for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      bool fixes = upper.size() == 3 && std::all_of(upper.begin(), upper.end(), [](char c) {
+                     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                   });
+      bad(part, fixes ? fmt::format("is not a site code (did you mean '{}'?)", upper) : "is not a site code");
+    }
+    if (std::find(out.begin(), out.end(), part) == out.end()) out.emplace_back(part);
+    if (comma == text.size()) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
 namespace detail {
 
 std::string Builder::add(const std::string& scope, Kind kind, const std::string& object, std::string host,
@@ -154,6 +187,78 @@ void order_steps(std::vector<Step>& steps, const Builder& b) {
   steps = std::move(out);
 }
 
+// A same-server dbtest stops the site's SMS services and detaches its
+// database: nothing else of the site may run meanwhile. Every step of the
+// site that the graph leaves unordered with it comes before it. Only edges
+// into the dbtest are added, so no cycle can appear: a path out of it existed
+// before, and then the step was ordered already.
+void keep_services_down_window(Builder& b) {
+  std::unordered_map<std::string, size_t> at;
+  for (size_t k = 0; k < b.steps.size(); ++k) at.emplace(b.steps[k].id, k);
+  auto reach = [&](size_t from, bool up) {
+    std::vector<char> seen(b.steps.size(), 0);
+    std::vector<size_t> todo{from};
+    std::vector<std::vector<size_t>> down;
+    if (!up) {
+      down.resize(b.steps.size());
+      for (size_t k = 0; k < b.steps.size(); ++k) {
+        for (const auto& a : b.steps[k].after) down[at.at(a)].push_back(k);
+      }
+    }
+    while (!todo.empty()) {
+      size_t k = todo.back();
+      todo.pop_back();
+      auto visit = [&](size_t q) {
+        if (!seen[q]) {
+          seen[q] = 1;
+          todo.push_back(q);
+        }
+      };
+      if (up) {
+        for (const auto& a : b.steps[k].after) visit(at.at(a));
+      } else {
+        for (size_t q : down[k]) visit(q);
+      }
+    }
+    return seen;
+  };
+  for (size_t d = 0; d < b.steps.size(); ++d) {
+    const Step& t = b.steps[d];
+    if (!same_server_dbtest(t)) continue;
+    auto before = reach(d, true);
+    auto after = reach(d, false);
+    std::vector<std::string> unordered;
+    for (size_t k = 0; k < b.steps.size(); ++k) {
+      if (k != d && b.steps[k].site == t.site && !before[k] && !after[k]) unordered.push_back(b.steps[k].id);
+    }
+    std::string id = t.id;
+    for (const auto& u : unordered) b.wait(id, u);
+  }
+}
+
+// --dbtest-same-server names sites of the inventory that have a database.
+void require_same_server_sites(const Hierarchy& h, const std::vector<std::string>& sites) {
+  std::vector<std::string> primaries;
+  for (const auto& s : h.sites) {
+    if (s.database) primaries.push_back(s.code);
+  }
+  for (const auto& code : sites) {
+    if (code == "all") continue;
+    int i = h.find_site(code);
+    if (i < 0) {
+      throw InputError({}, "--dbtest-same-server",
+                       fmt::format("'{}' is not a site of {}; expected one of: {}{}", code, h.name,
+                                   fmt::join(primaries, ", "), did_you_mean(code, primaries)));
+    }
+    if (!h.sites[static_cast<size_t>(i)].database) {
+      throw InputError({}, "--dbtest-same-server",
+                       fmt::format("'{}' is a secondary site: it has no site database to test; expected a primary "
+                                   "site: {}",
+                                   code, fmt::join(primaries, ", ")));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -162,6 +267,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
     throw InputError({}, "--max-parallel", fmt::format("{} is not allowed; expected 1 or more", opts.max_parallel));
   }
   require_rule_ids(opts.waived);
+  detail::require_same_server_sites(h, opts.dbtest_same_server);
   detail::Builder b{h, opts, h.method, {}, {}, {}, {}, {}};
   if (!opts.method.empty()) {
     auto m = parse_method(opts.method);
@@ -196,6 +302,7 @@ Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& o
       }
     }
   }
+  detail::keep_services_down_window(b);
   for (auto& s : b.steps) {
     if (s.after.empty() && s.id != readiness) s.after.push_back(readiness);
   }

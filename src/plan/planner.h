@@ -34,6 +34,11 @@ void require_rule_ids(const std::vector<std::string>& waived);
 // The blocker findings of `report` whose rule is not in `waived`.
 std::vector<rules::Finding> unwaived_blockers(const rules::Report& report, const std::vector<std::string>& waived);
 
+// The value of --dbtest-same-server ("CEN,PR1" or "all") as a list; throws
+// InputError (field --dbtest-same-server) for a part that is not a site code.
+// make_plan checks that each names a primary site of the hierarchy.
+std::vector<std::string> parse_same_server_sites(std::string_view text);
+
 // Builds the plan. Throws Refused when unwaived blockers remain, InputError
 // when opts.method is not a method or opts.max_parallel is below 1.
 Plan make_plan(const Hierarchy& h, const rules::Report& report, const Options& opts);

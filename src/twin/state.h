@@ -77,6 +77,9 @@ struct TwinSite {
   std::vector<std::string> restored_files;  // lost, then copied back from a backup (rehearse --recover)
   // How old the last backup was when the (last) upgrade began; -1: none yet.
   VTime backup_age_at_upgrade = -1;
+  // A same-server database test stops the SMS services and detaches the
+  // database until then: no other step of the site may start before it.
+  VTime services_down_until = 0;
   int systems = 1;
   int64_t clients = 0;
   // The upgrade in progress or done.

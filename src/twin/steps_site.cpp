@@ -27,9 +27,213 @@ bool on_original(const TwinSite& s, const plan::Step& step) {
   return server == s.db->server && db == s.db->name;
 }
 
+// The same-server test (params.mode "same-server", planner_site.cpp): the
+// sub-steps of params.sequence, in that order, on the site's own SQL Server,
+// each judged by what SQL Server would do in the state the earlier ones left.
+// In the plan's order (stop services, backup, detach, create, restore WITH
+// MOVE, test, drop, reattach, start services) the original is never touched;
+// in another order the original is detached and left so, or it is what the
+// test, the restore or the DROP acts on. After a sub-step fails the operator
+// only cleans up, as the runbook says: the drop (of a test database only),
+// reattach and start-services still to come are done, nothing else.
+struct SameServerRun {
+  bool services = true;                                               // the SMS services run on the site server
+  bool attached = true;                                               // the original is attached under its name
+  enum class TestDb { none, created, restored } test = TestDb::none;  // under the original's name
+  bool backup = false;                                                // a backup taken by the step itself
+  bool tested = false;
+  bool dropped = false;  // DROP DATABASE took the original and its files
+  std::string failed;    // the first sub-step that failed, and why
+  std::string damage;    // what touched the original (first)
+};
+
+Decision same_server_dbtest(World& w, StepRun& rec) {
+  TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
+  SiteDb& db = *s.db;
+  const auto& d = w.opt.durations;
+  const plan::Step& step = rec.step;
+  VTime dur = scaled(w, rec, d.dbtest_base + d.dbtest_per_gb * db_gb(s) + d.backup_base + d.backup_per_gb * db_gb(s));
+  std::string host = !step.host.empty() ? step.host : step.params.value("server", db.server);
+  std::vector<std::string> seq;
+  auto it = step.params.find("sequence");
+  if (it == step.params.end()) {
+    seq = plan::same_server_sequence();
+  } else if (!it->is_array()) {
+    return {false, "params.sequence is not a list of sub-steps", kMinute};
+  } else {
+    const auto known = plan::same_server_sequence();
+    for (const auto& x : *it) {
+      std::string t = x.is_string() ? x.get<std::string>() : x.dump();
+      if (std::find(known.begin(), known.end(), t) == known.end()) {
+        return {
+            false,
+            fmt::format("'{}' is not a sub-step of a same-server test; expected one of: {}", t, fmt::join(known, ", ")),
+            kMinute};
+      }
+      seq.push_back(t);
+    }
+  }
+  // The services cannot be stopped under another step of the site.
+  for (const auto& r : w.steps) {
+    if (r.site == rec.site && !r.finished && r.start <= rec.start && rec.start < r.end && r.step.id != step.id) {
+      return {false,
+              fmt::format("{} is running on {}: its SMS services cannot be stopped for a same-server database test "
+                          "now; the test waits for every other step of the site",
+                          r.step.id, s.code),
+              kMinute};
+    }
+  }
+  const bool with_move = step.params.value("with_move", true);
+  const int64_t room = db.data_mb + db.log_mb + db.growth_data_mb + db.growth_log_mb;
+  SameServerRun st;
+  using T = SameServerRun::TestDb;
+  auto fail = [&](const std::string& tok, std::string why) {
+    if (st.failed.empty()) st.failed = fmt::format("{}: {}", tok, why);
+  };
+  auto touch = [&](std::string why) {
+    if (st.damage.empty()) st.damage = std::move(why);
+  };
+  for (const auto& tok : seq) {
+    if (!st.failed.empty() && tok != "drop" && tok != "reattach" && tok != "start-services") continue;
+    if (tok == "stop-services") {
+      st.services = false;
+      s.services_down_until = std::max(s.services_down_until, rec.start + dur);
+    } else if (tok == "start-services") {
+      st.services = true;
+    } else if (tok == "backup") {
+      if (!st.attached) {
+        fail(tok, fmt::format("{} is detached: there is nothing to back up", db.name));
+      } else {
+        st.backup = true;
+        s.backups.push_back({rec.start, db.replication, false, {}});
+      }
+    } else if (tok == "detach") {
+      if (st.services) {
+        fail(tok,
+             fmt::format("sp_detach_db refused: {} is in use (the SMS services of {} still run)", db.name, s.code));
+      } else if (st.attached) {
+        st.attached = false;
+      } else {
+        fail(tok, fmt::format("{} is not attached", db.name));
+      }
+    } else if (tok == "create") {
+      if (st.attached || st.test != T::none) {
+        fail(tok, fmt::format("CREATE DATABASE refused: a database named {} already exists (detach the original "
+                              "first)",
+                              db.name));
+      } else {
+        st.test = T::created;
+      }
+    } else if (tok == "restore") {
+      if (!st.backup && !w.has_backup(rec.site)) {
+        fail(tok, fmt::format("no backup of {} to restore", db.name));
+      } else if (st.attached && st.test == T::none) {
+        touch(
+            fmt::format("the backup was restored over the attached original {} (RESTORE ... WITH REPLACE): "
+                        "what the site wrote since the backup is lost",
+                        db.name));
+      } else if (!with_move) {
+        touch(fmt::format("the backup was restored without WITH MOVE, onto the files of the detached original {}",
+                          db.name));
+        st.test = T::restored;
+      } else if (db.free_disk_mb < room) {
+        fail(tok, fmt::format("{} MB free on {}; the test database needs {} MB (a copy of data and log and the "
+                              "upgrade's growth)",
+                              db.free_disk_mb, db.server, room));
+      } else {
+        st.test = T::restored;
+      }
+    } else if (tok == "test") {
+      w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started.", db.name), host);
+      if (st.test == T::restored) {
+        st.tested = true;
+      } else if (st.test == T::created) {
+        fail(tok, fmt::format("{} is the empty database just created, not an SMS site database: restore the "
+                              "backup into it first",
+                              db.name));
+      } else if (st.attached) {
+        touch(
+            fmt::format("/testdbupgrade ran on the site's own database {}: it is no longer compatible with SMS "
+                        "2003 {}",
+                        db.name, to_string(s.version)));
+      } else {
+        fail(tok, fmt::format("there is no database named {} (the original is detached, no test database was "
+                              "made)",
+                              db.name));
+      }
+    } else if (tok == "drop") {
+      if (st.test != T::none) {
+        st.test = T::none;
+      } else if (st.attached && st.failed.empty()) {  // cleaning up, the operator checks the files first
+        touch(fmt::format("DROP DATABASE {} dropped the original: the site has no database", db.name));
+        st.attached = false;
+        st.dropped = true;
+      }
+    } else if (tok == "reattach") {
+      if (st.test != T::none) {
+        fail(tok,
+             fmt::format("sp_attach_db refused: a database named {} exists (drop the test database first)", db.name));
+      } else if (st.dropped) {
+        fail(tok, fmt::format("sp_attach_db failed: the files of {} were deleted with it", db.name));
+      } else {
+        st.attached = true;
+      }
+    }
+  }
+  std::string order = fmt::format("sub-steps {}", fmt::join(seq, ", "));
+  if (!st.damage.empty()) {
+    s.db_before = s.db;
+    db.sp1_compatible = false;
+    s.state = SiteState::down;
+    s.failure = st.damage;
+    w.later_setup_log(rec.site, rec.start + dur, "~ERROR: the original site database was touched: " + st.damage, host);
+    return {false,
+            fmt::format("same-server test out of order ({}): {}; site {} goes down until it is restored from a backup",
+                        order, st.damage, s.code),
+            dur};
+  }
+  if (!st.attached || !st.services) {
+    s.state = SiteState::down;
+    s.failure = !st.attached
+                    ? fmt::format("its database {} is detached (the same-server test did not reattach it)", db.name)
+                    : fmt::format("its SMS services were left stopped by the same-server test");
+    return {false,
+            fmt::format("{}{}{}; site {} is down: {}", order, st.failed.empty() ? "" : "; failed at ", st.failed,
+                        s.code, s.failure),
+            dur};
+  }
+  if (!st.failed.empty()) {
+    w.later_setup_log(rec.site, rec.start + dur, "~ERROR: the database upgrade test did not run: " + st.failed, host);
+    return {
+        false,
+        fmt::format("same-server test failed at {}; the original {} is attached again, untouched", st.failed, db.name),
+        dur};
+  }
+  if (!st.tested) return {false, fmt::format("{}: no /testdbupgrade on a restored test database", order), dur};
+  if (s.backups.back().with_replication) {
+    w.later_setup_log(
+        rec.site, rec.start + dur / 2,
+        fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.",
+                    db.name),
+        host);
+    return {false,
+            "the test database was restored from a backup taken while replication was on: /testdbupgrade fails on it; "
+            "disable replication first; the original is attached again, untouched",
+            dur};
+  }
+  w.later_setup_log(rec.site, rec.start + dur,
+                    fmt::format("The database upgrade test of {} completed successfully.", db.name), host);
+  return {true,
+          fmt::format("tested on {} beside the detached original (same server): data {} -> {} MB, log {} -> {} MB; "
+                      "test database dropped, original reattached untouched",
+                      db.server, db.data_mb, db.data_mb + db.growth_data_mb, db.log_mb, db.log_mb + db.growth_log_mb),
+          dur};
+}
+
 Decision dbtest(World& w, StepRun& rec) {
   TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
   if (!s.db) return {false, fmt::format("{} is a secondary site: it has no site database to test", s.code), kMinute};
+  if (plan::same_server_dbtest(rec.step)) return same_server_dbtest(w, rec);
   VTime dur = scaled(w, rec, w.opt.durations.dbtest_base + w.opt.durations.dbtest_per_gb * db_gb(s));
   // Setup writes its log where it runs: the test server holding the copy.
   std::string host = !rec.step.host.empty() ? rec.step.host : rec.step.params.value("server", s.db->server);

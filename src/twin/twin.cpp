@@ -203,6 +203,15 @@ StepResult Twin::begin_step(const plan::Step& step, VTime not_before) {
       w.sites[static_cast<size_t>(rec.site)].state = SiteState::upgrading;
       w.setup_log(rec.site, start, "SMS Setup started. Upgrading the site to SMS 2003 SP2.");
     }
+  } else if (rec.site >= 0 && start < w.sites[static_cast<size_t>(rec.site)].services_down_until &&
+             !(kind && kind->kind == plan::Kind::dbtest)) {
+    // A same-server database test holds the site down (steps_site.cpp).
+    const TwinSite& s = w.sites[static_cast<size_t>(rec.site)];
+    d = {false,
+         fmt::format("the SMS services of {} are stopped and its database is detached for the same-server database "
+                     "test until {}: nothing of the site may run meanwhile",
+                     s.code, iso_time(w.opt.epoch_s, s.services_down_until)),
+         kMinute};
   } else if (fault == FaultEffect::fail && !upgrade) {
     d = {false, "failed (injected fault)", minutes(std::max(1.0, step.estimate_min) * w.jitter(step.id, rec.attempt))};
   } else if (!kind) {

@@ -126,7 +126,8 @@ json site_json(const TwinSite& s) {
           {"expected_done", s.expected_done},
           {"ccim_ready_at", s.ccim_ready_at},
           {"version_before", static_cast<int>(s.version_before)},
-          {"db_before", opt_db(s.db_before)}};
+          {"db_before", opt_db(s.db_before)},
+          {"services_down_until", s.services_down_until}};
 }
 
 TwinSite site_from(const json& j) {
@@ -167,6 +168,7 @@ TwinSite site_from(const json& j) {
   s.ccim_ready_at = j.at("ccim_ready_at");
   s.version_before = static_cast<SmsLevel>(j.at("version_before").get<int>());
   s.db_before = opt_db_from(j.at("db_before"));
+  s.services_down_until = j.value("services_down_until", VTime{0});  // twins saved before it was kept
   return s;
 }
 

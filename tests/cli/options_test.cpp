@@ -99,6 +99,14 @@ std::vector<Refusal> refusals() {
          return run_plan({.inventory = small(), .out = scratch("p"), .estimates = scratch("est.yaml")}, o);
        },
        "setle", "est.yaml:2:1"},
+      {"PlanDbtestSameServerNotACode",
+       [](Output& o) {
+         return run_plan({.inventory = small(), .out = scratch("p"), .dbtest_same_server = "CEN,pr1"}, o);
+       },
+       "--dbtest-same-server", "'pr1' is not a site code (did you mean 'PR1'?); expected SITE[,SITE...]"},
+      {"PlanDbtestSameServerUnknownSite",
+       [](Output& o) { return run_plan({.inventory = small(), .out = scratch("p"), .dbtest_same_server = "XYZ"}, o); },
+       "--dbtest-same-server", "'XYZ' is not a site of Fabrikam; expected one of: CEN, PR1, PR2"},
       {"PlanMissingInventory",
        [](Output& o) { return run_plan({.inventory = scratch("none.yaml"), .out = scratch("p")}, o); }, "",
        "none.yaml"},

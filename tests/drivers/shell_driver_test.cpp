@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "drivers/hosts_file.h"
+#include "drivers/placeholders.h"
 #include "drivers/process.h"
 #include "drivers/shell_driver.h"
 #include "logs/sample.h"
@@ -85,6 +86,31 @@ TEST(ShellDriver, HostileInventoryValuesStayOneArgumentEach) {
   EXPECT_EQ(got, want);
   EXPECT_FALSE(std::filesystem::exists(t / "PWNED"));
   EXPECT_FALSE(std::filesystem::exists(t / "PWNED2"));
+}
+
+// A dbtest command branches on {mode}: same-server when the plan says so,
+// copy otherwise, also for a plan made before the mode was written.
+TEST(ShellDriver, ModePlaceholderFillsForDbtestSteps) {
+  test::TempDir t;
+  std::string out = t / "argv.bin";
+  auto d =
+      driver(hosts("  dbtest:\n    command: [" + kHelper + ", argv-dump, " + out + ", '--mode={mode}', '{db}']\n"), t);
+  auto argv_of = [&](const plan::Step& s) {
+    auto o = run_one(d, s);
+    EXPECT_TRUE(o.succeeded) << o.message;
+    std::ifstream in(out, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return bytes;
+  };
+  auto same = make_step("CEN/dbtest", "dbtest", "CEN", "CENSQL");
+  same.params = {{"mode", plan::kDbtestSameServer}, {"database", "SMS_CEN"}};
+  EXPECT_EQ(argv_of(same), std::string("--mode=same-server") + '\0' + "SMS_CEN" + '\0');
+  auto old = make_step("CEN/dbtest", "dbtest", "CEN", "");
+  old.params = {{"database", "SMS_CEN"}};  // no mode: a plan from before
+  EXPECT_EQ(argv_of(old), std::string("--mode=copy") + '\0' + "SMS_CEN" + '\0');
+  // Other kinds have no mode: a command that asks for one is told so.
+  EXPECT_EQ(values_of(make_step("CEN/backup", "backup"), nullptr).count("mode"), 0u);
+  EXPECT_TRUE(is_placeholder("mode"));
 }
 
 TEST(ShellDriver, ExitStatusAndOutputTailReachTheOutcome) {

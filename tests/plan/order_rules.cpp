@@ -106,6 +106,16 @@ std::vector<std::string> order_violations(const Hierarchy& h, const plan::Plan& 
       for (size_t b = a + 1; b < std::size(chain); ++b) need(c + chain[a], c + chain[b], "rule 3");
     }
     need(c + "legacy-to-advanced", c + "upgrade", "rule 4");
+    // A same-server dbtest stops the site's services and detaches its
+    // database: every other step of the site comes before or after it.
+    for (const auto& t : p.steps) {
+      if (t.site != site.code || !plan::same_server_dbtest(t)) continue;
+      for (const auto& s : p.steps) {
+        if (s.site == site.code && s.id != t.id && !g.before(s.id, t.id) && !g.before(t.id, s.id)) {
+          out.push_back(fmt::format("same-server dbtest: {} may run while {} holds the site down", s.id, t.id));
+        }
+      }
+    }
     for (const auto& s : p.steps) {
       if (s.site != site.code) continue;
       if (s.kind == "advanced-push" && p.options.clients_first) {

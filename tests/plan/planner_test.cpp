@@ -255,6 +255,166 @@ TEST(Planner, ClientsFirstPushesTheAdvancedClientBeforeTheSiteUpgrade) {
   EXPECT_TRUE(waits_for(q, "CEN/advanced-push", "CEN/verify"));
 }
 
+// "Or detach the db if testing on the same server and then create the db and
+// restore": --dbtest-same-server makes the site's dbtest a same-server test,
+// and the plan file says so (params.mode), with the sub-steps in their order.
+TEST(Planner, DbtestSameServerRecordsItsModeAndOrderInThePlanFile) {
+  Options o;
+  o.dbtest_same_server = {"CEN"};
+  auto p = plan::make_plan(small(), {}, o);
+  const auto* t = p.find("CEN/dbtest");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->params["mode"], "same-server");
+  EXPECT_EQ(t->host, "CENSQL");  // the site's own SQL Server, where the copy mode never runs
+  EXPECT_EQ(t->params["server"], "CENSQL");
+  EXPECT_EQ(t->params["site_server"], "CEN01");
+  EXPECT_EQ(t->params["sequence"].get<std::vector<std::string>>(), plan::same_server_sequence());
+  EXPECT_EQ(t->params["test_files"]["data"], "SMS_CEN_dbtest.mdf");
+  // A second copy of data (4200) and log (900) plus the growth, on the same disks.
+  EXPECT_GT(t->params["room_mb"].get<int64_t>(), 4200 + 900);
+  EXPECT_FALSE(t->params.contains("never_on"));
+  EXPECT_TRUE(waits_for(p, "CEN/dbtest", "CEN/backup"));
+  EXPECT_TRUE(waits_for(p, "CEN/disk-check", "CEN/dbtest"));
+  auto j = plan::to_json(p);
+  EXPECT_EQ(j["options"]["dbtest_same_server"], nlohmann::json::array({"CEN"}));
+  auto back = plan::from_json(j, "memory");
+  EXPECT_EQ(back.options.dbtest_same_server, std::vector<std::string>{"CEN"});
+  EXPECT_TRUE(plan::same_server_dbtest(*back.find("CEN/dbtest")));
+  // Without the option (and with "all" on a site that has none to make) the
+  // test is on a copy, and says so.
+  auto q = plan::make_plan(small(), {}, {});
+  EXPECT_EQ(q.find("CEN/dbtest")->params["mode"], "copy");
+  EXPECT_FALSE(plan::same_server_dbtest(*q.find("CEN/dbtest")));
+  o.dbtest_same_server = {"all"};
+  auto a = plan::make_plan(small(), {}, o);
+  EXPECT_EQ(a.find("CEN/dbtest")->params["mode"], "same-server");
+  EXPECT_EQ(a.find("PR1/dbtest"), nullptr);  // tested already (the inventory's dbtest block)
+}
+
+// A plan written before the mode existed has neither the option nor
+// params.mode: it still reads, and its dbtest is a test on a copy.
+TEST(Planner, PlanWithoutDbtestModeStillReadsAsACopyTest) {
+  auto j = plan::to_json(plan::make_plan(small(), {}, {}));
+  j["options"].erase("dbtest_same_server");
+  for (auto& s : j["steps"]) s["params"].erase("mode");
+  auto p = plan::from_json(j, "old.json");
+  EXPECT_TRUE(p.options.dbtest_same_server.empty());
+  const auto* t = p.find("CEN/dbtest");
+  ASSERT_TRUE(t);
+  EXPECT_FALSE(plan::same_server_dbtest(*t));
+  auto in = plan::instructions_for(*t);
+  EXPECT_NE(in.todo[1].find("never on CENSQL"), std::string::npos) << in.todo[1];
+}
+
+TEST(Planner, DbtestSameServerNamesPrimarySitesOfTheInventory) {
+  Options o;
+  o.dbtest_same_server = {"CEM"};
+  try {
+    plan::make_plan(small(), {}, o);
+    FAIL() << "planned with a site that does not exist";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "--dbtest-same-server");
+    EXPECT_NE(std::string(e.what()).find("did you mean 'CEN'"), std::string::npos) << e.what();
+  }
+  o.dbtest_same_server = {"SE1"};
+  try {
+    plan::make_plan(small(), {}, o);
+    FAIL() << "planned a same-server test for a secondary site";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("secondary site"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(plan::parse_same_server_sites("CEN, PR1,CEN"), (std::vector<std::string>{"CEN", "PR1"}));
+  EXPECT_EQ(plan::parse_same_server_sites("all"), std::vector<std::string>{"all"});
+  for (const char* bad : {"", "CEN,", "cen", "CENTRAL", "all,CEN", "C N"}) {
+    EXPECT_THROW(plan::parse_same_server_sites(bad), InputError) << bad;
+  }
+}
+
+// The site is down while its database is detached: the planner orders every
+// other step of the site before or after the same-server dbtest (with
+// --clients-first the push would otherwise run beside it).
+TEST(Planner, SameServerDbtestKeepsTheSiteDownWindowToItself) {
+  Options o;
+  o.dbtest_same_server = {"all"};
+  o.clients_first = true;
+  auto p = plan::make_plan(small(), {}, o);
+  ASSERT_TRUE(p.find("CEN/advanced-push"));
+  ASSERT_TRUE(p.find("CEN/legacy-to-advanced"));
+  EXPECT_TRUE(waits_for(p, "CEN/dbtest", "CEN/advanced-push"));
+  EXPECT_TRUE(waits_for(p, "CEN/dbtest", "CEN/legacy-to-advanced"));
+  EXPECT_EQ(order_violations(small(), p), std::vector<std::string>{});
+  // The order rule sees an overlap when the edge is missing.
+  auto& after = const_cast<plan::Step*>(p.find("CEN/dbtest"))->after;
+  after.erase(std::find(after.begin(), after.end(), "CEN/advanced-push"));
+  auto v = order_violations(small(), p);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find("CEN/advanced-push may run while CEN/dbtest holds the site down"), std::string::npos) << v[0];
+}
+
+// What an administrator reads for a same-server test: the whole sequence,
+// the T-SQL, and the risk in words.
+TEST(Planner, SameServerDbtestRunbookSpellsTheSequenceTheTsqlAndTheRisk) {
+  Options o;
+  o.dbtest_same_server = {"CEN"};
+  auto p = plan::make_plan(small(), {}, o);
+  auto in = plan::instructions_for(*p.find("CEN/dbtest"));
+  std::string text;
+  for (const auto& t : in.todo) text += t + "\n";
+  auto at = [&](std::string_view needle) {
+    auto k = text.find(needle);
+    EXPECT_NE(k, std::string::npos) << needle << " not in:\n" << text;
+    return k;
+  };
+  // In the order the checklist's line asks: detach, create, restore; then test, drop, reattach.
+  size_t stop = at("net stop SMS_SITE_COMPONENT_MANAGER");
+  size_t backup = at("BACKUP DATABASE [SMS_CEN] TO DISK");
+  size_t detach = at("EXEC sp_detach_db @dbname = N'SMS_CEN'");
+  size_t create =
+      at("CREATE DATABASE [SMS_CEN] ON (NAME = N'SMS_CEN_dbtest', FILENAME = N'<data folder>\\SMS_CEN_dbtest.mdf'");
+  size_t restore = at("RESTORE DATABASE [SMS_CEN] FROM DISK");
+  size_t move = at("WITH REPLACE, MOVE N'<logical data name>' TO N'<data folder>\\SMS_CEN_dbtest.mdf'");
+  size_t test = at("setup.exe /testdbupgrade SMS_CEN");
+  size_t drop = at("DROP DATABASE [SMS_CEN]");
+  size_t attach = at("EXEC sp_attach_db @dbname = N'SMS_CEN', @filename1 = N'<original data file>'");
+  size_t start = at("net start SMS_SITE_COMPONENT_MANAGER");
+  EXPECT_LT(stop, backup);
+  EXPECT_LT(backup, detach);
+  EXPECT_LT(detach, create);
+  EXPECT_LT(create, restore);
+  EXPECT_LE(restore, move);
+  EXPECT_LT(move, test);
+  EXPECT_LT(test, drop);
+  EXPECT_LT(drop, attach);
+  EXPECT_LT(attach, start);
+  // The risk, in words, before anything is done.
+  size_t risk = at("RISK: the site CEN is DOWN for this whole step");
+  EXPECT_LT(risk, stop);
+  at("If the original cannot be attached again, the site has no database: keep the backup");
+  at("Never run this while a replication or backup job runs on CENSQL");
+  EXPECT_NE(in.section.find("same server"), std::string::npos);
+  EXPECT_EQ(text.find("NOT ENOUGH DISK"), std::string::npos);  // CENSQL has 30000 MB free
+}
+
+// The test database is a second copy on the same disks: a server without
+// the room is told in the runbook, before anything is stopped.
+TEST(Planner, SameServerDbtestWithoutRoomSaysSoFirst) {
+  auto h = small();
+  h.sites[0].database->free_disk_mb = 6000;  // CEN: 4200 + 900 MB and the growth do not fit
+  Options o;
+  o.dbtest_same_server = {"CEN"};
+  auto p = plan::make_plan(h, {}, o);
+  const auto& t = *p.find("CEN/dbtest");
+  int64_t room = t.params["room_mb"].get<int64_t>();
+  EXPECT_EQ(plan::same_server_short_mb(t), room - 6000);
+  auto in = plan::instructions_for(t);
+  EXPECT_EQ(
+      in.todo[0].rfind(
+          "NOT ENOUGH DISK: CENSQL has 6000 MB free and the test database needs " + std::to_string(room) + " MB", 0),
+      0u)
+      << in.todo[0];
+  EXPECT_EQ(plan::same_server_short_mb(*plan::make_plan(small(), {}, o).find("CEN/dbtest")), 0);
+}
+
 TEST(Planner, ClientStepsFollowTheChecklist) {
   auto p = plan::make_plan(small(), {}, {});
   const auto* l2a = p.find("CEN/legacy-to-advanced");

@@ -33,6 +33,7 @@ Case case_of(uint64_t seed) {
   c.shape.clients_per_site = pick(0, 30);
   c.opts.with_os_sp1 = seed % 2 == 0;
   c.opts.clients_first = seed % 5 == 0;
+  if (seed % 3 == 0) c.opts.dbtest_same_server = {"all"};
   c.opts.max_parallel = pick(1, 6);
   const char* methods[] = {"", "interactive", "update-quiet", "update-passive"};
   c.opts.method = methods[pick(0, 3)];

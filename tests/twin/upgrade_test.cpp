@@ -170,6 +170,140 @@ TEST_F(UpgradeTest, TestDbUpgradeOnOriginalTakesSiteDown) {
   EXPECT_FALSE(t.run_step(step("CEN", "upgrade")).ok);
 }
 
+// The checklist's same-server test: "detach the db if testing on the same
+// server and then create the db and restore". A plan step with mode
+// same-server, its sub-steps in params.sequence.
+plan::Step same_server(std::vector<std::string> seq = plan::same_server_sequence()) {
+  auto st = step("CEN", "dbtest", {"CEN/backup"});
+  st.host = "CEN01";  // the site's own database server
+  st.params = {{"mode", "same-server"}, {"database", "SMS_CEN"}, {"server", "CEN01"}, {"sequence", seq}};
+  return st;
+}
+
+// The sequence with `tok` moved to just before `before` (or dropped when
+// `before` is empty).
+std::vector<std::string> moved(const std::string& tok, const std::string& before) {
+  auto seq = plan::same_server_sequence();
+  seq.erase(std::find(seq.begin(), seq.end(), tok));
+  if (!before.empty()) seq.insert(std::find(seq.begin(), seq.end(), before), tok);
+  return seq;
+}
+
+TEST_F(UpgradeTest, SameServerTestInTheDocumentedOrderLeavesTheOriginalUntouched) {
+  Twin t = make();
+  ASSERT_TRUE(t.run_step(step("CEN", "backup")).ok);
+  auto r = t.run_step(same_server());
+  EXPECT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.message.find("original reattached untouched"), std::string::npos) << r.message;
+  const auto& cen = s(t, "CEN");
+  EXPECT_EQ(cen.state, SiteState::running);
+  EXPECT_TRUE(cen.db->sp1_compatible);
+  EXPECT_TRUE(cen.db->growth_measured);
+  EXPECT_TRUE(any_line(logs, setup_path("CEN01"), "The database upgrade test of SMS_CEN completed successfully"));
+  // The site goes on to its upgrade.
+  for (const auto& x :
+       run_all(t, {step("CEN", "disk-check"), step("CEN", "upgrade"), step("CEN", "settle"), step("CEN", "verify")})) {
+    EXPECT_TRUE(x.ok) << x.id << ": " << x.message;
+  }
+  EXPECT_EQ(s(t, "CEN").version, SmsLevel::sp2);
+}
+
+// Out of order, the original is what the test, the restore or the drop acts
+// on, or it stays detached: the site goes down and its upgrade is refused, as
+// for /testdbupgrade on the original.
+TEST_F(UpgradeTest, SameServerTestOutOfOrderTouchesTheOriginalAndTheUpgradeIsRefused) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> seq;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {"test while the original is attached", moved("test", "detach"),
+       "/testdbupgrade ran on the site's own database SMS_CEN"},
+      {"restore before detach", moved("restore", "detach"), "restored over the attached original SMS_CEN"},
+      {"drop after reattach", moved("drop", "start-services"), "is detached"},
+      {"never reattached", moved("reattach", ""), "its database SMS_CEN is detached"},
+      {"services left stopped", moved("start-services", ""), "SMS services were left stopped"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    logs.files.clear();
+    Twin t = make();
+    ASSERT_TRUE(t.run_step(step("CEN", "backup")).ok);
+    auto r = t.run_step(same_server(c.seq));
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.message.find(c.says), std::string::npos) << r.message;
+    EXPECT_EQ(s(t, "CEN").state, SiteState::down);
+    auto up = t.run_step(step("CEN", "upgrade"));
+    EXPECT_FALSE(up.ok);
+    EXPECT_NE(up.message.find("CEN is down"), std::string::npos) << up.message;
+    EXPECT_EQ(s(t, "CEN").version, SmsLevel::sp1);
+    // The way back: restore the site from its backup.
+    std::string what;
+    EXPECT_TRUE(t.restore_backup("CEN", what)) << what;
+    EXPECT_EQ(s(t, "CEN").state, SiteState::running);
+    EXPECT_TRUE(s(t, "CEN").db->sp1_compatible);
+  }
+}
+
+TEST_F(UpgradeTest, SameServerTestRestoredOntoTheOriginalFilesDamagesIt) {
+  Twin t = make();
+  auto st = same_server();
+  st.params["with_move"] = false;  // RESTORE without WITH MOVE: the backup's own file names
+  auto r = t.run_step(st);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("without WITH MOVE"), std::string::npos) << r.message;
+  EXPECT_FALSE(s(t, "CEN").db->sp1_compatible);
+  EXPECT_TRUE(any_line(logs, setup_path("CEN01"), "ERROR: the original site database was touched"));
+}
+
+// A sub-step SQL Server refuses stops the test; the operator cleans up (the
+// runbook's last instruction) and the original is untouched.
+TEST_F(UpgradeTest, SameServerTestThatCannotDetachLeavesTheSiteRunning) {
+  Twin t = make();
+  auto r = t.run_step(same_server(moved("stop-services", "")));  // the services still run
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("sp_detach_db refused: SMS_CEN is in use"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("untouched"), std::string::npos) << r.message;
+  EXPECT_EQ(s(t, "CEN").state, SiteState::running);
+  EXPECT_TRUE(s(t, "CEN").db->sp1_compatible);
+  EXPECT_FALSE(s(t, "CEN").db->growth_measured);
+}
+
+// The test database needs a second copy's room on the same server: without
+// it the restore fails, and the original is attached again, untouched.
+TEST_F(UpgradeTest, SameServerTestWithoutRoomForTheCopyFailsAndLeavesTheOriginal) {
+  site(h, "CEN").database->free_disk_mb = 4000;  // data 4000 + log 800 do not fit
+  Twin t = make();
+  auto r = t.run_step(same_server());
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("failed at restore: 4000 MB free on CEN01"), std::string::npos) << r.message;
+  EXPECT_EQ(s(t, "CEN").state, SiteState::running);
+  EXPECT_TRUE(s(t, "CEN").db->sp1_compatible);
+}
+
+// The site is down for the whole same-server test: no other step of the site
+// may start during it, and it does not start under another step of the site.
+TEST_F(UpgradeTest, SameServerTestHoldsTheSiteDownWindow) {
+  Twin t = make();
+  auto test = t.begin_step(same_server());
+  ASSERT_TRUE(test.ok) << test.message;
+  auto backup = t.begin_step(step("CEN", "backup"), test.start + kMinute);
+  EXPECT_FALSE(backup.ok);
+  EXPECT_NE(backup.message.find("SMS services of CEN are stopped"), std::string::npos) << backup.message;
+  auto other = t.begin_step(step("PR1", "backup"), test.start + kMinute);  // another site: fine
+  EXPECT_TRUE(other.ok) << other.message;
+  t.advance_to(test.end);
+  EXPECT_TRUE(t.run_step(step("CEN", "disk-check")).ok);
+
+  Twin u = make();
+  auto drw = u.begin_step(step("CEN", "drw"));
+  auto late = u.begin_step(same_server(), drw.start + 1);
+  EXPECT_FALSE(late.ok);
+  EXPECT_NE(late.message.find("CEN/drw is running on CEN"), std::string::npos) << late.message;
+  EXPECT_EQ(s(u, "CEN").state, SiteState::running);
+}
+
 TEST_F(UpgradeTest, TestDbUpgradeOnCopyOfReplicatedBackupFails) {
   site(h, "CEN").last_backup.reset();
   site(h, "CEN").database->replication = true;
