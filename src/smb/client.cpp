@@ -367,9 +367,9 @@ std::string Client::read(const Url& file, std::uint64_t offset, std::size_t n) {
   // Samba) kept in flight together, which measured slower here (8 MiB calls
   // 1.1-1.4x, 16 MiB 3x, 64 MiB 6-8x the time of 256 KiB calls; 1 MiB calls
   // the same as 256 KiB). Several reads in flight through several contexts
-  // in threads are not safe with Samba 4.17's libsmbclient: its header asks
-  // for smbc_thread_posix() before any use from threads, which this version
-  // does not export, and without it every call of every thread shares one
+  // in threads are not safe with Samba 4.17's libsmbclient: the way its
+  // header gives to use it from threads, smbc_thread_posix(), is not exported
+  // by this version, and without it every call of every thread shares one
   // process-wide talloc stack (talloc_stackframe). Through processes they
   // measured slower on two cores (1, 2, 4, 8 connections: see "Logs over SMB"
   // in docs/PERFORMANCE.md), and one read in flight is already as quick as
