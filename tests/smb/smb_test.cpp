@@ -218,7 +218,7 @@ TEST_F(Smb, ServerThatStopsOrDiesWhileConnectedIsAnErrorWithinTheTimeout) {
     EXPECT_NE(std::string(e.what()).find("sitecomp.log"), std::string::npos) << e.what();
   }
   // libsmbclient tries the connection again once or twice, each bounded.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
   server_->signal(SIGCONT);
 
   smb::Client again(url, creds, {std::chrono::milliseconds(1500)});
@@ -229,9 +229,14 @@ TEST_F(Smb, ServerThatStopsOrDiesWhileConnectedIsAnErrorWithinTheTimeout) {
     again.read(url);
     ADD_FAILURE() << "a read from a dead server returned";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("the server closed the connection"), std::string::npos) << e.what();
+    // Dead mid-request, or found dead when libsmbclient connects again.
+    std::string what = e.what();
+    EXPECT_TRUE(what.find("the server closed the connection") != std::string::npos ||
+                what.find("connection refused") != std::string::npos)
+        << what;
+    EXPECT_NE(what.find("sitecomp.log"), std::string::npos) << what;
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
 }
 
 // The reading loop of Client::read against a file that is not the size it had
