@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -168,6 +169,28 @@ struct Handle {
   }
 };
 
+// A string of `size` bytes, to be overwritten. std::string zero-fills what it
+// grows by (C++20 has no resize_and_overwrite), and that first touch of fresh
+// memory costs a page fault per 4 KiB page: with the zero-filling, half the
+// CPU of reading a 64 MB log over loopback SMB (perf, docs/PERFORMANCE.md).
+// A big buffer is asked to be backed by transparent huge pages before that
+// first touch (MADV_HUGEPAGE: one fault per 2 MiB; a no-op where huge pages
+// are off), which leaves the kernel's clearing of the pages as the cost.
+std::string buffer_of(std::size_t size) {
+  constexpr std::uintptr_t kHugePage = 2u << 20;
+  std::string out;
+  out.reserve(size);
+  if (size >= 2 * kHugePage) {
+    auto begin = reinterpret_cast<std::uintptr_t>(out.data());
+    std::uintptr_t from = (begin + kHugePage - 1) & ~(kHugePage - 1);
+    std::uintptr_t to = (begin + size) & ~(kHugePage - 1);
+    // Advice only: a refusal (no transparent huge pages) changes nothing.
+    if (to > from) (void)::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+  }
+  out.resize(size);
+  return out;
+}
+
 std::string seconds(std::chrono::milliseconds ms) {
   return ms.count() % 1000 == 0 ? fmt::format("{} s", ms.count() / 1000) : fmt::format("{} ms", ms.count());
 }
@@ -230,6 +253,7 @@ std::string Client::reason(const Url& where, int err) {
     case EADDRNOTAVAIL:
       return fmt::format("host unreachable: no route to {}", server_.server);
     case ECONNRESET:
+    case ENETRESET:  // what libsmbclient says of a server that died
     case EPIPE:
     case ECONNABORTED:
       return "the server closed the connection";
@@ -337,24 +361,54 @@ std::string Client::read(const Url& file, std::uint64_t offset, std::size_t n) {
   if (offset >= size && n != static_cast<std::size_t>(-1)) return {};
   if (offset > 0 && api().getFunctionLseek(c)(c, h.file, static_cast<off_t>(offset), SEEK_SET) < 0)
     fail(file, "seek in", errno);
-  std::string out;
-  // The size is a hint (the file may grow while it is read): read to the end
-  // or to n bytes, whichever comes first.
-  std::uint64_t want = offset < size ? size - offset : 0;
-  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(want, n)));
-  // libsmbclient keeps one read in flight per call: 256 KiB calls were the
-  // quickest on loopback Samba (64 KiB: per-request cost; 1 MiB and more: slower).
+  // One read in flight, of 256 KiB per call. libsmbclient's read is
+  // synchronous: each call is one SMB2 READ and its round trip; a bigger call
+  // is split by the library into reads of the server's maximum (8 MiB for
+  // Samba) kept in flight together, which measured slower here (8 MiB calls
+  // 1.1-1.4x, 16 MiB 3x, 64 MiB 6-8x the time of 256 KiB calls; 1 MiB calls
+  // the same as 256 KiB). Several reads in flight through several contexts
+  // in threads are not safe with Samba 4.17's libsmbclient: the way its
+  // header gives to use it from threads, smbc_thread_posix(), is not exported
+  // by this version, and without it every call of every thread shares one
+  // process-wide talloc stack (talloc_stackframe). Through processes they
+  // measured slower on two cores (1, 2, 4, 8 connections: see "Logs over SMB"
+  // in docs/PERFORMANCE.md), and one read in flight is already as quick as
+  // smbclient's get, which keeps several.
   constexpr std::size_t kChunk = 256u << 10;
   auto reader = api().getFunctionRead(c);
-  while (out.size() < n) {
-    std::size_t chunk = std::min(kChunk, n - out.size());
-    std::size_t at = out.size();
-    out.resize(at + chunk);
+  std::uint64_t left = offset < size ? size - offset : 0;
+  return read_to_end(left, n, kChunk, [&](char* into, std::size_t max) {
     errno = 0;
-    ssize_t got = reader(c, h.file, out.data() + at, chunk);
+    ssize_t got = reader(c, h.file, into, max);
     if (got < 0) fail(file, "read", errno);
-    out.resize(at + static_cast<std::size_t>(got));
+    return static_cast<std::size_t>(got);
+  });
+}
+
+std::string read_to_end(std::uint64_t expected, std::size_t n, std::size_t chunk,
+                        const std::function<std::size_t(char* into, std::size_t max)>& read_some) {
+  // The size the file had is a hint: the bytes are read into a buffer of that
+  // size, then on to the end (a file written while it is read).
+  std::string out = buffer_of(static_cast<std::size_t>(std::min<std::uint64_t>(expected, n)));
+  std::size_t at = 0;
+  while (at < out.size()) {
+    std::size_t got = read_some(out.data() + at, std::min(chunk, out.size() - at));
+    if (got == 0) break;  // shrunk since
+    at += got;
+  }
+  if (at < out.size()) {
+    out.resize(at);
+    return out;
+  }
+  // Grown since: the rest through a second buffer, appended. Growing `out`
+  // by a chunk to read into it would reallocate it (doubling) and copy it all,
+  // for a file that had not grown at all: it cost as much as the reading.
+  std::string more;
+  while (out.size() < n) {
+    more.resize(std::min(chunk, n - out.size()));
+    std::size_t got = read_some(more.data(), more.size());
     if (got == 0) break;
+    out.append(more, 0, got);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ class Client {
   ClientOptions options_;
   std::unique_ptr<Context> ctx_;
 };
+
+// The reading loop of Client::read, apart for its tests: up to `n` bytes
+// through `read_some` (like read(2): the bytes it put at `into`, at most
+// `max`, 0 at the end of the file; it throws on an error), from a file that
+// had `expected` bytes left when it was opened. The file may have shrunk
+// since (the bytes up to its new end are returned) or grown (read on to its
+// new end or to `n`). Calls of `chunk` bytes; a buffer of min(expected, n)
+// bytes allocated once.
+std::string read_to_end(std::uint64_t expected, std::size_t n, std::size_t chunk,
+                        const std::function<std::size_t(char* into, std::size_t max)>& read_some);
 
 // A file on an SMB server read by offset, for following a log as it grows:
 // size() and read(offset, n), each a fresh request so a file rotated and

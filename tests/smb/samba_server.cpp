@@ -162,6 +162,10 @@ SambaServer::~SambaServer() {
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
+void SambaServer::signal(int sig) const {
+  if (pid_ > 0) ::kill(-pid_, sig);
+}
+
 std::string SambaServer::url(const std::string& share) const {
   return "smb://" + user_ + "@127.0.0.1:" + std::to_string(port_) + "/" + share;
 }

@@ -32,6 +32,9 @@ class SambaServer {
   // An smbclient -A file with the user and `password` (the right one by default).
   std::filesystem::path auth_file(const std::string& password = {}) const;
   const std::filesystem::path& dir() const { return dir_; }
+  // Sends `sig` to smbd and every process it started (its process group):
+  // SIGSTOP for a server that stops answering, SIGKILL for one that dies.
+  void signal(int sig) const;
 
  private:
   std::filesystem::path dir_;

@@ -6,9 +6,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -197,6 +199,82 @@ TEST_F(Smb, LibraryReadsAByteRangeAndASizeForFollowing) {
   EXPECT_FALSE(client.size(url.parent().child("nosuch.log")).has_value());
   auto listed = client.list(url.parent());
   EXPECT_EQ(listed.size(), 3u);
+}
+
+// A server that stops answering, or dies, once smsup is connected: the read
+// is an InputError (exit 2) in words, within the timeout, not a hang.
+TEST_F(Smb, ServerThatStopsOrDiesWhileConnectedIsAnErrorWithinTheTimeout) {
+  auto creds = smb::read_auth_file(server_->auth_file());
+  smb::Url url = smb::parse_url(server_->url() + "/SMS/Logs/sitecomp.log", "test");
+  smb::Client client(url, creds, {std::chrono::milliseconds(1500)});
+  ASSERT_TRUE(client.size(url).has_value());  // connected and logged on
+  server_->signal(SIGSTOP);
+  auto start = std::chrono::steady_clock::now();
+  try {
+    client.read(url);
+    ADD_FAILURE() << "a read from a stopped server returned";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no answer within 1500 ms"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("sitecomp.log"), std::string::npos) << e.what();
+  }
+  // libsmbclient tries the connection again once or twice, each bounded.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  server_->signal(SIGCONT);
+
+  smb::Client again(url, creds, {std::chrono::milliseconds(1500)});
+  ASSERT_TRUE(again.size(url).has_value());
+  server_->signal(SIGKILL);
+  start = std::chrono::steady_clock::now();
+  try {
+    again.read(url);
+    ADD_FAILURE() << "a read from a dead server returned";
+  } catch (const InputError& e) {
+    // Dead mid-request, or found dead when libsmbclient connects again.
+    std::string what = e.what();
+    EXPECT_TRUE(what.find("the server closed the connection") != std::string::npos ||
+                what.find("connection refused") != std::string::npos)
+        << what;
+    EXPECT_NE(what.find("sitecomp.log"), std::string::npos) << what;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
+// The reading loop of Client::read against a file that is not the size it had
+// when it was opened: shrunk (cut short or truncated by its writer), grown
+// (written to while read), or exactly that size; and never past `n`.
+TEST(SmbRead, ReadsToTheEndOfAFileThatShrankOrGrewSinceItsSize) {
+  std::string file;
+  for (int i = 0; file.size() < 100000; ++i) file += "line " + std::to_string(i) + "\r\n";
+  std::size_t pos = 0, calls = 0, widest = 0;
+  auto source = [&](char* into, std::size_t max) {
+    ++calls;
+    widest = std::max(widest, max);
+    std::size_t k = std::min(max, file.size() - pos);
+    std::memcpy(into, file.data() + pos, k);
+    pos += k;
+    return k;
+  };
+  auto read = [&](std::uint64_t expected, std::size_t n = static_cast<std::size_t>(-1)) {
+    pos = calls = widest = 0;
+    return smb::read_to_end(expected, n, 4096, source);
+  };
+  EXPECT_EQ(read(file.size()), file);
+  EXPECT_EQ(calls, (file.size() + 4095) / 4096 + 1) << "one call past the end, which finds nothing more";
+  EXPECT_EQ(read(file.size() + 50000), file) << "shrunk since its size";
+  EXPECT_EQ(read(30000), file) << "grown since its size";
+  EXPECT_EQ(read(0), file) << "empty when opened";
+  EXPECT_EQ(widest, 4096u);
+  EXPECT_EQ(read(file.size(), 12345), file.substr(0, 12345));
+  EXPECT_EQ(read(5000, 12345), file.substr(0, 12345)) << "grown, read up to n";
+  EXPECT_EQ(pos, 12345u) << "nothing read past n";
+  std::string big(5u << 20, 'x');  // big enough to be asked huge pages
+  file = big;
+  EXPECT_EQ(read(big.size()), big);
+  file.clear();
+  EXPECT_EQ(read(1000), "");
+  // An error of the source (an InputError from the SMB client) goes through.
+  auto failing = [](char*, std::size_t) -> std::size_t { throw InputError({"smb://h/s/f.log"}, "", "read failed"); };
+  EXPECT_THROW(smb::read_to_end(100, static_cast<std::size_t>(-1), 4096, failing), InputError);
 }
 
 TEST(SmbUnreachable, DeadPortAndSilentServerAreExitTwoWithinTheTimeout) {
