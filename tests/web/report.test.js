@@ -139,7 +139,10 @@ async function main() {
       imgs: document.querySelectorAll('img').length,
       scripts: document.querySelectorAll('script:not([type="application/json"])').length,
       text: document.body.innerText,
-      systems: document.getElementById('systems').innerText,
+      // textContent, not innerText: the panel's section may be out of view
+      // (content-visibility: auto), and innerText of content not laid out
+      // yet came back empty under load; no element was made (imgs above).
+      systems: document.getElementById('systems').textContent,
       title: document.title,
     }));
     L.check(h.dialogs.length === 0, `no script of the inventory ran (dialogs: ${h.dialogs.join(', ')})`);
