@@ -435,6 +435,41 @@ TEST_F(BadInput, DuplicateClientRowsAreReportedNotMerged) {
   EXPECT_NO_THROW(inventory::load(tmp_ / "out/inventory.yaml"));
 }
 
+// The rows are checked by the loader's rules as they are written (they are
+// not parsed again): a name no Windows computer can have is left out and
+// listed, and a name differing only in case from the one before it is the
+// same machine (NetBIOS names, and SQL Server's usual collation, ignore case;
+// NOCASE makes SQLite sort as SQL Server does).
+TEST_F(BadInput, ClientNamesAreCheckedAsTheyAreWritten) {
+  auto r = collect(
+      central_with("CREATE TABLE r2 (ResourceID INTEGER PRIMARY KEY, ResourceType INTEGER, Name0 VARCHAR(64), "
+                   "Netbios_Name0 VARCHAR(64) COLLATE NOCASE, Client0 INTEGER, Client_Type0 INTEGER, "
+                   "Client_Version0 VARCHAR(32), Obsolete0 INTEGER, Active0 INTEGER, Decommissioned0 INTEGER, "
+                   "Operating_System_Name_and0 VARCHAR(64), Resource_Domain_OR_Workgr0 VARCHAR(32), "
+                   "SMS_Unique_Identifier0 VARCHAR(64));"
+                   "INSERT INTO r2 SELECT * FROM v_R_System; DROP TABLE v_R_System;"
+                   "ALTER TABLE r2 RENAME TO v_R_System;"
+                   "UPDATE v_R_System SET Netbios_Name0 = 'BAD NAME!' WHERE Netbios_Name0 = 'CEN-WKS00004';"
+                   "INSERT INTO v_R_System SELECT ResourceID + 900000, ResourceType, Name0, 'cen-wks00005', Client0, "
+                   "Client_Type0, Client_Version0, 0, Active0, Decommissioned0, Operating_System_Name_and0, "
+                   "Resource_Domain_OR_Workgr0, SMS_Unique_Identifier0 FROM v_R_System WHERE Netbios_Name0 = "
+                   "'CEN-WKS00005';"
+                   "INSERT INTO v_RA_System_SMSAssignedSites SELECT ResourceID + 900000, SMS_Assigned_Sites0 "
+                   "FROM v_RA_System_SMSAssignedSites WHERE ResourceID = (SELECT ResourceID FROM v_R_System WHERE "
+                   "Netbios_Name0 = 'CEN-WKS00005')"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["clients_left_out"].size(), 1u) << r.out;
+  EXPECT_NE(j["clients_left_out"][0].get<std::string>().find("BAD NAME!: not a name a Windows computer"),
+            std::string::npos)
+      << r.out;
+  ASSERT_EQ(j["duplicate_client_rows"].size(), 1u) << r.out;
+  EXPECT_NE(j["duplicate_client_rows"][0].get<std::string>().find("cen-wks00005"), std::string::npos) << r.out;
+  Hierarchy c = inventory::load(tmp_ / "out/inventory.yaml");
+  Hierarchy h = inventory::load(kContoso);
+  EXPECT_EQ(c.clients.size() + 1, h.clients.size());
+}
+
 TEST_F(BadInput, UnknownClientVersionIsReportedOrKept) {
   auto r = collect(
       central_with("UPDATE v_R_System SET Client_Version0 = 'banana' WHERE Netbios_Name0 = 'CEN-WKS00001';"
