@@ -11,6 +11,8 @@
 #include <set>
 #include <fstream>
 #include <map>
+#include <chrono>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "collect/collect.h"
@@ -538,4 +540,80 @@ TEST(PostgreSQL, RoundTripAndReadOnly) {
   Hierarchy c = inventory::load(sum.inventory.string());
   expect_same(h, c, true);
   EXPECT_EQ(before, pg->checksum("sms_cen"));
+}
+
+// `twin make --engine postgresql://...` then `inventory collect` on what it
+// made, as a user runs them: the same inventory back, and the server's log
+// (log_statement = mod) holds no write statement from the collect.
+TEST(PostgreSQL, TwinMakeEngineThenCollectRoundTripsAndWritesNothing) {
+  // Fails, never skips: the PostgreSQL variant is part of the contract.
+  auto* pg = dbtest_test::PgCluster::get();
+  ASSERT_NE(pg, nullptr) << "PostgreSQL could not start: " << dbtest_test::PgCluster::why_not();
+  Hierarchy h = inventory::load(kContoso);
+  TempDir tmp;
+  // A database of a twin's name that twin make did not make is refused and kept.
+  pg->create_db("sms_cen");
+  pg->psql("sms_cen", "CREATE TABLE mine (x int)");
+  auto refused = dbtest_test::run_smsup({"twin", "make", kContoso, "--views-only", "--engine", pg->url("postgres")});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("sms_cen exists and was not made by smsup twin make"), std::string::npos) << refused.err;
+  EXPECT_EQ(pg->psql("sms_cen", "SELECT count(*) FROM mine"), "0\n");
+  pg->psql("postgres", "DROP DATABASE sms_cen");
+  // Twice: the second run replaces what the first made.
+  smsup::test::Ran made;
+  for (int run = 0; run < 2; ++run) {
+    made = dbtest_test::run_smsup(
+        {"twin", "make", kContoso, "--views-only", "--engine", pg->url("postgres"), "--format", "json"});
+    ASSERT_EQ(made.status, 0) << made.err;
+    if (run == 0) pg->psql("sms_cen", "CREATE TABLE from_the_first_run (x int)");
+  }
+  EXPECT_EQ(pg->psql("sms_cen", "SELECT count(*) FROM pg_tables WHERE tablename = 'from_the_first_run'"), "0\n");
+  auto j = nlohmann::json::parse(made.out);
+  std::vector<std::string> args{"inventory", "collect", "-o", (tmp.path / "out").string(), "--format", "json"};
+  for (const auto& d : j["site_databases"]) {
+    std::string code = d["site"], url = d["url"];
+    if (d["central"].get<bool>()) {
+      args.push_back("--central");
+      args.push_back(url);
+    }
+    if (h.sites[h.find_site(code)].database) {
+      args.push_back("--site-db");
+      args.push_back(code + "=" + url);
+    }
+  }
+  size_t primaries = 0;
+  for (const auto& s : h.sites) primaries += s.database ? 1 : 0;
+  ASSERT_EQ(j["site_databases"].size(), primaries) << made.out;
+
+  // Every write statement logged from here on.
+  pg->psql("postgres", "ALTER SYSTEM SET log_statement = 'mod'");
+  pg->psql("postgres", "SELECT pg_reload_conf()");
+  auto t0 = std::chrono::steady_clock::now();
+  while (pg->psql("postgres", "SHOW log_statement") != "mod\n") {
+    ASSERT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30)) << "log_statement never became mod";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto from = fs::file_size(pg->log_path());
+  auto collected = dbtest_test::run_smsup(args);
+  // A write after the collect: the log must show it, or it shows nothing.
+  pg->psql("sms_cen", "CREATE TABLE smsup_test_marker (x int)");
+  pg->psql("postgres", "ALTER SYSTEM RESET log_statement");
+  pg->psql("postgres", "SELECT pg_reload_conf()");
+  ASSERT_EQ(collected.status, 0) << collected.err;
+  std::ifstream log(pg->log_path());
+  log.seekg(static_cast<std::streamoff>(from));
+  std::string line, writes;
+  bool marker = false;
+  while (std::getline(log, line)) {
+    if (line.find("statement:") == std::string::npos) continue;
+    if (line.find("smsup_test_marker") != std::string::npos) {
+      marker = true;
+      break;
+    }
+    if (line.find("ALTER SYSTEM") == std::string::npos) writes += line + "\n";
+  }
+  EXPECT_TRUE(marker) << "the write after the collect is not in the server log: log_statement did not work";
+  EXPECT_EQ(writes, "") << "write statements during the collect";
+  Hierarchy c = inventory::load((tmp.path / "out" / "inventory.yaml").string());
+  expect_same(h, c, true);
 }
