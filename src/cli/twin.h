@@ -32,10 +32,11 @@ int run_twin_db(const TwinDbOptions& o, Output& out);
 
 struct TwinMakeOptions {
   std::string inventory;        // INVENTORY
-  std::string dir;              // --twin-dir
+  std::string dir;              // --twin-dir (not with --views-only on PostgreSQL)
   std::string format = "text";  // text | json
   uint64_t seed = 1;
   bool views_only = false;
+  std::string engine = "sqlite";  // sqlite | postgresql://USER@HOST:PORT[/DB]: where the SMS 2003 shape goes
 };
 int run_twin_make(const TwinMakeOptions& o, Output& out);
 

@@ -19,6 +19,7 @@
 #include "inventory/inventory.h"
 #include "util/error.h"
 #include "util/input_file.h"
+#include "model/versions.h"
 #include "util/output_file.h"
 
 namespace smsup::collect {
@@ -419,9 +420,13 @@ Summary collect(const Options& opts) {
     system_os[name] = OsRow{r.null(1) ? "" : r.str(1), r.null(2) ? "" : r.str(2), r.null(3) ? "" : r.str(3)};
   });
 
-  // Clients, streamed into the CSV.
+  // Clients, streamed into the CSV as they are read (1 MB at a time).
+  sum.inventory = opts.out / "inventory.yaml";
+  sum.clients_csv = opts.out / "clients.csv";
+  OutputFileWriter csv_file(sum.clients_csv, "-o");
   std::string csv =
       "name,site,kind,os,os_sp,arch,ie,client_version,autoupgrade_disabled,reassign_to,http_port,firewall\n";
+  csv.reserve(1 << 20);
   std::string last_name;
   int64_t rows = 0;
   constexpr size_t kListed = 200;  // names listed in the report; the count is exact
@@ -430,6 +435,71 @@ Summary collect(const Options& opts) {
     ++left_count;
     if (sum.left_out.size() < kListed) sum.left_out.push_back(std::move(why));
   };
+  // What a client's values mean is a function of the values alone, and a
+  // million clients have a few hundred distinct combinations of type,
+  // version, OS, service pack, architecture and IE: each is mapped (and
+  // checked with the loader's own rules) once. Bounded, for a database where
+  // every row differs.
+  struct Mapped {
+    enum Problem : uint8_t { none, version, type, os } problem = none;
+    bool advanced = false;
+    std::string detail;  // the value refused, for the message
+    std::string fields;  // ",kind,os,os_sp,arch,ie,client_version,...\n"
+  };
+  auto map_client = [&](const Row& r) {
+    Mapped m;
+    std::string version_text = r.null(4) ? "" : trimmed(r[4]);
+    auto version = sms_version_of(version_text);
+    // What the CSV says must load: the loader reads a build it keeps as
+    // text by its own rule (the nearest level at or below).
+    if (!version || !parse_sms_version(*version)) {
+      m.problem = Mapped::version;
+      m.detail = version_text;
+      return m;
+    }
+    std::string type = r.null(3) ? "" : trimmed(r[3]);
+    std::string_view kind;
+    if (type == "1")
+      kind = "advanced";
+    else if (type == "0")
+      kind = "legacy";
+    else if (type.empty() && *version == "sms20")
+      kind = "legacy";  // SMS 2.0 clients: NULL type
+    else {
+      m.problem = Mapped::type;
+      m.detail = type;
+      return m;
+    }
+    m.advanced = kind == "advanced";
+    auto os = os_of(r.null(6) ? "" : r[6], r.null(5) ? "" : r[5]);
+    if (!os) {
+      m.problem = Mapped::os;
+      m.detail = r.null(5) ? "" : r.str(5);
+      return m;
+    }
+    m.fields += ',';
+    m.fields += kind;
+    m.fields += ',';
+    m.fields += to_string(*os);
+    m.fields += ',';
+    m.fields += std::to_string(os_sp_of(r.null(7) ? "" : r[7]));
+    m.fields += ',';
+    m.fields += arch_of(r.null(8) ? "" : r[8]) == Arch::x64 ? "x64" : "x86";
+    m.fields += ',';
+    m.fields += ie_of(r.null(9) ? "" : r[9]);
+    m.fields += ',';
+    csv_field(m.fields, *version);
+    // Client-side settings no database holds (collect.md): unknown.
+    m.fields += client_tail;
+    return m;
+  };
+  std::unordered_map<std::string, Mapped> mapped;
+  constexpr size_t kMappedMax = 1 << 16;
+  std::string key;
+  Mapped uncached;
+  std::string last_site_raw, site_code;
+  size_t site_index = 0;
+  bool site_known = false, site_cached = false;
   run(*central, q.clients, "the clients (v_R_System and its inventory views)", kCentral, [&](const Row& r) {
     if (++rows % 65536 == 0 && opts.progress) opts.progress(rows);
     std::string_view name = r.null(1) ? std::string_view{} : r[1];
@@ -437,7 +507,11 @@ Summary collect(const Options& opts) {
       leave_out(fmt::format("ResourceID {}: no Netbios_Name0", r[0]));
       return;
     }
-    if (name == last_name) {
+    // NetBIOS names are case-insensitive, and so is SQL Server's usual
+    // collation: PC1 and pc1 sort together and are one machine.
+    if (name.size() == last_name.size() && std::equal(name.begin(), name.end(), last_name.begin(), [](char a, char b) {
+          return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+        })) {
       ++dup_count;
       if (sum.duplicates.size() < kListed) {
         sum.duplicates.push_back(fmt::format("{}: another row (ResourceID {}, assigned site {}) left out", name, r[0],
@@ -446,58 +520,67 @@ Summary collect(const Options& opts) {
       return;
     }
     last_name.assign(name);
-    std::string site = r.null(2) ? "" : upper(trimmed(r[2]));
-    auto it = by_code.find(site);
-    if (it == by_code.end()) {
-      leave_out(fmt::format("{}: assigned site '{}' is not in v_Site", name, site));
+    if (!inventory::windows_host_name(name)) {
+      leave_out(fmt::format("{}: not a name a Windows computer can have (NetBIOS or DNS rules)", name));
       return;
     }
-    std::string_view kind;
-    std::string version_text = r.null(4) ? "" : trimmed(r[4]);
-    auto version = sms_version_of(version_text);
-    if (!version) {
-      leave_out(fmt::format("{}: client version '{}' is not an SMS 2.0 or 2003 version", name, version_text));
+    std::string_view site_raw = r.null(2) ? std::string_view{} : r[2];
+    if (!site_cached || site_raw != last_site_raw) {
+      site_cached = true;
+      last_site_raw.assign(site_raw);
+      site_code = upper(trimmed(site_raw));
+      auto it = by_code.find(site_code);
+      site_known = it != by_code.end();
+      if (site_known) site_index = it->second;
+    }
+    if (!site_known) {
+      leave_out(fmt::format("{}: assigned site '{}' is not in v_Site", name, site_code));
       return;
     }
-    std::string type = r.null(3) ? "" : trimmed(r[3]);
-    if (type == "1")
-      kind = "advanced";
-    else if (type == "0")
-      kind = "legacy";
-    else if (type.empty() && *version == "sms20")
-      kind = "legacy";  // SMS 2.0 clients: NULL type
-    else {
-      leave_out(fmt::format("{}: Client_Type0 '{}' is neither 0 (Legacy) nor 1 (Advanced)", name, type));
+    key.clear();
+    for (size_t i = 3; i <= 9; ++i) {
+      std::string_view v = r.null(i) ? std::string_view{} : r[i];
+      uint32_t n = static_cast<uint32_t>(v.size());
+      key.append(reinterpret_cast<const char*>(&n), sizeof n);
+      key += v;
+    }
+    const Mapped* m;
+    if (auto it = mapped.find(key); it != mapped.end()) {
+      m = &it->second;
+    } else if (mapped.size() < kMappedMax) {
+      m = &mapped.emplace(key, map_client(r)).first->second;
+    } else {
+      uncached = map_client(r);
+      m = &uncached;
+    }
+    if (m->problem == Mapped::version) {
+      leave_out(fmt::format("{}: client version '{}' is not an SMS 2.0 or 2003 version", name, m->detail));
       return;
     }
-    if (kind == "advanced" && sites[it->second].type != 2) {
-      leave_out(fmt::format("{}: an Advanced Client assigned to secondary site {}", name, site));
+    if (m->problem == Mapped::type) {
+      leave_out(fmt::format("{}: Client_Type0 '{}' is neither 0 (Legacy) nor 1 (Advanced)", name, m->detail));
       return;
     }
-    auto os = os_of(r.null(6) ? "" : r[6], r.null(5) ? "" : r[5]);
-    if (!os) {
-      leave_out(fmt::format("{}: operating system unknown (no hardware inventory, '{}')", name, r.null(5) ? "" : r[5]));
+    if (m->advanced && sites[site_index].type != 2) {
+      leave_out(fmt::format("{}: an Advanced Client assigned to secondary site {}", name, site_code));
+      return;
+    }
+    if (m->problem == Mapped::os) {
+      leave_out(fmt::format("{}: operating system unknown (no hardware inventory, '{}')", name, m->detail));
       return;
     }
     csv_field(csv, name);
     csv += ',';
-    csv += site;
-    csv += ',';
-    csv += kind;
-    csv += ',';
-    csv += to_string(*os);
-    csv += ',';
-    csv += std::to_string(os_sp_of(r.null(7) ? "" : r[7]));
-    csv += ',';
-    csv += arch_of(r.null(8) ? "" : r[8]) == Arch::x64 ? "x64" : "x86";
-    csv += ',';
-    csv += ie_of(r.null(9) ? "" : r[9]);
-    csv += ',';
-    csv_field(csv, *version);
-    // Client-side settings no database holds (collect.md): unknown.
-    csv += client_tail;
+    csv += site_code;
+    csv += m->fields;
     ++sum.clients;
+    if (csv.size() >= (1 << 20) - 4096) {
+      csv_file.write(csv);
+      csv.clear();
+    }
   });
+  csv_file.write(csv);
+  csv = {};
   if (opts.progress) opts.progress(rows);
   if (dup_count > static_cast<int64_t>(sum.duplicates.size())) {
     sum.duplicates.push_back(fmt::format("... and {} more", dup_count - static_cast<int64_t>(sum.duplicates.size())));
@@ -605,7 +688,6 @@ Summary collect(const Options& opts) {
   collected["obsolete_client_rows"] = sum.obsolete;
   collected["clients_left_out"] = left_count;
   root["collected"] = collected;
-  root["clients"] = "clients.csv";
   YAML::Node sites_node(YAML::NodeType::Sequence);
   for (size_t i : top_down(sites)) {
     const auto& s = sites[i];
@@ -695,19 +777,24 @@ Summary collect(const Options& opts) {
       opts.site_dbs.empty() ? "" : "s");
   yaml += out.c_str();
   yaml += "\n";
-  sum.inventory = opts.out / "inventory.yaml";
-  sum.clients_csv = opts.out / "clients.csv";
-  write_file(sum.clients_csv, csv);
-  write_file(sum.inventory, yaml);
-  // What was written must load: the contract of every other verb.
+  // What was written must load: the contract of every other verb. The sites
+  // are loaded back with the ordinary loader; the clients' rows were checked
+  // as they were written, by the loader's own rules (names, versions) and by
+  // construction (every other field is one the loader reads), so that a
+  // million rows are not parsed a second time.
   try {
-    Hierarchy h = inventory::load(sum.inventory.string());
+    Hierarchy h = inventory::load_text(yaml, sum.inventory.string(), opts.out.string());
     (void)h;
   } catch (const InputError& e) {
     throw InputError(
         e.loc(), e.field(),
         e.message() + " (in the collected inventory" + (opts.facts.empty() ? "" : " with FACTS.yaml") + ")");
   }
+  // The clients' file, named before the sites (the key's usual place).
+  auto sites_at = yaml.find("\nsites:");
+  yaml.insert(sites_at == std::string::npos ? yaml.size() : sites_at + 1, "clients: clients.csv\n");
+  csv_file.commit();
+  write_file(sum.inventory, yaml);
   sum.unknown_facts = unknown;
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum;

@@ -314,7 +314,8 @@ class OdbcSource : public Source {
     // Rows come in blocks of kBlock, bound to fixed buffers: one driver call
     // per block instead of one per cell (SQLGetData), which is most of the
     // time on a million clients.
-    constexpr SQLULEN kBlock = 512;
+    // 64 rows of ten columns stay in the CPU's cache.
+    constexpr SQLULEN kBlock = 64;
     SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), 0);
     bool block = SQL_SUCCEEDED(SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, reinterpret_cast<SQLPOINTER>(kBlock), 0));
     SQLULEN fetched = 0;
@@ -334,9 +335,13 @@ class OdbcSource : public Source {
       SQLCHAR name[256];
       SQLDescribeCol(st, static_cast<SQLUSMALLINT>(i + 1), name, sizeof name, &namelen, &type, &size, &digits,
                      &nullable);
-      // Wide enough for every value the views hold (names, versions, paths);
-      // a longer one is reported, not cut silently.
-      width[static_cast<size_t>(i)] = static_cast<SQLLEN>(std::clamp<SQLULEN>(size + 1, 256, 4096));
+      // The column's declared size in characters, four bytes each (UTF-8),
+      // so that no value the column can hold is cut; an undeclared size (an
+      // expression, SQLite's TEXT: 65535) gets 1 KB, more than any name,
+      // version or path in the views, and a longer value is reported, not cut
+      // silently. Not wider: the SQLite driver zero-fills the whole buffer
+      // for every value (strncpy), and 4 KB a column was most of the fetch.
+      width[static_cast<size_t>(i)] = static_cast<SQLLEN>(std::clamp<SQLULEN>(4 * size + 1, 33, 1025));
     }
     std::vector<std::vector<char>> buf(static_cast<size_t>(ncols));
     std::vector<std::vector<SQLLEN>> ind(static_cast<size_t>(ncols));

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -139,7 +140,9 @@ class SqliteWriter : public Writer {
 
 class PgWriter : public Writer {
  public:
-  explicit PgWriter(const std::string& url) : conn_(url) { conn_.exec("BEGIN"); }
+  explicit PgWriter(const std::string& url, const std::string& dbname = {}) : conn_(url, dbname) {
+    conn_.exec("BEGIN");
+  }
   void commit() { conn_.exec("COMMIT"); }
   void exec(std::string_view sql) override { conn_.exec(std::string(sql)); }
   void bulk(std::string_view table, const std::vector<std::string_view>& columns, const Rows& rows) override {
@@ -381,6 +384,76 @@ void write_site_facts_postgresql(const Site& s, const std::string& url) {
   PgWriter w(url);
   write_facts(w, s);
   w.commit();
+}
+
+std::string postgresql_url_with_db(const std::string& server_url, const std::string& db) {
+  auto scheme = server_url.find("://");
+  size_t host_from = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t host_end = server_url.find_first_of("/?", host_from);
+  std::string query;
+  if (auto q = server_url.find('?', host_from); q != std::string::npos) query = server_url.substr(q);
+  return server_url.substr(0, host_end) + "/" + db + query;
+}
+
+namespace {
+// Marks a database `twin make` made: only such a one is ever dropped.
+constexpr std::string_view kTwinComment = "smsup twin make: SMS 2003 site database shape";
+}  // namespace
+
+std::vector<PgSiteDatabase> write_twin_shape_postgresql(const Hierarchy& h, const std::string& server_url) {
+  // CREATE DATABASE runs from the database the URL names, else from
+  // postgres (template1 on a cluster without it).
+  bool has_db = false;
+  {
+    auto scheme = server_url.find("://");
+    auto slash = server_url.find_first_of("/?", scheme == std::string::npos ? 0 : scheme + 3);
+    has_db = slash != std::string::npos && server_url[slash] == '/' && slash + 1 < server_url.size() &&
+             server_url[slash + 1] != '?';
+  }
+  std::unique_ptr<dbtest::PgConn> maint;
+  if (has_db) {
+    maint = std::make_unique<dbtest::PgConn>(server_url);
+  } else {
+    try {
+      maint = std::make_unique<dbtest::PgConn>(server_url, "postgres");
+    } catch (const InputError&) {
+      maint = std::make_unique<dbtest::PgConn>(server_url, "template1");
+    }
+  }
+  std::vector<PgSiteDatabase> out;
+  std::vector<const Site*> sites;
+  for (const auto& s : h.sites) {
+    if (!s.database && !s.is_central()) continue;
+    std::string name = "sms_";
+    for (char c : s.code) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.push_back({s.code, name, postgresql_url_with_db(server_url, name), s.is_central()});
+    sites.push_back(&s);
+  }
+  // Every name checked before any database is dropped.
+  for (const auto& d : out) {
+    auto rows = maint->query(
+        "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = $1", {d.database});
+    if (!rows.empty() && !rows[0][0].starts_with(kTwinComment)) {
+      throw InputError({}, "--engine",
+                       fmt::format("{}: database {} exists and was not made by smsup twin make; it is never "
+                                   "dropped: drop it yourself or use another server",
+                                   maint->where(), d.database));
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto& d = out[i];
+    maint->exec("DROP DATABASE IF EXISTS " + d.database);
+    maint->exec("CREATE DATABASE " + d.database);
+    maint->exec(
+        fmt::format("COMMENT ON DATABASE {} IS '{} of site {}; safe to drop'", d.database, kTwinComment, d.code));
+    PgWriter w(server_url, d.database);
+    write_facts(w, *sites[i]);
+    // The collector reads replication as "is there a publication" (queries.cpp).
+    if (sites[i]->database && sites[i]->database->replication) w.exec("CREATE PUBLICATION smsup_twin_replication");
+    if (d.central) write_central(w, h);
+    w.commit();
+  }
+  return out;
 }
 
 }  // namespace smsup::collect

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "model/hierarchy.h"
 
@@ -28,6 +29,23 @@ void write_twin_shape_sqlite(const Hierarchy& h, const std::filesystem::path& di
 // the database at `central_url`, a primary's facts into `site_url`.
 void write_central_views_postgresql(const Hierarchy& h, const std::string& central_url);
 void write_site_facts_postgresql(const Site& s, const std::string& site_url);
+
+// PostgreSQL, as `twin make --engine postgresql://...` writes it: one
+// database per primary site on the server `server_url` names, sms_<code>
+// (SMS names its own SMS_<code>; PostgreSQL folds unquoted names to lower
+// case), made new each time: the central site's holds the views and its own
+// facts, each other primary's its facts, a replicating site's a
+// publication. A database of that name that twin make did not make (its
+// comment says) is refused, never dropped. Throws InputError.
+struct PgSiteDatabase {
+  std::string code;      // the site
+  std::string database;  // sms_<code>
+  std::string url;       // server_url naming it: --central / --site-db of collect
+  bool central = false;
+};
+std::vector<PgSiteDatabase> write_twin_shape_postgresql(const Hierarchy& h, const std::string& server_url);
+// server_url (postgresql://user@host:port[/db][?...]) naming database db.
+std::string postgresql_url_with_db(const std::string& server_url, const std::string& db);
 
 // The same into one SQLite file (tests).
 void write_central_views_sqlite(const Hierarchy& h, const std::string& path);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "util/error.h"
@@ -31,8 +32,8 @@ bool write_all(int fd, std::string_view bytes) {
 
 }  // namespace
 
-void write_output_file(const std::filesystem::path& path, std::string_view option, std::string_view bytes,
-                       WriteOptions opts) {
+OutputFileWriter::OutputFileWriter(const std::filesystem::path& path, std::string_view option, WriteOptions opts)
+    : path_(path), option_(option), opts_(opts) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
@@ -40,20 +41,33 @@ void write_output_file(const std::filesystem::path& path, std::string_view optio
            S_ISDIR(st.st_mode) ? "is a directory; expected a file name"
                                : "exists and is not a regular file; expected a file name");
     }
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) fail(path, option, fmt::format("cannot write: {}", std::strerror(errno)));
-    bool ok = write_all(fd, bytes);
-    int err = errno;
-    ok = ::close(fd) == 0 && ok;
-    if (!ok) fail(path, option, fmt::format("write failed: {}", std::strerror(err)));
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd_ < 0) fail(path, option, fmt::format("cannot write: {}", std::strerror(errno)));
     return;
   }
-  std::string tmp = path.string() + fmt::format(".tmp{}", ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(path, option, fmt::format("cannot write: {}", std::strerror(errno)));
-  bool ok = write_all(fd, bytes);
+  tmp_ = path.string() + fmt::format(".tmp{}", ::getpid());
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail(path, option, fmt::format("cannot write: {}", std::strerror(errno)));
+}
+
+OutputFileWriter::~OutputFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0 && !tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void OutputFileWriter::write(std::string_view bytes) {
+  if (fd_ < 0) throw std::logic_error("OutputFileWriter::write after commit");
+  if (write_all(fd_, bytes)) return;
   int err = errno;
-  if (ok && opts.sync && ::fsync(fd) != 0) {
+  fail(path_, option_, fmt::format("write failed: {}{}", std::strerror(err), tmp_.empty() ? "" : " (disk full?)"));
+}
+
+void OutputFileWriter::commit() {
+  int fd = fd_;
+  fd_ = -1;
+  bool ok = true;
+  int err = 0;
+  if (!tmp_.empty() && opts_.sync && ::fsync(fd) != 0) {
     ok = false;
     err = errno;
   }
@@ -61,15 +75,26 @@ void write_output_file(const std::filesystem::path& path, std::string_view optio
     ok = false;
     err = errno;
   }
+  if (tmp_.empty()) {
+    if (!ok) fail(path_, option_, fmt::format("write failed: {}", std::strerror(err)));
+    return;
+  }
   if (!ok) {
-    ::unlink(tmp.c_str());
-    fail(path, option, fmt::format("write failed: {} (disk full?)", std::strerror(err)));
+    ::unlink(tmp_.c_str());
+    fail(path_, option_, fmt::format("write failed: {} (disk full?)", std::strerror(err)));
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     err = errno;
-    ::unlink(tmp.c_str());
-    fail(path, option, fmt::format("cannot write: {}", std::strerror(err)));
+    ::unlink(tmp_.c_str());
+    fail(path_, option_, fmt::format("cannot write: {}", std::strerror(err)));
   }
+}
+
+void write_output_file(const std::filesystem::path& path, std::string_view option, std::string_view bytes,
+                       WriteOptions opts) {
+  OutputFileWriter w(path, option, opts);
+  w.write(bytes);
+  w.commit();
 }
 
 }  // namespace smsup

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace smsup {
@@ -20,5 +21,26 @@ struct WriteOptions {
 // Throws InputError naming `path` and `option` (e.g. "-o") when it cannot.
 void write_output_file(const std::filesystem::path& path, std::string_view option, std::string_view bytes,
                        WriteOptions opts = {});
+
+// The same for a file written as it is produced (too large to hold first:
+// a million clients): the bytes go to the temporary file as they come and
+// commit() renames it over the target. Destroyed without commit() (an error
+// on the way), the temporary file is removed and the old file stays.
+class OutputFileWriter {
+ public:
+  OutputFileWriter(const std::filesystem::path& path, std::string_view option, WriteOptions opts = {});
+  ~OutputFileWriter();
+  OutputFileWriter(const OutputFileWriter&) = delete;
+  OutputFileWriter& operator=(const OutputFileWriter&) = delete;
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  std::filesystem::path path_;
+  std::string option_;
+  std::string tmp_;  // empty: a device or FIFO, written directly
+  WriteOptions opts_;
+  int fd_ = -1;
+};
 
 }  // namespace smsup

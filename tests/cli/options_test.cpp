@@ -293,6 +293,16 @@ std::vector<Refusal> refusals() {
          return rc;
        },
        "--twin-dir", "not empty and was not made by smsup"},
+      {"TwinMakeEngine",
+       [](Output& o) {
+         return run_twin_make({.inventory = small(), .dir = scratch("t"), .engine = "mysql://u:secret@h/db"}, o);
+       },
+       "--engine", "is not an engine; expected sqlite or postgresql://"},
+      {"TwinMakeNoDir", [](Output& o) { return run_twin_make({.inventory = small()}, o); }, "--twin-dir",
+       "required: the twin's folder"},
+      {"TwinMakeNoDirOnSqliteViews",
+       [](Output& o) { return run_twin_make({.inventory = small(), .views_only = true}, o); }, "--twin-dir",
+       "only --views-only on PostgreSQL writes none"},
       {"CollectFormat",
        [](Output& o) { return run_inventory_collect({.central = "sqlite:x", .out = "o", .format = "xml"}, o); },
        "--format", "'xml' is not one of text, json"},

@@ -11,6 +11,8 @@
 #include <set>
 #include <fstream>
 #include <map>
+#include <chrono>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "collect/collect.h"
@@ -435,6 +437,41 @@ TEST_F(BadInput, DuplicateClientRowsAreReportedNotMerged) {
   EXPECT_NO_THROW(inventory::load(tmp_ / "out/inventory.yaml"));
 }
 
+// The rows are checked by the loader's rules as they are written (they are
+// not parsed again): a name no Windows computer can have is left out and
+// listed, and a name differing only in case from the one before it is the
+// same machine (NetBIOS names, and SQL Server's usual collation, ignore case;
+// NOCASE makes SQLite sort as SQL Server does).
+TEST_F(BadInput, ClientNamesAreCheckedAsTheyAreWritten) {
+  auto r = collect(
+      central_with("CREATE TABLE r2 (ResourceID INTEGER PRIMARY KEY, ResourceType INTEGER, Name0 VARCHAR(64), "
+                   "Netbios_Name0 VARCHAR(64) COLLATE NOCASE, Client0 INTEGER, Client_Type0 INTEGER, "
+                   "Client_Version0 VARCHAR(32), Obsolete0 INTEGER, Active0 INTEGER, Decommissioned0 INTEGER, "
+                   "Operating_System_Name_and0 VARCHAR(64), Resource_Domain_OR_Workgr0 VARCHAR(32), "
+                   "SMS_Unique_Identifier0 VARCHAR(64));"
+                   "INSERT INTO r2 SELECT * FROM v_R_System; DROP TABLE v_R_System;"
+                   "ALTER TABLE r2 RENAME TO v_R_System;"
+                   "UPDATE v_R_System SET Netbios_Name0 = 'BAD NAME!' WHERE Netbios_Name0 = 'CEN-WKS00004';"
+                   "INSERT INTO v_R_System SELECT ResourceID + 900000, ResourceType, Name0, 'cen-wks00005', Client0, "
+                   "Client_Type0, Client_Version0, 0, Active0, Decommissioned0, Operating_System_Name_and0, "
+                   "Resource_Domain_OR_Workgr0, SMS_Unique_Identifier0 FROM v_R_System WHERE Netbios_Name0 = "
+                   "'CEN-WKS00005';"
+                   "INSERT INTO v_RA_System_SMSAssignedSites SELECT ResourceID + 900000, SMS_Assigned_Sites0 "
+                   "FROM v_RA_System_SMSAssignedSites WHERE ResourceID = (SELECT ResourceID FROM v_R_System WHERE "
+                   "Netbios_Name0 = 'CEN-WKS00005')"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["clients_left_out"].size(), 1u) << r.out;
+  EXPECT_NE(j["clients_left_out"][0].get<std::string>().find("BAD NAME!: not a name a Windows computer"),
+            std::string::npos)
+      << r.out;
+  ASSERT_EQ(j["duplicate_client_rows"].size(), 1u) << r.out;
+  EXPECT_NE(j["duplicate_client_rows"][0].get<std::string>().find("cen-wks00005"), std::string::npos) << r.out;
+  Hierarchy c = inventory::load(tmp_ / "out/inventory.yaml");
+  Hierarchy h = inventory::load(kContoso);
+  EXPECT_EQ(c.clients.size() + 1, h.clients.size());
+}
+
 TEST_F(BadInput, UnknownClientVersionIsReportedOrKept) {
   auto r = collect(
       central_with("UPDATE v_R_System SET Client_Version0 = 'banana' WHERE Netbios_Name0 = 'CEN-WKS00001';"
@@ -503,4 +540,80 @@ TEST(PostgreSQL, RoundTripAndReadOnly) {
   Hierarchy c = inventory::load(sum.inventory.string());
   expect_same(h, c, true);
   EXPECT_EQ(before, pg->checksum("sms_cen"));
+}
+
+// `twin make --engine postgresql://...` then `inventory collect` on what it
+// made, as a user runs them: the same inventory back, and the server's log
+// (log_statement = mod) holds no write statement from the collect.
+TEST(PostgreSQL, TwinMakeEngineThenCollectRoundTripsAndWritesNothing) {
+  // Fails, never skips: the PostgreSQL variant is part of the contract.
+  auto* pg = dbtest_test::PgCluster::get();
+  ASSERT_NE(pg, nullptr) << "PostgreSQL could not start: " << dbtest_test::PgCluster::why_not();
+  Hierarchy h = inventory::load(kContoso);
+  TempDir tmp;
+  // A database of a twin's name that twin make did not make is refused and kept.
+  pg->create_db("sms_cen");
+  pg->psql("sms_cen", "CREATE TABLE mine (x int)");
+  auto refused = dbtest_test::run_smsup({"twin", "make", kContoso, "--views-only", "--engine", pg->url("postgres")});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("sms_cen exists and was not made by smsup twin make"), std::string::npos) << refused.err;
+  EXPECT_EQ(pg->psql("sms_cen", "SELECT count(*) FROM mine"), "0\n");
+  pg->psql("postgres", "DROP DATABASE sms_cen");
+  // Twice: the second run replaces what the first made.
+  smsup::test::Ran made;
+  for (int run = 0; run < 2; ++run) {
+    made = dbtest_test::run_smsup(
+        {"twin", "make", kContoso, "--views-only", "--engine", pg->url("postgres"), "--format", "json"});
+    ASSERT_EQ(made.status, 0) << made.err;
+    if (run == 0) pg->psql("sms_cen", "CREATE TABLE from_the_first_run (x int)");
+  }
+  EXPECT_EQ(pg->psql("sms_cen", "SELECT count(*) FROM pg_tables WHERE tablename = 'from_the_first_run'"), "0\n");
+  auto j = nlohmann::json::parse(made.out);
+  std::vector<std::string> args{"inventory", "collect", "-o", (tmp.path / "out").string(), "--format", "json"};
+  for (const auto& d : j["site_databases"]) {
+    std::string code = d["site"], url = d["url"];
+    if (d["central"].get<bool>()) {
+      args.push_back("--central");
+      args.push_back(url);
+    }
+    if (h.sites[h.find_site(code)].database) {
+      args.push_back("--site-db");
+      args.push_back(code + "=" + url);
+    }
+  }
+  size_t primaries = 0;
+  for (const auto& s : h.sites) primaries += s.database ? 1 : 0;
+  ASSERT_EQ(j["site_databases"].size(), primaries) << made.out;
+
+  // Every write statement logged from here on.
+  pg->psql("postgres", "ALTER SYSTEM SET log_statement = 'mod'");
+  pg->psql("postgres", "SELECT pg_reload_conf()");
+  auto t0 = std::chrono::steady_clock::now();
+  while (pg->psql("postgres", "SHOW log_statement") != "mod\n") {
+    ASSERT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30)) << "log_statement never became mod";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto from = fs::file_size(pg->log_path());
+  auto collected = dbtest_test::run_smsup(args);
+  // A write after the collect: the log must show it, or it shows nothing.
+  pg->psql("sms_cen", "CREATE TABLE smsup_test_marker (x int)");
+  pg->psql("postgres", "ALTER SYSTEM RESET log_statement");
+  pg->psql("postgres", "SELECT pg_reload_conf()");
+  ASSERT_EQ(collected.status, 0) << collected.err;
+  std::ifstream log(pg->log_path());
+  log.seekg(static_cast<std::streamoff>(from));
+  std::string line, writes;
+  bool marker = false;
+  while (std::getline(log, line)) {
+    if (line.find("statement:") == std::string::npos) continue;
+    if (line.find("smsup_test_marker") != std::string::npos) {
+      marker = true;
+      break;
+    }
+    if (line.find("ALTER SYSTEM") == std::string::npos) writes += line + "\n";
+  }
+  EXPECT_TRUE(marker) << "the write after the collect is not in the server log: log_statement did not work";
+  EXPECT_EQ(writes, "") << "write statements during the collect";
+  Hierarchy c = inventory::load((tmp.path / "out" / "inventory.yaml").string());
+  expect_same(h, c, true);
 }

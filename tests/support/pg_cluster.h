@@ -19,6 +19,8 @@ class PgCluster {
   std::string psql(const std::string& db, const std::string& sql);  // unaligned, tuples only
   // Checksum of every table's content, the database comment and publications.
   std::string checksum(const std::string& db);
+  // The server's log (pg_ctl -l): what log_statement writes.
+  std::string log_path() const { return dir_ + "/log"; }
   ~PgCluster();
 
  private:

@@ -92,6 +92,30 @@ TEST(OutputFile, ReplacesARegularFileWholeAndLeavesNoTemporaryFile) {
   EXPECT_EQ(files, 1);
 }
 
+// A file written as it is produced (the collected clients): the old file
+// stays until commit(), and an error on the way (no commit) leaves it and no
+// temporary file.
+TEST(OutputFile, AWriterReplacesOnlyOnCommit) {
+  auto p = test_dir() / "clients.csv";
+  write_file(p, "old");
+  {
+    OutputFileWriter w(p, "-o");
+    w.write("half of ");
+    EXPECT_EQ(smsup::test::read_file(p), "old");
+  }
+  EXPECT_EQ(smsup::test::read_file(p), "old");
+  {
+    OutputFileWriter w(p, "-o");
+    w.write("new ");
+    w.write("rows");
+    w.commit();
+  }
+  EXPECT_EQ(smsup::test::read_file(p), "new rows");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(test_dir())) files += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 1);
+}
+
 TEST(OutputFile, WritesThroughACharacterDeviceInsteadOfReplacingIt) {
   write_output_file("/dev/null", "-o", "gone");
   struct stat st {};
