@@ -33,7 +33,7 @@ bench: build
 test-sanitize: deps
 	cmake -S . -B build-asan $(GEN) -DCMAKE_BUILD_TYPE=Debug -DSMSUP_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && SMSUP_CRASH_STEPS=360 SMSUP_CRASH_ROUNDS=12 SMSUP_CRASH_SITES=30 SMSUP_CRASH_PG_ROUNDS=4 \
+	cd build-asan && SMSUP_CRASH_STEPS=360 SMSUP_CRASH_ROUNDS=12 SMSUP_CRASH_SITES=30 SMSUP_CRASH_PG_ROUNDS=4 SMSUP_README_TIMEOUT=600 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60), then

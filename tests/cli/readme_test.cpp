@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -93,12 +94,17 @@ TEST(Readme, RunnableExamplesRunAndSayWhatTheReadmeShows) {
   const fs::path folder = fs::canonical(test::fresh_dir("newcomer"));
   fs::copy(SMSUP_SOURCE_DIR "/examples", folder / "examples", fs::copy_options::recursive);
   const std::string bin = fs::path(SMSUP_BINARY).parent_path().string();
+  // A bound on each command, so that a hang fails rather than stalls: 60 s,
+  // or SMSUP_README_TIMEOUT seconds (`make test-sanitize` sets more: under
+  // ASan a `twin make` of the example took over 60 s on a loaded machine).
+  const char* bound_env = std::getenv("SMSUP_README_TIMEOUT");
+  const std::string bound = bound_env && std::atoi(bound_env) > 0 ? std::to_string(std::atoi(bound_env)) : "60";
   for (const auto& c : commands) {
     // A shell, as the reader's: the examples use pipes, `;` and `echo $?`.
     std::string script = "cd '" + folder.string() + "' && PATH='" + bin +
                          "':\"$PATH\" && export PATH NO_COLOR=1 && exec 2>&1\n" + c.text;
-    auto r = test::run({"/usr/bin/timeout", "60", "/bin/sh", "-c", script});
-    ASSERT_NE(r.status, 124) << "README.md:" << c.line << ": `" << c.text << "` took over 60 s";
+    auto r = test::run({"/usr/bin/timeout", bound, "/bin/sh", "-c", script});
+    ASSERT_NE(r.status, 124) << "README.md:" << c.line << ": `" << c.text << "` took over " << bound << " s";
     ASSERT_GE(r.status, 0) << "README.md:" << c.line << ": `" << c.text << "` died of a signal";
     std::vector<std::string> got;
     std::stringstream lines(normalized(r.out, folder.string()));
