@@ -249,6 +249,12 @@ std::optional<std::vector<double>> Journal::step_estimates() const {
 void Journal::bind(const plan::Plan& plan, const std::string& digest, const std::string& plan_path,
                    const std::string& target) {
   store::Tx tx(*db_);
+  store::Stmt m(*db_, "INSERT INTO meta VALUES(?1, ?2)");
+  auto put = [&](std::string_view k, std::string_view v) { m.bind(1, k).bind(2, v).run(); };
+  // Each step's estimate, for the ETA (step_estimates()).
+  std::string estimates;
+  for (const auto& s : plan.steps)
+    fmt::format_to(std::back_inserter(estimates), "{}{}", estimates.empty() ? "" : " ", s.estimate_min);
   std::string old = meta("plan_digest");
   if (!old.empty()) {
     if (old != digest) {
@@ -257,19 +263,20 @@ void Journal::bind(const plan::Plan& plan, const std::string& digest, const std:
                                    "this plan's digest is {}. Use a new --journal for it",
                                    meta("plan_path"), old.substr(0, 12), digest.substr(0, 12)));
     }
+    // A journal bound by an older smsup gains the estimates when its run
+    // goes on (the same plan: the digest says so).
+    if (meta("step_estimates").empty()) {
+      put("step_estimates", estimates);
+      tx.commit();
+    }
     return;
   }
-  store::Stmt m(*db_, "INSERT INTO meta VALUES(?1, ?2)");
-  auto put = [&](std::string_view k, std::string_view v) { m.bind(1, k).bind(2, v).run(); };
   put("plan_digest", digest);
   put("plan_path", plan_path);
   put("hierarchy", plan.hierarchy);
   put("target", target);
   put("created", iso_time(now()));
   put("run_id", fmt::format("{}-{}-{}", hostname(), getpid(), static_cast<int64_t>(now() * 1000)));
-  std::string estimates;
-  for (const auto& s : plan.steps)
-    fmt::format_to(std::back_inserter(estimates), "{}{}", estimates.empty() ? "" : " ", s.estimate_min);
   put("step_estimates", estimates);
   store::Stmt ins(*db_,
                   "INSERT INTO steps(id, ord, kind, site, host, title, manual, state, attempts) "

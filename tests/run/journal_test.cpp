@@ -239,4 +239,8 @@ TEST(Journal, TheEtaComesFromThePlanTheJournalHoldsTheSameAsFromThePlan) {
   EXPECT_FALSE(journal_eta(old, steps, now).has_value());
   plan::save(p, plan_path);
   check(journal_eta(old, steps, now));
+  // Its run going on (the same plan bound again) gives it the estimates.
+  old.bind(p, "digest", plan_path, "fake");
+  std::filesystem::remove(plan_path);
+  check(journal_eta(old, steps, now));
 }
