@@ -21,6 +21,7 @@
 #include "util/input_file.h"
 #include "model/versions.h"
 #include "util/output_file.h"
+#include "util/text.h"
 
 namespace smsup::collect {
 namespace {
@@ -509,9 +510,7 @@ Summary collect(const Options& opts) {
     }
     // NetBIOS names are case-insensitive, and so is SQL Server's usual
     // collation: PC1 and pc1 sort together and are one machine.
-    if (name.size() == last_name.size() && std::equal(name.begin(), name.end(), last_name.begin(), [](char a, char b) {
-          return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
-        })) {
+    if (util::iequal(name, last_name)) {
       ++dup_count;
       if (sum.duplicates.size() < kListed) {
         sum.duplicates.push_back(fmt::format("{}: another row (ResourceID {}, assigned site {}) left out", name, r[0],

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace smsup::collect {
 
@@ -137,9 +138,7 @@ std::string odbc_attr(const std::string& conn, std::string_view key) {
       end = conn.find(';', eq);
       v = conn.substr(eq + 1, (end == std::string::npos ? conn.size() : end) - eq - 1);
     }
-    if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (util::iequal(k, key)) {
       return v;
     }
     if (end == std::string::npos) break;

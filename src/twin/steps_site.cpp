@@ -27,6 +27,20 @@ bool on_original(const TwinSite& s, const plan::Step& step) {
   return server == s.db->server && db == s.db->name;
 }
 
+// /testdbupgrade on a database restored from a backup taken while
+// replication was on fails halfway (twin.md), on a copy elsewhere or on the
+// same server alike: true, and its setup log says so.
+bool failed_on_replicated_backup(World& w, const StepRun& rec, const std::string& database, const std::string& host,
+                                 VTime dur) {
+  if (!w.sites[static_cast<size_t>(rec.site)].backups.back().with_replication) return false;
+  w.later_setup_log(
+      rec.site, rec.start + dur / 2,
+      fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.",
+                  database),
+      host);
+  return true;
+}
+
 // The same-server test (params.mode "same-server", planner_site.cpp): the
 // sub-steps of params.sequence, in that order, on the site's own SQL Server,
 // each judged by what SQL Server would do in the state the earlier ones left.
@@ -210,12 +224,7 @@ Decision same_server_dbtest(World& w, StepRun& rec) {
         dur};
   }
   if (!st.tested) return {false, fmt::format("{}: no /testdbupgrade on a restored test database", order), dur};
-  if (s.backups.back().with_replication) {
-    w.later_setup_log(
-        rec.site, rec.start + dur / 2,
-        fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.",
-                    db.name),
-        host);
+  if (failed_on_replicated_backup(w, rec, db.name, host, dur)) {
     return {false,
             "the test database was restored from a backup taken while replication was on: /testdbupgrade fails on it; "
             "disable replication first; the original is attached again, untouched",
@@ -262,12 +271,7 @@ Decision dbtest(World& w, StepRun& rec) {
   }
   std::string copy = rec.step.params.value("database", s.db->name + "_TEST");
   w.setup_log(rec.site, rec.start, fmt::format("Setup /testdbupgrade {} started on a restored copy.", copy), host);
-  if (s.backups.back().with_replication) {
-    w.later_setup_log(
-        rec.site, rec.start + dur / 2,
-        fmt::format("~ERROR: /testdbupgrade failed on {}: it was restored from a database with replication enabled.",
-                    copy),
-        host);
+  if (failed_on_replicated_backup(w, rec, copy, host, dur)) {
     return {false,
             "the copy was restored from a backup taken while replication was on: /testdbupgrade fails on it; disable "
             "replication, back up again",
