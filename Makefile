@@ -36,8 +36,9 @@ test-sanitize: deps
 	cd build-asan && SMSUP_CRASH_STEPS=360 SMSUP_CRASH_ROUNDS=12 SMSUP_CRASH_SITES=30 SMSUP_CRASH_PG_ROUNDS=4 SMSUP_README_TIMEOUT=600 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60), then
-# a line per target (executions, corpus size, findings): scripts/fuzz.sh.
+# libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60; or
+# FUZZ_CPU_SECONDS of CPU time each, for a machine shared with other work),
+# then a line per target (executions, corpus size, findings): scripts/fuzz.sh.
 # Builds only the libraries the targets feed, not the tests or the CLI.
 FUZZ_SECONDS ?= 60
 fuzz:

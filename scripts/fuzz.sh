@@ -6,9 +6,34 @@
 # A finding (crash, leak, sanitizer report, timeout, out of memory) leaves
 # its input as build-fuzz/findings/fuzz_<name>/crash-* and fails the run.
 # FUZZ_TARGETS="plan_json duration" runs only those.
+# FUZZ_CPU_SECONDS=3600 gives each target that much CPU time instead of wall
+# time (FUZZ_SECONDS is then ignored): on a machine shared with builds, run
+# at `nice -n 19`, the fuzzer takes only idle CPU and still gets its hour.
+# The target is asked to stop with SIGUSR1, libFuzzer's graceful exit, so its
+# final statistics are printed as after -max_total_time.
 set -uo pipefail
 dir=${FUZZ_BUILD:-build-fuzz}
 secs=${FUZZ_SECONDS:-60}
+cpu_budget=${FUZZ_CPU_SECONDS:-}
+if [[ -n $cpu_budget && ! $cpu_budget =~ ^[1-9][0-9]{0,6}$ ]]; then
+  echo "scripts/fuzz.sh: FUZZ_CPU_SECONDS: expected whole seconds from 1 to 9999999, got '$cpu_budget'" >&2
+  exit 2
+fi
+if [[ -z $cpu_budget && ! $secs =~ ^[1-9][0-9]{0,6}$ ]]; then
+  echo "scripts/fuzz.sh: FUZZ_SECONDS: expected whole seconds from 1 to 9999999, got '$secs'" >&2
+  exit 2
+fi
+tick=$(getconf CLK_TCK)
+
+# cpu_of PID: the user + system CPU seconds the process has used (empty once
+# it has gone). Fields 14 and 15 of /proc/PID/stat, counted after the
+# command name's closing parenthesis.
+cpu_of() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  awk -v t="$tick" '{ printf "%d\n", ($12 + $13) / t }' <<<"$stat"
+}
 targets=()
 if [[ -n "${FUZZ_TARGETS:-}" ]]; then
   for t in $FUZZ_TARGETS; do targets+=("$dir/fuzz/fuzz_$t"); done
@@ -25,17 +50,39 @@ for f in "${targets[@]}"; do
   findings="$dir/findings/$n"
   mkdir -p "$corpus" "$findings"
   log="$dir/fuzz-$n.log"
-  echo "== $n for ${secs}s (log: $log)"
   seeds=()
   [[ -d fuzz/seeds/$n ]] && seeds=("fuzz/seeds/$n")
-  "$f" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-       -artifact_prefix="$findings/" "$corpus" "${seeds[@]}" >"$log" 2>&1
-  rc=$?
+  args=(-timeout=5 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -handle_usr1=1
+        -artifact_prefix="$findings/" "$corpus" "${seeds[@]}")
+  start=$(date +%s)
+  if [[ -n $cpu_budget ]]; then
+    echo "== $n for ${cpu_budget}s of CPU (log: $log)"
+    "$f" "${args[@]}" >"$log" 2>&1 &
+    pid=$!
+    used=0
+    while kill -0 "$pid" 2>/dev/null; do
+      now=$(cpu_of "$pid")
+      [[ -n $now ]] && used=$now
+      if ((used >= cpu_budget)); then
+        kill -USR1 "$pid" 2>/dev/null
+        break
+      fi
+      sleep 5
+    done
+    wait "$pid"
+    rc=$?
+    budget="${used}s CPU in $(($(date +%s) - start))s"
+  else
+    echo "== $n for ${secs}s (log: $log)"
+    "$f" -max_total_time="$secs" "${args[@]}" >"$log" 2>&1
+    rc=$?
+    budget="${secs}s"
+  fi
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   files=$(find "$corpus" -type f | wc -l)
   bytes=$(du -sk "$corpus" | cut -f1)
   found=$(find "$findings" -type f | wc -l)
-  line=$(printf '%-28s %5ss %12s execs %6s files %6s KiB corpus %3s findings' "$n" "$secs" "${execs:-?}" "$files" "$bytes" "$found")
+  line=$(printf '%-28s %s %12s execs %6s files %6s KiB corpus %3s findings' "$n" "$budget" "${execs:-?}" "$files" "$bytes" "$found")
   summary+=("$line")
   if [[ $rc -ne 0 ]]; then
     failed=1
