@@ -13,8 +13,12 @@ std::string redact_url(const std::string& url) {
 }
 
 PgConn::PgConn(const std::string& url, const std::string& dbname) : where_(redact_url(url)) {
-  const char* keys[] = {"dbname", dbname.empty() ? nullptr : "dbname", nullptr};
-  const char* vals[] = {url.c_str(), dbname.empty() ? nullptr : dbname.c_str(), nullptr};
+  // libpq waits for ever by default on a server that takes the TCP
+  // connection and never answers (a wrong port on another service, a
+  // half-open firewall): 10 s, as the journal's connection. Given before the
+  // URL, so a connect_timeout the URL sets wins.
+  const char* keys[] = {"connect_timeout", "dbname", dbname.empty() ? nullptr : "dbname", nullptr};
+  const char* vals[] = {"10", url.c_str(), dbname.empty() ? nullptr : dbname.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, vals, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";

@@ -562,6 +562,20 @@ TEST_F(BadInput, FreeTdsToAServerThatNeverAnswersEndsAtTheLoginTimeout) {
   EXPECT_LT(took, std::chrono::seconds(60));
 }
 
+TEST_F(BadInput, TwinMakeOnAPostgreSQLServerThatNeverAnswersEndsInWords) {
+  // It waited for ever: libpq has no connect timeout unless given one.
+  int fd = loopback_listener(true);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = dbtest_test::run_smsup({"twin", "make", kContoso, "--twin-dir", tmp_ / "twin", "--views-only", "--engine",
+                                   fmt::format("postgresql://sms:hunter2@127.0.0.1:{}/postgres", port_of(fd))});
+  auto took = std::chrono::steady_clock::now() - t0;
+  ::close(fd);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("timeout expired"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
+  EXPECT_LT(took, std::chrono::seconds(60));
+}
+
 TEST_F(BadInput, BadOptions) {
   EXPECT_EQ(dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
                                     tmp_ / "out", "--site-db", "CENsqlite:x"})
