@@ -112,8 +112,11 @@ class PgQuery : public Query {
 class PgConn : public Conn {
  public:
   PgConn(const Spec& spec) : spec_(spec) {
-    const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
-    const char* vals[] = {spec.conninfo.c_str(), "10", "smsup", nullptr};
+    // 10 s for a server that takes the connection and never answers (libpq
+    // waits for ever by default); given before the connection string, so a
+    // connect_timeout the user sets there wins.
+    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* vals[] = {"10", "smsup", spec.conninfo.c_str(), nullptr};
     pg_ = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(pg_) != CONNECTION_OK) {
       std::string e = PQerrorMessage(pg_);
