@@ -15,14 +15,6 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "collect/collect.h"
 #include "collect/mapping.h"
 #include "collect/odbc_source.h"
@@ -508,35 +500,15 @@ TEST_F(BadInput, UnreachableServerNamesItWithoutThePassword) {
 // fails: a port nobody listens on, and a server that takes the TCP
 // connection and never answers the TDS login (a wrong port on another
 // service, a half-open firewall) end in words within the login timeout.
-int loopback_listener(bool listening) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0 || (listening && ::listen(fd, 8) != 0)) {
-    ADD_FAILURE() << "no loopback socket: " << std::strerror(errno);
-  }
-  return fd;
-}
-int port_of(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
-}
-
 TEST_F(BadInput, FreeTdsToAPortNobodyListensOnIsRefusedInWords) {
-  int fd = loopback_listener(false);  // bound, not listening: connections are refused
-  int port = port_of(fd);
+  test::LoopbackSocket nobody(test::LoopbackSocket::refusing);
+  int port = nobody.port();
   auto r = dbtest_test::run_smsup(
       {"inventory", "collect", "--central",
        fmt::format(
            "DRIVER=FreeTDS;SERVER=127.0.0.1;PORT={};DATABASE=SMS_CEN;UID=CONTOSO\\sms;PWD=hunter2;TDS_Version=7.1",
            port),
        "-o", tmp_ / "out"});
-  ::close(fd);
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find(fmt::format("cannot connect to 127.0.0.1:{}", port)), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("FreeTDS"), std::string::npos) << "the driver's own words: " << r.err;
@@ -545,15 +517,14 @@ TEST_F(BadInput, FreeTdsToAPortNobodyListensOnIsRefusedInWords) {
 }
 
 TEST_F(BadInput, FreeTdsToAServerThatNeverAnswersEndsAtTheLoginTimeout) {
-  int fd = loopback_listener(true);  // the kernel completes the handshake; nobody reads
+  test::LoopbackSocket server(test::LoopbackSocket::silent);
   auto t0 = std::chrono::steady_clock::now();
   auto r = dbtest_test::run_smsup(
       {"inventory", "collect", "--central",
        fmt::format("DRIVER=FreeTDS;SERVER=127.0.0.1;PORT={};DATABASE=SMS_CEN;UID=sms;PWD=hunter2;TDS_Version=7.1",
-                   port_of(fd)),
+                   server.port()),
        "-o", tmp_ / "out"});
   auto took = std::chrono::steady_clock::now() - t0;
-  ::close(fd);
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find("cannot connect to 127.0.0.1"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Timeout expired"), std::string::npos) << r.err;
@@ -564,12 +535,11 @@ TEST_F(BadInput, FreeTdsToAServerThatNeverAnswersEndsAtTheLoginTimeout) {
 
 TEST_F(BadInput, TwinMakeOnAPostgreSQLServerThatNeverAnswersEndsInWords) {
   // It waited for ever: libpq has no connect timeout unless given one.
-  int fd = loopback_listener(true);
+  test::LoopbackSocket server(test::LoopbackSocket::silent);
   auto t0 = std::chrono::steady_clock::now();
   auto r = dbtest_test::run_smsup({"twin", "make", kContoso, "--twin-dir", tmp_ / "twin", "--views-only", "--engine",
-                                   fmt::format("postgresql://sms:hunter2@127.0.0.1:{}/postgres", port_of(fd))});
+                                   fmt::format("postgresql://sms:hunter2@127.0.0.1:{}/postgres", server.port())});
   auto took = std::chrono::steady_clock::now() - t0;
-  ::close(fd);
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find("timeout expired"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;

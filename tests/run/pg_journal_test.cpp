@@ -2,12 +2,9 @@
 // fail, not skip, without it): the same semantics as SQLite, a campaign per
 // schema, the schema version, the lease (expiry, takeover, a paused holder,
 // a clock that jumps) and a connection killed mid-run.
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -144,19 +141,11 @@ TEST(PgJournal, AServerThatNeverAnswersEndsAtTheConnectTimeoutTheUrlGives) {
   // A listener nobody reads: the kernel completes the TCP handshake, the
   // PostgreSQL startup message is never answered. The URL's connect_timeout
   // (2 s) wins over smsup's own 10 s.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
-  ASSERT_EQ(::listen(fd, 8), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  test::LoopbackSocket server(test::LoopbackSocket::silent);
   auto t0 = std::chrono::steady_clock::now();
   auto st = test::run_smsup(
-      {"status", "--journal", fmt::format("postgresql://127.0.0.1:{}/nothing?connect_timeout=2", ntohs(a.sin_port))});
+      {"status", "--journal", fmt::format("postgresql://127.0.0.1:{}/nothing?connect_timeout=2", server.port())});
   auto took = std::chrono::steady_clock::now() - t0;
-  ::close(fd);
   EXPECT_EQ(st.status, 2);
   EXPECT_TRUE(has(st.err, "timeout expired")) << st.err;
   EXPECT_LT(took, std::chrono::seconds(8)) << "the URL's connect_timeout=2 was not used";

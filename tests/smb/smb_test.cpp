@@ -22,6 +22,7 @@
 #include "samba_server.h"
 #include "smb/remote_logs.h"
 #include "smb/url.h"
+#include "support.h"
 #include "util/error.h"
 
 using namespace smsup;
@@ -291,19 +292,10 @@ TEST(SmbUnreachable, DeadPortAndSilentServerAreExitTwoWithinTheTimeout) {
   expect_no_password(dead, "Unused-Pw-123");
 
   // A port that accepts connections and never answers: the timeout ends it.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(fd, 8), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  Ran silent =
-      run_smsup({"logs", "grep", "x", "smb://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/C$/SMSSetup.log",
-                 "--smb-auth", (dir / "auth").string(), "--smb-timeout", "2s"},
-                std::chrono::seconds(30));
-  ::close(fd);
+  smsup::test::LoopbackSocket server(smsup::test::LoopbackSocket::silent);
+  Ran silent = run_smsup({"logs", "grep", "x", "smb://127.0.0.1:" + std::to_string(server.port()) + "/C$/SMSSetup.log",
+                          "--smb-auth", (dir / "auth").string(), "--smb-timeout", "2s"},
+                         std::chrono::seconds(30));
   EXPECT_FALSE(silent.timed_out);
   EXPECT_EQ(silent.code, 2) << silent.err;
   EXPECT_NE(silent.err.find("no answer within 2 s"), std::string::npos) << silent.err;

@@ -1,9 +1,12 @@
 #include "support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -203,6 +207,24 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bou
     std::this_thread::sleep_for(every);
   }
   return true;
+}
+
+LoopbackSocket::LoopbackSocket(Kind kind) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0 || (kind == silent && ::listen(fd_, 16) != 0)) {
+    ADD_FAILURE() << "no socket on 127.0.0.1: " << std::strerror(errno);
+    return;
+  }
+  port_ = ntohs(a.sin_port);
+}
+
+LoopbackSocket::~LoopbackSocket() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace smsup::test

@@ -106,4 +106,24 @@ inline bool has(const std::string& s, const std::string& part) { return s.find(p
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound = std::chrono::seconds(30),
                 std::chrono::milliseconds every = std::chrono::milliseconds(2));
 
+// ---- servers that never answer ----
+
+// A TCP socket on 127.0.0.1 at a free port, closed when it goes: `silent`
+// listens (the kernel completes every handshake and nobody ever reads: a
+// server that takes the connection and never answers), `refusing` is only
+// bound (every connection is refused). A test fails if it cannot be made.
+class LoopbackSocket {
+ public:
+  enum Kind { silent, refusing };
+  explicit LoopbackSocket(Kind kind);
+  ~LoopbackSocket();
+  LoopbackSocket(const LoopbackSocket&) = delete;
+  LoopbackSocket& operator=(const LoopbackSocket&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 }  // namespace smsup::test
