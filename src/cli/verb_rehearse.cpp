@@ -18,6 +18,7 @@
 #include "twin/rehearsal.h"
 #include "util/error.h"
 #include "util/input_file.h"
+#include "util/json_input.h"
 
 namespace smsup::cli {
 namespace {
@@ -55,11 +56,8 @@ std::string inventory_of(const RehearseOptions& a, const plan::Plan& p) {
 twin::Durations load_durations(const std::string& path) {
   if (path.empty()) return {};
   std::string text = read_input_file(path, "durations (JSON)", limits::kSmallText);
-  try {
-    return twin::durations_from_json(nlohmann::json::parse(text), path);
-  } catch (const nlohmann::json::parse_error&) {
-    throw InputError({path, 0, 0}, "--durations", "not valid JSON; expected an object of durations in minutes");
-  }
+  return twin::durations_from_json(parse_json_input(text, path, "--durations", "an object of durations in minutes"),
+                                   path);
 }
 
 int64_t epoch_of(const plan::Plan& p) {

@@ -12,6 +12,7 @@
 #include "plan/step_kinds.h"
 #include "util/closest.h"
 #include "util/input_file.h"
+#include "util/json_input.h"
 #include "util/error.h"
 #include "util/output_file.h"
 
@@ -245,22 +246,7 @@ SourceLoc locate(const std::string& text, const std::string& file, const std::st
 
 Plan load(const std::string& path) {
   std::string text = read_input_file(path, "an smsup plan (JSON)", limits::kPlan);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; turn it into line:column.
-    int line = 1, col = 1;
-    for (size_t i = 0; i < text.size() && i + 1 < e.byte; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    throw InputError({path, line, col}, "", "not valid JSON; expected an smsup plan");
-  }
+  json j = parse_json_input(text, path, "", "an smsup plan");
   try {
     return from_json(j, path);
   } catch (const InputError& e) {

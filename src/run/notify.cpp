@@ -14,9 +14,11 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::run {
 
@@ -102,8 +104,8 @@ NotifyUrl parse_notify_url(const std::string& url) {
 }
 
 std::vector<std::pair<std::string, std::string>> read_notify_headers(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "--notify-header", "cannot read this file");
+  // Read as every input is: a FIFO refused without blocking, the size bounded.
+  std::istringstream in(read_input_file(path, "a file of HTTP headers ('Name: value' lines)", limits::kSmallText));
   std::vector<std::pair<std::string, std::string>> out;
   std::string line;
   int n = 0;
@@ -142,9 +144,7 @@ struct BioFree {
 
 // The certificates of a PEM file; InputError naming it for anything else.
 std::vector<X509*> read_ca_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, "--notify-ca", "cannot read this file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = read_input_file(path, "PEM certificates of the CAs to trust", limits::kCertificates);
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   std::vector<X509*> out;
   auto bad = [&](const std::string& why) {

@@ -2,9 +2,10 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::smb {
 namespace {
@@ -25,8 +26,8 @@ std::string lower(std::string s) {
 }  // namespace
 
 Credentials read_auth_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError({file.string()}, "--smb-auth", "cannot read the authentication file");
+  // Read as every input is: a FIFO refused without blocking, the size bounded.
+  std::istringstream in(read_input_file(file, "an SMB authentication file (smbclient -A format)", limits::kSmallText));
   Credentials c;
   c.file = file;
   bool has_user = false, has_password = false;

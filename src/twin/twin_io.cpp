@@ -11,6 +11,7 @@
 #include "twin/world.h"
 #include "util/error.h"
 #include "util/input_file.h"
+#include "util/json_input.h"
 #include "util/output_file.h"
 
 namespace smsup::twin {
@@ -342,13 +343,7 @@ void Twin::save(const std::string& path) const {
 
 Twin Twin::load(const std::string& path) {
   std::string text = read_input_file(path, "a saved twin (JSON)", limits::kRehearsal);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error&) {
-    throw InputError({path, 0, 0}, "", "not valid JSON; expected a saved twin (smsup-twin/3)");
-  }
-  return from_json(j, path);
+  return from_json(parse_json_input(text, path, "", "a saved twin (smsup-twin/3)"), path);
 }
 
 }  // namespace smsup::twin

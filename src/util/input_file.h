@@ -16,13 +16,14 @@ namespace smsup {
 
 // Size limits of the inputs smsup reads whole, in bytes.
 namespace limits {
-inline constexpr std::uint64_t kInventory = 64ull << 20;   // inventory YAML
-inline constexpr std::uint64_t kClientsCsv = 2ull << 30;   // clients CSV (10^6 clients is ~100 MB)
-inline constexpr std::uint64_t kPlan = 512ull << 20;       // plan JSON (15,000 steps is ~10 MB)
-inline constexpr std::uint64_t kHosts = 16ull << 20;       // HOSTS.yaml
-inline constexpr std::uint64_t kSmallText = 1ull << 20;    // token, credentials, estimates
-inline constexpr std::uint64_t kSql = 64ull << 20;         // a dbtest migration script
-inline constexpr std::uint64_t kRehearsal = 512ull << 20;  // rehearsal JSON
+inline constexpr std::uint64_t kInventory = 64ull << 20;     // inventory YAML
+inline constexpr std::uint64_t kClientsCsv = 2ull << 30;     // clients CSV (10^6 clients is ~100 MB)
+inline constexpr std::uint64_t kPlan = 512ull << 20;         // plan JSON (15,000 steps is ~10 MB)
+inline constexpr std::uint64_t kHosts = 16ull << 20;         // HOSTS.yaml
+inline constexpr std::uint64_t kSmallText = 1ull << 20;      // token, credentials, estimates
+inline constexpr std::uint64_t kSql = 64ull << 20;           // a dbtest migration script
+inline constexpr std::uint64_t kRehearsal = 512ull << 20;    // rehearsal JSON
+inline constexpr std::uint64_t kCertificates = 16ull << 20;  // a PEM file of CAs (a system bundle is ~200 KB)
 }  // namespace limits
 
 // What a path is when it is not a regular file ("a directory", "a FIFO (named

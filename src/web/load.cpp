@@ -12,6 +12,8 @@
 #include "plan/plan_inventory.h"
 #include "twin/campaign_report.h"
 #include "util/error.h"
+#include "util/input_file.h"
+#include "util/json_input.h"
 
 namespace smsup::web {
 
@@ -19,19 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Read as every input is (a FIFO or a device refused, the size bounded).
 nlohmann::json read_json(const std::string& path, const char* option) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0}, option, "cannot read this file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    int line = 1;
-    for (size_t i = 0; i < std::min(e.byte, text.size()); ++i) line += text[i] == '\n';
-    throw InputError({path, line, 0}, option, std::string("not JSON: ") + e.what());
-  }
+  std::string text = read_input_file(path, "a rehearsal (JSON)", limits::kRehearsal);
+  return parse_json_input(text, path, option, "what smsup rehearse --format json writes");
 }
 
 }  // namespace

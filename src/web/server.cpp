@@ -16,6 +16,7 @@
 #include "run/status.h"
 #include "util/closest.h"
 #include "util/error.h"
+#include "util/input_file.h"
 #include "web/report.h"
 
 namespace smsup::web {
@@ -125,11 +126,9 @@ struct Server::Impl {
     port = p;
     if (opts.sources.journal.empty()) throw InputError({}, "--journal", "smsup serve needs the journal of a run");
     if (!opts.token_file.empty()) {
-      std::ifstream in(opts.token_file, std::ios::binary);
-      if (!in) throw InputError({opts.token_file, 0, 0}, "--token-file", "cannot read this file");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      token = trim(ss.str());
+      // Read as every input is: a FIFO would block serve for ever (and
+      // SIGTERM with it), /dev/zero take all the memory.
+      token = trim(read_input_file(opts.token_file, "a token file", limits::kSmallText));
       if (token.size() < 16) {
         throw InputError({opts.token_file, 1, 0}, "--token-file",
                          "the token must be at least 16 characters (e.g. openssl rand -hex 24 > FILE)");
@@ -250,7 +249,7 @@ struct Server::Impl {
     json body;
     try {
       body = json::parse(req.body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a syntax error, or a number too large (out_of_range)
       return send_error(res, 400, std::string("the body is not JSON: ") + e.what());
     }
     if (!body.is_object() || !body.contains("step") || !body["step"].is_string()) {

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "inventory/inventory.h"
 #include "support.h"
@@ -66,6 +67,28 @@ TEST(SpecialInputs, AFifoAsClientsCsvOrHostsFileEndsAtOnce) {
   auto r = run_smsup({"check", (test_dir() / "inv.yaml").string()});
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find("clients.csv: is a FIFO"), std::string::npos) << r.err;
+}
+
+// The inputs read whole that the first round missed (2026-11-30): serve's
+// token file blocked serve for ever on a FIFO (SIGTERM too: the read was
+// restarted), and the SMB authentication file and a rehearsal given to report
+// blocked on a FIFO and read /dev/zero until memory ran out.
+TEST(SpecialInputs, AFifoOrAnEndlessStreamAsTokenAuthOrRehearsalFileEndsAtOnce) {
+  auto fifo = test_dir() / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& special : {fifo.string(), std::string("/dev/zero")}) {
+    const std::string said = special == "/dev/zero" ? "/dev/zero: is a character device" : "fifo: is a FIFO";
+    const std::vector<std::vector<std::string>> commands = {
+        {"logs", "stats", "smb://sms@127.0.0.1:1/C$/SMS/Logs/sitecomp.log", "--smb-auth", special},
+        {"serve", "--journal", (test_dir() / "j.db").string(), "--token-file", special},
+        {"report", "--rehearsal", special, "-o", (test_dir() / "r.html").string()},
+    };
+    for (const auto& c : commands) {
+      auto r = run_smsup(c);
+      EXPECT_EQ(r.status, 2) << c[0] << " with " << special << ": " << r.err;
+      EXPECT_NE(r.err.find(said), std::string::npos) << c[0] << ": " << r.err;
+    }
+  }
 }
 
 TEST(SpecialInputs, AnEndlessStreamAsInventoryIsRefusedNotRead) {

@@ -185,4 +185,15 @@ TEST(PlanFile, DamagedFilesAreRefusedNeverCrash) {
 }
 
 }  // namespace
+// Found by fuzzing (fuzz/findings/plan_json-number-too-large.json): a number
+// no double holds left the reader as nlohmann's own unlocated out_of_range.
+TEST(PlanFile, ANumberTooLargeForJsonIsRefusedWhereItStands) {
+  auto e = load_error("{\"format\": \"smsup-plan/1\",\n  \"steps\": [{\"estimate_min\": 1e999}]}");
+  EXPECT_EQ(e.loc().line, 2);
+  EXPECT_EQ(e.loc().column, 30);
+  EXPECT_NE(std::string(e.what()).find("a number too large for JSON ('1e999'); expected an smsup plan"),
+            std::string::npos)
+      << e.what();
+}
+
 }  // namespace smsup::testing

@@ -2,6 +2,7 @@
 // an endless or huge file), reading it ends with the content or one message;
 // writing -o never replaces a device with a regular file.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "support.h"
 #include "util/error.h"
 #include "util/input_file.h"
+#include "util/json_input.h"
 #include "util/output_file.h"
 
 namespace fs = std::filesystem;
@@ -158,4 +160,46 @@ TEST(ErrorMessages, AreOneLineOfReadableSizeWhateverTheValue) {
   EXPECT_TRUE(m.starts_with("inv.yaml:3:7: sites[0].code: 'a\\nb\\0c")) << m;
   EXPECT_NE(m.find("bytes cut"), std::string::npos);
   EXPECT_TRUE(m.ends_with("' is not a site code")) << m.substr(m.size() - 40);
+}
+
+// ---- JSON inputs ----
+
+namespace {
+InputError json_refusal(const std::string& text) {
+  try {
+    parse_json_input(text, "in.json", "--x", "an example");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "parsed: " << text;
+  return InputError({}, "", "");
+}
+}  // namespace
+
+TEST(JsonInput, SyntaxErrorsAreLocated) {
+  auto e = json_refusal("{\"a\": 1,\n  \"b\": [\n}");
+  EXPECT_EQ(e.loc().file, "in.json");
+  EXPECT_EQ(e.loc().line, 3);
+  EXPECT_EQ(e.loc().column, 1);
+  EXPECT_EQ(e.field(), "--x");
+  EXPECT_EQ(e.message(), "not valid JSON; expected an example");
+}
+
+// Found by fuzzing the plan reader: nlohmann throws out_of_range, not
+// parse_error, for a number no double holds, and it escaped every reader of
+// JSON as an unlocated "[json.exception.out_of_range.406] ..." message (and
+// as an uncaught exception where only InputError was expected).
+TEST(JsonInput, ANumberTooLargeIsLocatedAtItsStartNotLeftToEscape) {
+  auto e = json_refusal("{\"steps\": [\n  {\"estimate_min\": 859576e2605}\n]}");
+  EXPECT_EQ(e.loc().line, 2);
+  EXPECT_EQ(e.loc().column, 20);
+  EXPECT_EQ(e.message(), "a number too large for JSON ('859576e2605'); expected an example");
+  auto neg = json_refusal("[-1e999]");
+  EXPECT_EQ(neg.loc().line, 1);
+  EXPECT_EQ(neg.loc().column, 2);
+}
+
+TEST(JsonInput, GoodJsonIsReturned) {
+  auto j = parse_json_input("{\"a\": [1, 2.5, \"x\"]}", "in.json", "", "an example");
+  EXPECT_EQ(j["a"][1].get<double>(), 2.5);
 }

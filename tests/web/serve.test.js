@@ -113,6 +113,9 @@ async function main() {
     r = await request(server.base, 'POST', '/api/confirm', { headers: { Origin: server.base, 'Content-Type': 'application/json' }, body: '{"step":' });
     L.check(r.status === 400, `a malformed body gets 400 (${r.body})`);
     r = await request(server.base, 'POST', '/api/confirm', { headers: { Origin: server.base, 'Content-Type': 'application/json' },
+                                                              body: '{"step": "CEN/drw", "who": 1e999}' });
+    L.check(r.status === 400, `a number too large for JSON gets 400, not 500 (${r.status} ${r.body})`);
+    r = await request(server.base, 'POST', '/api/confirm', { headers: { Origin: server.base, 'Content-Type': 'application/json' },
                                                               body: JSON.stringify({ step: 'NOPE/x', who: 'Ann' }) });
     L.check(r.status === 404, `an unknown step gets 404 (${r.body})`);
     r = await request(server.base, 'POST', '/api/confirm', { headers: { Origin: server.base, 'Content-Type': 'application/json' },
