@@ -84,6 +84,9 @@ void PipelinedSource::select(std::string_view sql, const RowFn& each) {
       read_error = std::current_exception();
     }
     std::lock_guard lock(m_);
+    // The rows read before an error are handled before it, as they would
+    // be without the pipeline (one of them may be refused first).
+    if (block && block->rows > 0 && !quit()) full_.push_back(std::move(block));
     reading_done_ = true;
     changed_.notify_all();
   });
