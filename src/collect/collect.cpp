@@ -324,15 +324,13 @@ struct ClientsInput {
 };
 
 struct ClientsRead {
-  int64_t clients = 0, dup_count = 0, left_count = 0, obsolete = 0;
+  int64_t clients = 0, dup_count = 0, left_count = 0;
   std::vector<std::string> duplicates, left_out;
   std::unique_ptr<OutputFileWriter> csv;  // written to its temporary file, not yet put in place
 };
 
-// The clients, streamed into the CSV as they are read (1 MB at a time), and
-// the count of obsolete records. `rows_src` reads the client rows (src
-// itself, or src read in a thread of its own); `src` the count.
-void read_clients(const ClientsInput& in, Source& rows_src, Source& src, ClientsRead& out) {
+// The clients, streamed into the CSV as they are read (1 MB at a time).
+void read_clients(const ClientsInput& in, Source& src, ClientsRead& out) {
   const std::string kCentral = "--central";
   const Queries& q = queries(src.dialect());
   out.csv = std::make_unique<OutputFileWriter>(in.csv_path, "-o");
@@ -413,7 +411,7 @@ void read_clients(const ClientsInput& in, Source& rows_src, Source& src, Clients
   std::string last_site_raw, site_code;
   int site_type = 0;
   bool site_known = false, site_cached = false;
-  run(rows_src, q.clients, "the clients (v_R_System and its inventory views)", kCentral, [&](const Row& r) {
+  run(src, q.clients, "the clients (v_R_System and its inventory views)", kCentral, [&](const Row& r) {
     if (++rows % 65536 == 0 && in.progress) in.progress(rows);
     std::string_view name = r.null(1) ? std::string_view{} : r[1];
     if (name.empty()) {
@@ -499,8 +497,6 @@ void read_clients(const ClientsInput& in, Source& rows_src, Source& src, Clients
   if (left_count > static_cast<int64_t>(out.left_out.size())) {
     out.left_out.push_back(fmt::format("... and {} more", left_count - static_cast<int64_t>(out.left_out.size())));
   }
-  run(src, q.obsolete, "obsolete client records", kCentral,
-      [&](const Row& r) { out.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0])); });
 }
 
 // The clients are read beside the rest (docs/collect.md, "Two connections"):
@@ -579,7 +575,7 @@ class ClientsJob {
           job.pipe_ = nullptr;
         }
       } forget{*this};
-      read_clients(in_, pipe, *src, out_);
+      read_clients(in_, pipe, out_);
     } catch (...) {
       error_ = std::current_exception();
     }
@@ -731,6 +727,10 @@ Summary collect(const Options& opts) {
   std::string yaml_head;
   int unknown = 0;
   try {
+    // On this connection: the clients' one has the client rows to read.
+    run(*central, q.obsolete, "obsolete client records", kCentral,
+        [&](const Row& r) { sum.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0])); });
+
     // Each primary's own database: its database facts.
     YAML::Node site_dbs_node(YAML::NodeType::Sequence);
     for (const auto& d : opts.site_dbs) {
@@ -948,12 +948,11 @@ Summary collect(const Options& opts) {
 
   ClientsRead& read = clients.wait();
   sum.clients = read.clients;
-  sum.obsolete = read.obsolete;
   sum.duplicates = std::move(read.duplicates);
   sum.left_out = std::move(read.left_out);
   collected["clients"] = read.clients;
   collected["duplicate_client_rows"] = read.dup_count;
-  collected["obsolete_client_rows"] = read.obsolete;
+  collected["obsolete_client_rows"] = sum.obsolete;
   collected["clients_left_out"] = read.left_count;
   for (auto& [key, part] : parts) {
     if (key != "collected") continue;
