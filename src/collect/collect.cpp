@@ -721,7 +721,7 @@ Summary collect(const Options& opts) {
 
   // After the clients in the sequential order: an error here is reported
   // only when the clients were read without one (this thread then waits for
-  // them, as long as the sequential collect took to reach this point).
+  // them: no longer than the sequential collect took to get here).
   YAML::Node root, collected;
   std::vector<std::pair<std::string, std::string>> parts;  // the inventory's top-level keys, emitted
   std::string yaml_head;
