@@ -577,10 +577,10 @@ std::vector<std::string> read_all(collect::Source& src) {
 
 TEST(Pipeline, RowsArriveWholeAndInOrder) {
   for (size_t per_block : {1u, 7u, 1024u}) {
-    MemorySource plain(5000, 4), inner(5000, 4);
+    MemorySource plain(3000, 4), inner(3000, 4);
     collect::PipelinedSource piped(inner, per_block, 3);
     auto want = read_all(plain);
-    ASSERT_EQ(want.size(), 5000u);
+    ASSERT_EQ(want.size(), 3000u);
     EXPECT_EQ(read_all(piped), want) << per_block << " rows a block";
     EXPECT_EQ(read_all(piped), want) << "a second select on the same source";
   }
