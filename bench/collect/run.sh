@@ -9,7 +9,9 @@
 # place it is (the same text on both engines).
 #   bash bench/collect/run.sh [BUILD_DIR]
 #   env: SITES, CLIENTS (2000, 1000000), PG_CLIENTS (CLIENTS), ROUNDS (3),
-#        ENGINES ("sqlite postgresql")
+#        ENGINES ("sqlite postgresql"), BEFORE (another smsup binary, e.g.
+#        the one before a change: timed in the same rounds, for a
+#        before/after taken in the same minutes)
 # Each figure is the best wall time and the least CPU time (user + sys) of
 # ROUNDS runs, alternating smsup, the shell and the bare ODBC fetch: on a
 # shared machine the CPU time is the fairer comparison. On PostgreSQL the CPU
@@ -22,6 +24,7 @@ clients=${CLIENTS:-1000000}
 pg_clients=${PG_CLIENTS:-$clients}
 rounds=${ROUNDS:-3}
 engines=${ENGINES:-sqlite postgresql}
+before=${BEFORE:+$(realpath "$BEFORE")}
 
 # The client query, as queries.cpp has it (kClients).
 query=$(python3 - <<'PY'
@@ -66,6 +69,14 @@ report() {  # ENGINE SHELL_LABEL ROWS GOT
 # The driver's share: the same fetch with nothing done with the rows.
 fetch=$times/odbc_fetch
 c++ -O2 -std=c++20 -o "$fetch" bench/collect/odbc_fetch.cpp -lodbc
+before_line() {  # ENGINE: the BEFORE binary's collect, against the shell
+  [[ -n $before ]] || return 0
+  read -r sw sc < <(best "$1-shell")
+  read -r bw bc < <(best "$1-before")
+  printf '  %-42s %7.2f s wall %6.2f s CPU  (ratio to the shell: wall %.2f, CPU %.2f)\n' \
+    "the same collect by BEFORE ($(basename "$before")):" "$bw" "$bc" \
+    "$(echo "$bw / $sw" | bc -l)" "$(echo "$bc / $sc" | bc -l)"
+}
 floor_line() {  # ENGINE ROWS
   read -r fw fc < <(best "$1-fetch")
   printf '  %-42s %7.2f s wall %6.2f s CPU  (%s; the ODBC driver'"'"'s share)\n' \
@@ -86,6 +97,9 @@ if [[ " $engines " == *" sqlite "* ]]; then
   for _ in $(seq "$rounds"); do
     run sqlite-shell sqlite3 -csv "$central" "$query"
     run sqlite-collect "$smsup" inventory collect --central "sqlite:$central" -o "$out/collected"
+    if [[ -n $before ]]; then
+      run sqlite-before "$before" inventory collect --central "sqlite:$central" -o "$out/collected-before"
+    fi
     run sqlite-fetch "$fetch" "DRIVER={SQLite3};Database=file:$(realpath "$central")?mode=ro;NoCreat=1;StepAPI=1;NoWCHAR=1" "$query"
   done
   rows=$(sqlite3 -csv "$central" "$query" | wc -l)
@@ -93,6 +107,11 @@ if [[ " $engines " == *" sqlite "* ]]; then
   printf 'SQLite: %s sites, %s clients, central database %s MB (views written in %.1f s)\n' \
     "$sites" "$clients" "$(($(stat -c %s "$central") / 1048576))" "$t_make"
   report sqlite "sqlite3 -csv, the same client query:" "$rows" "$got"
+  before_line sqlite
+  if [[ -n $before ]]; then
+    cmp -s "$out/collected/clients.csv" "$out/collected-before/clients.csv" &&
+      echo "  clients.csv: the same bytes as BEFORE's" || echo "  clients.csv: NOT the same as BEFORE's"
+  fi
   floor_line sqlite "fetching every row"
 fi
 
@@ -131,6 +150,9 @@ if [[ " $engines " == *" postgresql "* ]]; then
   for _ in $(seq "$rounds"); do
     run pg-shell "$PGBIN/psql" -X -q "$central" -c "\\copy ($oneline) to '$out/collected-pg/psql.csv' csv"
     run pg-collect "$smsup" inventory collect --central "$central" -o "$out/collected-pg"
+    if [[ -n $before ]]; then
+      run pg-before "$before" inventory collect --central "$central" -o "$out/collected-pg-before"
+    fi
     run pg-fetch "$fetch" "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=$PORT;DATABASE=${central##*/};UID=postgres;ReadOnly=1;UseDeclareFetch=1;Fetch=10000" "$query"
   done
   rows=$(wc -l <"$out/collected-pg/psql.csv")
@@ -139,6 +161,7 @@ if [[ " $engines " == *" postgresql "* ]]; then
     "$("$PGBIN/postgres" --version | awk '{print $3}')" "$sites" "$pg_clients" \
     "$("$PGBIN/psql" -X -A -t "$central" -c 'SELECT pg_size_pretty(pg_database_size(current_database()))')" "$t_make"
   report pg "psql \\copy (the same client query) csv:" "$rows" "$got"
+  before_line pg
   floor_line pg "client process only: the server's work is not in any CPU figure here"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

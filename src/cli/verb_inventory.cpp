@@ -12,6 +12,7 @@
 #include "cli/checks.h"
 #include "cli/inventory.h"
 #include "collect/collect.h"
+#include "collect/odbc_source.h"
 #include "inventory/schema.h"
 #include "model/hierarchy.h"
 #include "util/error.h"
@@ -42,6 +43,9 @@ int run_inventory_collect(const CollectOptions& o, Output& out) {
       out.err << fmt::format("\rsmsup inventory collect: {} client rows read", n) << std::flush;
     };
   }
+  // This process uses SQLite through the ODBC driver only, one connection
+  // per thread (collect.cpp): no lock per value read.
+  collect::sqlite_one_connection_per_thread();
   collect::Summary s = collect::collect(c);
   if (out.err_terminal) out.err << "\n";
   if (o.format == "json") {

@@ -27,9 +27,12 @@ struct Options {
   std::string as_of;          // YYYY-MM-DD the inventory stands for, optional
   std::filesystem::path out;  // DIR
   std::string tool_version;   // for the collected: block
-  // Called now and then while clients are read (count so far), for progress.
+  // Called now and then while clients are read (count so far), for progress:
+  // from the thread that reads the clients, never at the same time as itself.
   std::function<void(int64_t)> progress;
-  // Opens a connection (tests put a fake here); default: ODBC.
+  // Opens a connection (tests put a fake here); default: ODBC. Called from
+  // two threads: the central database is opened twice (the clients are read
+  // on a connection of their own), each connection used by one thread.
   std::function<std::unique_ptr<Source>(const std::string& conn, const std::string& option)> open;
 };
 

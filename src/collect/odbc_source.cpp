@@ -1,6 +1,7 @@
 #include "collect/odbc_source.h"
 
 #include <sql.h>
+#include <sqlite3.h>
 #include <sqlext.h>
 
 #include <fmt/format.h>
@@ -423,6 +424,14 @@ class OdbcSource : public Source {
 
 std::unique_ptr<Source> open_odbc(const Connection& c, const std::string& option) {
   return std::make_unique<OdbcSource>(c, option);
+}
+
+bool sqlite_one_connection_per_thread() {
+  // The driver loads the same libsqlite3.so.0 as smsup (ldd): one SQLite in
+  // the process, configured here for both.
+  if (sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK) return false;
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  return true;
 }
 
 }  // namespace smsup::collect

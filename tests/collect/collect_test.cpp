@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cctype>
 #include <filesystem>
 #include <set>
@@ -18,6 +21,8 @@
 #include "collect/collect.h"
 #include "collect/mapping.h"
 #include "collect/odbc_source.h"
+#include "collect/pipeline.h"
+#include "collect/queries.h"
 #include "collect/twin_shape.h"
 #include "dbtest/helpers.h"
 #include "inventory/inventory.h"
@@ -562,6 +567,357 @@ TEST_F(BadInput, BadOptions) {
   auto help = dbtest_test::run_smsup({"inventory", "collect", "--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.out.find("--site-db"), std::string::npos);
+}
+
+// The clients are read on a connection and in threads of their own, beside
+// the sites (collect.cpp): the rows handed over in blocks arrive whole and in
+// order, and whatever fails, the error is the one the sequential order
+// (sites, site systems, clients, obsolete count, each primary's database,
+// the inventory loaded back) meets first, whatever the threads' timing; the
+// other side is stopped, and nothing is put in place.
+namespace {
+
+// A source of rows in memory: `rows` rows of `cols` columns ("r<row>c<col>",
+// column 1 null on every third row), failing after `fail_after` rows when
+// that is set, or endless (until the reader is stopped, or a bound).
+class MemorySource : public collect::Source {
+ public:
+  MemorySource(int64_t rows, size_t cols) : rows_(rows), cols_(cols) {}
+  int64_t fail_after = -1;
+  bool endless = false;
+  std::atomic<int64_t> produced{0};
+  void select(std::string_view, const collect::RowFn& each) override {
+    std::vector<std::string> text(cols_);
+    std::vector<std::string_view> values(cols_);
+    std::vector<bool> nulls(cols_);
+    collect::Row row(values, nulls);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (int64_t r = 0; endless || r < rows_; ++r) {
+      if (r == fail_after) throw collect::QueryError("the network went away");
+      if (endless && std::chrono::steady_clock::now() > until) throw std::runtime_error("never stopped");
+      for (size_t c = 0; c < cols_; ++c) {
+        nulls[c] = c == 1 && r % 3 == 0;
+        text[c] = nulls[c] ? "" : fmt::format("r{}c{}", r, c);
+        values[c] = text[c];
+      }
+      ++produced;
+      each(row);
+    }
+  }
+  std::vector<std::string> columns(std::string_view) override { return {}; }
+  collect::Dialect dialect() const override { return collect::Dialect::sqlite; }
+  std::string server() const override { return "memory"; }
+  std::string database() const override { return "rows"; }
+
+ private:
+  int64_t rows_;
+  size_t cols_;
+};
+
+std::vector<std::string> read_all(collect::Source& src) {
+  std::vector<std::string> out;
+  src.select("SELECT x", [&](const collect::Row& r) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) line += (r.null(i) ? std::string("~") : r.str(i)) + "|";
+    out.push_back(line);
+  });
+  return out;
+}
+
+}  // namespace
+
+TEST(Pipeline, RowsArriveWholeAndInOrder) {
+  for (size_t per_block : {1u, 7u, 1024u}) {
+    MemorySource plain(3000, 4), inner(3000, 4);
+    collect::PipelinedSource piped(inner, per_block, 3);
+    auto want = read_all(plain);
+    ASSERT_EQ(want.size(), 3000u);
+    EXPECT_EQ(read_all(piped), want) << per_block << " rows a block";
+    EXPECT_EQ(read_all(piped), want) << "a second select on the same source";
+  }
+  MemorySource none(0, 3);
+  collect::PipelinedSource empty(none);
+  EXPECT_TRUE(read_all(empty).empty());
+}
+
+TEST(Pipeline, ReadingErrorComesAfterTheRowsBeforeIt) {
+  MemorySource inner(5000, 3);
+  inner.fail_after = 2500;
+  collect::PipelinedSource piped(inner, 64, 2);
+  int64_t seen = 0;
+  try {
+    piped.select("SELECT x", [&](const collect::Row& r) {
+      EXPECT_EQ(r.str(0), fmt::format("r{}c0", seen));
+      ++seen;
+    });
+    ADD_FAILURE() << "no error";
+  } catch (const collect::QueryError& e) {
+    EXPECT_STREQ(e.what(), "the network went away");
+  }
+  EXPECT_EQ(seen, 2500);
+}
+
+TEST(Pipeline, AnErrorOfEachStopsTheReader) {
+  MemorySource inner(0, 3);
+  inner.endless = true;
+  collect::PipelinedSource piped(inner, 64, 2);
+  int64_t seen = 0;
+  EXPECT_THROW(piped.select("SELECT x",
+                            [&](const collect::Row&) {
+                              if (++seen == 1000) throw std::invalid_argument("row 1000 refused");
+                            }),
+               std::invalid_argument);
+  // The reader was joined when select() returned: it read at most what the
+  // queue holds beyond the row refused (2 blocks, the one being filled, one more).
+  EXPECT_LT(inner.produced.load(), 1000 + 5 * 64);
+}
+
+TEST(Pipeline, StopFromAnotherThreadEndsASelect) {
+  MemorySource inner(0, 3);
+  inner.endless = true;
+  collect::PipelinedSource piped(inner, 64, 2);
+  std::atomic<int64_t> seen{0};
+  std::thread stopper([&] {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (seen.load() < 10000 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    piped.stop();
+  });
+  EXPECT_THROW(piped.select("SELECT x", [&](const collect::Row&) { ++seen; }), collect::Stopped);
+  stopper.join();
+  EXPECT_GE(seen.load(), 10000);
+  EXPECT_THROW(piped.select("SELECT x", [](const collect::Row&) {}), collect::Stopped) << "stopped for good";
+}
+
+namespace {
+
+// Set once, waited for with a bound.
+class Event {
+ public:
+  void set() {
+    std::lock_guard lock(m_);
+    set_ = true;
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(m_);
+    if (!cv_.wait_for(lock, std::chrono::seconds(60), [&] { return set_; })) {
+      throw std::runtime_error("test: an event never came (a thread that should have run did not)");
+    }
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool set_ = false;
+};
+
+// The twin's real ODBC source, with a hook before each statement (which may
+// wait for the other thread or throw as a driver would), and a clients query
+// that can be made endless (the real rows over and over, until stopped).
+struct Hooks {
+  std::function<void(std::string_view sql)> before;
+  std::function<void(const std::string& conn)> open;
+  bool endless_clients = false;
+  std::atomic<bool> clients_stopped{false};
+};
+
+class HookedSource : public collect::Source {
+ public:
+  HookedSource(std::unique_ptr<collect::Source> inner, Hooks& hooks) : inner_(std::move(inner)), hooks_(hooks) {}
+  void select(std::string_view sql, const collect::RowFn& each) override {
+    if (hooks_.before) hooks_.before(sql);
+    bool clients = sql == collect::queries(dialect()).clients;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    do {
+      try {
+        inner_->select(sql, each);
+      } catch (const collect::Stopped&) {
+        if (clients) hooks_.clients_stopped = true;
+        throw;
+      }
+    } while (clients && hooks_.endless_clients && std::chrono::steady_clock::now() < until);
+  }
+  std::vector<std::string> columns(std::string_view t) override { return inner_->columns(t); }
+  collect::Dialect dialect() const override { return inner_->dialect(); }
+  std::string server() const override { return inner_->server(); }
+  std::string database() const override { return inner_->database(); }
+
+ private:
+  std::unique_ptr<collect::Source> inner_;
+  Hooks& hooks_;
+};
+
+}  // namespace
+
+class Concurrent : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    Hierarchy h = inventory::load(kContoso);
+    collect::write_central_views_sqlite(h, (dir_->path / "CEN.db").string());
+    collect::write_site_facts_sqlite(h.sites[h.find_site("NAM")], (dir_->path / "NAM.db").string());
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  void SetUp() override {
+    // The files of an earlier collect: a failed one must leave them.
+    fs::create_directories(out());
+    std::ofstream(out() / "inventory.yaml") << "old inventory\n";
+    std::ofstream(out() / "clients.csv") << "old clients\n";
+  }
+  fs::path out() const { return tmp_.path / "out"; }
+  collect::Options options() {
+    collect::Options o;
+    o.central = "sqlite:" + (dir_->path / "CEN.db").string();
+    o.site_dbs.push_back({"NAM", "sqlite:" + (dir_->path / "NAM.db").string()});
+    o.out = out();
+    o.tool_version = "test";
+    o.open = [this](const std::string& conn, const std::string& option) -> std::unique_ptr<collect::Source> {
+      if (hooks_.open) hooks_.open(conn);
+      return std::make_unique<HookedSource>(collect::open_odbc(collect::parse_connection(conn, option), option),
+                                            hooks_);
+    };
+    return o;
+  }
+  // collect() fails with this message (a part of it), and nothing was put
+  // in place: the old files, and no other file.
+  void expect_fails_with(const std::string& part) {
+    try {
+      collect::collect(options());
+      ADD_FAILURE() << "no error; expected one with: " << part;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+    std::ifstream inv(out() / "inventory.yaml"), csv(out() / "clients.csv");
+    std::string a, b;
+    std::getline(inv, a);
+    std::getline(csv, b);
+    EXPECT_EQ(a, "old inventory");
+    EXPECT_EQ(b, "old clients");
+    EXPECT_EQ(dbtest_test::files_in(out()).size(), 2u) << "a temporary file left behind";
+  }
+  bool is(std::string_view sql, std::string_view collect::Queries::*which) {
+    return sql == collect::queries(collect::Dialect::sqlite).*which;
+  }
+  static TempDir* dir_;
+  TempDir tmp_;
+  Hooks hooks_;
+};
+TempDir* Concurrent::dir_ = nullptr;
+
+TEST_F(Concurrent, BothSidesSucceedAsSequentially) {
+  std::vector<int64_t> progress;
+  auto o = options();
+  o.progress = [&](int64_t n) { progress.push_back(n); };
+  auto sum = collect::collect(o);
+  Hierarchy h = inventory::load(kContoso);
+  EXPECT_EQ(sum.clients, static_cast<int64_t>(h.clients.size()));
+  ASSERT_FALSE(progress.empty()) << "no progress reported";
+  EXPECT_EQ(progress.back(), static_cast<int64_t>(h.clients.size())) << "the last progress: every row read";
+  expect_same(h, inventory::load(sum.inventory.string()), false);
+}
+
+TEST_F(Concurrent, ClientsFailWhileTheSitesSideSucceeds) {
+  hooks_.before = [&](std::string_view sql) {
+    if (is(sql, &collect::Queries::clients)) throw collect::QueryError("[08S01] connection lost");
+  };
+  expect_fails_with("reading the clients (v_R_System and its inventory views) failed: [08S01] connection lost");
+}
+
+TEST_F(Concurrent, ClientsConnectionFails) {
+  std::atomic<int> opened{0};
+  hooks_.open = [&](const std::string& conn) {
+    // The central database's second connection: the clients'.
+    if (conn.find("CEN.db") != std::string::npos && ++opened == 2) {
+      throw InputError({}, "--central", "cannot connect to sqlite (database CEN.db): too many connections");
+    }
+  };
+  expect_fails_with("too many connections");
+}
+
+// The site systems come before the clients: their error is reported, the
+// clients (endless here) are stopped, and the collect returns.
+TEST_F(Concurrent, SitesSideFailsFirstAndTheClientsAreStopped) {
+  hooks_.endless_clients = true;
+  Event reading;
+  hooks_.before = [&](std::string_view sql) {
+    if (is(sql, &collect::Queries::clients)) reading.set();
+    if (is(sql, &collect::Queries::system_os)) {
+      reading.wait();  // the clients are being read
+      throw collect::QueryError("[42000] permission denied");
+    }
+  };
+  expect_fails_with("reading v_R_System (site systems) failed: [42000] permission denied");
+  EXPECT_TRUE(hooks_.clients_stopped) << "the clients' reading was not stopped";
+}
+
+// Both fail; the site systems come first in the sequential order, whichever
+// fails first in time.
+TEST_F(Concurrent, BothFailTheSiteSystemsErrorWinsEitherWay) {
+  for (bool clients_first : {true, false}) {
+    SCOPED_TRACE(clients_first ? "the clients fail first in time" : "the site systems fail first in time");
+    Event clients_failed, systems_failed;
+    hooks_.before = [&](std::string_view sql) {
+      if (is(sql, &collect::Queries::clients)) {
+        if (!clients_first) systems_failed.wait();
+        clients_failed.set();
+        throw collect::QueryError("clients: connection lost");
+      }
+      if (is(sql, &collect::Queries::system_os)) {
+        if (clients_first) clients_failed.wait();
+        systems_failed.set();
+        throw collect::QueryError("systems: permission denied");
+      }
+    };
+    expect_fails_with("systems: permission denied");
+  }
+}
+
+// Both fail; the clients come before a primary's own database in the
+// sequential order, whichever fails first in time.
+TEST_F(Concurrent, BothFailTheClientsErrorWinsOverAPrimarysDatabase) {
+  for (bool clients_first : {true, false}) {
+    SCOPED_TRACE(clients_first ? "the clients fail first in time" : "NAM's database fails first in time");
+    Event clients_failed, site_db_failed;
+    hooks_.open = [&](const std::string& conn) {
+      if (conn.find("NAM.db") == std::string::npos) return;
+      if (clients_first) clients_failed.wait();
+      site_db_failed.set();
+      throw InputError({}, "--site-db NAM", "cannot connect to sqlite (database NAM.db): login failed");
+    };
+    hooks_.before = [&](std::string_view sql) {
+      if (!is(sql, &collect::Queries::clients)) return;
+      if (!clients_first) site_db_failed.wait();
+      clients_failed.set();
+      throw collect::QueryError("clients: connection lost");
+    };
+    expect_fails_with("clients: connection lost");
+  }
+}
+
+// A primary's database fails and the clients are read without error: that
+// error, once the clients are read (they would have been reported first).
+TEST_F(Concurrent, APrimarysDatabaseFailsAfterTheClients) {
+  hooks_.open = [&](const std::string& conn) {
+    if (conn.find("NAM.db") != std::string::npos) {
+      throw InputError({}, "--site-db NAM", "cannot connect to sqlite (database NAM.db): login failed");
+    }
+  };
+  expect_fails_with("login failed");
+}
+
+// A FACTS.yaml naming a site not collected: refused after the clients were
+// read; nothing put in place.
+TEST_F(Concurrent, FactsRefusedAfterTheClientsLeavesTheOldFiles) {
+  std::ofstream(tmp_.path / "facts.yaml") << "sites:\n  - code: ZZZ\n    drw_passed: true\n";
+  auto o = options();
+  o.facts = (tmp_.path / "facts.yaml").string();
+  try {
+    collect::collect(o);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no site 'ZZZ'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(dbtest_test::files_in(out()).size(), 2u);
 }
 
 TEST(PostgreSQL, RoundTripAndReadOnly) {
