@@ -343,6 +343,35 @@ std::optional<JournalStep> Journal::step(std::string_view id) const {
   return read_step(q);
 }
 
+std::vector<JournalStep> Journal::steps_named(const std::vector<std::string>& ids) const {
+  constexpr size_t kBatch = 32;
+  std::string sql = std::string(kSelect) + "WHERE id IN (";
+  for (size_t i = 0; i < kBatch; ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  sql += ")";
+  std::vector<JournalStep> out;
+  store::Stmt q(*db_, sql);
+  for (size_t from = 0; from < ids.size(); from += kBatch) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      int at = static_cast<int>(i + 1);
+      if (from + i < ids.size()) {
+        q.bind(at, ids[from + i]);
+      } else {
+        q.bind_null(at);  // matches nothing
+      }
+    }
+    while (q.step()) out.push_back(read_step(q));
+    q.reset();
+  }
+  return out;
+}
+
+std::vector<std::string> Journal::armed_pending() const {
+  std::vector<std::string> out;
+  store::Stmt q(*db_, "SELECT id FROM steps WHERE armed=1 AND state='pending'");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
 void Journal::add_event(std::string_view id, std::string_view state, std::string_view how, std::string_view detail,
                         double at) {
   if (!on_event_) {
