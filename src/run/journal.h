@@ -110,6 +110,11 @@ class Journal {
   // or one written by a newer smsup; store::Unavailable when PostgreSQL
   // cannot be reached.
   explicit Journal(const std::string& journal, bool create = true);
+  // Opens an existing journal only to read it (status --watch): an SQLite
+  // file read-only, nothing written on either engine. A journal of an older
+  // schema, which opening would bring up to date, is refused (InputError).
+  struct ReadOnly {};
+  Journal(const std::string& journal, ReadOnly);
   ~Journal();
 
   const std::string& path() const { return path_; }         // as named
@@ -229,6 +234,7 @@ class Journal {
 
  private:
   void open_sqlite(bool create);
+  void require_current_schema();
   void open_postgresql(bool create);
   void create_schema();
   void check_is_journal();

@@ -134,7 +134,8 @@ namespace {
 // PostgreSQL connection is lost; the view is then read again in full.
 class Watcher {
  public:
-  explicit Watcher(const WatchRequest& r) : r_(r), j_(std::make_unique<Journal>(r.journal, false)), view_(*j_) {}
+  explicit Watcher(const WatchRequest& r)
+      : r_(r), j_(std::make_unique<Journal>(r.journal, Journal::ReadOnly{})), view_(*j_) {}
 
   // A look; nullopt when the connection was lost and could not be made
   // again (or the watch was stopped while trying).
@@ -158,7 +159,7 @@ class Watcher {
     auto deadline = std::chrono::steady_clock::now() + r_.reconnect_for;
     for (int tries = 1;; ++tries) {
       try {
-        auto j = std::make_unique<Journal>(r_.journal, false);
+        auto j = std::make_unique<Journal>(r_.journal, Journal::ReadOnly{});
         int64_t seq = view_.last_seq();
         auto holder = view_.head().holder;
         view_.reload(*j);

@@ -19,6 +19,7 @@
 #include "plan_steps.h"
 #include "run/eta.h"
 #include "run/journal.h"
+#include "run/sqlite.h"
 #include "run/status.h"
 #include "run/watch.h"
 #include "support.h"
@@ -407,4 +408,20 @@ TEST(StatusWatch, AConnectionThatCannotBeMadeAgainEndsItWithStatusOneWithinItsBo
   EXPECT_EQ(watch_status(r), 1) << err.str();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   EXPECT_TRUE(has(err.str(), "could not connect again within 300 ms")) << err.str();
+}
+
+TEST(StatusWatch, AJournalOfAnOlderSchemaIsRefusedUntouchedSinceWatchingOnlyReads) {
+  test::TempDir t;
+  {
+    Journal w(t / "j.db");
+    w.bind(test::plan_of({test::step("A/x")}), "d", "plan.json", "fake");
+    sql::Db db(t / "j.db");
+    db.exec("UPDATE meta SET value='1' WHERE key='schema'");
+  }
+  std::string before = test::read_file(t / "j.db");
+  auto w = test::run_smsup({"status", "--watch", "--journal", t / "j.db"});
+  EXPECT_EQ(w.status, 2) << w.out << w.err;
+  EXPECT_TRUE(has(w.err, "--journal")) << w.err;
+  EXPECT_TRUE(has(w.err, "an older smsup (schema 1)")) << w.err;
+  EXPECT_EQ(test::read_file(t / "j.db"), before);
 }
