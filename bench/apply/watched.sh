@@ -19,7 +19,8 @@
 # /proc/PID/schedstat, nanoseconds on a CPU) on a campaign of STEPS steps of which the last 50 wait for a person:
 # looks where nothing changed, then looks where one step changed (a confirm
 # between two looks).
-#   bash bench/apply/watched.sh [BUILD_DIR]    (STEPS=2000 POLLERS=10 to change)
+#   bash bench/apply/watched.sh [BUILD_DIR]    (STEPS=2000 POLLERS=10 to change;
+#                                               LOOKS_ONLY=1: only the cost of one look)
 set -euo pipefail
 shopt -s inherit_errexit
 build=${1:-build}
@@ -115,6 +116,7 @@ row() {  # label seconds
   p=$(per "$2")
   printf '  %-48s %8.3f s  %7.3f ms/step  (%.2fx unwatched)\n' "$1" "$2" "$p" "$(echo "$p / $pa" | bc -l)"
 }
+if [[ -z ${LOOKS_ONLY:-} ]]; then
 printf 'apply on a PostgreSQL journal, %d steps of /bin/true one at a time; %d pollers each every second\n' "$n" "$np"
 t1=$(run "$out/plan-1.json" one)
 t_alone=$(run "$out/plan-$n.json" idle)   # leaves a finished campaign for the control
@@ -166,6 +168,7 @@ cpu_start=$(cpu20 "$smsup" --version)
 printf '  one smsup status of the %d-step campaign: %.1f ms wall, %.1f ms CPU; smsup --version alone: %.1f ms wall, %.1f ms CPU\n' \
   "$n" "$(echo "$poll_status * 1000" | bc -l)" "$(echo "$cpu_status * 1000" | bc -l)" \
   "$(echo "$poll_start * 1000" | bc -l)" "$(echo "$cpu_start * 1000" | bc -l)"
+fi
 
 # One look of `status --watch`: CPU of the watcher and of its server backend
 # (nanoseconds on a CPU, /proc/PID/schedstat) over a window of looks every
@@ -188,7 +191,13 @@ psql_() { "${as[@]}" "$pgbin/psql" -h "$pgdir" -p "$port" -U postgres -d postgre
 "$smsup" status --watch --every 100ms --journal "$J?campaign=manual" >"$out/watch-manual.out" 2>&1 &
 wpid=$!
 for ((i = 0; i < 200; i++)); do [[ -s "$out/watch-manual.out" ]] && break; sleep 0.05; done
-backend=$(psql_ "SELECT pid FROM pg_stat_activity WHERE application_name='smsup' AND pid <> pg_backend_pid()")
+backend=""
+for ((i = 0; i < 200; i++)); do
+  backend=$(psql_ "SELECT pid FROM pg_stat_activity WHERE application_name='smsup' AND datname='postgres'" | head -1)
+  [[ -n "$backend" ]] && break
+  sleep 0.05
+done
+[[ -n "$backend" ]] || { echo "bench/apply/watched.sh: the watcher's server backend not found" >&2; exit 1; }
 window=10
 c0=$(cpu_of "$wpid") b0=$(cpu_of "$backend") s=$(now)
 sleep "$window"
