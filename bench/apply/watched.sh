@@ -9,11 +9,18 @@
 #      shared with the run's campaign);
 #   3. the same loops on the run's own campaign;
 #   4. one `smsup serve` on the run's campaign and POLLERS loops of curl
-#      reading /api/status every second (the page's way of watching).
+#      reading /api/status every second (the page's way of watching);
+#   5. POLLERS `smsup status --watch --every 1s` on the run's campaign (one
+#      process and one connection each, reading only what changed).
 # Per-step = (total - a 1-step run) / (STEPS - 1). Also the cost of one
 # `smsup status` of the finished STEPS-step campaign, and of the binary's
-# start alone (`smsup --version`), each the mean of 20 in a row.
-#   bash bench/apply/watched.sh [BUILD_DIR]    (STEPS=2000 POLLERS=10 to change)
+# start alone (`smsup --version`), each the mean of 20 in a row; and the CPU
+# of one `status --watch` look (client and its PostgreSQL backend, from
+# /proc/PID/schedstat, nanoseconds on a CPU) on a campaign of STEPS steps of which the last 50 wait for a person:
+# looks where nothing changed, then looks where one step changed (a confirm
+# between two looks).
+#   bash bench/apply/watched.sh [BUILD_DIR]    (STEPS=2000 POLLERS=10 to change;
+#                                               LOOKS_ONLY=1: only the cost of one look)
 set -euo pipefail
 shopt -s inherit_errexit
 build=${1:-build}
@@ -107,13 +114,14 @@ per() { echo "($1 - $t1) / ($n - 1) * 1000" | bc -l; }
 row() {  # label seconds
   local p
   p=$(per "$2")
-  printf '  %-43s %8.3f s  %7.3f ms/step  (%.2fx unwatched)\n' "$1" "$2" "$p" "$(echo "$p / $pa" | bc -l)"
+  printf '  %-48s %8.3f s  %7.3f ms/step  (%.2fx unwatched)\n' "$1" "$2" "$p" "$(echo "$p / $pa" | bc -l)"
 }
+if [[ -z ${LOOKS_ONLY:-} ]]; then
 printf 'apply on a PostgreSQL journal, %d steps of /bin/true one at a time; %d pollers each every second\n' "$n" "$np"
 t1=$(run "$out/plan-1.json" one)
 t_alone=$(run "$out/plan-$n.json" idle)   # leaves a finished campaign for the control
 pa=$(per "$t_alone")
-printf '  %-43s %8.3f s  %7.3f ms/step\n' unwatched "$t_alone" "$pa"
+printf '  %-48s %8.3f s  %7.3f ms/step\n' unwatched "$t_alone" "$pa"
 row "status on another campaign (control)" "$(run "$out/plan-$n.json" ctrl "$smsup" status --journal "$J?campaign=idle")"
 row "status on the run's campaign" "$(run "$out/plan-$n.json" watched "$smsup" status --journal "$J?campaign=watched")"
 # serve opens the campaign once the run has made it (status then answers).
@@ -135,6 +143,24 @@ kill "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=""
 row "one serve, curl /api/status" "$t_serve"
+# The watchers start once the run has made its campaign, and end by
+# themselves when it is finished.
+s=$(now)
+start_apply "$out/plan-$n.json" watchers
+for ((i = 0; i < 200; i++)); do
+  rc=0
+  "$smsup" status --journal "$J?campaign=watchers" >/dev/null 2>&1 || rc=$?
+  ((rc != 2)) && break
+  sleep 0.05
+done
+pollers=()
+for ((w = 0; w < np; w++)); do
+  "$smsup" status --watch --every 1s --journal "$J?campaign=watchers" >"$out/watcher-$w.out" 2>&1 &
+  pollers+=($!)
+done
+wait_apply "$s" > "$out/t-watch"
+t_watch=$(cat "$out/t-watch")
+row "status --watch --every 1s on the run's campaign" "$t_watch"
 poll_status=$(mean20 "$smsup" status --journal "$J?campaign=idle")
 poll_start=$(mean20 "$smsup" --version)
 cpu_status=$(cpu20 "$smsup" status --journal "$J?campaign=idle")
@@ -142,3 +168,59 @@ cpu_start=$(cpu20 "$smsup" --version)
 printf '  one smsup status of the %d-step campaign: %.1f ms wall, %.1f ms CPU; smsup --version alone: %.1f ms wall, %.1f ms CPU\n' \
   "$n" "$(echo "$poll_status * 1000" | bc -l)" "$(echo "$cpu_status * 1000" | bc -l)" \
   "$(echo "$poll_start * 1000" | bc -l)" "$(echo "$cpu_start * 1000" | bc -l)"
+fi
+
+# One look of `status --watch`: CPU of the watcher and of its server backend
+# (nanoseconds on a CPU, /proc/PID/schedstat) over a window of looks every
+# 100 ms. A campaign of STEPS steps, the last 50 of them for a person (no
+# command: apply leaves them waiting).
+awk -v n="$n" 'BEGIN {
+  printf "{\"format\":\"smsup-plan/1\",\"hierarchy\":\"Bench\",\"inventory_sha256\":\"none\",";
+  printf "\"created\":\"2026-11-25T00:00:00Z\",\"options\":{\"method\":\"update-quiet\",\"max_parallel\":1},\"steps\":[\n";
+  for (i = 0; i < n; i++) {
+    manual = i >= n - 50;
+    printf "%s{\"id\":\"M/%s/%d\",\"kind\":\"%s\",\"site\":\"M%02d\",\"host\":\"M-H\",\"after\":[],", (i ? ",\n" : ""), manual ? "drw" : "backup", i, manual ? "drw" : "backup", int(i / 100);
+    printf "\"manual\":%s,\"params\":{},\"estimate_min\":1,\"why\":[],\"title\":\"step %d\"}", manual ? "true" : "false", i;
+  }
+  print "]}";
+}' > "$out/plan-manual.json"
+"$smsup" apply "$out/plan-manual.json" --target shell --hosts "$out/hosts.yaml" --journal "$J?campaign=manual" \
+  --work-dir "$out/work-manual" --plain --max-parallel 1 >/dev/null 2>&1 || true
+cpu_of() { awk '{print $1 / 1000000}' "/proc/$1/schedstat"; }  # ms
+psql_() { "${as[@]}" "$pgbin/psql" -h "$pgdir" -p "$port" -U postgres -d postgres -Atc "$1"; }
+"$smsup" status --watch --every 100ms --journal "$J?campaign=manual" >"$out/watch-manual.out" 2>&1 &
+wpid=$!
+for ((i = 0; i < 200; i++)); do [[ -s "$out/watch-manual.out" ]] && break; sleep 0.05; done
+backend=""
+for ((i = 0; i < 200; i++)); do
+  backend=$(psql_ "SELECT pid FROM pg_stat_activity WHERE application_name='smsup' AND datname='postgres'" | head -1)
+  [[ -n "$backend" ]] && break
+  sleep 0.05
+done
+[[ -n "$backend" ]] || { echo "bench/apply/watched.sh: the watcher's server backend not found" >&2; exit 1; }
+window=10
+c0=$(cpu_of "$wpid") b0=$(cpu_of "$backend") s=$(now)
+sleep "$window"
+c1=$(cpu_of "$wpid") b1=$(cpu_of "$backend") e=$(now)
+idle_looks=$(echo "($e - $s) / 0.1" | bc -l)
+idle_c=$(echo "($c1 - $c0) / $idle_looks" | bc -l)
+idle_b=$(echo "($b1 - $b0) / $idle_looks" | bc -l)
+blocks0=$(grep -c '^Journal ' "$out/watch-manual.out" || true)
+c0=$(cpu_of "$wpid") b0=$(cpu_of "$backend") s=$(now)
+for ((i = n - 50; i < n - 1; i++)); do
+  "$smsup" confirm "M/drw/$i" --journal "$J?campaign=manual" --note bench >/dev/null 2>&1
+  sleep 0.15   # > one look: one step changed per look
+done
+sleep 0.15
+c1=$(cpu_of "$wpid") b1=$(cpu_of "$backend") e=$(now)
+blocks=$(($(grep -c '^Journal ' "$out/watch-manual.out") - blocks0))
+# The last confirm finishes the campaign: the watcher ends by itself.
+"$smsup" confirm "M/drw/$((n - 1))" --journal "$J?campaign=manual" --note bench >/dev/null 2>&1
+wait "$wpid" || true
+looks=$(echo "($e - $s) / 0.1" | bc -l)
+chg_c=$(echo "(($c1 - $c0) - ($looks - $blocks) * $idle_c) / $blocks" | bc -l)
+chg_b=$(echo "(($b1 - $b0) - ($looks - $blocks) * $idle_b) / $blocks" | bc -l)
+printf '  one status --watch look of the %d-step campaign, nothing changed: %.3f ms CPU (+ %.3f ms its server backend), mean of %.0f\n' \
+  "$n" "$idle_c" "$idle_b" "$idle_looks"
+printf '  one status --watch look where one step changed (a block printed): %.2f ms CPU (+ %.2f ms its server backend), %d such looks\n' \
+  "$chg_c" "$chg_b" "$blocks"

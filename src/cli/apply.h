@@ -51,7 +51,9 @@ struct StatusOptions {
   std::string journal = default_journal();
   std::string format = "text";  // text | json
   bool all = false;
-  bool events = false;  // the history instead of the steps
+  bool events = false;       // the history instead of the steps
+  bool watch = false;        // keep watching until the campaign is finished (or Ctrl-C)
+  std::string every = "2s";  // --watch: how often to look; 100ms to 1h
 };
 int run_status(const StatusOptions& o, Output& out);
 

@@ -1,8 +1,15 @@
 // `smsup apply`, `status`, `confirm`, `retry` (docs/apply.md): run a
 // plan journaled and resumable, and watch and steer the run from anywhere.
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -16,7 +23,9 @@
 #include "run/notify.h"
 #include "run/session.h"
 #include "run/status.h"
+#include "run/watch.h"
 #include "util/closest.h"
+#include "util/duration.h"
 #include "util/error.h"
 
 namespace smsup::cli {
@@ -98,8 +107,68 @@ int run_apply(const ApplyOptions& o, Output& out) {
   return run::run_apply(req);
 }
 
+namespace {
+
+// SIGINT and SIGTERM, blocked while a watch runs and taken by its waits
+// (sigtimedwait): a signal that comes during a read ends the watch at the
+// next wait, never in the middle of drawing.
+class WatchSignals {
+ public:
+  WatchSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~WatchSignals() {
+    timespec zero{};
+    while (sigtimedwait(&set_, nullptr, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  WatchSignals(const WatchSignals&) = delete;
+  WatchSignals& operator=(const WatchSignals&) = delete;
+  // Waits `d`; false when a signal came.
+  bool wait(std::chrono::milliseconds d) {
+    auto until = std::chrono::steady_clock::now() + d;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return true;
+      timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
+      if (sigtimedwait(&set_, nullptr, &ts) > 0) return false;
+      if (errno == EAGAIN) return true;  // EINTR: another signal; wait on
+    }
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
+int terminal_rows() {
+  winsize ws{};
+  return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;
+}
+
+}  // namespace
+
 int run_status(const StatusOptions& o, Output& out) {
   require_one_of("--format", o.format, {"text", "json"});
+  if (o.watch) {
+    auto every = checked_duration(o.every, {}, "--every", std::chrono::milliseconds(100), std::chrono::hours(1));
+    if (o.events) throw InputError({}, "--watch", "watches the steps; --events lists the history: give one of them");
+    WatchSignals signals;
+    run::WatchRequest w{.journal = o.journal,
+                        .every = every,
+                        .json = o.format == "json",
+                        .all = o.all,
+                        .color = out.color,
+                        .terminal = out.out_terminal,
+                        .rows = out.out_terminal ? terminal_rows() : 0,
+                        .out = &out.out,
+                        .err = &out.err,
+                        .wait = [&signals](std::chrono::milliseconds d) { return signals.wait(d); }};
+    return run::watch_status(w);
+  }
   run::Journal j(o.journal, false);
   if (o.events) {
     out.out << (o.format == "json" ? run::events_json(j).dump(1) + "\n" : run::events_text(j));
@@ -107,9 +176,9 @@ int run_status(const StatusOptions& o, Output& out) {
   }
   auto read = run::read_status(j);
   if (o.format == "json") {
-    out.out << run::status_json(j, read.steps, read.eta).dump(1) << "\n";
+    out.out << run::status_json(j, read.head, read.steps, read.eta).dump(1) << "\n";
   } else {
-    out.out << run::status_text(j, read.steps, read.eta, o.all, out.color);
+    out.out << run::status_text(j, read.head, read.steps, read.eta, o.all, out.color);
   }
   return run::status_code(read.steps);
 }
@@ -314,6 +383,12 @@ void register_status_verb(CLI::App& app, Status& status) {
   sub->add_option("--format", o->format, "text or json");
   sub->add_flag("--all", o->all, "List every step, not only those that need a look");
   sub->add_flag("--events", o->events, "List every state change: when, which step, what, who and from where");
+  sub->add_flag("--watch", o->watch,
+                "Keep watching: one process and one connection, reading only what changed at each look; on a "
+                "terminal the screen is redrawn in place, otherwise a new block (or JSON line) at each change. "
+                "Ends when every step succeeded, failed or was skipped (exit status as status), or on Ctrl-C");
+  sub->add_option("--every", o->every, "With --watch: how often to look, e.g. 1s, 500ms, 1m (100 ms to 1 h)")
+      ->capture_default_str();
 }
 
 // STEP..., --journal and --operator: what confirm and retry act on, and who acts.

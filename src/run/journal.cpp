@@ -66,6 +66,49 @@ Journal::Journal(const std::string& journal, bool create)
   }
 }
 
+Journal::Journal(const std::string& journal, ReadOnly)
+    : path_(journal), spec_(store::parse_spec(journal)), clock_(std::make_shared<Clock>()), who_(default_operator()) {
+  if (spec_.engine == store::Engine::postgresql) {
+    db_ = store::open_postgresql(spec_, false);
+    if (!db_->has_table("meta")) {
+      throw InputError(
+          {spec_.shown, 0, 0}, "--journal",
+          fmt::format("no journal for campaign '{}' in this database (has apply run with it?)", spec_.campaign));
+    }
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(spec_.path, ec)) {
+      throw InputError({spec_.path, 0, 0}, "--journal",
+                       std::filesystem::exists(spec_.path, ec) ? "not a regular file, so not a journal"
+                                                               : "no such journal (has apply run with it?)");
+    }
+    try {
+      db_ = store::open_sqlite(spec_.path, true);
+    } catch (const std::runtime_error& e) {
+      throw InputError({spec_.path, 0, 0}, "--journal", fmt::format("not a usable smsup journal ({})", e.what()));
+    }
+  }
+  try {
+    check_is_journal();
+  } catch (const InputError&) {
+    throw;
+  } catch (const store::Unavailable&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw InputError({spec_.shown, 0, 0}, "--journal", fmt::format("not a usable smsup journal ({})", e.what()));
+  }
+  require_current_schema();
+}
+
+void Journal::require_current_schema() {
+  std::string v = meta("schema");
+  if (v == std::to_string(kSchema)) return;
+  throw InputError({spec_.shown, 0, 0}, "--journal",
+                   fmt::format("a journal of an older smsup (schema {}); watching only reads it: run `smsup "
+                               "status` on it once, which brings it up to schema {}",
+                               v.empty() ? "1" : v, kSchema));
+}
+
 Journal::~Journal() { stop_heartbeat(); }
 
 void Journal::open_sqlite(bool create) {
@@ -341,6 +384,35 @@ std::optional<JournalStep> Journal::step(std::string_view id) const {
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_step(q);
+}
+
+std::vector<JournalStep> Journal::steps_named(const std::vector<std::string>& ids) const {
+  constexpr size_t kBatch = 32;
+  std::string sql = std::string(kSelect) + "WHERE id IN (";
+  for (size_t i = 0; i < kBatch; ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  sql += ")";
+  std::vector<JournalStep> out;
+  store::Stmt q(*db_, sql);
+  for (size_t from = 0; from < ids.size(); from += kBatch) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      int at = static_cast<int>(i + 1);
+      if (from + i < ids.size()) {
+        q.bind(at, ids[from + i]);
+      } else {
+        q.bind_null(at);  // matches nothing
+      }
+    }
+    while (q.step()) out.push_back(read_step(q));
+    q.reset();
+  }
+  return out;
+}
+
+std::vector<std::string> Journal::armed_pending() const {
+  std::vector<std::string> out;
+  store::Stmt q(*db_, "SELECT id FROM steps WHERE armed=1 AND state='pending'");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
 }
 
 void Journal::add_event(std::string_view id, std::string_view state, std::string_view how, std::string_view detail,

@@ -110,6 +110,11 @@ class Journal {
   // or one written by a newer smsup; store::Unavailable when PostgreSQL
   // cannot be reached.
   explicit Journal(const std::string& journal, bool create = true);
+  // Opens an existing journal only to read it (status --watch): an SQLite
+  // file read-only, nothing written on either engine. A journal of an older
+  // schema, which opening would bring up to date, is refused (InputError).
+  struct ReadOnly {};
+  Journal(const std::string& journal, ReadOnly);
   ~Journal();
 
   const std::string& path() const { return path_; }         // as named
@@ -165,6 +170,22 @@ class Journal {
 
   std::vector<JournalStep> steps() const;
   std::optional<JournalStep> step(std::string_view id) const;
+
+  // For a watcher (status --watch, serve; watch.h), in one small query: the
+  // number of the last event and the apply holding the lease (as holder()).
+  struct Look {
+    int64_t last_seq = 0;
+    std::optional<LockHolder> holder;
+  };
+  Look look() const;
+  // The steps named, without their edges (fixed once bound), in no
+  // particular order; ids the journal does not hold are left out. One query
+  // per 32 ids.
+  std::vector<JournalStep> steps_named(const std::vector<std::string>& ids) const;
+  // The steps marked armed that are still pending: the mark is the one
+  // change record() makes to a step without an event (the executor arms
+  // pending steps only, in the commit that starts others).
+  std::vector<std::string> armed_pending() const;
   // The history, oldest first: events with seq > `after`, at most `limit`
   // (all when negative).
   std::vector<Event> events(int64_t after = 0, int64_t limit = -1) const;
@@ -213,6 +234,7 @@ class Journal {
 
  private:
   void open_sqlite(bool create);
+  void require_current_schema();
   void open_postgresql(bool create);
   void create_schema();
   void check_is_journal();

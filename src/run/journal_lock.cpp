@@ -73,6 +73,23 @@ std::optional<LockHolder> holder_in(store::Conn& c) {
 
 std::optional<LockHolder> Journal::holder() const { return holder_in(*db_); }
 
+Journal::Look Journal::look() const {
+  // The same holder as holder_in() gives; max(seq) is read from the
+  // primary key's index on both engines.
+  store::Stmt q(*db_, fmt::format("SELECT (SELECT coalesce(max(seq), 0) FROM events), l.id, l.pid, l.host, l.since, "
+                                  "l.who, l.renewed, l.lease, {} - l.renewed "
+                                  "FROM (SELECT 1 AS one) AS o LEFT JOIN lock AS l ON l.id = 1",
+                                  now_sql(*db_)));
+  Look l;
+  if (!q.step()) return l;
+  l.last_seq = q.integer(0);
+  if (!q.is_null(1)) {
+    l.holder = LockHolder{q.integer(2), q.text(3), q.real(4), q.text(5), q.real(6), q.real(7), q.real(8)};
+  }
+  q.reset();
+  return l;
+}
+
 std::optional<LockHolder> Journal::lock(double lease) {
   bool sqlite = db_->engine() == store::Engine::sqlite;
   if (!sqlite) {

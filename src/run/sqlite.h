@@ -42,7 +42,7 @@ class Stmt {
 class Db {
  public:
   Db() = default;
-  explicit Db(const std::string& path);  // opens or creates
+  explicit Db(const std::string& path, bool read_only = false);  // opens or creates; read_only: opens only
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

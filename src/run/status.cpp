@@ -12,8 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-json lock_json(const Journal& j) {
-  auto h = j.holder();
+json lock_json(const std::optional<LockHolder>& h) {
   if (!h) return nullptr;
   return {{"pid", h->pid},
           {"host", h->host},
@@ -36,14 +35,41 @@ std::string paint(const std::string& s, State st, bool color) {
 
 }  // namespace
 
+StatusHead read_head_facts(const Journal& j) {
+  StatusHead h;
+  h.plan_path = j.meta("plan_path");
+  h.plan_digest = j.meta("plan_digest");
+  h.hierarchy = j.meta("hierarchy");
+  h.target = j.meta("target");
+  h.created = j.meta("created");
+  return h;
+}
+
+StatusHead read_head(const Journal& j) {
+  StatusHead h = read_head_facts(j);
+  h.holder = j.holder();
+  return h;
+}
+
 StatusRead read_status(const Journal& j) {
   StatusRead r;
   r.steps = j.steps();
   r.eta = journal_eta(j, r.steps, now_seconds());
+  r.head = read_head(j);
   return r;
 }
 
 nlohmann::json status_json(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta) {
+  return status_json(j, read_head(j), steps, eta);
+}
+
+std::string status_text(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta,
+                        bool all, bool color) {
+  return status_text(j, read_head(j), steps, eta, all, color);
+}
+
+nlohmann::json status_json(const Journal& j, const StatusHead& head, const std::vector<JournalStep>& steps,
+                           const std::optional<Eta>& eta) {
   json list = json::array();
   json counts = json::object();
   for (auto s : {"pending", "running", "waiting", "succeeded", "failed", "skipped"}) counts[s] = 0;
@@ -66,24 +92,24 @@ nlohmann::json status_json(const Journal& j, const std::vector<JournalStep>& ste
   }
   return {{"format", "smsup-status/1"},
           {"journal", j.shown()},
-          {"plan", j.meta("plan_path")},
-          {"plan_digest", j.meta("plan_digest")},
-          {"hierarchy", j.meta("hierarchy")},
-          {"target", j.meta("target")},
-          {"created", j.meta("created")},
-          {"lock", lock_json(j)},
+          {"plan", head.plan_path},
+          {"plan_digest", head.plan_digest},
+          {"hierarchy", head.hierarchy},
+          {"target", head.target},
+          {"created", head.created},
+          {"lock", lock_json(head.holder)},
           {"counts", counts},
           {"eta", eta ? to_json(*eta) : json(nullptr)},
           {"steps", std::move(list)}};
 }
 
-std::string status_text(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta,
-                        bool all, bool color) {
+std::string status_text(const Journal& j, const StatusHead& head, const std::vector<JournalStep>& steps,
+                        const std::optional<Eta>& eta, bool all, bool color) {
   int counts[6] = {};
   for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
-  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(), j.meta("plan_path"),
-                                j.meta("hierarchy"), j.meta("target"), j.meta("plan_digest").substr(0, 12));
-  if (auto h = j.holder()) {
+  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(), head.plan_path,
+                                head.hierarchy, head.target, head.plan_digest.substr(0, 12));
+  if (const auto& h = head.holder) {
     out += fmt::format("apply is running: pid {} on host {}{}, since {}", h->pid, h->host,
                        h->who.empty() ? "" : " (operator " + h->who + ")", iso_time(h->since));
     if (h->lease > 0) {

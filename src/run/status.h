@@ -13,6 +13,17 @@
 
 namespace smsup::run {
 
+// What status shows of a journal besides its steps: its plan's facts (fixed
+// once bound) and the apply holding its lease.
+struct StatusHead {
+  std::string plan_path, plan_digest, hierarchy, target, created;
+  std::optional<LockHolder> holder;
+};
+// The plan's facts and the holder, read from the journal.
+StatusHead read_head(const Journal& j);
+// The plan's facts only (holder left empty).
+StatusHead read_head_facts(const Journal& j);
+
 // What one look at a journal shows. The steps are read from the journal
 // once, by the caller, and everything below is computed from that one read
 // (a `status` of a 2,000-step PostgreSQL journal read them three times, and
@@ -20,12 +31,19 @@ namespace smsup::run {
 struct StatusRead {
   std::vector<JournalStep> steps;
   std::optional<Eta> eta;  // nullopt: the plan file cannot be read
+  StatusHead head;
 };
-// The steps, and the ETA from them and the journal's plan file.
+// The steps, the ETA from them and the journal's plan, and the head.
 StatusRead read_status(const Journal& j);
 
-nlohmann::json status_json(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta);
+// `j` gives only its name (shown(), spec()): nothing is read from it.
+nlohmann::json status_json(const Journal& j, const StatusHead& head, const std::vector<JournalStep>& steps,
+                           const std::optional<Eta>& eta);
 // Every step that is not pending or succeeded, or every step with `all`.
+std::string status_text(const Journal& j, const StatusHead& head, const std::vector<JournalStep>& steps,
+                        const std::optional<Eta>& eta, bool all, bool color);
+// The same, with the head read from `j`.
+nlohmann::json status_json(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta);
 std::string status_text(const Journal& j, const std::vector<JournalStep>& steps, const std::optional<Eta>& eta,
                         bool all, bool color);
 // Every event (state changes, lease takeovers), oldest first: when, step,

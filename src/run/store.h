@@ -165,7 +165,9 @@ struct Spec {
 // a campaign name that is not letters, digits and _.
 Spec parse_spec(const std::string& journal);
 
-std::unique_ptr<Conn> open_sqlite(const std::string& path);
+// `read_only`: SQLITE_OPEN_READONLY, for a watcher that must never change
+// the file (nor checkpoint the WAL into it when it closes last).
+std::unique_ptr<Conn> open_sqlite(const std::string& path, bool read_only = false);
 // Connects; with `create`, makes the campaign's schema when it is missing.
 // Unavailable when the server cannot be reached.
 std::unique_ptr<Conn> open_postgresql(const Spec& spec, bool create);

@@ -30,7 +30,7 @@ class SqliteQuery : public Query {
 
 class SqliteConn : public Conn {
  public:
-  explicit SqliteConn(const std::string& path) : db_(path) {}
+  SqliteConn(const std::string& path, bool read_only) : db_(path, read_only) {}
   Engine engine() const override { return Engine::sqlite; }
   std::unique_ptr<Query> prepare(std::string_view s) override { return std::make_unique<SqliteQuery>(db_, s); }
   void exec(std::string_view s) override { db_.exec(s); }
@@ -74,6 +74,8 @@ class SqliteConn : public Conn {
 
 }  // namespace
 
-std::unique_ptr<Conn> open_sqlite(const std::string& path) { return std::make_unique<SqliteConn>(path); }
+std::unique_ptr<Conn> open_sqlite(const std::string& path, bool read_only) {
+  return std::make_unique<SqliteConn>(path, read_only);
+}
 
 }  // namespace smsup::run::store

@@ -14,6 +14,7 @@
 
 #include "run/eta.h"
 #include "run/status.h"
+#include "run/watch.h"
 #include "util/closest.h"
 #include "util/error.h"
 #include "util/input_file.h"
@@ -109,6 +110,7 @@ struct Server::Impl {
 
   std::mutex journal_mu;  // the Journal's SQLite connection, one user at a time
   std::unique_ptr<run::Journal> journal;
+  std::unique_ptr<run::StatusView> view;  // the journal as status shows it, read incrementally
   std::mutex snap_mu;
   std::shared_ptr<Snapshot> snap;
   std::atomic<bool> dirty{true};
@@ -145,6 +147,7 @@ struct Server::Impl {
     }
     load(opts.sources, loaded);
     journal = std::make_unique<run::Journal>(opts.sources.journal, false);
+    view = std::make_unique<run::StatusView>(*journal);
     refresh();
     routes();
   }
@@ -155,26 +158,29 @@ struct Server::Impl {
   void refresh() {
     auto s = std::make_shared<Snapshot>();
     json status;
+    run::StatusHead head;
+    std::optional<run::Eta> journal_eta;  // without a plan loaded at start: the journal's own
     {
       std::lock_guard lk(journal_mu);
-      bool changed = journal->changed_elsewhere();
+      // One small query when nothing changed; otherwise only the steps
+      // changed since the last look are read (run/watch.h).
+      bool changed = view->refresh(*journal);
       // Unchanged: keep the snapshot, but redraw every 5 s all the same so
       // that running steps' elapsed times and the ETA move on.
       bool stale = run::now_seconds() - refreshed_at > 5;
       if (!changed && !dirty.exchange(false) && snap && !stale) return;
       refreshed_at = run::now_seconds();
       dirty = false;
-      s->steps = journal->steps();
+      s->steps = view->steps();
+      head = view->head();
+      if (!loaded.plan) journal_eta = view->eta(run::now_seconds());
     }
     double now = run::now_seconds();
     // The journal's steps are read once per change and the ETA made once,
     // from the plan read at start (with the rehearsal's durations) when
     // there is one; the page and /api/status show the same figures.
     if (loaded.plan) s->eta = run::estimate(*loaded.plan, s->steps, now, loaded.rehearsal_min);
-    {
-      std::lock_guard lk(journal_mu);
-      status = run::status_json(*journal, s->steps, loaded.plan ? s->eta : run::journal_eta(*journal, s->steps, now));
-    }
+    status = run::status_json(*journal, head, s->steps, loaded.plan ? s->eta : journal_eta);
     // The sites' logs are read again at most every 5 s: with thousands of
     // sites that is the heavy part.
     if (!loaded.logs.empty() && loaded.hierarchy && (now - evidence_at > 5 || !evidence)) {
