@@ -25,6 +25,7 @@
 #include "dbtest/dbtest.h"
 #include "dbtest/sqlite_db.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
 namespace smsup::dbtest {
 namespace {
@@ -192,6 +193,60 @@ struct CopyGuard {
 
 }  // namespace
 
+namespace {
+
+// The first read of the original, refused in the administrator's words: a
+// file another process is writing, and one a crashed writer left with a hot
+// journal (which SQLite must roll back before anyone reads it, and a
+// read-only test never writes), were both "no such database file" or
+// SQLite's own terse error.
+// A rollback journal that starts with SQLite's journal magic means a writer
+// is inside a transaction or crashed in one. Opened in either case, SQLite
+// would roll a crashed writer's journal back into the original (it does so
+// even on a read-only connection when the file is writable), so the test
+// would change what it promises to leave alone: refused before the open.
+// (A journal zeroed at commit, PRAGMA journal_mode=PERSIST, is at rest.)
+void refuse_journal_in_flight(const std::string& path) {
+  static constexpr unsigned char kMagic[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+  const std::string journal = path + "-journal";
+  int fd = ::open(journal.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  unsigned char head[8] = {};
+  ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof head) || !std::equal(head, head + 8, kMagic)) return;
+  throw InputError({path, 0, 0}, "--db",
+                   "has a hot journal (" + journal +
+                       "): a writer is inside a transaction, or crashed in one. The test reads only a database at "
+                       "rest and never rolls a journal back into the original: wait for the writer to finish, or "
+                       "open the file once with the sqlite3 shell if it crashed (or test the backup), then run the "
+                       "test again");
+}
+
+void refuse_unreadable(SqliteDb& db, const std::string& path) {
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db.get(), "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  const int ext = sqlite3_extended_errcode(db.get());
+  if (ext == SQLITE_READONLY_ROLLBACK) {
+    throw InputError({path, 0, 0}, "--db",
+                     "has a hot journal from a crashed writer (" + path +
+                         "-journal), which SQLite must roll back before the file can be read; open it once with "
+                         "the sqlite3 shell (or test the backup), then run the test again");
+  }
+  if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED) {
+    throw InputError({path, 0, 0}, "--db",
+                     "is locked by another process (it held a write lock for more than 5 s); test a backup, or "
+                     "run the test again when that process is done");
+  }
+  throw InputError({path, 0, 0}, "--db",
+                   std::string("cannot be read as an SQLite database: ") + sqlite3_errmsg(db.get()));
+}
+
+}  // namespace
+
 Report run_sqlite(const std::string& path, const Options& opts) {
   auto t0 = Clock::now();
   Report r;
@@ -204,9 +259,13 @@ Report run_sqlite(const std::string& path, const Options& opts) {
                      "this file is named as a copy made by smsup dbtest (" + std::string(kSqliteMarker) +
                          "), not a site database; give the original");
   }
-  if (!fs::is_regular_file(path)) throw InputError({path, 0, 0}, "--db", "no such database file");
+  if (std::string what = not_regular_reason(path); !what.empty()) {
+    throw InputError({path, 0, 0}, "--db", "is " + what + "; expected an SQLite site database file");
+  }
+  if (!fs::exists(path)) throw InputError({path, 0, 0}, "--db", "no such database file");
+  refuse_journal_in_flight(path);
   SqliteDb original(path, SQLITE_OPEN_READONLY);
-  original.text("SELECT count(*) FROM sqlite_master");  // "file is not a database" here
+  refuse_unreadable(original, path);
   const std::string original_sha = file_sha256(path);
   refuse_copies_and_replication(path, original);
   if (opts.migration.sql == sp2_migration_sql() && original.has_table("SiteSettings") &&

@@ -2,6 +2,8 @@
 // is never written to, whatever happens to the run.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -295,4 +297,61 @@ TEST(SqliteDbtest, EveryRunProvesTheOriginalByteIdentical) {
   ASSERT_TRUE(same) << "no check of the original";
   EXPECT_TRUE(same->ok);
   EXPECT_NE(same->detail.find(sha256_file(d / "s.db")), std::string::npos) << same->detail;
+}
+
+// What is wrong with the original is said in words (it was "no such database
+// file" for all of them): a directory, a FIFO, a file a crashed writer left
+// with a hot journal (left as it was: the test only reads), a file another
+// process holds locked.
+TEST(SqliteDbtest, ADirectoryAFifoAHotJournalAndALockAreSaidInWords) {
+  TempDir d;
+  auto refusal = [](const Options& o) {
+    try {
+      run(o);
+    } catch (const smsup::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no refusal)");
+  };
+  std::filesystem::create_directory(d / "dir.db");
+  EXPECT_NE(refusal(opts_for(d / "dir.db")).find("dir.db: --db: is a directory"), std::string::npos)
+      << refusal(opts_for(d / "dir.db"));
+  ASSERT_EQ(mkfifo((d / "fifo.db").c_str(), 0600), 0);
+  EXPECT_NE(refusal(opts_for(d / "fifo.db")).find("is a FIFO"), std::string::npos) << refusal(opts_for(d / "fifo.db"));
+  EXPECT_NE(refusal(opts_for(d / "missing.db")).find("no such database file"), std::string::npos);
+
+  const std::string hot = d / "hot.db";
+  {
+    SqliteDb db(hot, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    db.exec("PRAGMA journal_mode=DELETE; CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+  }
+  pid_t pid = fork();
+  if (pid == 0) {  // a writer that dies inside its transaction
+    sqlite3* db = nullptr;
+    sqlite3_open(hot.c_str(), &db);
+    // A small cache: the changed pages spill into the file, so the journal
+    // is synced and hot, as after a crash mid-commit.
+    sqlite3_exec(db,
+                 "PRAGMA cache_size=2; BEGIN; UPDATE t SET x = 2; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+                 "SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO t SELECT randomblob(600) FROM n",
+                 nullptr, nullptr, nullptr);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_GT(std::filesystem::file_size(hot + "-journal"), 0u);
+  const std::string before = sha256_file(hot);
+  std::string m = refusal(opts_for(hot));
+  EXPECT_NE(m.find("has a hot journal (" + hot + "-journal): a writer is inside a transaction, or crashed in one"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(sha256_file(hot), before);
+  EXPECT_TRUE(std::filesystem::exists(hot + "-journal")) << "the journal was rolled back by a test that only reads";
+
+  const std::string locked = d / "locked.db";
+  SqliteDb writer(locked, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  writer.exec("PRAGMA journal_mode=DELETE; CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)");
+  m = refusal(opts_for(locked));
+  EXPECT_NE(m.find("is locked by another process"), std::string::npos) << m;
+  writer.exec("COMMIT");
 }
