@@ -173,6 +173,22 @@ void merge(YAML::Node target, const YAML::Node& facts) {
   }
 }
 
+// Every key of the facts is a name: a complex key (`? [a, b]: x`) would end
+// the collect in yaml-cpp's "bad conversion" where the key is read.
+void refuse_complex_keys(const YAML::Node& n, const std::string& file) {
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) {
+        auto m = kv.first.Mark();
+        throw InputError({file, m.line + 1, m.column + 1}, "", "expected a name as the key, not a list or mapping");
+      }
+      refuse_complex_keys(kv.second, file);
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& e : n) refuse_complex_keys(e, file);
+  }
+}
+
 YAML::Node load_facts(const std::string& file) {
   YAML::Node facts;
   try {
@@ -183,6 +199,7 @@ YAML::Node load_facts(const std::string& file) {
   if (!facts.IsNull() && !facts.IsMap()) {
     throw InputError({file, 1, 1}, "", "expected a mapping with the inventory's keys (sites: ...)");
   }
+  refuse_complex_keys(facts, file);
   return facts;
 }
 

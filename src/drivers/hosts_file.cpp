@@ -142,6 +142,7 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
     }
     auto& into = std::string(section) == "sites" ? c.site_logs : c.host_logs;
     for (const auto& kv : *node) {
+      if (!kv.first.IsScalar()) r.fail_at(kv.first, section, "expected a name as the key, not a list or mapping");
       std::string name = kv.first.as<std::string>();
       std::string field = fmt::format("{}.{}", section, name);
       if (!kv.second.IsMap()) r.fail_at(kv.second, field, "expected a mapping (logs: ...)");
@@ -156,6 +157,8 @@ HostsConfig parse_hosts(const std::string& text, const std::string& display_name
   auto kinds = r.child("kinds");
   if (!kinds || !kinds->IsMap()) r.fail("kinds", "expected a mapping of step kind to command");
   for (const auto& kv : *kinds) {
+    // A complex key (`? [a, b]:`) ended in yaml-cpp's "bad conversion" (found by fuzz_hosts_yaml).
+    if (!kv.first.IsScalar()) r.fail_at(kv.first, "kinds", "expected a step kind as the key, not a list or mapping");
     std::string name = kv.first.as<std::string>();
     if (!kv.second.IsMap()) {
       r.fail_at(kv.second, "kinds." + name, "expected a mapping (command:, timeout:, probe:, ...)");

@@ -360,3 +360,16 @@ TEST(ShellDriver, AStepKindWithoutACommandIsRefusedBeforeAnythingRuns) {
   p.steps[1].manual = true;  // a person does it: no command needed
   EXPECT_NO_THROW(d.validate(p));
 }
+
+// Found by fuzz_hosts_yaml: a complex key (`? ...`) under kinds: or logs:
+// ended in yaml-cpp's unlocated "bad conversion".
+TEST(HostsFile, AListOrMappingAsAKeyIsRefusedWhereItStands) {
+  try {
+    parse_hosts(hosts("  ? [backup, dbtest]\n  : {command: [tool]}\n"), "HOSTS.yaml");
+    FAIL() << "accepted a list as a step kind";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.loc().line, 5) << e.what();
+    EXPECT_NE(std::string(e.what()).find("expected a step kind as the key, not a list or mapping"), std::string::npos)
+        << e.what();
+  }
+}
