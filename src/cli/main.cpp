@@ -1,6 +1,8 @@
 // smsup: the SMS 2003 SP2 upgrade checklist as software.
 // Everything else is the library smsup_cli (verbs.h): this file turns the
 // command line into one verb's run and its outcome into the exit status.
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cli/add_verb.h"
+#include "util/checked_output.h"
 #include "util/closest.h"
 #include "util/error.h"
 
@@ -119,13 +122,26 @@ std::optional<std::string> missing_option(const CLI::App& app, const CLI::Requir
   return std::nullopt;
 }
 
-}  // namespace
-}  // namespace smsup::cli
+// The exit status once the verb has run: its own, unless what it wrote to
+// standard output never arrived (a full disk, a pipe closed under it), which
+// is "could not do it", said on standard error.
+int delivered(int code) {
+  try {
+    flush_checked(std::cout);
+  } catch (const OutputError& e) {
+    std::cerr << "smsup: " << e.what() << " (standard output)\n";
+    return 2;
+  }
+  return code;
+}
 
-int main(int argc, char** argv) {
-  using namespace smsup::cli;
-  // Every verb writes through std::cout and std::cerr (Output), never stdio.
+int run(int argc, char** argv) {
+  // Every verb writes through std::cout and std::cerr (Output), never stdio;
+  // std::cout through an FdOutput, which keeps the reason a write failed.
+  // Never freed: std::cout is flushed at exit, after main's statics are gone.
   std::ios::sync_with_stdio(false);
+  static auto* standard_out = new FdOutput(STDOUT_FILENO);
+  std::cout.rdbuf(standard_out);
   CLI::App app{
       "smsup: plan, rehearse, run and verify the upgrade of an SMS 2003 hierarchy to SP2.\n"
       "Exit status: 0 done and fine, 1 done and not fine, 2 could not do it.",
@@ -165,11 +181,18 @@ int main(int argc, char** argv) {
     }
     app.exit(e);
     return 2;
+  } catch (const OutputError& e) {  // a long-running verb (a watch, a follow) whose output is gone
+    std::cerr << "smsup: " << e.what() << " (standard output)\n";
+    return 2;
   } catch (const std::exception& e) {  // smsup::InputError and the rest: one line, exit 2
     std::cout.flush();
     std::cerr << "smsup: " << e.what() << "\n";
     return 2;
   }
-  std::cout.flush();
   return status.code;
 }
+
+}  // namespace
+}  // namespace smsup::cli
+
+int main(int argc, char** argv) { return smsup::cli::delivered(smsup::cli::run(argc, argv)); }

@@ -24,6 +24,7 @@
 #include "logs/writer.h"
 #include "smb/follow.h"
 #include "util/error.h"
+#include "util/checked_output.h"
 
 namespace smsup::cli {
 namespace {
@@ -246,7 +247,11 @@ int run_logs_tail(const LogsTailOptions& o, Output& out) {
   require_range("--lines", o.lines, 0, INT32_MAX);
   require_range("--poll-ms", o.poll_ms, 1, 3600000);
   std::optional<std::chrono::milliseconds> limit;
-  if (o.follow && !o.run_for.empty()) limit = require_duration("--for", o.run_for);
+  if (!o.run_for.empty()) {
+    limit = require_duration("--for", o.run_for);
+    // Without -f there is nothing to stop: say so rather than ignore a time the user meant.
+    if (!o.follow) throw InputError({}, "--for", "stops following: give -f too, or leave --for out");
+  }
   auto last_n = [&](std::size_t count) {
     return count > static_cast<std::size_t>(o.lines) ? count - static_cast<std::size_t>(o.lines) : 0;
   };
@@ -287,7 +292,7 @@ int run_logs_tail(const LogsTailOptions& o, Output& out) {
     for (std::size_t i = last_n(entries.size()); i < entries.size(); ++i)
       print_entry(o, out.out, prefix + std::string(entries[i].file), entries[i].entry);
   }
-  out.out.flush();
+  flush_checked(out.out);
   if (!o.follow) return 0;
   std::vector<fs::path> dirs;  // local files only: SMB has no change notification here, it is polled
   for (std::size_t i = 0; i < followed.size(); ++i)
@@ -299,7 +304,7 @@ int run_logs_tail(const LogsTailOptions& o, Output& out) {
     watch.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
     for (std::size_t i = 0; i < followed.size(); ++i)
       for (const auto& e : followed[i]->poll()) print_entry(o, out.out, shown_prefix[i] + std::string(e.file), e.entry);
-    out.out.flush();
+    flush_checked(out.out);  // following for nobody (a full disk) ends here
   }
   return 0;
 }
@@ -358,7 +363,7 @@ void register_logs(CLI::App& app, Status& status) {
     sub->add_flag("-f,--follow", o->follow,
                   "Keep printing new entries (inotify, else polling; smb:// files are polled)");
     sub->add_option("-n,--lines", o->lines, "Entries to show first")->capture_default_str();
-    sub->add_option("--for", o->run_for, "Stop following after this long (30s, 5m)");
+    sub->add_option("--for", o->run_for, "With -f: stop following after this long (30s, 5m)");
     sub->add_option("--poll-ms", o->poll_ms,
                     "Look at the files at least this often, in ms, 1 to 3600000 (inotify may wake sooner)")
         ->capture_default_str();

@@ -10,6 +10,7 @@
 
 #include "run/store.h"
 #include "util/duration.h"
+#include "util/checked_output.h"
 
 namespace smsup::run {
 
@@ -228,7 +229,7 @@ int watch_status(const WatchRequest& r) {
   if (redraw) out << "\x1b[?25l\x1b[?7l\x1b[H\x1b[2J";  // no cursor, no wrap, a clear screen once
   auto end = [&](int status) {
     if (redraw) out << "\x1b[?7h\x1b[?25h";
-    out.flush();
+    flush_checked(out);
     return status;
   };
   for (;;) {
@@ -257,7 +258,7 @@ int watch_status(const WatchRequest& r) {
           out << screen;
         }
       }
-      out.flush();
+      flush_checked(out);  // a watch whose output is gone (a full disk) ends instead of watching for nobody
       printed = true;
     }
     if (done) return end(status_code(v.steps()));

@@ -250,6 +250,11 @@ std::vector<Refusal> refusals() {
                   t.run_for = "a while";
                 }),
        "--for", "got 'a while'"},
+      // Without -f, --for was ignored, a bad value too: now both are said.
+      {"LogsTailForWithoutFollow", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.run_for = "5s"; }), "--for",
+       "give -f too"},
+      {"LogsTailBadForWithoutFollow", on_a_log(run_logs_tail, [](LogsTailOptions& t) { t.run_for = "a while"; }),
+       "--for", "got 'a while'"},
       {"LogsGenerateKind", [](Output& o) { return run_logs_generate({.out = scratch("g.log"), .kind = "evt"}, o); },
        "--kind", "'evt' is not one of sms, cmtrace"},
       {"LogsGenerateSize", [](Output& o) { return run_logs_generate({.out = scratch("g.log"), .size = "12Q"}, o); },

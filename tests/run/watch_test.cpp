@@ -332,6 +332,22 @@ TEST(StatusWatch, JsonIsOneDocumentPerLineAndAFailedCampaignEndsWithStatusOne) {
   EXPECT_EQ(apply.wait().status, 1);
 }
 
+// A watch that cannot write (a full disk) would watch for nobody until the
+// campaign ends, days later: it ends at its first block, in words.
+TEST(StatusWatch, AnOutputThatCannotBeWrittenEndsItWithStatusTwoInWords) {
+  ASSERT_TRUE(std::filesystem::is_character_file("/dev/full")) << "this test needs /dev/full";
+  test::TempDir t;
+  write_watch_case(t);
+  auto first = test::run_smsup(watch_apply(t, false));  // leaves the drw waiting: the campaign goes on
+  ASSERT_EQ(first.status, 1) << first.out << first.err;
+  for (std::string format : {"text", "json"}) {
+    auto w = test::run_smsup_out_to({"status", "--watch", "--every", "100ms", "--format", format, "--journal", t / "j.db"},
+                                    "/dev/full", std::chrono::seconds(60));
+    EXPECT_EQ(w.status, 2) << format << ": killed after 60 s means it watched on: " << w.err;
+    EXPECT_NE(w.err.find("could not write the output: No space left on device"), std::string::npos) << w.err;
+  }
+}
+
 TEST(StatusWatch, SigintAndSigtermEndItWithTheStatusOfNowAndTheSqliteFileIsUntouched) {
   test::TempDir t;
   write_watch_case(t);

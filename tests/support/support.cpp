@@ -113,6 +113,33 @@ Ran run_smsup(const std::vector<std::string>& args, const std::vector<std::strin
   return run(argv, env);
 }
 
+Ran run_smsup_out_to(const std::vector<std::string>& args, const std::string& stdout_path,
+                     std::chrono::milliseconds bound) {
+  TempDir capture;
+  std::vector<std::string> argv = {SMSUP_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = spawn(argv, {}, stdout_path, capture / "stderr");
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  Ran r;
+  for (;;) {
+    int st = 0;
+    pid_t done = waitpid(pid, &st, WNOHANG);
+    if (done == pid) {
+      r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+      break;
+    }
+    if (done < 0 && errno != EINTR) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      r.status = wait_status(pid);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  r.err = read_file(capture / "stderr");
+  return r;
+}
+
 Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env)
     : files_(std::make_unique<TempDir>()) {
   pid_ = spawn(argv, env, *files_ / "stdout", *files_ / "stderr");

@@ -34,6 +34,13 @@ Ran run(const std::vector<std::string>& argv, const std::vector<std::string>& en
 // The same for the smsup binary under test (SMSUP_BINARY).
 Ran run_smsup(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+// smsup with its standard output going to `stdout_path` (/dev/full, a
+// file), stderr captured (in Ran::err); SIGKILLed if it has not ended
+// within `bound` (Ran::status is then -SIGKILL), so a command that would
+// go on for ever fails its test instead of hanging it.
+Ran run_smsup_out_to(const std::vector<std::string>& args, const std::string& stdout_path,
+                     std::chrono::milliseconds bound = std::chrono::seconds(60));
+
 class TempDir;
 
 // A program started and not yet waited for, its stdout and stderr going to
