@@ -1,6 +1,8 @@
 #include "web/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <sys/socket.h>
 
@@ -29,7 +31,8 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
     return InputError({}, "--listen", "'" + listen + "' " + why + "; expected HOST:PORT, e.g. 127.0.0.1:8040");
   };
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw bad("has no port");
+  if (colon == std::string::npos) throw bad("has no port");
+  if (colon == 0) throw bad("has no host (127.0.0.1 for this machine only)");
   std::string host = listen.substr(0, colon), port = listen.substr(colon + 1);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
@@ -40,7 +43,16 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
   return {host, p};
 }
 
-bool is_loopback(const std::string& host) { return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0; }
+bool is_loopback(const std::string& host) {
+  // An address, read as one: a name that merely starts with "127." (a
+  // page's own 127.attacker.example, rebound to this machine) is a name,
+  // and names other than localhost are not loopback.
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return host == "localhost";
+}
 
 namespace {
 

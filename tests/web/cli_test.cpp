@@ -5,11 +5,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <httplib.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "plan/plan.h"
 #include "run/journal.h"
+#include "serving.h"
 #include "support.h"
 #include "web/server.h"
 
@@ -140,6 +143,36 @@ TEST(ServeBacklog, AHundredConnectionsAtOnceAllCompleteWithoutRetrying) {
     ::close(f.fd);
   }
   EXPECT_EQ(established, 100) << "connections the listen backlog did not take at once";
+}
+
+// A page of another site can rebind its own name to 127.0.0.1 and so reach
+// a server on loopback from the user's browser; it is told apart by the Host
+// it sends. Only loopback addresses and "localhost" are this machine: a name
+// that merely starts with "127." is a name (it was taken for loopback).
+TEST(ServeHost, OnlyLoopbackAddressesAndLocalhostAreLetInAsHost) {
+  test::TempDir d;
+  bound_journal(d);
+  web::ServeOptions o;
+  o.sources.journal = d / "j.db";
+  o.listen = "127.0.0.1:0";
+  test::Serving s(o);
+  httplib::Client c("127.0.0.1", s.port);
+  std::string port = ":" + std::to_string(s.port);
+  for (std::string host : {"127.0.0.1", "127.0.0.2", "localhost", "[::1]"}) {
+    auto r = c.Get("/api/status", {{"Host", host + port}});
+    ASSERT_TRUE(r) << host << ": no answer";
+    EXPECT_EQ(r->status, 200) << host << ": " << r->body;
+  }
+  for (std::string host : {"127.attacker.example", "127.0.0.1.attacker.example", "evil.example", "10.0.0.5"}) {
+    auto r = c.Get("/api/status", {{"Host", host + port}});
+    ASSERT_TRUE(r) << host << ": no answer";
+    EXPECT_EQ(r->status, 403) << host << " let in: " << r->body;
+  }
+  EXPECT_TRUE(web::is_loopback("127.255.0.9"));
+  EXPECT_TRUE(web::is_loopback("0:0:0:0:0:0:0:1"));
+  EXPECT_FALSE(web::is_loopback("127.attacker.example"));
+  EXPECT_FALSE(web::is_loopback("127."));
+  EXPECT_FALSE(web::is_loopback("::ffff:10.0.0.5"));
 }
 
 }  // namespace

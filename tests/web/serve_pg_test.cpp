@@ -14,6 +14,7 @@
 #include "plan/plan.h"
 #include "run/journal.h"
 #include "plan_steps.h"
+#include "serving.h"
 #include "support.h"
 #include "web/server.h"
 
@@ -22,29 +23,8 @@ using json = nlohmann::json;
 
 namespace {
 
+using test::Serving;
 using test::site_step;
-
-// The server of `opts` on a port of its own, stopped when this goes.
-struct Serving {
-  web::Server server;
-  int port;
-  std::atomic<bool> ended{false};
-  std::thread thread;
-  explicit Serving(const web::ServeOptions& o) : server(o), port(server.bind()) {
-    thread = std::thread([this] {
-      server.run();
-      ended = true;
-    });
-  }
-  ~Serving() {
-    // stop() before run() listens would be lost: asked until it ends.
-    test::eventually([this] {
-      server.stop();
-      return ended.load();
-    });
-    thread.join();
-  }
-};
 
 }  // namespace
 

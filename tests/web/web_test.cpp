@@ -171,6 +171,12 @@ TEST(Serve, ListenAddressesAndLoopback) {
   EXPECT_THROW(web::parse_listen("127.0.0.1"), InputError);
   EXPECT_THROW(web::parse_listen("127.0.0.1:99999"), InputError);
   EXPECT_THROW(web::parse_listen("host:8x"), InputError);
+  try {
+    web::parse_listen(":80");
+    ADD_FAILURE() << ":80 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("has no host"), std::string::npos) << e.what();
+  }
   EXPECT_TRUE(web::is_loopback("127.0.0.1"));
   EXPECT_TRUE(web::is_loopback("::1"));
   EXPECT_FALSE(web::is_loopback("0.0.0.0"));
