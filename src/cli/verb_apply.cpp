@@ -27,6 +27,7 @@
 #include "util/closest.h"
 #include "util/duration.h"
 #include "util/error.h"
+#include "util/printable.h"
 
 namespace smsup::cli {
 
@@ -287,14 +288,14 @@ int run_confirm(const ConfirmOptions& o, Output& out) {
                            ids.size() == 1 ? "s" : "", o.fail ? "recorded as failed" : "confirmed as done");
     for (const auto& id : ids) {
       auto s = j.step(id);
-      out.out << fmt::format("  {:<36} {:<5} {:<22} {}\n", id, s->site, s->kind, s->title);
+      out.out << fmt::format("  {:<36} {:<5} {:<22} {}\n", printable(id), s->site, s->kind, printable(s->title));
     }
     if (!agreed(o, ids.size(), out)) return 1;
   }
   for (const auto& id : ids) {
     j.confirm(id, o.note, o.fail);
-    out.out << id << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
-            << (o.note.empty() ? "" : fmt::format(" (note: {})", o.note)) << "\n";
+    out.out << printable(id) << ": " << (o.fail ? "recorded as failed" : "confirmed as done")
+            << (o.note.empty() ? "" : fmt::format(" (note: {})", printable(o.note))) << "\n";
   }
   say_how_to_go_on(j, out);
   return 0;

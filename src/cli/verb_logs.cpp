@@ -24,6 +24,7 @@
 #include "logs/writer.h"
 #include "smb/follow.h"
 #include "util/error.h"
+#include "util/printable.h"
 #include "util/checked_output.h"
 
 namespace smsup::cli {
@@ -32,13 +33,20 @@ namespace {
 namespace fs = std::filesystem;
 using namespace smsup::logs;
 
+// A message as text: continuation lines indented, CRs dropped, tabs kept,
+// every other control character escaped (printable.h): a log line written on
+// a site server is shown, never obeyed by the terminal.
 std::string clean(std::string_view message) {
   std::string out;
   out.reserve(message.size());
-  for (char c : message) {
-    if (c == '\r') continue;
-    out += c;
-    if (c == '\n') out += "    ";
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= message.size(); ++i) {
+    char c = i < message.size() ? message[i] : '\n';
+    if (c != '\n' && c != '\t' && c != '\r') continue;
+    out += printable(message.substr(from, i - from));
+    if (i < message.size() && c == '\n') out += "\n    ";
+    if (c == '\t') out += '\t';
+    from = i + 1;
   }
   return out;
 }
@@ -70,7 +78,7 @@ void print_entry(const LogFilesOptions& o, std::ostream& out, const std::string&
     return;
   }
   fmt::print(out, "{}:{}  {}  {}  {}  {}\n", file, e.line, local_time_text(e.local, e.bias_minutes, "-"),
-             e.component.empty() ? "-" : e.component, to_string(e.severity), clean(e.message));
+             e.component.empty() ? "-" : printable(e.component), to_string(e.severity), clean(e.message));
 }
 
 // Local paths and smb:// URLs alike (smb/remote_logs.h). Checks --format first.
@@ -160,7 +168,7 @@ int run_logs_merge(const LogsMergeOptions& o, Output& out) {
     std::string when = te.utc == TimePoint::min() ? std::string(24, '-') : format_utc(te.utc);
     if (te.local_only) when.back() = 'L';
     fmt::print(out.out, "{}{} {}:{}  {}  {}  {}\n", when, te.inherited_time ? "~" : " ", file, te.entry.line,
-               te.entry.component.empty() ? "-" : te.entry.component, to_string(te.entry.severity),
+               te.entry.component.empty() ? "-" : printable(te.entry.component), to_string(te.entry.severity),
                clean(te.entry.message));
   }
   warn_shrunk(files, out.err);
@@ -195,7 +203,7 @@ int run_logs_stats(const LogsStatsOptions& o, Output& out) {
   }
   fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", "component", "errors", "warnings", "info", "total");
   for (const auto& c : s.components)
-    fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : c.component, c.errors,
+    fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : printable(c.component), c.errors,
                c.warnings, c.infos, c.total());
   fmt::print(out.out,
              "{} entries ({} sms, {} cmtrace, {} setup, {} plain), {} unreadable; {:.1f} MB parsed in {:.3f} s ({:.0f} "

@@ -124,6 +124,10 @@ struct Reader {
   }
 };
 
+bool has_control(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 }  // namespace
 
 Plan from_json(const json& j, const std::string& file) {
@@ -193,6 +197,10 @@ Plan from_json(const json& j, const std::string& file) {
       }
     }
     if (!seen.insert(s.id).second) r.fail(path + ".id", fmt::format("step id '{}' is used twice", s.id));
+    // Ids and hosts are shown on terminals and pasted in commands: text, never terminal controls.
+    if (has_control(s.id)) r.fail(path + ".id", fmt::format("'{}' holds a control character; expected one line of text", s.id));
+    if (has_control(s.host))
+      r.fail(path + ".host", fmt::format("'{}' holds a control character; expected a host name", s.host));
     p.steps.push_back(std::move(s));
   }
   return p;

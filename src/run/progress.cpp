@@ -1,4 +1,5 @@
 #include "run/progress.h"
+#include "util/printable.h"
 #include "util/shell_quote.h"
 
 #include <fmt/format.h>
@@ -23,8 +24,8 @@ class PlainProgress : public Observer {
  public:
   explicit PlainProgress(std::ostream& out) : out_(out) {}
   void changed(const std::string& id, State state, const std::string& detail, const Progress& p) override {
-    std::string extra = detail.empty() ? "" : "  " + one_line(detail);
-    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), id, extra, done_of(p),
+    std::string extra = detail.empty() ? "" : "  " + printable(one_line(detail));
+    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), printable(id), extra, done_of(p),
                p.total);
     out_.flush();
   }
@@ -54,8 +55,8 @@ class TerminalProgress : public Observer {
     const char* mark = state == State::succeeded ? "\x1b[32m✓\x1b[0m"
                        : state == State::waiting ? "\x1b[33m⏸\x1b[0m"
                                                  : "\x1b[31m✗\x1b[0m";
-    std::string why = state == State::succeeded || detail.empty() ? "" : ": " + first_line(detail);
-    fmt::print(out_, "{} {} {}{}\n", mark, id, to_string(state), why);
+    std::string why = state == State::succeeded || detail.empty() ? "" : ": " + printable(first_line(detail));
+    fmt::print(out_, "{} {} {}{}\n", mark, printable(id), to_string(state), why);
     draw(p, true);
   }
   void tick(const Progress& p) override { draw(p, false); }
@@ -91,12 +92,12 @@ class TerminalProgress : public Observer {
     int n = 1;
     for (size_t i = 0; i < p.running.size() && i < 8; ++i, ++n) {
       const auto& r = p.running[i];
-      block += fmt::format("  running  {:<36} {:>8}{}\n", r.id, elapsed_text(now - r.started),
-                           r.host.empty() ? "" : "  on " + r.host);
+      block += fmt::format("  running  {:<36} {:>8}{}\n", printable(r.id), elapsed_text(now - r.started),
+                           r.host.empty() ? "" : "  on " + printable(r.host));
     }
     for (size_t i = 0; i < p.waiting.size() && i < 5; ++i, ++n) {
-      block += fmt::format("  waiting  {:<36} {}\n", p.waiting[i],
-                           shell_join({"smsup", "confirm", p.waiting[i], "--journal", journal_}));
+      block += fmt::format("  waiting  {:<36} {}\n", printable(p.waiting[i]),
+                           printable(shell_join({"smsup", "confirm", p.waiting[i], "--journal", journal_})));
     }
     fmt::print(out_, "{}", block);
     out_.flush();

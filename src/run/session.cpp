@@ -25,6 +25,7 @@
 #include "run/progress.h"
 #include "run/target.h"
 #include "util/error.h"
+#include "util/printable.h"
 #include "util/shell_quote.h"
 
 namespace smsup::run {
@@ -103,11 +104,11 @@ void print_summary(const ApplyRequest& req, const Summary& s, const Journal& j) 
       ++waiting;
       bool needs_note = r.manual && r.kind == "upgrade";
       upgrade_waits = upgrade_waits || needs_note;
-      fmt::print(*req.out, "  waiting: {}  ->  {}{}\n", r.id, confirm_command(j, r.id),
+      fmt::print(*req.out, "  waiting: {}  ->  {}{}\n", printable(r.id), printable(confirm_command(j, r.id)),
                  needs_note ? "   (a manual upgrade: add --note TEXT saying what was done and checked)" : "");
     } else if (r.state == State::failed) {
-      fmt::print(*req.out, "  failed:  {}: {}  ->  {}\n", r.id, r.message.substr(0, r.message.find('\n')),
-                 retry_command(j, r.id));
+      fmt::print(*req.out, "  failed:  {}: {}  ->  {}\n", printable(r.id),
+                 printable(r.message.substr(0, r.message.find('\n'))), printable(retry_command(j, r.id)));
     }
   }
   if (waiting > 0) {
@@ -311,8 +312,8 @@ int run_apply(const ApplyRequest& req) {
                      "or name a new --journal");
   }
   if (auto old = journal.lock(req.lease)) {
-    fmt::print(*req.err, "smsup: taking the journal over from pid {} on {}{}, {}\n", old->pid, old->host,
-               old->who.empty() ? "" : " (" + old->who + ")",
+    fmt::print(*req.err, "smsup: taking the journal over from pid {} on {}{}, {}\n", old->pid, printable(old->host),
+               old->who.empty() ? "" : " (" + printable(old->who) + ")",
                old->lease > 0 && old->age > old->lease
                    ? fmt::format("whose lease ran out {:.0f} s ago", old->age - old->lease)
                    : std::string("which no longer runs"));

@@ -5,6 +5,7 @@
 #include "run/eta.h"
 #include "run/progress.h"
 #include "run/session.h"
+#include "util/printable.h"
 
 namespace smsup::run {
 
@@ -107,11 +108,14 @@ std::string status_text(const Journal& j, const StatusHead& head, const std::vec
                         const std::optional<Eta>& eta, bool all, bool color) {
   int counts[6] = {};
   for (const auto& r : steps) ++counts[static_cast<int>(r.state)];
-  std::string out = fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", j.shown(), head.plan_path,
-                                head.hierarchy, head.target, head.plan_digest.substr(0, 12));
+  // Everything below comes from the journal, which other people and other
+  // hosts' commands write: shown as text, never as terminal controls.
+  std::string out =
+      fmt::format("Journal {}  (plan {}, {} on the {}, digest {})\n", printable(j.shown()), printable(head.plan_path),
+                  printable(head.hierarchy), printable(head.target), printable(head.plan_digest.substr(0, 12)));
   if (const auto& h = head.holder) {
-    out += fmt::format("apply is running: pid {} on host {}{}, since {}", h->pid, h->host,
-                       h->who.empty() ? "" : " (operator " + h->who + ")", iso_time(h->since));
+    out += fmt::format("apply is running: pid {} on host {}{}, since {}", h->pid, printable(h->host),
+                       h->who.empty() ? "" : " (operator " + printable(h->who) + ")", iso_time(h->since));
     if (h->lease > 0) {
       out += h->age > h->lease
                  ? fmt::format("; its lease ran out {:.0f} s ago: another apply may take over", h->age - h->lease)
@@ -139,8 +143,8 @@ std::string status_text(const Journal& j, const StatusHead& head, const std::vec
     std::string detail = r.message;
     if (!r.note.empty()) detail += (detail.empty() ? "" : "; ") + std::string("note: ") + r.note;
     if (r.state == State::waiting) detail += fmt::format(" ({})", confirm_command(j, r.id));
-    detail = detail.substr(0, detail.find('\n'));
-    out += fmt::format("{:<32} {} {:>3} {:>8}  {}\n", r.id,
+    detail = printable(detail.substr(0, detail.find('\n')));
+    out += fmt::format("{:<32} {} {:>3} {:>8}  {}\n", printable(r.id),
                        paint(fmt::format("{:<9}", to_string(r.state)), r.state, color), r.attempts, time, detail);
     if (r.state == State::failed && !r.output_tail.empty()) {
       std::string tail = r.output_tail;
@@ -149,7 +153,7 @@ std::string status_text(const Journal& j, const StatusHead& head, const std::vec
       for (size_t p = keep, e; p < tail.size(); p = e + 1) {
         e = tail.find('\n', p);
         if (e == std::string::npos) e = tail.size();
-        if (e > p) out += "    | " + tail.substr(p, e - p) + "\n";
+        if (e > p) out += "    | " + printable_lines(tail.substr(p, e - p)) + "\n";
       }
     }
   }
@@ -178,8 +182,8 @@ std::string events_text(const Journal& j) {
     std::string who = e.who.empty() ? "-" : e.who;
     if (!e.origin.empty()) who += " (" + e.origin + ")";
     std::string detail = e.detail.substr(0, e.detail.find('\n'));
-    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : e.step, e.state,
-                       e.how, who, detail);
+    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : printable(e.step),
+                       printable(e.state), printable(e.how), printable(who), printable(detail));
   }
   return out;
 }

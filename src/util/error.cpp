@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/printable.h"
+
 namespace smsup {
 
 InputError::InputError(SourceLoc loc, std::string field, std::string message)
@@ -15,7 +17,7 @@ InputError::InputError(SourceLoc loc, std::string field, std::string message)
 namespace {
 
 // A message is one line of readable size, whatever a value in it holds: control
-// characters (a newline, a NUL) are written as escapes, and a message longer
+// characters (a newline, a NUL) are written as escapes (printable.h), and a message longer
 // than kMaxMessage bytes is cut in the middle of its text. The file and the
 // field (which can hold a value too: a CSV column, a YAML key) get at most
 // kMaxPart bytes each, the text the rest, so that the whole stays under 512
@@ -23,34 +25,6 @@ namespace {
 // it 556 and 514).
 constexpr std::size_t kMaxMessage = 480;
 constexpr std::size_t kMaxPart = 120;
-
-std::string one_line(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case 0:
-        out += "\\0";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f)
-          out += fmt::format("\\x{:02x}", c);
-        else
-          out += ch;
-    }
-  }
-  return out;
-}
 
 std::string shortened(std::string s, std::size_t max = kMaxMessage) {
   if (s.size() <= max) return s;
@@ -67,15 +41,15 @@ std::string shortened(std::string s, std::size_t max = kMaxMessage) {
 std::string format_error(const SourceLoc& loc, const std::string& field, const std::string& message) {
   std::string out;
   if (!loc.file.empty()) {
-    out += shortened(one_line(loc.file), kMaxPart);
+    out += shortened(printable(loc.file), kMaxPart);
     if (loc.line > 0) {
       out += fmt::format(":{}", loc.line);
       if (loc.column > 0) out += fmt::format(":{}", loc.column);
     }
     out += ": ";
   }
-  if (!field.empty()) out += shortened(one_line(field), kMaxPart) + ": ";
-  out += shortened(one_line(message), std::max(kMaxPart, kMaxMessage - std::min(out.size(), kMaxMessage)));
+  if (!field.empty()) out += shortened(printable(field), kMaxPart) + ": ";
+  out += shortened(printable(message), std::max(kMaxPart, kMaxMessage - std::min(out.size(), kMaxMessage)));
   return out;
 }
 
