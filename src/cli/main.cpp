@@ -16,6 +16,7 @@
 #include "util/checked_output.h"
 #include "util/closest.h"
 #include "util/error.h"
+#include "util/printable.h"
 
 namespace smsup::cli {
 
@@ -99,6 +100,29 @@ std::optional<std::string> unknown_option(const CLI::App& app, int argc, char** 
   return std::nullopt;
 }
 
+// CLI11 says "Could not convert: --sites = 1e99" and nothing of what the
+// option takes: say which option, the value given and the option's own help
+// line (which gives its range), as for any other bad value.
+std::optional<std::string> conversion_message(const CLI::App& app, const CLI::ConversionError& e) {
+  static constexpr std::string_view kHead = "Could not convert: ";
+  std::string_view what = e.what();
+  if (!what.starts_with(kHead)) return std::nullopt;
+  what.remove_prefix(kHead.size());
+  auto eq = what.find(" = ");
+  if (eq == std::string_view::npos) return std::nullopt;
+  std::string name(what.substr(0, eq)), value(what.substr(eq + 3));
+  auto chain = selected(app);
+  std::string verb = verb_words(chain);
+  for (auto at = chain.rbegin(); at != chain.rend(); ++at) {
+    for (const auto* o : (*at)->get_options()) {
+      if (o->get_name() != name) continue;
+      return fmt::format("{}: '{}' is not a value it takes ({}); see smsup {}--help", name, value,
+                         o->get_description(), verb);
+    }
+  }
+  return fmt::format("{}: '{}' is not a value it takes; see smsup {}--help", name, value, verb);
+}
+
 // CLI11 names a missing required option by one spelling ("--out is
 // required"), which need not be the one the documents use (-o): name every
 // spelling the user can type, and the verb's --help.
@@ -177,6 +201,16 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (auto unknown = unknown_option(app, argc, argv)) {
       std::cerr << "smsup: " << *unknown << "\n";
+      return 2;
+    }
+    if (const auto* conversion = dynamic_cast<const CLI::ConversionError*>(&e)) {
+      if (auto said = conversion_message(app, *conversion)) {
+        std::cerr << "smsup: " << printable(*said) << "\n";
+        return 2;
+      }
+    }
+    if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr) {  // "--seed: '-5' is not ..." (cli/add_verb.h)
+      std::cerr << "smsup: " << printable(e.what()) << "; see smsup " << verb_words(selected(app)) << "--help\n";
       return 2;
     }
     app.exit(e);

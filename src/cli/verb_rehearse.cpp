@@ -146,7 +146,8 @@ void register_rehearse(CLI::App& app, Status& status) {
   sub->add_option("PLAN", a->plan, "the plan (smsup-plan/1) made by smsup plan")->required();
   sub->add_option("--inventory", a->inventory, "the inventory (default: the one the plan names)");
   sub->add_option("--seed", a->seed, "seed of the twin's chance and jitter (same seed, same run)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number_u64());
   sub->add_option("--faults", a->faults,
                   "inject faults: KIND[@SITE]=fail|hang|activity|CHANCE, comma-separated, "
                   "e.g. upgrade@PR1=fail,verify@SEC2=hang,upgrade=0.05");

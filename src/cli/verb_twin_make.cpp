@@ -169,7 +169,8 @@ void register_twin_make(CLI::App& twin, Status& status) {
                   "the folder (new, empty, or made by smsup before: replaced); required but with --views-only "
                   "--engine postgresql://...");
   sub->add_option("--seed", o->seed, "seed of the twin and of its databases' rows (rehearse --seed)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number_u64());
   sub->add_flag("--views-only", o->views_only,
                 "write only the SMS 2003 views of the central site and each primary's database facts "
                 "(site-databases/CODE.db), for `smsup inventory collect`; no twin state, no stand-in databases");

@@ -50,6 +50,16 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
+// A free-text name (a site's name as typed in the SMS console) as one line:
+// a tab or a line break typed into it becomes a space, since the inventory
+// holds one line of text per value and refuses control characters.
+std::string one_line_text(std::string s) {
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return s;
+}
+
 // "SERVER/DATABASE" for messages.
 std::string where(const Source& s) {
   return s.database().empty() ? s.server() : fmt::format("{} (database {})", s.server(), s.database());
@@ -646,7 +656,7 @@ Summary collect(const Options& opts) {
   run(*central, q.sites, "v_Site", kCentral, [&](const Row& r) {
     SiteRow s;
     s.code = upper(trimmed(r[0]));
-    s.name = r.null(1) ? "" : trimmed(r[1]);
+    s.name = r.null(1) ? "" : one_line_text(trimmed(r[1]));
     s.parent = r.null(2) ? "" : upper(trimmed(r[2]));
     if (s.parent == s.code) s.parent.clear();
     std::string type = trimmed(r[3]);

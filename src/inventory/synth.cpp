@@ -107,6 +107,24 @@ void write_site(fmt::memory_buffer& b, const SynthOptions& o, const std::vector<
   }
 }
 
+// A YAML double-quoted scalar: whatever the name holds (a colon, a quote, a
+// newline), it stays the hierarchy's name and never becomes YAML.
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 std::string synthetic_yaml(const SynthOptions& o, const std::string& clients_file) {
@@ -116,7 +134,7 @@ std::string synthetic_yaml(const SynthOptions& o, const std::string& clients_fil
   fmt::format_to(std::back_inserter(b),
                  "# Synthetic SMS 2003 hierarchy: smsup twin inventory --sites {} --clients {} "
                  "--seed {}{}\nformat: smsup-inventory/1\nhierarchy: {}\nmethod: update-quiet\n",
-                 o.sites, o.clients, o.seed, o.messy ? " --messy" : "", o.name);
+                 o.sites, o.clients, o.seed, o.messy ? " --messy" : "", yaml_quoted(o.name));
   if (o.clients > 0) fmt::format_to(std::back_inserter(b), "clients: {}\n", clients_file);
   fmt::format_to(std::back_inserter(b), "sites:\n");
   for (size_t i = 0; i < sites.size(); ++i) write_site(b, o, sites, i, rng);

@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <stdexcept>
@@ -142,8 +143,26 @@ bool MapReader::is_unknown(const std::string& key) const {
   return n != nullptr && n->IsNull();
 }
 
+namespace {
+
+bool has_control(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+// An inventory's values are names, versions and words that reports and
+// terminals show: one line of text each. ("a\nb" or "\e[2J" in quotes is
+// YAML, and a site name read from the site database may hold anything.)
+// HOSTS.yaml (no schema) may: a command's argument can be a script.
+void MapReader::text_only(const YAML::Node& n, const std::string& f) const {
+  if (object_ && has_control(n.Scalar()))
+    fail_at(n, f, "'" + n.Scalar() + "' holds a control character (a line break, a tab, an escape); expected one line of text");
+}
+
 std::string MapReader::scalar(const std::string& key, const YAML::Node& n) const {
   if (!n.IsScalar()) fail_at(n, field(key), "expected a single value, not a list or mapping");
+  text_only(n, field(key));
   return n.Scalar();
 }
 
@@ -203,6 +222,7 @@ std::vector<std::string> MapReader::str_list(const std::string& key) {
     if (!list[i].IsScalar()) {
       fail_at(list[i], fmt::format("{}[{}]", field(key), i), "expected a single value");
     }
+    text_only(list[i], fmt::format("{}[{}]", field(key), i));
     out.push_back(list[i].Scalar());
   }
   return out;

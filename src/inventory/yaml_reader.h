@@ -72,6 +72,8 @@ class MapReader {
   void mark(const std::string& key);
   const YAML::Node* find(const std::string& key) const;
   std::string scalar(const std::string& key, const YAML::Node& n) const;
+  // Refuses a value of an inventory (a reader with a schema) that holds a control character.
+  void text_only(const YAML::Node& n, const std::string& f) const;
 
   struct Entry {
     YAML::Node key;

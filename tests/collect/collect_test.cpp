@@ -420,6 +420,22 @@ TEST_F(BadInput, UnknownParent) {
   EXPECT_NE(r.err.find("LAT reports to ZZZ"), std::string::npos) << r.err;
 }
 
+// A site name typed with a tab or a line break (SMS takes it) is collected
+// as one line: the inventory refuses control characters in its values.
+TEST_F(BadInput, ASiteNameWithATabOrLineBreakIsCollectedAsOneLine) {
+  auto r = collect(central_with("UPDATE v_Site SET SiteName = 'North' || char(9) || 'America' || char(13, 10) || "
+                                "'(old)' || char(27) || '[2J' WHERE SiteCode = 'NAM'"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto h = inventory::load((tmp_.path / "out" / "inventory.yaml").string());
+  bool found = false;
+  for (const auto& site : h.sites) {
+    if (site.code != "NAM") continue;
+    found = true;
+    EXPECT_EQ(site.name, "North America  (old) [2J");
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(BadInput, ConfigMgrVersionIsRefused) {
   auto r = collect(central_with("UPDATE v_Site SET Version = '4.00.6487.2000' WHERE SiteCode = 'NAM'"));
   EXPECT_EQ(r.status, 2);

@@ -154,6 +154,23 @@ TEST(SpecialInputs, HostNamesNoWindowsHostCanHaveAreRefusedWhereTheyStand) {
   }
 }
 
+// Values are one line of text each: YAML's escapes ("\t", "\e") in a quoted
+// value are refused where they stand, not carried to reports and terminals.
+TEST(SpecialInputs, AControlCharacterInAnInventoryValueIsRefusedWhereItStands) {
+  std::string y = kInventory;
+  y.replace(y.find("hierarchy: Special"), 18, "hierarchy: \"Spe\\tcial\"");
+  EXPECT_EQ(refusal(y).rfind("t.yaml:2:12: hierarchy: 'Spe\\tcial' holds a control character", 0), 0u) << refusal(y);
+  y = kInventory;
+  y.replace(y.find("roles: [site_server, provider]"), 30, "roles: [site_server, \"provider\\e[2J\"]");
+  EXPECT_NE(refusal(y).find("sites[0].systems[0].roles[1]: 'provider\\x1b[2J' holds a control character"),
+            std::string::npos)
+      << refusal(y);
+  y = kInventory;
+  y.replace(y.find("    type: primary"), 17, "    name: \"Head\\noffice\"\n    type: primary");
+  EXPECT_NE(refusal(y).find("sites[0].name: 'Head\\noffice' holds a control character"), std::string::npos)
+      << refusal(y);
+}
+
 TEST(SpecialInputs, DatabaseServersMayNameAnInstanceOrAPort) {
   auto with_server = [](const std::string& s) {
     std::string y = kInventory;
