@@ -46,6 +46,15 @@ plan::Plan bound_journal(const test::TempDir& d) {
   return p;
 }
 
+// A server of that journal on a free loopback port.
+web::ServeOptions serving_a_bound_journal(const test::TempDir& d) {
+  bound_journal(d);
+  web::ServeOptions o;
+  o.sources.journal = d / "j.db";
+  o.listen = "127.0.0.1:0";
+  return o;
+}
+
 TEST(ReportCli, NothingToShowIsBadInput) {
   test::TempDir d;
   auto r = run_smsup({"report", "-o", d / "r.html"});
@@ -109,11 +118,7 @@ TEST(ServeCli, NonLoopbackWithoutTokenExits2) {
 // connection must wait in the backlog.
 TEST(ServeBacklog, AHundredConnectionsAtOnceAllCompleteWithoutRetrying) {
   test::TempDir d;
-  bound_journal(d);
-  web::ServeOptions o;
-  o.sources.journal = d / "j.db";
-  o.listen = "127.0.0.1:0";
-  web::Server server(o);
+  web::Server server(serving_a_bound_journal(d));
   int port = server.bind();
   sockaddr_in to{};
   to.sin_family = AF_INET;
@@ -151,11 +156,7 @@ TEST(ServeBacklog, AHundredConnectionsAtOnceAllCompleteWithoutRetrying) {
 // that merely starts with "127." is a name (it was taken for loopback).
 TEST(ServeHost, OnlyLoopbackAddressesAndLocalhostAreLetInAsHost) {
   test::TempDir d;
-  bound_journal(d);
-  web::ServeOptions o;
-  o.sources.journal = d / "j.db";
-  o.listen = "127.0.0.1:0";
-  test::Serving s(o);
+  test::Serving s(serving_a_bound_journal(d));
   httplib::Client c("127.0.0.1", s.port);
   std::string port = ":" + std::to_string(s.port);
   for (std::string host : {"127.0.0.1", "127.0.0.2", "localhost", "[::1]"}) {
