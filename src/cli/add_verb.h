@@ -40,7 +40,7 @@ inline CLI::Validator whole_number_u64() {
           return "'" + text + "' is not a whole number from 0 to 18446744073709551615";
         return {};
       },
-      "0 to 2^64-1", "whole number");
+      "", "whole number");
 }
 
 }  // namespace smsup::cli

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "model/hierarchy.h"
+#include "model/names.h"
 
 namespace smsup::inventory {
 
@@ -19,8 +20,8 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name, cons
 
 // Parses a clients CSV (bytes already in memory) into h.clients; site codes
 // must exist in h. `display_name` is used in messages.
-// True when `name` is a name a Windows host can have (NetBIOS or DNS rules).
-bool windows_host_name(std::string_view name);
+// The name rules (model/names.h), under the names the readers use.
+using smsup::windows_host_name;
 
 void load_clients(Hierarchy& h, std::string_view csv, const std::string& display_name);
 

@@ -233,10 +233,15 @@ std::optional<TimePoint> parse_user_time(std::string_view s) {
   if (expect(s, i, 'Z') || expect(s, i, 'z')) {
   } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
     int sign = s[i++] == '-' ? -1 : 1;
+    std::size_t from = i;
     auto oh = number(s, i, 2);
-    if (!oh) return std::nullopt;
-    expect(s, i, ':');
+    bool two = i == from + 2;  // ISO 8601: +05, not +5
+    bool colon = expect(s, i, ':');
+    from = i;
     auto om = number(s, i, 2);
+    // Zones on Earth are -12:00 to +14:00: "+99:00" is a typing mistake, not a zone.
+    if (!oh || !two || *oh > 14 || (colon && !om) || (om && i != from + 2) || om.value_or(0) > 59)
+      return std::nullopt;
     offset = sign * (*oh * 60 + om.value_or(0));
   }
   if (i != s.size()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
+#include "model/names.h"
 #include "plan/plan.h"
 #include "plan/plan_inventory.h"
 #include "plan/step_kinds.h"
@@ -199,8 +200,10 @@ Plan from_json(const json& j, const std::string& file) {
     if (!seen.insert(s.id).second) r.fail(path + ".id", fmt::format("step id '{}' is used twice", s.id));
     // Ids and hosts are shown on terminals and pasted in commands: text, never terminal controls.
     if (has_control(s.id)) r.fail(path + ".id", fmt::format("'{}' holds a control character; expected one line of text", s.id));
-    if (has_control(s.host))
-      r.fail(path + ".host", fmt::format("'{}' holds a control character; expected a host name", s.host));
+    // A host reaches HOSTS.yaml commands as {host}: one the inventory could have given, or none.
+    if (!s.host.empty()) {
+      if (auto why = sql_server_problem(s.host); !why.empty()) r.fail(path + ".host", fmt::format("'{}' {}", s.host, why));
+    }
     p.steps.push_back(std::move(s));
   }
   return p;

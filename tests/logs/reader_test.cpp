@@ -272,6 +272,10 @@ TEST(Time, UserTimesAndDurations) {
   EXPECT_EQ(format_utc(*parse_user_time("2006-06-05")), "2006-06-05T00:00:00.000Z");
   EXPECT_FALSE(parse_user_time("yesterday"));
   EXPECT_FALSE(parse_user_time("2006-13-05"));
+  EXPECT_EQ(format_utc(*parse_user_time("2006-06-05T16:40:00-0430")), "2006-06-05T21:10:00.000Z");
+  EXPECT_EQ(format_utc(*parse_user_time("2006-06-05T16:40:00+14:00")), "2006-06-05T02:40:00.000Z");
+  for (const char* zone : {"+99:00", "+15:00", "+05:60", "+05:", "+5"})
+    EXPECT_FALSE(parse_user_time(std::string("2006-06-05T16:40:00") + zone)) << zone;
   EXPECT_EQ(parse_duration("1h30m")->count(), 90 * 60 * 1000);
   EXPECT_EQ(parse_duration("45")->count(), 45000);
   EXPECT_FALSE(parse_duration("soon"));

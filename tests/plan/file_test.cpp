@@ -89,6 +89,29 @@ TEST(PlanFile, MissingOrMistypedFieldIsNamed) {
   EXPECT_EQ(load_error(j.dump()).field(), "steps[3].id");
 }
 
+// A step's host reaches HOSTS.yaml commands as {host}, here and on the
+// remote host (a cmd line built by wmiexec): a hand-edited plan gets the
+// inventory's rule, not a free pass.
+TEST(PlanFile, AHostNoInventoryCouldGiveIsRefusedOnLoad) {
+  auto p = plan::make_plan(small(), {}, {});
+  size_t with_host = 0;
+  while (with_host < p.steps.size() && p.steps[with_host].host.empty()) ++with_host;
+  ASSERT_LT(with_host, p.steps.size());
+  std::string field = "steps[" + std::to_string(with_host) + "].host";
+  for (std::string host : {"SEA01 & del /q C:\\*", "SEA01\"", "$(reboot)", "SEA01\x1b[2J", "SQL01\\BAD NAME"}) {
+    auto j = plan::to_json(p);
+    j["steps"][with_host]["host"] = host;
+    auto e = load_error(j.dump());
+    EXPECT_EQ(e.field(), field) << host;
+  }
+  for (std::string host : {"SEA-SQL01\\SMS", "SEA-SQL01,1433", "sea-sms01.corp.contoso.com"}) {
+    auto j = plan::to_json(p);
+    j["steps"][with_host]["host"] = host;
+    auto path = tmp_file("good.json", j.dump());
+    EXPECT_EQ(plan::load(path).steps[with_host].host, host);
+  }
+}
+
 TEST(PlanFile, ErrorsInsideTheStepsNameLineAndColumn) {
   auto p = plan::make_plan(small(), {}, {});
   auto path = tmp_file("plan.json", "");
