@@ -116,8 +116,8 @@ std::optional<std::string> conversion_message(const CLI::App& app, const CLI::Co
   for (auto at = chain.rbegin(); at != chain.rend(); ++at) {
     for (const auto* o : (*at)->get_options()) {
       if (o->get_name() != name) continue;
-      return fmt::format("{}: '{}' is not a value it takes ({}); see smsup {}--help", name, value,
-                         o->get_description(), verb);
+      return fmt::format("{}: '{}' is not a value it takes ({}); see smsup {}--help", name, value, o->get_description(),
+                         verb);
     }
   }
   return fmt::format("{}: '{}' is not a value it takes; see smsup {}--help", name, value, verb);

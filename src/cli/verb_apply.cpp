@@ -353,8 +353,7 @@ void register_apply_verb(CLI::App& app, Status& status) {
   sub->add_flag("--plain", o->plain, "One line per state change, even on a terminal");
   sub->add_flag("--wait", o->wait, "Keep running while manual steps wait for smsup confirm");
   sub->add_flag("--force", o->force, "Run although the inventory changed since the plan was made");
-  sub->add_option("--seed", o->seed, "Twin: seed of its random choices")
-      ->check(whole_number_u64());
+  sub->add_option("--seed", o->seed, "Twin: seed of its random choices")->check(whole_number_u64());
   sub->add_option("--faults", o->faults, "Twin: failures to inject, e.g. upgrade@PR1=fail");
   sub->add_flag_callback(
       "--no-databases", [opts = o] { opts->databases = false; },

@@ -62,7 +62,8 @@ void register_clients(CLI::App& app, Status& status) {
   sub->add_option("--push-csv", a->push_csv,
                   "write per-site collections to push (push-SITE.csv) and to move to the Advanced Client "
                   "(to-advanced-SITE.csv) into this folder");
-  sub->add_option("--seed", a->seed, "seed of the CCIM schedule phases")->capture_default_str()
+  sub->add_option("--seed", a->seed, "seed of the CCIM schedule phases")
+      ->capture_default_str()
       ->check(whole_number_u64());
 }
 

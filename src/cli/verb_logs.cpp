@@ -23,9 +23,9 @@
 #include "logs/time.h"
 #include "logs/writer.h"
 #include "smb/follow.h"
+#include "util/checked_output.h"
 #include "util/error.h"
 #include "util/printable.h"
-#include "util/checked_output.h"
 
 namespace smsup::cli {
 namespace {
@@ -203,8 +203,8 @@ int run_logs_stats(const LogsStatsOptions& o, Output& out) {
   }
   fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", "component", "errors", "warnings", "info", "total");
   for (const auto& c : s.components)
-    fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : printable(c.component), c.errors,
-               c.warnings, c.infos, c.total());
+    fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : printable(c.component),
+               c.errors, c.warnings, c.infos, c.total());
   fmt::print(out.out,
              "{} entries ({} sms, {} cmtrace, {} setup, {} plain), {} unreadable; {:.1f} MB parsed in {:.3f} s ({:.0f} "
              "MB/s)\n",

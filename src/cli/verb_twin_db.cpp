@@ -76,7 +76,8 @@ void register_twin_db(CLI::App& twin, Status& status) {
   sub->add_option("--engine", o->engine, "sqlite or postgresql")->capture_default_str();
   sub->add_option("-o,--output", o->out, "SQLite file to create (must not exist)");
   sub->add_option("--db", o->db, "PostgreSQL database to fill: postgresql://HOST[:PORT]/DB (empty)");
-  sub->add_option("--seed", o->seed, "Seed: the same seed gives the same rows")->capture_default_str()
+  sub->add_option("--seed", o->seed, "Seed: the same seed gives the same rows")
+      ->capture_default_str()
       ->check(whole_number_u64());
   sub->add_option("--site", o->site, "Site code")->capture_default_str();
   sub->add_flag("--replication", o->replication,

@@ -1,12 +1,11 @@
 // `smsup twin inventory`: a synthetic, valid inventory of any size.
 #include <fmt/ostream.h>
 
-#include <algorithm>
-
 #include "cli/add_verb.h"
 #include "cli/checks.h"
 #include "cli/twin.h"
 #include "util/error.h"
+#include "util/printable.h"
 
 namespace smsup::cli {
 
@@ -14,9 +13,7 @@ int run_twin_inventory(const TwinInventoryOptions& o, Output& out) {
   require_range("--sites", o.synth.sites, 1, 46000);
   require_range("--clients", o.synth.clients, 0, 50'000'000);
   // The name an inventory needs (inventory.md: hierarchy, one line of text).
-  if (o.synth.name.empty() || std::any_of(o.synth.name.begin(), o.synth.name.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      }))
+  if (o.synth.name.empty() || has_control(o.synth.name))
     throw InputError({}, "--name", "'" + o.synth.name + "' is not a hierarchy name; expected one line of text");
   auto files = inventory::write_synthetic(o.synth, o.out);
   fmt::print(out.out, "wrote {} ({} sites) and {} ({} clients)\n", files.inventory.string(), o.synth.sites,

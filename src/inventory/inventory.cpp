@@ -65,7 +65,7 @@ namespace {
 std::string read_host(MapReader& r, const char* key, bool sql_instance) {
   std::string h = r.str(key);
   // SQL Server names: HOST, HOST\INSTANCE (a named instance), HOST,PORT.
-  std::string why = sql_instance                 ? sql_server_problem(h)
+  std::string why = sql_instance           ? sql_server_problem(h)
                     : windows_host_name(h) ? ""
                                            : "is not a name a Windows host can have; expected a NetBIOS or DNS name "
                                              "(letters, digits, '-' and '_', dots between labels)";

@@ -4,12 +4,12 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
-#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <stdexcept>
 
 #include "util/closest.h"
+#include "util/printable.h"
 
 namespace smsup::inventory {
 
@@ -143,21 +143,15 @@ bool MapReader::is_unknown(const std::string& key) const {
   return n != nullptr && n->IsNull();
 }
 
-namespace {
-
-bool has_control(const std::string& s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
-}  // namespace
-
 // An inventory's values are names, versions and words that reports and
 // terminals show: one line of text each. ("a\nb" or "\e[2J" in quotes is
 // YAML, and a site name read from the site database may hold anything.)
 // HOSTS.yaml (no schema) may: a command's argument can be a script.
 void MapReader::text_only(const YAML::Node& n, const std::string& f) const {
   if (object_ && has_control(n.Scalar()))
-    fail_at(n, f, "'" + n.Scalar() + "' holds a control character (a line break, a tab, an escape); expected one line of text");
+    fail_at(
+        n, f,
+        "'" + n.Scalar() + "' holds a control character (a line break, a tab, an escape); expected one line of text");
 }
 
 std::string MapReader::scalar(const std::string& key, const YAML::Node& n) const {

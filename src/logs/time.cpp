@@ -240,8 +240,7 @@ std::optional<TimePoint> parse_user_time(std::string_view s) {
     from = i;
     auto om = number(s, i, 2);
     // Zones on Earth are -12:00 to +14:00: "+99:00" is a typing mistake, not a zone.
-    if (!oh || !two || *oh > 14 || (colon && !om) || (om && i != from + 2) || om.value_or(0) > 59)
-      return std::nullopt;
+    if (!oh || !two || *oh > 14 || (colon && !om) || (om && i != from + 2) || om.value_or(0) > 59) return std::nullopt;
     offset = sign * (*oh * 60 + om.value_or(0));
   }
   if (i != s.size()) return std::nullopt;

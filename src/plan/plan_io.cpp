@@ -16,6 +16,7 @@
 #include "util/json_input.h"
 #include "util/error.h"
 #include "util/output_file.h"
+#include "util/printable.h"
 
 namespace smsup::plan {
 
@@ -125,10 +126,6 @@ struct Reader {
   }
 };
 
-bool has_control(const std::string& s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
 }  // namespace
 
 Plan from_json(const json& j, const std::string& file) {
@@ -199,10 +196,12 @@ Plan from_json(const json& j, const std::string& file) {
     }
     if (!seen.insert(s.id).second) r.fail(path + ".id", fmt::format("step id '{}' is used twice", s.id));
     // Ids and hosts are shown on terminals and pasted in commands: text, never terminal controls.
-    if (has_control(s.id)) r.fail(path + ".id", fmt::format("'{}' holds a control character; expected one line of text", s.id));
+    if (has_control(s.id))
+      r.fail(path + ".id", fmt::format("'{}' holds a control character; expected one line of text", s.id));
     // A host reaches HOSTS.yaml commands as {host}: one the inventory could have given, or none.
     if (!s.host.empty()) {
-      if (auto why = sql_server_problem(s.host); !why.empty()) r.fail(path + ".host", fmt::format("'{}' {}", s.host, why));
+      if (auto why = sql_server_problem(s.host); !why.empty())
+        r.fail(path + ".host", fmt::format("'{}' {}", s.host, why));
     }
     p.steps.push_back(std::move(s));
   }

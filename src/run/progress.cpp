@@ -25,8 +25,8 @@ class PlainProgress : public Observer {
   explicit PlainProgress(std::ostream& out) : out_(out) {}
   void changed(const std::string& id, State state, const std::string& detail, const Progress& p) override {
     std::string extra = detail.empty() ? "" : "  " + printable(one_line(detail));
-    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), printable(id), extra, done_of(p),
-               p.total);
+    fmt::print(out_, "{} {:<9} {}{}  [{}/{}]\n", iso_time(now_seconds()), to_string(state), printable(id), extra,
+               done_of(p), p.total);
     out_.flush();
   }
   void tick(const Progress&) override {}

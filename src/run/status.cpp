@@ -182,8 +182,9 @@ std::string events_text(const Journal& j) {
     std::string who = e.who.empty() ? "-" : e.who;
     if (!e.origin.empty()) who += " (" + e.origin + ")";
     std::string detail = e.detail.substr(0, e.detail.find('\n'));
-    out += fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : printable(e.step),
-                       printable(e.state), printable(e.how), printable(who), printable(detail));
+    out +=
+        fmt::format("{:<20} {:<32} {:<9} {:<9} {:<24} {}\n", iso_time(e.at), e.step.empty() ? "-" : printable(e.step),
+                    printable(e.state), printable(e.how), printable(who), printable(detail));
   }
   return out;
 }

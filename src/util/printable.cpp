@@ -36,6 +36,13 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+bool has_control(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
 std::string printable_lines(std::string_view s) {
   std::string out;
   out.reserve(s.size());

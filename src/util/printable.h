@@ -16,6 +16,10 @@ namespace smsup {
 // One line: every control character escaped, newlines included.
 std::string printable(std::string_view s);
 
+// True when `s` holds a C0 control character or DEL: a value that is not
+// one line of plain text (the readers of names refuse it).
+bool has_control(std::string_view s);
+
 // Lines kept as lines: each line escaped as above, a line's closing CR
 // (Windows output) dropped, '\n' between them kept.
 std::string printable_lines(std::string_view s);

@@ -423,8 +423,9 @@ TEST_F(BadInput, UnknownParent) {
 // A site name typed with a tab or a line break (SMS takes it) is collected
 // as one line: the inventory refuses control characters in its values.
 TEST_F(BadInput, ASiteNameWithATabOrLineBreakIsCollectedAsOneLine) {
-  auto r = collect(central_with("UPDATE v_Site SET SiteName = 'North' || char(9) || 'America' || char(13, 10) || "
-                                "'(old)' || char(27) || '[2J' WHERE SiteCode = 'NAM'"));
+  auto r =
+      collect(central_with("UPDATE v_Site SET SiteName = 'North' || char(9) || 'America' || char(13, 10) || "
+                           "'(old)' || char(27) || '[2J' WHERE SiteCode = 'NAM'"));
   ASSERT_EQ(r.status, 0) << r.err;
   auto h = inventory::load((tmp_.path / "out" / "inventory.yaml").string());
   bool found = false;

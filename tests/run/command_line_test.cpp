@@ -22,8 +22,11 @@ TEST(CommandLine, ASeedThatIsNotAnUnsignedNumberIsRefusedNotWrapped) {
                          "' is not a whole number from 0 to 18446744073709551615; see smsup twin inventory --help\n")
         << seed;
   }
-  for (std::vector<std::string> verb : {std::vector<std::string>{"rehearse", "p.json"}, {"twin", "db", "-o", "x.db"},
-                                        {"clients", "inv.yaml"}, {"apply", "p.json"}, {"twin", "make", "inv.yaml"}}) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"rehearse", "p.json"},
+                                        {"twin", "db", "-o", "x.db"},
+                                        {"clients", "inv.yaml"},
+                                        {"apply", "p.json"},
+                                        {"twin", "make", "inv.yaml"}}) {
     verb.insert(verb.end(), {"--seed", "-1"});
     auto r = test::run_smsup(verb);
     EXPECT_EQ(r.status, 2) << verb[0];

@@ -24,15 +24,16 @@ std::string example(const std::string& name) { return std::string(SMSUP_SOURCE_D
 
 // Two entries in the SMS trace format.
 void write_log(const fs::path& p) {
-  std::ofstream(p) << "Starting the upgrade~  $$<SMS_SITE_COMPONENT_MANAGER><06-05-2006 16:40:00.000+240><thread=1 (0x1)>\n"
-                   << "Upgrade done~  $$<SMS_SITE_COMPONENT_MANAGER><06-05-2006 16:41:00.000+240><thread=1 (0x1)>\n";
+  std::ofstream(p)
+      << "Starting the upgrade~  $$<SMS_SITE_COMPONENT_MANAGER><06-05-2006 16:40:00.000+240><thread=1 (0x1)>\n"
+      << "Upgrade done~  $$<SMS_SITE_COMPONENT_MANAGER><06-05-2006 16:41:00.000+240><thread=1 (0x1)>\n";
 }
 
 class OutputLost : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(fs::is_character_file(kFull)) << "this test needs " << kFull
-                                              << " (the Linux device whose every write fails with ENOSPC)";
+    ASSERT_TRUE(fs::is_character_file(kFull))
+        << "this test needs " << kFull << " (the Linux device whose every write fails with ENOSPC)";
   }
   test::TempDir t;
 };

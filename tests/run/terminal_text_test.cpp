@@ -35,8 +35,8 @@ TEST(TerminalText, NotesOperatorsAndCommandOutputInTheJournalAreShownAsText) {
   std::ofstream(t / "hosts.yaml")
       << "format: smsup-hosts/1\ntimeout: 20s\nkinds:\n  backup:\n    command: [/bin/sh, -c, "
          "\"printf 'disk \\\\033]0;pwned\\\\007\\\\033[2Jfull\\\\r\\\\n'; exit 3\"]\n";
-  auto ran = test::run_smsup({"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal",
-                              t / "j.db", "--plain"});
+  auto ran = test::run_smsup(
+      {"apply", t / "plan.json", "--target", "shell", "--hosts", t / "hosts.yaml", "--journal", t / "j.db", "--plain"});
   ASSERT_EQ(ran.status, 1) << ran.out << ran.err;
   EXPECT_FALSE(has_control(ran.out)) << ran.out;
   auto note = std::string("wizard clean\x1b]0;pwned\x07\x1b[2J\nsecond line");
@@ -78,7 +78,7 @@ TEST(TerminalText, APlanWhoseIdOrHostHoldsAControlCharacterIsRefusedOnLoad) {
     EXPECT_EQ(shown.status, 2) << field << ": " << shown.out;
     EXPECT_NE(shown.err.find(std::string("steps[0].") + field + ": "), std::string::npos) << shown.err;
     EXPECT_NE(shown.err.find(std::string(field) == "id" ? "holds a control character"
-                                                         : "is not a name a Windows host can have"),
+                                                        : "is not a name a Windows host can have"),
               std::string::npos)
         << shown.err;
     EXPECT_FALSE(has_control(shown.err.substr(0, shown.err.size() - 1))) << shown.err;

@@ -341,8 +341,9 @@ TEST(StatusWatch, AnOutputThatCannotBeWrittenEndsItWithStatusTwoInWords) {
   auto first = test::run_smsup(watch_apply(t, false));  // leaves the drw waiting: the campaign goes on
   ASSERT_EQ(first.status, 1) << first.out << first.err;
   for (std::string format : {"text", "json"}) {
-    auto w = test::run_smsup_out_to({"status", "--watch", "--every", "100ms", "--format", format, "--journal", t / "j.db"},
-                                    "/dev/full", std::chrono::seconds(60));
+    auto w =
+        test::run_smsup_out_to({"status", "--watch", "--every", "100ms", "--format", format, "--journal", t / "j.db"},
+                               "/dev/full", std::chrono::seconds(60));
     EXPECT_EQ(w.status, 2) << format << ": killed after 60 s means it watched on: " << w.err;
     EXPECT_NE(w.err.find("could not write the output: No space left on device"), std::string::npos) << w.err;
   }
