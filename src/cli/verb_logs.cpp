@@ -43,7 +43,7 @@ std::string clean(std::string_view message) {
   for (std::size_t i = 0; i <= message.size(); ++i) {
     char c = i < message.size() ? message[i] : '\n';
     if (c != '\n' && c != '\t' && c != '\r') continue;
-    out += printable(message.substr(from, i - from));
+    append_printable(out, message.substr(from, i - from));
     if (i < message.size() && c == '\n') out += "\n    ";
     if (c == '\t') out += '\t';
     from = i + 1;

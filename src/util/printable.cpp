@@ -7,6 +7,11 @@ namespace smsup {
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  append_printable(out, s);
+  return out;
+}
+
+void append_printable(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
@@ -33,7 +38,6 @@ std::string printable(std::string_view s) {
         }
     }
   }
-  return out;
 }
 
 bool has_control(std::string_view s) {
@@ -51,7 +55,7 @@ std::string printable_lines(std::string_view s) {
     bool last = e == std::string_view::npos;
     std::string_view line = s.substr(p, last ? std::string_view::npos : e - p);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out += printable(line);
+    append_printable(out, line);
     if (last) break;
     out += '\n';
     p = e + 1;

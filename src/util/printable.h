@@ -15,6 +15,8 @@ namespace smsup {
 
 // One line: every control character escaped, newlines included.
 std::string printable(std::string_view s);
+// The same appended to `out`, for a caller building a line (no temporary).
+void append_printable(std::string& out, std::string_view s);
 
 // True when `s` holds a C0 control character or DEL: a value that is not
 // one line of plain text (the readers of names refuse it).

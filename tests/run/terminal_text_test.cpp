@@ -8,6 +8,7 @@
 #include <string>
 
 #include "plan/plan.h"
+#include "fake_driver.h"
 #include "plan_steps.h"
 #include "support.h"
 
@@ -24,11 +25,8 @@ bool has_control(const std::string& s) {
 
 TEST(TerminalText, NotesOperatorsAndCommandOutputInTheJournalAreShownAsText) {
   test::TempDir t;
-  plan::Plan p;
-  p.hierarchy = "Contoso";
-  p.inventory_sha256 = "none";
-  p.created = "2026-11-25T00:00:00Z";
-  p.steps = {test::site_step("CEN/backup", "backup", {}), test::site_step("PR1/drw", "drw", {}, true)};
+  plan::Plan p =
+      test::plan_of({test::site_step("CEN/backup", "backup", {}), test::site_step("PR1/drw", "drw", {}, true)});
   p.steps[1].site = "PR1";
   plan::save(p, t / "plan.json");
   // The backup's command prints a title change, a screen clear and a CRLF, then fails.
@@ -67,11 +65,7 @@ TEST(TerminalText, NotesOperatorsAndCommandOutputInTheJournalAreShownAsText) {
 TEST(TerminalText, APlanWhoseIdOrHostHoldsAControlCharacterIsRefusedOnLoad) {
   test::TempDir t;
   for (const char* field : {"id", "host"}) {
-    plan::Plan p;
-    p.hierarchy = "Contoso";
-    p.inventory_sha256 = "none";
-    p.created = "2026-11-25T00:00:00Z";
-    p.steps = {test::site_step("CEN/backup", "backup", {})};
+    plan::Plan p = test::plan_of({test::site_step("CEN/backup", "backup", {})});
     (std::string(field) == "id" ? p.steps[0].id : p.steps[0].host) += "\x1b[2J";
     plan::save(p, t / "plan.json");
     auto shown = test::run_smsup({"show", t / "plan.json"});
