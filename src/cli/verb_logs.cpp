@@ -109,9 +109,11 @@ Filter filter_of(const LogFilterOptions& o) {
   return f;
 }
 
-void add_common(CLI::App* sub, LogFilesOptions& o) {
+// json_shape: what --format json prints, "one object a line" for entries,
+// "one document" for counts.
+void add_common(CLI::App* sub, LogFilesOptions& o, const char* json_shape) {
   sub->add_option("FILES", o.files, "Log files (a NAME.lo_ beside NAME.log is read first)")->required();
-  sub->add_option("--format", o.format, "text or json (JSON: one object a line)")->capture_default_str();
+  sub->add_option("--format", o.format, fmt::format("text or json (JSON: {})", json_shape))->capture_default_str();
 }
 
 void add_filters(CLI::App* sub, LogFilterOptions& o) {
@@ -201,10 +203,20 @@ int run_logs_stats(const LogsStatsOptions& o, Output& out) {
     out.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
-  fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", "component", "errors", "warnings", "info", "total");
-  for (const auto& c : s.components)
-    fmt::print(out.out, "{:<32} {:>8} {:>8} {:>10} {:>10}\n", c.component.empty() ? "(none)" : printable(c.component),
-               c.errors, c.warnings, c.infos, c.total());
+  // The component column fits the longest name (a Boot32wn.exe logs its
+  // full path), so the counts stay under their headings.
+  std::vector<std::string> names;
+  std::size_t width = 32;
+  for (const auto& c : s.components) {
+    names.push_back(c.component.empty() ? "(none)" : printable(c.component));
+    width = std::max(width, names.back().size());
+  }
+  fmt::print(out.out, "{:<{}} {:>8} {:>8} {:>10} {:>10}\n", "component", width, "errors", "warnings", "info", "total");
+  for (std::size_t i = 0; i < s.components.size(); ++i) {
+    const auto& c = s.components[i];
+    fmt::print(out.out, "{:<{}} {:>8} {:>8} {:>10} {:>10}\n", names[i], width, c.errors, c.warnings, c.infos,
+               c.total());
+  }
   fmt::print(out.out,
              "{} entries ({} sms, {} cmtrace, {} setup, {} plain), {} unreadable; {:.1f} MB parsed in {:.3f} s ({:.0f} "
              "MB/s)\n",
@@ -351,7 +363,7 @@ void register_logs(CLI::App& app, Status& status) {
     auto [sub, o] =
         add_verb(*logs, status, "grep", "Entries whose message holds PATTERN (exit 1 when none)", run_logs_grep);
     sub->add_option("PATTERN", o->pattern, "Literal text (or a regex with --regex)")->required();
-    add_common(sub, *o);
+    add_common(sub, *o, "one object a line");
     add_smb_options(sub, o->smb);
     sub->add_flag("--regex", o->regex, "PATTERN is a regular expression (vectorscan syntax)");
     sub->add_flag("-i,--ignore-case", o->ignore_case, "Match without regard to case");
@@ -360,14 +372,14 @@ void register_logs(CLI::App& app, Status& status) {
   {
     auto [sub, o] = add_verb(*logs, status, "merge",
                              "All entries of all files in one timeline in UTC, like SMS Trace's merge", run_logs_merge);
-    add_common(sub, *o);
+    add_common(sub, *o, "one object a line");
     add_smb_options(sub, o->smb);
     add_filters(sub, o->filter);
   }
   {
     auto [sub, o] = add_verb(*logs, status, "tail",
                              "The last entries of each file; -f follows them as they are written", run_logs_tail);
-    add_common(sub, *o);
+    add_common(sub, *o, "one object a line");
     sub->add_flag("-f,--follow", o->follow,
                   "Keep printing new entries (inotify, else polling; smb:// files are polled)");
     sub->add_option("-n,--lines", o->lines, "Entries to show first")->capture_default_str();
@@ -380,13 +392,13 @@ void register_logs(CLI::App& app, Status& status) {
   {
     auto [sub, o] =
         add_verb(*logs, status, "stats", "Entries per component and severity, errors first", run_logs_stats);
-    add_common(sub, *o);
+    add_common(sub, *o, "one document");
     add_smb_options(sub, o->smb);
   }
   {
     auto [sub, o] =
         add_verb(*logs, status, "scan", "Count the six completion milestones in any files, in one pass", run_logs_scan);
-    add_common(sub, *o);
+    add_common(sub, *o, "one document");
     add_smb_options(sub, o->smb);
   }
   {

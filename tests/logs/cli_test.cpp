@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -167,6 +168,35 @@ TEST(LogsCli, StatsCountsPerComponentErrorsFirst) {
   EXPECT_EQ(j["formats"]["plain"], 1);
   Result text = run_smsup({"logs", "stats", (dir / "x.log").string()});
   EXPECT_LT(text.out.find("SMS_LOUD"), text.out.find("SMS_QUIET"));
+}
+
+// Boot32wn.exe and CLISVCL.EXE log their full path as the component: the
+// text table widens its first column instead of pushing the counts out from
+// under their headings.
+TEST(LogsCli, StatsKeepsCountsUnderTheirHeadingsWhateverTheComponentsLength) {
+  auto dir = fresh_dir("stats-wide");
+  auto t = make_local_time(2006, 6, 5, 10, 0, 0);
+  std::string path_component = "C:\\WINNT\\MS\\SMS\\CORE\\BIN\\CLISVCL.EXE";
+  write_file(dir / "x.log", sms_line("failed", path_component, t, 0, 1) + sms_line("ok", "SMS_QUIET", t, 0, 1));
+  Result r = run_smsup({"logs", "stats", (dir / "x.log").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string heading, first, second;
+  std::getline(lines, heading);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  ASSERT_EQ(first.rfind(path_component, 0), 0u) << r.out;
+  // Every count ends where its heading ends.
+  for (const char* column : {"errors", "warnings", "info", "total"}) {
+    auto end = heading.find(column) + std::string(column).size();
+    for (const auto& row : {first, second}) {
+      ASSERT_GE(row.size(), end) << r.out;
+      EXPECT_NE(row[end - 1], ' ') << column << " is not under its heading:\n" << r.out;
+      EXPECT_TRUE(end == row.size() || row[end] == ' ') << column << " is not under its heading:\n" << r.out;
+    }
+  }
+  Result help = run_smsup({"logs", "stats", "--help"});
+  EXPECT_NE(help.out.find("JSON: one document"), std::string::npos) << help.out;
 }
 
 // Following ends with the process (killed here once the event is seen); that
