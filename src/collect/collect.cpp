@@ -16,13 +16,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "collect/facts.h"
 #include "collect/mapping.h"
 #include "collect/odbc_source.h"
 #include "collect/pipeline.h"
 #include "collect/queries.h"
 #include "inventory/inventory.h"
 #include "util/error.h"
-#include "util/input_file.h"
 #include "model/versions.h"
 #include "util/output_file.h"
 #include "util/text.h"
@@ -148,145 +148,6 @@ void csv_field(std::string& out, std::string_view v) {
     out += c;
   }
   out += '"';
-}
-
-void merge(YAML::Node target, const YAML::Node& facts);
-
-// FACTS.yaml values go over the collected ones: maps key by key, systems by
-// host, any other value (lists included) replaced whole.
-void merge_systems(YAML::Node target, const YAML::Node& facts, const std::string& file) {
-  for (const auto& f : facts) {
-    if (!f.IsMap() || !f["host"]) {
-      throw InputError({file, f.Mark().line + 1, f.Mark().column + 1}, "systems", "expected a site system with host:");
-    }
-    std::string host = f["host"].as<std::string>();
-    bool found = false;
-    for (auto t : target) {
-      if (upper(t["host"].as<std::string>()) == upper(host)) {
-        merge(t, f);
-        found = true;
-      }
-    }
-    if (!found) target.push_back(f);
-  }
-}
-
-void merge(YAML::Node target, const YAML::Node& facts) {
-  for (const auto& kv : facts) {
-    std::string key = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    if (v.IsMap() && target[key] && target[key].IsMap()) {
-      merge(target[key], v);
-    } else {
-      target[key] = v;
-    }
-  }
-}
-
-// Every key of the facts is a name: a complex key (`? [a, b]: x`) would end
-// the collect in yaml-cpp's "bad conversion" where the key is read.
-void refuse_complex_keys(const YAML::Node& n, const std::string& file) {
-  if (n.IsMap()) {
-    for (const auto& kv : n) {
-      if (!kv.first.IsScalar()) {
-        auto m = kv.first.Mark();
-        throw InputError({file, m.line + 1, m.column + 1}, "", "expected a name as the key, not a list or mapping");
-      }
-      refuse_complex_keys(kv.second, file);
-    }
-  } else if (n.IsSequence()) {
-    for (const auto& e : n) refuse_complex_keys(e, file);
-  }
-}
-
-YAML::Node load_facts(const std::string& file) {
-  YAML::Node facts;
-  try {
-    facts = YAML::Load(read_input_file(file, "a facts file (YAML)", limits::kInventory));
-  } catch (const YAML::Exception& e) {
-    throw InputError({file, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
-  }
-  if (!facts.IsNull() && !facts.IsMap()) {
-    throw InputError({file, 1, 1}, "", "expected a mapping with the inventory's keys (sites: ...)");
-  }
-  refuse_complex_keys(facts, file);
-  return facts;
-}
-
-// FACTS.yaml `clients:`: the client-side settings no database holds, for
-// every client (they are usually one setting for all): autoupgrade_disabled,
-// http_port and firewall (Windows Firewall on), as the CSV writes them.
-void client_defaults(const YAML::Node& facts, const std::string& file, std::string& autoupgrade, std::string& port,
-                     std::string& firewall) {
-  if (!facts.IsMap() || !facts["clients"]) return;
-  const YAML::Node c = facts["clients"];
-  auto m = c.Mark();
-  SourceLoc loc{file, m.line + 1, m.column + 1};
-  if (!c.IsMap())
-    throw InputError(loc, "clients",
-                     "expected a mapping: autoupgrade_disabled, http_port, firewall (for every client)");
-  for (const auto& kv : c) {
-    std::string k = kv.first.as<std::string>();
-    std::string v = kv.second.IsScalar() ? kv.second.Scalar() : "";
-    if (k == "autoupgrade_disabled" && (v == "true" || v == "false"))
-      autoupgrade = v;
-    else if (k == "firewall" && (v == "true" || v == "false"))
-      firewall = v;
-    else if (k == "http_port" && !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
-             v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535)
-      port = v;
-    else {
-      throw InputError(loc, "clients." + k,
-                       "expected autoupgrade_disabled: true|false, http_port: 1 to 65535 or firewall: true|false");
-    }
-  }
-}
-
-void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& file) {
-  if (facts.IsNull()) return;
-  for (const auto& kv : facts) {
-    std::string key = kv.first.as<std::string>();
-    auto mark = kv.first.Mark();
-    SourceLoc loc{file, mark.line + 1, mark.column + 1};
-    if (key == "format" || key == "clients") continue;
-    if (key == "hierarchy" || key == "method") {
-      root[key] = kv.second;
-      continue;
-    }
-    if (key != "sites") {
-      throw InputError(loc, key,
-                       "unknown key; FACTS.yaml holds format, hierarchy, method, clients and sites (by code)");
-    }
-    if (!kv.second.IsSequence()) throw InputError(loc, "sites", "expected a list of sites, each with its code:");
-    for (size_t i = 0; i < kv.second.size(); ++i) {
-      const YAML::Node& f = kv.second[i];
-      auto m = f.Mark();
-      SourceLoc at{file, m.line + 1, m.column + 1};
-      if (!f.IsMap() || !f["code"]) throw InputError(at, fmt::format("sites[{}]", i), "expected a site with code:");
-      std::string code = f["code"].as<std::string>();
-      bool found = false;
-      for (auto site : root["sites"]) {
-        if (site["code"].as<std::string>() != code) continue;
-        found = true;
-        for (const auto& skv : f) {
-          std::string k = skv.first.as<std::string>();
-          if (k == "systems" && skv.second.IsSequence()) {
-            merge_systems(site["systems"], skv.second, file);
-          } else if (skv.second.IsMap() && site[k] && site[k].IsMap()) {
-            merge(site[k], skv.second);
-          } else {
-            site[k] = skv.second;
-          }
-        }
-      }
-      if (!found) {
-        throw InputError(at, fmt::format("sites[{}].code", i),
-                         fmt::format("no site '{}' in the collected hierarchy; FACTS.yaml adds facts to "
-                                     "collected sites only",
-                                     code));
-      }
-    }
-  }
 }
 
 // Values still unknown (~) in the sites, after the overlay.
@@ -960,13 +821,18 @@ Summary collect(const Options& opts) {
     // as they were written, by the loader's own rules (names, versions) and by
     // construction (every other field is one the loader reads), so that a
     // million rows are not parsed a second time.
+    // A refusal here is of the inventory as collected (a value the facts
+    // gave is refused in FACTS.yaml's terms by apply_facts): it is said
+    // without a line, since the file it would stand in is not written.
     try {
       Hierarchy h = inventory::load_text(text(), sum.inventory.string(), opts.out.string());
       (void)h;
     } catch (const InputError& e) {
       throw InputError(
-          e.loc(), e.field(),
-          e.message() + " (in the collected inventory" + (opts.facts.empty() ? "" : " with FACTS.yaml") + ")");
+          {opts.facts.empty() ? sum.inventory.string() : opts.facts, 0, 0}, e.field(),
+          e.message() + (opts.facts.empty() ? std::string(" (in the inventory collected; nothing was written)")
+                                            : std::string(" (in the inventory collected with these facts; nothing "
+                                                          "was written)")));
     }
   } catch (...) {
     clients.wait();  // throws the clients' error, which comes first

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -310,14 +311,24 @@ std::string sha256_hex(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Hierarchy load_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
-  YAML::Node root = load_one_document(std::string(yaml), display_name, "an smsup inventory");
+namespace {
+
+// The inventory's tree read into a hierarchy (everything but the clients
+// CSV, whose name it returns with where that name stands).
+struct TreeRead {
+  Hierarchy h;
+  std::optional<std::string> clients;
+  SourceLoc clients_at;
+};
+
+TreeRead read_tree(const YAML::Node& root, const std::string& display_name) {
   if (!root.IsMap()) {
     throw InputError({display_name, 1, 1}, "",
                      "expected an smsup inventory (a YAML mapping "
                      "starting with format: smsup-inventory/1)");
   }
-  Hierarchy h;
+  TreeRead t;
+  Hierarchy& h = t.h;
   h.source = display_name;
   MapReader r(root, display_name, "", Object::top);
   auto format = r.str("format");
@@ -334,25 +345,35 @@ Hierarchy load_text(std::string_view yaml, const std::string& display_name, cons
   for (size_t i = 0; i < sites->size(); ++i) {
     h.sites.push_back(read_site((*sites)[i], display_name, fmt::format("sites[{}]", i), h.method));
   }
-  auto clients = r.opt_str("clients");
+  t.clients = r.opt_str("clients");
+  t.clients_at = r.value_loc("clients");
   // Where a collected inventory came from (collect.md): kept, not read.
   if (auto c = r.child("collected"); c && !c->IsMap()) {
     r.fail("collected", "expected a mapping (server, database, time, smsup version)");
   }
   r.finish();
   link(h);
+  return t;
+}
 
+}  // namespace
+
+Hierarchy load_tree(const YAML::Node& root, const std::string& display_name) { return read_tree(root, display_name).h; }
+
+Hierarchy load_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
+  TreeRead t = read_tree(load_one_document(std::string(yaml), display_name, "an smsup inventory"), display_name);
+  Hierarchy& h = t.h;
   std::string csv;
-  if (clients) {
+  if (t.clients) {
     namespace fs = std::filesystem;
-    fs::path p = fs::path(*clients).is_absolute() ? fs::path(*clients) : fs::path(base_dir) / *clients;
+    fs::path p = fs::path(*t.clients).is_absolute() ? fs::path(*t.clients) : fs::path(base_dir) / *t.clients;
     h.clients_source = p.string();
-    if (!fs::exists(p)) r.fail("clients", fmt::format("no such file '{}'", p.string()));
+    if (!fs::exists(p)) throw InputError(t.clients_at, "clients", fmt::format("no such file '{}'", p.string()));
     csv = utf8_from_utf16(read_file(p.string(), "a clients CSV", limits::kClientsCsv), p);
     load_clients(h, csv, p.string());
   }
   h.sha256 = sha256_hex(yaml, csv);
-  return h;
+  return std::move(t.h);
 }
 
 Hierarchy load(const std::string& path) {

@@ -568,6 +568,62 @@ TEST_F(BadInput, TwinMakeOnAPostgreSQLServerThatNeverAnswersEndsInWords) {
   EXPECT_LT(took, std::chrono::seconds(60));
 }
 
+// FACTS.yaml is written by a person: every refusal of a fact names its line
+// and column in FACTS.yaml (and the collected site it was laid over), never
+// a line of the inventory that was not written, never yaml-cpp's "bad
+// conversion"; an alias bomb is refused at once, not expanded.
+TEST_F(BadInput, FactsAreRefusedWhereTheyStandInFactsYaml) {
+  auto with_facts = [&](const std::string& facts) {
+    std::string path = tmp_ / "FACTS.yaml";
+    std::ofstream(path) << facts;
+    return dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
+                                   tmp_ / "out", "--facts", path});
+  };
+  auto refused = [&](const std::string& facts, const std::string& want) {
+    auto r = with_facts(facts);
+    EXPECT_EQ(r.status, 2) << facts;
+    EXPECT_NE(r.err.find(want), std::string::npos) << facts << "\n" << r.err;
+    EXPECT_EQ(r.err.find("bad conversion"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("out/inventory.yaml"), std::string::npos) << "a file that was not written: " << r.err;
+    EXPECT_FALSE(fs::exists(tmp_.path / "out" / "inventory.yaml"));
+  };
+  std::string at = tmp_ / "FACTS.yaml";
+  // A value of the wrong kind, under the facts' own index (EUR is the
+  // collected sites[2]) and the site's code.
+  refused("sites:\n  - code: NAM\n    http_port: 80\n  - code: EUR\n    version: sp9\n",
+          at + ":5:14: sites[1].version: unknown SMS version 'sp9'");
+  refused("sites:\n  - code: EUR\n    version: sp9\n", "(FACTS.yaml, over the collected site EUR)");
+  refused("sites:\n  - code: CEN\n    database: {sql: [1, 2]}\n",
+          at + ":3:21: sites[0].database.sql: expected a single value");
+  refused("sites:\n  - code: CEN\n    drw_pased: true\n", at + ":3:5: sites[0].drw_pased: unknown key");
+  refused("hierarchy: [a, b]\n", at + ":1:12: hierarchy:");
+  // Names that are not names: were "yaml-cpp: error at line 4, column 15: bad conversion".
+  refused("sites:\n  - code: CEN\n    systems:\n      - host: [a, b]\n",
+          at + ":4:15: sites[0].systems[0].host: expected the site system's host name");
+  refused("sites:\n  - code: [CEN]\n", at + ":2:11: sites[0].code: expected a site with code:");
+  refused("sites:\n  - code: ~\n", at + ":2:11: sites[0].code:");
+  // What the facts make of the hierarchy's shape is said without a line.
+  refused("sites:\n  - code: EUR\n    type: secondary\n",
+          at + ": sites[2].database: secondary site EUR has a database; a secondary site has none (in the inventory "
+               "collected with these facts; nothing was written)");
+  // Ten lists of ten aliases to the list before: 10^9 values in 300 bytes.
+  std::string bomb = "sites:\n  - code: CEN\n    extra:\n      l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    bomb += fmt::format("      l{}: &l{} [", i, i);
+    for (int j = 0; j < 10; ++j) bomb += fmt::format("{}*l{}", j ? ", " : "", i - 1);
+    bomb += "]\n";
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  refused(bomb, at + ":1:1: expands to more than 1000000 values (through its aliases, *name)");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(60)) << "the bomb was expanded";
+  // An alias inside the node it names is a node that holds itself (found by
+  // fuzz_collect_facts: the walk overflowed the stack).
+  refused("sites:\n  - code: CEN\n    extra: &e {a: *e}\n", "nests deeper than 64 levels");
+  // And facts that are right are taken.
+  auto ok = with_facts("sites:\n  - code: EUR\n    drw_passed: true\n    extra: {why: &w [checked], again: *w}\n");
+  EXPECT_EQ(ok.status, 0) << ok.err;
+}
+
 TEST_F(BadInput, BadOptions) {
   EXPECT_EQ(dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
                                     tmp_ / "out", "--site-db", "CENsqlite:x"})
