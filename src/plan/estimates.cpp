@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "plan/plan.h"
 #include "plan/step_kinds.h"
 #include "util/error.h"
 #include "util/input_file.h"
@@ -60,8 +61,11 @@ double number(const YAML::Node& v, const std::string& file, const std::string& f
       d = -1;
     }
   }
-  if (!v.IsScalar() || !(d >= 0) || !std::isfinite(d)) {
-    throw InputError(loc_of(v, file), field, "expected a number of minutes, 0 or more");
+  // A step takes at most a year (a plan's own limit): a larger cost would
+  // give a plan its reader refuses, and totals past what a clock counts.
+  if (!v.IsScalar() || !(d >= 0) || !(d <= kMaxEstimateMin)) {
+    throw InputError(loc_of(v, file), field,
+                     fmt::format("expected minutes from 0 to {:.0f} (a year)", kMaxEstimateMin));
   }
   return d;
 }
@@ -121,6 +125,7 @@ void apply_estimates(Estimates& into, std::string_view text, const std::string& 
 
 Estimates load_estimates(const std::string& path) {
   Estimates e = Estimates::defaults();
+  e.source = path;
   apply_estimates(e, read_input_file(path, "an estimates file (YAML)", limits::kSmallText), path);
   return e;
 }

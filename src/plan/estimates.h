@@ -29,6 +29,7 @@ struct Workload {
 
 struct Estimates {
   std::map<std::string, Cost, std::less<>> by_kind;
+  std::string source = "the default estimates";  // the file they came from, for messages
 
   static Estimates defaults();
   // Minutes for a step of `kind` doing `work`, rounded to a whole minute (at
@@ -42,8 +43,9 @@ const std::vector<std::string_view>& step_kinds();
 // Overrides `into` with the JSON or YAML text of an estimates file:
 //   upgrade: {base: 40, per_db_gb: 4}
 //   settle: {base: 45}
-// Unknown kinds or keys, negative numbers, and a settle shorter than the
-// checklist's 30 minutes are refused with an InputError naming line and key.
+// Unknown kinds or keys, numbers outside 0 to 525,600 minutes (a year, a
+// plan's limit for one step), and a settle shorter than the checklist's 30
+// minutes are refused with an InputError naming line and key.
 void apply_estimates(Estimates& into, std::string_view text, const std::string& file);
 Estimates load_estimates(const std::string& path);  // defaults + the file
 

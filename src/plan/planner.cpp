@@ -13,6 +13,7 @@
 #include "plan/step_graph.h"
 #include "util/closest.h"
 #include "util/error.h"
+#include "util/error.h"
 
 namespace smsup::plan {
 
@@ -102,6 +103,14 @@ std::string Builder::add(const std::string& scope, Kind kind, const std::string&
   s.manual = r.manual == Manual::always;
   s.title = std::move(title);
   s.estimate_min = opts.estimates.minutes(r.name, work);
+  // Each cost is at most a year, their sum for a big site may not be: a plan
+  // holds no step longer than a year (its reader refuses one).
+  if (!(s.estimate_min <= kMaxEstimateMin)) {
+    throw InputError({opts.estimates.source, 0, 0}, s.kind,
+                     fmt::format("gives {} {:.0f} minutes ({:.1f} GB of database, {} clients, {} site systems), "
+                                 "more than a year ({:.0f}); expected estimates a step can take",
+                                 s.id, s.estimate_min, work.db_gb, work.clients, work.site_systems, kMaxEstimateMin));
+  }
   index.emplace(s.id, steps.size());
   std::string id = s.id;
   steps.push_back(std::move(s));

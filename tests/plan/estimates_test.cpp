@@ -90,6 +90,44 @@ TEST(PlanEstimates, BadFileIsRefusedWithLineAndKey) {
   EXPECT_NE(e.message().find("mapping"), std::string::npos);
 }
 
+// A step takes at most a year, the plan file's own limit: a cost of 1e300
+// was taken and gave a plan its reader refused and an "Estimated total" of
+// -9223372036854775808 min.
+TEST(PlanEstimates, EveryCostAndEveryStepIsAtMostAYear) {
+  auto e = bad("upgrade:\n  base: 1e300\n");
+  EXPECT_EQ(e.loc().line, 2);
+  EXPECT_EQ(e.field(), "upgrade.base");
+  EXPECT_NE(e.message().find("0 to 525600 (a year)"), std::string::npos) << e.message();
+  e = bad("upgrade: {per_db_gb: 525601}\n");
+  EXPECT_EQ(e.field(), "upgrade.per_db_gb");
+  e = bad("upgrade: {per_1000_clients: .inf}\n");
+  EXPECT_EQ(e.field(), "upgrade.per_1000_clients");
+
+  // Each cost within the year, their sum for a site is not: refused naming
+  // the file, the kind and the step, not written into a plan.
+  auto est = plan::Estimates::defaults();
+  est.source = "est.yaml";
+  plan::apply_estimates(est, "upgrade: {base: 525600, per_site_system: 1}\n", "est.yaml");
+  plan::Options o;
+  o.estimates = est;
+  try {
+    (void)plan::make_plan(small(), {}, o);
+    ADD_FAILURE() << "a step of more than a year was planned";
+  } catch (const InputError& err) {
+    EXPECT_EQ(err.loc().file, "est.yaml");
+    EXPECT_EQ(err.field(), "upgrade");
+    EXPECT_NE(err.message().find("CEN/upgrade"), std::string::npos) << err.message();
+    EXPECT_NE(err.message().find("more than a year"), std::string::npos) << err.message();
+  }
+  // At the limit exactly, the plan is made and its total is a real one.
+  plan::apply_estimates(est, "upgrade: {base: 525000, per_site_system: 0, per_db_gb: 0, per_1000_clients: 0}\n",
+                        "est.yaml");
+  o.estimates = est;
+  auto p = plan::make_plan(small(), {}, o);
+  EXPECT_EQ(estimate(p, "CEN/upgrade"), 525000);
+  EXPECT_GE(plan::schedule(p).total_min, 525000);
+}
+
 TEST(PlanSchedule, StartsEachStepWhenItsLastPredecessorEnds) {
   std::vector<plan::Step> steps(4);
   steps[0].id = "a";
