@@ -208,52 +208,6 @@ Plan from_json(const json& j, const std::string& file) {
   return p;
 }
 
-namespace {
-
-// Where a field path of from_json's errors ("steps[12].after[0]") stands in
-// the text: nlohmann's values carry no position, so on this error path only
-// the text is read again by yaml-cpp (JSON is YAML's flow style), whose nodes
-// have marks. The deepest part of the path that exists is used.
-SourceLoc locate(const std::string& text, const std::string& file, const std::string& field) {
-  SourceLoc loc{file, 0, 0};
-  YAML::Node node;
-  try {
-    node = YAML::Load(text);
-  } catch (const YAML::Exception&) {
-    return loc;
-  }
-  auto mark = [&](const YAML::Node& n) {
-    if (n.Mark().line >= 0) loc = {file, n.Mark().line + 1, n.Mark().column + 1};
-  };
-  mark(node);
-  std::size_t at = 0;
-  while (at < field.size() && node.IsDefined()) {
-    std::size_t end = field.find_first_of(".[", at);
-    std::string key = field.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    if (!key.empty()) {
-      if (!node.IsMap() || !node[key]) break;
-      node = YAML::Node(node[key]);
-      mark(node);
-    }
-    if (end == std::string::npos) break;
-    if (field[end] == '[') {
-      std::size_t close = field.find(']', end);
-      if (close == std::string::npos) break;
-      std::size_t i = std::stoul(field.substr(end + 1, close - end - 1));
-      if (!node.IsSequence() || i >= node.size()) break;
-      node = YAML::Node(node[i]);
-      mark(node);
-      at = close + 1;
-      if (at < field.size() && field[at] == '.') ++at;
-    } else {
-      at = end + 1;
-    }
-  }
-  return loc;
-}
-
-}  // namespace
-
 Plan load(const std::string& path) {
   std::string text = read_input_file(path, "an smsup plan (JSON)", limits::kPlan);
   json j = parse_json_input(text, path, "", "an smsup plan");
@@ -261,13 +215,7 @@ Plan load(const std::string& path) {
     return from_json(j, path);
   } catch (const InputError& e) {
     if (e.loc().line > 0 || e.field().empty()) throw;
-    SourceLoc loc{path, 0, 0};
-    try {
-      loc = locate(text, path, e.field());
-    } catch (const std::exception&) {
-      // no position: the message still names the file and the field
-    }
-    throw InputError(loc, e.field(), e.message());
+    throw InputError(locate_json_field(text, path, e.field()), e.field(), e.message());
   }
 }
 

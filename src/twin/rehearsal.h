@@ -48,6 +48,14 @@ struct Rehearsal {
 Rehearsal rehearse(const plan::Plan& plan, Twin& twin, const RehearseOptions& opts);
 
 nlohmann::json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan);
+
+// What `report` and `serve` read of a rehearsal to_json() wrote (given back
+// with --rehearsal), checked before they read it: each field they read is of
+// the kind to_json() writes and in range, or the file (edited, damaged, of
+// another program) is refused with an InputError naming the field
+// ("sites[3].verified") and what was expected; fields they do not read are
+// left alone. The format line is the caller's to check.
+void check_rehearsal_json(const nlohmann::json& r);
 std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan);
 
 }  // namespace smsup::twin

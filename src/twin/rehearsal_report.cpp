@@ -4,6 +4,7 @@
 #include <map>
 
 #include "twin/rehearsal.h"
+#include "util/error.h"
 
 namespace smsup::twin {
 namespace {
@@ -135,6 +136,86 @@ json to_json(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {
             {"rejected_inventory", rejected_inventory_total(r)}}},
           {"events", twin.events_processed()},
           {"log_lines", twin.lines_written()}};
+}
+
+namespace {
+
+// The checks of check_rehearsal_json: each refuses a present field of the
+// wrong kind, naming its path; an absent one is left to the reader's default.
+struct Shape {
+  [[noreturn]] static void refuse(const std::string& field, const std::string& expected) {
+    throw InputError({}, field, "expected " + expected);
+  }
+  static const json* at(const json& obj, const char* key) {
+    auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+  static void boolean(const json& obj, const char* key, const std::string& path) {
+    if (const json* v = at(obj, key); v && !v->is_boolean()) refuse(path + key, "true or false");
+  }
+  static void text(const json& obj, const char* key, const std::string& path) {
+    if (const json* v = at(obj, key); v && !v->is_string() && !v->is_null()) refuse(path + key, "a string");
+  }
+  // A count: a whole number from 0 to `max`.
+  static void count(const json& obj, const char* key, const std::string& path, double max) {
+    const json* v = at(obj, key);
+    if (!v) return;
+    bool whole = v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0);
+    if (!whole || v->get<double>() > max) refuse(path + key, fmt::format("a whole number from 0 to {:.0f}", max));
+  }
+  // Minutes of virtual time: from 0 to a century.
+  static void minutes(const json& obj, const char* key, const std::string& path) {
+    const json* v = at(obj, key);
+    if (!v) return;
+    double m = v->is_number() ? v->get<double>() : -1;
+    if (!(m >= 0 && m <= 100 * 525600.0)) refuse(path + key, "minutes of virtual time, 0 to 52560000 (a century)");
+  }
+  // An array of objects, each checked by `each` with its path ("steps[3].").
+  template <class Each>
+  static void objects(const json& obj, const char* key, const std::string& prefix, Each each) {
+    const json* v = at(obj, key);
+    if (!v) return;
+    if (!v->is_array()) refuse(prefix + key, "a list");
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      std::string path = fmt::format("{}{}[{}]", prefix, key, i);
+      if (!(*v)[i].is_object()) refuse(path, "an object");
+      each((*v)[i], path + ".");
+    }
+  }
+};
+
+}  // namespace
+
+void check_rehearsal_json(const json& r) {
+  using S = Shape;
+  if (!r.is_object()) S::refuse("", "an object");
+  for (const char* b : {"ok", "fully_upgraded", "nothing_lost"}) S::boolean(r, b, "");
+  for (const char* c : {"failed_steps", "skipped_steps", "open_problems"}) S::count(r, c, "", 1e9);
+  for (const char* t : {"hierarchy", "total_virtual", "start"}) S::text(r, t, "");
+  S::objects(r, "steps", "", [](const json& s, const std::string& p) {
+    if (!S::at(s, "id") || !s["id"].is_string()) S::refuse(p + "id", "the step's id (a string)");
+    for (const char* t : {"status", "message", "recovery"}) S::text(s, t, p);
+    S::minutes(s, "start_min", p);
+    S::minutes(s, "end_min", p);
+    if (S::at(s, "start_min") && S::at(s, "end_min") && s["end_min"].get<double>() < s["start_min"].get<double>())
+      S::refuse(p + "end_min", "an end no earlier than start_min");
+  });
+  S::objects(r, "sites", "", [](const json& s, const std::string& p) {
+    for (const char* t : {"code", "version", "state", "failure"}) S::text(s, t, p);
+    S::boolean(s, "verified", p);
+    if (const json* d = S::at(s, "database"); d && !d->is_object() && !d->is_null())
+      S::refuse(p + "database", "an object (data_mb, log_mb, growth_mb, ...)");
+  });
+  S::objects(r, "host_problems", "", [](const json& h, const std::string& p) {
+    S::text(h, "host", p);
+    S::text(h, "problem", p);
+  });
+  if (const json* c = S::at(r, "clients")) {
+    if (!c->is_object()) S::refuse("clients", "an object (days, not_sp2, ...)");
+    S::objects(*c, "days", "clients.", [](const json& d, const std::string& p) {
+      for (const char* v : {"sms20", "rtm", "sp1", "sp2"}) S::count(d, v, p, 1e12);
+    });
+  }
 }
 
 std::string to_text(const Rehearsal& r, const Twin& twin, const plan::Plan& plan) {

@@ -1,6 +1,7 @@
 #include "util/json_input.h"
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 
@@ -76,6 +77,47 @@ json parse_json_input(std::string_view text, const std::filesystem::path& path, 
                      where.failed ? fmt::format("a number too large for JSON ('{}'); expected {}", token, expected)
                                   : fmt::format("not valid JSON; expected {}", expected));
   }
+}
+
+// nlohmann's values carry no position, so on this error path only the text
+// is read again, by yaml-cpp (JSON is YAML's flow style), whose nodes have
+// marks.
+SourceLoc locate_json_field(std::string_view text, const std::filesystem::path& path, const std::string& field) {
+  const std::string file = path.string();
+  SourceLoc loc{file, 0, 0};
+  try {
+    YAML::Node node = YAML::Load(std::string(text));
+    auto mark = [&](const YAML::Node& n) {
+      if (n.Mark().line >= 0) loc = {file, n.Mark().line + 1, n.Mark().column + 1};
+    };
+    mark(node);
+    std::size_t at = 0;
+    while (at < field.size() && node.IsDefined()) {
+      std::size_t end = field.find_first_of(".[", at);
+      std::string key = field.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      if (!key.empty()) {
+        if (!node.IsMap() || !node[key]) break;
+        node = YAML::Node(node[key]);
+        mark(node);
+      }
+      if (end == std::string::npos) break;
+      if (field[end] == '[') {
+        std::size_t close = field.find(']', end);
+        if (close == std::string::npos) break;
+        std::size_t i = std::stoul(field.substr(end + 1, close - end - 1));
+        if (!node.IsSequence() || i >= node.size()) break;
+        node = YAML::Node(node[i]);
+        mark(node);
+        at = close + 1;
+        if (at < field.size() && field[at] == '.') ++at;
+      } else {
+        at = end + 1;
+      }
+    }
+  } catch (const std::exception&) {
+    // No position past what was found: the message still names the file and the field.
+  }
+  return loc;
 }
 
 }  // namespace smsup

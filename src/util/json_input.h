@@ -10,7 +10,10 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <filesystem>
+#include <string>
 #include <string_view>
+
+#include "util/error.h"
 
 namespace smsup {
 
@@ -20,5 +23,11 @@ namespace smsup {
 // "a number too large for JSON ('1e999'); expected an smsup plan".
 nlohmann::json parse_json_input(std::string_view text, const std::filesystem::path& path, std::string_view option,
                                 std::string_view expected);
+
+// Where the value a field path names ("steps[12].after[0]") stands in the
+// JSON `text` read from `path`: the deepest part of the path that exists, or
+// line 0 when none does (or the text does not parse). For refusals of a
+// parsed document's contents, whose values carry no position.
+SourceLoc locate_json_field(std::string_view text, const std::filesystem::path& path, const std::string& field);
 
 }  // namespace smsup

@@ -11,6 +11,7 @@
 #include "inventory/inventory.h"
 #include "plan/plan_inventory.h"
 #include "twin/campaign_report.h"
+#include "twin/rehearsal.h"
 #include "util/error.h"
 #include "util/input_file.h"
 #include "util/json_input.h"
@@ -21,10 +22,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Read as every input is (a FIFO or a device refused, the size bounded).
-nlohmann::json read_json(const std::string& path, const char* option) {
+// A rehearsal, read as every input is (a FIFO or a device refused, the size
+// bounded), and checked as one before anything reads its fields: a refusal
+// names the field and where it stands in the file.
+nlohmann::json read_rehearsal(const std::string& path, const char* option) {
   std::string text = read_input_file(path, "a rehearsal (JSON)", limits::kRehearsal);
-  return parse_json_input(text, path, option, "what smsup rehearse --format json writes");
+  nlohmann::json r = parse_json_input(text, path, option, "what smsup rehearse --format json writes");
+  auto format = r.is_object() ? r.find("format") : r.end();
+  if (!r.is_object() || format == r.end() || !format->is_string() || *format != "smsup-rehearsal/1") {
+    throw InputError({path, 1, 0}, option,
+                     "not a rehearsal (expected \"format\": \"smsup-rehearsal/1\", as "
+                     "smsup rehearse PLAN --format json writes)");
+  }
+  try {
+    twin::check_rehearsal_json(r);
+  } catch (const InputError& e) {
+    throw InputError(locate_json_field(text, path, e.field()), e.field(),
+                     e.message() + ", as smsup rehearse PLAN --format json writes");
+  }
+  return r;
 }
 
 }  // namespace
@@ -84,12 +100,7 @@ void load(const Sources& s, Loaded& d) {
   }
   if (!s.rehearsal.empty()) {
     say("reading the rehearsal");
-    d.rehearsal = read_json(s.rehearsal, "--rehearsal");
-    if (!d.rehearsal->is_object() || d.rehearsal->value("format", "") != "smsup-rehearsal/1") {
-      throw InputError({s.rehearsal, 1, 0}, "--rehearsal",
-                       "not a rehearsal (expected \"format\": \"smsup-rehearsal/1\", as "
-                       "smsup rehearse PLAN --format json writes)");
-    }
+    d.rehearsal = read_rehearsal(s.rehearsal, "--rehearsal");
     d.rehearsal_min = run::rehearsal_durations(*d.rehearsal);
     in.rehearsal = &*d.rehearsal;
     in.sources.push_back(s.rehearsal);

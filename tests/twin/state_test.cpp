@@ -164,6 +164,9 @@ TEST(RehearsalTest, StraightPlanUpgradesEverythingWithNothingLost) {
   auto j = to_json(r, t, plan);
   EXPECT_EQ(j["format"], "smsup-rehearsal/1");
   EXPECT_GT(j["total_virtual_min"].get<double>(), 60);
+  // What rehearse writes is what report and serve take back.
+  EXPECT_NO_THROW(check_rehearsal_json(j));
+  EXPECT_NO_THROW(check_rehearsal_json(to_json(rehearse(plan, t, {}), t, plan)));  // a second run: skips, failures
 }
 
 // A rehearsal that ends with a problem the checklist describes still open

@@ -71,6 +71,41 @@ TEST(ReportCli, MalformedRehearsalNamesFileAndLine) {
   EXPECT_FALSE(std::filesystem::exists(d / "r.html"));
 }
 
+// A rehearsal edited or damaged by hand: each field report and serve read is
+// checked first and refused where it stands, never read as something else.
+// Until 2026-11-30 a "verified": 1 ended in nlohmann's "[json.exception.
+// type_error.302] type must be boolean, but is number" (no file, no field),
+// and "sites": 5 made a page without the sites, saying nothing.
+TEST(ReportCli, ARehearsalOfTheWrongShapeIsRefusedWhereTheFieldStands) {
+  test::TempDir d;
+  auto refused = [&](const std::string& body, const std::string& want) {
+    test::write_file(d / "reh.json", "{\n  \"format\": \"smsup-rehearsal/1\",\n" + body + "\n}\n");
+    auto r = run_smsup({"report", "--rehearsal", d / "reh.json", "-o", d / "r.html"});
+    EXPECT_EQ(r.status, 2) << body << "\n" << r.err;
+    EXPECT_NE(r.err.find(want), std::string::npos) << body << "\n" << r.err;
+    EXPECT_EQ(r.err.find("json.exception"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(d / "r.html"));
+  };
+  refused("  \"sites\": [{\"code\": \"CEN\",\n    \"verified\": 1}]",
+          "reh.json:4:17: sites[0].verified: expected true or false");
+  refused("  \"sites\": 5", "reh.json:3:12: sites: expected a list");
+  refused("  \"sites\": [\"CEN\"]", "sites[0]: expected an object");
+  refused("  \"ok\": \"yes\"", "reh.json:3:9: ok: expected true or false");
+  refused("  \"failed_steps\": -1", "failed_steps: expected a whole number");
+  refused("  \"steps\": [{\"id\": \"CEN/upgrade\", \"start_min\": 10, \"end_min\": 1e308}]",
+          "steps[0].end_min: expected minutes of virtual time");
+  refused("  \"steps\": [{\"id\": \"CEN/upgrade\", \"start_min\": 10, \"end_min\": 5}]",
+          "steps[0].end_min: expected an end no earlier than start_min");
+  refused("  \"steps\": [{\"status\": \"ok\"}]", "steps[0].id: expected the step's id");
+  refused("  \"clients\": {\"days\": [{\"sp2\": 1.5}]}", "clients.days[0].sp2: expected a whole number");
+  refused("  \"clients\": \"many\"", "clients: expected an object");
+  // The format line itself, of another kind: refused as not a rehearsal (it was type_error.302).
+  test::write_file(d / "reh.json", "{\"format\": 5}\n");
+  auto r = run_smsup({"report", "--rehearsal", d / "reh.json", "-o", d / "r.html"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("not a rehearsal"), std::string::npos) << r.err;
+}
+
 TEST(ReportCli, PlanAndJournalMakeOnePageWithTheEta) {
   test::TempDir d;
   bound_journal(d);
