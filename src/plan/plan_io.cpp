@@ -126,6 +126,36 @@ struct Reader {
   }
 };
 
+// The params a step's runner reads as a given type (the twin's steps, the
+// runbook): one of another type in a hand-edited plan would end the run
+// mid-way in nlohmann's words, so it is refused on load. Every other param
+// is free-form, and read only where it has the type expected.
+struct TypedParam {
+  const char* key;
+  json::value_t type;
+  const char* expected;
+};
+constexpr TypedParam kTypedParams[] = {
+    {"on_original", json::value_t::boolean, "true or false"},
+    {"with_move", json::value_t::boolean, "true or false"},
+    {"enable_autogrow", json::value_t::boolean, "true or false"},
+    {"kb906570", json::value_t::boolean, "true or false"},
+    {"server", json::value_t::string, "a server's name (a string)"},
+    {"database", json::value_t::string, "a database's name (a string)"},
+    {"fix", json::value_t::string, "a fix's name, e.g. KB906570 (a string)"},
+    {"group", json::value_t::string, "a group's step id (a string)"},
+    {"method", json::value_t::string, "a method's name (a string)"},
+};
+
+void check_params(const Reader& r, const json& params, const std::string& path) {
+  if (!params.is_object()) r.fail(path, fmt::format("wrong type ({}); expected an object", params.type_name()));
+  for (const auto& t : kTypedParams) {
+    auto it = params.find(t.key);
+    if (it != params.end() && it->type() != t.type)
+      r.fail(path + "." + t.key, fmt::format("wrong type ({}); expected {}", it->type_name(), t.expected));
+  }
+}
+
 }  // namespace
 
 Plan from_json(const json& j, const std::string& file) {
@@ -169,7 +199,10 @@ Plan from_json(const json& j, const std::string& file) {
     if (js.contains("host") && js["host"].is_string()) s.host = js["host"];
     s.after = r.strs(js, "after", path);
     s.manual = r.get(js, "manual", path, json::value_t::boolean, "true or false").get<bool>();
-    if (js.contains("params")) s.params = js["params"];
+    if (js.contains("params")) {
+      check_params(r, js["params"], path + ".params");
+      s.params = js["params"];
+    }
     s.estimate_min = r.get(js, "estimate_min", path, json::value_t::number_float, "a number").get<double>();
     if (!(s.estimate_min >= 0) || !(s.estimate_min <= kMaxEstimateMin)) {
       r.fail(path + ".estimate_min", fmt::format("'{}' is not an estimate; expected minutes from 0 to {} (a year)",
