@@ -77,8 +77,8 @@ void put(YAML::Node map, const YAML::Node& key, const YAML::Node& value) {
 // Maps merge key by key; any other value replaces the collected one.
 void lay(YAML::Node map, const YAML::Node& key, const YAML::Node& value) {
   const YAML::Node& view = map;
-  const YAML::Node there =
-      view[key.Scalar()];  // a missing key: a node that is not there, and must not be asked its type
+  // A missing key gives a node that is not there: it must not be asked its type.
+  const YAML::Node there = view[key.Scalar()];
   if (value.IsMap() && there && there.IsMap())
     merge(map[key.Scalar()], value);
   else
