@@ -19,6 +19,7 @@
 #include "run/watch.h"
 #include "util/closest.h"
 #include "util/error.h"
+#include "util/printable.h"
 #include "util/input_file.h"
 #include "web/report.h"
 
@@ -283,6 +284,12 @@ struct Server::Impl {
     if (who.size() > 100 || note.size() > 2000 || step.size() > 300) {
       return send_error(res, 400, "too long: \"who\" holds up to 100 characters, \"note\" 2000");
     }
+    // JSON may carry any character (\u0000 too); a journal keeps text. A name
+    // is one line; a note may hold lines, never a NUL: the journal's text
+    // ends there (libpq and SQLite's C strings), the rest silently lost.
+    if (has_control(who)) return send_error(res, 400, "\"who\": a name on one line, without control characters");
+    if (note.find('\0') != std::string::npos || step.find('\0') != std::string::npos)
+      return send_error(res, 400, "\"note\" and \"step\" cannot hold a NUL character (\\u0000)");
     std::string by = "by " + who + " from " + req.remote_addr + " (smsup serve)";
     std::string detail = note.empty() ? by : note + " [" + by + "]";
     std::string done;

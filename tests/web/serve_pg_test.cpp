@@ -73,6 +73,17 @@ TEST(ServePg, ServesARunOnPostgreSQLAndAConfirmThroughTheApiReachesTheJournal) {
   EXPECT_EQ(ev[2]["who"], "ann@desk1");
 
   httplib::Headers h{{"Origin", "http://127.0.0.1:" + std::to_string(s.port)}};
+  // A NUL (JSON's \u0000) was taken and the text cut there (a name "Bob\0x"
+  // recorded as "Bob"); a name with a line break or escape sequence was kept.
+  // Refused in words now, nothing recorded.
+  for (const char* body : {R"({"step": "CEN/drw", "who": "Bob\u0000", "note": "x"})",
+                           R"({"step": "CEN/drw", "who": "Bob\n\u001b[2J", "note": "x"})",
+                           R"({"step": "CEN/drw", "who": "Bob", "note": "wizard\u0000clean"})"}) {
+    auto refused = c.Post("/api/confirm", h, body, "application/json");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << body << " " << refused->body;
+  }
+  EXPECT_EQ(run::Journal(journal, false).step("CEN/drw")->state, run::State::waiting);
   auto confirmed =
       c.Post("/api/confirm", h, R"({"step": "CEN/drw", "who": "Bob", "note": "wizard clean"})", "application/json");
   ASSERT_TRUE(confirmed);
