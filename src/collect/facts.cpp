@@ -15,18 +15,15 @@
 namespace smsup::collect {
 namespace {
 
-SourceLoc where(const YAML::Node& n, const std::string& file) {
-  auto m = n.Mark();
-  return {file, m.line + 1, m.column + 1};
-}
+using inventory::loc_of;
 
 // A key that must hold a name (a site's code, a system's host): a list or a
 // mapping there would end in yaml-cpp's unlocated "bad conversion".
 std::string name_at(const YAML::Node& owner, const char* key, const std::string& file, const std::string& field,
                     const char* expected) {
   const YAML::Node v = owner[key];
-  if (!v) throw InputError(where(owner, file), field, expected);  // absent: not a node to ask its type
-  if (!v.IsScalar()) throw InputError(where(v, file), field, expected);
+  if (!v) throw InputError(loc_of(owner, file), field, expected);  // absent: not a node to ask its type
+  if (!v.IsScalar()) throw InputError(loc_of(v, file), field, expected);
   return v.Scalar();
 }
 
@@ -47,7 +44,7 @@ void merge_systems(YAML::Node target, const YAML::Node& facts, const std::string
   for (std::size_t i = 0; i < facts.size(); ++i) {
     const YAML::Node& f = facts[i];
     std::string at = fmt::format("{}[{}]", field, i);
-    if (!f.IsMap()) throw InputError(where(f, file), at, "expected a site system with host:");
+    if (!f.IsMap()) throw InputError(loc_of(f, file), at, "expected a site system with host:");
     std::string host = name_at(f, "host", file, at + ".host", "expected the site system's host name");
     bool found = false;
     for (auto t : target) {
@@ -106,14 +103,14 @@ void check_keys(const YAML::Node& n, const std::string& file, std::size_t& value
                                  "of a hierarchy",
                                  kMaxFactValues));
   if (depth > kMaxFactDepth)
-    throw InputError(where(n, file), "",
+    throw InputError(loc_of(n, file), "",
                      fmt::format("nests deeper than {} levels (an alias inside the node it names?); expected the "
                                  "facts of a hierarchy",
                                  kMaxFactDepth));
   if (n.IsMap()) {
     for (const auto& kv : n) {
       if (!kv.first.IsScalar())
-        throw InputError(where(kv.first, file), "", "expected a name as the key, not a list or mapping");
+        throw InputError(loc_of(kv.first, file), "", "expected a name as the key, not a list or mapping");
       check_keys(kv.second, file, values, depth + 1);
     }
   } else if (n.IsSequence()) {
@@ -168,7 +165,7 @@ void client_defaults(const YAML::Node& facts, const std::string& file, std::stri
                      std::string& firewall) {
   if (!facts.IsMap() || !facts["clients"]) return;
   const YAML::Node c = facts["clients"];
-  SourceLoc loc = where(c, file);
+  SourceLoc loc = loc_of(c, file);
   if (!c.IsMap())
     throw InputError(loc, "clients",
                      "expected a mapping: autoupgrade_disabled, http_port, firewall (for every client)");
@@ -183,7 +180,7 @@ void client_defaults(const YAML::Node& facts, const std::string& file, std::stri
              v.size() <= 5 && std::stoi(v) >= 1 && std::stoi(v) <= 65535)
       port = v;
     else {
-      throw InputError(where(kv.second, file), "clients." + k,
+      throw InputError(loc_of(kv.second, file), "clients." + k,
                        "expected autoupgrade_disabled: true|false, http_port: 1 to 65535 or firewall: true|false");
     }
   }
@@ -193,7 +190,7 @@ void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& f
   if (facts.IsNull()) return;
   for (const auto& kv : facts) {
     std::string key = kv.first.Scalar();
-    SourceLoc loc = where(kv.first, file);
+    SourceLoc loc = loc_of(kv.first, file);
     if (key == "format" || key == "clients") continue;
     if (key == "hierarchy" || key == "method") {
       put(root, kv.first, kv.second);
@@ -207,7 +204,7 @@ void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& f
     for (std::size_t i = 0; i < kv.second.size(); ++i) {
       const YAML::Node& f = kv.second[i];
       std::string at = fmt::format("sites[{}]", i);
-      if (!f.IsMap()) throw InputError(where(f, file), at, "expected a site with code:");
+      if (!f.IsMap()) throw InputError(loc_of(f, file), at, "expected a site with code:");
       std::string code = name_at(f, "code", file, at + ".code", "expected a site with code: (3 letters or digits)");
       bool found = false;
       for (auto site : root["sites"]) {
@@ -223,7 +220,7 @@ void apply_facts(YAML::Node& root, const YAML::Node& facts, const std::string& f
         }
       }
       if (!found) {
-        throw InputError(where(f["code"], file), at + ".code",
+        throw InputError(loc_of(f["code"], file), at + ".code",
                          fmt::format("no site '{}' in the collected hierarchy; FACTS.yaml adds facts to "
                                      "collected sites only",
                                      code));

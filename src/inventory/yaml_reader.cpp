@@ -100,11 +100,13 @@ void MapReader::mark(const std::string& key) {
   read_.insert(key);
 }
 
-SourceLoc MapReader::loc_of(const YAML::Node& n) const {
+SourceLoc loc_of(const YAML::Node& n, const std::string& file) {
   auto m = n.Mark();
-  if (m.is_null()) return {file_, 0, 0};
-  return {file_, m.line + 1, m.column + 1};
+  if (m.is_null()) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
 }
+
+SourceLoc MapReader::loc_of(const YAML::Node& n) const { return inventory::loc_of(n, file_); }
 
 SourceLoc MapReader::value_loc(const std::string& key) const {
   if (const auto* n = find(key)) return loc_of(*n);

@@ -24,6 +24,10 @@ namespace smsup::inventory {
 // file should be ("an smsup inventory").
 YAML::Node load_one_document(const std::string& text, const std::string& file, const std::string& expected);
 
+// Where a node stands in `file` (1-based; line 0 for a node built in memory,
+// which has no mark).
+SourceLoc loc_of(const YAML::Node& n, const std::string& file);
+
 class MapReader {
  public:
   // `node` must be a mapping; `path` is its key path ("sites[2]").
