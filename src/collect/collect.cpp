@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <exception>
@@ -73,6 +74,25 @@ void run(Source& src, std::string_view sql, std::string_view what, const std::st
   } catch (const QueryError& e) {
     throw InputError({}, option, fmt::format("{}: reading {} failed: {}", where(src), what, e.what()));
   }
+}
+
+// A whole number a column returned (ODBC gives every column as text).
+// SQL Server sends what its int columns hold; another engine (an SQLite file
+// made by hand, a view of text columns) may hold anything, which is named
+// with what was read instead of ending in std::stoll's bare "stoll".
+int64_t whole(const Source& src, std::string_view text, std::string_view what, std::string_view column,
+              const std::string& option, int64_t lo, int64_t hi) {
+  std::string_view t = text;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || v < lo || v > hi) {
+    throw InputError({}, option,
+                     fmt::format("{}: reading {} failed: {} is '{}'; expected a whole number from {} to {}", where(src),
+                                 what, column, text, lo, hi));
+  }
+  return v;
 }
 
 // The views and columns the collector reads, before reading anything: a
@@ -616,8 +636,10 @@ Summary collect(const Options& opts) {
   int unknown = 0;
   try {
     // On this connection: the clients' one has the client rows to read.
-    run(*central, q.obsolete, "obsolete client records", kCentral,
-        [&](const Row& r) { sum.obsolete = r.null(0) ? 0 : std::stoll(std::string(r[0])); });
+    run(*central, q.obsolete, "obsolete client records", kCentral, [&](const Row& r) {
+      sum.obsolete =
+          r.null(0) ? 0 : whole(*central, r[0], "obsolete client records", "the count", kCentral, 0, INT64_MAX);
+    });
 
     // Each primary's own database: its database facts.
     YAML::Node site_dbs_node(YAML::NodeType::Sequence);
@@ -650,9 +672,11 @@ Summary collect(const Options& opts) {
       run(*src, sq.files, "the database files (sysfiles)", option, [&](const Row& r) {
         if (r.null(1) || trimmed(r[1]).empty()) return;
         ++files;
-        int64_t size = std::stoll(trimmed(r[1]));
-        int64_t growth = r.null(3) ? 0 : std::stoll(trimmed(r[3]));
-        int64_t status = r.null(4) ? 0 : std::stoll(trimmed(r[4]));
+        // sysfiles' int columns: a file's size in 8 KiB pages, its growth, its status bits.
+        constexpr std::string_view files_what = "the database files (sysfiles)";
+        int64_t size = whole(*src, r[1], files_what, "size", option, 0, INT32_MAX);
+        int64_t growth = r.null(3) ? 0 : whole(*src, r[3], files_what, "growth", option, INT32_MIN, INT32_MAX);
+        int64_t status = r.null(4) ? 0 : whole(*src, r[4], files_what, "status", option, INT32_MIN, INT32_MAX);
         bool log = (status & 0x40) != 0;
         (log ? log_pages : data_pages) += size;
         // Autogrow when every file may grow is what the rule means: a data

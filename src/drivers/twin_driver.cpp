@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "twin/file_sink.h"
 #include "sitedb/sqlite_site_databases.h"
 #include "twin/twin.h"
+#include "util/error.h"
 
 namespace smsup::drivers {
 
@@ -181,14 +183,23 @@ class TwinDriver : public Driver {
     snapshot_steps_ = twin_->steps().size();
     std::ifstream in(log_path_);
     std::string line;
-    while (std::getline(in, line)) {
+    for (int lineno = 1; std::getline(in, line); ++lineno) {
       if (in.eof()) break;  // no line end: torn, dropped
+      // A whole line that is not "<count>\t<step id of the plan>" was
+      // changed after it was written: the twin cannot be rebuilt from it.
+      auto damaged = [&](const std::string& what) {
+        return InputError({log_path_, lineno, 0}, "",
+                          "damaged twin step log: " + what + "; expected '<step count><TAB><step id>'");
+      };
       auto tab = line.find('\t');
-      if (tab == std::string::npos) break;
-      size_t n = std::stoull(line.substr(0, tab));
+      if (tab == std::string::npos) throw damaged("no tab");
+      size_t n = 0;
+      auto [end, ec] = std::from_chars(line.data(), line.data() + tab, n);
+      if (tab == 0 || ec != std::errc() || end != line.data() + tab) throw damaged("the step count is not a number");
       if (n <= twin_->steps().size()) continue;  // in the snapshot already
-      const plan::Step* s = opts_.plan ? opts_.plan->find(line.substr(tab + 1)) : nullptr;
-      if (!s) break;
+      std::string id = line.substr(tab + 1);
+      const plan::Step* s = opts_.plan ? opts_.plan->find(id) : nullptr;
+      if (!s) throw damaged("no step '" + id + "' in the plan");
       twin_->run_step(*s);
     }
   }

@@ -8,6 +8,7 @@
 #include "plan/estimates.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,16 @@ nlohmann::json to_json(const Plan& p);
 Plan from_json(const nlohmann::json& j, const std::string& file);
 
 Plan load(const std::string& path);  // InputError on any problem
+
+// A step's params that its runner cannot read: not an object, or a param
+// the runner reads as a type (on_original, fix, ...) given as another. The
+// key ("" for params itself) and the problem, e.g. "wrong type (string);
+// expected true or false"; nullopt when they can be read.
+struct ParamsProblem {
+  std::string key;
+  std::string problem;
+};
+std::optional<ParamsProblem> params_problem(const nlohmann::json& params);
 void save(const Plan& p, const std::string& path);
 
 }  // namespace smsup::plan

@@ -148,15 +148,21 @@ constexpr TypedParam kTypedParams[] = {
 };
 
 void check_params(const Reader& r, const json& params, const std::string& path) {
-  if (!params.is_object()) r.fail(path, fmt::format("wrong type ({}); expected an object", params.type_name()));
-  for (const auto& t : kTypedParams) {
-    auto it = params.find(t.key);
-    if (it != params.end() && it->type() != t.type)
-      r.fail(path + "." + t.key, fmt::format("wrong type ({}); expected {}", it->type_name(), t.expected));
-  }
+  if (auto p = params_problem(params)) r.fail(p->key.empty() ? path : path + "." + p->key, p->problem);
 }
 
 }  // namespace
+
+std::optional<ParamsProblem> params_problem(const json& params) {
+  if (!params.is_object())
+    return ParamsProblem{"", fmt::format("wrong type ({}); expected an object", params.type_name())};
+  for (const auto& t : kTypedParams) {
+    auto it = params.find(t.key);
+    if (it != params.end() && it->type() != t.type)
+      return ParamsProblem{t.key, fmt::format("wrong type ({}); expected {}", it->type_name(), t.expected)};
+  }
+  return std::nullopt;
+}
 
 Plan from_json(const json& j, const std::string& file) {
   Reader r{file};

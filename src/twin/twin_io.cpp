@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
@@ -137,7 +138,9 @@ TwinSite site_from(const json& j) {
   s.parent = j.at("parent");
   s.primary = j.at("primary");
   s.version = static_cast<SmsLevel>(j.at("version").get<int>());
-  s.state = parse_site_state(j.at("state").get<std::string>()).value_or(SiteState::running);
+  auto state = parse_site_state(j.at("state").get<std::string>());
+  if (!state) throw StateDamage{"state", "unknown site state '" + j.at("state").get<std::string>() + "'"};
+  s.state = *state;
   s.method = static_cast<Method>(j.at("method").get<int>());
   s.drw_passed = j.at("drw_passed");
   s.http_port = j.at("http_port");
@@ -257,7 +260,14 @@ Twin Twin::from_json(const json& j, const std::string& file) {
     w->now = j.at("now");
     w->events = j.at("events");
     w->lines = j.at("lines");
-    for (const auto& s : j.at("sites")) w->sites.push_back(site_from(s));
+    for (const auto& s : j.at("sites")) {
+      try {
+        w->sites.push_back(site_from(s));
+      } catch (StateDamage& d) {
+        d.field = fmt::format("sites[{}].{}", w->sites.size(), d.field);
+        throw;
+      }
+    }
     for (const auto& h : j.at("hosts")) {
       TwinHost t;
       t.host = h.at(0);
@@ -316,9 +326,23 @@ Twin Twin::from_json(const json& j, const std::string& file) {
       w->last_attempt[rec.step.id] = static_cast<int>(w->steps.size());
       w->steps.push_back(std::move(rec));
     }
-    w->pending.resize(j.at("pending_size").get<size_t>());
+    // Every pending line is written, and counted in `lines`, or still due
+    // (a line event in the queue): no more slots than that, so a damaged
+    // size cannot take the memory.
+    auto pending_size = j.at("pending_size").get<uint64_t>();
+    if (pending_size > w->lines && pending_size - w->lines > j.at("queue").size()) {
+      throw StateDamage{"pending_size", fmt::format("{} is more than the lines written and due ({})", pending_size,
+                                                    w->lines + j.at("queue").size())};
+    }
+    w->pending.resize(pending_size);
     for (const auto& [k, l] : j.at("pending_lines").items()) {
-      w->pending.at(std::stoul(k)) = {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4)};
+      size_t at = 0;
+      auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), at);
+      if (ec != std::errc() || end != k.data() + k.size() || at >= w->pending.size()) {
+        throw StateDamage{"pending_lines." + k,
+                          fmt::format("'{}' is not a pending line; expected 0 to {}", k, pending_size - 1)};
+      }
+      w->pending[at] = {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4)};
     }
     std::vector<Event> events;
     for (const auto& e : j.at("queue")) {
@@ -330,10 +354,13 @@ Twin Twin::from_json(const json& j, const std::string& file) {
     w->naive_rejected = j.at("naive_rejected").get<std::vector<int64_t>>();
     // Absent from twins saved before inventory reports were counted.
     w->naive_rejected_inventory = j.value("naive_rejected_inventory", std::vector<int64_t>{});
+    check_state(*w);
     w->index_cohorts();
     return Twin(std::move(w));
   } catch (const json::exception& e) {
     throw InputError({file, 0, 0}, "", fmt::format("damaged twin state: {}", e.what()));
+  } catch (const StateDamage& d) {
+    throw InputError({file, 0, 0}, d.field, "damaged twin state: " + d.what);
   }
 }
 
@@ -343,7 +370,12 @@ void Twin::save(const std::string& path) const {
 
 Twin Twin::load(const std::string& path) {
   std::string text = read_input_file(path, "a saved twin (JSON)", limits::kRehearsal);
-  return from_json(parse_json_input(text, path, "", "a saved twin (smsup-twin/3)"), path);
+  try {
+    return from_json(parse_json_input(text, path, "", "a saved twin (smsup-twin/3)"), path);
+  } catch (const InputError& e) {
+    if (e.field().empty() || e.loc().line != 0) throw;
+    throw InputError(locate_json_field(text, path, e.field()), e.field(), e.message());
+  }
 }
 
 }  // namespace smsup::twin

@@ -91,6 +91,16 @@ struct World {
   bool restore(int site, VTime t, std::string& what);
 };
 
+// A loaded state the handlers cannot run on (state_check.cpp): an index out
+// of range, an enumeration value that does not exist, a time or count out of
+// range, an event whose target is missing. `field` is the JSON path of the
+// value in the saved twin ("cohorts[3][0]"), `what` the problem.
+struct StateDamage {
+  std::string field;
+  std::string what;
+};
+void check_state(const World& w);  // throws StateDamage
+
 // Step handlers (steps_*.cpp). begin decides the outcome at the start (and
 // sets rec.ok, rec.message, rec.end); finish applies what lands at the end.
 struct Decision {

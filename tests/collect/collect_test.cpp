@@ -437,6 +437,24 @@ TEST_F(BadInput, ASiteNameWithATabOrLineBreakIsCollectedAsOneLine) {
   EXPECT_TRUE(found);
 }
 
+// A site database's file sizes are SQL Server ints; a database that holds
+// text there (an SQLite file made by hand) is named with the column and the
+// value (it ended in std::stoll's bare "stoll"; '12.5' was read as 12).
+TEST_F(BadInput, ADatabaseFileSizeThatIsNotAWholeNumberIsNamed) {
+  for (std::string value : {"abc", "12.5", "99999999999"}) {
+    std::string db =
+        central_with("UPDATE SiteSettings SET Value = '" + value + "' WHERE Name = 'smsup.sysfiles.data.size'");
+    auto r = dbtest_test::run_smsup(
+        {"inventory", "collect", "--central", "sqlite:" + db, "--site-db", "CEN=sqlite:" + db, "-o", tmp_ / "out"});
+    EXPECT_EQ(r.status, 2) << value << r.out;
+    EXPECT_NE(r.err.find("--site-db CEN: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("reading the database files (sysfiles) failed: size is '" + value +
+                         "'; expected a whole number from 0 to 2147483647"),
+              std::string::npos)
+        << r.err;
+  }
+}
+
 TEST_F(BadInput, ConfigMgrVersionIsRefused) {
   auto r = collect(central_with("UPDATE v_Site SET Version = '4.00.6487.2000' WHERE SiteCode = 'NAM'"));
   EXPECT_EQ(r.status, 2);
@@ -576,8 +594,8 @@ TEST_F(BadInput, FactsAreRefusedWhereTheyStandInFactsYaml) {
   auto with_facts = [&](const std::string& facts) {
     std::string path = tmp_ / "FACTS.yaml";
     std::ofstream(path) << facts;
-    return dbtest_test::run_smsup({"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o",
-                                   tmp_ / "out", "--facts", path});
+    return dbtest_test::run_smsup(
+        {"inventory", "collect", "--central", "sqlite:" + twin_->db("CEN"), "-o", tmp_ / "out", "--facts", path});
   };
   auto refused = [&](const std::string& facts, const std::string& want) {
     auto r = with_facts(facts);

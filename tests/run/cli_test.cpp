@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "plan/plan.h"
@@ -183,6 +184,43 @@ TEST(ApplyCli, TwinTargetGivesEachPrimarySiteItsDatabaseUnlessAskedNot) {
   EXPECT_EQ(n.status, 1) << n.out;
   EXPECT_TRUE(std::filesystem::exists(t / "n.db.twin/twin-state.json"));
   EXPECT_FALSE(std::filesystem::exists(t / "n.db.twin/site-databases"));
+}
+
+// issue 17: the twin's step log is rebuilt on resume; a whole line that is
+// not "<count>\t<step id>" was changed after it was written, and is refused
+// at its line (it ended in "smsup: stoull"). A torn last line is dropped.
+TEST(ApplyCli, ADamagedTwinStepLogIsRefusedAtItsLine) {
+  test::TempDir t;
+  std::string example = std::string(SMSUP_SOURCE_DIR) + "/examples/fabrikam/fabrikam.yaml";
+  auto planned =
+      test::run_smsup({"plan", example, "-o", t / "plan.json", "--as-of", "2006-06-12", "--waive", "drw-required"});
+  ASSERT_EQ(planned.status, 0) << planned.out;
+  auto first = test::run_smsup({"apply", t / "plan.json", "--journal", t / "j.db", "--plain", "--no-databases"});
+  ASSERT_EQ(first.status, 1) << first.out;  // manual steps wait for a person
+  const std::string log = t / "j.db.twin/steps.log";
+  ASSERT_TRUE(std::filesystem::exists(log));
+  const std::string kept = test::read_file(log);
+  auto resume = [&] {
+    return test::run_smsup(
+        {"apply", t / "plan.json", "--journal", t / "j.db", "--plain", "--no-databases", "--resume"});
+  };
+  int line = 1 + static_cast<int>(std::count(kept.begin(), kept.end(), '\n'));
+  struct Case {
+    std::string text, says;
+  };
+  for (const Case& c :
+       {Case{"abc\tFAB-backup\n", "the step count is not a number"},
+        Case{"99999999999999999999999\tFAB-backup\n", "the step count is not a number"},
+        Case{"999 FAB-backup\n", "no tab"}, Case{"999\tno-such-step\n", "no step 'no-such-step' in the plan"}}) {
+    test::write_file(log, kept + c.text);
+    auto r = resume();
+    EXPECT_EQ(r.status, 2) << c.text << r.out;
+    EXPECT_TRUE(has(r.err, log + ":" + std::to_string(line) + ": damaged twin step log: " + c.says)) << r.err;
+  }
+  // A torn last line (no line end) is what a crash leaves: dropped, the run goes on.
+  test::write_file(log, kept + "999\tFAB-ba");
+  auto torn = resume();
+  EXPECT_EQ(torn.status, 1) << torn.out << torn.err;
 }
 
 // issue 17 item 6: a database that is not a journal is refused untouched by

@@ -4,6 +4,7 @@
 #include "plan/planner.h"
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include "fixture.h"
@@ -11,6 +12,7 @@
 #include "twin/file_sink.h"
 #include "inventory/inventory.h"
 #include "twin/log_format.h"
+#include "twin/events.h"
 #include "twin/rehearsal.h"
 #include <map>
 #include <unistd.h>
@@ -126,6 +128,118 @@ TEST(TwinStateTest, LoadRefusesAFileThatIsNotATwin) {
   EXPECT_THROW(Twin::load((dir / "x.json").string()), InputError);
   std::ofstream(dir / "y.json") << "{not json";
   EXPECT_THROW(Twin::load((dir / "y.json").string()), InputError);
+}
+
+// issue 17: the saved twin is a file on disk; a value changed in it (by
+// hand, by the disk) is refused where it stands, never run on. Each of these
+// crashed, hung or took all memory on resume before the state was checked.
+TEST(TwinStateTest, ADamagedStateIsRefusedWhereTheValueStandsNeverRunOn) {
+  Hierarchy h = with_clients();
+  auto plan = straight_plan(h);
+  TwinOptions o;
+  o.seed = 5;
+  o.naive_clients = true;  // client events too
+  Twin t = Twin::from(h, o);
+  // Halfway, with events still due: the steps begun next have not ended,
+  // and the lines they write at their end are pending.
+  size_t half = plan.steps.size() / 2;
+  for (size_t i = 0; i < half; ++i) t.run_step(plan.steps[i]);
+  auto has_line_due = [](const nlohmann::json& j) {
+    for (const auto& e : j["queue"]) {
+      if (e[2] == static_cast<int>(EventKind::line)) return true;
+    }
+    return false;
+  };
+  size_t begun = half;
+  while (begun < plan.steps.size() && !has_line_due(t.to_json())) t.begin_step(plan.steps[begun++]);
+  const nlohmann::json saved = t.to_json();
+  auto first_event = [&](EventKind k) -> size_t {
+    for (size_t i = 0; i < saved["queue"].size(); ++i) {
+      if (saved["queue"][i][2] == static_cast<int>(k)) return i;
+    }
+    ADD_FAILURE() << "no event of kind " << static_cast<int>(k) << " is due in the saved twin";
+    return 0;
+  };
+  const size_t line = first_event(EventKind::line), cycle = first_event(EventKind::client_cycle);
+  ASSERT_FALSE(saved["cohorts"].empty());
+  size_t ccim = saved["cohorts"].size();
+  for (size_t i = 0; i < saved["cohorts"].size(); ++i) {
+    if (saved["cohorts"][i][2] == static_cast<int>(ClientFate::ccim)) ccim = i;
+  }
+  ASSERT_LT(ccim, saved["cohorts"].size()) << "the Legacy Clients on Windows 98 upgrade by CCIM";
+
+  struct Case {
+    const char* what;
+    std::function<void(nlohmann::json&)> change;
+    std::string field;   // in the message
+    std::string reason;  // in the message
+  };
+  const std::string l = std::to_string(line), c = std::to_string(cycle), k = std::to_string(ccim);
+  std::vector<Case> cases = {
+      {"a cohort's site out of range", [](auto& j) { j["cohorts"][0][0] = 999; }, "cohorts[0][0]",
+       "999 is not an entry"},
+      {"a client's cohort out of range", [](auto& j) { j["client_cohort"][0] = 999; }, "client_cohort[0]",
+       "999 is not an entry"},
+      {"fewer done flags than clients", [](auto& j) { j["client_done"].erase(0); }, "client_done", "entries for"},
+      {"a pending size that takes all memory", [](auto& j) { j["pending_size"] = 1'000'000'000'000; }, "pending_size",
+       "more than the lines written and due"},
+      {"a pending line that is not a number",
+       [](auto& j) {
+         j["pending_lines"]["x"] = {0, "p", "c", "m", 1};
+       },
+       "pending_lines.x", "not a pending line"},
+      {"no sites", [](auto& j) { j["sites"] = nlohmann::json::array(); }, "sites", "no sites"},
+      {"parents in a loop", [](auto& j) { j["sites"][0]["parent"] = 1; }, "sites", "no parent"},
+      {"a site its own parent", [](auto& j) { j["sites"][1]["parent"] = 1; }, "sites[1].parent", "loop"},
+      {"an unknown site state", [](auto& j) { j["sites"][1]["state"] = "dancing"; }, "sites[1].state",
+       "unknown site state"},
+      {"an SMS level that does not exist", [](auto& j) { j["sites"][0]["version"] = 9; }, "sites[0].version",
+       "out of range"},
+      {"a host's site out of range", [](auto& j) { j["hosts"][0][1] = -7; }, "hosts[0][1]", "not an entry"},
+      {"a console's site out of range", [](auto& j) { j["consoles"][0][1] = 3; }, "consoles[0][1]", "not an entry"},
+      {"a CCIM cycle of 0 hours (a hang)", [ccim](auto& j) { j["cohorts"][ccim][4] = 0; }, "cohorts[" + k + "][4]",
+       "out of range"},
+      {"an event of a kind that does not exist", [line](auto& j) { j["queue"][line][2] = 42; }, "queue[" + l + "][2]",
+       "out of range"},
+      {"a line event with no pending line", [line](auto& j) { j["queue"][line][4] = 1'000'000; }, "queue[" + l + "][4]",
+       "not an entry"},
+      {"a client event for no client", [cycle](auto& j) { j["queue"][cycle][4] = -3; }, "queue[" + c + "][4]",
+       "not an entry"},
+      {"a time past any run", [](auto& j) { j["now"] = int64_t{1} << 62; }, "now", "out of range"},
+      {"a step of an unknown kind", [](auto& j) { j["steps"][0]["step"]["kind"] = "reboot-all"; }, "steps[0].step.kind",
+       "unknown step kind"},
+      {"a step param of the wrong type", [](auto& j) { j["steps"][0]["step"]["params"]["on_original"] = "yes"; },
+       "steps[0].step.params.on_original", "wrong type"},
+      {"a step record on another site", [](auto& j) { j["steps"][0]["site"] = 2; }, "steps[0].site",
+       "not the index of the step's site"},
+  };
+  auto dir = temp_dir("damaged");
+  for (const auto& x : cases) {
+    nlohmann::json j = saved;
+    x.change(j);
+    auto path = dir / "twin-state.json";
+    ::smsup::test::write_file(path, j.dump(1));
+    try {
+      Twin::load(path.string());
+      ADD_FAILURE() << x.what << ": loaded";
+    } catch (const InputError& e) {
+      std::string m = e.what();
+      EXPECT_NE(m.find("damaged twin state"), std::string::npos) << x.what << ": " << m;
+      EXPECT_EQ(e.field(), x.field) << x.what << ": " << m;
+      EXPECT_NE(m.find(x.reason), std::string::npos) << x.what << ": " << m;
+      EXPECT_GT(e.loc().line, 0) << x.what << ": " << m;  // located in the file
+    }
+  }
+  // The unchanged state loads and runs on to the same end as the twin itself.
+  ::smsup::test::write_file(dir / "twin-state.json", saved.dump(1));
+  Twin again = Twin::load((dir / "twin-state.json").string());
+  for (size_t i = begun; i < plan.steps.size(); ++i) {
+    again.run_step(plan.steps[i]);
+    t.run_step(plan.steps[i]);
+  }
+  again.advance_to(10 * kDay);
+  t.advance_to(10 * kDay);
+  EXPECT_EQ(again.to_json().dump(), t.to_json().dump());
 }
 
 TEST(FileSinkTest, WritesTheLayoutOfTheLogsSpec) {
