@@ -10,6 +10,11 @@
 // checked here, with the JSON path of the value (located by Twin::load).
 #include <fmt/format.h>
 
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "plan/plan.h"
 #include "plan/step_kinds.h"
 #include "twin/world.h"
@@ -31,21 +36,37 @@ constexpr int64_t kMaxEpoch = 253402300799;   // 9999-12-31T23:59:59Z
 
 [[noreturn]] void damaged(std::string field, std::string what) { throw StateDamage{std::move(field), std::move(what)}; }
 
-void range(const std::string& field, int64_t v, int64_t lo, int64_t hi) {
-  if (v < lo || v > hi) damaged(field, fmt::format("{} is out of range; expected {} to {}", v, lo, hi));
+// A value's JSON path: a string, or a callable that formats it. A large twin
+// holds a million values and all but a refused one need no name, so the
+// lists pass callables and the path is formatted only on a refusal.
+template <class F>
+std::string path_of(const F& field) {
+  if constexpr (std::is_invocable_r_v<std::string, const F&>) {
+    return field();
+  } else {
+    return std::string(field);
+  }
 }
 
-void when(const std::string& field, VTime t) {
+template <class F>
+void range(const F& field, int64_t v, int64_t lo, int64_t hi) {
+  if (v < lo || v > hi) damaged(path_of(field), fmt::format("{} is out of range; expected {} to {}", v, lo, hi));
+}
+
+template <class F>
+void when(const F& field, VTime t) {
   if (t != kNever && (t < -kMaxTime || t > kMaxTime)) {
-    damaged(field, fmt::format("{} is not a time of the twin; expected -{} to {} ms, or never", t, kMaxTime, kMaxTime));
+    damaged(path_of(field),
+            fmt::format("{} is not a time of the twin; expected -{} to {} ms, or never", t, kMaxTime, kMaxTime));
   }
 }
 
 // An index into a list of n, or -1 where "none" is allowed.
-void index(const std::string& field, int64_t v, size_t n, bool none_ok = false) {
+template <class F>
+void index(const F& field, int64_t v, size_t n, bool none_ok = false) {
   if (none_ok && v == -1) return;
   if (v < 0 || static_cast<uint64_t>(v) >= n) {
-    damaged(field,
+    damaged(path_of(field),
             n == 0 ? fmt::format("{} refers to an entry of an empty list", v)
                    : fmt::format("{} is not an entry; expected {}0 to {}", v, none_ok ? "-1 (none) or " : "", n - 1));
   }
@@ -66,14 +87,13 @@ void sites(const World& w) {
   const size_t n = w.sites.size();
   if (n == 0) damaged("sites", "no sites; a twin has at least its central site");
   size_t centrals = 0;
+  std::unordered_set<std::string_view> codes;
   for (size_t i = 0; i < n; ++i) {
     const TwinSite& s = w.sites[i];
-    const std::string f = fmt::format("sites[{}]", i);
+    const std::string f = fmt::format("sites[{}]", i);  // a few per site: formatted at once
     index(f + ".parent", s.parent, n, true);
     if (s.parent == -1) ++centrals;
-    for (size_t j = i + 1; j < n; ++j) {
-      if (w.sites[j].code == s.code) damaged(fmt::format("sites[{}].code", j), "'" + s.code + "' is a second site");
-    }
+    if (!codes.insert(s.code).second) damaged(f + ".code", "'" + s.code + "' is a second site");
     range(f + ".version", static_cast<int>(s.version), 0, static_cast<int>(SmsLevel::sp2));
     range(f + ".version_before", static_cast<int>(s.version_before), 0, static_cast<int>(SmsLevel::sp2));
     range(f + ".method", static_cast<int>(s.method), 0, static_cast<int>(Method::update_passive));
@@ -109,16 +129,18 @@ void hosts(const World& w) {
   const size_t n = w.sites.size();
   for (size_t i = 0; i < w.hosts.size(); ++i) {
     const TwinHost& h = w.hosts[i];
-    index(fmt::format("hosts[{}][1]", i), h.site, n);
-    range(fmt::format("hosts[{}][2]", i), static_cast<int>(h.os.family), 0, static_cast<int>(WinFamily::vs2005));
-    range(fmt::format("hosts[{}][3]", i), h.os.sp, 0, 99);
+    auto f = [&i](int k) { return [&i, k] { return fmt::format("hosts[{}][{}]", i, k); }; };
+    index(f(1), h.site, n);
+    range(f(2), static_cast<int>(h.os.family), 0, static_cast<int>(WinFamily::vs2005));
+    range(f(3), h.os.sp, 0, 99);
   }
   for (size_t i = 0; i < w.consoles.size(); ++i) {
     const TwinConsole& c = w.consoles[i];
-    index(fmt::format("consoles[{}][1]", i), c.site, n);
-    range(fmt::format("consoles[{}][2]", i), static_cast<int>(c.version), 0, static_cast<int>(SmsLevel::sp2));
-    range(fmt::format("consoles[{}][3]", i), static_cast<int>(c.os.family), 0, static_cast<int>(WinFamily::vs2005));
-    range(fmt::format("consoles[{}][4]", i), c.os.sp, 0, 99);
+    auto f = [&i](int k) { return [&i, k] { return fmt::format("consoles[{}][{}]", i, k); }; };
+    index(f(1), c.site, n);
+    range(f(2), static_cast<int>(c.version), 0, static_cast<int>(SmsLevel::sp2));
+    range(f(3), static_cast<int>(c.os.family), 0, static_cast<int>(WinFamily::vs2005));
+    range(f(4), c.os.sp, 0, 99);
   }
 }
 
@@ -126,7 +148,7 @@ void clients(const World& w) {
   const size_t n = w.sites.size();
   for (size_t i = 0; i < w.cohorts.size(); ++i) {
     const Cohort& c = w.cohorts[i];
-    auto f = [&](int k) { return fmt::format("cohorts[{}][{}]", i, k); };
+    auto f = [&i](int k) { return [&i, k] { return fmt::format("cohorts[{}][{}]", i, k); }; };
     index(f(0), c.site, n);
     range(f(1), static_cast<int>(c.kind), 0, static_cast<int>(ClientKind::advanced));
     range(f(2), static_cast<int>(c.fate), 0, static_cast<int>(ClientFate::nt5_old_sp));
@@ -146,12 +168,13 @@ void clients(const World& w) {
     damaged("cohorts", fmt::format("{} clients in all; expected at most {}", total, kMaxClients));
   for (size_t i = 0; i < w.batches.size(); ++i) {
     const Batch& b = w.batches[i];
-    index(fmt::format("batches[{}][0]", i), b.cohort, w.cohorts.size());
-    range(fmt::format("batches[{}][1]", i), b.count, 0, kMaxClients);
-    when(fmt::format("batches[{}][2]", i), b.time);
+    auto f = [&i](int k) { return [&i, k] { return fmt::format("batches[{}][{}]", i, k); }; };
+    index(f(0), b.cohort, w.cohorts.size());
+    range(f(1), b.count, 0, kMaxClients);
+    when(f(2), b.time);
   }
   for (size_t i = 0; i < w.client_cohort.size(); ++i) {
-    index(fmt::format("client_cohort[{}]", i), w.client_cohort[i], w.cohorts.size());
+    index([&i] { return fmt::format("client_cohort[{}]", i); }, w.client_cohort[i], w.cohorts.size());
   }
   if (w.client_done.size() != w.client_cohort.size()) {
     damaged("client_done", fmt::format("{} entries for {} clients", w.client_done.size(), w.client_cohort.size()));
@@ -171,36 +194,42 @@ void clients(const World& w) {
 
 void steps(const World& w) {
   const size_t n = w.sites.size();
+  std::unordered_map<std::string_view, int> site_of;  // as World::find_site: the first of a code
+  for (size_t i = n; i-- > 0;) site_of[w.sites[i].code] = static_cast<int>(i);
   for (size_t i = 0; i < w.steps.size(); ++i) {
     const StepRun& r = w.steps[i];
-    const std::string f = fmt::format("steps[{}]", i);
-    if (!plan::find_kind(r.step.kind)) damaged(f + ".step.kind", "unknown step kind '" + r.step.kind + "'");
+    auto f = [&i](const char* key) { return [&i, key] { return fmt::format("steps[{}].{}", i, key); }; };
+    if (!plan::find_kind(r.step.kind)) damaged(path_of(f("step.kind")), "unknown step kind '" + r.step.kind + "'");
     if (auto p = plan::params_problem(r.step.params)) {
-      damaged(f + ".step.params" + (p->key.empty() ? "" : "." + p->key), p->problem);
+      damaged(path_of(f("step.params")) + (p->key.empty() ? "" : "." + p->key), p->problem);
     }
     // The record's site is the step's, as run_step found it ("*" and the
     // steps of no site: none): the handlers read one or the other.
-    int site = w.find_site(r.step.site);
-    index(f + ".site", r.site, n, true);
-    if (r.site != site) damaged(f + ".site", fmt::format("{} is not the index of the step's site ({})", r.site, site));
-    range(f + ".attempt", r.attempt, 1, INT32_MAX);
-    when(f + ".start", r.start);
-    when(f + ".end", r.end);
+    auto it = site_of.find(r.step.site);
+    int site = it == site_of.end() ? -1 : it->second;
+    index(f("site"), r.site, n, true);
+    if (r.site != site) {
+      damaged(path_of(f("site")), fmt::format("{} is not the index of the step's site ({})", r.site, site));
+    }
+    range(f("attempt"), r.attempt, 1, INT32_MAX);
+    when(f("start"), r.start);
+    when(f("end"), r.end);
   }
 }
 
 // A step record that ends by an event: what finish_step reads must be there.
-void step_end(const World& w, const std::string& f, const StepRun& r) {
-  if (r.finished) damaged(f, "the end of a step that has ended already");
+template <class F>
+void step_end(const World& w, const F& f, const StepRun& r) {
+  if (r.finished) damaged(path_of(f), "the end of a step that has ended already");
   if (!r.ok) return;
   const plan::Kind k = plan::find_kind(r.step.kind)->kind;
   using plan::Kind;
   const bool site_step = k == Kind::backup || k == Kind::replication_disable || k == Kind::replication_enable ||
                          k == Kind::drw || k == Kind::dbtest || k == Kind::verify;
-  if (site_step && r.site < 0) damaged(f, "the end of a " + r.step.kind + " step that has no site");
+  if (site_step && r.site < 0) damaged(path_of(f), "the end of a " + r.step.kind + " step that has no site");
   const bool db_step = k == Kind::replication_disable || k == Kind::replication_enable || k == Kind::dbtest;
   if (db_step && !w.sites[static_cast<size_t>(r.site)].db) {
-    damaged(f, "the end of a " + r.step.kind + " step on a site that has no database");
+    damaged(path_of(f), "the end of a " + r.step.kind + " step on a site that has no database");
   }
 }
 
@@ -208,10 +237,10 @@ void events(const World& w) {
   const size_t n = w.sites.size();
   size_t i = 0;
   for (const Event& e : w.queue.raw()) {
-    auto f = [&](int k) { return fmt::format("queue[{}][{}]", i, k); };
+    auto f = [&i](int k) { return [&i, k] { return fmt::format("queue[{}][{}]", i, k); }; };
     when(f(0), e.time);
     if (e.seq >= w.queue.next_seq())
-      damaged(f(1), fmt::format("{} is not below next_seq ({})", e.seq, w.queue.next_seq()));
+      damaged(path_of(f(1)), fmt::format("{} is not below next_seq ({})", e.seq, w.queue.next_seq()));
     range(f(2), static_cast<int>(e.kind), 0, static_cast<int>(EventKind::activity));
     index(f(3), e.site, n, true);
     switch (e.kind) {
@@ -235,13 +264,15 @@ void events(const World& w) {
         break;
       case EventKind::line:
         index(f(4), e.a, w.pending.size());
-        if (w.pending[static_cast<size_t>(e.a)].path.empty()) damaged(f(4), fmt::format("no pending line {}", e.a));
+        if (w.pending[static_cast<size_t>(e.a)].path.empty()) {
+          damaged(path_of(f(4)), fmt::format("no pending line {}", e.a));
+        }
         break;
     }
     ++i;
   }
   for (size_t k = 0; k < w.pending.size(); ++k) {
-    index(fmt::format("pending_lines.{}[0]", k), w.pending[k].site, n, true);
+    index([&k] { return fmt::format("pending_lines.{}[0]", k); }, w.pending[k].site, n, true);
   }
 }
 

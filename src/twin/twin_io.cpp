@@ -340,7 +340,9 @@ Twin Twin::from_json(const json& j, const std::string& file) {
       auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), at);
       if (ec != std::errc() || end != k.data() + k.size() || at >= w->pending.size()) {
         throw StateDamage{"pending_lines." + k,
-                          fmt::format("'{}' is not a pending line; expected 0 to {}", k, pending_size - 1)};
+                          pending_size == 0
+                              ? fmt::format("'{}' is not a pending line; there are none", k)
+                              : fmt::format("'{}' is not a pending line; expected 0 to {}", k, pending_size - 1)};
       }
       w->pending[at] = {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4)};
     }
