@@ -61,6 +61,12 @@ void when(const F& field, VTime t) {
   }
 }
 
+// The paths of the cells of row i of a list of rows ("cohorts[3][0]"):
+// cell(k) is a callable for the helpers above.
+auto cells_of(const char* list, const size_t& i) {
+  return [list, &i](int k) { return [list, &i, k] { return fmt::format("{}[{}][{}]", list, i, k); }; };
+}
+
 // An index into a list of n, or -1 where "none" is allowed.
 template <class F>
 void index(const F& field, int64_t v, size_t n, bool none_ok = false) {
@@ -129,14 +135,14 @@ void hosts(const World& w) {
   const size_t n = w.sites.size();
   for (size_t i = 0; i < w.hosts.size(); ++i) {
     const TwinHost& h = w.hosts[i];
-    auto f = [&i](int k) { return [&i, k] { return fmt::format("hosts[{}][{}]", i, k); }; };
+    auto f = cells_of("hosts", i);
     index(f(1), h.site, n);
     range(f(2), static_cast<int>(h.os.family), 0, static_cast<int>(WinFamily::vs2005));
     range(f(3), h.os.sp, 0, 99);
   }
   for (size_t i = 0; i < w.consoles.size(); ++i) {
     const TwinConsole& c = w.consoles[i];
-    auto f = [&i](int k) { return [&i, k] { return fmt::format("consoles[{}][{}]", i, k); }; };
+    auto f = cells_of("consoles", i);
     index(f(1), c.site, n);
     range(f(2), static_cast<int>(c.version), 0, static_cast<int>(SmsLevel::sp2));
     range(f(3), static_cast<int>(c.os.family), 0, static_cast<int>(WinFamily::vs2005));
@@ -148,7 +154,7 @@ void clients(const World& w) {
   const size_t n = w.sites.size();
   for (size_t i = 0; i < w.cohorts.size(); ++i) {
     const Cohort& c = w.cohorts[i];
-    auto f = [&i](int k) { return [&i, k] { return fmt::format("cohorts[{}][{}]", i, k); }; };
+    auto f = cells_of("cohorts", i);
     index(f(0), c.site, n);
     range(f(1), static_cast<int>(c.kind), 0, static_cast<int>(ClientKind::advanced));
     range(f(2), static_cast<int>(c.fate), 0, static_cast<int>(ClientFate::nt5_old_sp));
@@ -168,7 +174,7 @@ void clients(const World& w) {
     damaged("cohorts", fmt::format("{} clients in all; expected at most {}", total, kMaxClients));
   for (size_t i = 0; i < w.batches.size(); ++i) {
     const Batch& b = w.batches[i];
-    auto f = [&i](int k) { return [&i, k] { return fmt::format("batches[{}][{}]", i, k); }; };
+    auto f = cells_of("batches", i);
     index(f(0), b.cohort, w.cohorts.size());
     range(f(1), b.count, 0, kMaxClients);
     when(f(2), b.time);
@@ -237,7 +243,7 @@ void events(const World& w) {
   const size_t n = w.sites.size();
   size_t i = 0;
   for (const Event& e : w.queue.raw()) {
-    auto f = [&i](int k) { return [&i, k] { return fmt::format("queue[{}][{}]", i, k); }; };
+    auto f = cells_of("queue", i);
     when(f(0), e.time);
     if (e.seq >= w.queue.next_seq())
       damaged(path_of(f(1)), fmt::format("{} is not below next_seq ({})", e.seq, w.queue.next_seq()));
