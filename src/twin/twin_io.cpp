@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <vector>
 
 #include "twin/world.h"
 #include "util/error.h"
@@ -176,6 +178,51 @@ TwinSite site_from(const json& j) {
   return s;
 }
 
+// Refuses a number that no integer field can take: nlohmann converts a
+// float to an int with a cast, which is undefined past the int's range
+// (found by fuzz_twin_state: 2.4e90 read as a time). Every number a saved
+// twin holds is a whole number but for the durations and a step's params
+// and estimate, which are read as doubles (and checked where they are read).
+// Walked with a stack of iterators, not recursion: a deep nesting cannot
+// overflow the stack, and the path is formatted only for a refusal.
+void check_numbers(const json& root) {
+  constexpr double kIntRange = 2147483648.0;  // 2^31: the narrowest integer a field has
+  std::vector<std::pair<const json*, json::const_iterator>> stack;
+  auto path = [&] {
+    std::string out;
+    for (const auto& [node, it] : stack) {
+      auto at = std::prev(it);
+      if (node->is_object()) {
+        out += (out.empty() ? "" : ".") + at.key();
+      } else {
+        out += fmt::format("[{}]", std::distance(node->cbegin(), at));
+      }
+    }
+    return out;
+  };
+  if (root.is_structured()) stack.emplace_back(&root, root.cbegin());
+  while (!stack.empty()) {
+    auto& [node, it] = stack.back();
+    if (it == node->cend()) {
+      stack.pop_back();
+      continue;
+    }
+    const json& v = *it;
+    bool free_form =
+        node->is_object() && (it.key() == "params" || it.key() == "durations" || it.key() == "estimate_min");
+    ++it;
+    if (free_form) continue;
+    if (v.is_structured()) {
+      stack.emplace_back(&v, v.cbegin());
+    } else if (v.is_number_float()) {
+      double d = v.get<double>();
+      if (!(d > -kIntRange && d < kIntRange)) {
+        throw StateDamage{path(), fmt::format("{} is not a whole number in range", v.dump())};
+      }
+    }
+  }
+}
+
 }  // namespace
 
 json Twin::to_json() const {
@@ -244,10 +291,11 @@ json Twin::to_json() const {
 }
 
 Twin Twin::from_json(const json& j, const std::string& file) {
-  if (!j.is_object() || j.value("format", "") != "smsup-twin/3") {
+  if (!j.is_object() || !j.contains("format") || j["format"] != "smsup-twin/3") {
     throw InputError({file, 0, 0}, "format", "not a saved twin; expected format smsup-twin/3");
   }
   try {
+    check_numbers(j);
     auto w = std::make_unique<World>();
     const json& o = j.at("options");
     w->opt.seed = o.at("seed");

@@ -128,11 +128,15 @@ TEST(TwinStateTest, LoadRefusesAFileThatIsNotATwin) {
   EXPECT_THROW(Twin::load((dir / "x.json").string()), InputError);
   std::ofstream(dir / "y.json") << "{not json";
   EXPECT_THROW(Twin::load((dir / "y.json").string()), InputError);
+  std::ofstream(dir / "z.json") << R"({"format": 5})";  // nlohmann's type_error escaped
+  EXPECT_THROW(Twin::load((dir / "z.json").string()), InputError);
 }
 
 // issue 17: the saved twin is a file on disk; a value changed in it (by
-// hand, by the disk) is refused where it stands, never run on. Each of these
-// crashed, hung or took all memory on resume before the state was checked.
+// hand, by the disk) is refused where it stands, never run on. Before the
+// state was checked, several of these crashed the resume (an index out of
+// range, no sites), one took all memory (pending_size), one would have run
+// one instant for ever (a CCIM cycle of 0), and the rest were run on.
 TEST(TwinStateTest, ADamagedStateIsRefusedWhereTheValueStandsNeverRunOn) {
   Hierarchy h = with_clients();
   auto plan = straight_plan(h);
@@ -206,6 +210,10 @@ TEST(TwinStateTest, ADamagedStateIsRefusedWhereTheValueStandsNeverRunOn) {
       {"a client event for no client", [cycle](auto& j) { j["queue"][cycle][4] = -3; }, "queue[" + c + "][4]",
        "not an entry"},
       {"a time past any run", [](auto& j) { j["now"] = int64_t{1} << 62; }, "now", "out of range"},
+      {"a time no whole number holds (a cast past the range was undefined)", [](auto& j) { j["now"] = 2.4e90; }, "now",
+       "not a whole number in range"},
+      {"a cell no int holds", [](auto& j) { j["cohorts"][0][0] = -5.5e43; }, "cohorts[0][0]",
+       "not a whole number in range"},
       {"a step of an unknown kind", [](auto& j) { j["steps"][0]["step"]["kind"] = "reboot-all"; }, "steps[0].step.kind",
        "unknown step kind"},
       {"a step param of the wrong type", [](auto& j) { j["steps"][0]["step"]["params"]["on_original"] = "yes"; },
