@@ -82,9 +82,7 @@ void run(Source& src, std::string_view sql, std::string_view what, const std::st
 // with what was read instead of ending in std::stoll's bare "stoll".
 int64_t whole(const Source& src, std::string_view text, std::string_view what, std::string_view column,
               const std::string& option, int64_t lo, int64_t hi) {
-  std::string_view t = text;
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  const std::string t = trimmed(text);
   int64_t v = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec != std::errc() || end != t.data() + t.size() || v < lo || v > hi) {
